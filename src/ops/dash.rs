@@ -1,0 +1,133 @@
+//! Arc-length effects: `dash` (cut lines into dashes) and `trim` (keep a fraction).
+
+use crate::geometry::{Polylines, Vec3};
+
+use super::op::{Op, OpError};
+use super::schema::{OpSchema, ParamSpec};
+
+/// Cumulative arc length at each vertex of `line` (first entry 0).
+fn cumulative(line: &[Vec3]) -> Vec<f32> {
+    let mut acc = 0.0f32;
+    let mut out = Vec::with_capacity(line.len());
+    out.push(0.0);
+    for w in line.windows(2) {
+        acc += w[0].distance(w[1]);
+        out.push(acc);
+    }
+    out
+}
+
+/// Point at arc length `s` (clamped to the line).
+fn point_at(line: &[Vec3], cum: &[f32], s: f32) -> Vec3 {
+    let i = cum.partition_point(|&c| c <= s).clamp(1, line.len() - 1);
+    let (c0, c1) = (cum[i - 1], cum[i]);
+    let t = if c1 > c0 { ((s - c0) / (c1 - c0)).clamp(0.0, 1.0) } else { 0.0 };
+    line[i - 1].lerp(line[i], t)
+}
+
+/// Appends the part of `line` between arc lengths `s0 < s1` as one polyline.
+fn push_piece(out: &mut Polylines, line: &[Vec3], cum: &[f32], s0: f32, s1: f32) {
+    out.push_point(point_at(line, cum, s0));
+    let first = cum.partition_point(|&c| c <= s0);
+    let last = cum.partition_point(|&c| c < s1);
+    for &q in &line[first..last] {
+        out.push_point(q);
+    }
+    out.push_point(point_at(line, cum, s1));
+    out.end_line();
+}
+
+/// Deterministic value in -1..1 for polyline `i` (splitmix64), for dash jitter.
+fn jitter_unit(i: usize) -> f32 {
+    let mut z = (i as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^= z >> 31;
+    (z >> 40) as f32 / (1u64 << 23) as f32 - 1.0
+}
+
+fn dash_op() -> Op {
+    Op::new(
+        OpSchema::effect(
+            "dash",
+            1,
+            "cuts every polyline into dashes along its length; each dash becomes a polyline",
+            vec![
+                ParamSpec::float("dash_length", 6.0).ui(0.0, 100.0).min(0.0).unit("mm").doc("length of each dash"),
+                ParamSpec::float("gap_length", 3.0).ui(0.0, 100.0).min(0.0).unit("mm").doc("length of each gap"),
+                ParamSpec::float("offset", 0.0).ui(0.0, 100.0).unit("mm").doc("phase of the pattern at the start of each line"),
+                ParamSpec::float("offset_jitter", 0.0).ui(0.0, 100.0).min(0.0).unit("mm").doc("random extra phase per line, up to ±this"),
+            ],
+        ),
+        |input, p, ctx| {
+            let (dash, gap) = (p.f32("dash_length"), p.f32("gap_length"));
+            let period = dash + gap;
+            if period <= 0.0 {
+                return Ok(input.clone());
+            }
+            let lengths: Vec<Vec<f32>> = input.lines().map(cumulative).collect();
+            let pieces: u64 = lengths
+                .iter()
+                .map(|c| (*c.last().unwrap_or(&0.0) / period) as u64 + 2)
+                .sum();
+            ctx.budget.check("dash", input.point_count() as u64 + 2 * pieces, pieces)?;
+            let (offset, jitter) = (p.f32("offset"), p.f32("offset_jitter"));
+            let mut out = Polylines::with_capacity(input.point_count(), pieces as usize);
+            for (i, (line, cum)) in input.lines().zip(&lengths).enumerate() {
+                let total = *cum.last().unwrap_or(&0.0);
+                if line.len() < 2 || total <= 0.0 || dash <= 0.0 {
+                    continue;
+                }
+                // Start of the dash that covers (or precedes) arc length 0.
+                let phase = (offset + jitter * jitter_unit(i)).rem_euclid(period);
+                let mut start = -phase;
+                while start < total {
+                    let (s0, s1) = (start.max(0.0), (start + dash).min(total));
+                    if s1 > s0 {
+                        push_piece(&mut out, line, cum, s0, s1);
+                    }
+                    start += period;
+                }
+            }
+            Ok(out)
+        },
+    )
+}
+
+fn trim_op() -> Op {
+    Op::new(
+        OpSchema::effect(
+            "trim",
+            1,
+            "keeps the part of each polyline between two fractions of its length",
+            vec![
+                ParamSpec::float("start_param", 0.1).ui(0.0, 1.0).domain(0.0, 1.0).doc("start, as a fraction of the length"),
+                ParamSpec::float("end_param", 0.5).ui(0.0, 1.0).domain(0.0, 1.0).doc("end, as a fraction of the length"),
+            ],
+        ),
+        |input, p, _| {
+            let (a, b) = (p.f32("start_param"), p.f32("end_param"));
+            if a >= b {
+                return Err(OpError::new(
+                    "trim",
+                    format!("start_param ({a}) must be less than end_param ({b})"),
+                ));
+            }
+            let mut out = Polylines::with_capacity(input.point_count(), input.line_count());
+            for line in input.lines() {
+                let cum = cumulative(line);
+                let total = *cum.last().unwrap();
+                if line.len() >= 2 && total > 0.0 {
+                    push_piece(&mut out, line, &cum, a * total, b * total);
+                }
+            }
+            // Like grafix: if nothing is left, the input passes through.
+            Ok(if out.line_count() == 0 { input.clone() } else { out })
+        },
+    )
+}
+
+/// The effects of this module.
+pub(crate) fn ops() -> Vec<Op> {
+    vec![dash_op(), trim_op()]
+}

@@ -1,0 +1,133 @@
+//! `fill`: hatches the closed regions of the input with parallel lines (even-odd rule,
+//! so holes stay empty), in one or more directions.
+
+use crate::geometry::{Polylines, Vec2, Vec3, is_closed};
+
+use super::op::{EvalContext, Op, OpError, Params};
+use super::parallel;
+use super::schema::{OpSchema, ParamSpec};
+
+/// Polylines whose ends are this close count as closed rings.
+const CLOSE_TOLERANCE: f32 = 1e-3;
+/// Scanlines per parallel chunk.
+const LINES_PER_CHUNK: usize = 128;
+
+fn fill_op() -> Op {
+    Op::new(
+        OpSchema::effect(
+            "fill",
+            1,
+            "hatches closed regions (even-odd: holes stay empty); open lines pass through",
+            vec![
+                ParamSpec::int("angle_sets", 1).ui(1.0, 6.0).domain(1.0, 64.0).doc("number of hatch directions, spread over 180°"),
+                ParamSpec::float("angle", 45.0).ui(0.0, 180.0).unit("deg").doc("direction of the first hatch set"),
+                ParamSpec::float("density", 35.0).ui(0.0, 1000.0).domain(0.0, 100_000.0).doc("hatch lines across the whole input's extent"),
+                ParamSpec::float("spacing_gradient", 0.0).ui(-4.0, 4.0).domain(-40.0, 40.0).doc("exponential change of spacing across the extent"),
+                ParamSpec::bool("remove_boundary", false).doc("drop the outlines, keep only the hatching"),
+            ],
+        ),
+        fill,
+    )
+}
+
+/// One closed ring, in 2D.
+type Ring = Vec<Vec2>;
+
+fn fill(input: &Polylines, p: &Params, ctx: &EvalContext) -> Result<Polylines, OpError> {
+    let rings: Vec<Ring> = input
+        .lines()
+        .filter(|l| is_closed(l, CLOSE_TOLERANCE))
+        .map(|l| l.iter().map(|q| q.truncate()).collect())
+        .collect();
+    let keep_boundary = !p.bool("remove_boundary");
+    if rings.is_empty() {
+        return Ok(input.clone());
+    }
+    let sets = p.int("angle_sets") as usize;
+    let count = (p.f64("density").round() as usize).clamp(2, 100_000);
+    let mut out = if keep_boundary { input.clone() } else { Polylines::new() };
+    for k in 0..sets {
+        let angle = (p.f64("angle") + k as f64 * 180.0 / sets as f64).to_radians();
+        let segments = hatch(&rings, input, angle, count, p.f64("spacing_gradient"), |crossings| {
+            let lines = (out.line_count() + crossings / 2) as u64;
+            ctx.budget.check("fill", (out.point_count() + crossings) as u64, lines)
+        })?;
+        for [a, b] in segments {
+            out.push_line([a, b]);
+        }
+    }
+    Ok(out)
+}
+
+/// Hatch segments of all rings for one direction.
+/// `admit` sees the number of crossings (two per segment) before anything is allocated.
+fn hatch(
+    rings: &[Ring],
+    input: &Polylines,
+    angle: f64,
+    count: usize,
+    gradient: f64,
+    admit: impl FnOnce(usize) -> Result<(), OpError>,
+) -> Result<Vec<[Vec3; 2]>, OpError> {
+    let (s, c) = (angle.sin() as f32, angle.cos() as f32);
+    // Rotated frame: x runs along the hatch lines, y across them.
+    let to_frame = |q: Vec2| Vec2::new(q.x * c + q.y * s, -q.x * s + q.y * c);
+    let from_frame = |q: Vec2| Vec3::new(q.x * c - q.y * s, q.x * s + q.y * c, 0.0);
+    let (ymin, ymax) = input
+        .points()
+        .iter()
+        .map(|q| to_frame(q.truncate()).y)
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), y| (lo.min(y), hi.max(y)));
+    let height = (ymax - ymin) as f64;
+    let scan_y: Vec<f32> = (0..count)
+        .map(|i| {
+            let u = (i as f64 + 0.5) / count as f64;
+            let v = if gradient.abs() < 1e-9 { u } else { (1.0 + u * gradient.exp_m1()).ln() / gradient };
+            (ymin as f64 + height * v) as f32
+        })
+        .collect();
+    let framed: Vec<Ring> = rings.iter().map(|r| r.iter().map(|&q| to_frame(q)).collect()).collect();
+    // Half-open [lo.y, hi.y) so that a vertex shared by two edges counts once.
+    let crossed = |ys: &[f32], a: Vec2, b: Vec2| {
+        let (lo, hi) = if a.y < b.y { (a, b) } else { (b, a) };
+        (lo, hi, ys.partition_point(|&y| y < lo.y)..ys.partition_point(|&y| y < hi.y))
+    };
+    let total: usize = framed
+        .iter()
+        .flat_map(|r| r.windows(2))
+        .map(|w| crossed(&scan_y, w[0], w[1]).2.len())
+        .sum();
+    admit(total)?;
+
+    let chunks = parallel::map_ranges(count, LINES_PER_CHUNK, |range| {
+        let ys = &scan_y[range.clone()];
+        let mut crossings: Vec<(u32, f32)> = Vec::new();
+        for ring in &framed {
+            for w in ring.windows(2) {
+                let (lo, hi, hits) = crossed(ys, w[0], w[1]);
+                for i in hits {
+                    let y = ys[i];
+                    let x = lo.x + (hi.x - lo.x) * (y - lo.y) / (hi.y - lo.y);
+                    crossings.push((i as u32, x));
+                }
+            }
+        }
+        crossings.sort_unstable_by(|p, q| p.0.cmp(&q.0).then(p.1.total_cmp(&q.1)));
+        let mut segments = Vec::with_capacity(crossings.len() / 2);
+        for run in crossings.chunk_by(|p, q| p.0 == q.0) {
+            let y = ys[run[0].0 as usize];
+            for pair in run.chunks_exact(2) {
+                if pair[1].1 > pair[0].1 {
+                    segments.push([from_frame(Vec2::new(pair[0].1, y)), from_frame(Vec2::new(pair[1].1, y))]);
+                }
+            }
+        }
+        segments
+    });
+    Ok(chunks.concat())
+}
+
+/// The effects of this module.
+pub(crate) fn ops() -> Vec<Op> {
+    vec![fill_op()]
+}

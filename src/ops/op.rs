@@ -1,0 +1,245 @@
+//! The op type (a schema plus an evaluation function), resolved parameters,
+//! evaluation context and resource budget.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::geometry::{IdHasher, Polylines, Vec3};
+
+use super::schema::OpSchema;
+use super::value::Value;
+
+/// An error from evaluating an op, naming the op.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("op '{op}': {message}")]
+pub struct OpError {
+    /// Name of the failing op.
+    pub op: String,
+    /// What went wrong, in plain words.
+    pub message: String,
+}
+
+impl OpError {
+    /// An error of op `op`.
+    pub fn new(op: &str, message: impl Into<String>) -> Self {
+        Self {
+            op: op.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Limits checked *before* an op allocates its output.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ResourceBudget {
+    /// Most points one op may produce.
+    pub max_vertices: u64,
+    /// Most polylines one op may produce.
+    pub max_lines: u64,
+}
+
+impl Default for ResourceBudget {
+    fn default() -> Self {
+        Self {
+            max_vertices: 20_000_000,
+            max_lines: 5_000_000,
+        }
+    }
+}
+
+impl ResourceBudget {
+    /// Refuses an output of `vertices` points in `lines` polylines if it is over budget.
+    pub fn check(&self, op: &str, vertices: u64, lines: u64) -> Result<(), OpError> {
+        if vertices > self.max_vertices {
+            return Err(OpError::new(
+                op,
+                format!(
+                    "would produce {vertices} vertices, over the budget of {}; lower the parameters",
+                    self.max_vertices
+                ),
+            ));
+        }
+        if lines > self.max_lines {
+            return Err(OpError::new(
+                op,
+                format!(
+                    "would produce {lines} polylines, over the budget of {}; lower the parameters",
+                    self.max_lines
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// What an op may consult while evaluating.
+#[derive(Clone, Debug, Default)]
+pub struct EvalContext {
+    /// Output size limits.
+    pub budget: ResourceBudget,
+}
+
+/// Parameter values of one op invocation, in schema order, already validated.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Params {
+    schema: Arc<OpSchema>,
+    values: Vec<Value>,
+}
+
+impl Params {
+    /// Bundles values (in schema order) with their schema. Callers validate first.
+    pub(crate) fn new(schema: Arc<OpSchema>, values: Vec<Value>) -> Self {
+        debug_assert_eq!(schema.params.len(), values.len());
+        Self { schema, values }
+    }
+
+    /// The schema these values follow.
+    pub fn schema(&self) -> &Arc<OpSchema> {
+        &self.schema
+    }
+
+    /// Values in schema order.
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+
+    /// Value of parameter `name`. Panics if the schema has no such parameter
+    /// (a bug in the op, caught and reported as an op failure).
+    pub fn get(&self, name: &str) -> &Value {
+        let i = self
+            .schema
+            .index_of(name)
+            .unwrap_or_else(|| panic!("op '{}' has no parameter '{name}'", self.schema.name));
+        &self.values[i]
+    }
+
+    /// A float parameter as f64.
+    pub fn f64(&self, name: &str) -> f64 {
+        match self.get(name) {
+            Value::Float(v) => *v,
+            Value::Int(v) => *v as f64,
+            v => panic!("parameter '{name}' is {v:?}, not a number"),
+        }
+    }
+
+    /// A float parameter as f32.
+    pub fn f32(&self, name: &str) -> f32 {
+        self.f64(name) as f32
+    }
+
+    /// An integer parameter.
+    pub fn int(&self, name: &str) -> i64 {
+        match self.get(name) {
+            Value::Int(v) => *v,
+            v => panic!("parameter '{name}' is {v:?}, not an integer"),
+        }
+    }
+
+    /// A bool parameter.
+    pub fn bool(&self, name: &str) -> bool {
+        match self.get(name) {
+            Value::Bool(v) => *v,
+            v => panic!("parameter '{name}' is {v:?}, not a bool"),
+        }
+    }
+
+    /// A vec3 parameter as f32.
+    pub fn vec3(&self, name: &str) -> Vec3 {
+        self.get(name)
+            .as_vec3()
+            .unwrap_or_else(|| panic!("parameter '{name}' is not a vec3"))
+    }
+
+    /// A choice or string parameter.
+    pub fn str(&self, name: &str) -> &str {
+        match self.get(name) {
+            Value::Choice(v) | Value::Str(v) => v,
+            v => panic!("parameter '{name}' is {v:?}, not text"),
+        }
+    }
+}
+
+/// Evaluates an op: input geometry (empty for primitives) and parameters to output.
+pub type EvalFn =
+    dyn Fn(&Polylines, &Params, &EvalContext) -> Result<Polylines, OpError> + Send + Sync;
+
+/// Adds what an op's output depends on beyond its parameters (e.g. a font file) to its id.
+pub type FingerprintFn = dyn Fn(&Params, &mut IdHasher) + Send + Sync;
+
+/// A primitive or effect: its schema and how to evaluate it.
+#[derive(Clone)]
+pub struct Op {
+    schema: Arc<OpSchema>,
+    eval: Arc<EvalFn>,
+    fingerprint: Option<Arc<FingerprintFn>>,
+}
+
+impl fmt::Debug for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Op({} v{})", self.schema.name, self.schema.version)
+    }
+}
+
+impl Op {
+    /// An op from a schema and an evaluation function.
+    pub fn new(
+        schema: OpSchema,
+        eval: impl Fn(&Polylines, &Params, &EvalContext) -> Result<Polylines, OpError>
+        + Send
+        + Sync
+        + 'static,
+    ) -> Self {
+        Self {
+            schema: Arc::new(schema),
+            eval: Arc::new(eval),
+            fingerprint: None,
+        }
+    }
+
+    /// Adds an external-dependency fingerprint to the op's ids.
+    pub fn with_fingerprint(
+        mut self,
+        f: impl Fn(&Params, &mut IdHasher) + Send + Sync + 'static,
+    ) -> Self {
+        self.fingerprint = Some(Arc::new(f));
+        self
+    }
+
+    /// The op's schema.
+    pub fn schema(&self) -> &Arc<OpSchema> {
+        &self.schema
+    }
+
+    /// The op's name.
+    pub fn name(&self) -> &str {
+        &self.schema.name
+    }
+
+    /// Evaluates the op; a panic inside it becomes an [`OpError`].
+    pub fn eval(
+        &self,
+        input: &Polylines,
+        params: &Params,
+        ctx: &EvalContext,
+    ) -> Result<Polylines, OpError> {
+        let run = std::panic::AssertUnwindSafe(|| (self.eval)(input, params, ctx));
+        match std::panic::catch_unwind(run) {
+            Ok(result) => result,
+            Err(panic) => {
+                let msg = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".into());
+                Err(OpError::new(self.name(), format!("panicked: {msg}")))
+            }
+        }
+    }
+
+    /// Adds the op's external dependencies (if any) to an id.
+    pub fn fingerprint(&self, params: &Params, h: &mut IdHasher) {
+        if let Some(f) = &self.fingerprint {
+            f(params, h);
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! Recipes: a source op and a chain of effects with (possibly animated) parameters,
+//! resolved at a time `t` into stages with ids, and evaluated stage by stage.
+
+use std::sync::Arc;
+
+use crate::geometry::{GeometryId, IdHasher, Polylines};
+
+use super::expr::Expr;
+use super::op::{EvalContext, Op, OpError, Params};
+use super::schema::{ParamKind, ParamSpec};
+use super::value::{Rgba, Value};
+
+/// A parameter as written by a user, before it is checked against a schema.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RawParam {
+    /// A number; `true` when written as an integer.
+    Num(f64, bool),
+    /// A switch.
+    Bool(bool),
+    /// Text: a choice name, a colour, free text or an expression of `t`.
+    Str(String),
+    /// A tuple (vec3).
+    Seq(Vec<RawParam>),
+}
+
+impl From<f64> for RawParam {
+    fn from(v: f64) -> Self {
+        RawParam::Num(v, false)
+    }
+}
+impl From<f32> for RawParam {
+    fn from(v: f32) -> Self {
+        RawParam::Num(v as f64, false)
+    }
+}
+impl From<i64> for RawParam {
+    fn from(v: i64) -> Self {
+        RawParam::Num(v as f64, true)
+    }
+}
+impl From<i32> for RawParam {
+    fn from(v: i32) -> Self {
+        RawParam::Num(v as f64, true)
+    }
+}
+impl From<bool> for RawParam {
+    fn from(v: bool) -> Self {
+        RawParam::Bool(v)
+    }
+}
+impl From<&str> for RawParam {
+    fn from(v: &str) -> Self {
+        RawParam::Str(v.into())
+    }
+}
+impl From<String> for RawParam {
+    fn from(v: String) -> Self {
+        RawParam::Str(v)
+    }
+}
+impl<T: Into<RawParam>> From<[T; 3]> for RawParam {
+    fn from(v: [T; 3]) -> Self {
+        RawParam::Seq(v.into_iter().map(Into::into).collect())
+    }
+}
+impl<A: Into<RawParam>, B: Into<RawParam>, C: Into<RawParam>> From<(A, B, C)> for RawParam {
+    fn from((a, b, c): (A, B, C)) -> Self {
+        RawParam::Seq(vec![a.into(), b.into(), c.into()])
+    }
+}
+
+/// One number that is either fixed or an expression of `t`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
+    /// A fixed number.
+    Const(f64),
+    /// An expression of `t`.
+    Expr(Expr),
+}
+
+impl Scalar {
+    fn eval(&self, t: f64) -> Result<f64, String> {
+        match self {
+            Scalar::Const(v) => Ok(*v),
+            Scalar::Expr(e) => e.eval(t),
+        }
+    }
+
+    fn animated(&self) -> bool {
+        matches!(self, Scalar::Expr(e) if e.uses_t())
+    }
+
+    fn to_ron(&self) -> String {
+        match self {
+            Scalar::Const(v) => super::value::fmt_num(*v),
+            Scalar::Expr(e) => format!("{:?}", e.source()),
+        }
+    }
+}
+
+/// A checked parameter: a constant, or numbers that may depend on `t`.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ParamInput {
+    /// A constant value.
+    Const(Value),
+    /// A float or int given by a scalar (possibly an expression).
+    Number(Scalar),
+    /// A vec3 whose components may be expressions.
+    Vec3([Scalar; 3]),
+}
+
+impl ParamInput {
+    /// Checks a raw parameter against its spec (kind and, for constants, domain).
+    pub fn from_raw(spec: &ParamSpec, raw: &RawParam) -> Result<ParamInput, String> {
+        let scalar = |r: &RawParam| -> Result<Scalar, String> {
+            match r {
+                RawParam::Num(v, _) => Ok(Scalar::Const(*v)),
+                RawParam::Str(s) => Expr::parse(s).map(Scalar::Expr),
+                other => Err(format!("expected a number or an expression of t, found {other:?}")),
+            }
+        };
+        let input = match (&spec.kind, raw) {
+            (ParamKind::Float, r) => ParamInput::Number(scalar(r)?),
+            (ParamKind::Int, RawParam::Num(v, false)) if v.fract() != 0.0 => {
+                return Err(format!("expected {}, found {v}", spec.allowed()));
+            }
+            (ParamKind::Int, r) => ParamInput::Number(scalar(r)?),
+            (ParamKind::Vec3, RawParam::Seq(items)) if items.len() == 3 => {
+                ParamInput::Vec3([scalar(&items[0])?, scalar(&items[1])?, scalar(&items[2])?])
+            }
+            // A single number for a vec3 means the same value on every axis.
+            (ParamKind::Vec3, RawParam::Num(v, _)) => {
+                ParamInput::Vec3([Scalar::Const(*v), Scalar::Const(*v), Scalar::Const(*v)])
+            }
+            (ParamKind::Bool, RawParam::Bool(b)) => ParamInput::Const(Value::Bool(*b)),
+            (ParamKind::Choice(_), RawParam::Str(s)) => ParamInput::Const(Value::Choice(s.clone())),
+            (ParamKind::Color, RawParam::Str(s)) => ParamInput::Const(Value::Color(Rgba::parse(s)?)),
+            (ParamKind::String, RawParam::Str(s)) => ParamInput::Const(Value::Str(s.clone())),
+            (_, other) => {
+                return Err(format!("expected {}, found {}", spec.allowed(), raw_word(other)));
+            }
+        };
+        // Constants are checked now, expressions when they are evaluated.
+        if !input.is_animated() {
+            input.resolve(spec, 0.0)?;
+        }
+        Ok(input)
+    }
+
+    /// True when the value changes with `t`.
+    pub fn is_animated(&self) -> bool {
+        match self {
+            ParamInput::Const(_) => false,
+            ParamInput::Number(s) => s.animated(),
+            ParamInput::Vec3(v) => v.iter().any(Scalar::animated),
+        }
+    }
+
+    /// The concrete, quantised, domain-checked value at time `t`.
+    pub fn resolve(&self, spec: &ParamSpec, t: f64) -> Result<Value, String> {
+        let value = match self {
+            ParamInput::Const(v) => v.clone(),
+            ParamInput::Number(s) => {
+                let v = s.eval(t)?;
+                if spec.kind == ParamKind::Int {
+                    Value::Int(v.round() as i64)
+                } else {
+                    Value::Float(v)
+                }
+            }
+            ParamInput::Vec3(c) => Value::Vec3([c[0].eval(t)?, c[1].eval(t)?, c[2].eval(t)?]),
+        }
+        .quantised();
+        spec.check(&value)?;
+        Ok(value)
+    }
+
+    /// The parameter written as in a scene file (expressions keep their text).
+    pub fn to_ron(&self) -> String {
+        match self {
+            ParamInput::Const(v) => v.to_ron(),
+            ParamInput::Number(s) => s.to_ron(),
+            ParamInput::Vec3(c) => format!("({}, {}, {})", c[0].to_ron(), c[1].to_ron(), c[2].to_ron()),
+        }
+    }
+}
+
+fn raw_word(r: &RawParam) -> String {
+    match r {
+        RawParam::Num(v, _) => format!("the number {v}"),
+        RawParam::Bool(b) => format!("{b}"),
+        RawParam::Str(s) => format!("the text {s:?}"),
+        RawParam::Seq(s) => format!("a tuple of {} items", s.len()),
+    }
+}
+
+/// An op with its parameters as written (one entry per schema parameter) and an on/off switch.
+#[derive(Clone, Debug)]
+pub struct OpCall {
+    /// The op.
+    pub op: Arc<Op>,
+    /// Off means the stage passes its input through (effects only).
+    pub enabled: bool,
+    /// Inputs in schema order.
+    pub params: Vec<ParamInput>,
+}
+
+impl PartialEq for OpCall {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.op, &other.op) && self.enabled == other.enabled && self.params == other.params
+    }
+}
+
+impl OpCall {
+    /// A call of `op` with every parameter at its default.
+    pub fn defaults(op: Arc<Op>) -> Self {
+        let params = op
+            .schema()
+            .params
+            .iter()
+            .map(|p| ParamInput::Const(p.default.clone()))
+            .collect();
+        Self {
+            op,
+            enabled: true,
+            params,
+        }
+    }
+
+    /// Sets parameter `name` from a raw value, with a message naming op and parameter on error.
+    pub fn set(&mut self, name: &str, raw: &RawParam) -> Result<(), String> {
+        let schema = self.op.schema();
+        let i = schema.index_of(name).ok_or_else(|| {
+            format!(
+                "op '{}' has no parameter '{name}'; valid names: {}",
+                schema.name,
+                schema.param_names()
+            )
+        })?;
+        let spec = &schema.params[i];
+        self.params[i] = ParamInput::from_raw(spec, raw)
+            .map_err(|e| format!("{}.{}: {e}", schema.name, spec.name))?;
+        Ok(())
+    }
+
+    /// True when any parameter depends on `t`.
+    pub fn is_animated(&self) -> bool {
+        self.params.iter().any(ParamInput::is_animated)
+    }
+
+    /// Parameter values at time `t`, checked against the schema.
+    pub fn resolve(&self, t: f64) -> Result<Params, String> {
+        let schema = self.op.schema();
+        let values = schema
+            .params
+            .iter()
+            .zip(&self.params)
+            .map(|(spec, input)| {
+                input
+                    .resolve(spec, t)
+                    .map_err(|e| format!("{}.{}: {e}", schema.name, spec.name))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Params::new(Arc::clone(schema), values))
+    }
+}
+
+/// A layer's geometry recipe: a primitive followed by effects.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recipe {
+    /// The primitive that makes the starting geometry.
+    pub source: OpCall,
+    /// Effects applied in order.
+    pub effects: Vec<OpCall>,
+}
+
+/// One resolved stage of a recipe.
+#[derive(Clone, Debug)]
+pub struct Stage {
+    /// The op.
+    pub op: Arc<Op>,
+    /// Its parameter values.
+    pub params: Params,
+    /// Id of the stage's output (covers every stage before it).
+    pub id: GeometryId,
+}
+
+/// A recipe at a time `t`: the enabled stages with their ids.
+#[derive(Clone, Debug)]
+pub struct ResolvedRecipe {
+    /// Source first, then each enabled effect.
+    pub stages: Vec<Stage>,
+}
+
+/// Id of an op applied to `input` with `params`.
+pub fn stage_id(op: &Op, params: &Params, input: Option<GeometryId>) -> GeometryId {
+    let schema = op.schema();
+    let mut h = IdHasher::new(&schema.name, schema.version);
+    for (spec, value) in schema.params.iter().zip(params.values()) {
+        h.field(&spec.name);
+        value.hash_into(&mut h);
+    }
+    op.fingerprint(params, &mut h);
+    if let Some(id) = input {
+        h.input(id);
+    }
+    h.finish()
+}
+
+impl Recipe {
+    /// True when any enabled stage depends on `t`.
+    pub fn is_animated(&self) -> bool {
+        self.source.is_animated() || self.effects.iter().any(|e| e.enabled && e.is_animated())
+    }
+
+    /// Resolves every enabled stage at time `t` and computes the chain of ids.
+    pub fn resolve(&self, t: f64) -> Result<ResolvedRecipe, String> {
+        let mut stages: Vec<Stage> = Vec::with_capacity(1 + self.effects.len());
+        for call in std::iter::once(&self.source).chain(self.effects.iter().filter(|e| e.enabled)) {
+            let params = call.resolve(t)?;
+            let id = stage_id(&call.op, &params, stages.last().map(|s| s.id));
+            stages.push(Stage {
+                op: Arc::clone(&call.op),
+                params,
+                id,
+            });
+        }
+        Ok(ResolvedRecipe { stages })
+    }
+}
+
+impl ResolvedRecipe {
+    /// Ids of every stage, source first.
+    pub fn ids(&self) -> Vec<GeometryId> {
+        self.stages.iter().map(|s| s.id).collect()
+    }
+
+    /// Id of the final geometry.
+    pub fn final_id(&self) -> GeometryId {
+        self.stages.last().expect("a recipe has a source").id
+    }
+
+    /// Evaluates every stage from scratch; returns each stage's output.
+    pub fn evaluate(&self, ctx: &EvalContext) -> Result<Vec<Arc<Polylines>>, OpError> {
+        let mut out = Vec::with_capacity(self.stages.len());
+        self.evaluate_from(0, None, ctx, |_, geometry| out.push(Arc::clone(geometry)))?;
+        Ok(out)
+    }
+
+    /// Evaluates stages `first..` starting from `input` (the output of stage `first - 1`,
+    /// `None` when `first == 0`), handing each new stage output to `sink`. Returns the last.
+    pub fn evaluate_from(
+        &self,
+        first: usize,
+        input: Option<Arc<Polylines>>,
+        ctx: &EvalContext,
+        mut sink: impl FnMut(&Stage, &Arc<Polylines>),
+    ) -> Result<Arc<Polylines>, OpError> {
+        let mut current = input.unwrap_or_default();
+        for stage in &self.stages[first..] {
+            let next = Arc::new(stage.op.eval(&current, &stage.params, ctx)?);
+            sink(stage, &next);
+            current = next;
+        }
+        Ok(current)
+    }
+}

@@ -1,0 +1,101 @@
+//! The op registry: every primitive and effect by name.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::op::Op;
+use super::schema::OpKind;
+
+/// All known ops, by name. Built-ins are registered by [`OpRegistry::builtin`];
+/// sketches add their own with [`OpRegistry::register`].
+#[derive(Clone, Debug, Default)]
+pub struct OpRegistry {
+    ops: BTreeMap<String, Arc<Op>>,
+}
+
+impl OpRegistry {
+    /// A registry with no ops.
+    pub fn empty() -> Self {
+        Self::default()
+    }
+
+    /// A registry with every built-in primitive and effect.
+    pub fn builtin() -> Self {
+        let mut r = Self::empty();
+        for op in super::builtin_ops() {
+            r.register(op).expect("built-in schemas are valid");
+        }
+        r
+    }
+
+    /// Adds an op after checking its schema; a name already taken is refused.
+    pub fn register(&mut self, op: Op) -> Result<(), String> {
+        op.schema().validate()?;
+        let name = op.name().to_string();
+        if self.ops.contains_key(&name) {
+            return Err(format!("an op named '{name}' is already registered"));
+        }
+        self.ops.insert(name, Arc::new(op));
+        Ok(())
+    }
+
+    /// The op called `name`.
+    pub fn get(&self, name: &str) -> Option<&Arc<Op>> {
+        self.ops.get(name)
+    }
+
+    /// The op called `name` of the wanted kind, or a message listing the valid names.
+    pub fn lookup(&self, name: &str, kind: OpKind) -> Result<&Arc<Op>, String> {
+        match self.ops.get(name) {
+            Some(op) if op.schema().kind == kind => Ok(op),
+            Some(_) => Err(format!(
+                "'{name}' is {}, not {}; valid {}: {}",
+                kind_word(other(kind)),
+                kind_word(kind),
+                plural(kind),
+                self.names(kind).join(", ")
+            )),
+            None => Err(format!(
+                "unknown {} '{name}'; valid {}: {}",
+                kind_word(kind).trim_start_matches("a "),
+                plural(kind),
+                self.names(kind).join(", ")
+            )),
+        }
+    }
+
+    /// Names of every op of a kind, sorted.
+    pub fn names(&self, kind: OpKind) -> Vec<&str> {
+        self.ops
+            .values()
+            .filter(|op| op.schema().kind == kind)
+            .map(|op| op.name())
+            .collect()
+    }
+
+    /// Every op, sorted by name.
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<Op>> {
+        self.ops.values()
+    }
+}
+
+fn other(kind: OpKind) -> OpKind {
+    match kind {
+        OpKind::Primitive => OpKind::Effect,
+        OpKind::Effect => OpKind::Primitive,
+    }
+}
+
+fn kind_word(kind: OpKind) -> &'static str {
+    match kind {
+        OpKind::Primitive => "a primitive",
+        OpKind::Effect => "an effect",
+    }
+}
+
+fn plural(kind: OpKind) -> &'static str {
+    match kind {
+        OpKind::Primitive => "primitives",
+        OpKind::Effect => "effects",
+    }
+}

@@ -1,0 +1,261 @@
+//! The `text` primitive: single-stroke Hershey fonts (the pen draws each stroke once)
+//! and outline fonts (flattened to closed rings, ready for `fill`).
+
+mod hershey;
+mod outline;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use crate::geometry::{Polylines, Vec3};
+
+use super::op::{EvalContext, Op, OpError, Params};
+use super::primitives::center_param;
+use super::schema::{OpSchema, ParamSpec};
+
+pub use hershey::HersheyFont;
+
+/// Bundled single-stroke fonts (Hershey, see `assets/fonts/hershey/LICENSE`).
+const HERSHEY_FONTS: &[(&str, &str)] = &[
+    ("futural", include_str!("../../../assets/fonts/hershey/futural.jhf")),
+    ("futuram", include_str!("../../../assets/fonts/hershey/futuram.jhf")),
+    ("rowmans", include_str!("../../../assets/fonts/hershey/rowmans.jhf")),
+    ("scripts", include_str!("../../../assets/fonts/hershey/scripts.jhf")),
+    ("cursive", include_str!("../../../assets/fonts/hershey/cursive.jhf")),
+    ("timesr", include_str!("../../../assets/fonts/hershey/timesr.jhf")),
+    ("gothiceng", include_str!("../../../assets/fonts/hershey/gothiceng.jhf")),
+];
+
+/// Bundled outline fonts (DejaVu, see `assets/fonts/dejavu/LICENSE`).
+const OUTLINE_FONTS: &[(&str, &[u8])] = &[(
+    "DejaVuSans",
+    include_bytes!("../../../assets/fonts/dejavu/DejaVuSans.ttf"),
+)];
+
+/// Longest text accepted.
+const MAX_CHARS: usize = 100_000;
+
+/// Names of the bundled fonts, single-stroke first.
+pub fn bundled_font_names() -> Vec<&'static str> {
+    HERSHEY_FONTS.iter().map(|f| f.0).chain(OUTLINE_FONTS.iter().map(|f| f.0)).collect()
+}
+
+/// A loaded font.
+enum Font {
+    Hershey(HersheyFont),
+    Outline(Arc<[u8]>),
+}
+
+/// Glyph shapes in em units relative to the pen position on the baseline (y down).
+struct Shaped {
+    advance: f64,
+    strokes: Vec<Vec<(f64, f64)>>,
+}
+
+impl Font {
+    fn cap_height(&self, index: u32) -> f64 {
+        match self {
+            Font::Hershey(_) => (hershey::CAP_HEIGHT / hershey::UNITS_PER_EM) as f64,
+            Font::Outline(data) => ttf_parser::Face::parse(data, index)
+                .ok()
+                .map(|f| {
+                    let cap = f.capital_height().unwrap_or(f.ascender());
+                    cap as f64 / f.units_per_em() as f64
+                })
+                .unwrap_or(0.7),
+        }
+    }
+}
+
+/// Finds the font named by the `font` parameter: a bundled name or a file path.
+fn load_font(name: &str) -> Result<Arc<Font>, String> {
+    static CACHE: Mutex<Option<HashMap<String, Arc<Font>>>> = Mutex::new(None);
+    let key = format!("{name}|{}", file_stamp(name).unwrap_or_default());
+    if let Some(f) = CACHE.lock().unwrap().get_or_insert_with(HashMap::new).get(&key) {
+        return Ok(Arc::clone(f));
+    }
+    let stem = name.trim_end_matches(".jhf");
+    let font = if let Some((_, src)) = HERSHEY_FONTS.iter().find(|f| f.0.eq_ignore_ascii_case(stem)) {
+        Font::Hershey(HersheyFont::parse(src).map_err(|e| format!("bundled font '{name}': {e}"))?)
+    } else if let Some((_, data)) = OUTLINE_FONTS
+        .iter()
+        .find(|f| f.0.eq_ignore_ascii_case(name.trim_end_matches(".ttf")))
+    {
+        Font::Outline(Arc::from(*data))
+    } else {
+        let bytes = std::fs::read(name).map_err(|e| {
+            format!(
+                "cannot read font '{name}': {e}; use a font file path or a bundled font: {}",
+                bundled_font_names().join(", ")
+            )
+        })?;
+        if name.to_ascii_lowercase().ends_with(".jhf") {
+            let text = String::from_utf8_lossy(&bytes);
+            Font::Hershey(HersheyFont::parse(&text).map_err(|e| format!("font '{name}' is not a valid .jhf file: {e}"))?)
+        } else {
+            ttf_parser::Face::parse(&bytes, 0)
+                .map_err(|e| format!("font '{name}' is not a TrueType/OpenType font: {e}"))?;
+            Font::Outline(Arc::from(bytes))
+        }
+    };
+    let font = Arc::new(font);
+    CACHE.lock().unwrap().get_or_insert_with(HashMap::new).insert(key, Arc::clone(&font));
+    Ok(font)
+}
+
+/// Size and modification time of a font file (empty for bundled fonts), so that ids and
+/// the font cache change when the file does.
+fn file_stamp(name: &str) -> Option<String> {
+    let meta = std::fs::metadata(Path::new(name)).ok()?;
+    let mtime = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(format!("{}:{}", meta.len(), mtime.as_nanos()))
+}
+
+fn shape(font: &Font, index: u32, c: char, tolerance: f64) -> Shaped {
+    match font {
+        Font::Hershey(f) => match f.glyph(c).or_else(|| f.glyph('?')) {
+            Some(g) => {
+                let em = hershey::UNITS_PER_EM as f64;
+                Shaped {
+                    advance: (g.right - g.left) as f64 / em,
+                    strokes: g
+                        .strokes
+                        .iter()
+                        .map(|s| {
+                            s.iter()
+                                .map(|&(x, y)| ((x - g.left) as f64 / em, (y - hershey::BASELINE) as f64 / em))
+                                .collect()
+                        })
+                        .collect(),
+                }
+            }
+            None => Shaped { advance: 0.5, strokes: vec![] },
+        },
+        Font::Outline(data) => {
+            let Ok(face) = ttf_parser::Face::parse(data, index) else {
+                return Shaped { advance: 0.5, strokes: vec![] };
+            };
+            let upem = face.units_per_em() as f64;
+            // Missing glyphs advance like a space.
+            let id = face.glyph_index(c).or_else(|| face.glyph_index(' '));
+            match id {
+                Some(id) => Shaped {
+                    advance: face.glyph_hor_advance(id).unwrap_or(0) as f64 / upem,
+                    strokes: if c == ' ' || face.glyph_index(c).is_none() {
+                        vec![]
+                    } else {
+                        outline::glyph_rings(&face, id, tolerance)
+                    },
+                },
+                None => Shaped { advance: 0.5, strokes: vec![] },
+            }
+        }
+    }
+}
+
+/// Breaks a paragraph into lines no wider than `max_width` em (greedy, at spaces).
+fn wrap(paragraph: &str, max_width: f64, width_of: &impl Fn(&str) -> f64) -> Vec<String> {
+    if max_width <= 0.0 {
+        return vec![paragraph.to_string()];
+    }
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in paragraph.split(' ') {
+        let candidate = if current.is_empty() { word.to_string() } else { format!("{current} {word}") };
+        if width_of(&candidate) <= max_width || current.is_empty() {
+            current = candidate;
+        } else {
+            lines.push(std::mem::replace(&mut current, word.to_string()));
+        }
+    }
+    lines.push(current);
+    lines
+}
+
+fn text_eval(_: &Polylines, p: &Params, ctx: &EvalContext) -> Result<Polylines, OpError> {
+    let text = p.str("text");
+    if text.chars().count() > MAX_CHARS {
+        return Err(OpError::new("text", format!("text is longer than {MAX_CHARS} characters")));
+    }
+    let index = p.int("font_index") as u32;
+    let font = load_font(p.str("font")).map_err(|e| OpError::new("text", e))?;
+    let scale = p.f64("scale");
+    let center = p.vec3("center");
+    let tolerance = 0.0005 + (1.0 - p.f64("quality")) * 0.02;
+    let spacing = p.f64("letter_spacing_em");
+    let mut glyphs: HashMap<char, Shaped> = HashMap::new();
+    let mut shaped = |c: char| -> f64 {
+        glyphs.entry(c).or_insert_with(|| shape(&font, index, c, tolerance)).advance
+    };
+    // Measure every character once up front (the closure caches the shapes).
+    for c in text.chars() {
+        shaped(c);
+    }
+    let advance = |c: char| glyphs.get(&c).map_or(0.5, |g| g.advance);
+    let width_of = |s: &str| s.chars().map(|c| advance(c) + spacing).sum::<f64>() - if s.is_empty() { 0.0 } else { spacing };
+    let box_width = p.f64("box_width");
+    let lines: Vec<String> = text
+        .split('\n')
+        .flat_map(|para| wrap(para, if box_width > 0.0 && scale > 0.0 { box_width / scale } else { 0.0 }, &width_of))
+        .collect();
+    let cap = font.cap_height(index);
+    let line_height = p.f64("line_height");
+    let align = p.str("text_align");
+    let mut out = Polylines::new();
+    for (i, line) in lines.iter().enumerate() {
+        let w = width_of(line);
+        let mut x = match align {
+            "center" => -w / 2.0,
+            "right" => -w,
+            _ => 0.0,
+        };
+        let baseline = cap + i as f64 * line_height;
+        for c in line.chars() {
+            let g = &glyphs[&c];
+            for stroke in &g.strokes {
+                out.push_line(stroke.iter().map(|&(gx, gy)| {
+                    Vec3::new(((x + gx) * scale) as f32, ((baseline + gy) * scale) as f32, 0.0) + center
+                }));
+            }
+            x += g.advance + spacing;
+            ctx.budget.check("text", out.point_count() as u64, out.line_count() as u64)?;
+        }
+    }
+    Ok(out)
+}
+
+fn text_op() -> Op {
+    Op::new(
+        OpSchema::primitive(
+            "text",
+            1,
+            "text in a single-stroke (Hershey) or outline (TrueType/OpenType) font; `center` is the top of the capitals of the first line, at its left, centre or right per text_align",
+            vec![
+                ParamSpec::string("text", "graft").doc("the text; \\n starts a new line"),
+                ParamSpec::string("font", "futural").doc(
+                    "bundled font (futural, futuram, rowmans, scripts, cursive, timesr, gothiceng single-stroke; DejaVuSans outline) or a path to .ttf/.otf/.jhf",
+                ),
+                ParamSpec::int("font_index", 0).ui(0.0, 32.0).domain(0.0, 1000.0).doc("face index inside a font collection"),
+                ParamSpec::choice("text_align", "left", &["left", "center", "right"]).doc("horizontal alignment at `center`"),
+                ParamSpec::float("letter_spacing_em", 0.0).ui(0.0, 2.0).domain(-10.0, 100.0).unit("em").doc("extra space between letters"),
+                ParamSpec::float("line_height", 1.2).ui(0.8, 3.0).domain(0.0, 100.0).unit("em").doc("distance between baselines"),
+                ParamSpec::float("box_width", 0.0).ui(0.0, 300.0).min(0.0).unit("mm").doc("wrap lines at this width (0 = no wrapping)"),
+                ParamSpec::float("quality", 0.5).ui(0.0, 1.0).domain(0.0, 1.0).doc("curve flattening accuracy of outline fonts"),
+                center_param(),
+                ParamSpec::float("scale", 10.0).ui(0.0, 100.0).min(0.0).unit("mm").doc("size of one em"),
+            ],
+        ),
+        text_eval,
+    )
+    .with_fingerprint(|p, h| {
+        if let Some(stamp) = file_stamp(p.str("font")) {
+            h.bytes(stamp.as_bytes());
+        }
+    })
+}
+
+/// The text primitive.
+pub(crate) fn ops() -> Vec<Op> {
+    vec![text_op()]
+}
