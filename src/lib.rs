@@ -7,3 +7,5 @@
 
 pub mod geometry;
 pub mod ops;
+pub mod export;
+pub mod scene;

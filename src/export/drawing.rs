@@ -1,0 +1,102 @@
+//! A scene evaluated at a time `t`: the geometry every export reads.
+
+use std::sync::Arc;
+
+use crate::geometry::{GeometryId, Polylines, line_length};
+use crate::ops::{EvalContext, Rgba};
+use crate::scene::{Canvas, Scene};
+
+/// One evaluated layer.
+#[derive(Clone, Debug)]
+pub struct DrawnLayer {
+    /// Layer name.
+    pub name: String,
+    /// Pen colour.
+    pub color: Rgba,
+    /// Pen width in mm.
+    pub pen_width: f64,
+    /// Id of the final geometry.
+    pub id: GeometryId,
+    /// The polylines, in mm.
+    pub geometry: Arc<Polylines>,
+}
+
+/// Every visible layer of a scene evaluated at one time.
+#[derive(Clone, Debug)]
+pub struct Drawing {
+    /// The paper.
+    pub canvas: Canvas,
+    /// Layers in drawing order.
+    pub layers: Vec<DrawnLayer>,
+}
+
+/// A layer that failed to evaluate.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("layer '{layer}': {message}")]
+pub struct LayerError {
+    /// Layer name.
+    pub layer: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl Drawing {
+    /// Evaluates every visible layer of `scene` at time `t` (seconds).
+    pub fn realize(scene: &Scene, t: f64, ctx: &EvalContext) -> Result<Drawing, LayerError> {
+        let layers = scene
+            .visible_layers()
+            .map(|layer| {
+                let err = |message: String| LayerError { layer: layer.name.clone(), message };
+                let resolved = layer.recipe.resolve(t).map_err(err)?;
+                let stages = resolved.evaluate(ctx).map_err(|e| err(e.to_string()))?;
+                Ok(DrawnLayer {
+                    name: layer.name.clone(),
+                    color: layer.color,
+                    pen_width: layer.pen_width,
+                    id: resolved.final_id(),
+                    geometry: stages.last().cloned().unwrap_or_default(),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Drawing { canvas: scene.canvas.clone(), layers })
+    }
+}
+
+/// Plot statistics of a drawing, in drawing order.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct PlotStats {
+    /// Layers.
+    pub layers: usize,
+    /// Polylines.
+    pub polylines: usize,
+    /// Points.
+    pub vertices: usize,
+    /// Segments.
+    pub segments: usize,
+    /// Length drawn with the pen down (mm).
+    pub pen_down_mm: f64,
+    /// Pen-up travel between consecutive polylines of each layer, in file order (mm).
+    pub pen_up_mm: f64,
+}
+
+impl PlotStats {
+    /// Statistics of `drawing`.
+    pub fn of(drawing: &Drawing) -> PlotStats {
+        let mut s = PlotStats { layers: drawing.layers.len(), ..Default::default() };
+        for layer in &drawing.layers {
+            let g = &layer.geometry;
+            s.polylines += g.line_count();
+            s.vertices += g.point_count();
+            s.segments += g.segment_count();
+            let mut last_end = None;
+            for line in g.lines().filter(|l| !l.is_empty()) {
+                s.pen_down_mm += line_length(line);
+                if let Some(end) = last_end {
+                    s.pen_up_mm += line[0].distance(end) as f64;
+                }
+                last_end = line.last().copied();
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,53 @@
+//! PNG export: the SVG rendered in process by resvg, on the paper colour.
+
+use serde::{Deserialize, Serialize};
+
+use super::drawing::Drawing;
+use super::svg::to_svg;
+
+/// PNG options.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PngSettings {
+    /// Resolution in dots per inch. Default 150 (an A4 page is 1240 × 1754 pixels).
+    pub dpi: f64,
+}
+
+impl Default for PngSettings {
+    fn default() -> Self {
+        Self { dpi: 150.0 }
+    }
+}
+
+/// Largest image side accepted, in pixels.
+pub const MAX_SIDE: u32 = 16_384;
+
+/// Pixel size of the paper at `dpi`.
+pub fn pixel_size(drawing: &Drawing, dpi: f64) -> Result<(u32, u32), String> {
+    if !(dpi.is_finite() && dpi > 0.0) {
+        return Err(format!("PNG dpi {dpi} is not allowed: use a number > 0"));
+    }
+    let px = |mm: f64| (mm / 25.4 * dpi).round();
+    let (w, h) = (px(drawing.canvas.width), px(drawing.canvas.height));
+    if w < 1.0 || h < 1.0 || w > MAX_SIDE as f64 || h > MAX_SIDE as f64 {
+        return Err(format!(
+            "PNG of {w} × {h} pixels is not allowed: each side must be 1..={MAX_SIDE}; lower the dpi"
+        ));
+    }
+    Ok((w as u32, h as u32))
+}
+
+/// Renders `drawing` to PNG bytes at `dpi`.
+pub fn to_png(drawing: &Drawing, dpi: f64) -> Result<Vec<u8>, String> {
+    let (w, h) = pixel_size(drawing, dpi)?;
+    let svg = to_svg(drawing);
+    let tree = resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default())
+        .map_err(|e| format!("internal SVG could not be rendered: {e}"))?;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).ok_or("cannot allocate the image")?;
+    let [r, g, b, a] = drawing.canvas.background.0;
+    pixmap.fill(resvg::tiny_skia::Color::from_rgba(r, g, b, a).unwrap_or(resvg::tiny_skia::Color::WHITE));
+    let size = tree.size();
+    let transform = resvg::tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
+    resvg::render(&tree, transform, &mut pixmap.as_mut());
+    pixmap.encode_png().map_err(|e| format!("PNG encoding failed: {e}"))
+}

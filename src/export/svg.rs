@@ -1,0 +1,69 @@
+//! SVG export: one Inkscape/vpype layer group per layer, physical size in millimetres.
+
+use std::fmt::Write as _;
+
+use super::drawing::Drawing;
+use super::fmt::push_short;
+
+/// Decimals of coordinates in SVG files (1 µm).
+const DECIMALS: u32 = 3;
+
+/// XML-escapes text for attribute values.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The drawing as an SVG document. Deterministic: the same drawing gives the same bytes.
+pub fn to_svg(drawing: &Drawing) -> String {
+    let (w, h) = (drawing.canvas.width, drawing.canvas.height);
+    let points: usize = drawing.layers.iter().map(|l| l.geometry.point_count()).sum();
+    let mut out = String::with_capacity(1024 + points * 16);
+    let num = |out: &mut String, v: f64| push_short(out, v, DECIMALS);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n");
+    out.push_str("<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:inkscape=\"http://www.inkscape.org/namespaces/inkscape\" xmlns:sodipodi=\"http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd\" version=\"1.1\"");
+    out.push_str(" width=\"");
+    num(&mut out, w);
+    out.push_str("mm\" height=\"");
+    num(&mut out, h);
+    out.push_str("mm\" viewBox=\"0 0 ");
+    num(&mut out, w);
+    out.push(' ');
+    num(&mut out, h);
+    out.push_str("\">\n");
+    // The paper colour is page metadata: plotter tools must not draw it.
+    let _ = writeln!(
+        out,
+        "<sodipodi:namedview pagecolor=\"{}\" inkscape:document-units=\"mm\"/>",
+        drawing.canvas.background.to_hex()
+    );
+    for (i, layer) in drawing.layers.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<g id=\"layer{}\" inkscape:groupmode=\"layer\" inkscape:label=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"",
+            i + 1,
+            escape(&layer.name),
+            layer.color.to_hex()
+        );
+        num(&mut out, layer.pen_width);
+        out.push_str("\" stroke-linecap=\"round\" stroke-linejoin=\"round\">\n");
+        for line in layer.geometry.lines().filter(|l| l.len() >= 2) {
+            out.push_str("<path d=\"M");
+            for (j, p) in line.iter().enumerate() {
+                if j == 1 {
+                    out.push_str(" L");
+                }
+                out.push(' ');
+                num(&mut out, p.x as f64);
+                out.push(',');
+                num(&mut out, p.y as f64);
+            }
+            out.push_str("\"/>\n");
+        }
+        out.push_str("</g>\n");
+    }
+    out.push_str("</svg>\n");
+    out
+}

@@ -1,0 +1,270 @@
+//! RON parsing of scene files. Ops are validated *while* parsing (through the registry
+//! of the current thread) so that every error carries the line and column of its value.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+
+use serde::de::{self, Deserialize, Deserializer, EnumAccess, MapAccess, VariantAccess, Visitor};
+
+use super::{Canvas, ExportSettings, LayerDef, Scene};
+use crate::export::{GcodeProfile, PngSettings};
+use crate::ops::{OpCall, OpKind, OpRegistry, RawParam, Recipe, Rgba};
+
+/// A scene that could not be loaded: where and why.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("{file}:{line}:{column}: {message}")]
+pub struct SceneError {
+    /// The scene file.
+    pub file: String,
+    /// 1-based line (0 when unknown).
+    pub line: usize,
+    /// 1-based column (0 when unknown).
+    pub column: usize,
+    /// What is wrong and what is allowed.
+    pub message: String,
+}
+
+thread_local! {
+    static REGISTRY: RefCell<Option<Arc<OpRegistry>>> = const { RefCell::new(None) };
+}
+
+fn with_registry<T>(f: impl FnOnce(&OpRegistry) -> T) -> T {
+    REGISTRY.with(|r| f(r.borrow().as_ref().expect("scene parsing sets the registry")))
+}
+
+pub(super) fn parse_scene(text: &str, file: &str, registry: &Arc<OpRegistry>) -> Result<Scene, SceneError> {
+    let previous = REGISTRY.with(|r| r.replace(Some(Arc::clone(registry))));
+    let parsed = ron::Options::default().from_str::<SceneFile>(text);
+    REGISTRY.with(|r| *r.borrow_mut() = previous);
+    let raw = parsed.map_err(|e| SceneError {
+        file: file.into(),
+        line: e.span.start.line,
+        column: e.span.start.col,
+        message: e.code.to_string(),
+    })?;
+    let mut layers: Vec<LayerDef> = Vec::with_capacity(raw.layers.len());
+    for l in raw.layers {
+        if layers.iter().any(|o| o.name == l.name) {
+            let (line, column) = nth_position(text, &format!("{:?}", l.name), 2);
+            return Err(SceneError {
+                file: file.into(),
+                line,
+                column,
+                message: format!("layer name \"{}\" is used twice; layer names must be unique", l.name),
+            });
+        }
+        layers.push(LayerDef {
+            name: l.name,
+            color: l.color.0,
+            pen_width: l.pen_width.0,
+            visible: l.visible,
+            recipe: Recipe {
+                source: l.source.0,
+                effects: l.effects.into_iter().map(|e| e.0).collect(),
+            },
+        });
+    }
+    Ok(Scene {
+        canvas: Canvas {
+            width: raw.canvas.size.0.0,
+            height: raw.canvas.size.1.0,
+            background: raw.canvas.background.0,
+        },
+        layers,
+        export: ExportSettings {
+            gcode: raw.export.gcode,
+            png: raw.export.png,
+        },
+    })
+}
+
+/// Line and column (1-based) of the `n`-th occurrence of `needle`, or (0, 0).
+fn nth_position(text: &str, needle: &str, n: usize) -> (usize, usize) {
+    let Some((offset, _)) = text.match_indices(needle).nth(n - 1) else {
+        return (0, 0);
+    };
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, column)
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SceneFile {
+    canvas: CanvasFile,
+    layers: Vec<LayerFile>,
+    #[serde(default)]
+    export: ExportFile,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CanvasFile {
+    size: (Millimetres, Millimetres),
+    #[serde(default = "white")]
+    background: ColorDe,
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct ExportFile {
+    #[serde(default)]
+    gcode: GcodeProfile,
+    #[serde(default)]
+    png: PngSettings,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LayerFile {
+    name: String,
+    #[serde(default = "black")]
+    color: ColorDe,
+    #[serde(default = "default_pen")]
+    pen_width: PenWidth,
+    #[serde(default = "yes")]
+    visible: bool,
+    source: OpDe<true>,
+    #[serde(default)]
+    effects: Vec<OpDe<false>>,
+}
+
+fn white() -> ColorDe {
+    ColorDe(Rgba::WHITE)
+}
+fn black() -> ColorDe {
+    ColorDe(Rgba::BLACK)
+}
+fn default_pen() -> PenWidth {
+    PenWidth(0.3)
+}
+fn yes() -> bool {
+    true
+}
+
+/// A colour string, checked while parsing.
+struct ColorDe(Rgba);
+
+impl<'de> Deserialize<'de> for ColorDe {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Rgba::parse(&s).map(ColorDe).map_err(de::Error::custom)
+    }
+}
+
+/// A paper dimension: finite and in 1..=10000 mm.
+struct Millimetres(f64);
+
+impl<'de> Deserialize<'de> for Millimetres {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = f64::deserialize(d)?;
+        if v.is_finite() && (1.0..=10_000.0).contains(&v) {
+            Ok(Millimetres(v))
+        } else {
+            Err(de::Error::custom(format!("canvas size {v} mm is not allowed: use 1..=10000 mm")))
+        }
+    }
+}
+
+/// A pen width: in (0, 50] mm.
+struct PenWidth(f64);
+
+impl<'de> Deserialize<'de> for PenWidth {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = f64::deserialize(d)?;
+        if v.is_finite() && v > 0.0 && v <= 50.0 {
+            Ok(PenWidth(v))
+        } else {
+            Err(de::Error::custom(format!("pen_width {v} is not allowed: use a width in mm, > 0 and <= 50")))
+        }
+    }
+}
+
+/// An op written `name(param: value, …)`; a primitive when `SOURCE`, else an effect.
+struct OpDe<const SOURCE: bool>(OpCall);
+
+impl<'de, const SOURCE: bool> Deserialize<'de> for OpDe<SOURCE> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_enum("op", &[], OpVisitor::<SOURCE>(PhantomData))
+    }
+}
+
+struct OpVisitor<const SOURCE: bool>(PhantomData<()>);
+
+impl<'de, const SOURCE: bool> Visitor<'de> for OpVisitor<SOURCE> {
+    type Value = OpDe<SOURCE>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let kind = if SOURCE { "a primitive" } else { "an effect" };
+        write!(f, "{kind} written as name(param: value, ...)")
+    }
+
+    fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+        let (name, variant): (String, _) = data.variant()?;
+        let kind = if SOURCE { OpKind::Primitive } else { OpKind::Effect };
+        let op = with_registry(|r| r.lookup(&name, kind).cloned()).map_err(de::Error::custom)?;
+        let call = variant.struct_variant(&[], ParamsVisitor(OpCall::defaults(op)))?;
+        if SOURCE && !call.enabled {
+            return Err(de::Error::custom(format!(
+                "'enabled' applies to effects only; hide the layer with `visible: false` instead of switching off its source '{name}'"
+            )));
+        }
+        Ok(OpDe(call))
+    }
+}
+
+struct ParamsVisitor(OpCall);
+
+impl<'de> Visitor<'de> for ParamsVisitor {
+    type Value = OpCall;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "parameters of '{}'", self.0.op.name())
+    }
+
+    fn visit_map<M: MapAccess<'de>>(mut self, mut map: M) -> Result<OpCall, M::Error> {
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if seen.contains(&key) {
+                return Err(de::Error::custom(format!("parameter '{key}' is given twice")));
+            }
+            if key == "enabled" {
+                self.0.enabled = map.next_value::<bool>()?;
+            } else {
+                let value: ron::Value = map.next_value()?;
+                let raw = to_raw(&value).map_err(|e| de::Error::custom(format!("{}.{key}: {e}", self.0.op.name())))?;
+                self.0.set(&key, &raw).map_err(de::Error::custom)?;
+            }
+            seen.push(key);
+        }
+        Ok(self.0)
+    }
+}
+
+fn to_raw(v: &ron::Value) -> Result<RawParam, String> {
+    use ron::Value as V;
+    Ok(match v {
+        V::Bool(b) => RawParam::Bool(*b),
+        V::Number(n) => {
+            let is_int = !matches!(n, ron::Number::F32(_) | ron::Number::F64(_));
+            RawParam::Num(n.into_f64(), is_int)
+        }
+        V::String(s) => RawParam::Str(s.clone()),
+        V::Char(c) => RawParam::Str(c.to_string()),
+        V::Seq(items) => RawParam::Seq(items.iter().map(to_raw).collect::<Result<_, _>>()?),
+        other => return Err(format!("unsupported value {other:?}: use a number, bool, string or (x, y, z)")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based() {
+        assert_eq!(nth_position("a\n  \"x\" \"x\"", "\"x\"", 2), (2, 7));
+    }
+}
