@@ -9,3 +9,4 @@ pub mod geometry;
 pub mod ops;
 pub mod export;
 pub mod scene;
+pub mod bench;

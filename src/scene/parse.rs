@@ -66,12 +66,21 @@ pub(super) fn parse_scene(text: &str, file: &str, registry: &Arc<OpRegistry>) ->
             },
         });
     }
+    let canvas = Canvas {
+        width: raw.canvas.size.0.0,
+        height: raw.canvas.size.1.0,
+        background: raw.canvas.background.0,
+    };
+    let export_error = |needle: &str, message: String| {
+        let (line, column) = nth_position(text, needle, 1);
+        SceneError { file: file.into(), line, column, message }
+    };
+    raw.export.gcode.validate(&canvas).map_err(|m| export_error("gcode", m))?;
+    if !(raw.export.png.dpi.is_finite() && raw.export.png.dpi > 0.0 && raw.export.png.dpi <= 2400.0) {
+        return Err(export_error("dpi", format!("png.dpi = {} is not allowed: use 1..=2400", raw.export.png.dpi)));
+    }
     Ok(Scene {
-        canvas: Canvas {
-            width: raw.canvas.size.0.0,
-            height: raw.canvas.size.1.0,
-            background: raw.canvas.background.0,
-        },
+        canvas,
         layers,
         export: ExportSettings {
             gcode: raw.export.gcode,
@@ -203,7 +212,7 @@ impl<'de, const SOURCE: bool> Visitor<'de> for OpVisitor<SOURCE> {
     }
 
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
-        let (name, variant): (String, _) = data.variant()?;
+        let (Ident(name), variant) = data.variant()?;
         let kind = if SOURCE { OpKind::Primitive } else { OpKind::Effect };
         let op = with_registry(|r| r.lookup(&name, kind).cloned()).map_err(de::Error::custom)?;
         let call = variant.struct_variant(&[], ParamsVisitor(OpCall::defaults(op)))?;
@@ -227,7 +236,7 @@ impl<'de> Visitor<'de> for ParamsVisitor {
 
     fn visit_map<M: MapAccess<'de>>(mut self, mut map: M) -> Result<OpCall, M::Error> {
         let mut seen: Vec<String> = Vec::new();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(Ident(key)) = map.next_key::<Ident>()? {
             if seen.contains(&key) {
                 return Err(de::Error::custom(format!("parameter '{key}' is given twice")));
             }
@@ -241,6 +250,25 @@ impl<'de> Visitor<'de> for ParamsVisitor {
             seen.push(key);
         }
         Ok(self.0)
+    }
+}
+
+/// A bare identifier (op and parameter names are not quoted in scene files).
+struct Ident(String);
+
+impl<'de> Deserialize<'de> for Ident {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Ident;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Ident, E> {
+                Ok(Ident(v.to_string()))
+            }
+        }
+        d.deserialize_identifier(V)
     }
 }
 
