@@ -31,7 +31,11 @@ pub fn time(runs: usize, mut f: impl FnMut(usize)) -> Timing {
         .collect();
     ms.sort_by(f64::total_cmp);
     let pick = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
-    Timing { p50: pick(0.5), p95: pick(0.95), min: ms[0] }
+    Timing {
+        p50: pick(0.5),
+        p95: pick(0.95),
+        min: ms[0],
+    }
 }
 
 fn call(registry: &OpRegistry, name: &str, params: &[(&str, RawParam)]) -> OpCall {
@@ -45,10 +49,22 @@ fn call(registry: &OpRegistry, name: &str, params: &[(&str, RawParam)]) -> OpCal
 /// Benchmark 1's recipe: a 200×200 grid, 180 mm, subdivided 10 times, displaced at `t`.
 pub fn grid_displace_recipe(registry: &OpRegistry, t_expr: &str) -> Recipe {
     Recipe {
-        source: call(registry, "grid", &[("nx", 200.into()), ("ny", 200.into()), ("scale", 180.0.into())]),
+        source: call(
+            registry,
+            "grid",
+            &[
+                ("nx", 200.into()),
+                ("ny", 200.into()),
+                ("scale", 180.0.into()),
+            ],
+        ),
         effects: vec![
             call(registry, "subdivide", &[("subdivisions", 10.into())]),
-            call(registry, "displace", &[("amplitude", [3.0, 3.0, 0.0].into()), ("t", t_expr.into())]),
+            call(
+                registry,
+                "displace",
+                &[("amplitude", [3.0, 3.0, 0.0].into()), ("t", t_expr.into())],
+            ),
         ],
     }
 }
@@ -72,11 +88,18 @@ pub fn random_segments(n: usize) -> Polylines {
 }
 
 fn a4() -> Canvas {
-    Canvas { width: 210.0, height: 297.0, background: crate::ops::Rgba::WHITE }
+    Canvas {
+        width: 210.0,
+        height: 297.0,
+        background: crate::ops::Rgba::WHITE,
+    }
 }
 
 fn report(name: &str, t: Timing, target: &str) {
-    println!("{name:<58} p50 {:>9.3} ms  p95 {:>9.3} ms  min {:>9.3} ms  (target {target})", t.p50, t.p95, t.min);
+    println!(
+        "{name:<58} p50 {:>9.3} ms  p95 {:>9.3} ms  min {:>9.3} ms  (target {target})",
+        t.p50, t.p95, t.min
+    );
 }
 
 /// Runs every benchmark with at most `threads` worker threads (0 = all cores).
@@ -84,13 +107,19 @@ pub fn run(threads: usize, runs: usize) {
     parallel::set_max_threads(if threads == 0 { usize::MAX } else { threads });
     let registry = OpRegistry::builtin();
     let ctx = EvalContext::default();
-    println!("graft bench: {} thread(s) for op work, {runs} runs each", parallel::threads());
+    println!(
+        "graft bench: {} thread(s) for op work, {runs} runs each",
+        parallel::threads()
+    );
 
     // 1. Animated displaced grid.
     let recipe = grid_displace_recipe(&registry, "t");
     let resolved = recipe.resolve(0.0).expect("valid recipe");
     let stages = resolved.evaluate(&ctx).expect("evaluates");
-    println!("1. grid 200x200 -> subdivide 10 -> displace: {} vertices", stages[2].point_count());
+    println!(
+        "1. grid 200x200 -> subdivide 10 -> displace: {} vertices",
+        stages[2].point_count()
+    );
     let full = time(runs, |i| {
         let r = recipe.resolve(i as f64 * 0.016).unwrap();
         std::hint::black_box(r.evaluate(&ctx).unwrap());
@@ -99,9 +128,16 @@ pub fn run(threads: usize, runs: usize) {
     let cached = time(runs, |i| {
         let r = recipe.resolve(i as f64 * 0.016).unwrap();
         // grid and subdivide do not depend on t: their result is the cached prefix.
-        std::hint::black_box(r.evaluate_from(2, Some(Arc::clone(&stages[1])), &ctx, |_, _| {}).unwrap());
+        std::hint::black_box(
+            r.evaluate_from(2, Some(Arc::clone(&stages[1])), &ctx, |_, _| {})
+                .unwrap(),
+        );
     });
-    report("   displace only, cached grid+subdivide prefix", cached, "<= 5 ms");
+    report(
+        "   displace only, cached grid+subdivide prefix",
+        cached,
+        "<= 5 ms",
+    );
 
     // 2. 400 hatched hexagons with an animated angle.
     let hexagons: Vec<Recipe> = (0..400)
@@ -112,10 +148,22 @@ pub fn run(threads: usize, runs: usize) {
                 &[
                     ("n_sides", 6.into()),
                     ("scale", 9.0.into()),
-                    ("center", [10.0 + (i % 20) as f64 * 9.5, 10.0 + (i / 20) as f64 * 9.5, 0.0].into()),
+                    (
+                        "center",
+                        [
+                            10.0 + (i % 20) as f64 * 9.5,
+                            10.0 + (i / 20) as f64 * 9.5,
+                            0.0,
+                        ]
+                        .into(),
+                    ),
                 ],
             ),
-            effects: vec![call(&registry, "fill", &[("density", 60.0.into()), ("angle", "t * 45".into())])],
+            effects: vec![call(
+                &registry,
+                "fill",
+                &[("density", 60.0.into()), ("angle", "t * 45".into())],
+            )],
         })
         .collect();
     let sources: Vec<Arc<Polylines>> = hexagons
@@ -125,10 +173,17 @@ pub fn run(threads: usize, runs: usize) {
     let hatch = time(runs, |i| {
         for (recipe, source) in hexagons.iter().zip(&sources) {
             let r = recipe.resolve(i as f64 * 0.016).unwrap();
-            std::hint::black_box(r.evaluate_from(1, Some(Arc::clone(source)), &ctx, |_, _| {}).unwrap());
+            std::hint::black_box(
+                r.evaluate_from(1, Some(Arc::clone(source)), &ctx, |_, _| {})
+                    .unwrap(),
+            );
         }
     });
-    report("2. 400 hexagons, each fill density 60, animated angle", hatch, "<= 12 ms");
+    report(
+        "2. 400 hexagons, each fill density 60, animated angle",
+        hatch,
+        "<= 12 ms",
+    );
 
     // 3. 100k random segments to SVG and to sorted G-code.
     let drawing = Drawing {
@@ -147,14 +202,24 @@ pub fn run(threads: usize, runs: usize) {
         write_atomic(&dir.join("bench.svg"), to_svg(&drawing).as_bytes(), true).unwrap();
     });
     report("3a. 100k random segments -> SVG file", svg, "<= 300 ms");
-    let profile = GcodeProfile { sort_polylines: true, ..Default::default() };
+    let profile = GcodeProfile {
+        sort_polylines: true,
+        ..Default::default()
+    };
     let mut travel = (0.0, 0.0);
     let gcode = time(svg_runs, |_| {
         let g = to_gcode(&drawing, &profile).unwrap();
         write_atomic(&dir.join("bench.gcode"), g.text.as_bytes(), true).unwrap();
         travel = (g.travel_before_mm, g.travel_after_mm);
     });
-    report("3b. 100k random segments -> G-code file, nearest-neighbour order", gcode, "<= 1000 ms");
+    report(
+        "3b. 100k random segments -> G-code file, nearest-neighbour order",
+        gcode,
+        "<= 1000 ms",
+    );
     let _ = std::fs::remove_dir_all(&dir);
-    println!("    pen-up travel {:.0} mm before, {:.0} mm after ordering", travel.0, travel.1);
+    println!(
+        "    pen-up travel {:.0} mm before, {:.0} mm after ordering",
+        travel.0, travel.1
+    );
 }

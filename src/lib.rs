@@ -5,8 +5,8 @@
 //! [`geometry`] and [`ops`] form the pure core; [`scene`] reads `*.scene.ron` files;
 //! [`export`] writes plotter files.
 
+pub mod bench;
+pub mod export;
 pub mod geometry;
 pub mod ops;
-pub mod export;
 pub mod scene;
-pub mod bench;

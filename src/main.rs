@@ -12,8 +12,17 @@ use graft::export::{
 use graft::ops::{EvalContext, OpKind, OpRegistry};
 use graft::scene::Scene;
 
+/// mimalloc keeps freed pages for reuse: a fresh multi-megabyte geometry per frame then
+/// costs no page faults (with the system allocator, copying 5 MB took 3.5 ms here, 0.5 ms with mimalloc).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
-#[command(name = "graft", version, about = "Line art for pen plotters: scenes to SVG, G-code and PNG")]
+#[command(
+    name = "graft",
+    version,
+    about = "Line art for pen plotters: scenes to SVG, G-code and PNG"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -94,13 +103,20 @@ fn ops(name: Option<&str>) -> Result<(), String> {
         let op = registry.get(name).ok_or_else(|| {
             format!(
                 "unknown op '{name}'; valid ops: {}",
-                registry.iter().map(|o| o.name().to_string()).collect::<Vec<_>>().join(", ")
+                registry
+                    .iter()
+                    .map(|o| o.name().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         })?;
         print!("{}", op.schema().describe());
         return Ok(());
     }
-    for (title, kind) in [("PRIMITIVES", OpKind::Primitive), ("EFFECTS", OpKind::Effect)] {
+    for (title, kind) in [
+        ("PRIMITIVES", OpKind::Primitive),
+        ("EFFECTS", OpKind::Effect),
+    ] {
         println!("{title}\n");
         for op in registry.iter().filter(|o| o.schema().kind == kind) {
             println!("{}", op.schema().describe());
@@ -111,14 +127,23 @@ fn ops(name: Option<&str>) -> Result<(), String> {
 
 /// `dir/stem.gcode` → `dir/stem_layer001_name.gcode`.
 fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let ext = path.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
     path.with_file_name(format!("{stem}{suffix}{ext}"))
 }
 
 fn render(cmd: RenderCmd) -> Result<(), String> {
     if !cmd.t.is_finite() {
-        return Err(format!("--t {} is not allowed: use a finite time in seconds", cmd.t));
+        return Err(format!(
+            "--t {} is not allowed: use a finite time in seconds",
+            cmd.t
+        ));
     }
     let registry = Arc::new(OpRegistry::builtin());
     let mut scene = Scene::load(&cmd.scene, &registry).map_err(|e| e.to_string())?;
@@ -130,7 +155,8 @@ fn render(cmd: RenderCmd) -> Result<(), String> {
         .gcode
         .validate(&scene.canvas)
         .map_err(|e| format!("{}: {e}", cmd.scene.display()))?;
-    let drawing = Drawing::realize(&scene, cmd.t, &EvalContext::default()).map_err(|e| e.to_string())?;
+    let drawing =
+        Drawing::realize(&scene, cmd.t, &EvalContext::default()).map_err(|e| e.to_string())?;
     let stats = PlotStats::of(&drawing);
     println!(
         "{}: t = {} s, {} layers, {} polylines, {} vertices, {} segments",
@@ -141,10 +167,14 @@ fn render(cmd: RenderCmd) -> Result<(), String> {
         stats.vertices,
         stats.segments
     );
-    println!("pen-down length {:.1} mm, pen-up travel {:.1} mm (file order)", stats.pen_down_mm, stats.pen_up_mm);
+    println!(
+        "pen-down length {:.1} mm, pen-up travel {:.1} mm (file order)",
+        stats.pen_down_mm, stats.pen_up_mm
+    );
 
     if let Some(path) = &cmd.svg {
-        write_atomic(path, to_svg(&drawing).as_bytes(), cmd.overwrite).map_err(|e| e.to_string())?;
+        write_atomic(path, to_svg(&drawing).as_bytes(), cmd.overwrite)
+            .map_err(|e| e.to_string())?;
         println!("wrote {}", path.display());
     }
     if let Some(path) = &cmd.gcode {
@@ -154,14 +184,20 @@ fn render(cmd: RenderCmd) -> Result<(), String> {
             to_gcode_per_layer(&drawing, profile)?
                 .into_iter()
                 .enumerate()
-                .map(|(i, f)| (with_suffix(path, &layer_suffix(i, n, &drawing.layers[i].name)), f))
+                .map(|(i, f)| {
+                    (
+                        with_suffix(path, &layer_suffix(i, n, &drawing.layers[i].name)),
+                        f,
+                    )
+                })
                 .collect()
         } else {
             vec![(path.clone(), to_gcode(&drawing, profile)?)]
         };
         if !cmd.overwrite {
             // A family of files is written whole or not at all.
-            ensure_absent(&files.iter().map(|f| f.0.clone()).collect::<Vec<_>>()).map_err(|e| e.to_string())?;
+            ensure_absent(&files.iter().map(|f| f.0.clone()).collect::<Vec<_>>())
+                .map_err(|e| e.to_string())?;
         }
         for (p, f) in &files {
             write_atomic(p, f.text.as_bytes(), cmd.overwrite).map_err(|e| e.to_string())?;

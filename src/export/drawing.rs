@@ -46,7 +46,10 @@ impl Drawing {
         let layers = scene
             .visible_layers()
             .map(|layer| {
-                let err = |message: String| LayerError { layer: layer.name.clone(), message };
+                let err = |message: String| LayerError {
+                    layer: layer.name.clone(),
+                    message,
+                };
                 let resolved = layer.recipe.resolve(t).map_err(err)?;
                 let stages = resolved.evaluate(ctx).map_err(|e| err(e.to_string()))?;
                 Ok(DrawnLayer {
@@ -58,7 +61,10 @@ impl Drawing {
                 })
             })
             .collect::<Result<_, _>>()?;
-        Ok(Drawing { canvas: scene.canvas.clone(), layers })
+        Ok(Drawing {
+            canvas: scene.canvas.clone(),
+            layers,
+        })
     }
 }
 
@@ -82,7 +88,10 @@ pub struct PlotStats {
 impl PlotStats {
     /// Statistics of `drawing`.
     pub fn of(drawing: &Drawing) -> PlotStats {
-        let mut s = PlotStats { layers: drawing.layers.len(), ..Default::default() };
+        let mut s = PlotStats {
+            layers: drawing.layers.len(),
+            ..Default::default()
+        };
         for layer in &drawing.layers {
             let g = &layer.geometry;
             s.polylines += g.line_count();

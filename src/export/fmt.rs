@@ -25,7 +25,10 @@ pub fn push_short(out: &mut String, v: f64, decimals: u32) {
     let start = out.len();
     push_fixed(out, v, decimals);
     if decimals > 0 {
-        let trimmed = out[start..].trim_end_matches('0').trim_end_matches('.').len();
+        let trimmed = out[start..]
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .len();
         out.truncate(start + trimmed);
         if &out[start..] == "-0" {
             out.truncate(start);

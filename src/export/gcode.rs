@@ -70,8 +70,14 @@ impl Default for GcodeProfile {
         Self {
             travel_feed: 3000.0,
             draw_feed: 1500.0,
-            pen: PenControl::Z { up: 3.0, down: -1.0 },
-            header: vec!["G21 ; millimetres".into(), "G90 ; absolute positioning".into()],
+            pen: PenControl::Z {
+                up: 3.0,
+                down: -1.0,
+            },
+            header: vec![
+                "G21 ; millimetres".into(),
+                "G90 ; absolute positioning".into(),
+            ],
             footer: vec![],
             y_flip: true,
             origin: (0.0, 0.0),
@@ -94,13 +100,18 @@ impl GcodeProfile {
             if v.is_finite() && v > 0.0 && v <= 1e6 {
                 Ok(())
             } else {
-                Err(format!("gcode.{name} = {v} is not allowed: use a feed in mm/min, > 0 and <= 1000000"))
+                Err(format!(
+                    "gcode.{name} = {v} is not allowed: use a feed in mm/min, > 0 and <= 1000000"
+                ))
             }
         };
         positive("travel_feed", self.travel_feed)?;
         positive("draw_feed", self.draw_feed)?;
         if self.decimals > 6 {
-            return Err(format!("gcode.decimals = {} is not allowed: use 0..=6", self.decimals));
+            return Err(format!(
+                "gcode.decimals = {} is not allowed: use 0..=6",
+                self.decimals
+            ));
         }
         let m = self.paper_margin;
         if !(m.is_finite() && m >= 0.0 && 2.0 * m < canvas.width.min(canvas.height)) {
@@ -116,7 +127,9 @@ impl GcodeProfile {
             if let Some((lo, hi)) = range
                 && !(lo.is_finite() && hi.is_finite() && lo < hi)
             {
-                return Err(format!("gcode.{name} = ({lo}, {hi}) is not allowed: use (min, max) with min < max"));
+                return Err(format!(
+                    "gcode.{name} = ({lo}, {hi}) is not allowed: use (min, max) with min < max"
+                ));
             }
         }
         if let PenControl::Z { up, down } = self.pen
@@ -171,7 +184,12 @@ fn dist(a: Pt, b: Pt) -> f64 {
 fn clip_segment(a: Pt, b: Pt, r: [f64; 4]) -> Option<(f64, f64)> {
     let d = [b[0] - a[0], b[1] - a[1]];
     let (mut t0, mut t1) = (0.0f64, 1.0f64);
-    for (p, q) in [(-d[0], a[0] - r[0]), (d[0], r[2] - a[0]), (-d[1], a[1] - r[1]), (d[1], r[3] - a[1])] {
+    for (p, q) in [
+        (-d[0], a[0] - r[0]),
+        (d[0], r[2] - a[0]),
+        (-d[1], a[1] - r[1]),
+        (d[1], r[3] - a[1]),
+    ] {
         if p == 0.0 {
             if q < 0.0 {
                 return None;
@@ -195,12 +213,18 @@ fn clip_layer(layer: &DrawnLayer, rect: [f64; 4]) -> Vec<Fragment> {
         let mut current: Vec<Pt> = Vec::new();
         let mut flush = |current: &mut Vec<Pt>| {
             if current.len() >= 2 {
-                out.push(Fragment { source, points: std::mem::take(current) });
+                out.push(Fragment {
+                    source,
+                    points: std::mem::take(current),
+                });
             }
             current.clear();
         };
         for w in line.windows(2) {
-            let (a, b) = ([w[0].x as f64, w[0].y as f64], [w[1].x as f64, w[1].y as f64]);
+            let (a, b) = (
+                [w[0].x as f64, w[0].y as f64],
+                [w[1].x as f64, w[1].y as f64],
+            );
             let Some((t0, t1)) = clip_segment(a, b, rect) else {
                 flush(&mut current);
                 continue;
@@ -224,9 +248,17 @@ fn clip_layer(layer: &DrawnLayer, rect: [f64; 4]) -> Vec<Fragment> {
 }
 
 /// Greedy nearest-next order of `fragments[range]`, the first one fixed.
-fn order_within(fragments: &[Fragment], range: std::ops::Range<usize>, allow_reverse: bool, plan: &mut Vec<Step>) {
+fn order_within(
+    fragments: &[Fragment],
+    range: std::ops::Range<usize>,
+    allow_reverse: bool,
+    plan: &mut Vec<Step>,
+) {
     let mut left: Vec<usize> = range.clone().skip(1).collect();
-    plan.push(Step { fragment: range.start, reversed: false });
+    plan.push(Step {
+        fragment: range.start,
+        reversed: false,
+    });
     let mut pos = fragments[range.start].end();
     while !left.is_empty() {
         let mut best = (f64::INFINITY, 0, false);
@@ -244,8 +276,15 @@ fn order_within(fragments: &[Fragment], range: std::ops::Range<usize>, allow_rev
             }
         }
         let f = left.remove(best.1);
-        pos = if best.2 { fragments[f].start() } else { fragments[f].end() };
-        plan.push(Step { fragment: f, reversed: best.2 });
+        pos = if best.2 {
+            fragments[f].start()
+        } else {
+            fragments[f].end()
+        };
+        plan.push(Step {
+            fragment: f,
+            reversed: best.2,
+        });
     }
 }
 
@@ -264,7 +303,10 @@ fn order_across(fragments: &[Fragment], allow_reverse: bool) -> Vec<Step> {
         }
     }
     let mut tree = RTree::bulk_load(endpoints);
-    plan.push(Step { fragment: 0, reversed: false });
+    plan.push(Step {
+        fragment: 0,
+        reversed: false,
+    });
     let mut pos = fragments[0].end();
     while let Some(nearest) = tree.nearest_neighbor(pos).cloned() {
         tree.remove(&nearest);
@@ -275,7 +317,10 @@ fn order_across(fragments: &[Fragment], allow_reverse: bool) -> Vec<Step> {
             tree.remove(&Endpoint::new(other, (i, !reversed)));
         }
         pos = if reversed { f.start() } else { f.end() };
-        plan.push(Step { fragment: i as usize, reversed });
+        plan.push(Step {
+            fragment: i as usize,
+            reversed,
+        });
     }
     plan
 }
@@ -289,11 +334,18 @@ fn plan_layer(fragments: &[Fragment], profile: &GcodeProfile) -> Vec<Step> {
     let mut start = 0;
     while start < fragments.len() {
         let source = fragments[start].source;
-        let end = start + fragments[start..].iter().take_while(|f| f.source == source).count();
+        let end = start
+            + fragments[start..]
+                .iter()
+                .take_while(|f| f.source == source)
+                .count();
         if profile.optimize_travel {
             order_within(fragments, start..end, profile.allow_reverse, &mut plan);
         } else {
-            plan.extend((start..end).map(|fragment| Step { fragment, reversed: false }));
+            plan.extend((start..end).map(|fragment| Step {
+                fragment,
+                reversed: false,
+            }));
         }
         start = end;
     }
@@ -355,17 +407,29 @@ impl Writer<'_> {
     /// Moves to canvas point `p` at `feed`, skipping moves that round to the current spot.
     fn move_to(&mut self, p: Pt, feed: f64) -> Result<(), String> {
         let x = p[0] + self.profile.origin.0;
-        let y = if self.profile.y_flip { self.paper_height - p[1] } else { p[1] } + self.profile.origin.1;
-        let q = ((x * self.scale).round() as i64, (y * self.scale).round() as i64);
+        let y = if self.profile.y_flip {
+            self.paper_height - p[1]
+        } else {
+            p[1]
+        } + self.profile.origin.1;
+        let q = (
+            (x * self.scale).round() as i64,
+            (y * self.scale).round() as i64,
+        );
         if self.at == Some(q) {
             return Ok(());
         }
-        for (axis, v, range) in [("x", q.0, self.profile.bed_x), ("y", q.1, self.profile.bed_y)] {
+        for (axis, v, range) in [
+            ("x", q.0, self.profile.bed_x),
+            ("y", q.1, self.profile.bed_y),
+        ] {
             let v = v as f64 / self.scale;
             if let Some((lo, hi)) = range
                 && !(lo..=hi).contains(&v)
             {
-                return Err(format!("machine {axis} = {v} is outside bed_{axis} ({lo}, {hi}); check origin, y_flip and bed ranges"));
+                return Err(format!(
+                    "machine {axis} = {v} is outside bed_{axis} ({lo}, {hi}); check origin, y_flip and bed ranges"
+                ));
             }
         }
         self.at = Some(q);
@@ -385,9 +449,17 @@ impl Writer<'_> {
 }
 
 /// Writes G-code for `layers` of `drawing` (all of them in one file).
-fn write_file(drawing: &Drawing, layers: &[usize], profile: &GcodeProfile) -> Result<GcodeFile, String> {
+fn write_file(
+    drawing: &Drawing,
+    layers: &[usize],
+    profile: &GcodeProfile,
+) -> Result<GcodeFile, String> {
     profile.validate(&drawing.canvas)?;
-    let (w, h, m) = (drawing.canvas.width, drawing.canvas.height, profile.paper_margin);
+    let (w, h, m) = (
+        drawing.canvas.width,
+        drawing.canvas.height,
+        profile.paper_margin,
+    );
     let rect = [m, m, w - m, h - m];
     let mut wr = Writer {
         profile,
@@ -406,16 +478,29 @@ fn write_file(drawing: &Drawing, layers: &[usize], profile: &GcodeProfile) -> Re
     let (mut before, mut after) = (0.0, 0.0);
     for &index in layers {
         let layer = &drawing.layers[index];
-        wr.line(&format!("; layer {}: {}", index + 1, layer.name.replace('\n', " ")));
+        wr.line(&format!(
+            "; layer {}: {}",
+            index + 1,
+            layer.name.replace('\n', " ")
+        ));
         let fragments = clip_layer(layer, rect);
-        let unoptimised: Vec<Step> = (0..fragments.len()).map(|fragment| Step { fragment, reversed: false }).collect();
+        let unoptimised: Vec<Step> = (0..fragments.len())
+            .map(|fragment| Step {
+                fragment,
+                reversed: false,
+            })
+            .collect();
         let plan = plan_layer(&fragments, profile);
         before += travel(&fragments, &unoptimised, profile.bridge_distance);
         after += travel(&fragments, &plan, profile.bridge_distance);
         let mut previous: Option<(usize, Pt)> = None;
         for step in &plan {
             let f = &fragments[step.fragment];
-            let points: Vec<Pt> = if step.reversed { f.points.iter().rev().copied().collect() } else { f.points.clone() };
+            let points: Vec<Pt> = if step.reversed {
+                f.points.iter().rev().copied().collect()
+            } else {
+                f.points.clone()
+            };
             let bridged = matches!(previous, Some((source, end)) if source == f.source && dist(end, points[0]) < profile.bridge_distance);
             if bridged {
                 wr.move_to(points[0], profile.draw_feed)?;
@@ -434,17 +519,30 @@ fn write_file(drawing: &Drawing, layers: &[usize], profile: &GcodeProfile) -> Re
     for l in &profile.footer {
         wr.line(l);
     }
-    Ok(GcodeFile { text: wr.out, travel_before_mm: before, travel_after_mm: after })
+    Ok(GcodeFile {
+        text: wr.out,
+        travel_before_mm: before,
+        travel_after_mm: after,
+    })
 }
 
 /// G-code of every layer of `drawing` in one file.
 pub fn to_gcode(drawing: &Drawing, profile: &GcodeProfile) -> Result<GcodeFile, String> {
-    write_file(drawing, &(0..drawing.layers.len()).collect::<Vec<_>>(), profile)
+    write_file(
+        drawing,
+        &(0..drawing.layers.len()).collect::<Vec<_>>(),
+        profile,
+    )
 }
 
 /// One G-code file per layer, in layer order.
-pub fn to_gcode_per_layer(drawing: &Drawing, profile: &GcodeProfile) -> Result<Vec<GcodeFile>, String> {
-    (0..drawing.layers.len()).map(|i| write_file(drawing, &[i], profile)).collect()
+pub fn to_gcode_per_layer(
+    drawing: &Drawing,
+    profile: &GcodeProfile,
+) -> Result<Vec<GcodeFile>, String> {
+    (0..drawing.layers.len())
+        .map(|i| write_file(drawing, &[i], profile))
+        .collect()
 }
 
 /// File name suffix of layer `index` of `count`: `_layer001_name` (name sanitised, ≤ 32 chars).
@@ -452,7 +550,13 @@ pub fn layer_suffix(index: usize, count: usize, name: &str) -> String {
     let width = count.to_string().len().max(3);
     let clean: String = name
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(32)
         .collect();
     format!("_layer{:0width$}_{clean}", index + 1)
@@ -465,7 +569,10 @@ mod tests {
     #[test]
     fn liang_barsky_clips_both_ends() {
         let r = [0.0, 0.0, 10.0, 10.0];
-        assert_eq!(clip_segment([-5.0, 5.0], [15.0, 5.0], r), Some((0.25, 0.75)));
+        assert_eq!(
+            clip_segment([-5.0, 5.0], [15.0, 5.0], r),
+            Some((0.25, 0.75))
+        );
         assert_eq!(clip_segment([-5.0, -5.0], [-1.0, 20.0], r), None);
         assert_eq!(clip_segment([1.0, 1.0], [2.0, 2.0], r), Some((0.0, 1.0)));
     }

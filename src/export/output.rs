@@ -48,7 +48,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Ou
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&dir).map_err(io_err(path))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let tmp = dir.join(format!(
         ".{name}.graft-tmp-{}-{}",
         std::process::id(),
@@ -66,7 +69,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), Ou
         // another writer); file systems without links fall back to a checked rename.
         match fs::hard_link(&tmp, path) {
             Ok(()) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Err(OutputError::Exists(path.to_path_buf())),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                Err(OutputError::Exists(path.to_path_buf()))
+            }
             Err(_) if !path.exists() => fs::rename(&tmp, path).map_err(io_err(path)),
             Err(_) => Err(OutputError::Exists(path.to_path_buf())),
         }

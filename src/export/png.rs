@@ -45,9 +45,14 @@ pub fn to_png(drawing: &Drawing, dpi: f64) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("internal SVG could not be rendered: {e}"))?;
     let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).ok_or("cannot allocate the image")?;
     let [r, g, b, a] = drawing.canvas.background.0;
-    pixmap.fill(resvg::tiny_skia::Color::from_rgba(r, g, b, a).unwrap_or(resvg::tiny_skia::Color::WHITE));
+    pixmap.fill(
+        resvg::tiny_skia::Color::from_rgba(r, g, b, a).unwrap_or(resvg::tiny_skia::Color::WHITE),
+    );
     let size = tree.size();
-    let transform = resvg::tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
+    let transform =
+        resvg::tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
     resvg::render(&tree, transform, &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|e| format!("PNG encoding failed: {e}"))
+    pixmap
+        .encode_png()
+        .map_err(|e| format!("PNG encoding failed: {e}"))
 }

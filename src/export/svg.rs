@@ -19,7 +19,11 @@ fn escape(s: &str) -> String {
 /// The drawing as an SVG document. Deterministic: the same drawing gives the same bytes.
 pub fn to_svg(drawing: &Drawing) -> String {
     let (w, h) = (drawing.canvas.width, drawing.canvas.height);
-    let points: usize = drawing.layers.iter().map(|l| l.geometry.point_count()).sum();
+    let points: usize = drawing
+        .layers
+        .iter()
+        .map(|l| l.geometry.point_count())
+        .sum();
     let mut out = String::with_capacity(1024 + points * 16);
     let num = |out: &mut String, v: f64| push_short(out, v, DECIMALS);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"no\"?>\n");

@@ -21,7 +21,11 @@ fn cumulative(line: &[Vec3]) -> Vec<f32> {
 fn point_at(line: &[Vec3], cum: &[f32], s: f32) -> Vec3 {
     let i = cum.partition_point(|&c| c <= s).clamp(1, line.len() - 1);
     let (c0, c1) = (cum[i - 1], cum[i]);
-    let t = if c1 > c0 { ((s - c0) / (c1 - c0)).clamp(0.0, 1.0) } else { 0.0 };
+    let t = if c1 > c0 {
+        ((s - c0) / (c1 - c0)).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
     line[i - 1].lerp(line[i], t)
 }
 
@@ -53,10 +57,25 @@ fn dash_op() -> Op {
             1,
             "cuts every polyline into dashes along its length; each dash becomes a polyline",
             vec![
-                ParamSpec::float("dash_length", 6.0).ui(0.0, 100.0).min(0.0).unit("mm").doc("length of each dash"),
-                ParamSpec::float("gap_length", 3.0).ui(0.0, 100.0).min(0.0).unit("mm").doc("length of each gap"),
-                ParamSpec::float("offset", 0.0).ui(0.0, 100.0).unit("mm").doc("phase of the pattern at the start of each line"),
-                ParamSpec::float("offset_jitter", 0.0).ui(0.0, 100.0).min(0.0).unit("mm").doc("random extra phase per line, up to ±this"),
+                ParamSpec::float("dash_length", 6.0)
+                    .ui(0.0, 100.0)
+                    .min(0.0)
+                    .unit("mm")
+                    .doc("length of each dash"),
+                ParamSpec::float("gap_length", 3.0)
+                    .ui(0.0, 100.0)
+                    .min(0.0)
+                    .unit("mm")
+                    .doc("length of each gap"),
+                ParamSpec::float("offset", 0.0)
+                    .ui(0.0, 100.0)
+                    .unit("mm")
+                    .doc("phase of the pattern at the start of each line"),
+                ParamSpec::float("offset_jitter", 0.0)
+                    .ui(0.0, 100.0)
+                    .min(0.0)
+                    .unit("mm")
+                    .doc("random extra phase per line, up to ±this"),
             ],
         ),
         |input, p, ctx| {
@@ -70,7 +89,8 @@ fn dash_op() -> Op {
                 .iter()
                 .map(|c| (*c.last().unwrap_or(&0.0) / period) as u64 + 2)
                 .sum();
-            ctx.budget.check("dash", input.point_count() as u64 + 2 * pieces, pieces)?;
+            ctx.budget
+                .check("dash", input.point_count() as u64 + 2 * pieces, pieces)?;
             let (offset, jitter) = (p.f32("offset"), p.f32("offset_jitter"));
             let mut out = Polylines::with_capacity(input.point_count(), pieces as usize);
             for (i, (line, cum)) in input.lines().zip(&lengths).enumerate() {
@@ -101,8 +121,14 @@ fn trim_op() -> Op {
             1,
             "keeps the part of each polyline between two fractions of its length",
             vec![
-                ParamSpec::float("start_param", 0.1).ui(0.0, 1.0).domain(0.0, 1.0).doc("start, as a fraction of the length"),
-                ParamSpec::float("end_param", 0.5).ui(0.0, 1.0).domain(0.0, 1.0).doc("end, as a fraction of the length"),
+                ParamSpec::float("start_param", 0.1)
+                    .ui(0.0, 1.0)
+                    .domain(0.0, 1.0)
+                    .doc("start, as a fraction of the length"),
+                ParamSpec::float("end_param", 0.5)
+                    .ui(0.0, 1.0)
+                    .domain(0.0, 1.0)
+                    .doc("end, as a fraction of the length"),
             ],
         ),
         |input, p, _| {
@@ -122,7 +148,11 @@ fn trim_op() -> Op {
                 }
             }
             // Like grafix: if nothing is left, the input passes through.
-            Ok(if out.line_count() == 0 { input.clone() } else { out })
+            Ok(if out.line_count() == 0 {
+                input.clone()
+            } else {
+                out
+            })
         },
     )
 }

@@ -52,7 +52,10 @@ impl Expr {
         if v.is_finite() {
             Ok(v)
         } else {
-            Err(format!("expression \"{}\" is not finite at t = {t}", self.source))
+            Err(format!(
+                "expression \"{}\" is not finite at t = {t}",
+                self.source
+            ))
         }
     }
 }

@@ -19,11 +19,24 @@ fn fill_op() -> Op {
             1,
             "hatches closed regions (even-odd: holes stay empty); open lines pass through",
             vec![
-                ParamSpec::int("angle_sets", 1).ui(1.0, 6.0).domain(1.0, 64.0).doc("number of hatch directions, spread over 180°"),
-                ParamSpec::float("angle", 45.0).ui(0.0, 180.0).unit("deg").doc("direction of the first hatch set"),
-                ParamSpec::float("density", 35.0).ui(0.0, 1000.0).domain(0.0, 100_000.0).doc("hatch lines across the whole input's extent"),
-                ParamSpec::float("spacing_gradient", 0.0).ui(-4.0, 4.0).domain(-40.0, 40.0).doc("exponential change of spacing across the extent"),
-                ParamSpec::bool("remove_boundary", false).doc("drop the outlines, keep only the hatching"),
+                ParamSpec::int("angle_sets", 1)
+                    .ui(1.0, 6.0)
+                    .domain(1.0, 64.0)
+                    .doc("number of hatch directions, spread over 180°"),
+                ParamSpec::float("angle", 45.0)
+                    .ui(0.0, 180.0)
+                    .unit("deg")
+                    .doc("direction of the first hatch set"),
+                ParamSpec::float("density", 35.0)
+                    .ui(0.0, 1000.0)
+                    .domain(0.0, 100_000.0)
+                    .doc("hatch lines across the whole input's extent"),
+                ParamSpec::float("spacing_gradient", 0.0)
+                    .ui(-4.0, 4.0)
+                    .domain(-40.0, 40.0)
+                    .doc("exponential change of spacing across the extent"),
+                ParamSpec::bool("remove_boundary", false)
+                    .doc("drop the outlines, keep only the hatching"),
             ],
         ),
         fill,
@@ -45,13 +58,25 @@ fn fill(input: &Polylines, p: &Params, ctx: &EvalContext) -> Result<Polylines, O
     }
     let sets = p.int("angle_sets") as usize;
     let count = (p.f64("density").round() as usize).clamp(2, 100_000);
-    let mut out = if keep_boundary { input.clone() } else { Polylines::new() };
+    let mut out = if keep_boundary {
+        input.clone()
+    } else {
+        Polylines::new()
+    };
     for k in 0..sets {
         let angle = (p.f64("angle") + k as f64 * 180.0 / sets as f64).to_radians();
-        let segments = hatch(&rings, input, angle, count, p.f64("spacing_gradient"), |crossings| {
-            let lines = (out.line_count() + crossings / 2) as u64;
-            ctx.budget.check("fill", (out.point_count() + crossings) as u64, lines)
-        })?;
+        let segments = hatch(
+            &rings,
+            input,
+            angle,
+            count,
+            p.f64("spacing_gradient"),
+            |crossings| {
+                let lines = (out.line_count() + crossings / 2) as u64;
+                ctx.budget
+                    .check("fill", (out.point_count() + crossings) as u64, lines)
+            },
+        )?;
         for [a, b] in segments {
             out.push_line([a, b]);
         }
@@ -77,20 +102,33 @@ fn hatch(
         .points()
         .iter()
         .map(|q| to_frame(q.truncate()).y)
-        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), y| (lo.min(y), hi.max(y)));
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), y| {
+            (lo.min(y), hi.max(y))
+        });
     let height = (ymax - ymin) as f64;
     let scan_y: Vec<f32> = (0..count)
         .map(|i| {
             let u = (i as f64 + 0.5) / count as f64;
-            let v = if gradient.abs() < 1e-9 { u } else { (1.0 + u * gradient.exp_m1()).ln() / gradient };
+            let v = if gradient.abs() < 1e-9 {
+                u
+            } else {
+                (1.0 + u * gradient.exp_m1()).ln() / gradient
+            };
             (ymin as f64 + height * v) as f32
         })
         .collect();
-    let framed: Vec<Ring> = rings.iter().map(|r| r.iter().map(|&q| to_frame(q)).collect()).collect();
+    let framed: Vec<Ring> = rings
+        .iter()
+        .map(|r| r.iter().map(|&q| to_frame(q)).collect())
+        .collect();
     // Half-open [lo.y, hi.y) so that a vertex shared by two edges counts once.
     let crossed = |ys: &[f32], a: Vec2, b: Vec2| {
         let (lo, hi) = if a.y < b.y { (a, b) } else { (b, a) };
-        (lo, hi, ys.partition_point(|&y| y < lo.y)..ys.partition_point(|&y| y < hi.y))
+        (
+            lo,
+            hi,
+            ys.partition_point(|&y| y < lo.y)..ys.partition_point(|&y| y < hi.y),
+        )
     };
     let total: usize = framed
         .iter()
@@ -118,7 +156,10 @@ fn hatch(
             let y = ys[run[0].0 as usize];
             for pair in run.chunks_exact(2) {
                 if pair[1].1 > pair[0].1 {
-                    segments.push([from_frame(Vec2::new(pair[0].1, y)), from_frame(Vec2::new(pair[1].1, y))]);
+                    segments.push([
+                        from_frame(Vec2::new(pair[0].1, y)),
+                        from_frame(Vec2::new(pair[1].1, y)),
+                    ]);
                 }
             }
         }

@@ -31,7 +31,10 @@ fn pool() -> &'static TaskPool {
 fn chunk_ranges(len: usize, min_chunk: usize) -> Vec<Range<usize>> {
     let chunks = threads().min(len / min_chunk.max(1)).max(1);
     let size = len.div_ceil(chunks).max(1);
-    (0..len).step_by(size).map(|s| s..(s + size).min(len)).collect()
+    (0..len)
+        .step_by(size)
+        .map(|s| s..(s + size).min(len))
+        .collect()
 }
 
 /// Calls `f(range)` on consecutive sub-ranges of `0..len` in parallel, returning the results in order.
@@ -104,7 +107,9 @@ where
 pub fn balanced_bounds(prefix: &[usize], min_part: usize) -> Vec<usize> {
     let items = prefix.len() - 1;
     let total = prefix[items];
-    let parts = threads().min(total / min_part.max(1)).clamp(1, items.max(1));
+    let parts = threads()
+        .min(total / min_part.max(1))
+        .clamp(1, items.max(1));
     let mut bounds = vec![0];
     for k in 1..parts {
         let target = total * k / parts;

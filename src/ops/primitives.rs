@@ -24,11 +24,18 @@ pub(crate) fn center_param() -> ParamSpec {
 }
 
 pub(crate) fn scale_param(default: f64, doc: &str) -> ParamSpec {
-    ParamSpec::float("scale", default).ui(0.0, 300.0).min(0.0).unit("mm").doc(doc)
+    ParamSpec::float("scale", default)
+        .ui(0.0, 300.0)
+        .min(0.0)
+        .unit("mm")
+        .doc(doc)
 }
 
 fn angle_param(name: &str, default: f64, lo: f64, hi: f64, doc: &str) -> ParamSpec {
-    ParamSpec::float(name, default).ui(lo, hi).unit("deg").doc(doc)
+    ParamSpec::float(name, default)
+        .ui(lo, hi)
+        .unit("deg")
+        .doc(doc)
 }
 
 fn count_param(name: &str, default: i64, lo: i64, ui_hi: f64, doc: &str) -> ParamSpec {
@@ -68,7 +75,11 @@ fn line_op() -> Op {
                 center_param(),
                 ParamSpec::choice("anchor", "center", &["center", "left", "right"])
                     .doc("which point of the segment sits at `center`"),
-                ParamSpec::float("length", 100.0).ui(0.0, 300.0).min(0.0).unit("mm").doc("segment length"),
+                ParamSpec::float("length", 100.0)
+                    .ui(0.0, 300.0)
+                    .min(0.0)
+                    .unit("mm")
+                    .doc("segment length"),
                 angle_param("angle", 0.0, 0.0, 360.0, "direction, from +x towards +y"),
             ],
         ),
@@ -95,9 +106,21 @@ fn polygon_op() -> Op {
             "regular polygon, closed; `scale` is the diameter of its circumcircle",
             vec![
                 count_param("n_sides", 6, 3, 128.0, "number of sides"),
-                angle_param("phase", 0.0, 0.0, 360.0, "angle of the first vertex from +x"),
-                angle_param("sweep", 360.0, 0.0, 360.0, "part of the turn covered; a partial sweep is closed by a chord")
-                    .domain(0.0, 360.0),
+                angle_param(
+                    "phase",
+                    0.0,
+                    0.0,
+                    360.0,
+                    "angle of the first vertex from +x",
+                ),
+                angle_param(
+                    "sweep",
+                    360.0,
+                    0.0,
+                    360.0,
+                    "part of the turn covered; a partial sweep is closed by a chord",
+                )
+                .domain(0.0, 360.0),
                 center_param(),
                 scale_param(100.0, "diameter of the circumcircle"),
             ],
@@ -106,7 +129,14 @@ fn polygon_op() -> Op {
             let n = p.int("n_sides") as u64;
             ctx.budget.check("polygon", n + 2, 1)?;
             let r = p.f64("scale") * 0.5;
-            let pts = ring(n as usize, p.f64("phase"), p.f64("sweep"), r, r, p.vec3("center"));
+            let pts = ring(
+                n as usize,
+                p.f64("phase"),
+                p.f64("sweep"),
+                r,
+                r,
+                p.vec3("center"),
+            );
             Ok(Polylines::from_lines([pts]))
         },
     )
@@ -119,7 +149,11 @@ fn circle_op() -> Op {
             1,
             "closed circle",
             vec![
-                ParamSpec::float("radius", 50.0).ui(0.0, 200.0).min(0.0).unit("mm").doc("radius"),
+                ParamSpec::float("radius", 50.0)
+                    .ui(0.0, 200.0)
+                    .min(0.0)
+                    .unit("mm")
+                    .doc("radius"),
                 count_param("segments", 96, 3, 512.0, "number of straight pieces"),
                 center_param(),
             ],
@@ -128,7 +162,14 @@ fn circle_op() -> Op {
             let n = p.int("segments") as u64;
             ctx.budget.check("circle", n + 1, 1)?;
             let r = p.f64("radius");
-            Ok(Polylines::from_lines([ring(n as usize, 0.0, 360.0, r, r, p.vec3("center"))]))
+            Ok(Polylines::from_lines([ring(
+                n as usize,
+                0.0,
+                360.0,
+                r,
+                r,
+                p.vec3("center"),
+            )]))
         },
     )
 }
@@ -140,8 +181,16 @@ fn rect_op() -> Op {
             1,
             "closed rectangle rotated about its centre",
             vec![
-                ParamSpec::float("width", 100.0).ui(0.0, 300.0).min(0.0).unit("mm").doc("width"),
-                ParamSpec::float("height", 100.0).ui(0.0, 300.0).min(0.0).unit("mm").doc("height"),
+                ParamSpec::float("width", 100.0)
+                    .ui(0.0, 300.0)
+                    .min(0.0)
+                    .unit("mm")
+                    .doc("width"),
+                ParamSpec::float("height", 100.0)
+                    .ui(0.0, 300.0)
+                    .min(0.0)
+                    .unit("mm")
+                    .doc("height"),
                 angle_param("angle", 0.0, -180.0, 180.0, "rotation about the centre"),
                 center_param(),
             ],
@@ -153,7 +202,13 @@ fn rect_op() -> Op {
             let corner = |x: f64, y: f64| {
                 Vec3::new((x * c - y * s) as f32, (x * s + y * c) as f32, 0.0) + center
             };
-            let pts = [corner(-w, -h), corner(w, -h), corner(w, h), corner(-w, h), corner(-w, -h)];
+            let pts = [
+                corner(-w, -h),
+                corner(w, -h),
+                corner(w, h),
+                corner(-w, h),
+                corner(-w, -h),
+            ];
             Ok(Polylines::from_lines([pts]))
         },
     )
@@ -176,7 +231,13 @@ fn grid_op() -> Op {
             let (nx, ny) = (p.int("nx") as u64, p.int("ny") as u64);
             ctx.budget.check("grid", 2 * (nx + ny), nx + ny)?;
             let (s, c) = (p.f64("scale"), p.vec3("center"));
-            let at = |i: u64, n: u64| if n <= 1 { 0.0 } else { i as f64 / (n - 1) as f64 - 0.5 };
+            let at = |i: u64, n: u64| {
+                if n <= 1 {
+                    0.0
+                } else {
+                    i as f64 / (n - 1) as f64 - 0.5
+                }
+            };
             let mut out = Polylines::with_capacity(2 * (nx + ny) as usize, (nx + ny) as usize);
             for i in 0..nx {
                 let x = at(i, nx);
@@ -214,9 +275,20 @@ fn spiral_op() -> Op {
             1,
             "Archimedean spiral from inner to outer radius, open",
             vec![
-                ParamSpec::float("inner_radius", 0.0).ui(0.0, 200.0).min(0.0).unit("mm").doc("radius at the start"),
-                ParamSpec::float("outer_radius", 80.0).ui(0.0, 200.0).min(0.0).unit("mm").doc("radius at the end"),
-                ParamSpec::float("turns", 5.0).ui(-20.0, 20.0).domain(-1000.0, 1000.0).doc("number of turns; the sign sets the direction"),
+                ParamSpec::float("inner_radius", 0.0)
+                    .ui(0.0, 200.0)
+                    .min(0.0)
+                    .unit("mm")
+                    .doc("radius at the start"),
+                ParamSpec::float("outer_radius", 80.0)
+                    .ui(0.0, 200.0)
+                    .min(0.0)
+                    .unit("mm")
+                    .doc("radius at the end"),
+                ParamSpec::float("turns", 5.0)
+                    .ui(-20.0, 20.0)
+                    .domain(-1000.0, 1000.0)
+                    .doc("number of turns; the sign sets the direction"),
                 angle_param("phase", 0.0, -360.0, 360.0, "starting angle"),
                 count_param("samples", 512, 2, 8000.0, "number of vertices"),
                 center_param(),
@@ -241,11 +313,20 @@ fn lissajous_op() -> Op {
             1,
             "Lissajous curve x = sin(a·s + phase), y = sin(b·s) filling a square of side `scale`",
             vec![
-                ParamSpec::int("a", 3).ui(0.0, 20.0).domain(0.0, 10_000.0).doc("x frequency"),
-                ParamSpec::int("b", 2).ui(0.0, 20.0).domain(0.0, 10_000.0).doc("y frequency"),
+                ParamSpec::int("a", 3)
+                    .ui(0.0, 20.0)
+                    .domain(0.0, 10_000.0)
+                    .doc("x frequency"),
+                ParamSpec::int("b", 2)
+                    .ui(0.0, 20.0)
+                    .domain(0.0, 10_000.0)
+                    .doc("y frequency"),
                 angle_param("phase", 90.0, 0.0, 360.0, "x phase"),
                 count_param("samples", 512, 2, 8000.0, "number of vertices"),
-                ParamSpec::float("turns", 1.0).ui(0.0, 20.0).domain(0.0, 1000.0).doc("length of the curve in full periods"),
+                ParamSpec::float("turns", 1.0)
+                    .ui(0.0, 20.0)
+                    .domain(0.0, 1000.0)
+                    .doc("length of the curve in full periods"),
                 center_param(),
                 scale_param(100.0, "side of the square the curve fits"),
             ],

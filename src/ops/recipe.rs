@@ -116,7 +116,9 @@ impl ParamInput {
             match r {
                 RawParam::Num(v, _) => Ok(Scalar::Const(*v)),
                 RawParam::Str(s) => Expr::parse(s).map(Scalar::Expr),
-                other => Err(format!("expected a number or an expression of t, found {other:?}")),
+                other => Err(format!(
+                    "expected a number or an expression of t, found {other:?}"
+                )),
             }
         };
         let input = match (&spec.kind, raw) {
@@ -134,10 +136,16 @@ impl ParamInput {
             }
             (ParamKind::Bool, RawParam::Bool(b)) => ParamInput::Const(Value::Bool(*b)),
             (ParamKind::Choice(_), RawParam::Str(s)) => ParamInput::Const(Value::Choice(s.clone())),
-            (ParamKind::Color, RawParam::Str(s)) => ParamInput::Const(Value::Color(Rgba::parse(s)?)),
+            (ParamKind::Color, RawParam::Str(s)) => {
+                ParamInput::Const(Value::Color(Rgba::parse(s)?))
+            }
             (ParamKind::String, RawParam::Str(s)) => ParamInput::Const(Value::Str(s.clone())),
             (_, other) => {
-                return Err(format!("expected {}, found {}", spec.allowed(), raw_word(other)));
+                return Err(format!(
+                    "expected {}, found {}",
+                    spec.allowed(),
+                    raw_word(other)
+                ));
             }
         };
         // Constants are checked now, expressions when they are evaluated.
@@ -180,7 +188,9 @@ impl ParamInput {
         match self {
             ParamInput::Const(v) => v.to_ron(),
             ParamInput::Number(s) => s.to_ron(),
-            ParamInput::Vec3(c) => format!("({}, {}, {})", c[0].to_ron(), c[1].to_ron(), c[2].to_ron()),
+            ParamInput::Vec3(c) => {
+                format!("({}, {}, {})", c[0].to_ron(), c[1].to_ron(), c[2].to_ron())
+            }
         }
     }
 }
@@ -207,7 +217,9 @@ pub struct OpCall {
 
 impl PartialEq for OpCall {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.op, &other.op) && self.enabled == other.enabled && self.params == other.params
+        Arc::ptr_eq(&self.op, &other.op)
+            && self.enabled == other.enabled
+            && self.params == other.params
     }
 }
 

@@ -23,19 +23,50 @@ fn repeat_op() -> Op {
             "copies the input: `grid` keeps the original and adds `count` stepped copies; \
              `radial` places copies on rings around the centre",
             vec![
-                ParamSpec::choice("layout", "grid", &["grid", "radial"]).doc("how copies are placed"),
-                ParamSpec::int("count", 3).ui(0.0, 100.0).domain(0.0, 100_000.0).doc("copies added (grid)"),
-                ParamSpec::vec3("offset", [10.0, 0.0, 0.0]).ui(-300.0, 300.0).unit("mm").doc("offset of the last copy (grid)"),
-                ParamSpec::float("radius", 50.0).ui(0.0, 300.0).min(0.0).unit("mm").doc("outer ring radius (radial)"),
-                ParamSpec::float("theta", 0.0).ui(-180.0, 180.0).unit("deg").doc("angle of the first copy (radial)"),
-                ParamSpec::int("n_theta", 6).ui(1.0, 64.0).domain(1.0, 100_000.0).doc("copies per ring (radial)"),
-                ParamSpec::int("n_radius", 1).ui(1.0, 64.0).domain(1.0, 10_000.0).doc("number of rings (radial)"),
-                ParamSpec::vec3("rotation_step", [0.0; 3]).ui(-180.0, 180.0).unit("deg").doc("rotation of the last copy"),
-                ParamSpec::vec3("scale", [1.0; 3]).ui(0.25, 4.0).doc("scale of the last copy"),
-                ParamSpec::bool("cumulative_offset", false).doc("ease the offset progression by `curve`"),
-                ParamSpec::bool("cumulative_rotate", false).doc("ease the rotation progression by `curve`"),
-                ParamSpec::bool("cumulative_scale", false).doc("ease the scale progression by `curve`"),
-                ParamSpec::float("curve", 1.0).ui(0.1, 5.0).domain(0.01, 100.0).doc("easing exponent for cumulative progressions"),
+                ParamSpec::choice("layout", "grid", &["grid", "radial"])
+                    .doc("how copies are placed"),
+                ParamSpec::int("count", 3)
+                    .ui(0.0, 100.0)
+                    .domain(0.0, 100_000.0)
+                    .doc("copies added (grid)"),
+                ParamSpec::vec3("offset", [10.0, 0.0, 0.0])
+                    .ui(-300.0, 300.0)
+                    .unit("mm")
+                    .doc("offset of the last copy (grid)"),
+                ParamSpec::float("radius", 50.0)
+                    .ui(0.0, 300.0)
+                    .min(0.0)
+                    .unit("mm")
+                    .doc("outer ring radius (radial)"),
+                ParamSpec::float("theta", 0.0)
+                    .ui(-180.0, 180.0)
+                    .unit("deg")
+                    .doc("angle of the first copy (radial)"),
+                ParamSpec::int("n_theta", 6)
+                    .ui(1.0, 64.0)
+                    .domain(1.0, 100_000.0)
+                    .doc("copies per ring (radial)"),
+                ParamSpec::int("n_radius", 1)
+                    .ui(1.0, 64.0)
+                    .domain(1.0, 10_000.0)
+                    .doc("number of rings (radial)"),
+                ParamSpec::vec3("rotation_step", [0.0; 3])
+                    .ui(-180.0, 180.0)
+                    .unit("deg")
+                    .doc("rotation of the last copy"),
+                ParamSpec::vec3("scale", [1.0; 3])
+                    .ui(0.25, 4.0)
+                    .doc("scale of the last copy"),
+                ParamSpec::bool("cumulative_offset", false)
+                    .doc("ease the offset progression by `curve`"),
+                ParamSpec::bool("cumulative_rotate", false)
+                    .doc("ease the rotation progression by `curve`"),
+                ParamSpec::bool("cumulative_scale", false)
+                    .doc("ease the scale progression by `curve`"),
+                ParamSpec::float("curve", 1.0)
+                    .ui(0.1, 5.0)
+                    .domain(0.01, 100.0)
+                    .doc("easing exponent for cumulative progressions"),
                 auto,
                 piv,
             ],
@@ -62,7 +93,10 @@ fn repeat_op() -> Op {
                     (count as u64 + 1) * input.point_count() as u64,
                     (count as u64 + 1) * input.line_count() as u64,
                 )?;
-                copies.push(CopyTransform { matrix: Mat3::IDENTITY, offset: Vec3::ZERO });
+                copies.push(CopyTransform {
+                    matrix: Mat3::IDENTITY,
+                    offset: Vec3::ZERO,
+                });
                 let offset = p.vec3("offset");
                 for k in 1..=count {
                     let t = k as f32 / count as f32;
@@ -70,7 +104,11 @@ fn repeat_op() -> Op {
                 }
             } else {
                 let (n_theta, n_radius) = (p.int("n_theta") as usize, p.int("n_radius") as usize);
-                let total = if n_radius == 1 { n_theta } else { 1 + (n_radius - 1) * n_theta };
+                let total = if n_radius == 1 {
+                    n_theta
+                } else {
+                    1 + (n_radius - 1) * n_theta
+                };
                 ctx.budget.check(
                     "repeat",
                     total as u64 * input.point_count() as u64,
@@ -79,7 +117,11 @@ fn repeat_op() -> Op {
                 let (radius, theta) = (p.f32("radius"), p.f32("theta").to_radians());
                 let mut places: Vec<Vec3> = Vec::with_capacity(total);
                 for ring in 0..n_radius {
-                    let r = if n_radius == 1 { radius } else { radius * ring as f32 / (n_radius - 1) as f32 };
+                    let r = if n_radius == 1 {
+                        radius
+                    } else {
+                        radius * ring as f32 / (n_radius - 1) as f32
+                    };
                     if n_radius > 1 && ring == 0 {
                         places.push(Vec3::ZERO);
                         continue;

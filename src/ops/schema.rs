@@ -209,7 +209,11 @@ impl ParamSpec {
         if ok {
             Ok(())
         } else {
-            Err(format!("value {} is not allowed: expected {}", v.to_ron(), self.allowed()))
+            Err(format!(
+                "value {} is not allowed: expected {}",
+                v.to_ron(),
+                self.allowed()
+            ))
         }
     }
 }
@@ -257,7 +261,11 @@ impl OpSchema {
 
     /// Comma-separated parameter names (for "valid names are …" messages).
     pub fn param_names(&self) -> String {
-        self.params.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
+        self.params
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// Checks that the schema itself is well formed (custom ops are checked on registration).
@@ -268,7 +276,10 @@ impl OpSchema {
                 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         };
         if !ident_ok(&self.name) {
-            return Err(format!("op name '{}' must be an identifier (letters, digits, _)", self.name));
+            return Err(format!(
+                "op name '{}' must be an identifier (letters, digits, _)",
+                self.name
+            ));
         }
         for (i, p) in self.params.iter().enumerate() {
             if !ident_ok(&p.name) || p.name == "enabled" {
@@ -278,12 +289,18 @@ impl OpSchema {
                 ));
             }
             if self.params[..i].iter().any(|q| q.name == p.name) {
-                return Err(format!("op '{}': parameter '{}' is declared twice", self.name, p.name));
+                return Err(format!(
+                    "op '{}': parameter '{}' is declared twice",
+                    self.name, p.name
+                ));
             }
             if let (Some(lo), Some(hi)) = (p.min, p.max)
                 && lo > hi
             {
-                return Err(format!("op '{}': parameter '{}' has min > max", self.name, p.name));
+                return Err(format!(
+                    "op '{}': parameter '{}' has min > max",
+                    self.name, p.name
+                ));
             }
             p.check(&p.default).map_err(|e| {
                 format!("op '{}': default of parameter '{}': {e}", self.name, p.name)
@@ -301,7 +318,13 @@ impl OpSchema {
         };
         let _ = writeln!(s, "{} ({kind}, v{}): {}", self.name, self.version, self.doc);
         for p in &self.params {
-            let _ = write!(s, "    {:<20} {:<7} = {:<16}", p.name, p.kind.name(), p.default.to_ron());
+            let _ = write!(
+                s,
+                "    {:<20} {:<7} = {:<16}",
+                p.name,
+                p.kind.name(),
+                p.default.to_ron()
+            );
             if let Some((lo, hi)) = p.ui_range {
                 let _ = write!(s, " [{lo}, {hi}]");
             }

@@ -42,10 +42,12 @@ fn subdivide_op() -> Op {
             "subdivide",
             1,
             "each level inserts a midpoint in every segment; segments stay at least 0.01 mm long",
-            vec![ParamSpec::int("subdivisions", 1)
-                .ui(0.0, 10.0)
-                .domain(0.0, 24.0)
-                .doc("number of levels; each doubles the segment count")],
+            vec![
+                ParamSpec::int("subdivisions", 1)
+                    .ui(0.0, 10.0)
+                    .domain(0.0, 24.0)
+                    .doc("number of levels; each doubles the segment count"),
+            ],
         ),
         |input, p, ctx| {
             let wanted = p.int("subdivisions") as u32;
@@ -53,15 +55,29 @@ fn subdivide_op() -> Op {
                 return Ok(input.clone());
             }
             let lines = input.line_count();
-            let levels: Vec<u32> = input.lines().map(|l| if l.len() < 2 { 0 } else { levels_for(l, wanted) }).collect();
+            let levels: Vec<u32> = input
+                .lines()
+                .map(|l| {
+                    if l.len() < 2 {
+                        0
+                    } else {
+                        levels_for(l, wanted)
+                    }
+                })
+                .collect();
             // Output offsets, computed in u64 so that the budget sees absurd sizes before any allocation.
             let mut prefix = Vec::with_capacity(lines + 1);
             prefix.push(0u64);
             for (line, &lv) in input.lines().zip(&levels) {
-                let n = if line.len() < 2 { line.len() as u64 } else { (line.len() as u64 - 1) * (1u64 << lv) + 1 };
+                let n = if line.len() < 2 {
+                    line.len() as u64
+                } else {
+                    (line.len() as u64 - 1) * (1u64 << lv) + 1
+                };
                 prefix.push(prefix.last().unwrap() + n);
             }
-            ctx.budget.check("subdivide", *prefix.last().unwrap(), lines as u64)?;
+            ctx.budget
+                .check("subdivide", *prefix.last().unwrap(), lines as u64)?;
             let prefix: Vec<usize> = prefix.into_iter().map(|v| v as usize).collect();
             let mut points = vec![Vec3::ZERO; prefix[lines]];
             let line_bounds = parallel::balanced_bounds(&prefix, 1 << 16);

@@ -46,7 +46,9 @@ fn rotation_param() -> ParamSpec {
 }
 
 fn scale_vec_param(lo: f64, hi: f64) -> ParamSpec {
-    ParamSpec::vec3("scale", [1.0; 3]).ui(lo, hi).doc("scale factor per axis")
+    ParamSpec::vec3("scale", [1.0; 3])
+        .ui(lo, hi)
+        .doc("scale factor per axis")
 }
 
 fn translate_op() -> Op {
@@ -55,7 +57,12 @@ fn translate_op() -> Op {
             "translate",
             1,
             "moves every point by delta",
-            vec![ParamSpec::vec3("delta", [0.0; 3]).ui(-300.0, 300.0).unit("mm").doc("offset")],
+            vec![
+                ParamSpec::vec3("delta", [0.0; 3])
+                    .ui(-300.0, 300.0)
+                    .unit("mm")
+                    .doc("offset"),
+            ],
         ),
         |input, p, _| {
             let d = p.vec3("delta");
@@ -67,7 +74,12 @@ fn translate_op() -> Op {
 fn rotate_op() -> Op {
     let [auto, piv] = auto_center_params();
     Op::new(
-        OpSchema::effect("rotate", 1, "rotates about a centre", vec![auto, piv, rotation_param()]),
+        OpSchema::effect(
+            "rotate",
+            1,
+            "rotates about a centre",
+            vec![auto, piv, rotation_param()],
+        ),
         |input, p, _| {
             let (c, m) = (pivot(input, p), rotation_xyz_degrees(p.vec3("rotation")));
             Ok(map_points(input, |q| m * (q - c) + c))
@@ -126,12 +138,16 @@ fn affine_op() -> Op {
                 piv,
                 rotation_param(),
                 scale_vec_param(0.25, 4.0),
-                ParamSpec::vec3("delta", [0.0; 3]).ui(-300.0, 300.0).unit("mm").doc("offset applied last"),
+                ParamSpec::vec3("delta", [0.0; 3])
+                    .ui(-300.0, 300.0)
+                    .unit("mm")
+                    .doc("offset applied last"),
             ],
         ),
         |input, p, _| {
             let c = pivot(input, p);
-            let m: Mat3 = rotation_xyz_degrees(p.vec3("rotation")) * Mat3::from_diagonal(p.vec3("scale"));
+            let m: Mat3 =
+                rotation_xyz_degrees(p.vec3("rotation")) * Mat3::from_diagonal(p.vec3("scale"));
             let d = p.vec3("delta");
             Ok(map_points(input, |q| m * (q - c) + c + d))
         },

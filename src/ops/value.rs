@@ -18,12 +18,25 @@ impl Rgba {
     pub fn parse(s: &str) -> Result<Rgba, String> {
         let t = s.trim();
         if let Some(hex) = t.strip_prefix('#') {
-            let digits: Option<Vec<u8>> = hex.chars().map(|c| c.to_digit(16).map(|d| d as u8)).collect();
+            let digits: Option<Vec<u8>> = hex
+                .chars()
+                .map(|c| c.to_digit(16).map(|d| d as u8))
+                .collect();
             let d = digits.ok_or_else(|| format!("'{s}' is not a hex colour"))?;
             let byte = |hi: u8, lo: u8| (hi * 16 + lo) as f32 / 255.0;
             return match d.len() {
-                3 => Ok(Rgba([byte(d[0], d[0]), byte(d[1], d[1]), byte(d[2], d[2]), 1.0])),
-                6 => Ok(Rgba([byte(d[0], d[1]), byte(d[2], d[3]), byte(d[4], d[5]), 1.0])),
+                3 => Ok(Rgba([
+                    byte(d[0], d[0]),
+                    byte(d[1], d[1]),
+                    byte(d[2], d[2]),
+                    1.0,
+                ])),
+                6 => Ok(Rgba([
+                    byte(d[0], d[1]),
+                    byte(d[2], d[3]),
+                    byte(d[4], d[5]),
+                    1.0,
+                ])),
                 8 => Ok(Rgba([
                     byte(d[0], d[1]),
                     byte(d[2], d[3]),
@@ -169,5 +182,9 @@ impl Value {
 /// Formats a float the short way, always with a decimal point (`1.0`, `0.25`).
 pub fn fmt_num(v: f64) -> String {
     let s = format!("{v}");
-    if s.contains(['.', 'e', 'i', 'N']) { s } else { format!("{s}.0") }
+    if s.contains(['.', 'e', 'i', 'N']) {
+        s
+    } else {
+        format!("{s}.0")
+    }
 }

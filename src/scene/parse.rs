@@ -31,10 +31,18 @@ thread_local! {
 }
 
 fn with_registry<T>(f: impl FnOnce(&OpRegistry) -> T) -> T {
-    REGISTRY.with(|r| f(r.borrow().as_ref().expect("scene parsing sets the registry")))
+    REGISTRY.with(|r| {
+        f(r.borrow()
+            .as_ref()
+            .expect("scene parsing sets the registry"))
+    })
 }
 
-pub(super) fn parse_scene(text: &str, file: &str, registry: &Arc<OpRegistry>) -> Result<Scene, SceneError> {
+pub(super) fn parse_scene(
+    text: &str,
+    file: &str,
+    registry: &Arc<OpRegistry>,
+) -> Result<Scene, SceneError> {
     let previous = REGISTRY.with(|r| r.replace(Some(Arc::clone(registry))));
     let parsed = ron::Options::default().from_str::<SceneFile>(text);
     REGISTRY.with(|r| *r.borrow_mut() = previous);
@@ -52,7 +60,10 @@ pub(super) fn parse_scene(text: &str, file: &str, registry: &Arc<OpRegistry>) ->
                 file: file.into(),
                 line,
                 column,
-                message: format!("layer name \"{}\" is used twice; layer names must be unique", l.name),
+                message: format!(
+                    "layer name \"{}\" is used twice; layer names must be unique",
+                    l.name
+                ),
             });
         }
         layers.push(LayerDef {
@@ -73,11 +84,26 @@ pub(super) fn parse_scene(text: &str, file: &str, registry: &Arc<OpRegistry>) ->
     };
     let export_error = |needle: &str, message: String| {
         let (line, column) = nth_position(text, needle, 1);
-        SceneError { file: file.into(), line, column, message }
+        SceneError {
+            file: file.into(),
+            line,
+            column,
+            message,
+        }
     };
-    raw.export.gcode.validate(&canvas).map_err(|m| export_error("gcode", m))?;
-    if !(raw.export.png.dpi.is_finite() && raw.export.png.dpi > 0.0 && raw.export.png.dpi <= 2400.0) {
-        return Err(export_error("dpi", format!("png.dpi = {} is not allowed: use 1..=2400", raw.export.png.dpi)));
+    raw.export
+        .gcode
+        .validate(&canvas)
+        .map_err(|m| export_error("gcode", m))?;
+    if !(raw.export.png.dpi.is_finite() && raw.export.png.dpi > 0.0 && raw.export.png.dpi <= 2400.0)
+    {
+        return Err(export_error(
+            "dpi",
+            format!(
+                "png.dpi = {} is not allowed: use 1..=2400",
+                raw.export.png.dpi
+            ),
+        ));
     }
     Ok(Scene {
         canvas,
@@ -173,7 +199,9 @@ impl<'de> Deserialize<'de> for Millimetres {
         if v.is_finite() && (1.0..=10_000.0).contains(&v) {
             Ok(Millimetres(v))
         } else {
-            Err(de::Error::custom(format!("canvas size {v} mm is not allowed: use 1..=10000 mm")))
+            Err(de::Error::custom(format!(
+                "canvas size {v} mm is not allowed: use 1..=10000 mm"
+            )))
         }
     }
 }
@@ -187,7 +215,9 @@ impl<'de> Deserialize<'de> for PenWidth {
         if v.is_finite() && v > 0.0 && v <= 50.0 {
             Ok(PenWidth(v))
         } else {
-            Err(de::Error::custom(format!("pen_width {v} is not allowed: use a width in mm, > 0 and <= 50")))
+            Err(de::Error::custom(format!(
+                "pen_width {v} is not allowed: use a width in mm, > 0 and <= 50"
+            )))
         }
     }
 }
@@ -213,7 +243,11 @@ impl<'de, const SOURCE: bool> Visitor<'de> for OpVisitor<SOURCE> {
 
     fn visit_enum<A: EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
         let (Ident(name), variant) = data.variant()?;
-        let kind = if SOURCE { OpKind::Primitive } else { OpKind::Effect };
+        let kind = if SOURCE {
+            OpKind::Primitive
+        } else {
+            OpKind::Effect
+        };
         let op = with_registry(|r| r.lookup(&name, kind).cloned()).map_err(de::Error::custom)?;
         let call = variant.struct_variant(&[], ParamsVisitor(OpCall::defaults(op)))?;
         if SOURCE && !call.enabled {
@@ -238,13 +272,16 @@ impl<'de> Visitor<'de> for ParamsVisitor {
         let mut seen: Vec<String> = Vec::new();
         while let Some(Ident(key)) = map.next_key::<Ident>()? {
             if seen.contains(&key) {
-                return Err(de::Error::custom(format!("parameter '{key}' is given twice")));
+                return Err(de::Error::custom(format!(
+                    "parameter '{key}' is given twice"
+                )));
             }
             if key == "enabled" {
                 self.0.enabled = map.next_value::<bool>()?;
             } else {
                 let value: ron::Value = map.next_value()?;
-                let raw = to_raw(&value).map_err(|e| de::Error::custom(format!("{}.{key}: {e}", self.0.op.name())))?;
+                let raw = to_raw(&value)
+                    .map_err(|e| de::Error::custom(format!("{}.{key}: {e}", self.0.op.name())))?;
                 self.0.set(&key, &raw).map_err(de::Error::custom)?;
             }
             seen.push(key);
@@ -283,7 +320,11 @@ fn to_raw(v: &ron::Value) -> Result<RawParam, String> {
         V::String(s) => RawParam::Str(s.clone()),
         V::Char(c) => RawParam::Str(c.to_string()),
         V::Seq(items) => RawParam::Seq(items.iter().map(to_raw).collect::<Result<_, _>>()?),
-        other => return Err(format!("unsupported value {other:?}: use a number, bool, string or (x, y, z)")),
+        other => {
+            return Err(format!(
+                "unsupported value {other:?}: use a number, bool, string or (x, y, z)"
+            ));
+        }
     })
 }
 

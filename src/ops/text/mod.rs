@@ -18,13 +18,34 @@ pub use hershey::HersheyFont;
 
 /// Bundled single-stroke fonts (Hershey, see `assets/fonts/hershey/LICENSE`).
 const HERSHEY_FONTS: &[(&str, &str)] = &[
-    ("futural", include_str!("../../../assets/fonts/hershey/futural.jhf")),
-    ("futuram", include_str!("../../../assets/fonts/hershey/futuram.jhf")),
-    ("rowmans", include_str!("../../../assets/fonts/hershey/rowmans.jhf")),
-    ("scripts", include_str!("../../../assets/fonts/hershey/scripts.jhf")),
-    ("cursive", include_str!("../../../assets/fonts/hershey/cursive.jhf")),
-    ("timesr", include_str!("../../../assets/fonts/hershey/timesr.jhf")),
-    ("gothiceng", include_str!("../../../assets/fonts/hershey/gothiceng.jhf")),
+    (
+        "futural",
+        include_str!("../../../assets/fonts/hershey/futural.jhf"),
+    ),
+    (
+        "futuram",
+        include_str!("../../../assets/fonts/hershey/futuram.jhf"),
+    ),
+    (
+        "rowmans",
+        include_str!("../../../assets/fonts/hershey/rowmans.jhf"),
+    ),
+    (
+        "scripts",
+        include_str!("../../../assets/fonts/hershey/scripts.jhf"),
+    ),
+    (
+        "cursive",
+        include_str!("../../../assets/fonts/hershey/cursive.jhf"),
+    ),
+    (
+        "timesr",
+        include_str!("../../../assets/fonts/hershey/timesr.jhf"),
+    ),
+    (
+        "gothiceng",
+        include_str!("../../../assets/fonts/hershey/gothiceng.jhf"),
+    ),
 ];
 
 /// Bundled outline fonts (DejaVu, see `assets/fonts/dejavu/LICENSE`).
@@ -38,7 +59,11 @@ const MAX_CHARS: usize = 100_000;
 
 /// Names of the bundled fonts, single-stroke first.
 pub fn bundled_font_names() -> Vec<&'static str> {
-    HERSHEY_FONTS.iter().map(|f| f.0).chain(OUTLINE_FONTS.iter().map(|f| f.0)).collect()
+    HERSHEY_FONTS
+        .iter()
+        .map(|f| f.0)
+        .chain(OUTLINE_FONTS.iter().map(|f| f.0))
+        .collect()
 }
 
 /// A loaded font.
@@ -72,11 +97,19 @@ impl Font {
 fn load_font(name: &str) -> Result<Arc<Font>, String> {
     static CACHE: Mutex<Option<HashMap<String, Arc<Font>>>> = Mutex::new(None);
     let key = format!("{name}|{}", file_stamp(name).unwrap_or_default());
-    if let Some(f) = CACHE.lock().unwrap().get_or_insert_with(HashMap::new).get(&key) {
+    if let Some(f) = CACHE
+        .lock()
+        .unwrap()
+        .get_or_insert_with(HashMap::new)
+        .get(&key)
+    {
         return Ok(Arc::clone(f));
     }
     let stem = name.trim_end_matches(".jhf");
-    let font = if let Some((_, src)) = HERSHEY_FONTS.iter().find(|f| f.0.eq_ignore_ascii_case(stem)) {
+    let font = if let Some((_, src)) = HERSHEY_FONTS
+        .iter()
+        .find(|f| f.0.eq_ignore_ascii_case(stem))
+    {
         Font::Hershey(HersheyFont::parse(src).map_err(|e| format!("bundled font '{name}': {e}"))?)
     } else if let Some((_, data)) = OUTLINE_FONTS
         .iter()
@@ -92,7 +125,10 @@ fn load_font(name: &str) -> Result<Arc<Font>, String> {
         })?;
         if name.to_ascii_lowercase().ends_with(".jhf") {
             let text = String::from_utf8_lossy(&bytes);
-            Font::Hershey(HersheyFont::parse(&text).map_err(|e| format!("font '{name}' is not a valid .jhf file: {e}"))?)
+            Font::Hershey(
+                HersheyFont::parse(&text)
+                    .map_err(|e| format!("font '{name}' is not a valid .jhf file: {e}"))?,
+            )
         } else {
             ttf_parser::Face::parse(&bytes, 0)
                 .map_err(|e| format!("font '{name}' is not a TrueType/OpenType font: {e}"))?;
@@ -100,7 +136,11 @@ fn load_font(name: &str) -> Result<Arc<Font>, String> {
         }
     };
     let font = Arc::new(font);
-    CACHE.lock().unwrap().get_or_insert_with(HashMap::new).insert(key, Arc::clone(&font));
+    CACHE
+        .lock()
+        .unwrap()
+        .get_or_insert_with(HashMap::new)
+        .insert(key, Arc::clone(&font));
     Ok(font)
 }
 
@@ -108,7 +148,11 @@ fn load_font(name: &str) -> Result<Arc<Font>, String> {
 /// the font cache change when the file does.
 fn file_stamp(name: &str) -> Option<String> {
     let meta = std::fs::metadata(Path::new(name)).ok()?;
-    let mtime = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    let mtime = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
     Some(format!("{}:{}", meta.len(), mtime.as_nanos()))
 }
 
@@ -124,17 +168,28 @@ fn shape(font: &Font, index: u32, c: char, tolerance: f64) -> Shaped {
                         .iter()
                         .map(|s| {
                             s.iter()
-                                .map(|&(x, y)| ((x - g.left) as f64 / em, (y - hershey::BASELINE) as f64 / em))
+                                .map(|&(x, y)| {
+                                    (
+                                        (x - g.left) as f64 / em,
+                                        (y - hershey::BASELINE) as f64 / em,
+                                    )
+                                })
                                 .collect()
                         })
                         .collect(),
                 }
             }
-            None => Shaped { advance: 0.5, strokes: vec![] },
+            None => Shaped {
+                advance: 0.5,
+                strokes: vec![],
+            },
         },
         Font::Outline(data) => {
             let Ok(face) = ttf_parser::Face::parse(data, index) else {
-                return Shaped { advance: 0.5, strokes: vec![] };
+                return Shaped {
+                    advance: 0.5,
+                    strokes: vec![],
+                };
             };
             let upem = face.units_per_em() as f64;
             // Missing glyphs advance like a space.
@@ -148,7 +203,10 @@ fn shape(font: &Font, index: u32, c: char, tolerance: f64) -> Shaped {
                         outline::glyph_rings(&face, id, tolerance)
                     },
                 },
-                None => Shaped { advance: 0.5, strokes: vec![] },
+                None => Shaped {
+                    advance: 0.5,
+                    strokes: vec![],
+                },
             }
         }
     }
@@ -162,7 +220,11 @@ fn wrap(paragraph: &str, max_width: f64, width_of: &impl Fn(&str) -> f64) -> Vec
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     for word in paragraph.split(' ') {
-        let candidate = if current.is_empty() { word.to_string() } else { format!("{current} {word}") };
+        let candidate = if current.is_empty() {
+            word.to_string()
+        } else {
+            format!("{current} {word}")
+        };
         if width_of(&candidate) <= max_width || current.is_empty() {
             current = candidate;
         } else {
@@ -176,7 +238,10 @@ fn wrap(paragraph: &str, max_width: f64, width_of: &impl Fn(&str) -> f64) -> Vec
 fn text_eval(_: &Polylines, p: &Params, ctx: &EvalContext) -> Result<Polylines, OpError> {
     let text = p.str("text");
     if text.chars().count() > MAX_CHARS {
-        return Err(OpError::new("text", format!("text is longer than {MAX_CHARS} characters")));
+        return Err(OpError::new(
+            "text",
+            format!("text is longer than {MAX_CHARS} characters"),
+        ));
     }
     let index = p.int("font_index") as u32;
     let font = load_font(p.str("font")).map_err(|e| OpError::new("text", e))?;
@@ -186,18 +251,34 @@ fn text_eval(_: &Polylines, p: &Params, ctx: &EvalContext) -> Result<Polylines, 
     let spacing = p.f64("letter_spacing_em");
     let mut glyphs: HashMap<char, Shaped> = HashMap::new();
     let mut shaped = |c: char| -> f64 {
-        glyphs.entry(c).or_insert_with(|| shape(&font, index, c, tolerance)).advance
+        glyphs
+            .entry(c)
+            .or_insert_with(|| shape(&font, index, c, tolerance))
+            .advance
     };
     // Measure every character once up front (the closure caches the shapes).
     for c in text.chars() {
         shaped(c);
     }
     let advance = |c: char| glyphs.get(&c).map_or(0.5, |g| g.advance);
-    let width_of = |s: &str| s.chars().map(|c| advance(c) + spacing).sum::<f64>() - if s.is_empty() { 0.0 } else { spacing };
+    let width_of = |s: &str| {
+        s.chars().map(|c| advance(c) + spacing).sum::<f64>()
+            - if s.is_empty() { 0.0 } else { spacing }
+    };
     let box_width = p.f64("box_width");
     let lines: Vec<String> = text
         .split('\n')
-        .flat_map(|para| wrap(para, if box_width > 0.0 && scale > 0.0 { box_width / scale } else { 0.0 }, &width_of))
+        .flat_map(|para| {
+            wrap(
+                para,
+                if box_width > 0.0 && scale > 0.0 {
+                    box_width / scale
+                } else {
+                    0.0
+                },
+                &width_of,
+            )
+        })
         .collect();
     let cap = font.cap_height(index);
     let line_height = p.f64("line_height");
@@ -215,11 +296,16 @@ fn text_eval(_: &Polylines, p: &Params, ctx: &EvalContext) -> Result<Polylines, 
             let g = &glyphs[&c];
             for stroke in &g.strokes {
                 out.push_line(stroke.iter().map(|&(gx, gy)| {
-                    Vec3::new(((x + gx) * scale) as f32, ((baseline + gy) * scale) as f32, 0.0) + center
+                    Vec3::new(
+                        ((x + gx) * scale) as f32,
+                        ((baseline + gy) * scale) as f32,
+                        0.0,
+                    ) + center
                 }));
             }
             x += g.advance + spacing;
-            ctx.budget.check("text", out.point_count() as u64, out.line_count() as u64)?;
+            ctx.budget
+                .check("text", out.point_count() as u64, out.line_count() as u64)?;
         }
     }
     Ok(out)

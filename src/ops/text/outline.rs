@@ -38,7 +38,11 @@ impl ttf_parser::OutlineBuilder for PathSink {
 
 /// Closed rings of a glyph in em units (y down, baseline at 0), flattened to within
 /// `tolerance` em; each ring repeats its first point at the end.
-pub fn glyph_rings(face: &ttf_parser::Face, glyph: ttf_parser::GlyphId, tolerance: f64) -> Vec<Vec<(f64, f64)>> {
+pub fn glyph_rings(
+    face: &ttf_parser::Face,
+    glyph: ttf_parser::GlyphId,
+    tolerance: f64,
+) -> Vec<Vec<(f64, f64)>> {
     let mut sink = PathSink {
         path: BezPath::new(),
         scale: 1.0 / face.units_per_em() as f64,
