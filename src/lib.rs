@@ -2,10 +2,13 @@
 //!
 //! Layers (one per pen) start from a primitive and run through a chain of effects;
 //! the result is packed polylines that graft exports as SVG, G-code and PNG.
-//! [`geometry`] and [`ops`] form the pure core; [`scene`] reads `*.scene.ron` files;
-//! [`export`] writes plotter files.
+//! [`geometry`], [`ops`] and [`cache`] form the pure core (no Bevy types); [`scene`]
+//! reads `*.scene.ron` files; [`export`] writes plotter files; [`ecs`] runs it all
+//! inside a Bevy app: scene assets, layer entities and the async cached pipeline.
 
 pub mod bench;
+pub mod cache;
+pub mod ecs;
 pub mod export;
 pub mod geometry;
 pub mod ops;

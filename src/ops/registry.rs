@@ -57,7 +57,7 @@ impl OpRegistry {
             )),
             None => Err(format!(
                 "unknown {} '{name}'; valid {}: {}",
-                kind_word(kind).trim_start_matches("a "),
+                noun(kind),
                 plural(kind),
                 self.names(kind).join(", ")
             )),
@@ -90,6 +90,13 @@ fn kind_word(kind: OpKind) -> &'static str {
     match kind {
         OpKind::Primitive => "a primitive",
         OpKind::Effect => "an effect",
+    }
+}
+
+fn noun(kind: OpKind) -> &'static str {
+    match kind {
+        OpKind::Primitive => "primitive",
+        OpKind::Effect => "effect",
     }
 }
 

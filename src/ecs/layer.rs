@@ -1,0 +1,134 @@
+//! Layer components: what a layer is (name, pen, recipe) and the pipeline's state of it.
+
+use std::sync::Arc;
+
+use bevy::ecs::component::Component;
+use bevy::tasks::Task;
+
+use crate::geometry::{GeometryId, Polylines};
+use crate::ops::{OpError, Recipe, ResolvedRecipe, Rgba};
+
+/// A layer: one pen. `order` is the drawing order (lower first).
+#[derive(Component, Clone, Debug, PartialEq)]
+pub struct Layer {
+    /// Unique name (scene reloads match layers by it).
+    pub name: String,
+    /// Drawing order.
+    pub order: usize,
+    /// Hidden layers are neither drawn nor exported (their geometry is still kept).
+    pub visible: bool,
+}
+
+/// The pen: colour and width on paper. Changing it never recomputes geometry.
+#[derive(Component, Clone, Copy, Debug, PartialEq)]
+pub struct Stroke {
+    /// Pen colour.
+    pub color: Rgba,
+    /// Pen width in millimetres.
+    pub width_mm: f64,
+}
+
+/// The layer's source op and effects, with parameters as written (constants or expressions).
+#[derive(Component, Clone, Debug, PartialEq)]
+pub struct LayerRecipe(pub Recipe);
+
+/// Marks layers that come from the scene file (reloads may despawn them; layers a sketch
+/// spawns itself are left alone).
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct FromScene;
+
+/// The recipe resolved at the clock's time: the stages and their ids.
+#[derive(Component, Clone, Debug)]
+pub struct Resolved {
+    /// Stages with parameters and ids.
+    pub recipe: Arc<ResolvedRecipe>,
+    /// Ids of every stage, source first.
+    pub ids: Vec<GeometryId>,
+    /// Scene time it was resolved at.
+    pub t: f64,
+    /// True when some parameter depends on `t`.
+    pub animated: bool,
+}
+
+impl Resolved {
+    /// Id of the final stage: the geometry the layer wants.
+    pub fn wanted(&self) -> GeometryId {
+        *self.ids.last().expect("a recipe has a source")
+    }
+}
+
+/// The last good result of a layer.
+#[derive(Component, Clone, Debug)]
+pub struct Realized {
+    /// Id of the final stage.
+    pub id: GeometryId,
+    /// The geometry, in mm.
+    pub geometry: Arc<Polylines>,
+    /// Scene time it was resolved at.
+    pub t: f64,
+}
+
+/// The layer's current problem, if any (a bad expression value, a failing op). The last
+/// good [`Realized`] stays while it is set.
+#[derive(Component, Clone, Debug, Default, PartialEq)]
+pub struct LayerError {
+    /// What went wrong, naming the op and parameter.
+    pub message: Option<String>,
+    /// The id whose evaluation failed: not retried until the layer wants another id.
+    pub(crate) failed: Option<GeometryId>,
+}
+
+impl LayerError {
+    /// True when the layer has a problem.
+    pub fn is_set(&self) -> bool {
+        self.message.is_some()
+    }
+
+    pub(crate) fn set(&mut self, message: String, failed: Option<GeometryId>) {
+        self.message = Some(message);
+        self.failed = failed;
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.message = None;
+        self.failed = None;
+    }
+}
+
+/// What a pipeline task hands back.
+pub(crate) struct TaskOutput {
+    pub(crate) id: GeometryId,
+    pub(crate) t: f64,
+    pub(crate) result: Result<Arc<Polylines>, OpError>,
+    pub(crate) stages_evaluated: usize,
+    pub(crate) millis: f64,
+}
+
+/// One evaluation running on the async compute pool.
+pub(crate) struct PendingTask {
+    pub(crate) id: GeometryId,
+    pub(crate) task: Task<TaskOutput>,
+}
+
+/// Tasks in flight for a layer (at most two: the newest request and one it superseded).
+#[derive(Component, Default)]
+pub struct InFlight {
+    pub(crate) tasks: Vec<PendingTask>,
+}
+
+impl InFlight {
+    /// Number of tasks running.
+    pub fn len(&self) -> usize {
+        self.tasks.len()
+    }
+
+    /// True when nothing runs for this layer.
+    pub fn is_empty(&self) -> bool {
+        self.tasks.is_empty()
+    }
+
+    /// True when a task for `id` is running.
+    pub fn has(&self, id: GeometryId) -> bool {
+        self.tasks.iter().any(|t| t.id == id)
+    }
+}

@@ -1,0 +1,73 @@
+//! graft on Bevy: scene files as hot-reloaded assets, layers as entities, and the
+//! pipeline that realises their recipes on async compute tasks with a shared cache.
+//!
+//! Add [`GraftPlugins`] to an app that already has an `AssetPlugin` (e.g. through
+//! `DefaultPlugins`, or `MinimalPlugins` + `AssetPlugin` when headless).
+
+mod clock;
+mod layer;
+mod pipeline;
+mod registry;
+mod scene;
+mod stats;
+
+use std::path::PathBuf;
+
+use bevy::app::{PluginGroup, PluginGroupBuilder};
+
+pub use clock::{ClockPlugin, SceneClock};
+pub use layer::{FromScene, InFlight, Layer, LayerError, LayerRecipe, Realized, Resolved, Stroke};
+pub use pipeline::{PipelinePlugin, PipelineSettings, SharedCache};
+pub use registry::OpsRegistry;
+pub use scene::{
+    ActiveScene, SceneAsset, SceneCanvas, SceneExport, SceneLoader, ScenePlugin, SceneState,
+    SceneStatus,
+};
+pub use stats::{PipelineStats, TaskTimes};
+
+/// graft's system sets in `Update`, run in this order.
+#[derive(bevy::ecs::schedule::SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GraftSystems {
+    /// Scene files become layer entities (spawn, update, despawn by layer name).
+    SceneSync,
+    /// Parameters are evaluated at the clock's time into stage ids.
+    Resolve,
+    /// Cache lookups; tasks are spawned for what is missing.
+    Dispatch,
+    /// Finished tasks are collected without blocking; results become `Realized`.
+    Collect,
+}
+
+/// Every non-render graft plugin: ops registry, clock, scene assets and the pipeline.
+#[derive(Clone, Debug, Default)]
+pub struct GraftPlugins {
+    /// The scene to open: an asset path in the app's default asset source
+    /// (e.g. `"scenes/demo.scene.ron"`), or none for sketches that spawn layers themselves.
+    pub scene: Option<String>,
+    /// Where that asset source lives on disk (for messages and saving); `None` means
+    /// the asset path is shown as is.
+    pub scene_root: Option<PathBuf>,
+}
+
+impl GraftPlugins {
+    /// Plugins that open the scene at `asset_path` in the default asset source.
+    pub fn with_scene(asset_path: impl Into<String>) -> Self {
+        Self {
+            scene: Some(asset_path.into()),
+            scene_root: None,
+        }
+    }
+}
+
+impl PluginGroup for GraftPlugins {
+    fn build(self) -> PluginGroupBuilder {
+        PluginGroupBuilder::start::<Self>()
+            .add(registry::RegistryPlugin)
+            .add(ClockPlugin)
+            .add(ScenePlugin {
+                scene: self.scene,
+                root: self.scene_root,
+            })
+            .add(PipelinePlugin)
+    }
+}

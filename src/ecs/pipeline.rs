@@ -1,0 +1,335 @@
+//! The pipeline: resolve parameters into stage ids, reuse cached stages, evaluate only
+//! what is missing on the async compute pool, and publish results without blocking.
+//!
+//! The main thread never evaluates an op: it evaluates parameter expressions, hashes ids,
+//! looks up the cache and polls tasks.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use bevy::app::{App, Plugin, Update};
+use bevy::ecs::change_detection::DetectChanges;
+use bevy::ecs::entity::Entity;
+use bevy::ecs::query::With;
+use bevy::ecs::change_detection::Ref;
+use bevy::ecs::resource::Resource;
+use bevy::ecs::schedule::IntoScheduleConfigs;
+use bevy::ecs::system::{Commands, Query, Res, ResMut};
+use bevy::log::warn;
+use bevy::tasks::AsyncComputeTaskPool;
+use bevy::tasks::futures::check_ready;
+
+use super::GraftSystems;
+use super::clock::SceneClock;
+use super::layer::{
+    InFlight, Layer, LayerError, LayerRecipe, PendingTask, Realized, Resolved, TaskOutput,
+};
+use super::stats::PipelineStats;
+use crate::cache::{CacheBudget, GeometryCache};
+use crate::geometry::Polylines;
+use crate::ops::{EvalContext, OpError, ResolvedRecipe};
+
+/// Pipeline limits.
+#[derive(Resource, Clone, Debug)]
+pub struct PipelineSettings {
+    /// Most tasks in flight across all layers. Default 8.
+    pub max_in_flight: usize,
+    /// Output limits every op is held to.
+    pub eval: EvalContext,
+}
+
+impl Default for PipelineSettings {
+    fn default() -> Self {
+        Self {
+            max_in_flight: 8,
+            eval: EvalContext::default(),
+        }
+    }
+}
+
+/// The CPU cache of stage results, shared with the tasks that fill it.
+#[derive(Resource, Clone)]
+pub struct SharedCache(pub Arc<Mutex<GeometryCache>>);
+
+impl Default for SharedCache {
+    fn default() -> Self {
+        Self::with_budget(CacheBudget::default())
+    }
+}
+
+impl SharedCache {
+    /// A cache with `budget`.
+    pub fn with_budget(budget: CacheBudget) -> Self {
+        Self(Arc::new(Mutex::new(GeometryCache::new(budget))))
+    }
+
+    /// Locks the cache (a poisoned lock is still usable: entries are whole `Arc`s).
+    pub fn lock(&self) -> std::sync::MutexGuard<'_, GeometryCache> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Most tasks one layer may have in flight: the newest request, plus one it superseded
+/// (which still fills the cache but is dropped when it finishes).
+const MAX_TASKS_PER_LAYER: usize = 2;
+
+/// Resolve, dispatch and collect, in [`GraftSystems`] order.
+pub struct PipelinePlugin;
+
+impl Plugin for PipelinePlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<PipelineSettings>()
+            .init_resource::<SharedCache>()
+            .init_resource::<PipelineStats>()
+            .configure_sets(
+                Update,
+                (
+                    GraftSystems::SceneSync,
+                    GraftSystems::Resolve,
+                    GraftSystems::Dispatch,
+                    GraftSystems::Collect,
+                )
+                    .chain(),
+            )
+            .add_systems(
+                Update,
+                (
+                    resolve_layers.in_set(GraftSystems::Resolve),
+                    dispatch_layers.in_set(GraftSystems::Dispatch),
+                    collect_layers.in_set(GraftSystems::Collect),
+                ),
+            );
+    }
+}
+
+type ResolveQuery<'w, 's> = Query<
+    'w,
+    's,
+    (
+        Entity,
+        Ref<'static, LayerRecipe>,
+        Option<&'static mut Resolved>,
+        Option<&'static InFlight>,
+        &'static mut LayerError,
+    ),
+    With<Layer>,
+>;
+
+/// Resolves layers whose recipe changed, and animated layers when the clock moved.
+/// An animated layer that is still computing keeps its request: when it is free it
+/// samples the newest time, so slow layers skip frames instead of queueing them.
+/// Used in [`GraftSystems::Resolve`].
+fn resolve_layers(mut commands: Commands, clock: Res<SceneClock>, mut layers: ResolveQuery) {
+    for (entity, recipe, resolved, in_flight, mut error) in &mut layers {
+        let edited = recipe.is_changed();
+        let due = match &resolved {
+            None => true,
+            Some(r) => r.animated && r.t != clock.t && in_flight.is_none_or(InFlight::is_empty),
+        };
+        if !(edited || due) {
+            continue;
+        }
+        match recipe.0.resolve(clock.t) {
+            Ok(stages) => {
+                let ids = stages.ids();
+                if let Some(mut r) = resolved
+                    && !edited
+                    && r.ids == ids
+                {
+                    // A tick that changes no id (e.g. below the quantum) is not a new request.
+                    r.t = clock.t;
+                    continue;
+                }
+                if error.is_set() && error.failed != ids.last().copied() {
+                    error.clear();
+                }
+                commands.entity(entity).insert(Resolved {
+                    ids,
+                    recipe: Arc::new(stages),
+                    t: clock.t,
+                    animated: recipe.0.is_animated(),
+                });
+            }
+            Err(message) => {
+                if error.message.as_deref() != Some(message.as_str()) {
+                    warn!("layer {entity}: {message}");
+                    error.set(message, None);
+                }
+            }
+        }
+    }
+}
+
+type DispatchQuery<'w, 's> = Query<
+    'w,
+    's,
+    (
+        Entity,
+        &'static Resolved,
+        Option<&'static Realized>,
+        Option<&'static mut InFlight>,
+        &'static LayerError,
+    ),
+    With<Layer>,
+>;
+
+/// Serves wanted geometry from the cache, or spawns a task for the missing stages,
+/// starting from the longest cached prefix. Used in [`GraftSystems::Dispatch`].
+fn dispatch_layers(
+    mut commands: Commands,
+    settings: Res<PipelineSettings>,
+    cache: Res<SharedCache>,
+    mut stats: ResMut<PipelineStats>,
+    mut layers: DispatchQuery,
+) {
+    let mut running: usize = layers.iter().map(|(.., f, _)| f.map_or(0, |f| f.len())).sum();
+    for (entity, resolved, realized, mut in_flight, error) in &mut layers {
+        let wanted = resolved.wanted();
+        if realized.is_some_and(|r| r.id == wanted) || error.failed == Some(wanted) {
+            continue;
+        }
+        if in_flight.as_ref().is_some_and(|f| f.has(wanted)) {
+            continue;
+        }
+        let n = resolved.ids.len();
+        let (start, input) = {
+            let mut cache = cache.lock();
+            if let Some(geometry) = cache.get(wanted) {
+                stats.full_hits += 1;
+                stats.stage_hits += n as u64;
+                commands.entity(entity).insert(Realized {
+                    id: wanted,
+                    geometry,
+                    t: resolved.t,
+                });
+                continue;
+            }
+            match (0..n - 1)
+                .rev()
+                .find_map(|i| cache.get(resolved.ids[i]).map(|g| (i + 1, Some(g))))
+            {
+                Some(prefix) => prefix,
+                None => (0, None),
+            }
+        };
+        let busy = in_flight.as_ref().map_or(0, |f| f.len());
+        if busy >= MAX_TASKS_PER_LAYER || running >= settings.max_in_flight {
+            stats.deferred += 1;
+            continue;
+        }
+        stats.stage_hits += start as u64;
+        stats.tasks_spawned += 1;
+        running += 1;
+        let task = spawn_evaluation(
+            Arc::clone(&resolved.recipe),
+            start,
+            input,
+            resolved.t,
+            settings.eval.clone(),
+            cache.clone(),
+        );
+        let pending = PendingTask { id: wanted, task };
+        match in_flight.as_mut() {
+            Some(f) => f.tasks.push(pending),
+            None => {
+                commands.entity(entity).insert(InFlight {
+                    tasks: vec![pending],
+                });
+            }
+        }
+    }
+    stats.in_flight = running;
+}
+
+/// Evaluates stages `start..` of `recipe` on the async compute pool, caching each result.
+fn spawn_evaluation(
+    recipe: Arc<ResolvedRecipe>,
+    start: usize,
+    input: Option<Arc<Polylines>>,
+    t: f64,
+    ctx: EvalContext,
+    cache: SharedCache,
+) -> bevy::tasks::Task<TaskOutput> {
+    AsyncComputeTaskPool::get().spawn(async move {
+        let began = Instant::now();
+        let id = recipe.final_id();
+        let mut evaluated = 0;
+        // Op panics are already errors; this also covers the code around them.
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            recipe.evaluate_from(start, input, &ctx, |stage, geometry| {
+                evaluated += 1;
+                cache.lock().insert(stage.id, Arc::clone(geometry));
+            })
+        }))
+        .unwrap_or_else(|_| Err(OpError::new("pipeline", "evaluation panicked")));
+        TaskOutput {
+            id,
+            t,
+            result,
+            stages_evaluated: evaluated,
+            millis: began.elapsed().as_secs_f64() * 1e3,
+        }
+    })
+}
+
+type CollectQuery<'w, 's> = Query<
+    'w,
+    's,
+    (
+        Entity,
+        &'static mut InFlight,
+        Option<&'static Resolved>,
+        &'static mut LayerError,
+    ),
+>;
+
+/// Polls tasks without blocking. A result for the id the layer still wants becomes its
+/// `Realized`; one it no longer wants is dropped (latest wins). Used in
+/// [`GraftSystems::Collect`].
+fn collect_layers(
+    mut commands: Commands,
+    mut stats: ResMut<PipelineStats>,
+    mut layers: CollectQuery,
+) {
+    let mut running = 0;
+    for (entity, mut in_flight, resolved, mut error) in &mut layers {
+        let wanted = resolved.map(Resolved::wanted);
+        let mut i = 0;
+        while i < in_flight.tasks.len() {
+            let Some(output) = check_ready(&mut in_flight.tasks[i].task) else {
+                i += 1;
+                continue;
+            };
+            in_flight.tasks.swap_remove(i);
+            stats.tasks_finished += 1;
+            stats.stage_misses += output.stages_evaluated as u64;
+            stats.task_times.push(output.millis);
+            if Some(output.id) != wanted {
+                stats.stale_dropped += 1;
+                continue;
+            }
+            match output.result {
+                Ok(geometry) => {
+                    commands.entity(entity).insert(Realized {
+                        id: output.id,
+                        geometry,
+                        t: output.t,
+                    });
+                    if error.is_set() {
+                        error.clear();
+                    }
+                }
+                Err(e) => {
+                    stats.failures += 1;
+                    warn!("layer {entity}: {e}");
+                    error.set(e.to_string(), Some(output.id));
+                }
+            }
+        }
+        running += in_flight.tasks.len();
+        if in_flight.tasks.is_empty() {
+            commands.entity(entity).remove::<InFlight>();
+        }
+    }
+    stats.in_flight = running;
+}

@@ -1,0 +1,326 @@
+//! Scene files as Bevy assets: the loader, the open scene, its status, and the system
+//! that turns a (re)loaded scene into layer entities.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use bevy::app::{App, Plugin, Startup, Update};
+use bevy::asset::io::Reader;
+use bevy::asset::{
+    Asset, AssetApp, AssetEvent, AssetLoadError, AssetLoadFailedEvent, AssetLoader, AssetServer,
+    Assets, Handle, LoadContext,
+};
+use bevy::ecs::change_detection::DetectChangesMut;
+use bevy::ecs::entity::Entity;
+use bevy::ecs::message::MessageReader;
+use bevy::ecs::query::With;
+use bevy::ecs::resource::Resource;
+use bevy::ecs::schedule::IntoScheduleConfigs;
+use bevy::ecs::system::{Commands, Query, Res, ResMut};
+use bevy::ecs::world::Mut;
+use bevy::log::{error, info};
+use bevy::reflect::TypePath;
+
+use super::GraftSystems;
+use super::layer::{FromScene, Layer, LayerError, LayerRecipe, Stroke};
+use super::registry::OpsRegistry;
+use crate::scene::{Canvas, ExportSettings, Scene, SceneError};
+
+/// A parsed scene file.
+#[derive(Asset, TypePath, Clone, Debug)]
+pub struct SceneAsset(pub Scene);
+
+/// Loads `*.scene.ron` files, checking every op and parameter against the registry.
+#[derive(TypePath)]
+pub struct SceneLoader {
+    registry: OpsRegistry,
+}
+
+impl AssetLoader for SceneLoader {
+    type Asset = SceneAsset;
+    type Settings = ();
+    type Error = SceneError;
+
+    async fn load(
+        &self,
+        reader: &mut dyn Reader,
+        _settings: &(),
+        load_context: &mut LoadContext<'_>,
+    ) -> Result<SceneAsset, SceneError> {
+        let file = load_context.path().to_string();
+        let mut bytes = Vec::new();
+        reader
+            .read_to_end(&mut bytes)
+            .await
+            .map_err(|e| SceneError {
+                file: file.clone(),
+                line: 0,
+                column: 0,
+                message: format!("cannot read the scene file: {e}"),
+            })?;
+        let text = String::from_utf8(bytes).map_err(|e| SceneError {
+            file: file.clone(),
+            line: 0,
+            column: 0,
+            message: format!("the scene file is not UTF-8 text: {e}"),
+        })?;
+        Scene::parse(&text, &file, &self.registry.snapshot()).map(SceneAsset)
+    }
+
+    fn extensions(&self) -> &[&str] {
+        &["scene.ron"]
+    }
+}
+
+/// The scene the app shows.
+#[derive(Resource, Clone, Debug)]
+pub struct ActiveScene {
+    /// Asset path in the default source.
+    pub asset_path: String,
+    /// The file on disk, when known (messages, saving).
+    pub file: PathBuf,
+    /// The asset handle (kept so the asset stays loaded and watched).
+    pub handle: Handle<SceneAsset>,
+}
+
+/// Where the open scene stands.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SceneState {
+    /// No scene has loaded yet.
+    Loading,
+    /// Loaded for the first time.
+    Loaded {
+        /// When.
+        at: SystemTime,
+    },
+    /// Reloaded after the file changed.
+    Reloaded {
+        /// When.
+        at: SystemTime,
+    },
+    /// The file could not be loaded; the last good scene (if any) stays live.
+    Error(SceneError),
+}
+
+/// The open scene's status, for the inspector and the log.
+#[derive(Resource, Clone, Debug)]
+pub struct SceneStatus {
+    /// Current state.
+    pub state: SceneState,
+    /// Successful loads so far (1 after the first load, +1 per reload).
+    pub loads: u64,
+    /// Failed loads so far.
+    pub failures: u64,
+}
+
+impl Default for SceneStatus {
+    fn default() -> Self {
+        Self {
+            state: SceneState::Loading,
+            loads: 0,
+            failures: 0,
+        }
+    }
+}
+
+impl SceneStatus {
+    /// The current error, if the last load failed.
+    pub fn error(&self) -> Option<&SceneError> {
+        match &self.state {
+            SceneState::Error(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+/// The paper of the open scene.
+#[derive(Resource, Clone, Debug, PartialEq)]
+pub struct SceneCanvas(pub Canvas);
+
+impl Default for SceneCanvas {
+    fn default() -> Self {
+        Self(Canvas {
+            width: 210.0,
+            height: 297.0,
+            background: crate::ops::Rgba::WHITE,
+        })
+    }
+}
+
+/// The export settings of the open scene.
+#[derive(Resource, Clone, Debug, Default, PartialEq)]
+pub struct SceneExport(pub ExportSettings);
+
+/// Scene assets, the open scene and the sync system.
+pub struct ScenePlugin {
+    /// Asset path of the scene to open at startup.
+    pub scene: Option<String>,
+    /// Directory of the default asset source on disk.
+    pub root: Option<PathBuf>,
+}
+
+/// Startup configuration of [`ScenePlugin`].
+#[derive(Resource)]
+struct SceneToOpen {
+    asset_path: String,
+    file: PathBuf,
+}
+
+impl Plugin for ScenePlugin {
+    fn build(&self, app: &mut App) {
+        let registry = app
+            .world_mut()
+            .get_resource_or_insert_with(OpsRegistry::default)
+            .clone();
+        app.init_asset::<SceneAsset>()
+            .register_asset_loader(SceneLoader { registry })
+            .init_resource::<SceneStatus>()
+            .init_resource::<SceneCanvas>()
+            .init_resource::<SceneExport>()
+            .add_systems(Update, sync_scene.in_set(GraftSystems::SceneSync));
+        if let Some(asset_path) = &self.scene {
+            let file = match &self.root {
+                Some(root) => root.join(asset_path),
+                None => PathBuf::from(asset_path),
+            };
+            app.insert_resource(SceneToOpen {
+                asset_path: asset_path.clone(),
+                file,
+            })
+            .add_systems(Startup, open_scene);
+        }
+    }
+}
+
+fn open_scene(mut commands: Commands, server: Res<AssetServer>, to_open: Res<SceneToOpen>) {
+    let handle = server.load(to_open.asset_path.clone());
+    commands.insert_resource(ActiveScene {
+        asset_path: to_open.asset_path.clone(),
+        file: to_open.file.clone(),
+        handle,
+    });
+}
+
+/// The scene error behind a failed load, with the file shown as it is on disk.
+fn scene_error(failure: &AssetLoadFailedEvent<SceneAsset>, file: &PathBuf) -> SceneError {
+    let file = file.display().to_string();
+    if let AssetLoadError::AssetLoaderError(e) = &failure.error
+        && let Some(scene) = e.error().downcast_ref::<SceneError>()
+    {
+        return SceneError {
+            file,
+            ..scene.clone()
+        };
+    }
+    SceneError {
+        file,
+        line: 0,
+        column: 0,
+        message: failure.error.to_string(),
+    }
+}
+
+/// Applies scene (re)loads and failures. Used in [`GraftSystems::SceneSync`].
+#[allow(clippy::too_many_arguments)]
+fn sync_scene(
+    mut commands: Commands,
+    active: Option<Res<ActiveScene>>,
+    scenes: Res<Assets<SceneAsset>>,
+    mut loaded: MessageReader<AssetEvent<SceneAsset>>,
+    mut failed: MessageReader<AssetLoadFailedEvent<SceneAsset>>,
+    mut status: ResMut<SceneStatus>,
+    mut canvas: ResMut<SceneCanvas>,
+    mut export: ResMut<SceneExport>,
+    mut layers: Query<(Entity, &mut Layer, &mut Stroke, &mut LayerRecipe), With<FromScene>>,
+) {
+    let Some(active) = active else {
+        loaded.clear();
+        failed.clear();
+        return;
+    };
+    let id = active.handle.id();
+    let mut fresh = false;
+    for event in loaded.read() {
+        fresh |= event.is_added(id) || event.is_modified(id);
+    }
+    for failure in failed.read().filter(|f| f.id == id) {
+        let err = scene_error(failure, &active.file);
+        error!("scene not loaded, keeping the last good one: {err}");
+        status.failures += 1;
+        status.state = SceneState::Error(err);
+        fresh = false;
+    }
+    if !fresh {
+        return;
+    }
+    let Some(SceneAsset(scene)) = scenes.get(id) else {
+        return;
+    };
+    canvas.set_if_neq(SceneCanvas(scene.canvas.clone()));
+    export.set_if_neq(SceneExport(scene.export.clone()));
+    reconcile(&mut commands, scene, &mut layers);
+    status.loads += 1;
+    let at = SystemTime::now();
+    status.state = if status.loads == 1 {
+        SceneState::Loaded { at }
+    } else {
+        SceneState::Reloaded { at }
+    };
+    info!(
+        "scene {} loaded: {} layers",
+        active.file.display(),
+        scene.layers.len()
+    );
+}
+
+/// Makes the scene-owned layer entities match `scene`: same names keep their entity and
+/// are only written where something differs (so unchanged layers do no work).
+fn reconcile(
+    commands: &mut Commands,
+    scene: &Scene,
+    layers: &mut Query<(Entity, &mut Layer, &mut Stroke, &mut LayerRecipe), With<FromScene>>,
+) {
+    let mut by_name: HashMap<String, Entity> = layers
+        .iter()
+        .map(|(entity, layer, ..)| (layer.name.clone(), entity))
+        .collect();
+    for (order, def) in scene.layers.iter().enumerate() {
+        let layer = Layer {
+            name: def.name.clone(),
+            order,
+            visible: def.visible,
+        };
+        let stroke = Stroke {
+            color: def.color,
+            width_mm: def.pen_width,
+        };
+        match by_name.remove(&def.name) {
+            Some(entity) => {
+                let (_, l, s, r): (Entity, Mut<Layer>, Mut<Stroke>, Mut<LayerRecipe>) =
+                    layers.get_mut(entity).expect("entity from this query");
+                set_if_changed(l, layer);
+                set_if_changed(s, stroke);
+                set_if_changed(r, LayerRecipe(def.recipe.clone()));
+            }
+            None => {
+                commands.spawn((
+                    layer,
+                    stroke,
+                    LayerRecipe(def.recipe.clone()),
+                    LayerError::default(),
+                    FromScene,
+                ));
+            }
+        }
+    }
+    for entity in by_name.into_values() {
+        commands.entity(entity).despawn();
+    }
+}
+
+fn set_if_changed<T: PartialEq>(mut current: Mut<T>, value: T) {
+    if *current != value {
+        *current = value;
+    }
+}

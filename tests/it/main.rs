@@ -1,0 +1,8 @@
+//! graft's integration tests: one binary (each test binary links the whole crate).
+
+mod cli;
+mod export;
+mod ids;
+mod ops;
+mod scene;
+mod util;
