@@ -4,5 +4,6 @@ mod cli;
 mod export;
 mod ids;
 mod ops;
+mod pipeline;
 mod scene;
 mod util;

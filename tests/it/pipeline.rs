@@ -1,0 +1,321 @@
+//! The ECS pipeline in a headless app: scene assets, hot reload, cached async stages.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use bevy::asset::AssetPlugin;
+use bevy::prelude::*;
+use graft::ecs::{
+    GraftPlugins, InFlight, Layer, LayerError, LayerRecipe, OpsRegistry, PipelineStats, Realized,
+    Resolved, SceneClock, SceneState, SceneStatus,
+};
+use graft::geometry::Polylines;
+use graft::ops::{EvalContext, Op, OpSchema, ParamSpec, RawParam};
+use graft::scene::Scene;
+
+use crate::util::{registry, tempdir};
+
+const SCENE: &str = "test.scene.ron";
+
+/// A headless app (no window, no renderer) showing `dir/test.scene.ron`, clock paused at 0.
+fn app(dir: &Path, watch: bool) -> App {
+    let mut app = App::new();
+    app.add_plugins((
+        MinimalPlugins,
+        AssetPlugin {
+            file_path: dir.to_string_lossy().into_owned(),
+            watch_for_changes_override: Some(watch),
+            ..default()
+        },
+    ))
+    .add_plugins(GraftPlugins { scene: Some(SCENE.into()), scene_root: Some(dir.to_path_buf()) })
+    .insert_resource(SceneClock::paused_at(0.0));
+    app
+}
+
+/// Pumps frames until `done` holds (panics after 20 s).
+fn run_until(app: &mut App, what: &str, mut done: impl FnMut(&mut App) -> bool) {
+    let start = Instant::now();
+    loop {
+        app.update();
+        if done(app) {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "timed out waiting for {what}; scene status: {:?}",
+            app.world().get_resource::<SceneStatus>()
+        );
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// True when every layer has what it wants (or an error) and no task runs.
+fn settled(app: &mut App) -> bool {
+    let mut q = app.world_mut().query::<(&Layer, Option<&Resolved>, Option<&Realized>, Option<&InFlight>, &LayerError)>();
+    let mut any = false;
+    for (_, resolved, realized, in_flight, error) in q.iter(app.world()) {
+        any = true;
+        if in_flight.is_some_and(|f| !f.is_empty()) {
+            return false;
+        }
+        let done = match (resolved, realized) {
+            (Some(r), Some(z)) => r.wanted() == z.id,
+            _ => false,
+        };
+        if !(done || error.is_set()) {
+            return false;
+        }
+    }
+    any
+}
+
+fn settle(app: &mut App) {
+    run_until(app, "the pipeline to settle", settled);
+}
+
+fn entity(app: &mut App, name: &str) -> Entity {
+    let mut q = app.world_mut().query::<(Entity, &Layer)>();
+    q.iter(app.world())
+        .find(|(_, l)| l.name == name)
+        .map(|(e, _)| e)
+        .unwrap_or_else(|| panic!("no layer named {name}"))
+}
+
+fn names(app: &mut App) -> Vec<String> {
+    let mut q = app.world_mut().query::<&Layer>();
+    let mut layers: Vec<(usize, String)> = q.iter(app.world()).map(|l| (l.order, l.name.clone())).collect();
+    layers.sort();
+    layers.into_iter().map(|(_, n)| n).collect()
+}
+
+fn realized(app: &App, e: Entity) -> Realized {
+    app.world().get::<Realized>(e).expect("realized").clone()
+}
+
+fn stats(app: &App) -> PipelineStats {
+    app.world().resource::<PipelineStats>().clone()
+}
+
+fn scene_text(layers: &str) -> String {
+    format!("(\n    canvas: (size: (200, 200)),\n    layers: [\n{layers}    ],\n)\n")
+}
+
+const FIVE_STAGES: &str = "        (name: \"chain\", source: grid(nx: 10, ny: 10, scale: 100), effects: [\n            subdivide(subdivisions: 3),\n            displace(amplitude: (2, 2, 0)),\n            rotate(rotation: (0, 0, 10)),\n            dash(dash_length: 3, gap_length: 1),\n        ]),\n";
+const CIRCLE: &str = "        (name: \"circle\", source: circle(radius: 40, center: (100, 100, 0)), effects: [fill(density: 20)]),\n";
+
+#[test]
+fn loaded_layers_realise_the_ids_and_geometry_of_the_pure_core() {
+    let dir = tempdir("pipe-ids");
+    let text = scene_text(&format!("{FIVE_STAGES}{CIRCLE}"));
+    std::fs::write(dir.join(SCENE), &text).unwrap();
+    let mut app = app(&dir, false);
+    settle(&mut app);
+    assert_eq!(names(&mut app), ["chain", "circle"]);
+    let scene = Scene::parse(&text, SCENE, &registry()).unwrap();
+    for def in &scene.layers {
+        let e = entity(&mut app, &def.name);
+        let resolved = def.recipe.resolve(0.0).unwrap();
+        let expected = resolved.evaluate(&EvalContext::default()).unwrap();
+        let got = realized(&app, e);
+        assert_eq!(got.id, resolved.final_id(), "{}", def.name);
+        assert_eq!(*got.geometry, **expected.last().unwrap(), "{}", def.name);
+        assert_eq!(app.world().get::<Resolved>(e).unwrap().ids, resolved.ids());
+    }
+    let s = stats(&app);
+    assert_eq!((s.tasks_spawned, s.stage_misses, s.failures), (2, 7, 0));
+    let status = app.world().resource::<SceneStatus>();
+    assert!(matches!(status.state, SceneState::Loaded { .. }), "{:?}", status.state);
+}
+
+#[test]
+fn editing_the_last_effect_recomputes_exactly_one_stage_of_one_layer() {
+    let dir = tempdir("pipe-edit");
+    std::fs::write(dir.join(SCENE), scene_text(&format!("{FIVE_STAGES}{CIRCLE}"))).unwrap();
+    let mut app = app(&dir, false);
+    settle(&mut app);
+    let (chain, circle) = (entity(&mut app, "chain"), entity(&mut app, "circle"));
+    let circle_before = realized(&app, circle).id;
+    let before = stats(&app);
+    {
+        let mut recipe = app.world_mut().get_mut::<LayerRecipe>(chain).unwrap();
+        recipe.0.effects[3].set("dash_length", &RawParam::from(4.0)).unwrap();
+    }
+    settle(&mut app);
+    let after = stats(&app);
+    assert_eq!(after.tasks_spawned - before.tasks_spawned, 1);
+    assert_eq!(after.stage_misses - before.stage_misses, 1, "only the dash stage runs");
+    assert_eq!(after.stage_hits - before.stage_hits, 4, "grid, subdivide, displace and rotate come from the cache");
+    assert_eq!(realized(&app, circle).id, circle_before);
+    // Going back to the previous value is a full cache hit: no task at all.
+    {
+        let mut recipe = app.world_mut().get_mut::<LayerRecipe>(chain).unwrap();
+        recipe.0.effects[3].set("dash_length", &RawParam::from(3.0)).unwrap();
+    }
+    settle(&mut app);
+    let back = stats(&app);
+    assert_eq!(back.tasks_spawned, after.tasks_spawned);
+    assert_eq!(back.full_hits - after.full_hits, 1);
+    // Switching an effect off reuses the stage before it.
+    {
+        let mut recipe = app.world_mut().get_mut::<LayerRecipe>(chain).unwrap();
+        recipe.0.effects[3].enabled = false;
+    }
+    settle(&mut app);
+    assert_eq!(stats(&app).tasks_spawned, back.tasks_spawned);
+}
+
+#[test]
+fn scene_files_hot_reload_by_layer_name_and_broken_files_keep_the_last_good_scene() {
+    let dir = tempdir("pipe-reload");
+    let path = dir.join(SCENE);
+    let a = "        (name: \"a\", source: line(length: 50)),\n";
+    let b = "        (name: \"b\", source: circle(radius: 20)),\n";
+    let c = "        (name: \"c\", source: rect()),\n";
+    std::fs::write(&path, scene_text(&format!("{a}{b}{c}"))).unwrap();
+    let mut app = app(&dir, true);
+    settle(&mut app);
+    let (ea, eb, ec) = (entity(&mut app, "a"), entity(&mut app, "b"), entity(&mut app, "c"));
+    let b_id = realized(&app, eb).id;
+    let before = stats(&app);
+
+    // Change a, keep b, drop c, add d before b.
+    let a2 = "        (name: \"a\", source: line(length: 70)),\n";
+    let d = "        (name: \"d\", source: polygon()),\n";
+    std::fs::write(&path, scene_text(&format!("{a2}{d}{b}"))).unwrap();
+    run_until(&mut app, "the reload", |app| app.world().resource::<SceneStatus>().loads >= 2);
+    settle(&mut app);
+    assert_eq!(names(&mut app), ["a", "d", "b"]);
+    assert_eq!(entity(&mut app, "a"), ea);
+    assert_eq!(entity(&mut app, "b"), eb);
+    assert!(app.world().get_entity(ec).is_err(), "c is despawned");
+    assert_eq!(realized(&app, eb).id, b_id);
+    assert_eq!(stats(&app).tasks_spawned - before.tasks_spawned, 2, "only a and d compute");
+    assert!(matches!(app.world().resource::<SceneStatus>().state, SceneState::Reloaded { .. }));
+
+    // A broken file: the error names line and column, the layers stay.
+    std::fs::write(&path, scene_text("        (name: \"a\", source: line(length: 70)),\n        (name: \"b\" source: circle()),\n")).unwrap();
+    run_until(&mut app, "the failed reload", |app| app.world().resource::<SceneStatus>().failures >= 1);
+    let status = app.world().resource::<SceneStatus>().clone();
+    let err = status.error().expect("the error is published");
+    assert_eq!(err.line, 5, "{err}");
+    assert!(err.column > 0 && err.file.ends_with(SCENE), "{err}");
+    for _ in 0..5 {
+        app.update();
+    }
+    assert_eq!(names(&mut app), ["a", "d", "b"]);
+    assert_eq!(realized(&app, eb).id, b_id);
+
+    // Repairing it recovers without a restart.
+    let loads = app.world().resource::<SceneStatus>().loads;
+    std::fs::write(&path, scene_text(&format!("{a}{b}"))).unwrap();
+    run_until(&mut app, "the repaired reload", |app| {
+        let status = app.world().resource::<SceneStatus>();
+        status.loads > loads && status.error().is_none()
+    });
+    settle(&mut app);
+    assert_eq!(names(&mut app), ["a", "b"]);
+    assert!(app.world().resource::<SceneStatus>().error().is_none());
+    assert_eq!(entity(&mut app, "a"), ea);
+}
+
+fn exploding_op() -> Op {
+    Op::new(
+        OpSchema::effect("explode", 1, "passes its input through, or panics", vec![ParamSpec::bool("now", false).doc("panic")]),
+        |input, p, _| {
+            if p.bool("now") {
+                panic!("the op blew up");
+            }
+            Ok(input.clone())
+        },
+    )
+}
+
+#[test]
+fn a_panicking_op_marks_only_its_layer_and_keeps_its_last_good_result() {
+    let dir = tempdir("pipe-panic");
+    let layers = "        (name: \"fragile\", source: line(), effects: [explode()]),\n        (name: \"sturdy\", source: circle(), effects: [fill()]),\n";
+    std::fs::write(dir.join(SCENE), scene_text(layers)).unwrap();
+    let mut app = app(&dir, false);
+    app.world().resource::<OpsRegistry>().register(exploding_op()).unwrap();
+    settle(&mut app);
+    let (fragile, sturdy) = (entity(&mut app, "fragile"), entity(&mut app, "sturdy"));
+    let good = realized(&app, fragile);
+    assert!(!app.world().get::<LayerError>(fragile).unwrap().is_set());
+    app.world_mut().get_mut::<LayerRecipe>(fragile).unwrap().0.effects[0].set("now", &true.into()).unwrap();
+    app.world_mut().get_mut::<LayerRecipe>(sturdy).unwrap().0.effects[0].set("density", &30.0.into()).unwrap();
+    settle(&mut app);
+    let error = app.world().get::<LayerError>(fragile).unwrap().clone();
+    assert_eq!(error.message.as_deref(), Some("op 'explode': panicked: the op blew up"));
+    assert_eq!(realized(&app, fragile).id, good.id, "the last good result stays");
+    assert!(!app.world().get::<LayerError>(sturdy).unwrap().is_set());
+    assert_eq!(realized(&app, sturdy).id, app.world().get::<Resolved>(sturdy).unwrap().wanted());
+    // The failed id is not retried every frame.
+    let failures = stats(&app).failures;
+    for _ in 0..10 {
+        app.update();
+    }
+    assert_eq!(stats(&app).failures, failures);
+    assert_eq!(failures, 1);
+    // Fixing the parameter clears the error.
+    app.world_mut().get_mut::<LayerRecipe>(fragile).unwrap().0.effects[0].set("now", &false.into()).unwrap();
+    settle(&mut app);
+    assert!(!app.world().get::<LayerError>(fragile).unwrap().is_set());
+}
+
+#[test]
+fn animated_layers_recompute_on_each_tick_while_static_layers_do_no_work() {
+    let dir = tempdir("pipe-anim");
+    let layers = "        (name: \"still\", source: grid(nx: 20, ny: 20), effects: [subdivide(subdivisions: 4)]),\n        (name: \"moving\", source: polygon(), effects: [subdivide(subdivisions: 3), rotate(rotation: (0, 0, \"t * 30\"))]),\n";
+    std::fs::write(dir.join(SCENE), scene_text(layers)).unwrap();
+    let mut app = app(&dir, false);
+    settle(&mut app);
+    let (still, moving) = (entity(&mut app, "still"), entity(&mut app, "moving"));
+    let still_id = realized(&app, still).id;
+    let mut last = realized(&app, moving).id;
+    let start = stats(&app);
+    for tick in 1..=5 {
+        let t = tick as f64 * 0.1;
+        app.world_mut().resource_mut::<SceneClock>().seek(t);
+        settle(&mut app);
+        let now = realized(&app, moving);
+        assert_ne!(now.id, last, "tick {tick} recomputes the animated layer");
+        assert_eq!(now.t, t);
+        last = now.id;
+        let s = stats(&app);
+        assert_eq!(s.tasks_spawned - start.tasks_spawned, tick, "one task per tick");
+        assert_eq!(s.stage_misses - start.stage_misses, tick, "only the rotate stage runs");
+        assert_eq!(realized(&app, still).id, still_id);
+    }
+    // With the clock paused, frames do no work at all.
+    let idle = stats(&app);
+    for _ in 0..20 {
+        app.update();
+    }
+    let s = stats(&app);
+    assert_eq!((s.tasks_spawned, s.full_hits, s.deferred), (idle.tasks_spawned, idle.full_hits, idle.deferred));
+}
+
+#[test]
+fn layers_spawned_from_rust_run_through_the_same_pipeline() {
+    // No scene file: a sketch spawns its own layer entity.
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, AssetPlugin::default()))
+        .add_plugins(GraftPlugins::default())
+        .insert_resource(SceneClock::paused_at(0.0));
+    let recipe = graft::ops::Recipe {
+        source: crate::util::call("rect", &[("width", 10.0.into()), ("height", 10.0.into())]),
+        effects: vec![],
+    };
+    let expected: Polylines = (*recipe.resolve(0.0).unwrap().evaluate(&EvalContext::default()).unwrap()[0]).clone();
+    let e = app
+        .world_mut()
+        .spawn((
+            Layer { name: "rust".into(), order: 0, visible: true },
+            graft::ecs::Stroke { color: graft::ops::Rgba::BLACK, width_mm: 0.3 },
+            LayerRecipe(recipe),
+        ))
+        .id();
+    settle(&mut app);
+    assert_eq!(*realized(&app, e).geometry, expected);
+}
