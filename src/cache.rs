@@ -1,5 +1,10 @@
 //! The CPU geometry cache: stage results by [`GeometryId`], least recently used first out,
 //! bounded by entry count and by bytes. Pure Rust, shared by the pipeline and its tasks.
+//!
+//! Results that depend on time (animated stages) live in a separate, smaller pool: an
+//! animation makes a new one every frame and would otherwise flush every static result
+//! (and, growing, make each frame pay for fresh memory). The latest ones are still kept,
+//! so editing a later stage while paused reuses them.
 
 use std::sync::Arc;
 
@@ -10,10 +15,14 @@ use crate::geometry::{GeometryId, Polylines};
 /// Limits of a [`GeometryCache`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CacheBudget {
-    /// Most entries kept. Default 4096.
+    /// Most static entries kept. Default 4096.
     pub max_entries: usize,
-    /// Most bytes of geometry kept (points + offsets). Default 1 GiB.
+    /// Most bytes of static geometry kept (points + offsets). Default 1 GiB.
     pub max_bytes: usize,
+    /// Most time-dependent entries kept. Default 16.
+    pub animated_entries: usize,
+    /// Most bytes of time-dependent geometry kept. Default 64 MiB.
+    pub animated_bytes: usize,
 }
 
 impl Default for CacheBudget {
@@ -21,14 +30,63 @@ impl Default for CacheBudget {
         Self {
             max_entries: 4096,
             max_bytes: 1 << 30,
+            animated_entries: 16,
+            animated_bytes: 64 << 20,
         }
+    }
+}
+
+/// One LRU pool with entry and byte limits.
+struct Pool {
+    entries: LruCache<GeometryId, Arc<Polylines>>,
+    bytes: usize,
+    max_entries: usize,
+    max_bytes: usize,
+}
+
+impl Pool {
+    fn new(max_entries: usize, max_bytes: usize) -> Self {
+        Self {
+            // Both bounds are enforced by hand.
+            entries: LruCache::unbounded(),
+            bytes: 0,
+            max_entries,
+            max_bytes,
+        }
+    }
+
+    fn insert(&mut self, id: GeometryId, geometry: Arc<Polylines>) -> bool {
+        let size = geometry.byte_size();
+        if size > self.max_bytes || self.max_entries == 0 {
+            return false;
+        }
+        if let Some(old) = self.entries.put(id, geometry) {
+            self.bytes -= old.byte_size();
+        }
+        self.bytes += size;
+        self.shrink();
+        true
+    }
+
+    fn shrink(&mut self) {
+        while self.bytes > self.max_bytes || self.entries.len() > self.max_entries {
+            match self.entries.pop_lru() {
+                Some((_, evicted)) => self.bytes -= evicted.byte_size(),
+                None => break,
+            }
+        }
+    }
+
+    fn clear(&mut self) {
+        self.entries.clear();
+        self.bytes = 0;
     }
 }
 
 /// Geometry by id, bounded by a [`CacheBudget`].
 pub struct GeometryCache {
-    entries: LruCache<GeometryId, Arc<Polylines>>,
-    bytes: usize,
+    stable: Pool,
+    animated: Pool,
     budget: CacheBudget,
 }
 
@@ -36,56 +94,49 @@ impl GeometryCache {
     /// An empty cache with `budget`.
     pub fn new(budget: CacheBudget) -> Self {
         Self {
-            // The entry bound is enforced by hand, together with the byte bound.
-            entries: LruCache::unbounded(),
-            bytes: 0,
+            stable: Pool::new(budget.max_entries, budget.max_bytes),
+            animated: Pool::new(budget.animated_entries, budget.animated_bytes),
             budget,
         }
     }
 
     /// The geometry of `id`, marking it recently used.
     pub fn get(&mut self, id: GeometryId) -> Option<Arc<Polylines>> {
-        self.entries.get(&id).cloned()
+        match self.stable.entries.get(&id) {
+            Some(g) => Some(Arc::clone(g)),
+            None => self.animated.entries.get(&id).cloned(),
+        }
     }
 
     /// True when `id` is cached (does not change the recency order).
     pub fn contains(&self, id: GeometryId) -> bool {
-        self.entries.contains(&id)
+        self.stable.entries.contains(&id) || self.animated.entries.contains(&id)
     }
 
-    /// Stores a result, evicting least recently used entries to stay within budget.
-    /// A result larger than the whole byte budget is not stored; returns whether it was.
-    pub fn insert(&mut self, id: GeometryId, geometry: Arc<Polylines>) -> bool {
-        let size = geometry.byte_size();
-        if size > self.budget.max_bytes || self.budget.max_entries == 0 {
-            return false;
+    /// Stores a result (in the time-dependent pool when `animated`), evicting least
+    /// recently used entries of that pool to stay within budget. A result larger than
+    /// the pool's whole byte budget is not stored; returns whether it was.
+    pub fn insert(&mut self, id: GeometryId, geometry: Arc<Polylines>, animated: bool) -> bool {
+        if animated {
+            self.animated.insert(id, geometry)
+        } else {
+            self.stable.insert(id, geometry)
         }
-        if let Some(old) = self.entries.put(id, geometry) {
-            self.bytes -= old.byte_size();
-        }
-        self.bytes += size;
-        while self.bytes > self.budget.max_bytes || self.entries.len() > self.budget.max_entries {
-            match self.entries.pop_lru() {
-                Some((_, evicted)) => self.bytes -= evicted.byte_size(),
-                None => break,
-            }
-        }
-        true
     }
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        self.stable.entries.len() + self.animated.entries.len()
     }
 
     /// True when nothing is cached.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
     /// Bytes of geometry held.
     pub fn bytes(&self) -> usize {
-        self.bytes
+        self.stable.bytes + self.animated.bytes
     }
 
     /// The limits.
@@ -96,18 +147,17 @@ impl GeometryCache {
     /// Changes the limits, evicting what no longer fits.
     pub fn set_budget(&mut self, budget: CacheBudget) {
         self.budget = budget;
-        while self.bytes > budget.max_bytes || self.entries.len() > budget.max_entries {
-            match self.entries.pop_lru() {
-                Some((_, evicted)) => self.bytes -= evicted.byte_size(),
-                None => break,
-            }
-        }
+        (self.stable.max_entries, self.stable.max_bytes) = (budget.max_entries, budget.max_bytes);
+        (self.animated.max_entries, self.animated.max_bytes) =
+            (budget.animated_entries, budget.animated_bytes);
+        self.stable.shrink();
+        self.animated.shrink();
     }
 
     /// Drops every entry.
     pub fn clear(&mut self) {
-        self.entries.clear();
-        self.bytes = 0;
+        self.stable.clear();
+        self.animated.clear();
     }
 }
 
@@ -129,18 +179,32 @@ mod tests {
     #[test]
     fn evicts_least_recently_used_by_entries_and_bytes() {
         let one = geometry(10).byte_size();
-        let mut c = GeometryCache::new(CacheBudget { max_entries: 2, max_bytes: 10 * one });
-        c.insert(GeometryId(1), geometry(10));
-        c.insert(GeometryId(2), geometry(10));
+        let budget = CacheBudget { max_entries: 2, max_bytes: 10 * one, ..Default::default() };
+        let mut c = GeometryCache::new(budget);
+        c.insert(GeometryId(1), geometry(10), false);
+        c.insert(GeometryId(2), geometry(10), false);
         assert!(c.get(GeometryId(1)).is_some());
-        c.insert(GeometryId(3), geometry(10));
+        c.insert(GeometryId(3), geometry(10), false);
         assert!(c.contains(GeometryId(1)) && !c.contains(GeometryId(2)) && c.contains(GeometryId(3)));
         assert_eq!(c.bytes(), 2 * one);
         // Too big for the whole budget: used by the caller, never stored.
-        assert!(!c.insert(GeometryId(4), geometry(1000)));
+        assert!(!c.insert(GeometryId(4), geometry(1000), false));
         assert_eq!(c.len(), 2);
-        c.set_budget(CacheBudget { max_entries: 10, max_bytes: one });
+        c.set_budget(CacheBudget { max_entries: 10, max_bytes: one, ..Default::default() });
         assert_eq!(c.len(), 1);
         assert!(c.contains(GeometryId(3)));
+    }
+
+    #[test]
+    fn animated_results_never_evict_static_ones() {
+        let budget = CacheBudget { max_entries: 2, animated_entries: 2, ..Default::default() };
+        let mut c = GeometryCache::new(budget);
+        c.insert(GeometryId(1), geometry(10), false);
+        for frame in 100..110 {
+            c.insert(GeometryId(frame), geometry(10), true);
+        }
+        assert!(c.contains(GeometryId(1)));
+        assert!(c.contains(GeometryId(109)) && c.contains(GeometryId(108)) && !c.contains(GeometryId(107)));
+        assert_eq!(c.len(), 3);
     }
 }

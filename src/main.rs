@@ -45,6 +45,9 @@ enum Command {
         /// Timed runs per benchmark.
         #[arg(long, default_value_t = 50)]
         runs: usize,
+        /// Which benchmarks: core (ops, exports), pipeline (headless app frames) or all.
+        #[arg(long, value_enum, default_value_t = graft::bench::Suite::All)]
+        suite: graft::bench::Suite,
     },
 }
 
@@ -83,8 +86,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Render(cmd) => render(cmd),
         Command::Ops { name } => ops(name.as_deref()),
-        Command::Bench { threads, runs } => {
-            graft::bench::run(threads, runs);
+        Command::Bench { threads, runs, suite } => {
+            graft::bench::run(suite, threads, runs);
             Ok(())
         }
     };

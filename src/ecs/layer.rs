@@ -31,7 +31,7 @@ pub struct Stroke {
 /// The layer's source op and effects, with parameters as written (constants or expressions).
 /// Adding it to an entity (with a [`Layer`]) is all the pipeline needs.
 #[derive(Component, Clone, Debug, PartialEq)]
-#[require(LayerError)]
+#[require(LayerError, InFlight)]
 pub struct LayerRecipe(pub Recipe);
 
 /// Marks layers that come from the scene file (reloads may despawn them; layers a sketch

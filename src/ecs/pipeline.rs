@@ -89,7 +89,7 @@ impl Plugin for PipelinePlugin {
                     GraftSystems::Dispatch,
                     GraftSystems::Collect,
                 )
-                    .chain(),
+                    .chain_ignore_deferred(),
             )
             .add_systems(
                 Update,
@@ -109,7 +109,7 @@ type ResolveQuery<'w, 's> = Query<
         Entity,
         Ref<'static, LayerRecipe>,
         Option<&'static mut Resolved>,
-        Option<&'static InFlight>,
+        &'static InFlight,
         &'static mut LayerError,
     ),
     With<Layer>,
@@ -124,7 +124,7 @@ fn resolve_layers(mut commands: Commands, clock: Res<SceneClock>, mut layers: Re
         let edited = recipe.is_changed();
         let due = match &resolved {
             None => true,
-            Some(r) => r.animated && r.t != clock.t && in_flight.is_none_or(InFlight::is_empty),
+            Some(r) => r.animated && r.t != clock.t && in_flight.is_empty(),
         };
         if !(edited || due) {
             continue;
@@ -132,23 +132,29 @@ fn resolve_layers(mut commands: Commands, clock: Res<SceneClock>, mut layers: Re
         match recipe.0.resolve(clock.t) {
             Ok(stages) => {
                 let ids = stages.ids();
-                if let Some(mut r) = resolved
-                    && !edited
-                    && r.ids == ids
-                {
-                    // A tick that changes no id (e.g. below the quantum) is not a new request.
-                    r.t = clock.t;
-                    continue;
-                }
                 if error.is_set() && error.failed != ids.last().copied() {
                     error.clear();
                 }
-                commands.entity(entity).insert(Resolved {
-                    ids,
-                    recipe: Arc::new(stages),
-                    t: clock.t,
+                let next = Resolved {
                     animated: recipe.0.is_animated(),
-                });
+                    recipe: Arc::new(stages),
+                    ids,
+                    t: clock.t,
+                };
+                match resolved {
+                    // Written in place so that dispatch sees it this frame.
+                    Some(mut current) => {
+                        if edited || current.ids != next.ids {
+                            *current = next;
+                        } else {
+                            // A tick that changes no id (below the quantum) is no new request.
+                            current.t = next.t;
+                        }
+                    }
+                    None => {
+                        commands.entity(entity).insert(next);
+                    }
+                }
             }
             Err(message) => {
                 if error.message.as_deref() != Some(message.as_str()) {
@@ -167,7 +173,7 @@ type DispatchQuery<'w, 's> = Query<
         Entity,
         &'static Resolved,
         Option<&'static Realized>,
-        Option<&'static mut InFlight>,
+        &'static mut InFlight,
         &'static LayerError,
     ),
     With<Layer>,
@@ -182,13 +188,13 @@ fn dispatch_layers(
     mut stats: ResMut<PipelineStats>,
     mut layers: DispatchQuery,
 ) {
-    let mut running: usize = layers.iter().map(|(.., f, _)| f.map_or(0, |f| f.len())).sum();
+    let mut running: usize = layers.iter().map(|(.., f, _)| f.len()).sum();
     for (entity, resolved, realized, mut in_flight, error) in &mut layers {
         let wanted = resolved.wanted();
         if realized.is_some_and(|r| r.id == wanted) || error.failed == Some(wanted) {
             continue;
         }
-        if in_flight.as_ref().is_some_and(|f| f.has(wanted)) {
+        if in_flight.has(wanted) {
             continue;
         }
         let n = resolved.ids.len();
@@ -212,8 +218,7 @@ fn dispatch_layers(
                 None => (0, None),
             }
         };
-        let busy = in_flight.as_ref().map_or(0, |f| f.len());
-        if busy >= MAX_TASKS_PER_LAYER || running >= settings.max_in_flight {
+        if in_flight.len() >= MAX_TASKS_PER_LAYER || running >= settings.max_in_flight {
             stats.deferred += 1;
             continue;
         }
@@ -228,15 +233,7 @@ fn dispatch_layers(
             settings.eval.clone(),
             cache.clone(),
         );
-        let pending = PendingTask { id: wanted, task };
-        match in_flight.as_mut() {
-            Some(f) => f.tasks.push(pending),
-            None => {
-                commands.entity(entity).insert(InFlight {
-                    tasks: vec![pending],
-                });
-            }
-        }
+        in_flight.tasks.push(PendingTask { id: wanted, task });
     }
     stats.in_flight = running;
 }
@@ -258,7 +255,7 @@ fn spawn_evaluation(
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             recipe.evaluate_from(start, input, &ctx, |stage, geometry| {
                 evaluated += 1;
-                cache.lock().insert(stage.id, Arc::clone(geometry));
+                cache.lock().insert(stage.id, Arc::clone(geometry), stage.animated);
             })
         }))
         .unwrap_or_else(|_| Err(OpError::new("pipeline", "evaluation panicked")));
@@ -327,9 +324,6 @@ fn collect_layers(
             }
         }
         running += in_flight.tasks.len();
-        if in_flight.tasks.is_empty() {
-            commands.entity(entity).remove::<InFlight>();
-        }
     }
     stats.in_flight = running;
 }

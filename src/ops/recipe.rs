@@ -295,6 +295,9 @@ pub struct Stage {
     pub params: Params,
     /// Id of the stage's output (covers every stage before it).
     pub id: GeometryId,
+    /// True when the output depends on `t` (through this stage or an earlier one):
+    /// such results are rarely asked for twice, so caches keep them apart.
+    pub animated: bool,
 }
 
 /// A recipe at a time `t`: the enabled stages with their ids.
@@ -331,10 +334,12 @@ impl Recipe {
         for call in std::iter::once(&self.source).chain(self.effects.iter().filter(|e| e.enabled)) {
             let params = call.resolve(t)?;
             let id = stage_id(&call.op, &params, stages.last().map(|s| s.id));
+            let animated = call.is_animated() || stages.last().is_some_and(|s| s.animated);
             stages.push(Stage {
                 op: Arc::clone(&call.op),
                 params,
                 id,
+                animated,
             });
         }
         Ok(ResolvedRecipe { stages })

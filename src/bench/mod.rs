@@ -1,4 +1,7 @@
-//! `graft bench`: the foundation benchmarks, timed in process.
+//! `graft bench`: benchmarks timed in process. The core suite times ops and exports;
+//! the pipeline suite times frames of a headless app with graft's plugins.
+
+mod pipeline;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -22,13 +25,21 @@ pub struct Timing {
 /// Runs `f(i)` `runs` times (after one warm-up) and summarises the durations.
 pub fn time(runs: usize, mut f: impl FnMut(usize)) -> Timing {
     f(usize::MAX);
-    let mut ms: Vec<f64> = (0..runs.max(1))
+    let ms: Vec<f64> = (0..runs.max(1))
         .map(|i| {
             let start = Instant::now();
             f(i);
             start.elapsed().as_secs_f64() * 1e3
         })
         .collect();
+    summarise(ms)
+}
+
+/// Median, 95th percentile and minimum of durations in milliseconds.
+pub fn summarise(mut ms: Vec<f64>) -> Timing {
+    if ms.is_empty() {
+        return Timing { p50: f64::NAN, p95: f64::NAN, min: f64::NAN };
+    }
     ms.sort_by(f64::total_cmp);
     let pick = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
     Timing {
@@ -38,7 +49,7 @@ pub fn time(runs: usize, mut f: impl FnMut(usize)) -> Timing {
     }
 }
 
-fn call(registry: &OpRegistry, name: &str, params: &[(&str, RawParam)]) -> OpCall {
+pub(crate) fn call(registry: &OpRegistry, name: &str, params: &[(&str, RawParam)]) -> OpCall {
     let mut c = OpCall::defaults(Arc::clone(registry.get(name).expect("built-in op")));
     for (k, v) in params {
         c.set(k, v).expect("valid benchmark parameter");
@@ -95,16 +106,36 @@ fn a4() -> Canvas {
     }
 }
 
-fn report(name: &str, t: Timing, target: &str) {
+pub(crate) fn report(name: &str, t: Timing, target: &str) {
     println!(
         "{name:<58} p50 {:>9.3} ms  p95 {:>9.3} ms  min {:>9.3} ms  (target {target})",
         t.p50, t.p95, t.min
     );
 }
 
-/// Runs every benchmark with at most `threads` worker threads (0 = all cores).
-pub fn run(threads: usize, runs: usize) {
+/// Which benchmarks to run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Suite {
+    /// Ops and exports (benchmarks 1-3).
+    Core,
+    /// Frames of a headless app with graft's plugins (benchmarks 4-5).
+    Pipeline,
+    /// Both.
+    All,
+}
+
+/// Runs a suite with at most `threads` worker threads for op work (0 = all cores).
+pub fn run(suite: Suite, threads: usize, runs: usize) {
     parallel::set_max_threads(if threads == 0 { usize::MAX } else { threads });
+    if suite != Suite::Pipeline {
+        run_core(runs);
+    }
+    if suite != Suite::Core {
+        pipeline::run(runs);
+    }
+}
+
+fn run_core(runs: usize) {
     let registry = OpRegistry::builtin();
     let ctx = EvalContext::default();
     println!(
