@@ -10,7 +10,25 @@ use std::sync::Arc;
 
 use lru::LruCache;
 
-use crate::geometry::{GeometryId, Polylines};
+use crate::geometry::{GeometryId, LineVertices, Polylines};
+
+/// What a cache pool can hold: anything that knows its heap size.
+pub trait ByteSize {
+    /// Approximate heap size in bytes.
+    fn byte_size(&self) -> usize;
+}
+
+impl ByteSize for Polylines {
+    fn byte_size(&self) -> usize {
+        Polylines::byte_size(self)
+    }
+}
+
+impl ByteSize for LineVertices {
+    fn byte_size(&self) -> usize {
+        LineVertices::byte_size(self)
+    }
+}
 
 /// Limits of a [`GeometryCache`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,6 +41,8 @@ pub struct CacheBudget {
     pub animated_entries: usize,
     /// Most bytes of time-dependent geometry kept. Default 64 MiB.
     pub animated_bytes: usize,
+    /// Most bytes of GPU-ready layouts ([`LineVertices`]) of final results kept. Default 256 MiB.
+    pub vertices_bytes: usize,
 }
 
 impl Default for CacheBudget {
@@ -32,19 +52,20 @@ impl Default for CacheBudget {
             max_bytes: 1 << 30,
             animated_entries: 16,
             animated_bytes: 64 << 20,
+            vertices_bytes: 256 << 20,
         }
     }
 }
 
 /// One LRU pool with entry and byte limits.
-struct Pool {
-    entries: LruCache<GeometryId, Arc<Polylines>>,
+struct Pool<T> {
+    entries: LruCache<GeometryId, Arc<T>>,
     bytes: usize,
     max_entries: usize,
     max_bytes: usize,
 }
 
-impl Pool {
+impl<T: ByteSize> Pool<T> {
     fn new(max_entries: usize, max_bytes: usize) -> Self {
         Self {
             // Both bounds are enforced by hand.
@@ -55,7 +76,7 @@ impl Pool {
         }
     }
 
-    fn insert(&mut self, id: GeometryId, geometry: Arc<Polylines>) -> bool {
+    fn insert(&mut self, id: GeometryId, geometry: Arc<T>) -> bool {
         let size = geometry.byte_size();
         if size > self.max_bytes || self.max_entries == 0 {
             return false;
@@ -85,8 +106,9 @@ impl Pool {
 
 /// Geometry by id, bounded by a [`CacheBudget`].
 pub struct GeometryCache {
-    stable: Pool,
-    animated: Pool,
+    stable: Pool<Polylines>,
+    animated: Pool<Polylines>,
+    vertices: Pool<LineVertices>,
     budget: CacheBudget,
 }
 
@@ -96,6 +118,7 @@ impl GeometryCache {
         Self {
             stable: Pool::new(budget.max_entries, budget.max_bytes),
             animated: Pool::new(budget.animated_entries, budget.animated_bytes),
+            vertices: Pool::new(usize::MAX, budget.vertices_bytes),
             budget,
         }
     }
@@ -124,7 +147,17 @@ impl GeometryCache {
         }
     }
 
-    /// Number of entries.
+    /// The GPU-ready layout of final result `id`, if kept.
+    pub fn get_vertices(&mut self, id: GeometryId) -> Option<Arc<LineVertices>> {
+        self.vertices.entries.get(&id).cloned()
+    }
+
+    /// Keeps the GPU-ready layout of final result `id`.
+    pub fn insert_vertices(&mut self, id: GeometryId, vertices: Arc<LineVertices>) -> bool {
+        self.vertices.insert(id, vertices)
+    }
+
+    /// Number of geometry entries.
     pub fn len(&self) -> usize {
         self.stable.entries.len() + self.animated.entries.len()
     }
@@ -134,7 +167,7 @@ impl GeometryCache {
         self.len() == 0
     }
 
-    /// Bytes of geometry held.
+    /// Bytes of geometry held (GPU-ready layouts not included).
     pub fn bytes(&self) -> usize {
         self.stable.bytes + self.animated.bytes
     }
@@ -150,14 +183,17 @@ impl GeometryCache {
         (self.stable.max_entries, self.stable.max_bytes) = (budget.max_entries, budget.max_bytes);
         (self.animated.max_entries, self.animated.max_bytes) =
             (budget.animated_entries, budget.animated_bytes);
+        self.vertices.max_bytes = budget.vertices_bytes;
         self.stable.shrink();
         self.animated.shrink();
+        self.vertices.shrink();
     }
 
     /// Drops every entry.
     pub fn clear(&mut self) {
         self.stable.clear();
         self.animated.clear();
+        self.vertices.clear();
     }
 }
 

@@ -12,4 +12,5 @@ pub mod ecs;
 pub mod export;
 pub mod geometry;
 pub mod ops;
+pub mod render;
 pub mod scene;

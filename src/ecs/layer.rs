@@ -5,7 +5,7 @@ use std::sync::Arc;
 use bevy::ecs::component::Component;
 use bevy::tasks::Task;
 
-use crate::geometry::{GeometryId, Polylines};
+use crate::geometry::{GeometryId, LineVertices, Polylines};
 use crate::ops::{OpError, Recipe, ResolvedRecipe, Rgba};
 
 /// A layer: one pen. `order` is the drawing order (lower first).
@@ -66,6 +66,8 @@ pub struct Realized {
     pub id: GeometryId,
     /// The geometry, in mm.
     pub geometry: Arc<Polylines>,
+    /// The geometry laid out for the GPU (built by the task, not the main thread).
+    pub vertices: Arc<LineVertices>,
     /// Scene time it was resolved at.
     pub t: f64,
 }
@@ -101,7 +103,7 @@ impl LayerError {
 pub(crate) struct TaskOutput {
     pub(crate) id: GeometryId,
     pub(crate) t: f64,
-    pub(crate) result: Result<Arc<Polylines>, OpError>,
+    pub(crate) result: Result<(Arc<Polylines>, Arc<LineVertices>), OpError>,
     pub(crate) stages_evaluated: usize,
     pub(crate) millis: f64,
 }

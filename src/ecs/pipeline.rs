@@ -26,7 +26,7 @@ use super::layer::{
 };
 use super::stats::PipelineStats;
 use crate::cache::{CacheBudget, GeometryCache};
-use crate::geometry::Polylines;
+use crate::geometry::{LineVertices, Polylines};
 use crate::ops::{EvalContext, OpError, ResolvedRecipe};
 
 /// Pipeline limits.
@@ -200,22 +200,27 @@ fn dispatch_layers(
         let n = resolved.ids.len();
         let (start, input) = {
             let mut cache = cache.lock();
-            if let Some(geometry) = cache.get(wanted) {
+            let cached = cache.get(wanted);
+            if let Some(geometry) = &cached
+                && let Some(vertices) = cache.get_vertices(wanted)
+            {
                 stats.full_hits += 1;
                 stats.stage_hits += n as u64;
                 commands.entity(entity).insert(Realized {
                     id: wanted,
-                    geometry,
+                    geometry: Arc::clone(geometry),
+                    vertices,
                     t: resolved.t,
                 });
                 continue;
             }
-            match (0..n - 1)
-                .rev()
-                .find_map(|i| cache.get(resolved.ids[i]).map(|g| (i + 1, Some(g))))
-            {
-                Some(prefix) => prefix,
-                None => (0, None),
+            match cached {
+                // Only the GPU layout is missing: a task with no stage to run builds it.
+                Some(geometry) => (n, Some(geometry)),
+                None => (0..n - 1)
+                    .rev()
+                    .find_map(|i| cache.get(resolved.ids[i]).map(|g| (i + 1, Some(g))))
+                    .unwrap_or((0, None)),
             }
         };
         if in_flight.len() >= MAX_TASKS_PER_LAYER || running >= settings.max_in_flight {
@@ -253,10 +258,13 @@ fn spawn_evaluation(
         let mut evaluated = 0;
         // Op panics are already errors; this also covers the code around them.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            recipe.evaluate_from(start, input, &ctx, |stage, geometry| {
+            let geometry = recipe.evaluate_from(start, input, &ctx, |stage, geometry| {
                 evaluated += 1;
                 cache.lock().insert(stage.id, Arc::clone(geometry), stage.animated);
-            })
+            })?;
+            let vertices = Arc::new(LineVertices::build(&geometry));
+            cache.lock().insert_vertices(id, Arc::clone(&vertices));
+            Ok((geometry, vertices))
         }))
         .unwrap_or_else(|_| Err(OpError::new("pipeline", "evaluation panicked")));
         TaskOutput {
@@ -306,10 +314,11 @@ fn collect_layers(
                 continue;
             }
             match output.result {
-                Ok(geometry) => {
+                Ok((geometry, vertices)) => {
                     commands.entity(entity).insert(Realized {
                         id: output.id,
                         geometry,
+                        vertices,
                         t: output.t,
                     });
                     if error.is_set() {

@@ -2,13 +2,15 @@
 //! Nothing here depends on Bevy's ECS or renderer.
 
 mod id;
+mod line_vertices;
 mod polylines;
 
 pub use id::{FLOAT_QUANTUM, GeometryId, IdHasher, quantise};
+pub use line_vertices::LineVertices;
 pub use polylines::{Polylines, is_closed, line_length};
 
 /// Vector and matrix types of the core (f32, from glam, which Bevy also uses).
-pub use glam::{Mat3, Vec2, Vec3};
+pub use glam::{Mat3, Vec2, Vec3, Vec4};
 
 /// Rotation matrix for Euler angles in degrees, composed Rz·Ry·Rx (X applied first).
 pub fn rotation_xyz_degrees(deg: Vec3) -> Mat3 {

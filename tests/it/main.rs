@@ -5,5 +5,6 @@ mod export;
 mod ids;
 mod ops;
 mod pipeline;
+mod render;
 mod scene;
 mod util;

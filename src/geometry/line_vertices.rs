@@ -1,0 +1,75 @@
+//! Geometry laid out for the GPU line shader, built off the main thread.
+
+use glam::Vec4;
+
+use super::Polylines;
+
+/// The points of a geometry as the line shader reads them: `(x, y, z, 1)` per point, with
+/// one gap point (`w = 0`) after each polyline. Instance `i` of the draw reads points `i`
+/// and `i + 1`: a segment when both are real points, invisible when either is a gap, so a
+/// whole geometry is one buffer and one draw call.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LineVertices {
+    points: Vec<Vec4>,
+    segments: usize,
+}
+
+impl LineVertices {
+    /// Lays out `geometry` (polylines with fewer than two points draw nothing and are skipped).
+    pub fn build(geometry: &Polylines) -> Self {
+        let drawn = || geometry.lines().filter(|l| l.len() >= 2);
+        let (count, segments) = drawn().fold((0, 0), |(c, s), l| (c + l.len() + 1, s + l.len() - 1));
+        let mut points = Vec::with_capacity(count);
+        for line in drawn() {
+            points.extend(line.iter().map(|p| p.extend(1.0)));
+            points.push(line[line.len() - 1].extend(0.0));
+        }
+        Self { points, segments }
+    }
+
+    /// The points, gaps included.
+    pub fn points(&self) -> &[Vec4] {
+        &self.points
+    }
+
+    /// The buffer contents (16 bytes per point).
+    pub fn as_bytes(&self) -> &[u8] {
+        bytemuck::cast_slice(&self.points)
+    }
+
+    /// Instances to draw: one per consecutive pair of points.
+    pub fn instance_count(&self) -> u32 {
+        self.points.len().saturating_sub(1) as u32
+    }
+
+    /// Visible segments.
+    pub fn segment_count(&self) -> usize {
+        self.segments
+    }
+
+    /// Size of the buffer in bytes.
+    pub fn byte_size(&self) -> usize {
+        self.points.len() * std::mem::size_of::<Vec4>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use glam::Vec3;
+
+    #[test]
+    fn polylines_are_separated_by_gap_points() {
+        let p = Polylines::from_lines([
+            vec![Vec3::ZERO, Vec3::X, Vec3::Y],
+            vec![Vec3::ONE],
+            vec![Vec3::Z, Vec3::ONE],
+        ]);
+        let v = LineVertices::build(&p);
+        let w: Vec<f32> = v.points().iter().map(|p| p.w).collect();
+        assert_eq!(w, [1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0]);
+        assert_eq!(v.segment_count(), 3);
+        assert_eq!(v.instance_count(), 6);
+        assert_eq!(v.byte_size(), 7 * 16);
+    }
+}

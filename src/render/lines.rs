@@ -1,0 +1,384 @@
+//! The line pipeline: extraction of layer geometry (Arcs only), upload of what the GPU
+//! does not hold yet, per-layer uniforms, and the pass in `Core2dSystems::MainPass`.
+
+use std::sync::Arc;
+
+use bevy::app::{App, Plugin, PostUpdate};
+use bevy::asset::{AssetServer, Handle, embedded_asset, load_embedded_asset};
+use bevy::camera::Camera2d;
+use bevy::color::{LinearRgba, Srgba};
+use bevy::core_pipeline::{Core2d, Core2dSystems, core_2d::main_transparent_pass_2d};
+use bevy::ecs::prelude::*;
+use bevy::math::Vec4;
+use bevy::mesh::VertexBufferLayout;
+use bevy::render::camera::ExtractedCamera;
+use bevy::render::render_resource::{binding_types::uniform_buffer, *};
+use bevy::render::renderer::{RenderContext, RenderDevice, RenderQueue, ViewQuery};
+use bevy::render::view::{ExtractedView, Msaa, ViewTarget, ViewUniform, ViewUniformOffset, ViewUniforms};
+use bevy::render::{Extract, ExtractSchedule, GpuResourceAppExt, Render, RenderApp, RenderStartup, RenderSystems};
+use bevy::shader::Shader;
+
+use super::gpu_cache::GpuLineCache;
+use super::{FrameGpuStats, GpuLineStats};
+use crate::ecs::{Layer, Realized, SceneCanvas, Stroke};
+use crate::geometry::{GeometryId, IdHasher, LineVertices, Polylines, Vec3};
+use crate::ops::Rgba;
+
+/// Draws every visible layer (and the paper) in each `Camera2d` view.
+pub struct GraftRenderPlugin;
+
+impl Plugin for GraftRenderPlugin {
+    fn build(&self, app: &mut App) {
+        embedded_asset!(app, "lines.wgsl");
+        let stats = app
+            .world_mut()
+            .get_resource_or_insert_with(GpuLineStats::default)
+            .clone();
+        app.init_resource::<Paper>()
+            .add_systems(PostUpdate, update_paper);
+        let Some(render_app) = app.get_sub_app_mut(RenderApp) else {
+            return;
+        };
+        render_app
+            .insert_resource(stats)
+            .init_resource::<ExtractedLines>()
+            .init_resource::<LineGpu>()
+            .init_gpu_resource::<SpecializedRenderPipelines<LinePipeline>>()
+            .add_systems(RenderStartup, init_line_pipeline)
+            .add_systems(ExtractSchedule, extract_lines)
+            .add_systems(
+                Render,
+                (
+                    prepare_line_pipelines.in_set(RenderSystems::Prepare),
+                    prepare_line_buffers.in_set(RenderSystems::PrepareResources),
+                    prepare_line_bind_groups.in_set(RenderSystems::PrepareBindGroups),
+                ),
+            )
+            .add_systems(
+                Core2d,
+                line_pass
+                    .after(main_transparent_pass_2d)
+                    .in_set(Core2dSystems::MainPass),
+            );
+    }
+}
+
+/// The paper as a drawable: one flat-ended segment as wide as the sheet is high.
+#[derive(Resource, Clone)]
+struct Paper {
+    id: GeometryId,
+    vertices: Arc<LineVertices>,
+    color: Rgba,
+    half_height: f64,
+}
+
+impl Paper {
+    fn of(canvas: &SceneCanvas) -> Self {
+        let c = &canvas.0;
+        let mid = (c.height / 2.0) as f32;
+        let sheet = Polylines::from_lines([[Vec3::new(0.0, mid, 0.0), Vec3::new(c.width as f32, mid, 0.0)]]);
+        let mut h = IdHasher::new("graft-paper", 1);
+        h.float(c.width).float(c.height);
+        Self {
+            id: h.finish(),
+            vertices: Arc::new(LineVertices::build(&sheet)),
+            color: c.background,
+            half_height: c.height / 2.0,
+        }
+    }
+}
+
+impl Default for Paper {
+    fn default() -> Self {
+        Self::of(&SceneCanvas::default())
+    }
+}
+
+fn update_paper(canvas: Option<Res<SceneCanvas>>, mut paper: ResMut<Paper>) {
+    if let Some(canvas) = canvas
+        && canvas.is_changed()
+    {
+        *paper = Paper::of(&canvas);
+    }
+}
+
+/// Per-draw uniform.
+#[derive(Clone, Copy, ShaderType)]
+struct LineUniform {
+    color: Vec4,
+    half_width: f32,
+    flags: u32,
+}
+
+const FLAT_ENDS: u32 = 1;
+
+fn linear(c: Rgba) -> Vec4 {
+    let [r, g, b, a] = c.0;
+    let l: LinearRgba = Srgba::new(r, g, b, a).into();
+    Vec4::new(l.red, l.green, l.blue, l.alpha)
+}
+
+/// One draw of this frame, as extracted: an id, an `Arc` of its GPU layout and a uniform.
+struct ExtractedDraw {
+    id: GeometryId,
+    vertices: Arc<LineVertices>,
+    uniform: LineUniform,
+}
+
+#[derive(Resource, Default)]
+struct ExtractedLines(Vec<ExtractedDraw>);
+
+/// Copies `Arc`s and ids of the paper and the visible layers, in drawing order.
+fn extract_lines(
+    mut out: ResMut<ExtractedLines>,
+    paper: Extract<Option<Res<Paper>>>,
+    layers: Extract<Query<(&Layer, &Stroke, &Realized)>>,
+) {
+    out.0.clear();
+    if let Some(paper) = paper.as_ref() {
+        out.0.push(ExtractedDraw {
+            id: paper.id,
+            vertices: Arc::clone(&paper.vertices),
+            uniform: LineUniform {
+                color: linear(paper.color),
+                half_width: paper.half_height as f32,
+                flags: FLAT_ENDS,
+            },
+        });
+    }
+    let mut visible: Vec<_> = layers.iter().filter(|(l, ..)| l.visible).collect();
+    visible.sort_by_key(|(l, ..)| l.order);
+    for (_, stroke, realized) in visible {
+        out.0.push(ExtractedDraw {
+            id: realized.id,
+            vertices: Arc::clone(&realized.vertices),
+            uniform: LineUniform {
+                color: linear(stroke.color),
+                half_width: (stroke.width_mm / 2.0) as f32,
+                flags: 0,
+            },
+        });
+    }
+}
+
+#[derive(Resource)]
+struct LinePipeline {
+    view_layout: BindGroupLayoutDescriptor,
+    line_layout: BindGroupLayoutDescriptor,
+    shader: Handle<Shader>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+struct LinePipelineKey {
+    format: TextureFormat,
+    samples: u32,
+}
+
+fn init_line_pipeline(mut commands: Commands, asset_server: Res<AssetServer>) {
+    let layout = |name: &'static str, entry| {
+        BindGroupLayoutDescriptor::new(
+            name,
+            &BindGroupLayoutEntries::single(ShaderStages::VERTEX_FRAGMENT, entry),
+        )
+    };
+    commands.insert_resource(LinePipeline {
+        view_layout: layout("graft line view layout", uniform_buffer::<ViewUniform>(true)),
+        line_layout: layout("graft line uniform layout", uniform_buffer::<LineUniform>(true)),
+        shader: load_embedded_asset!(asset_server.as_ref(), "lines.wgsl"),
+    });
+}
+
+impl SpecializedRenderPipeline for LinePipeline {
+    type Key = LinePipelineKey;
+
+    fn specialize(&self, key: LinePipelineKey) -> RenderPipelineDescriptor {
+        // The same point buffer is bound twice: instance i reads points i and i + 1.
+        let point = |location| VertexBufferLayout {
+            array_stride: 16,
+            step_mode: VertexStepMode::Instance,
+            attributes: vec![VertexAttribute {
+                format: VertexFormat::Float32x4,
+                offset: 0,
+                shader_location: location,
+            }],
+        };
+        RenderPipelineDescriptor {
+            label: Some("graft line pipeline".into()),
+            layout: vec![self.view_layout.clone(), self.line_layout.clone()],
+            immediate_size: 0,
+            vertex: VertexState {
+                shader: self.shader.clone(),
+                shader_defs: vec![],
+                entry_point: Some("vertex".into()),
+                buffers: vec![point(0), point(1)],
+            },
+            fragment: Some(FragmentState {
+                shader: self.shader.clone(),
+                shader_defs: vec![],
+                entry_point: Some("fragment".into()),
+                targets: vec![Some(ColorTargetState {
+                    format: key.format,
+                    blend: Some(BlendState::ALPHA_BLENDING),
+                    write_mask: ColorWrites::ALL,
+                })],
+            }),
+            primitive: PrimitiveState::default(),
+            depth_stencil: None,
+            multisample: MultisampleState {
+                count: key.samples,
+                mask: !0,
+                alpha_to_coverage_enabled: false,
+            },
+            zero_initialize_workgroup_memory: false,
+        }
+    }
+}
+
+#[derive(Component)]
+struct ViewLinePipeline(CachedRenderPipelineId);
+
+fn prepare_line_pipelines(
+    mut commands: Commands,
+    cache: Res<PipelineCache>,
+    mut pipelines: ResMut<SpecializedRenderPipelines<LinePipeline>>,
+    pipeline: Res<LinePipeline>,
+    views: Query<(Entity, &ExtractedView, &Msaa), (With<ViewTarget>, With<Camera2d>)>,
+) {
+    for (entity, view, msaa) in &views {
+        let key = LinePipelineKey {
+            format: view.target_format,
+            samples: msaa.samples(),
+        };
+        let id = pipelines.specialize(&cache, &pipeline, key);
+        commands.entity(entity).insert(ViewLinePipeline(id));
+    }
+}
+
+/// A draw ready for the pass.
+struct Draw {
+    id: GeometryId,
+    uniform_offset: u32,
+}
+
+/// Render-world state: resident geometry, this frame's uniforms and draws.
+#[derive(Resource, Default)]
+struct LineGpu {
+    cache: GpuLineCache,
+    uniforms: DynamicUniformBuffer<LineUniform>,
+    draws: Vec<Draw>,
+    view_bind_group: Option<BindGroup>,
+    line_bind_group: Option<BindGroup>,
+}
+
+/// Uploads geometry the GPU does not hold, writes the uniforms, evicts over budget.
+fn prepare_line_buffers(
+    device: Res<RenderDevice>,
+    queue: Res<RenderQueue>,
+    extracted: Res<ExtractedLines>,
+    shared: Res<GpuLineStats>,
+    mut gpu: ResMut<LineGpu>,
+) {
+    let gpu = &mut *gpu;
+    let mut frame = FrameGpuStats::default();
+    gpu.cache.begin_frame();
+    gpu.draws.clear();
+    gpu.uniforms.clear();
+    for draw in &extracted.0 {
+        gpu.cache.use_geometry(&device, draw.id, &draw.vertices, &mut frame);
+        if gpu.cache.get(draw.id).is_some() {
+            let uniform_offset = gpu.uniforms.push(&draw.uniform);
+            gpu.draws.push(Draw {
+                id: draw.id,
+                uniform_offset,
+            });
+        }
+    }
+    let budget = shared.get().budget_bytes;
+    gpu.cache.evict(budget, &mut frame);
+    if !gpu.draws.is_empty() {
+        gpu.uniforms.write_buffer(&device, &queue);
+    }
+    let mut s = shared.0.lock().unwrap_or_else(|e| e.into_inner());
+    s.frames += 1;
+    s.last_frame = frame;
+    s.total.uploads += frame.uploads;
+    s.total.uploaded_bytes += frame.uploaded_bytes;
+    s.total.hits += frame.hits;
+    s.total.evictions += frame.evictions;
+    s.resident_bytes = gpu.cache.resident_bytes();
+    s.resident_entries = gpu.cache.len();
+}
+
+fn prepare_line_bind_groups(
+    device: Res<RenderDevice>,
+    cache: Res<PipelineCache>,
+    pipeline: Res<LinePipeline>,
+    view_uniforms: Res<ViewUniforms>,
+    mut gpu: ResMut<LineGpu>,
+) {
+    gpu.view_bind_group = view_uniforms.uniforms.binding().map(|b| {
+        device.create_bind_group(
+            "graft line view bind group",
+            &cache.get_bind_group_layout(&pipeline.view_layout),
+            &BindGroupEntries::single(b),
+        )
+    });
+    gpu.line_bind_group = gpu.uniforms.binding().map(|b| {
+        device.create_bind_group(
+            "graft line uniform bind group",
+            &cache.get_bind_group_layout(&pipeline.line_layout),
+            &BindGroupEntries::single(b),
+        )
+    });
+}
+
+/// Draws the paper and every layer, one instanced draw each, over what the core 2D
+/// passes drew. Used in `Core2dSystems::MainPass`.
+fn line_pass(
+    view: ViewQuery<(&ViewTarget, &ViewUniformOffset, &ViewLinePipeline, Option<&ExtractedCamera>)>,
+    cache: Res<PipelineCache>,
+    gpu: Res<LineGpu>,
+    shared: Res<GpuLineStats>,
+    mut ctx: RenderContext,
+) {
+    let (target, view_offset, view_pipeline, camera) = view.into_inner();
+    if gpu.draws.is_empty() {
+        return;
+    }
+    let (Some(pipeline), Some(view_bg), Some(line_bg)) = (
+        cache.get_render_pipeline(view_pipeline.0),
+        gpu.view_bind_group.as_ref(),
+        gpu.line_bind_group.as_ref(),
+    ) else {
+        return;
+    };
+    let color_attachments = [Some(target.get_color_attachment())];
+    let mut pass = ctx.begin_tracked_render_pass(RenderPassDescriptor {
+        label: Some("graft line pass"),
+        color_attachments: &color_attachments,
+        depth_stencil_attachment: None,
+        timestamp_writes: None,
+        occlusion_query_set: None,
+        multiview_mask: None,
+    });
+    if let Some(viewport) = camera.and_then(|c| c.viewport.as_ref()) {
+        pass.set_camera_viewport(viewport);
+    }
+    pass.set_render_pipeline(pipeline);
+    pass.set_bind_group(0, view_bg, &[view_offset.offset]);
+    let mut segments = 0u64;
+    for draw in &gpu.draws {
+        let Some(geometry) = gpu.cache.get(draw.id) else {
+            continue;
+        };
+        let end = geometry.points as u64 * 16;
+        pass.set_bind_group(1, line_bg, &[draw.uniform_offset]);
+        pass.set_vertex_buffer(0, geometry.buffer.slice(0..end - 16));
+        pass.set_vertex_buffer(1, geometry.buffer.slice(16..end));
+        pass.draw(0..6, 0..geometry.points - 1);
+        segments += (geometry.points - 1) as u64;
+    }
+    let mut s = shared.0.lock().unwrap_or_else(|e| e.into_inner());
+    s.last_frame.segments_drawn += segments;
+    s.total.segments_drawn += segments;
+}

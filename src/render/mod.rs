@@ -1,0 +1,76 @@
+//! The GPU line renderer: every visible layer drawn from a GPU buffer cached by
+//! [`GeometryId`](crate::geometry::GeometryId), as one instanced draw per layer in a pass
+//! of the camera's `Core2d` schedule. Colour and width are uniforms: changing them
+//! uploads no geometry.
+
+mod gpu_cache;
+mod lines;
+
+use std::sync::{Arc, Mutex};
+
+use bevy::ecs::resource::Resource;
+
+pub use lines::GraftRenderPlugin;
+
+/// Geometry upload counters of one rendered frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct FrameGpuStats {
+    /// Geometry buffers created this frame.
+    pub uploads: u64,
+    /// Bytes of geometry uploaded this frame.
+    pub uploaded_bytes: u64,
+    /// Layers drawn from an already resident buffer.
+    pub hits: u64,
+    /// Buffers evicted this frame.
+    pub evictions: u64,
+    /// Segments drawn this frame (all views).
+    pub segments_drawn: u64,
+}
+
+/// The GPU line cache's counters, written by the render world and read by the main world
+/// (the inspector, tests, benchmarks).
+#[derive(Clone, Debug, Default)]
+pub struct GpuStats {
+    /// The last rendered frame.
+    pub last_frame: FrameGpuStats,
+    /// Sums over every frame so far.
+    pub total: FrameGpuStats,
+    /// Frames rendered.
+    pub frames: u64,
+    /// Bytes of geometry resident on the GPU.
+    pub resident_bytes: u64,
+    /// Geometries resident on the GPU.
+    pub resident_entries: usize,
+    /// Byte budget of the cache (default 512 MiB); ids not drawn in a frame are evicted,
+    /// least recently used first, while the cache is over it.
+    pub budget_bytes: u64,
+}
+
+/// Default GPU cache budget: 512 MiB.
+pub const DEFAULT_GPU_BUDGET: u64 = 512 << 20;
+
+/// Shared handle to [`GpuStats`], present in both the main and the render world. Setting
+/// `budget_bytes` through it changes the cache budget.
+#[derive(Resource, Clone)]
+pub struct GpuLineStats(pub Arc<Mutex<GpuStats>>);
+
+impl Default for GpuLineStats {
+    fn default() -> Self {
+        Self(Arc::new(Mutex::new(GpuStats {
+            budget_bytes: DEFAULT_GPU_BUDGET,
+            ..Default::default()
+        })))
+    }
+}
+
+impl GpuLineStats {
+    /// A copy of the counters.
+    pub fn get(&self) -> GpuStats {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Changes the GPU cache budget.
+    pub fn set_budget(&self, bytes: u64) {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).budget_bytes = bytes;
+    }
+}
