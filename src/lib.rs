@@ -6,6 +6,7 @@
 //! reads `*.scene.ron` files; [`export`] writes plotter files; [`ecs`] runs it all
 //! inside a Bevy app: scene assets, layer entities and the async cached pipeline.
 
+pub mod app;
 pub mod bench;
 pub mod cache;
 pub mod ecs;

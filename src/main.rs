@@ -23,13 +23,27 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
     version,
     about = "Line art for pen plotters: scenes to SVG, G-code and PNG"
 )]
+#[command(args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+    /// Scene to open in a window (default: the bundled demo).
+    scene: Option<PathBuf>,
+    /// Save a screenshot of the window once the scene is drawn, then quit.
+    #[arg(long)]
+    screenshot: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Open a scene in a window: live preview with hot reload.
+    Open {
+        /// The scene file (*.scene.ron); default: the bundled demo.
+        scene: Option<PathBuf>,
+        /// Save a screenshot of the window once the scene is drawn, then quit.
+        #[arg(long)]
+        screenshot: Option<PathBuf>,
+    },
     /// Render a scene at time t to SVG / G-code / PNG and print plot statistics.
     Render(RenderCmd),
     /// List every primitive and effect with its parameters.
@@ -84,9 +98,11 @@ struct RenderCmd {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Render(cmd) => render(cmd),
-        Command::Ops { name } => ops(name.as_deref()),
-        Command::Bench { threads, runs, suite } => {
+        None => open(cli.scene, cli.screenshot),
+        Some(Command::Open { scene, screenshot }) => open(scene, screenshot),
+        Some(Command::Render(cmd)) => render(cmd),
+        Some(Command::Ops { name }) => ops(name.as_deref()),
+        Some(Command::Bench { threads, runs, suite }) => {
             graft::bench::run(suite, threads, runs);
             Ok(())
         }
@@ -97,6 +113,16 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn open(scene: Option<PathBuf>, screenshot: Option<PathBuf>) -> Result<(), String> {
+    let scene = scene.unwrap_or_else(graft::app::demo_scene);
+    let exit = graft::app::run(&scene, graft::app::AppOptions { screenshot })?;
+    if exit.is_success() {
+        Ok(())
+    } else {
+        Err("the app stopped with an error".into())
     }
 }
 
