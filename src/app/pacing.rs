@@ -34,7 +34,7 @@ fn keep_awake(
     }
 }
 
-/// Saves a screenshot of the window once every layer shows its wanted geometry, then exits.
+/// Saves a screenshot of the window once every layer shows a result, then exits.
 pub struct ScreenshotAndExit(pub PathBuf);
 
 #[derive(Resource)]
@@ -71,9 +71,9 @@ fn screenshot_when_ready(
         }
         return;
     }
-    let drawn = status.loads > 0
-        && !layers.is_empty()
-        && layers.iter().all(|(r, z)| z.is_some_and(|z| z.id == r.wanted()));
+    // Animated layers are always a frame behind their newest request: "drawn" means
+    // every layer shows a result.
+    let drawn = status.loads > 0 && !layers.is_empty() && layers.iter().all(|(_, z)| z.is_some());
     plan.ready_frames = if drawn { plan.ready_frames + 1 } else { 0 };
     // A few frames after everything is realised, so the GPU has drawn it.
     if plan.ready_frames >= 10 {
