@@ -4,28 +4,34 @@
 use std::sync::Arc;
 
 use graft::export::{Drawing, DrawnLayer, PlotStats, to_svg, write_atomic};
-use graft::ops::{EvalContext, OpCall, OpRegistry, RawParam, Recipe, Rgba};
+use graft::ops::{EvalContext, OpRegistry, Recipe, Rgba};
 use graft::scene::Canvas;
 
-/// A call of a registered op with some parameters set (validated like a scene file).
-fn call(registry: &OpRegistry, name: &str, params: &[(&str, RawParam)]) -> Result<OpCall, String> {
-    let op = registry.get(name).ok_or_else(|| format!("no op named '{name}'"))?;
-    let mut call = OpCall::defaults(Arc::clone(op));
-    for (param, value) in params {
-        call.set(param, value)?;
-    }
-    Ok(call)
-}
-
 fn main() -> Result<(), String> {
-    let out = std::env::args().nth(1).unwrap_or_else(|| "out/recipe.svg".into());
+    let out = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "out/recipe.svg".into());
     let registry = OpRegistry::builtin();
     let recipe = Recipe {
-        source: call(&registry, "polygon", &[("n_sides", 5.into()), ("scale", 120.0.into())])?,
+        source: registry.call("polygon", &[("n_sides", 5.into()), ("scale", 120.0.into())])?,
         effects: vec![
-            call(&registry, "repeat", &[("count", 8.into()), ("offset", [0.0, 0.0, 0.0].into()), ("scale", [0.3, 0.3, 1.0].into()), ("rotation_step", [0.0, 0.0, 9.0].into())])?,
-            call(&registry, "subdivide", &[("subdivisions", 5.into())])?,
-            call(&registry, "displace", &[("amplitude", [1.5, 1.5, 0.0].into()), ("t", "t * 0.5".into())])?,
+            registry.call(
+                "repeat",
+                &[
+                    ("count", 8.into()),
+                    ("offset", [0.0, 0.0, 0.0].into()),
+                    ("scale", [0.3, 0.3, 1.0].into()),
+                    ("rotation_step", [0.0, 0.0, 9.0].into()),
+                ],
+            )?,
+            registry.call("subdivide", &[("subdivisions", 5.into())])?,
+            registry.call(
+                "displace",
+                &[
+                    ("amplitude", [1.5, 1.5, 0.0].into()),
+                    ("t", "t * 0.5".into()),
+                ],
+            )?,
         ],
     };
     // One id per stage: the same recipe gives the same ids on every run and machine.
@@ -33,9 +39,15 @@ fn main() -> Result<(), String> {
     for (stage, id) in resolved.stages.iter().zip(resolved.ids()) {
         println!("{:<10} {id}", stage.op.name());
     }
-    let geometry = resolved.evaluate(&EvalContext::default()).map_err(|e| e.to_string())?;
+    let geometry = resolved
+        .evaluate(&EvalContext::default())
+        .map_err(|e| e.to_string())?;
     let drawing = Drawing {
-        canvas: Canvas { width: 210.0, height: 297.0, background: Rgba::WHITE },
+        canvas: Canvas {
+            width: 210.0,
+            height: 297.0,
+            background: Rgba::WHITE,
+        },
         layers: vec![DrawnLayer {
             name: "star".into(),
             color: Rgba::parse("#6a4c93")?,
@@ -46,6 +58,9 @@ fn main() -> Result<(), String> {
     };
     let stats = PlotStats::of(&drawing);
     write_atomic(out.as_ref(), to_svg(&drawing).as_bytes(), true).map_err(|e| e.to_string())?;
-    println!("wrote {out}: {} polylines, {} vertices, {:.0} mm of ink", stats.polylines, stats.vertices, stats.pen_down_mm);
+    println!(
+        "wrote {out}: {} polylines, {} vertices, {:.0} mm of ink",
+        stats.polylines, stats.vertices, stats.pen_down_mm
+    );
     Ok(())
 }

@@ -215,32 +215,50 @@ mod tests {
     #[test]
     fn evicts_least_recently_used_by_entries_and_bytes() {
         let one = geometry(10).byte_size();
-        let budget = CacheBudget { max_entries: 2, max_bytes: 10 * one, ..Default::default() };
+        let budget = CacheBudget {
+            max_entries: 2,
+            max_bytes: 10 * one,
+            ..Default::default()
+        };
         let mut c = GeometryCache::new(budget);
         c.insert(GeometryId(1), geometry(10), false);
         c.insert(GeometryId(2), geometry(10), false);
         assert!(c.get(GeometryId(1)).is_some());
         c.insert(GeometryId(3), geometry(10), false);
-        assert!(c.contains(GeometryId(1)) && !c.contains(GeometryId(2)) && c.contains(GeometryId(3)));
+        assert!(
+            c.contains(GeometryId(1)) && !c.contains(GeometryId(2)) && c.contains(GeometryId(3))
+        );
         assert_eq!(c.bytes(), 2 * one);
         // Too big for the whole budget: used by the caller, never stored.
         assert!(!c.insert(GeometryId(4), geometry(1000), false));
         assert_eq!(c.len(), 2);
-        c.set_budget(CacheBudget { max_entries: 10, max_bytes: one, ..Default::default() });
+        c.set_budget(CacheBudget {
+            max_entries: 10,
+            max_bytes: one,
+            ..Default::default()
+        });
         assert_eq!(c.len(), 1);
         assert!(c.contains(GeometryId(3)));
     }
 
     #[test]
     fn animated_results_never_evict_static_ones() {
-        let budget = CacheBudget { max_entries: 2, animated_entries: 2, ..Default::default() };
+        let budget = CacheBudget {
+            max_entries: 2,
+            animated_entries: 2,
+            ..Default::default()
+        };
         let mut c = GeometryCache::new(budget);
         c.insert(GeometryId(1), geometry(10), false);
         for frame in 100..110 {
             c.insert(GeometryId(frame), geometry(10), true);
         }
         assert!(c.contains(GeometryId(1)));
-        assert!(c.contains(GeometryId(109)) && c.contains(GeometryId(108)) && !c.contains(GeometryId(107)));
+        assert!(
+            c.contains(GeometryId(109))
+                && c.contains(GeometryId(108))
+                && !c.contains(GeometryId(107))
+        );
         assert_eq!(c.len(), 3);
     }
 }

@@ -102,7 +102,11 @@ fn main() -> ExitCode {
         Some(Command::Open { scene, screenshot }) => open(scene, screenshot),
         Some(Command::Render(cmd)) => render(cmd),
         Some(Command::Ops { name }) => ops(name.as_deref()),
-        Some(Command::Bench { threads, runs, suite }) => {
+        Some(Command::Bench {
+            threads,
+            runs,
+            suite,
+        }) => {
             graft::bench::run(suite, threads, runs);
             Ok(())
         }

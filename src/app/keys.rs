@@ -23,7 +23,10 @@ fn time_keys(keys: Res<ButtonInput<KeyCode>>, mut clock: ResMut<SceneClock>) {
     if keys.just_pressed(KeyCode::Home) {
         clock.seek(0.0);
     }
-    for (key, step) in [(KeyCode::ArrowLeft, -FRAME_STEP), (KeyCode::ArrowRight, FRAME_STEP)] {
+    for (key, step) in [
+        (KeyCode::ArrowLeft, -FRAME_STEP),
+        (KeyCode::ArrowRight, FRAME_STEP),
+    ] {
         if keys.just_pressed(key) {
             clock.set_playing(false);
             let t = (clock.t + step).max(0.0);

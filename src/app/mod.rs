@@ -68,7 +68,13 @@ pub fn run(scene: &Path, options: AppOptions) -> Result<AppExit, String> {
         scene: Some(name),
         scene_root: Some(dir),
     })
-    .add_plugins((GraftRenderPlugin, ViewPlugin, PacingPlugin, title::TitlePlugin, keys::TimeKeysPlugin))
+    .add_plugins((
+        GraftRenderPlugin,
+        ViewPlugin,
+        PacingPlugin,
+        title::TitlePlugin,
+        keys::TimeKeysPlugin,
+    ))
     // Idle until something happens; the pacing plugin asks for frames while anything moves.
     .insert_resource(WinitSettings {
         focused_mode: UpdateMode::reactive(std::time::Duration::from_millis(500)),

@@ -7,7 +7,7 @@ use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy::window::RequestRedraw;
 
-use crate::ecs::{InFlight, Realized, Resolved, SceneClock, SceneStatus, SceneState};
+use crate::ecs::{InFlight, Realized, Resolved, SceneClock, SceneState, SceneStatus};
 
 /// Requests frames while anything is moving.
 pub struct PacingPlugin;

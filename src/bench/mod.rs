@@ -38,7 +38,11 @@ pub fn time(runs: usize, mut f: impl FnMut(usize)) -> Timing {
 /// Median, 95th percentile and minimum of durations in milliseconds.
 pub fn summarise(mut ms: Vec<f64>) -> Timing {
     if ms.is_empty() {
-        return Timing { p50: f64::NAN, p95: f64::NAN, min: f64::NAN };
+        return Timing {
+            p50: f64::NAN,
+            p95: f64::NAN,
+            min: f64::NAN,
+        };
     }
     ms.sort_by(f64::total_cmp);
     let pick = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
@@ -50,11 +54,7 @@ pub fn summarise(mut ms: Vec<f64>) -> Timing {
 }
 
 pub(crate) fn call(registry: &OpRegistry, name: &str, params: &[(&str, RawParam)]) -> OpCall {
-    let mut c = OpCall::defaults(Arc::clone(registry.get(name).expect("built-in op")));
-    for (k, v) in params {
-        c.set(k, v).expect("valid benchmark parameter");
-    }
-    c
+    registry.call(name, params).expect("valid benchmark op")
 }
 
 /// Benchmark 1's recipe: a 200×200 grid, 180 mm, subdivided 10 times, displaced at `t`.

@@ -3,12 +3,15 @@
 
 use std::time::{Duration, Instant};
 
+use bevy::MinimalPlugins;
 use bevy::app::{App, Update};
 use bevy::asset::AssetPlugin;
-use bevy::MinimalPlugins;
 
 use super::{call, grid_displace_recipe, report, summarise};
-use crate::ecs::{GraftPlugins, Layer, LayerRecipe, PipelineStats, Realized, Resolved, SceneClock, Stroke};
+use crate::ecs::{
+    GraftPlugins, Layer, LayerRecipe, PipelineStats, Realized, Resolved, SceneClock, Stroke,
+    layers_settled,
+};
 use crate::ops::{OpRegistry, Recipe, Rgba};
 
 fn headless_app() -> App {
@@ -21,8 +24,15 @@ fn headless_app() -> App {
 
 fn spawn_layer(app: &mut App, name: String, order: usize, recipe: Recipe) {
     app.world_mut().spawn((
-        Layer { name, order, visible: true },
-        Stroke { color: Rgba::BLACK, width_mm: 0.3 },
+        Layer {
+            name,
+            order,
+            visible: true,
+        },
+        Stroke {
+            color: Rgba::BLACK,
+            width_mm: 0.3,
+        },
         LayerRecipe(recipe),
     ));
 }
@@ -32,12 +42,13 @@ fn settle(app: &mut App) {
     let start = Instant::now();
     loop {
         app.update();
-        let mut q = app.world_mut().query::<(&Resolved, Option<&Realized>)>();
-        let all = q.iter(app.world()).all(|(r, z)| z.is_some_and(|z| z.id == r.wanted()));
-        if all && q.iter(app.world()).count() > 0 {
+        if layers_settled(app.world_mut()) {
             return;
         }
-        assert!(start.elapsed() < Duration::from_secs(120), "pipeline did not settle");
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "pipeline did not settle"
+        );
         std::thread::sleep(Duration::from_micros(200));
     }
 }
@@ -55,7 +66,16 @@ pub fn run(runs: usize) {
     for i in 0..100 {
         // 50 vertical lines of 200 points each: 10 000 vertices per layer.
         let recipe = Recipe {
-            source: call(&registry, "grid", &[("nx", 39.into()), ("ny", 0.into()), ("scale", 150.0.into()), ("center", [105.0, 148.5, i as f64 * 0.01].into())]),
+            source: call(
+                &registry,
+                "grid",
+                &[
+                    ("nx", 39.into()),
+                    ("ny", 0.into()),
+                    ("scale", 150.0.into()),
+                    ("center", [105.0, 148.5, i as f64 * 0.01].into()),
+                ],
+            ),
             effects: vec![call(&registry, "subdivide", &[("subdivisions", 8.into())])],
         };
         spawn_layer(&mut app, format!("layer{i}"), i, recipe);
@@ -75,7 +95,11 @@ pub fn run(runs: usize) {
     println!("4. 100 static layers, {vertices} vertices, nothing changing");
     report("   bare Bevy frame, no graft (baseline)", bevy_only, "-");
     report("   whole frame (app.update)", whole, "<= 0.2 ms for graft");
-    report("   graft's systems (Update schedule)", graft_only, "<= 0.2 ms");
+    report(
+        "   graft's systems (Update schedule)",
+        graft_only,
+        "<= 0.2 ms",
+    );
     println!(
         "   tasks spawned while at rest: {} (target 0)",
         after.tasks_spawned - before.tasks_spawned
@@ -83,7 +107,12 @@ pub fn run(runs: usize) {
 
     // 5. The 410k-vertex animated grid at 60 frames per second.
     let mut app = headless_app();
-    spawn_layer(&mut app, "grid".into(), 0, grid_displace_recipe(&registry, "t"));
+    spawn_layer(
+        &mut app,
+        "grid".into(),
+        0,
+        grid_displace_recipe(&registry, "t"),
+    );
     settle(&mut app);
     let frame = Duration::from_secs_f64(1.0 / 60.0);
     let mut frame_ms = Vec::new();
@@ -91,7 +120,9 @@ pub fn run(runs: usize) {
     let mut requested: Option<(f64, Instant)> = None;
     let mut last_shown = f64::NAN;
     let entity = {
-        let mut q = app.world_mut().query::<(bevy::ecs::entity::Entity, &Layer)>();
+        let mut q = app
+            .world_mut()
+            .query::<(bevy::ecs::entity::Entity, &Layer)>();
         q.iter(app.world()).next().expect("one layer").0
     };
     // Warm-up: the first frames also fill the cache's pool of time-dependent results.
@@ -109,7 +140,9 @@ pub fn run(runs: usize) {
         if let Some(wait) = next_frame.checked_duration_since(Instant::now()) {
             std::thread::sleep(wait);
         }
-        app.world_mut().resource_mut::<SceneClock>().seek(i as f64 / 60.0);
+        app.world_mut()
+            .resource_mut::<SceneClock>()
+            .seek(i as f64 / 60.0);
         let t0 = Instant::now();
         app.update();
         frame_ms.push(t0.elapsed().as_secs_f64() * 1e3);
@@ -133,7 +166,11 @@ pub fn run(runs: usize) {
     let task = &end_stats.task_times;
     println!("5. animated 410k-vertex grid, clock ticking at 60 fps");
     report("   main-thread frame cost", summarise(frame_ms), "<= 1 ms");
-    report("   latency from tick to new Realized", summarise(latencies_ms.clone()), "~ one task");
+    report(
+        "   latency from tick to new Realized",
+        summarise(latencies_ms.clone()),
+        "~ one task",
+    );
     println!(
         "   task time p50 {:.3} ms, p95 {:.3} ms; {} new results, {} tasks, {} stale",
         task.quantile(0.5).unwrap_or(f64::NAN),

@@ -17,7 +17,7 @@ use bevy::app::{PluginGroup, PluginGroupBuilder};
 
 pub use clock::{ClockPlugin, SceneClock};
 pub use layer::{FromScene, InFlight, Layer, LayerError, LayerRecipe, Realized, Resolved, Stroke};
-pub use pipeline::{PipelinePlugin, PipelineSettings, SharedCache};
+pub use pipeline::{PipelinePlugin, PipelineSettings, SharedCache, layers_settled};
 pub use registry::OpsRegistry;
 pub use scene::{
     ActiveScene, SceneAsset, SceneCanvas, SceneExport, SceneLoader, ScenePlugin, SceneState,

@@ -9,12 +9,13 @@ use std::time::Instant;
 
 use bevy::app::{App, Plugin, Update};
 use bevy::ecs::change_detection::DetectChanges;
+use bevy::ecs::change_detection::Ref;
 use bevy::ecs::entity::Entity;
 use bevy::ecs::query::With;
-use bevy::ecs::change_detection::Ref;
 use bevy::ecs::resource::Resource;
 use bevy::ecs::schedule::IntoScheduleConfigs;
 use bevy::ecs::system::{Commands, Query, Res, ResMut};
+use bevy::ecs::world::World;
 use bevy::log::warn;
 use bevy::tasks::AsyncComputeTaskPool;
 use bevy::tasks::futures::check_ready;
@@ -243,6 +244,22 @@ fn dispatch_layers(
     stats.in_flight = running;
 }
 
+/// True when the pipeline has nothing left to do: there is at least one layer, no task
+/// runs, and every layer shows the geometry it wants or has an error.
+pub fn layers_settled(world: &mut World) -> bool {
+    let mut layers =
+        world.query_filtered::<(Option<&Resolved>, Option<&Realized>, &InFlight, &LayerError), With<Layer>>();
+    let mut any = false;
+    for (resolved, realized, in_flight, error) in layers.iter(world) {
+        any = true;
+        let shown = matches!((resolved, realized), (Some(r), Some(z)) if r.wanted() == z.id);
+        if !in_flight.is_empty() || !(shown || error.is_set()) {
+            return false;
+        }
+    }
+    any
+}
+
 /// Evaluates stages `start..` of `recipe` on the async compute pool, caching each result.
 fn spawn_evaluation(
     recipe: Arc<ResolvedRecipe>,
@@ -260,7 +277,9 @@ fn spawn_evaluation(
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let geometry = recipe.evaluate_from(start, input, &ctx, |stage, geometry| {
                 evaluated += 1;
-                cache.lock().insert(stage.id, Arc::clone(geometry), stage.animated);
+                cache
+                    .lock()
+                    .insert(stage.id, Arc::clone(geometry), stage.animated);
             })?;
             let vertices = Arc::new(LineVertices::build(&geometry));
             cache.lock().insert_vertices(id, Arc::clone(&vertices));

@@ -18,7 +18,8 @@ impl LineVertices {
     /// Lays out `geometry` (polylines with fewer than two points draw nothing and are skipped).
     pub fn build(geometry: &Polylines) -> Self {
         let drawn = || geometry.lines().filter(|l| l.len() >= 2);
-        let (count, segments) = drawn().fold((0, 0), |(c, s), l| (c + l.len() + 1, s + l.len() - 1));
+        let (count, segments) =
+            drawn().fold((0, 0), |(c, s), l| (c + l.len() + 1, s + l.len() - 1));
         let mut points = Vec::with_capacity(count);
         for line in drawn() {
             points.extend(line.iter().map(|p| p.extend(1.0)));

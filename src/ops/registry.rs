@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::op::Op;
+use super::recipe::{OpCall, RawParam};
 use super::schema::OpKind;
 
 /// All known ops, by name. Built-ins are registered by [`OpRegistry::builtin`];
@@ -62,6 +63,20 @@ impl OpRegistry {
                 self.names(kind).join(", ")
             )),
         }
+    }
+
+    /// A call of op `name` with `params` set (the rest at their defaults), validated as a
+    /// scene file would be; the message names the op or parameter that is wrong.
+    pub fn call(&self, name: &str, params: &[(&str, RawParam)]) -> Result<OpCall, String> {
+        let op = self.ops.get(name).ok_or_else(|| {
+            let names: Vec<&str> = self.ops.keys().map(String::as_str).collect();
+            format!("unknown op '{name}'; valid ops: {}", names.join(", "))
+        })?;
+        let mut call = OpCall::defaults(Arc::clone(op));
+        for (param, value) in params {
+            call.set(param, value)?;
+        }
+        Ok(call)
     }
 
     /// Names of every op of a kind, sorted.

@@ -14,8 +14,12 @@ use bevy::mesh::VertexBufferLayout;
 use bevy::render::camera::ExtractedCamera;
 use bevy::render::render_resource::{binding_types::uniform_buffer, *};
 use bevy::render::renderer::{RenderContext, RenderDevice, RenderQueue, ViewQuery};
-use bevy::render::view::{ExtractedView, Msaa, ViewTarget, ViewUniform, ViewUniformOffset, ViewUniforms};
-use bevy::render::{Extract, ExtractSchedule, GpuResourceAppExt, Render, RenderApp, RenderStartup, RenderSystems};
+use bevy::render::view::{
+    ExtractedView, Msaa, ViewTarget, ViewUniform, ViewUniformOffset, ViewUniforms,
+};
+use bevy::render::{
+    Extract, ExtractSchedule, GpuResourceAppExt, Render, RenderApp, RenderStartup, RenderSystems,
+};
 use bevy::shader::Shader;
 
 use super::gpu_cache::GpuLineCache;
@@ -76,7 +80,10 @@ impl Paper {
     fn of(canvas: &SceneCanvas) -> Self {
         let c = &canvas.0;
         let mid = (c.height / 2.0) as f32;
-        let sheet = Polylines::from_lines([[Vec3::new(0.0, mid, 0.0), Vec3::new(c.width as f32, mid, 0.0)]]);
+        let sheet = Polylines::from_lines([[
+            Vec3::new(0.0, mid, 0.0),
+            Vec3::new(c.width as f32, mid, 0.0),
+        ]]);
         let mut h = IdHasher::new("graft-paper", 1);
         h.float(c.width).float(c.height);
         Self {
@@ -182,8 +189,14 @@ fn init_line_pipeline(mut commands: Commands, asset_server: Res<AssetServer>) {
         )
     };
     commands.insert_resource(LinePipeline {
-        view_layout: layout("graft line view layout", uniform_buffer::<ViewUniform>(true)),
-        line_layout: layout("graft line uniform layout", uniform_buffer::<LineUniform>(true)),
+        view_layout: layout(
+            "graft line view layout",
+            uniform_buffer::<ViewUniform>(true),
+        ),
+        line_layout: layout(
+            "graft line uniform layout",
+            uniform_buffer::<LineUniform>(true),
+        ),
         shader: load_embedded_asset!(asset_server.as_ref(), "lines.wgsl"),
     });
 }
@@ -284,7 +297,8 @@ fn prepare_line_buffers(
     gpu.draws.clear();
     gpu.uniforms.clear();
     for draw in &extracted.0 {
-        gpu.cache.use_geometry(&device, draw.id, &draw.vertices, &mut frame);
+        gpu.cache
+            .use_geometry(&device, draw.id, &draw.vertices, &mut frame);
         if gpu.cache.get(draw.id).is_some() {
             let uniform_offset = gpu.uniforms.push(&draw.uniform);
             gpu.draws.push(Draw {
@@ -293,12 +307,11 @@ fn prepare_line_buffers(
             });
         }
     }
-    let budget = shared.get().budget_bytes;
-    gpu.cache.evict(budget, &mut frame);
+    let mut s = shared.0.lock().unwrap_or_else(|e| e.into_inner());
+    gpu.cache.evict(s.budget_bytes, &mut frame);
     if !gpu.draws.is_empty() {
         gpu.uniforms.write_buffer(&device, &queue);
     }
-    let mut s = shared.0.lock().unwrap_or_else(|e| e.into_inner());
     s.frames += 1;
     s.last_frame = frame;
     s.total.uploads += frame.uploads;
@@ -335,7 +348,12 @@ fn prepare_line_bind_groups(
 /// Draws the paper and every layer, one instanced draw each, over what the core 2D
 /// passes drew. Used in `Core2dSystems::MainPass`.
 fn line_pass(
-    view: ViewQuery<(&ViewTarget, &ViewUniformOffset, &ViewLinePipeline, Option<&ExtractedCamera>)>,
+    view: ViewQuery<(
+        &ViewTarget,
+        &ViewUniformOffset,
+        &ViewLinePipeline,
+        Option<&ExtractedCamera>,
+    )>,
     cache: Res<PipelineCache>,
     gpu: Res<LineGpu>,
     shared: Res<GpuLineStats>,

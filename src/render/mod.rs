@@ -71,6 +71,9 @@ impl GpuLineStats {
 
     /// Changes the GPU cache budget.
     pub fn set_budget(&self, bytes: u64) {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).budget_bytes = bytes;
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .budget_bytes = bytes;
     }
 }

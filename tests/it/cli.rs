@@ -22,21 +22,43 @@ const DEMO: &str = "assets/scenes/demo.scene.ron";
 #[test]
 fn render_writes_svg_gcode_png_and_prints_statistics() {
     let dir = tempdir("cli-render");
-    let (svg, gcode, png) = (dir.join("demo.svg"), dir.join("demo.gcode"), dir.join("demo.png"));
+    let (svg, gcode, png) = (
+        dir.join("demo.svg"),
+        dir.join("demo.gcode"),
+        dir.join("demo.png"),
+    );
     let out = graft(&[
-        "render", DEMO, "--t", "2",
-        "--svg", svg.to_str().unwrap(),
-        "--gcode", gcode.to_str().unwrap(),
-        "--png", png.to_str().unwrap(), "--dpi", "50",
+        "render",
+        DEMO,
+        "--t",
+        "2",
+        "--svg",
+        svg.to_str().unwrap(),
+        "--gcode",
+        gcode.to_str().unwrap(),
+        "--png",
+        png.to_str().unwrap(),
+        "--dpi",
+        "50",
     ]);
     let stdout = text(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", text(&out.stderr));
-    assert!(stdout.contains("4 layers") && stdout.contains("polylines") && stdout.contains("vertices"), "{stdout}");
-    assert!(stdout.contains("pen-down length") && stdout.contains("pen-up travel"), "{stdout}");
+    assert!(
+        stdout.contains("4 layers") && stdout.contains("polylines") && stdout.contains("vertices"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("pen-down length") && stdout.contains("pen-up travel"),
+        "{stdout}"
+    );
     let doc = std::fs::read_to_string(&svg).unwrap();
     let parsed = roxmltree::Document::parse(&doc).unwrap();
     assert_eq!(parsed.root_element().attribute("width"), Some("210mm"));
-    assert!(std::fs::read_to_string(&gcode).unwrap().starts_with("; graft G-code"));
+    assert!(
+        std::fs::read_to_string(&gcode)
+            .unwrap()
+            .starts_with("; graft G-code")
+    );
     let img = resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&png).unwrap()).unwrap();
     // 210 × 297 mm at 50 dpi.
     assert_eq!((img.width(), img.height()), (413, 585));
@@ -47,25 +69,48 @@ fn render_is_deterministic_and_never_overwrites_without_asking() {
     let dir = tempdir("cli-overwrite");
     let svg = dir.join("a.svg");
     let gcode = dir.join("a.gcode");
-    let args = ["render", DEMO, "--t", "1.5", "--svg", svg.to_str().unwrap(), "--gcode", gcode.to_str().unwrap()];
+    let args = [
+        "render",
+        DEMO,
+        "--t",
+        "1.5",
+        "--svg",
+        svg.to_str().unwrap(),
+        "--gcode",
+        gcode.to_str().unwrap(),
+    ];
     assert!(graft(&args).status.success());
     let first = (std::fs::read(&svg).unwrap(), std::fs::read(&gcode).unwrap());
     std::fs::write(&svg, "keep me").unwrap();
     let again = graft(&args);
     assert!(!again.status.success());
-    assert!(text(&again.stderr).contains("already exists; pass --overwrite"), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stderr).contains("already exists; pass --overwrite"),
+        "{}",
+        text(&again.stderr)
+    );
     assert_eq!(std::fs::read_to_string(&svg).unwrap(), "keep me");
     let mut forced = args.to_vec();
     forced.push("--overwrite");
     assert!(graft(&forced).status.success());
-    assert_eq!((std::fs::read(&svg).unwrap(), std::fs::read(&gcode).unwrap()), first);
+    assert_eq!(
+        (std::fs::read(&svg).unwrap(), std::fs::read(&gcode).unwrap()),
+        first
+    );
 }
 
 #[test]
 fn gcode_per_layer_writes_one_file_per_layer() {
     let dir = tempdir("cli-per-layer");
     let gcode = dir.join("plot.gcode");
-    let out = graft(&["render", DEMO, "--gcode", gcode.to_str().unwrap(), "--gcode-per-layer", "--sort-travel"]);
+    let out = graft(&[
+        "render",
+        DEMO,
+        "--gcode",
+        gcode.to_str().unwrap(),
+        "--gcode-per-layer",
+        "--sort-travel",
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
@@ -74,7 +119,12 @@ fn gcode_per_layer_writes_one_file_per_layer() {
     names.sort();
     assert_eq!(
         names,
-        ["plot_layer001_sun.gcode", "plot_layer002_ridges.gcode", "plot_layer003_spiral.gcode", "plot_layer004_title.gcode"]
+        [
+            "plot_layer001_sun.gcode",
+            "plot_layer002_ridges.gcode",
+            "plot_layer003_spiral.gcode",
+            "plot_layer004_title.gcode"
+        ]
     );
     assert!(text(&out.stdout).contains("after"));
 }
@@ -85,13 +135,35 @@ fn ops_lists_every_op_with_parameters() {
     assert!(out.status.success());
     let s = text(&out.stdout);
     for op in [
-        "line", "polygon", "circle", "rect", "grid", "spiral", "lissajous", "text", "translate", "rotate", "scale",
-        "affine", "repeat", "subdivide", "displace", "fill", "dash", "trim",
+        "line",
+        "polygon",
+        "circle",
+        "rect",
+        "grid",
+        "spiral",
+        "lissajous",
+        "text",
+        "translate",
+        "rotate",
+        "scale",
+        "affine",
+        "repeat",
+        "subdivide",
+        "displace",
+        "fill",
+        "dash",
+        "trim",
     ] {
-        assert!(s.lines().any(|l| l.starts_with(&format!("{op} ("))), "{op} missing from:\n{s}");
+        assert!(
+            s.lines().any(|l| l.starts_with(&format!("{op} ("))),
+            "{op} missing from:\n{s}"
+        );
     }
     let one = text(&graft(&["ops", "subdivide"]).stdout);
-    assert!(one.contains("subdivisions") && one.contains("allowed: an integer in 0..=24"), "{one}");
+    assert!(
+        one.contains("subdivisions") && one.contains("allowed: an integer in 0..=24"),
+        "{one}"
+    );
     let bad = graft(&["ops", "nope"]);
     assert!(!bad.status.success() && text(&bad.stderr).contains("unknown op 'nope'; valid ops:"));
 }
@@ -100,15 +172,26 @@ fn ops_lists_every_op_with_parameters() {
 fn bad_input_fails_with_a_clear_message() {
     let dir = tempdir("cli-bad");
     let broken = dir.join("broken.scene.ron");
-    std::fs::write(&broken, "(canvas: (size: (10, 10)),\n layers: [(name: \"a\", source: line(length: -3))])").unwrap();
+    std::fs::write(
+        &broken,
+        "(canvas: (size: (10, 10)),\n layers: [(name: \"a\", source: line(length: -3))])",
+    )
+    .unwrap();
     let out = graft(&["render", broken.to_str().unwrap()]);
     assert!(!out.status.success());
     let err = text(&out.stderr);
-    assert!(err.contains(&format!("{}:2:", broken.display())) && err.contains("line.length: value -3"), "{err}");
+    assert!(
+        err.contains(&format!("{}:2:", broken.display())) && err.contains("line.length: value -3"),
+        "{err}"
+    );
     let out = graft(&["render", DEMO, "--t", "NaN"]);
     assert!(!out.status.success() && text(&out.stderr).contains("finite time"));
     let blocked = dir.join("broken.scene.ron").join("x.svg");
     let out = graft(&["render", DEMO, "--svg", blocked.to_str().unwrap()]);
-    assert!(!out.status.success() && text(&out.stderr).contains("cannot write"), "{}", text(&out.stderr));
+    assert!(
+        !out.status.success() && text(&out.stderr).contains("cannot write"),
+        "{}",
+        text(&out.stderr)
+    );
     assert!(Path::new(&broken).is_file());
 }

@@ -28,9 +28,20 @@ fn layer(name: &str, color: &str, lines: Vec<Vec<Vec3>>) -> DrawnLayer {
 /// and a blue layer with a square.
 fn drawing() -> Drawing {
     Drawing {
-        canvas: Canvas { width: 100.0, height: 50.0, background: Rgba::parse("#ffffff").unwrap() },
+        canvas: Canvas {
+            width: 100.0,
+            height: 50.0,
+            background: Rgba::parse("#ffffff").unwrap(),
+        },
         layers: vec![
-            layer("red & co", "#ff0000", vec![vec![v(-20.0, 10.0), v(50.0, 10.0)], vec![v(10.0, 40.0), v(90.0, 40.0)]]),
+            layer(
+                "red & co",
+                "#ff0000",
+                vec![
+                    vec![v(-20.0, 10.0), v(50.0, 10.0)],
+                    vec![v(10.0, 40.0), v(90.0, 40.0)],
+                ],
+            ),
             layer("blue", "#0000ff", vec![square(40.0, 20.0, 10.0)]),
         ],
     }
@@ -46,16 +57,25 @@ fn svg_parses_back_with_one_layer_group_per_layer() {
     assert_eq!(root.attribute("viewBox"), Some("0 0 100 50"));
     let groups: Vec<_> = root.children().filter(|n| n.has_tag_name("g")).collect();
     assert_eq!(groups.len(), 2);
-    for (g, (label, stroke, paths)) in groups.iter().zip([("red & co", "#ff0000", 2), ("blue", "#0000ff", 1)]) {
+    for (g, (label, stroke, paths)) in groups
+        .iter()
+        .zip([("red & co", "#ff0000", 2), ("blue", "#0000ff", 1)])
+    {
         assert_eq!(g.attribute((INKSCAPE, "groupmode")), Some("layer"));
         assert_eq!(g.attribute((INKSCAPE, "label")), Some(label));
         assert_eq!(g.attribute("stroke"), Some(stroke));
         assert_eq!(g.attribute("stroke-width"), Some("0.5"));
         assert_eq!(g.attribute("stroke-linecap"), Some("round"));
         assert_eq!(g.attribute("stroke-linejoin"), Some("round"));
-        assert_eq!(g.children().filter(|n| n.has_tag_name("path")).count(), paths);
+        assert_eq!(
+            g.children().filter(|n| n.has_tag_name("path")).count(),
+            paths
+        );
     }
-    let first = groups[0].children().find(|n| n.has_tag_name("path")).unwrap();
+    let first = groups[0]
+        .children()
+        .find(|n| n.has_tag_name("path"))
+        .unwrap();
     assert_eq!(first.attribute("d"), Some("M -20,10 L 50,10"));
 }
 
@@ -72,11 +92,17 @@ struct Replay {
 }
 
 fn replay(gcode: &str, profile: &GcodeProfile) -> Replay {
-    let mut r = Replay { down_segments: vec![], travels_with_pen_down: 0, pen_downs: 0 };
+    let mut r = Replay {
+        down_segments: vec![],
+        travels_with_pen_down: 0,
+        pen_downs: 0,
+    };
     let (mut down, mut at) = (false, None::<(f64, f64)>);
     let (up_cmds, down_cmds) = match &profile.pen {
         PenControl::Commands { up, down } => (up.clone(), down.clone()),
-        PenControl::Z { up, down } => (vec![format!("G1 Z{up:.3}")], vec![format!("G1 Z{down:.3}")]),
+        PenControl::Z { up, down } => {
+            (vec![format!("G1 Z{up:.3}")], vec![format!("G1 Z{down:.3}")])
+        }
     };
     for line in gcode.lines() {
         if up_cmds.iter().any(|c| c == line) {
@@ -97,7 +123,8 @@ fn replay(gcode: &str, profile: &GcodeProfile) -> Replay {
                 }
             }
             if down {
-                r.down_segments.push((at.expect("a draw move starts somewhere"), xy));
+                r.down_segments
+                    .push((at.expect("a draw move starts somewhere"), xy));
                 if feed == Some(profile.travel_feed) {
                     r.travels_with_pen_down += 1;
                 }
@@ -111,37 +138,67 @@ fn replay(gcode: &str, profile: &GcodeProfile) -> Replay {
 
 #[test]
 fn gcode_never_draws_outside_the_paper_margin_and_lifts_before_travel() {
-    let profile = GcodeProfile { paper_margin: 5.0, y_flip: false, ..Default::default() };
+    let profile = GcodeProfile {
+        paper_margin: 5.0,
+        y_flip: false,
+        ..Default::default()
+    };
     let file = to_gcode(&drawing(), &profile).unwrap();
     let r = replay(&file.text, &profile);
     for (a, b) in &r.down_segments {
         for p in [a, b] {
-            assert!(p.0 >= 5.0 - 1e-9 && p.0 <= 95.0 + 1e-9 && p.1 >= 5.0 - 1e-9 && p.1 <= 45.0 + 1e-9, "{p:?} outside the margin");
+            assert!(
+                p.0 >= 5.0 - 1e-9 && p.0 <= 95.0 + 1e-9 && p.1 >= 5.0 - 1e-9 && p.1 <= 45.0 + 1e-9,
+                "{p:?} outside the margin"
+            );
         }
     }
     assert_eq!(r.travels_with_pen_down, 0);
     // Three polylines, each drawn in one stroke; the first is clipped to start at x = 5.
     assert_eq!(r.pen_downs, 3);
-    assert!(r.down_segments.contains(&((5.0, 10.0), (50.0, 10.0))), "{:?}", r.down_segments);
-    assert!(file.text.starts_with("; graft G-code\nG21 ; millimetres\nG90 ; absolute positioning\nG1 Z3.000\n"));
+    assert!(
+        r.down_segments.contains(&((5.0, 10.0), (50.0, 10.0))),
+        "{:?}",
+        r.down_segments
+    );
+    assert!(
+        file.text.starts_with(
+            "; graft G-code\nG21 ; millimetres\nG90 ; absolute positioning\nG1 Z3.000\n"
+        )
+    );
     assert!(file.text.contains("; layer 2: blue"));
 }
 
 #[test]
 fn gcode_clips_a_line_that_leaves_and_reenters_into_two_strokes() {
     let mut d = drawing();
-    d.layers = vec![layer("zigzag", "#000", vec![vec![v(10.0, 10.0), v(10.0, -10.0), v(20.0, 10.0)]])];
-    let profile = GcodeProfile { paper_margin: 2.0, y_flip: false, ..Default::default() };
+    d.layers = vec![layer(
+        "zigzag",
+        "#000",
+        vec![vec![v(10.0, 10.0), v(10.0, -10.0), v(20.0, 10.0)]],
+    )];
+    let profile = GcodeProfile {
+        paper_margin: 2.0,
+        y_flip: false,
+        ..Default::default()
+    };
     let file = to_gcode(&d, &profile).unwrap();
     let r = replay(&file.text, &profile);
     assert_eq!(r.pen_downs, 2);
-    assert!(r.down_segments.iter().all(|(a, b)| a.1 >= 2.0 && b.1 >= 2.0));
+    assert!(
+        r.down_segments
+            .iter()
+            .all(|(a, b)| a.1 >= 2.0 && b.1 >= 2.0)
+    );
 }
 
 #[test]
 fn gcode_is_byte_identical_across_runs_and_honours_the_profile() {
     let profile = GcodeProfile {
-        pen: PenControl::Commands { up: vec!["M5".into()], down: vec!["M3 S30".into()] },
+        pen: PenControl::Commands {
+            up: vec!["M5".into()],
+            down: vec!["M3 S30".into()],
+        },
         header: vec!["G21".into()],
         footer: vec!["M2".into()],
         decimals: 2,
@@ -168,14 +225,30 @@ fn gcode_is_byte_identical_across_runs_and_honours_the_profile() {
 
 #[test]
 fn gcode_bed_range_and_bad_profiles_are_refused() {
-    let profile = GcodeProfile { bed_x: Some((0.0, 50.0)), ..Default::default() };
+    let profile = GcodeProfile {
+        bed_x: Some((0.0, 50.0)),
+        ..Default::default()
+    };
     let err = to_gcode(&drawing(), &profile).unwrap_err();
     assert!(err.contains("outside bed_x (0, 50)"), "{err}");
-    let profile = GcodeProfile { paper_margin: 30.0, ..Default::default() };
+    let profile = GcodeProfile {
+        paper_margin: 30.0,
+        ..Default::default()
+    };
     let err = to_gcode(&drawing(), &profile).unwrap_err();
-    assert!(err.contains("gcode.paper_margin = 30 is not allowed"), "{err}");
-    let profile = GcodeProfile { draw_feed: 0.0, ..Default::default() };
-    assert!(to_gcode(&drawing(), &profile).unwrap_err().contains("gcode.draw_feed"));
+    assert!(
+        err.contains("gcode.paper_margin = 30 is not allowed"),
+        "{err}"
+    );
+    let profile = GcodeProfile {
+        draw_feed: 0.0,
+        ..Default::default()
+    };
+    assert!(
+        to_gcode(&drawing(), &profile)
+            .unwrap_err()
+            .contains("gcode.draw_feed")
+    );
 }
 
 #[test]
@@ -190,10 +263,22 @@ fn gcode_sorting_shortens_travel_and_per_layer_files_split() {
     let mut d = drawing();
     d.layers = vec![layer("rows", "#000", lines)];
     let plain = to_gcode(&d, &GcodeProfile::default()).unwrap();
-    let sorted = to_gcode(&d, &GcodeProfile { sort_polylines: true, ..Default::default() }).unwrap();
+    let sorted = to_gcode(
+        &d,
+        &GcodeProfile {
+            sort_polylines: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert_eq!(plain.travel_before_mm, sorted.travel_before_mm);
     assert_eq!(plain.travel_after_mm, plain.travel_before_mm);
-    assert!(sorted.travel_after_mm < plain.travel_after_mm / 5.0, "{} vs {}", sorted.travel_after_mm, plain.travel_after_mm);
+    assert!(
+        sorted.travel_after_mm < plain.travel_after_mm / 5.0,
+        "{} vs {}",
+        sorted.travel_after_mm,
+        plain.travel_after_mm
+    );
     let files = to_gcode_per_layer(&drawing(), &GcodeProfile::default()).unwrap();
     assert_eq!(files.len(), 2);
     assert!(files[0].text.contains("; layer 1: red & co") && !files[0].text.contains("; layer 2"));
@@ -220,7 +305,10 @@ fn png_has_the_paper_size_background_and_layer_colours() {
 #[test]
 fn plot_stats_count_pen_down_and_travel() {
     let s = PlotStats::of(&drawing());
-    assert_eq!((s.layers, s.polylines, s.vertices, s.segments), (2, 3, 9, 6));
+    assert_eq!(
+        (s.layers, s.polylines, s.vertices, s.segments),
+        (2, 3, 9, 6)
+    );
     assert!((s.pen_down_mm - (70.0 + 80.0 + 40.0)).abs() < 1e-6);
     // Within the red layer: from (50, 10) to (10, 40).
     assert!((s.pen_up_mm - 50.0).abs() < 1e-6);
@@ -232,7 +320,10 @@ fn writes_are_atomic_and_never_overwrite() {
     let path = dir.join("out.svg");
     write_atomic(&path, b"first", false).unwrap();
     let err = write_atomic(&path, b"second", false).unwrap_err();
-    assert!(err.to_string().contains("already exists; pass --overwrite"), "{err}");
+    assert!(
+        err.to_string().contains("already exists; pass --overwrite"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(&path).unwrap(), b"first");
     write_atomic(&path, b"third", true).unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), b"third");

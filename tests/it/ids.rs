@@ -59,7 +59,9 @@ fn disabled_effects_pass_their_input_id_through() {
 #[test]
 fn animated_parameters_change_ids_with_time() {
     let mut recipe = chain(35.0, 10.0);
-    recipe.effects[0].set("rotation", &(0.0, 0.0, "t * 90").into()).unwrap();
+    recipe.effects[0]
+        .set("rotation", &(0.0, 0.0, "t * 90").into())
+        .unwrap();
     assert!(recipe.is_animated());
     let a = recipe.resolve(0.0).unwrap();
     let b = recipe.resolve(1.0).unwrap();

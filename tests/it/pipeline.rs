@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use bevy::asset::AssetPlugin;
 use bevy::prelude::*;
 use graft::ecs::{
-    GraftPlugins, InFlight, Layer, LayerError, LayerRecipe, OpsRegistry, PipelineStats, Realized,
-    Resolved, SceneClock, SceneState, SceneStatus,
+    GraftPlugins, Layer, LayerError, LayerRecipe, OpsRegistry, PipelineStats, Realized, Resolved,
+    SceneClock, SceneState, SceneStatus, layers_settled,
 };
 use graft::geometry::Polylines;
 use graft::ops::{EvalContext, Op, OpSchema, ParamSpec, RawParam};
@@ -28,7 +28,10 @@ fn app(dir: &Path, watch: bool) -> App {
             ..default()
         },
     ))
-    .add_plugins(GraftPlugins { scene: Some(SCENE.into()), scene_root: Some(dir.to_path_buf()) })
+    .add_plugins(GraftPlugins {
+        scene: Some(SCENE.into()),
+        scene_root: Some(dir.to_path_buf()),
+    })
     .insert_resource(SceneClock::paused_at(0.0));
     app
 }
@@ -50,28 +53,10 @@ fn run_until(app: &mut App, what: &str, mut done: impl FnMut(&mut App) -> bool) 
     }
 }
 
-/// True when every layer has what it wants (or an error) and no task runs.
-fn settled(app: &mut App) -> bool {
-    let mut q = app.world_mut().query::<(&Layer, Option<&Resolved>, Option<&Realized>, Option<&InFlight>, &LayerError)>();
-    let mut any = false;
-    for (_, resolved, realized, in_flight, error) in q.iter(app.world()) {
-        any = true;
-        if in_flight.is_some_and(|f| !f.is_empty()) {
-            return false;
-        }
-        let done = match (resolved, realized) {
-            (Some(r), Some(z)) => r.wanted() == z.id,
-            _ => false,
-        };
-        if !(done || error.is_set()) {
-            return false;
-        }
-    }
-    any
-}
-
 fn settle(app: &mut App) {
-    run_until(app, "the pipeline to settle", settled);
+    run_until(app, "the pipeline to settle", |app| {
+        layers_settled(app.world_mut())
+    });
 }
 
 fn entity(app: &mut App, name: &str) -> Entity {
@@ -84,7 +69,10 @@ fn entity(app: &mut App, name: &str) -> Entity {
 
 fn names(app: &mut App) -> Vec<String> {
     let mut q = app.world_mut().query::<&Layer>();
-    let mut layers: Vec<(usize, String)> = q.iter(app.world()).map(|l| (l.order, l.name.clone())).collect();
+    let mut layers: Vec<(usize, String)> = q
+        .iter(app.world())
+        .map(|l| (l.order, l.name.clone()))
+        .collect();
     layers.sort();
     layers.into_iter().map(|(_, n)| n).collect()
 }
@@ -125,13 +113,21 @@ fn loaded_layers_realise_the_ids_and_geometry_of_the_pure_core() {
     let s = stats(&app);
     assert_eq!((s.tasks_spawned, s.stage_misses, s.failures), (2, 7, 0));
     let status = app.world().resource::<SceneStatus>();
-    assert!(matches!(status.state, SceneState::Loaded { .. }), "{:?}", status.state);
+    assert!(
+        matches!(status.state, SceneState::Loaded { .. }),
+        "{:?}",
+        status.state
+    );
 }
 
 #[test]
 fn editing_the_last_effect_recomputes_exactly_one_stage_of_one_layer() {
     let dir = tempdir("pipe-edit");
-    std::fs::write(dir.join(SCENE), scene_text(&format!("{FIVE_STAGES}{CIRCLE}"))).unwrap();
+    std::fs::write(
+        dir.join(SCENE),
+        scene_text(&format!("{FIVE_STAGES}{CIRCLE}")),
+    )
+    .unwrap();
     let mut app = app(&dir, false);
     settle(&mut app);
     let (chain, circle) = (entity(&mut app, "chain"), entity(&mut app, "circle"));
@@ -139,18 +135,30 @@ fn editing_the_last_effect_recomputes_exactly_one_stage_of_one_layer() {
     let before = stats(&app);
     {
         let mut recipe = app.world_mut().get_mut::<LayerRecipe>(chain).unwrap();
-        recipe.0.effects[3].set("dash_length", &RawParam::from(4.0)).unwrap();
+        recipe.0.effects[3]
+            .set("dash_length", &RawParam::from(4.0))
+            .unwrap();
     }
     settle(&mut app);
     let after = stats(&app);
     assert_eq!(after.tasks_spawned - before.tasks_spawned, 1);
-    assert_eq!(after.stage_misses - before.stage_misses, 1, "only the dash stage runs");
-    assert_eq!(after.stage_hits - before.stage_hits, 4, "grid, subdivide, displace and rotate come from the cache");
+    assert_eq!(
+        after.stage_misses - before.stage_misses,
+        1,
+        "only the dash stage runs"
+    );
+    assert_eq!(
+        after.stage_hits - before.stage_hits,
+        4,
+        "grid, subdivide, displace and rotate come from the cache"
+    );
     assert_eq!(realized(&app, circle).id, circle_before);
     // Going back to the previous value is a full cache hit: no task at all.
     {
         let mut recipe = app.world_mut().get_mut::<LayerRecipe>(chain).unwrap();
-        recipe.0.effects[3].set("dash_length", &RawParam::from(3.0)).unwrap();
+        recipe.0.effects[3]
+            .set("dash_length", &RawParam::from(3.0))
+            .unwrap();
     }
     settle(&mut app);
     let back = stats(&app);
@@ -177,7 +185,11 @@ fn scene_files_hot_reload_by_layer_name_and_broken_files_keep_the_last_good_scen
     std::fs::write(&path, scene_text(&format!("{a}{b}{c}"))).unwrap();
     let mut app = app(&dir, true);
     settle(&mut app);
-    let (ea, eb, ec) = (entity(&mut app, "a"), entity(&mut app, "b"), entity(&mut app, "c"));
+    let (ea, eb, ec) = (
+        entity(&mut app, "a"),
+        entity(&mut app, "b"),
+        entity(&mut app, "c"),
+    );
     let b_id = realized(&app, eb).id;
     let before = stats(&app);
 
@@ -185,19 +197,30 @@ fn scene_files_hot_reload_by_layer_name_and_broken_files_keep_the_last_good_scen
     let a2 = "        (name: \"a\", source: line(length: 70)),\n";
     let d = "        (name: \"d\", source: polygon()),\n";
     std::fs::write(&path, scene_text(&format!("{a2}{d}{b}"))).unwrap();
-    run_until(&mut app, "the reload", |app| app.world().resource::<SceneStatus>().loads >= 2);
+    run_until(&mut app, "the reload", |app| {
+        app.world().resource::<SceneStatus>().loads >= 2
+    });
     settle(&mut app);
     assert_eq!(names(&mut app), ["a", "d", "b"]);
     assert_eq!(entity(&mut app, "a"), ea);
     assert_eq!(entity(&mut app, "b"), eb);
     assert!(app.world().get_entity(ec).is_err(), "c is despawned");
     assert_eq!(realized(&app, eb).id, b_id);
-    assert_eq!(stats(&app).tasks_spawned - before.tasks_spawned, 2, "only a and d compute");
-    assert!(matches!(app.world().resource::<SceneStatus>().state, SceneState::Reloaded { .. }));
+    assert_eq!(
+        stats(&app).tasks_spawned - before.tasks_spawned,
+        2,
+        "only a and d compute"
+    );
+    assert!(matches!(
+        app.world().resource::<SceneStatus>().state,
+        SceneState::Reloaded { .. }
+    ));
 
     // A broken file: the error names line and column, the layers stay.
     std::fs::write(&path, scene_text("        (name: \"a\", source: line(length: 70)),\n        (name: \"b\" source: circle()),\n")).unwrap();
-    run_until(&mut app, "the failed reload", |app| app.world().resource::<SceneStatus>().failures >= 1);
+    run_until(&mut app, "the failed reload", |app| {
+        app.world().resource::<SceneStatus>().failures >= 1
+    });
     let status = app.world().resource::<SceneStatus>().clone();
     let err = status.error().expect("the error is published");
     assert_eq!(err.line, 5, "{err}");
@@ -223,7 +246,12 @@ fn scene_files_hot_reload_by_layer_name_and_broken_files_keep_the_last_good_scen
 
 fn exploding_op() -> Op {
     Op::new(
-        OpSchema::effect("explode", 1, "passes its input through, or panics", vec![ParamSpec::bool("now", false).doc("panic")]),
+        OpSchema::effect(
+            "explode",
+            1,
+            "passes its input through, or panics",
+            vec![ParamSpec::bool("now", false).doc("panic")],
+        ),
         |input, p, _| {
             if p.bool("now") {
                 panic!("the op blew up");
@@ -239,19 +267,44 @@ fn a_panicking_op_marks_only_its_layer_and_keeps_its_last_good_result() {
     let layers = "        (name: \"fragile\", source: line(), effects: [explode()]),\n        (name: \"sturdy\", source: circle(), effects: [fill()]),\n";
     std::fs::write(dir.join(SCENE), scene_text(layers)).unwrap();
     let mut app = app(&dir, false);
-    app.world().resource::<OpsRegistry>().register(exploding_op()).unwrap();
+    app.world()
+        .resource::<OpsRegistry>()
+        .register(exploding_op())
+        .unwrap();
     settle(&mut app);
     let (fragile, sturdy) = (entity(&mut app, "fragile"), entity(&mut app, "sturdy"));
     let good = realized(&app, fragile);
     assert!(!app.world().get::<LayerError>(fragile).unwrap().is_set());
-    app.world_mut().get_mut::<LayerRecipe>(fragile).unwrap().0.effects[0].set("now", &true.into()).unwrap();
-    app.world_mut().get_mut::<LayerRecipe>(sturdy).unwrap().0.effects[0].set("density", &30.0.into()).unwrap();
+    app.world_mut()
+        .get_mut::<LayerRecipe>(fragile)
+        .unwrap()
+        .0
+        .effects[0]
+        .set("now", &true.into())
+        .unwrap();
+    app.world_mut()
+        .get_mut::<LayerRecipe>(sturdy)
+        .unwrap()
+        .0
+        .effects[0]
+        .set("density", &30.0.into())
+        .unwrap();
     settle(&mut app);
     let error = app.world().get::<LayerError>(fragile).unwrap().clone();
-    assert_eq!(error.message.as_deref(), Some("op 'explode': panicked: the op blew up"));
-    assert_eq!(realized(&app, fragile).id, good.id, "the last good result stays");
+    assert_eq!(
+        error.message.as_deref(),
+        Some("op 'explode': panicked: the op blew up")
+    );
+    assert_eq!(
+        realized(&app, fragile).id,
+        good.id,
+        "the last good result stays"
+    );
     assert!(!app.world().get::<LayerError>(sturdy).unwrap().is_set());
-    assert_eq!(realized(&app, sturdy).id, app.world().get::<Resolved>(sturdy).unwrap().wanted());
+    assert_eq!(
+        realized(&app, sturdy).id,
+        app.world().get::<Resolved>(sturdy).unwrap().wanted()
+    );
     // The failed id is not retried every frame.
     let failures = stats(&app).failures;
     for _ in 0..10 {
@@ -260,7 +313,13 @@ fn a_panicking_op_marks_only_its_layer_and_keeps_its_last_good_result() {
     assert_eq!(stats(&app).failures, failures);
     assert_eq!(failures, 1);
     // Fixing the parameter clears the error.
-    app.world_mut().get_mut::<LayerRecipe>(fragile).unwrap().0.effects[0].set("now", &false.into()).unwrap();
+    app.world_mut()
+        .get_mut::<LayerRecipe>(fragile)
+        .unwrap()
+        .0
+        .effects[0]
+        .set("now", &false.into())
+        .unwrap();
     settle(&mut app);
     assert!(!app.world().get::<LayerError>(fragile).unwrap().is_set());
 }
@@ -285,8 +344,16 @@ fn animated_layers_recompute_on_each_tick_while_static_layers_do_no_work() {
         assert_eq!(now.t, t);
         last = now.id;
         let s = stats(&app);
-        assert_eq!(s.tasks_spawned - start.tasks_spawned, tick, "one task per tick");
-        assert_eq!(s.stage_misses - start.stage_misses, tick, "only the rotate stage runs");
+        assert_eq!(
+            s.tasks_spawned - start.tasks_spawned,
+            tick,
+            "one task per tick"
+        );
+        assert_eq!(
+            s.stage_misses - start.stage_misses,
+            tick,
+            "only the rotate stage runs"
+        );
         assert_eq!(realized(&app, still).id, still_id);
     }
     // With the clock paused, frames do no work at all.
@@ -295,7 +362,10 @@ fn animated_layers_recompute_on_each_tick_while_static_layers_do_no_work() {
         app.update();
     }
     let s = stats(&app);
-    assert_eq!((s.tasks_spawned, s.full_hits, s.deferred), (idle.tasks_spawned, idle.full_hits, idle.deferred));
+    assert_eq!(
+        (s.tasks_spawned, s.full_hits, s.deferred),
+        (idle.tasks_spawned, idle.full_hits, idle.deferred)
+    );
 }
 
 #[test]
@@ -309,12 +379,24 @@ fn layers_spawned_from_rust_run_through_the_same_pipeline() {
         source: crate::util::call("rect", &[("width", 10.0.into()), ("height", 10.0.into())]),
         effects: vec![],
     };
-    let expected: Polylines = (*recipe.resolve(0.0).unwrap().evaluate(&EvalContext::default()).unwrap()[0]).clone();
+    let expected: Polylines = (*recipe
+        .resolve(0.0)
+        .unwrap()
+        .evaluate(&EvalContext::default())
+        .unwrap()[0])
+        .clone();
     let e = app
         .world_mut()
         .spawn((
-            Layer { name: "rust".into(), order: 0, visible: true },
-            graft::ecs::Stroke { color: graft::ops::Rgba::BLACK, width_mm: 0.3 },
+            Layer {
+                name: "rust".into(),
+                order: 0,
+                visible: true,
+            },
+            graft::ecs::Stroke {
+                color: graft::ops::Rgba::BLACK,
+                width_mm: 0.3,
+            },
             LayerRecipe(recipe),
         ))
         .id();

@@ -16,7 +16,9 @@ use bevy::render::settings::{RenderCreation, WgpuSettings};
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 use bevy::window::ExitCondition;
 use bevy::winit::WinitPlugin;
-use graft::ecs::{GraftPlugins, Layer, LayerRecipe, Realized, Resolved, SceneCanvas, SceneClock, Stroke};
+use graft::ecs::{
+    GraftPlugins, Layer, LayerRecipe, Realized, SceneCanvas, SceneClock, Stroke, layers_settled,
+};
 use graft::ops::{RawParam, Recipe, Rgba};
 use graft::render::{GpuLineStats, GraftRenderPlugin};
 use graft::scene::Canvas;
@@ -32,54 +34,104 @@ fn headless_render_app() -> (App, Handle<Image>) {
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
-            .set(WindowPlugin { primary_window: None, exit_condition: ExitCondition::DontExit, close_when_requested: false, ..default() })
+            .set(WindowPlugin {
+                primary_window: None,
+                exit_condition: ExitCondition::DontExit,
+                close_when_requested: false,
+                ..default()
+            })
             .set(RenderPlugin {
                 render_creation: RenderCreation::Automatic(Box::new(WgpuSettings::default())),
                 synchronous_pipeline_compilation: true,
                 ..default()
             })
-            .set(AssetPlugin { watch_for_changes_override: Some(false), ..default() })
+            .set(AssetPlugin {
+                watch_for_changes_override: Some(false),
+                ..default()
+            })
             .disable::<WinitPlugin>()
             .disable::<PipelinedRenderingPlugin>()
             .disable::<LogPlugin>(),
     )
     .add_plugins((GraftPlugins::default(), GraftRenderPlugin))
     .insert_resource(SceneClock::paused_at(0.0))
-    .insert_resource(SceneCanvas(Canvas { width: 100.0, height: 100.0, background: Rgba::WHITE }));
+    .insert_resource(SceneCanvas(Canvas {
+        width: 100.0,
+        height: 100.0,
+        background: Rgba::WHITE,
+    }));
     let start = Instant::now();
     while app.plugins_state() == PluginsState::Adding {
         bevy::tasks::tick_global_task_pools_on_main_thread();
-        assert!(start.elapsed() < Duration::from_secs(60), "plugins never finished");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "plugins never finished"
+        );
     }
     app.finish();
     app.cleanup();
-    let adapter = app.world().get_resource::<RenderAdapterInfo>().expect("a GPU adapter (install mesa-vulkan-drivers for lavapipe)");
+    let adapter = app
+        .world()
+        .get_resource::<RenderAdapterInfo>()
+        .expect("a GPU adapter (install mesa-vulkan-drivers for lavapipe)");
     eprintln!("rendering on {} ({:?})", adapter.name, adapter.device_type);
 
     let target = app
         .world_mut()
         .resource_mut::<Assets<Image>>()
-        .add(Image::new_target_texture(SIZE, SIZE, TextureFormat::Rgba8UnormSrgb, None));
+        .add(Image::new_target_texture(
+            SIZE,
+            SIZE,
+            TextureFormat::Rgba8UnormSrgb,
+            None,
+        ));
     app.world_mut().spawn((
         Camera2d,
-        Camera { clear_color: ClearColorConfig::Custom(Color::srgb_u8(CLEAR[0], CLEAR[1], CLEAR[2])), ..default() },
+        Camera {
+            clear_color: ClearColorConfig::Custom(Color::srgb_u8(CLEAR[0], CLEAR[1], CLEAR[2])),
+            ..default()
+        },
         RenderTarget::Image(target.clone().into()),
         Msaa::Off,
         Transform::from_xyz(50.0, -50.0, 0.0),
-        Projection::Orthographic(OrthographicProjection { scale: 1.0 / PX_PER_MM, ..OrthographicProjection::default_2d() }),
+        Projection::Orthographic(OrthographicProjection {
+            scale: 1.0 / PX_PER_MM,
+            ..OrthographicProjection::default_2d()
+        }),
     ));
     (app, target)
 }
 
-fn spawn_line(app: &mut App, name: &str, order: usize, color: &str, center: [f64; 3], angle: f64) -> Entity {
+fn spawn_line(
+    app: &mut App,
+    name: &str,
+    order: usize,
+    color: &str,
+    center: [f64; 3],
+    angle: f64,
+) -> Entity {
     let recipe = Recipe {
-        source: call("line", &[("length", 80.0.into()), ("center", center.into()), ("angle", angle.into())]),
+        source: call(
+            "line",
+            &[
+                ("length", 80.0.into()),
+                ("center", center.into()),
+                ("angle", angle.into()),
+            ],
+        ),
         effects: vec![],
     };
     app.world_mut()
         .spawn((
-            Layer { name: name.into(), order, visible: true },
-            Stroke { color: Rgba::parse(color).unwrap(), width_mm: 2.0 },
+            Layer {
+                name: name.into(),
+                order,
+                visible: true,
+            },
+            Stroke {
+                color: Rgba::parse(color).unwrap(),
+                width_mm: 2.0,
+            },
             LayerRecipe(recipe),
         ))
         .id()
@@ -90,11 +142,13 @@ fn settle(app: &mut App) {
     let start = Instant::now();
     loop {
         app.update();
-        let mut q = app.world_mut().query::<(&Resolved, Option<&Realized>)>();
-        if q.iter(app.world()).all(|(r, z)| z.is_some_and(|z| z.id == r.wanted())) {
+        if layers_settled(app.world_mut()) {
             return;
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "pipeline did not settle");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "pipeline did not settle"
+        );
         std::thread::sleep(Duration::from_millis(1));
     }
 }
@@ -122,7 +176,10 @@ fn rgb(image: &Image, x: u32, y: u32) -> [u8; 3] {
 
 /// Pixel of a canvas point (mm).
 fn px(x_mm: f32, y_mm: f32) -> (u32, u32) {
-    (((x_mm + 10.0) * PX_PER_MM) as u32, ((y_mm + 10.0) * PX_PER_MM) as u32)
+    (
+        ((x_mm + 10.0) * PX_PER_MM) as u32,
+        ((y_mm + 10.0) * PX_PER_MM) as u32,
+    )
 }
 
 fn close(a: [u8; 3], b: [u8; 3]) -> bool {
@@ -138,22 +195,45 @@ fn lines_render_with_pen_width_and_layer_order_and_upload_only_new_geometry() {
     // The first captures may predate shader loading; wait for the paper to appear.
     let mut image = capture(&mut app, &target);
     for _ in 0..20 {
-        if close(rgb(&image, px(30.0, 60.0).0, px(30.0, 60.0).1), [255, 255, 255]) {
+        if close(
+            rgb(&image, px(30.0, 60.0).0, px(30.0, 60.0).1),
+            [255, 255, 255],
+        ) {
             break;
         }
         image = capture(&mut app, &target);
     }
 
     let at = |image: &Image, x: f32, y: f32| rgb(image, px(x, y).0, px(x, y).1);
-    assert_eq!(rgb(&image, 5, 5), CLEAR, "outside the paper: the clear colour");
-    assert_eq!(at(&image, 30.0, 60.0), [255, 255, 255], "paper where nothing is drawn");
+    assert_eq!(
+        rgb(&image, 5, 5),
+        CLEAR,
+        "outside the paper: the clear colour"
+    );
+    assert_eq!(
+        at(&image, 30.0, 60.0),
+        [255, 255, 255],
+        "paper where nothing is drawn"
+    );
     assert_eq!(at(&image, 30.0, 20.0), [255, 0, 0], "on the red segment");
-    assert_eq!(at(&image, 50.0, 20.0), [0, 0, 255], "the second layer is drawn over the first");
+    assert_eq!(
+        at(&image, 50.0, 20.0),
+        [0, 0, 255],
+        "the second layer is drawn over the first"
+    );
     assert_eq!(at(&image, 50.0, 70.0), [0, 0, 255]);
     // A 2 mm pen at 2 px/mm covers 4 pixel rows across the horizontal line.
     let column = px(30.0, 0.0).0;
-    let covered = (0..SIZE).filter(|&y| { let c = rgb(&image, column, y); c[0] > 128 && c[1] < 128 }).count();
-    assert!((3..=5).contains(&covered), "pen width covers {covered} pixels, expected 4 ± 1");
+    let covered = (0..SIZE)
+        .filter(|&y| {
+            let c = rgb(&image, column, y);
+            c[0] > 128 && c[1] < 128
+        })
+        .count();
+    assert!(
+        (3..=5).contains(&covered),
+        "pen width covers {covered} pixels, expected 4 ± 1"
+    );
     // Round caps: the red line ends at x = 10 mm, its cap reaches 1 mm further.
     assert_eq!(at(&image, 9.6, 20.0), [255, 0, 0]);
     assert_eq!(at(&image, 8.5, 20.0), [255, 255, 255]);
@@ -165,37 +245,82 @@ fn lines_render_with_pen_width_and_layer_order_and_upload_only_new_geometry() {
         app.update();
     }
     let idle = stats.get();
-    assert_eq!(idle.total.uploaded_bytes, before.total.uploaded_bytes, "unchanged frames upload nothing");
+    assert_eq!(
+        idle.total.uploaded_bytes, before.total.uploaded_bytes,
+        "unchanged frames upload nothing"
+    );
     assert_eq!(idle.last_frame.hits, 3);
 
     // Colour and width are uniforms: no upload, and the new colour shows.
-    *app.world_mut().get_mut::<Stroke>(red).unwrap() = Stroke { color: Rgba::parse("#00ff00").unwrap(), width_mm: 3.0 };
+    *app.world_mut().get_mut::<Stroke>(red).unwrap() = Stroke {
+        color: Rgba::parse("#00ff00").unwrap(),
+        width_mm: 3.0,
+    };
     let image = capture(&mut app, &target);
     assert_eq!(at(&image, 30.0, 20.0), [0, 255, 0]);
-    assert_eq!(at(&image, 30.0, 21.25), [0, 255, 0], "3 mm pen: 1.5 mm either side");
-    assert_eq!(stats.get().total.uploads, before.total.uploads, "stroke edits upload no geometry");
+    assert_eq!(
+        at(&image, 30.0, 21.25),
+        [0, 255, 0],
+        "3 mm pen: 1.5 mm either side"
+    );
+    assert_eq!(
+        stats.get().total.uploads,
+        before.total.uploads,
+        "stroke edits upload no geometry"
+    );
 
     // A parameter change uploads exactly that layer's new geometry.
-    app.world_mut().get_mut::<LayerRecipe>(blue).unwrap().0.source.set("length", &RawParam::from(60.0)).unwrap();
+    app.world_mut()
+        .get_mut::<LayerRecipe>(blue)
+        .unwrap()
+        .0
+        .source
+        .set("length", &RawParam::from(60.0))
+        .unwrap();
     settle(&mut app);
     app.update();
     let after = stats.get();
-    let new_bytes = app.world().get::<Realized>(blue).unwrap().vertices.byte_size() as u64;
+    let new_bytes = app
+        .world()
+        .get::<Realized>(blue)
+        .unwrap()
+        .vertices
+        .byte_size() as u64;
     assert_eq!(after.total.uploads - before.total.uploads, 1);
-    assert_eq!(after.total.uploaded_bytes - before.total.uploaded_bytes, new_bytes);
+    assert_eq!(
+        after.total.uploaded_bytes - before.total.uploaded_bytes,
+        new_bytes
+    );
 
     // Over budget, ids not drawn are evicted; when they return they are uploaded again.
     stats.set_budget(after.resident_bytes - 1);
     app.update();
     let evicted = stats.get();
-    assert_eq!(evicted.total.evictions - after.total.evictions, 1, "the old blue geometry goes");
+    assert_eq!(
+        evicted.total.evictions - after.total.evictions,
+        1,
+        "the old blue geometry goes"
+    );
     assert_eq!(evicted.resident_entries, 3);
-    app.world_mut().get_mut::<LayerRecipe>(blue).unwrap().0.source.set("length", &RawParam::from(80.0)).unwrap();
+    app.world_mut()
+        .get_mut::<LayerRecipe>(blue)
+        .unwrap()
+        .0
+        .source
+        .set("length", &RawParam::from(80.0))
+        .unwrap();
     settle(&mut app);
     app.update();
     let back = stats.get();
-    assert_eq!(back.total.uploads - evicted.total.uploads, 1, "the returning id is uploaded again");
+    assert_eq!(
+        back.total.uploads - evicted.total.uploads,
+        1,
+        "the returning id is uploaded again"
+    );
     let image = capture(&mut app, &target);
     assert_eq!(at(&image, 50.0, 85.0), [0, 0, 255]);
-    assert!(app.should_exit().is_none(), "the renderer reported an error");
+    assert!(
+        app.should_exit().is_none(),
+        "the renderer reported an error"
+    );
 }

@@ -41,7 +41,12 @@ fn demo_scene_loads_and_realises() {
     assert!(scene.layers.iter().any(|l| l.recipe.is_animated()));
     let drawing = Drawing::realize(&scene, 2.0, &EvalContext::default()).unwrap();
     assert_eq!(drawing.layers.len(), 4);
-    assert!(drawing.layers.iter().all(|l| l.geometry.segment_count() > 0));
+    assert!(
+        drawing
+            .layers
+            .iter()
+            .all(|l| l.geometry.segment_count() > 0)
+    );
 }
 
 #[test]
@@ -62,7 +67,10 @@ fn fields_are_read_with_defaults_for_the_rest() {
     // The animated rotation turns the rectangle: at t = 1 it is 10 wide and 20 high.
     let drawing = Drawing::realize(&scene, 1.0, &EvalContext::default()).unwrap();
     let (lo, hi) = drawing.layers[0].geometry.bounds().unwrap();
-    assert!(((hi - lo).x - 10.0).abs() < 1e-3 && ((hi - lo).y - 20.0).abs() < 1e-3, "{lo} {hi}");
+    assert!(
+        ((hi - lo).x - 10.0).abs() < 1e-3 && ((hi - lo).y - 20.0).abs() < 1e-3,
+        "{lo} {hi}"
+    );
 }
 
 #[test]
@@ -81,12 +89,23 @@ fn unknown_op_lists_the_valid_names() {
     let err = parse_err(text);
     assert_eq!(err.line, 3);
     assert!(err.message.contains("unknown primitive 'hexagon'"), "{err}");
-    assert!(err.message.contains("circle, grid, line, lissajous, polygon, rect, spiral, text"), "{err}");
+    assert!(
+        err.message
+            .contains("circle, grid, line, lissajous, polygon, rect, spiral, text"),
+        "{err}"
+    );
     let text = "(\n  canvas: (size: (100, 80)),\n  layers: [(name: \"a\", source: line(), effects: [blur()])],\n)";
     let err = parse_err(text);
-    assert!(err.message.contains("unknown effect 'blur'") && err.message.contains("displace"), "{err}");
+    assert!(
+        err.message.contains("unknown effect 'blur'") && err.message.contains("displace"),
+        "{err}"
+    );
     let text = "(\n  canvas: (size: (100, 80)),\n  layers: [(name: \"a\", source: fill())],\n)";
-    assert!(parse_err(text).message.contains("'fill' is an effect, not a primitive"));
+    assert!(
+        parse_err(text)
+            .message
+            .contains("'fill' is an effect, not a primitive")
+    );
 }
 
 #[test]
@@ -94,36 +113,71 @@ fn unknown_and_out_of_range_parameters_name_the_field() {
     let text = "(\n  canvas: (size: (100, 80)),\n  layers: [(\n    name: \"a\",\n    source: line(lenght: 3),\n  )],\n)";
     let err = parse_err(text);
     assert_eq!(err.line, 5);
-    assert!(err.message.contains("op 'line' has no parameter 'lenght'; valid names: center, anchor, length, angle"), "{err}");
+    assert!(
+        err.message.contains(
+            "op 'line' has no parameter 'lenght'; valid names: center, anchor, length, angle"
+        ),
+        "{err}"
+    );
     let text = "(\n  canvas: (size: (100, 80)),\n  layers: [(\n    name: \"a\",\n    source: line(),\n    effects: [subdivide(subdivisions: 99)],\n  )],\n)";
     let err = parse_err(text);
     assert_eq!(err.line, 6);
-    assert!(err.message.contains("subdivide.subdivisions: value 99 is not allowed: expected an integer in 0..=24"), "{err}");
+    assert!(
+        err.message.contains(
+            "subdivide.subdivisions: value 99 is not allowed: expected an integer in 0..=24"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn absurd_canvas_pen_and_duplicate_names_are_refused() {
     let err = parse_err("(canvas: (size: (0, 80)), layers: [])");
-    assert!(err.message.contains("canvas size 0 mm is not allowed"), "{err}");
-    let err = parse_err("(canvas: (size: (10, 80)), layers: [(name: \"a\", pen_width: -1, source: line())])");
+    assert!(
+        err.message.contains("canvas size 0 mm is not allowed"),
+        "{err}"
+    );
+    let err = parse_err(
+        "(canvas: (size: (10, 80)), layers: [(name: \"a\", pen_width: -1, source: line())])",
+    );
     assert!(err.message.contains("pen_width -1 is not allowed"), "{err}");
-    let err = parse_err("(canvas: (size: (10, 80)), layers: [(name: \"a\", colour: \"red\", source: line())])");
+    let err = parse_err(
+        "(canvas: (size: (10, 80)), layers: [(name: \"a\", colour: \"red\", source: line())])",
+    );
     assert!(err.message.contains("colour"), "{err}");
     let text = "(canvas: (size: (10, 80)), layers: [\n(name: \"a\", source: line()),\n(name: \"a\", source: circle())])";
     let err = parse_err(text);
     assert_eq!((err.line, err.column), (3, 8));
-    assert!(err.message.contains("layer name \"a\" is used twice"), "{err}");
-    let err = parse_err("(canvas: (size: (10, 80)), layers: [(name: \"a\", source: line())], export: (gcode: (decimals: 9)))");
-    assert!(err.message.contains("gcode.decimals = 9 is not allowed: use 0..=6"), "{err}");
-    let err = parse_err("(canvas: (size: (10, 80)), layers: [(name: \"a\", color: \"blurple\", source: line())])");
+    assert!(
+        err.message.contains("layer name \"a\" is used twice"),
+        "{err}"
+    );
+    let err = parse_err(
+        "(canvas: (size: (10, 80)), layers: [(name: \"a\", source: line())], export: (gcode: (decimals: 9)))",
+    );
+    assert!(
+        err.message
+            .contains("gcode.decimals = 9 is not allowed: use 0..=6"),
+        "{err}"
+    );
+    let err = parse_err(
+        "(canvas: (size: (10, 80)), layers: [(name: \"a\", color: \"blurple\", source: line())])",
+    );
     assert!(err.message.contains("'blurple' is not a colour"), "{err}");
 }
 
 #[test]
 fn bad_expressions_are_refused_with_the_allowed_forms() {
-    let err = parse_err("(canvas: (size: (10, 80)), layers: [(name: \"a\", source: line(length: \"x * 2\"))])");
-    assert!(err.message.contains("line.length") && err.message.contains("only t (time in seconds)"), "{err}");
-    let err = parse_err("(canvas: (size: (10, 80)), layers: [(name: \"a\", source: line(length: \"2 *\"))])");
+    let err = parse_err(
+        "(canvas: (size: (10, 80)), layers: [(name: \"a\", source: line(length: \"x * 2\"))])",
+    );
+    assert!(
+        err.message.contains("line.length") && err.message.contains("only t (time in seconds)"),
+        "{err}"
+    );
+    let err = parse_err(
+        "(canvas: (size: (10, 80)), layers: [(name: \"a\", source: line(length: \"2 *\"))])",
+    );
     assert!(err.message.contains("cannot parse expression"), "{err}");
 }
 

@@ -11,25 +11,28 @@ pub fn registry() -> Arc<OpRegistry> {
 
 /// A call of `name` with `params` set.
 pub fn call(name: &str, params: &[(&str, RawParam)]) -> OpCall {
-    let r = registry();
-    let mut c = OpCall::defaults(Arc::clone(r.get(name).unwrap_or_else(|| panic!("no op {name}"))));
-    for (k, v) in params {
-        c.set(k, v).unwrap();
-    }
-    c
+    registry().call(name, params).unwrap()
 }
 
 /// Evaluates effect `name` on `input`.
-pub fn effect(name: &str, params: &[(&str, RawParam)], input: &Polylines) -> Result<Polylines, String> {
+pub fn effect(
+    name: &str,
+    params: &[(&str, RawParam)],
+    input: &Polylines,
+) -> Result<Polylines, String> {
     let c = call(name, params);
     assert_eq!(c.op.schema().kind, OpKind::Effect);
     let p = c.resolve(0.0)?;
-    c.op.eval(input, &p, &EvalContext::default()).map_err(|e| e.to_string())
+    c.op.eval(input, &p, &EvalContext::default())
+        .map_err(|e| e.to_string())
 }
 
 /// Evaluates primitive `name`.
 pub fn primitive(name: &str, params: &[(&str, RawParam)]) -> Result<Polylines, String> {
-    let recipe = Recipe { source: call(name, params), effects: vec![] };
+    let recipe = Recipe {
+        source: call(name, params),
+        effects: vec![],
+    };
     let r = recipe.resolve(0.0)?;
     r.evaluate(&EvalContext::default())
         .map(|s| (*s[0]).clone())
@@ -42,18 +45,27 @@ pub fn v(x: f32, y: f32) -> Vec3 {
 
 /// A closed axis-aligned square ring.
 pub fn square(x0: f32, y0: f32, size: f32) -> Vec<Vec3> {
-    vec![v(x0, y0), v(x0 + size, y0), v(x0 + size, y0 + size), v(x0, y0 + size), v(x0, y0)]
+    vec![
+        v(x0, y0),
+        v(x0 + size, y0),
+        v(x0 + size, y0 + size),
+        v(x0, y0 + size),
+        v(x0, y0),
+    ]
 }
 
 /// Polylines as rounded (x, y) lists, for exact comparisons.
 pub fn rounded(p: &Polylines) -> Vec<Vec<(f32, f32)>> {
     let r = |x: f32| (x * 1000.0).round() / 1000.0 + 0.0;
-    p.lines().map(|l| l.iter().map(|q| (r(q.x), r(q.y))).collect()).collect()
+    p.lines()
+        .map(|l| l.iter().map(|q| (r(q.x), r(q.y))).collect())
+        .collect()
 }
 
 /// A fresh empty directory under the target directory's temp area.
 pub fn tempdir(name: &str) -> std::path::PathBuf {
-    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}-{}", std::process::id()));
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
