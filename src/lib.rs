@@ -9,9 +9,12 @@
 pub mod app;
 pub mod bench;
 pub mod cache;
+pub mod capture;
+pub mod edit;
 pub mod ecs;
 pub mod export;
 pub mod geometry;
+pub mod inspector;
 pub mod ops;
 pub mod render;
 pub mod scene;

@@ -1,21 +1,39 @@
-//! Time keys: `Space` play/pause, `Home` back to 0, `←`/`→` one frame (1/60 s), `[`/`]` speed.
+//! Keys of the canvas: `Space` play/pause, `Home` back to 0, `←`/`→` one frame (1/60 s),
+//! `[`/`]` speed, `S` SVG, `G` G-code, `Shift+G` G-code per layer, `P` PNG; `Ctrl+Z` undo,
+//! `Ctrl+Shift+Z` (or `Ctrl+Y`) redo, `Ctrl+S` save. None of them but save acts while a
+//! text field or slider of the inspector has the keyboard.
 
 use bevy::prelude::*;
 
-use crate::ecs::SceneClock;
+use crate::capture::{CaptureKind, CaptureQueue};
+use crate::ecs::{EditCommand, EditQueue, SceneClock};
 
 /// One frame at 60 fps, the step of the arrow keys.
 pub const FRAME_STEP: f64 = 1.0 / 60.0;
 
-pub(super) struct TimeKeysPlugin;
+/// Whether the inspector is using the keyboard or the pointer this frame (canvas keys
+/// and pan/zoom then stand aside). Written by the inspector.
+#[derive(Resource, Clone, Copy, Debug, Default)]
+pub struct UiFocus {
+    /// A text field or widget has keyboard focus.
+    pub keyboard: bool,
+    /// The pointer is over the panel or dragging a widget.
+    pub pointer: bool,
+}
 
-impl Plugin for TimeKeysPlugin {
+pub(super) struct CanvasKeysPlugin;
+
+impl Plugin for CanvasKeysPlugin {
     fn build(&self, app: &mut App) {
-        app.add_systems(PreUpdate, time_keys);
+        app.init_resource::<UiFocus>()
+            .add_systems(PreUpdate, (time_keys, capture_keys, edit_keys));
     }
 }
 
-fn time_keys(keys: Res<ButtonInput<KeyCode>>, mut clock: ResMut<SceneClock>) {
+fn time_keys(keys: Res<ButtonInput<KeyCode>>, focus: Res<UiFocus>, mut clock: ResMut<SceneClock>) {
+    if focus.keyboard {
+        return;
+    }
     if keys.just_pressed(KeyCode::Space) {
         let playing = !clock.playing;
         clock.set_playing(playing);
@@ -38,5 +56,54 @@ fn time_keys(keys: Res<ButtonInput<KeyCode>>, mut clock: ResMut<SceneClock>) {
             let speed = clock.speed * factor;
             clock.set_speed(speed);
         }
+    }
+}
+
+fn capture_keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    focus: Res<UiFocus>,
+    mut queue: ResMut<CaptureQueue>,
+) {
+    let modifier = |a, b| keys.pressed(a) || keys.pressed(b);
+    if focus.keyboard || modifier(KeyCode::ControlLeft, KeyCode::ControlRight) {
+        return;
+    }
+    let shift = modifier(KeyCode::ShiftLeft, KeyCode::ShiftRight);
+    if keys.just_pressed(KeyCode::KeyS) {
+        queue.0.push(CaptureKind::Svg);
+    }
+    if keys.just_pressed(KeyCode::KeyG) {
+        queue.0.push(if shift {
+            CaptureKind::GcodePerLayer
+        } else {
+            CaptureKind::Gcode
+        });
+    }
+    if keys.just_pressed(KeyCode::KeyP) {
+        queue.0.push(CaptureKind::Png);
+    }
+}
+
+fn edit_keys(keys: Res<ButtonInput<KeyCode>>, focus: Res<UiFocus>, mut queue: ResMut<EditQueue>) {
+    let modifier = |a, b| keys.pressed(a) || keys.pressed(b);
+    if !modifier(KeyCode::ControlLeft, KeyCode::ControlRight) {
+        return;
+    }
+    if keys.just_pressed(KeyCode::KeyS) {
+        queue.push(EditCommand::Save);
+    }
+    if focus.keyboard {
+        return;
+    }
+    let shift = modifier(KeyCode::ShiftLeft, KeyCode::ShiftRight);
+    if keys.just_pressed(KeyCode::KeyZ) {
+        queue.push(if shift {
+            EditCommand::Redo
+        } else {
+            EditCommand::Undo
+        });
+    }
+    if keys.just_pressed(KeyCode::KeyY) {
+        queue.push(EditCommand::Redo);
     }
 }

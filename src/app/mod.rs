@@ -14,10 +14,13 @@ use bevy::prelude::{DefaultPlugins, PluginGroup};
 use bevy::window::{Window, WindowPlugin};
 use bevy::winit::{UpdateMode, WinitSettings};
 
+pub use keys::{FRAME_STEP, UiFocus};
 pub use pacing::PacingPlugin;
 pub use view::{PaperCamera, ViewPlugin, ViewState};
 
+use crate::capture::CapturePlugin;
 use crate::ecs::GraftPlugins;
+use crate::inspector::InspectorPlugin;
 use crate::render::GraftRenderPlugin;
 
 /// The bundled demo scene.
@@ -52,9 +55,11 @@ pub fn run(scene: &Path, options: AppOptions) -> Result<AppExit, String> {
             .set(WindowPlugin {
                 primary_window: Some(Window {
                     title: format!("graft - {name}"),
-                    resolution: (1280u32, 900u32).into(),
+                    resolution: (1400u32, 900u32).into(),
                     ..Default::default()
                 }),
+                // The inspector asks first when there are unsaved changes.
+                close_when_requested: false,
                 ..Default::default()
             })
             .set(AssetPlugin {
@@ -73,7 +78,9 @@ pub fn run(scene: &Path, options: AppOptions) -> Result<AppExit, String> {
         ViewPlugin,
         PacingPlugin,
         title::TitlePlugin,
-        keys::TimeKeysPlugin,
+        keys::CanvasKeysPlugin,
+        CapturePlugin,
+        InspectorPlugin,
     ))
     // Idle until something happens; the pacing plugin asks for frames while anything moves.
     .insert_resource(WinitSettings {

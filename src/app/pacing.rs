@@ -7,6 +7,7 @@ use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy::window::RequestRedraw;
 
+use crate::capture::CaptureLog;
 use crate::ecs::{InFlight, Realized, Resolved, SceneClock, SceneState, SceneStatus};
 
 /// Requests frames while anything is moving.
@@ -23,12 +24,14 @@ fn keep_awake(
     status: Res<SceneStatus>,
     tasks: Query<&InFlight>,
     screenshots: Query<(), With<Screenshot>>,
+    captures: Option<Res<CaptureLog>>,
     mut redraw: MessageWriter<RequestRedraw>,
 ) {
     let busy = clock.playing
         || matches!(status.state, SceneState::Loading)
         || tasks.iter().any(|t| !t.is_empty())
-        || !screenshots.is_empty();
+        || !screenshots.is_empty()
+        || captures.is_some_and(|c| c.pending > 0);
     if busy {
         redraw.write(RequestRedraw);
     }

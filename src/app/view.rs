@@ -4,6 +4,7 @@ use bevy::input::mouse::{AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::prelude::*;
 use bevy::window::{PrimaryWindow, WindowResized};
 
+use super::keys::UiFocus;
 use crate::ecs::SceneCanvas;
 
 /// The colour around the paper.
@@ -62,8 +63,8 @@ pub fn fit_scale(w: f32, h: f32, window: Vec2, margin: f32) -> f32 {
     (w / free.x).max(h / free.y)
 }
 
-fn fit_key(keys: Res<ButtonInput<KeyCode>>, mut state: ResMut<ViewState>) {
-    if keys.just_pressed(KeyCode::KeyF) {
+fn fit_key(keys: Res<ButtonInput<KeyCode>>, focus: Res<UiFocus>, mut state: ResMut<ViewState>) {
+    if !focus.keyboard && keys.just_pressed(KeyCode::KeyF) {
         state.auto_fit = true;
     }
 }
@@ -73,23 +74,28 @@ fn fit_view(
     canvas: Res<SceneCanvas>,
     mut resized: MessageReader<WindowResized>,
     window: Single<&Window, With<PrimaryWindow>>,
-    camera: Single<(&mut Transform, &mut Projection), With<PaperCamera>>,
+    camera: Single<(&Camera, &mut Transform, &mut Projection), With<PaperCamera>>,
+    mut last_area: Local<Vec2>,
 ) {
-    let resized = resized.read().count() > 0;
-    if !state.auto_fit || !(state.is_changed() || canvas.is_changed() || resized) {
+    let (camera, mut transform, mut projection) = camera.into_inner();
+    // The free part of the window: the camera's viewport when the inspector takes a side.
+    let area = camera.logical_viewport_size().unwrap_or(window.size());
+    let moved = resized.read().count() > 0 || area != *last_area;
+    *last_area = area;
+    if !state.auto_fit || !(state.is_changed() || canvas.is_changed() || moved) {
         return;
     }
-    let (mut transform, mut projection) = camera.into_inner();
     let (w, h) = (canvas.0.width as f32, canvas.0.height as f32);
     // Canvas y points down, the 2D world's up: the paper spans y = 0 .. -h.
     transform.translation = Vec3::new(w / 2.0, -h / 2.0, transform.translation.z);
     if let Projection::Orthographic(o) = &mut *projection {
-        o.scale = fit_scale(w, h, window.size(), state.margin_px);
+        o.scale = fit_scale(w, h, area, state.margin_px);
     }
 }
 
 fn pan_and_zoom(
     mut state: ResMut<ViewState>,
+    focus: Res<UiFocus>,
     buttons: Res<ButtonInput<MouseButton>>,
     scroll: Res<AccumulatedMouseScroll>,
     window: Single<&Window, With<PrimaryWindow>>,
@@ -101,6 +107,11 @@ fn pan_and_zoom(
         return;
     };
     let cursor = window.cursor_position();
+    if focus.pointer {
+        // The inspector has the pointer; a drag that starts there is not a pan.
+        *last_cursor = None;
+        return;
+    }
     let dragging = buttons.pressed(MouseButton::Left) || buttons.pressed(MouseButton::Middle);
     if dragging
         && let (Some(now), Some(before)) = (cursor, *last_cursor)

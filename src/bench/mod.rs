@@ -2,6 +2,7 @@
 //! the pipeline suite times frames of a headless app with graft's plugins.
 
 mod pipeline;
+mod render;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -120,6 +121,8 @@ pub enum Suite {
     Core,
     /// Frames of a headless app with graft's plugins (benchmarks 4-5).
     Pipeline,
+    /// The GPU line renderer with a million segments (benchmark 6; needs an adapter).
+    Render,
     /// Both.
     All,
 }
@@ -127,11 +130,14 @@ pub enum Suite {
 /// Runs a suite with at most `threads` worker threads for op work (0 = all cores).
 pub fn run(suite: Suite, threads: usize, runs: usize) {
     parallel::set_max_threads(if threads == 0 { usize::MAX } else { threads });
-    if suite != Suite::Pipeline {
+    if matches!(suite, Suite::Core | Suite::All) {
         run_core(runs);
     }
-    if suite != Suite::Core {
+    if matches!(suite, Suite::Pipeline | Suite::All) {
         pipeline::run(runs);
+    }
+    if matches!(suite, Suite::Render | Suite::All) {
+        render::run(runs);
     }
 }
 

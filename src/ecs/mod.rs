@@ -5,6 +5,8 @@
 //! `DefaultPlugins`, or `MinimalPlugins` + `AssetPlugin` when headless).
 
 mod clock;
+mod document;
+mod drawing;
 mod layer;
 mod pipeline;
 mod registry;
@@ -16,6 +18,10 @@ use std::path::PathBuf;
 use bevy::app::{PluginGroup, PluginGroupBuilder};
 
 pub use clock::{ClockPlugin, SceneClock};
+pub use drawing::current_drawing;
+pub use document::{
+    EditCommand, EditQueue, SceneDocument, apply_edit, layer_def, redo, save, undo,
+};
 pub use layer::{FromScene, InFlight, Layer, LayerError, LayerRecipe, Realized, Resolved, Stroke};
 pub use pipeline::{PipelinePlugin, PipelineSettings, SharedCache, layers_settled};
 pub use registry::OpsRegistry;
@@ -68,6 +74,7 @@ impl PluginGroup for GraftPlugins {
                 scene: self.scene,
                 root: self.scene_root,
             })
+            .add(document::DocumentPlugin)
             .add(PipelinePlugin)
     }
 }

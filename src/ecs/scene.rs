@@ -25,11 +25,17 @@ use bevy::reflect::TypePath;
 use super::GraftSystems;
 use super::layer::{FromScene, Layer, LayerError, LayerRecipe, Stroke};
 use super::registry::OpsRegistry;
-use crate::scene::{Canvas, ExportSettings, Scene, SceneError};
+use super::document::SceneDocument;
+use crate::scene::{Canvas, ExportSettings, Scene, SceneError, leading_comments};
 
 /// A parsed scene file.
 #[derive(Asset, TypePath, Clone, Debug)]
-pub struct SceneAsset(pub Scene);
+pub struct SceneAsset {
+    /// The scene.
+    pub scene: Scene,
+    /// The comment lines that open the file (kept when the scene is saved).
+    pub header: String,
+}
 
 /// Loads `*.scene.ron` files, checking every op and parameter against the registry.
 #[derive(TypePath)]
@@ -65,7 +71,11 @@ impl AssetLoader for SceneLoader {
             column: 0,
             message: format!("the scene file is not UTF-8 text: {e}"),
         })?;
-        Scene::parse(&text, &file, &self.registry.snapshot()).map(SceneAsset)
+        let scene = Scene::parse(&text, &file, &self.registry.snapshot())?;
+        Ok(SceneAsset {
+            scene,
+            header: leading_comments(&text),
+        })
     }
 
     fn extensions(&self) -> &[&str] {
@@ -223,7 +233,7 @@ fn scene_error(failure: &AssetLoadFailedEvent<SceneAsset>, file: &PathBuf) -> Sc
 
 /// Applies scene (re)loads and failures. Used in [`GraftSystems::SceneSync`].
 #[allow(clippy::too_many_arguments)]
-fn sync_scene(
+pub(super) fn sync_scene(
     mut commands: Commands,
     active: Option<Res<ActiveScene>>,
     scenes: Res<Assets<SceneAsset>>,
@@ -232,6 +242,7 @@ fn sync_scene(
     mut status: ResMut<SceneStatus>,
     mut canvas: ResMut<SceneCanvas>,
     mut export: ResMut<SceneExport>,
+    mut document: ResMut<SceneDocument>,
     mut layers: Query<(Entity, &mut Layer, &mut Stroke, &mut LayerRecipe), With<FromScene>>,
 ) {
     let Some(active) = active else {
@@ -254,9 +265,10 @@ fn sync_scene(
     if !fresh {
         return;
     }
-    let Some(SceneAsset(scene)) = scenes.get(id) else {
+    let Some(SceneAsset { scene, header }) = scenes.get(id) else {
         return;
     };
+    document.loaded(scene, header.clone());
     canvas.set_if_neq(SceneCanvas(scene.canvas.clone()));
     export.set_if_neq(SceneExport(scene.export.clone()));
     reconcile(&mut commands, scene, &mut layers);

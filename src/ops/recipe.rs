@@ -217,7 +217,8 @@ pub struct OpCall {
 
 impl PartialEq for OpCall {
     fn eq(&self, other: &Self) -> bool {
-        Arc::ptr_eq(&self.op, &other.op)
+        // The same op, or one declared identically (e.g. from another registry).
+        (Arc::ptr_eq(&self.op, &other.op) || self.op.schema() == other.op.schema())
             && self.enabled == other.enabled
             && self.params == other.params
     }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use bevy::app::{App, Plugin, PostUpdate};
 use bevy::asset::{AssetServer, Handle, embedded_asset, load_embedded_asset};
 use bevy::camera::Camera2d;
+use bevy::camera::visibility::RenderLayers;
 use bevy::color::{LinearRgba, Srgba};
 use bevy::core_pipeline::{Core2d, Core2dSystems, core_2d::main_transparent_pass_2d};
 use bevy::ecs::prelude::*;
@@ -14,6 +15,7 @@ use bevy::mesh::VertexBufferLayout;
 use bevy::render::camera::ExtractedCamera;
 use bevy::render::render_resource::{binding_types::uniform_buffer, *};
 use bevy::render::renderer::{RenderContext, RenderDevice, RenderQueue, ViewQuery};
+use bevy::render::sync_world::MainEntity;
 use bevy::render::view::{
     ExtractedView, Msaa, ViewTarget, ViewUniform, ViewUniformOffset, ViewUniforms,
 };
@@ -255,9 +257,16 @@ fn prepare_line_pipelines(
     cache: Res<PipelineCache>,
     mut pipelines: ResMut<SpecializedRenderPipelines<LinePipeline>>,
     pipeline: Res<LinePipeline>,
-    views: Query<(Entity, &ExtractedView, &Msaa), (With<ViewTarget>, With<Camera2d>)>,
+    views: Query<
+        (Entity, &ExtractedView, &Msaa, Option<&RenderLayers>),
+        (With<ViewTarget>, With<Camera2d>),
+    >,
 ) {
-    for (entity, view, msaa) in &views {
+    for (entity, view, msaa, layers) in &views {
+        // Cameras that see no layer 0 (e.g. the inspector's overlay camera) draw no lines.
+        if layers.is_some_and(|l| !l.intersects(&RenderLayers::default())) {
+            continue;
+        }
         let key = LinePipelineKey {
             format: view.target_format,
             samples: msaa.samples(),
@@ -314,6 +323,7 @@ fn prepare_line_buffers(
     }
     s.frames += 1;
     s.last_frame = frame;
+    s.drawn_views.clear();
     s.total.uploads += frame.uploads;
     s.total.uploaded_bytes += frame.uploaded_bytes;
     s.total.hits += frame.hits;
@@ -353,13 +363,14 @@ fn line_pass(
         &ViewUniformOffset,
         &ViewLinePipeline,
         Option<&ExtractedCamera>,
+        &MainEntity,
     )>,
     cache: Res<PipelineCache>,
     gpu: Res<LineGpu>,
     shared: Res<GpuLineStats>,
     mut ctx: RenderContext,
 ) {
-    let (target, view_offset, view_pipeline, camera) = view.into_inner();
+    let (target, view_offset, view_pipeline, camera, main_entity) = view.into_inner();
     if gpu.draws.is_empty() {
         return;
     }
@@ -399,4 +410,5 @@ fn line_pass(
     let mut s = shared.0.lock().unwrap_or_else(|e| e.into_inner());
     s.last_frame.segments_drawn += segments;
     s.total.segments_drawn += segments;
+    s.drawn_views.push(main_entity.id());
 }

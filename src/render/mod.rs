@@ -4,6 +4,7 @@
 //! uploads no geometry.
 
 mod gpu_cache;
+pub mod headless;
 mod lines;
 
 use std::sync::{Arc, Mutex};
@@ -44,6 +45,9 @@ pub struct GpuStats {
     /// Byte budget of the cache (default 512 MiB); ids not drawn in a frame are evicted,
     /// least recently used first, while the cache is over it.
     pub budget_bytes: u64,
+    /// Main-world camera entities whose views the line pass drew in the last frame
+    /// (a capture waits for its camera to appear here: its pipeline is ready).
+    pub drawn_views: Vec<bevy::ecs::entity::Entity>,
 }
 
 /// Default GPU cache budget: 512 MiB.

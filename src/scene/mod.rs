@@ -22,6 +22,7 @@
 //! holding an expression of `t` (seconds). `enabled: false` switches an effect off.
 
 mod parse;
+mod write;
 
 use std::path::Path;
 use std::sync::Arc;
@@ -30,6 +31,7 @@ use crate::export::{GcodeProfile, PngSettings};
 use crate::ops::{OpRegistry, Recipe, Rgba};
 
 pub use parse::SceneError;
+pub use write::leading_comments;
 
 /// The paper.
 #[derive(Clone, Debug, PartialEq)]

@@ -1,6 +1,8 @@
 //! graft's integration tests: one binary (each test binary links the whole crate).
 
+mod capture;
 mod cli;
+mod edit;
 mod export;
 mod ids;
 mod ops;

@@ -15,10 +15,10 @@ use graft::scene::Scene;
 
 use crate::util::{registry, tempdir};
 
-const SCENE: &str = "test.scene.ron";
+pub(crate) const SCENE: &str = "test.scene.ron";
 
 /// A headless app (no window, no renderer) showing `dir/test.scene.ron`, clock paused at 0.
-fn app(dir: &Path, watch: bool) -> App {
+pub(crate) fn app(dir: &Path, watch: bool) -> App {
     let mut app = App::new();
     app.add_plugins((
         MinimalPlugins,
@@ -37,7 +37,7 @@ fn app(dir: &Path, watch: bool) -> App {
 }
 
 /// Pumps frames until `done` holds (panics after 20 s).
-fn run_until(app: &mut App, what: &str, mut done: impl FnMut(&mut App) -> bool) {
+pub(crate) fn run_until(app: &mut App, what: &str, mut done: impl FnMut(&mut App) -> bool) {
     let start = Instant::now();
     loop {
         app.update();
@@ -53,13 +53,13 @@ fn run_until(app: &mut App, what: &str, mut done: impl FnMut(&mut App) -> bool) 
     }
 }
 
-fn settle(app: &mut App) {
+pub(crate) fn settle(app: &mut App) {
     run_until(app, "the pipeline to settle", |app| {
         layers_settled(app.world_mut())
     });
 }
 
-fn entity(app: &mut App, name: &str) -> Entity {
+pub(crate) fn entity(app: &mut App, name: &str) -> Entity {
     let mut q = app.world_mut().query::<(Entity, &Layer)>();
     q.iter(app.world())
         .find(|(_, l)| l.name == name)

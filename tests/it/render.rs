@@ -1,26 +1,15 @@
 //! The GPU line renderer, headless, on whatever adapter wgpu finds (lavapipe in CI).
-//! There is no skip: without an adapter Bevy's renderer panics and this test fails.
+//! There is no skip: without an adapter the app fails to start and this test fails.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use bevy::app::PluginsState;
-use bevy::camera::RenderTarget;
-use bevy::log::LogPlugin;
 use bevy::prelude::*;
-use bevy::render::RenderPlugin;
-use bevy::render::pipelined_rendering::PipelinedRenderingPlugin;
-use bevy::render::render_resource::TextureFormat;
-use bevy::render::renderer::RenderAdapterInfo;
-use bevy::render::settings::{RenderCreation, WgpuSettings};
-use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
-use bevy::window::ExitCondition;
-use bevy::winit::WinitPlugin;
-use graft::ecs::{
-    GraftPlugins, Layer, LayerRecipe, Realized, SceneCanvas, SceneClock, Stroke, layers_settled,
-};
+use graft::ecs::{Layer, LayerRecipe, Realized, SceneCanvas, Stroke, layers_settled};
 use graft::ops::{RawParam, Recipe, Rgba};
-use graft::render::{GpuLineStats, GraftRenderPlugin};
+use graft::render::GpuLineStats;
+use graft::render::headless::{
+    add_target_image, capture_image, headless_render_app as render_app, spawn_image_camera,
+};
 use graft::scene::Canvas;
 
 use crate::util::call;
@@ -31,74 +20,20 @@ const PX_PER_MM: f32 = 2.0;
 const CLEAR: [u8; 3] = [40, 40, 40];
 
 fn headless_render_app() -> (App, Handle<Image>) {
-    let mut app = App::new();
-    app.add_plugins(
-        DefaultPlugins
-            .set(WindowPlugin {
-                primary_window: None,
-                exit_condition: ExitCondition::DontExit,
-                close_when_requested: false,
-                ..default()
-            })
-            .set(RenderPlugin {
-                render_creation: RenderCreation::Automatic(Box::new(WgpuSettings::default())),
-                synchronous_pipeline_compilation: true,
-                ..default()
-            })
-            .set(AssetPlugin {
-                watch_for_changes_override: Some(false),
-                ..default()
-            })
-            .disable::<WinitPlugin>()
-            .disable::<PipelinedRenderingPlugin>()
-            .disable::<LogPlugin>(),
-    )
-    .add_plugins((GraftPlugins::default(), GraftRenderPlugin))
-    .insert_resource(SceneClock::paused_at(0.0))
-    .insert_resource(SceneCanvas(Canvas {
+    let mut app = render_app().expect("a GPU adapter (install mesa-vulkan-drivers for lavapipe)");
+    app.insert_resource(SceneCanvas(Canvas {
         width: 100.0,
         height: 100.0,
         background: Rgba::WHITE,
     }));
-    let start = Instant::now();
-    while app.plugins_state() == PluginsState::Adding {
-        bevy::tasks::tick_global_task_pools_on_main_thread();
-        assert!(
-            start.elapsed() < Duration::from_secs(60),
-            "plugins never finished"
-        );
-    }
-    app.finish();
-    app.cleanup();
-    let adapter = app
-        .world()
-        .get_resource::<RenderAdapterInfo>()
-        .expect("a GPU adapter (install mesa-vulkan-drivers for lavapipe)");
-    eprintln!("rendering on {} ({:?})", adapter.name, adapter.device_type);
-
-    let target = app
-        .world_mut()
-        .resource_mut::<Assets<Image>>()
-        .add(Image::new_target_texture(
-            SIZE,
-            SIZE,
-            TextureFormat::Rgba8UnormSrgb,
-            None,
-        ));
-    app.world_mut().spawn((
-        Camera2d,
-        Camera {
-            clear_color: ClearColorConfig::Custom(Color::srgb_u8(CLEAR[0], CLEAR[1], CLEAR[2])),
-            ..default()
-        },
-        RenderTarget::Image(target.clone().into()),
-        Msaa::Off,
-        Transform::from_xyz(50.0, -50.0, 0.0),
-        Projection::Orthographic(OrthographicProjection {
-            scale: 1.0 / PX_PER_MM,
-            ..OrthographicProjection::default_2d()
-        }),
-    ));
+    let target = add_target_image(app.world_mut(), SIZE, SIZE);
+    spawn_image_camera(
+        app.world_mut(),
+        &target,
+        PX_PER_MM,
+        Vec2::new(50.0, 50.0),
+        Color::srgb_u8(CLEAR[0], CLEAR[1], CLEAR[2]),
+    );
     (app, target)
 }
 
@@ -155,18 +90,7 @@ fn settle(app: &mut App) {
 
 /// Renders and reads the target back.
 fn capture(app: &mut App, target: &Handle<Image>) -> Image {
-    let slot = Arc::new(Mutex::new(None::<Image>));
-    let s = slot.clone();
-    app.world_mut()
-        .spawn(Screenshot::image(target.clone()))
-        .observe(move |ev: On<ScreenshotCaptured>| *s.lock().unwrap() = Some(ev.image.clone()));
-    for _ in 0..200 {
-        app.update();
-        if let Some(image) = slot.lock().unwrap().take() {
-            return image;
-        }
-    }
-    panic!("no screenshot after 200 frames");
+    capture_image(app, target).unwrap()
 }
 
 fn rgb(image: &Image, x: u32, y: u32) -> [u8; 3] {

@@ -1,0 +1,221 @@
+//! Capturing what the app shows to files: SVG, G-code (one file or one per layer) and a
+//! PNG of what the GPU drew at export resolution. Files are built and written off the
+//! main thread, under numbered names in an output folder; nothing is ever overwritten.
+//!
+//! Queue a [`CaptureKind`] in [`CaptureQueue`]; outcomes appear in [`CaptureLog`].
+
+mod files;
+mod png;
+
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use bevy::app::{App, Plugin, Update};
+use bevy::ecs::resource::Resource;
+use bevy::ecs::world::World;
+use bevy::tasks::futures::check_ready;
+use bevy::tasks::{AsyncComputeTaskPool, Task};
+
+pub use files::write_numbered;
+
+use crate::ecs::{ActiveScene, SceneExport, current_drawing};
+use crate::export::{layer_suffix, to_gcode, to_gcode_per_layer, to_svg};
+
+/// What to capture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CaptureKind {
+    /// The visible layers as one SVG (a group per layer).
+    Svg,
+    /// One G-code file for every visible layer, with the scene's profile.
+    Gcode,
+    /// One G-code file per visible layer.
+    GcodePerLayer,
+    /// The paper as the GPU draws it, at the scene's PNG dpi.
+    Png,
+}
+
+impl CaptureKind {
+    /// Short name for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            CaptureKind::Svg => "SVG",
+            CaptureKind::Gcode => "G-code",
+            CaptureKind::GcodePerLayer => "G-code per layer",
+            CaptureKind::Png => "PNG",
+        }
+    }
+}
+
+/// Where captures go. The default folder is `out/` under the working directory; file
+/// names start with the scene's name (`demo_001.svg`, `demo_002.svg`, …).
+#[derive(Resource, Clone, Debug)]
+pub struct CaptureSettings {
+    /// Output folder (created when needed).
+    pub dir: PathBuf,
+}
+
+impl Default for CaptureSettings {
+    fn default() -> Self {
+        Self {
+            dir: PathBuf::from("out"),
+        }
+    }
+}
+
+/// Captures asked for, started on the next frame.
+#[derive(Resource, Default, Debug)]
+pub struct CaptureQueue(pub Vec<CaptureKind>);
+
+/// The outcome of one capture.
+#[derive(Clone, Debug)]
+pub struct CaptureOutcome {
+    /// What was captured.
+    pub kind: CaptureKind,
+    /// The files written, or what went wrong in plain words.
+    pub result: Result<Vec<PathBuf>, String>,
+    /// When it finished.
+    pub at: SystemTime,
+}
+
+/// Captures in progress and finished ones (newest last).
+#[derive(Resource, Default, Debug)]
+pub struct CaptureLog {
+    /// Captures started and not finished.
+    pub pending: usize,
+    /// Finished captures.
+    pub done: Vec<CaptureOutcome>,
+}
+
+impl CaptureLog {
+    /// The newest outcome.
+    pub fn last(&self) -> Option<&CaptureOutcome> {
+        self.done.last()
+    }
+}
+
+/// Background work of captures.
+#[derive(Resource, Default)]
+struct CaptureTasks(Vec<Task<CaptureOutcome>>);
+
+/// Capture queue, tasks and the PNG readback.
+pub struct CapturePlugin;
+
+impl Plugin for CapturePlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<CaptureSettings>()
+            .init_resource::<CaptureQueue>()
+            .init_resource::<CaptureLog>()
+            .init_resource::<CaptureTasks>()
+            .init_resource::<png::PngJobs>()
+            .add_systems(Update, (start_captures, png::advance_png_jobs, collect_captures));
+    }
+}
+
+/// The file name stem of captures: the scene file's name without `.scene.ron`.
+fn stem(world: &World) -> String {
+    world
+        .get_resource::<ActiveScene>()
+        .and_then(|a| a.file.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .map(|n| {
+            n.trim_end_matches(".ron")
+                .trim_end_matches(".scene")
+                .to_string()
+        })
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "graft".into())
+}
+
+fn start_captures(world: &mut World) {
+    let kinds = std::mem::take(&mut world.resource_mut::<CaptureQueue>().0);
+    for kind in kinds {
+        world.resource_mut::<CaptureLog>().pending += 1;
+        if kind == CaptureKind::Png {
+            png::start_png(world);
+            continue;
+        }
+        let drawing = current_drawing(world);
+        let profile = world.resource::<SceneExport>().0.gcode.clone();
+        let dir = world.resource::<CaptureSettings>().dir.clone();
+        let stem = stem(world);
+        let task = AsyncComputeTaskPool::get().spawn(async move {
+            let result = (|| {
+                if drawing.layers.is_empty() {
+                    return Err("nothing to capture: no visible layer has geometry yet".into());
+                }
+                let files: Vec<(String, &str, Vec<u8>)> = match kind {
+                    CaptureKind::Svg => vec![(String::new(), "svg", to_svg(&drawing).into_bytes())],
+                    CaptureKind::Gcode => vec![(
+                        String::new(),
+                        "gcode",
+                        to_gcode(&drawing, &profile)?.text.into_bytes(),
+                    )],
+                    CaptureKind::GcodePerLayer => {
+                        let n = drawing.layers.len();
+                        to_gcode_per_layer(&drawing, &profile)?
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, f)| {
+                                (
+                                    layer_suffix(i, n, &drawing.layers[i].name),
+                                    "gcode",
+                                    f.text.into_bytes(),
+                                )
+                            })
+                            .collect()
+                    }
+                    CaptureKind::Png => unreachable!("PNG captures are read back from the GPU"),
+                };
+                write_numbered(&dir, &stem, &files)
+            })();
+            CaptureOutcome {
+                kind,
+                result,
+                at: SystemTime::now(),
+            }
+        });
+        world.resource_mut::<CaptureTasks>().0.push(task);
+    }
+}
+
+fn collect_captures(world: &mut World) {
+    let mut finished = Vec::new();
+    world
+        .resource_mut::<CaptureTasks>()
+        .0
+        .retain_mut(|task| match check_ready(task) {
+            Some(outcome) => {
+                finished.push(outcome);
+                false
+            }
+            None => true,
+        });
+    let mut log = world.resource_mut::<CaptureLog>();
+    for outcome in finished {
+        match &outcome.result {
+            Ok(paths) => {
+                let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                bevy::log::info!("{} capture written: {}", outcome.kind.label(), names.join(", "));
+            }
+            Err(e) => bevy::log::warn!("{} capture failed: {e}", outcome.kind.label()),
+        }
+        log.pending = log.pending.saturating_sub(1);
+        log.done.push(outcome);
+    }
+}
+
+/// Spawns the background work of a capture that ends in `outcome` (used by the PNG path).
+fn spawn_capture(world: &mut World, task: Task<CaptureOutcome>) {
+    world.resource_mut::<CaptureTasks>().0.push(task);
+}
+
+/// Records a capture that failed before any background work started.
+fn fail_capture(world: &mut World, kind: CaptureKind, message: String) {
+    bevy::log::warn!("{} capture failed: {message}", kind.label());
+    let mut log = world.resource_mut::<CaptureLog>();
+    log.pending = log.pending.saturating_sub(1);
+    log.done.push(CaptureOutcome {
+        kind,
+        result: Err(message),
+        at: SystemTime::now(),
+    });
+}

@@ -1,0 +1,93 @@
+//! Undo and redo: each step holds a layer before and after, so undoing restores the
+//! exact previous recipe (and so the exact previous stage ids).
+
+use crate::scene::LayerDef;
+
+/// One undoable change of one layer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    /// The layer before the change.
+    pub before: LayerDef,
+    /// The layer after it.
+    pub after: LayerDef,
+    /// Edits with the same key merge into this step until it is sealed (a slider drag).
+    key: Option<u64>,
+    sealed: bool,
+}
+
+/// The undo and redo stacks. Capped at [`EditHistory::LIMIT`] steps.
+#[derive(Clone, Debug, Default)]
+pub struct EditHistory {
+    undo: Vec<Step>,
+    redo: Vec<Step>,
+}
+
+impl EditHistory {
+    /// Most steps kept; the oldest is dropped beyond it.
+    pub const LIMIT: usize = 500;
+
+    /// Records a change. With a `merge_key` equal to the last step's (and that step not
+    /// sealed) the change joins it: a drag of many small moves is one step.
+    /// A change that changes nothing is not recorded. Any new change clears redo.
+    pub fn record(&mut self, before: LayerDef, after: LayerDef, merge_key: Option<u64>) {
+        if before == after {
+            return;
+        }
+        self.redo.clear();
+        if let (Some(key), Some(last)) = (merge_key, self.undo.last_mut())
+            && last.key == Some(key)
+            && !last.sealed
+            && last.after.name == before.name
+        {
+            last.after = after;
+            if last.before == last.after {
+                self.undo.pop();
+            }
+            return;
+        }
+        self.seal();
+        self.undo.push(Step {
+            before,
+            after,
+            key: merge_key,
+            sealed: merge_key.is_none(),
+        });
+        if self.undo.len() > Self::LIMIT {
+            self.undo.remove(0);
+        }
+    }
+
+    /// Ends the current merge (the drag was released): the next change is a new step.
+    pub fn seal(&mut self) {
+        if let Some(last) = self.undo.last_mut() {
+            last.sealed = true;
+        }
+    }
+
+    /// Takes the last step for undoing: the caller sets the layer named `after.name` to
+    /// `before`.
+    pub fn undo(&mut self) -> Option<Step> {
+        let mut step = self.undo.pop()?;
+        step.sealed = true;
+        self.redo.push(step.clone());
+        Some(step)
+    }
+
+    /// Takes the last undone step for redoing: the caller sets the layer named
+    /// `before.name` to `after`.
+    pub fn redo(&mut self) -> Option<Step> {
+        let step = self.redo.pop()?;
+        self.undo.push(step.clone());
+        Some(step)
+    }
+
+    /// Steps that can be undone.
+    pub fn undo_len(&self) -> usize {
+        self.undo.len()
+    }
+
+    /// Steps that can be redone.
+    pub fn redo_len(&self) -> usize {
+        self.redo.len()
+    }
+}

@@ -1,0 +1,251 @@
+//! The layers section: per layer its pen (visibility, name, colour, width), its source
+//! op and each effect as a collapsible group, with effects switched, added (searchable),
+//! removed and reordered.
+
+use std::sync::Arc;
+
+use bevy_egui::egui;
+
+use super::InspectorState;
+use super::params::{OpTarget, op_params};
+use crate::ecs::{EditCommand, Layer, LayerError, LayerRecipe, Stroke};
+use crate::edit::{Edit, EffectSlot};
+use crate::ops::{OpKind, OpRegistry, Rgba};
+
+/// One layer as the panel reads it.
+pub(super) struct LayerRow<'a> {
+    pub layer: &'a Layer,
+    pub stroke: &'a Stroke,
+    pub recipe: &'a LayerRecipe,
+    pub error: &'a LayerError,
+    pub busy: bool,
+}
+
+fn edit(out: &mut Vec<EditCommand>, layer: &str, edit: Edit, merge: Option<u64>) {
+    out.push(EditCommand::Edit {
+        layer: layer.to_string(),
+        edit,
+        merge,
+    });
+}
+
+pub(super) fn layers_section(
+    ui: &mut egui::Ui,
+    rows: &[LayerRow],
+    registry: &Arc<OpRegistry>,
+    state: &mut InspectorState,
+    out: &mut Vec<EditCommand>,
+) {
+    ui.heading("Layers");
+    if rows.is_empty() {
+        ui.weak("no layers");
+    }
+    for row in rows {
+        layer_group(ui, row, registry, state, out);
+    }
+}
+
+fn layer_group(
+    ui: &mut egui::Ui,
+    row: &LayerRow,
+    registry: &Arc<OpRegistry>,
+    state: &mut InspectorState,
+    out: &mut Vec<EditCommand>,
+) {
+    let name = row.layer.name.as_str();
+    let id = ui.make_persistent_id(("layer", name));
+    egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), id, true)
+        .show_header(ui, |ui| pen_row(ui, row, out))
+        .body(|ui| {
+            if let Some(message) = &row.error.message {
+                ui.colored_label(egui::Color32::from_rgb(235, 90, 80), message);
+            }
+            let recipe = &row.recipe.0;
+            source_group(ui, name, recipe, registry, state, out);
+            let n = recipe.effects.len();
+            for (i, call) in recipe.effects.iter().enumerate() {
+                let header_id = ui.make_persistent_id(("effect", name, i, call.op.name()));
+                egui::collapsing_header::CollapsingState::load_with_default_open(
+                    ui.ctx(),
+                    header_id,
+                    false,
+                )
+                .show_header(ui, |ui| {
+                    let mut on = call.enabled;
+                    if ui
+                        .checkbox(&mut on, egui::RichText::new(call.op.name()).strong())
+                        .on_hover_text(call.op.schema().doc.as_str())
+                        .changed()
+                    {
+                        edit(out, name, Edit::SetEnabled(i, on), None);
+                    }
+                    if ui
+                        .add_enabled(i > 0, egui::Button::new("⏶").small())
+                        .on_hover_text("move up")
+                        .clicked()
+                    {
+                        edit(out, name, Edit::MoveEffect(i, i - 1), None);
+                    }
+                    if ui
+                        .add_enabled(i + 1 < n, egui::Button::new("⏷").small())
+                        .on_hover_text("move down")
+                        .clicked()
+                    {
+                        edit(out, name, Edit::MoveEffect(i, i + 1), None);
+                    }
+                    if ui.small_button("✖").on_hover_text("remove").clicked() {
+                        edit(out, name, Edit::RemoveEffect(i), None);
+                    }
+                })
+                .body(|ui| {
+                    let mut target = OpTarget {
+                        layer: name,
+                        slot: EffectSlot::Effect(i),
+                        out,
+                    };
+                    op_params(ui, call, &mut state.params, &mut target);
+                });
+            }
+            add_effect(ui, name, n, registry, state, out);
+        });
+}
+
+/// Visibility, name, colour and pen width on the layer's header line.
+fn pen_row(ui: &mut egui::Ui, row: &LayerRow, out: &mut Vec<EditCommand>) {
+    let name = row.layer.name.as_str();
+    let mut visible = row.layer.visible;
+    if ui
+        .checkbox(&mut visible, "")
+        .on_hover_text("visible (hidden layers are not exported)")
+        .changed()
+    {
+        edit(out, name, Edit::SetVisible(visible), None);
+    }
+    let mut text = name.to_string();
+    let response = ui.add(egui::TextEdit::singleline(&mut text).desired_width(90.0));
+    if response.lost_focus() && text.trim() != name && !text.trim().is_empty() {
+        edit(out, name, Edit::Rename(text.trim().to_string()), None);
+    }
+    let mut rgba = row
+        .stroke
+        .color
+        .0
+        .map(|x| (x.clamp(0.0, 1.0) * 255.0).round() as u8);
+    let before = rgba;
+    ui.color_edit_button_srgba_unmultiplied(&mut rgba);
+    if rgba != before {
+        let merge = Some(hash(&(name, "color")));
+        let color = Rgba(rgba.map(|x| x as f32 / 255.0));
+        edit(out, name, Edit::SetColor(color), merge);
+    }
+    let mut width = row.stroke.width_mm;
+    let response = ui.add(
+        egui::DragValue::new(&mut width)
+            .speed(0.01)
+            .range(0.01..=50.0)
+            .suffix(" mm")
+            .max_decimals(3),
+    );
+    if response.changed() && width != row.stroke.width_mm {
+        let merge = response.dragged().then(|| hash(&(name, "width")));
+        edit(out, name, Edit::SetPenWidth(width), merge);
+    }
+    if response.drag_stopped() {
+        out.push(EditCommand::Seal);
+    }
+    if row.busy {
+        ui.spinner();
+    }
+}
+
+fn source_group(
+    ui: &mut egui::Ui,
+    name: &str,
+    recipe: &crate::ops::Recipe,
+    registry: &Arc<OpRegistry>,
+    state: &mut InspectorState,
+    out: &mut Vec<EditCommand>,
+) {
+    let source = &recipe.source;
+    let header_id = ui.make_persistent_id(("source", name));
+    egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), header_id, false)
+        .show_header(ui, |ui| {
+            let current = source.op.name().to_string();
+            let mut picked = current.clone();
+            egui::ComboBox::from_id_salt(("source op", name))
+                .selected_text(egui::RichText::new(&current).strong())
+                .show_ui(ui, |ui| {
+                    for n in registry.names(OpKind::Primitive) {
+                        ui.selectable_value(&mut picked, n.to_string(), n);
+                    }
+                })
+                .response
+                .on_hover_text("the source primitive (changing it resets its parameters)");
+            if picked != current
+                && let Some(op) = registry.get(&picked)
+            {
+                edit(out, name, Edit::SetSource(Arc::clone(op)), None);
+            }
+        })
+        .body(|ui| {
+            let mut target = OpTarget {
+                layer: name,
+                slot: EffectSlot::Source,
+                out,
+            };
+            op_params(ui, source, &mut state.params, &mut target);
+        });
+}
+
+/// A search field listing matching effects; clicking one appends it to the chain.
+fn add_effect(
+    ui: &mut egui::Ui,
+    name: &str,
+    count: usize,
+    registry: &Arc<OpRegistry>,
+    state: &mut InspectorState,
+    out: &mut Vec<EditCommand>,
+) {
+    let search = state.effect_search.entry(name.to_string()).or_default();
+    ui.horizontal(|ui| {
+        ui.label("add effect");
+        ui.add(
+            egui::TextEdit::singleline(search)
+                .hint_text("search…")
+                .desired_width(120.0),
+        );
+    });
+    let needle = search.trim().to_lowercase();
+    if needle.is_empty() {
+        return;
+    }
+    let mut chosen = None;
+    ui.horizontal_wrapped(|ui| {
+        for op in registry
+            .iter()
+            .filter(|op| op.schema().kind == OpKind::Effect)
+            .filter(|op| {
+                op.name().contains(&needle) || op.schema().doc.to_lowercase().contains(&needle)
+            })
+        {
+            if ui
+                .button(op.name())
+                .on_hover_text(op.schema().doc.as_str())
+                .clicked()
+            {
+                chosen = Some(Arc::clone(op));
+            }
+        }
+    });
+    if let Some(op) = chosen {
+        search.clear();
+        edit(out, name, Edit::AddEffect(count, op), None);
+    }
+}
+
+fn hash(value: &impl std::hash::Hash) -> u64 {
+    use std::hash::{DefaultHasher, Hasher};
+    let mut h = DefaultHasher::new();
+    value.hash(&mut h);
+    h.finish()
+}

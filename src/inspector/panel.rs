@@ -1,0 +1,310 @@
+//! The panel's layout: scene state, transport, layers, captures and statistics.
+
+use bevy::ecs::system::SystemParam;
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, egui};
+
+use super::format::{bytes, clock_time, count, duration};
+use super::layers::{LayerRow, layers_section};
+use super::{InspectorState, LiveStats};
+use crate::app::FRAME_STEP;
+use crate::capture::{CaptureKind, CaptureLog, CaptureQueue, CaptureSettings};
+use crate::ecs::{
+    ActiveScene, EditCommand, EditQueue, InFlight, Layer, LayerError, LayerRecipe, OpsRegistry,
+    SceneClock, SceneDocument, SceneState, SceneStatus, Stroke,
+};
+
+const ERROR: egui::Color32 = egui::Color32::from_rgb(235, 90, 80);
+const GOOD: egui::Color32 = egui::Color32::from_rgb(120, 200, 120);
+
+/// What the panel reads.
+#[derive(SystemParam)]
+pub(super) struct PanelData<'w, 's> {
+    status: Res<'w, SceneStatus>,
+    active: Option<Res<'w, ActiveScene>>,
+    document: Res<'w, SceneDocument>,
+    stats: Res<'w, LiveStats>,
+    capture_log: Res<'w, CaptureLog>,
+    capture_settings: Res<'w, CaptureSettings>,
+    registry: Res<'w, OpsRegistry>,
+    layers: Query<
+        'w,
+        's,
+        (
+            &'static Layer,
+            &'static Stroke,
+            &'static LayerRecipe,
+            &'static LayerError,
+            &'static InFlight,
+        ),
+    >,
+}
+
+/// The inspector system.
+pub(super) fn inspector_ui(
+    mut contexts: EguiContexts,
+    mut state: ResMut<InspectorState>,
+    mut clock: ResMut<SceneClock>,
+    mut edits: ResMut<EditQueue>,
+    mut captures: ResMut<CaptureQueue>,
+    mut exit: MessageWriter<AppExit>,
+    data: PanelData,
+) -> Result {
+    let ctx = contexts.ctx_mut()?.clone();
+    if state.confirm_quit {
+        quit_dialog(&ctx, &mut state, &mut edits, &mut exit);
+    }
+    if !state.open {
+        state.width = 0.0;
+        return Ok(());
+    }
+    let mut out: Vec<EditCommand> = Vec::new();
+    let mut root = egui::Ui::new(
+        ctx.clone(),
+        "graft inspector root".into(),
+        egui::UiBuilder::new()
+            .layer_id(egui::LayerId::background())
+            .max_rect(ctx.viewport_rect()),
+    );
+    let panel = egui::Panel::right("graft inspector")
+        .resizable(true)
+        .default_size(380.0)
+        .show(&mut root, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                scene_section(ui, &data, &edits);
+                ui.separator();
+                transport_section(ui, &mut clock);
+                ui.separator();
+                let mut rows: Vec<LayerRow> = data
+                    .layers
+                    .iter()
+                    .map(|(l, s, r, e, f)| LayerRow {
+                        layer: l,
+                        stroke: s,
+                        recipe: r,
+                        error: e,
+                        busy: !f.is_empty(),
+                    })
+                    .collect();
+                rows.sort_by_key(|r| r.layer.order);
+                let registry = data.registry.snapshot();
+                layers_section(ui, &rows, &registry, &mut state, &mut out);
+                ui.separator();
+                capture_section(ui, &data, &mut captures);
+                ui.separator();
+                stats_section(ui, &data.stats);
+            });
+        });
+    state.width = panel.response.rect.width();
+    edits.commands.extend(out);
+    Ok(())
+}
+
+fn scene_section(ui: &mut egui::Ui, data: &PanelData, edits: &EditQueue) {
+    ui.heading("Scene");
+    let file = data
+        .active
+        .as_ref()
+        .map(|a| a.file.display().to_string())
+        .unwrap_or_else(|| "(no scene file: layers from Rust)".into());
+    ui.label(egui::RichText::new(file).monospace());
+    match &data.status.state {
+        SceneState::Loading => {
+            ui.label("loading…");
+        }
+        SceneState::Loaded { at } => {
+            ui.colored_label(GOOD, format!("loaded at {}", clock_time(*at)));
+        }
+        SceneState::Reloaded { at } => {
+            ui.colored_label(GOOD, format!("reloaded at {}", clock_time(*at)));
+        }
+        SceneState::Error(e) => {
+            ui.colored_label(ERROR, format!("error at {}:{}:{}", e.file, e.line, e.column));
+            ui.colored_label(ERROR, &e.message);
+            ui.label("The last good scene stays on screen until the file is fixed.");
+        }
+    }
+    let doc = &data.document;
+    ui.horizontal(|ui| {
+        if doc.is_dirty() {
+            ui.colored_label(egui::Color32::from_rgb(240, 190, 80), "● unsaved changes");
+        } else if doc.scene.is_some() {
+            ui.weak("saved");
+        }
+        ui.weak(format!(
+            "undo {} · redo {}",
+            doc.history.undo_len(),
+            doc.history.redo_len()
+        ));
+    });
+    if let Some(outcome) = &doc.last_save {
+        match outcome {
+            Ok((path, at)) => ui.weak(format!("saved {path} at {}", clock_time(*at))),
+            Err(e) => ui.colored_label(ERROR, e),
+        };
+    }
+    if let Some(e) = &edits.last_error {
+        ui.colored_label(ERROR, format!("edit refused: {e}"));
+    }
+}
+
+fn transport_section(ui: &mut egui::Ui, clock: &mut SceneClock) {
+    ui.heading("Time");
+    ui.horizontal(|ui| {
+        if ui.button("⏮").on_hover_text("back to 0 (Home)").clicked() {
+            clock.seek(0.0);
+        }
+        if ui.button("◀").on_hover_text("one frame back (←)").clicked() {
+            clock.set_playing(false);
+            let t = (clock.t - FRAME_STEP).max(0.0);
+            clock.seek(t);
+        }
+        let label = if clock.playing { "⏸ pause" } else { "▶ play" };
+        if ui.button(label).on_hover_text("Space").clicked() {
+            let playing = !clock.playing;
+            clock.set_playing(playing);
+        }
+        if ui.button("▶|").on_hover_text("one frame forward (→)").clicked() {
+            clock.set_playing(false);
+            let t = clock.t + FRAME_STEP;
+            clock.seek(t);
+        }
+    });
+    let mut t = clock.t;
+    ui.horizontal(|ui| {
+        ui.label("t");
+        let top = (clock.t * 1.5).max(60.0);
+        let slider = ui.add(
+            egui::Slider::new(&mut t, 0.0..=top)
+                .clamping(egui::SliderClamping::Never)
+                .suffix(" s")
+                .max_decimals(3),
+        );
+        if slider.changed() && t != clock.t {
+            clock.seek(t.max(0.0));
+        }
+    });
+    let mut speed = clock.speed;
+    ui.horizontal(|ui| {
+        ui.label("speed");
+        let r = ui.add(
+            egui::Slider::new(&mut speed, 0.125..=8.0)
+                .logarithmic(true)
+                .suffix("×")
+                .max_decimals(3),
+        );
+        if r.changed() {
+            clock.set_speed(speed);
+        }
+    });
+}
+
+fn capture_section(ui: &mut egui::Ui, data: &PanelData, queue: &mut CaptureQueue) {
+    ui.heading("Capture");
+    ui.horizontal_wrapped(|ui| {
+        for (label, key, kind) in [
+            ("SVG", "S", CaptureKind::Svg),
+            ("G-code", "G", CaptureKind::Gcode),
+            ("G-code per layer", "Shift+G", CaptureKind::GcodePerLayer),
+            ("PNG", "P", CaptureKind::Png),
+        ] {
+            if ui.button(label).on_hover_text(key).clicked() {
+                queue.0.push(kind);
+            }
+        }
+    });
+    ui.weak(format!(
+        "into {}/ (numbered, never overwritten)",
+        data.capture_settings.dir.display()
+    ));
+    if data.capture_log.pending > 0 {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(format!("{} capture(s) in progress", data.capture_log.pending));
+        });
+    }
+    for outcome in data.capture_log.done.iter().rev().take(4) {
+        match &outcome.result {
+            Ok(paths) => {
+                let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                ui.colored_label(
+                    GOOD,
+                    format!(
+                        "{} {} → {}",
+                        clock_time(outcome.at),
+                        outcome.kind.label(),
+                        names.join(", ")
+                    ),
+                );
+            }
+            Err(e) => {
+                ui.colored_label(ERROR, format!("{} failed: {e}", outcome.kind.label()));
+            }
+        }
+    }
+}
+
+fn stats_section(ui: &mut egui::Ui, s: &LiveStats) {
+    egui::CollapsingHeader::new("Statistics")
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::Grid::new("graft stats").num_columns(2).show(ui, |ui| {
+                let mut row = |name: &str, value: String| {
+                    ui.label(name);
+                    ui.monospace(value);
+                    ui.end_row();
+                };
+                row("fps", format!("{:.1}", s.fps));
+                row(
+                    "frame time",
+                    format!("p50 {:.2} ms · p95 {:.2} ms", s.frame_p50_ms, s.frame_p95_ms),
+                );
+                row("layers", count(s.layers));
+                row("polylines", count(s.polylines));
+                row("vertices", count(s.vertices));
+                row("segments", count(s.segments));
+                row(
+                    "CPU cache hits",
+                    s.cpu_hit_rate
+                        .map_or("–".into(), |r| format!("{:.1} %", r * 100.0)),
+                );
+                row("tasks in flight", s.tasks_in_flight.to_string());
+                row(
+                    "GPU uploads",
+                    format!("{} /s · {}/s", s.gpu_uploads_per_s, bytes(s.gpu_bytes_per_s)),
+                );
+                row("GPU resident", bytes(s.gpu_resident_bytes));
+                row("pen down", format!("{:.2} m", s.pen_down_mm / 1000.0));
+                row("pen-up travel", format!("{:.2} m", s.pen_up_mm / 1000.0));
+                row("plot time", duration(s.plot_seconds));
+            });
+        });
+}
+
+fn quit_dialog(
+    ctx: &egui::Context,
+    state: &mut InspectorState,
+    edits: &mut EditQueue,
+    exit: &mut MessageWriter<AppExit>,
+) {
+    egui::Window::new("Unsaved changes")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ctx, |ui| {
+            ui.label("The scene has changes that are not saved.");
+            ui.horizontal(|ui| {
+                if ui.button("Save and quit").clicked() {
+                    edits.push(EditCommand::Save);
+                    state.confirm_quit = false;
+                    state.quit_after_save = true;
+                }
+                if ui.button("Quit without saving").clicked() {
+                    exit.write(AppExit::Success);
+                }
+                if ui.button("Cancel").clicked() {
+                    state.confirm_quit = false;
+                }
+            });
+        });
+}

@@ -1,0 +1,145 @@
+//! Live statistics for the inspector, sampled a few times a second so that reading
+//! them costs nothing per frame.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+
+use crate::ecs::{PipelineStats, SceneExport, current_drawing};
+use crate::export::PlotStats;
+use crate::geometry::GeometryId;
+use crate::render::GpuLineStats;
+
+/// How often the figures are refreshed.
+const SAMPLE_EVERY: Duration = Duration::from_millis(250);
+/// Frame times kept for the quantiles.
+const FRAMES_KEPT: usize = 240;
+
+/// The figures the inspector shows.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct LiveStats {
+    /// Frames per second over the last sample.
+    pub fps: f64,
+    /// Median frame time (ms) of recent frames.
+    pub frame_p50_ms: f64,
+    /// 95th percentile frame time (ms) of recent frames.
+    pub frame_p95_ms: f64,
+    /// Visible layers with geometry.
+    pub layers: usize,
+    /// Polylines, vertices and segments drawn.
+    pub polylines: usize,
+    /// Vertices drawn.
+    pub vertices: usize,
+    /// Segments drawn.
+    pub segments: usize,
+    /// Share of stages served from the CPU cache since the start (0..=1), if any ran.
+    pub cpu_hit_rate: Option<f64>,
+    /// Pipeline tasks running.
+    pub tasks_in_flight: usize,
+    /// GPU geometry uploads in the last second.
+    pub gpu_uploads_per_s: u64,
+    /// GPU geometry bytes uploaded in the last second.
+    pub gpu_bytes_per_s: u64,
+    /// Geometry bytes resident on the GPU.
+    pub gpu_resident_bytes: u64,
+    /// Pen-down length of the current frame (mm).
+    pub pen_down_mm: f64,
+    /// Pen-up travel of the current frame, in file order (mm).
+    pub pen_up_mm: f64,
+    /// Plot time from the G-code profile's feeds (seconds).
+    pub plot_seconds: f64,
+}
+
+#[derive(Default)]
+struct Sampler {
+    frames: VecDeque<f64>,
+    last_sample: Option<Instant>,
+    frames_since: u32,
+    gpu_history: VecDeque<(Instant, u64, u64)>,
+    plot_ids: Vec<GeometryId>,
+    plot: PlotStats,
+}
+
+/// Samples [`LiveStats`].
+pub(super) struct StatsPlugin;
+
+impl Plugin for StatsPlugin {
+    fn build(&self, app: &mut App) {
+        app.init_resource::<LiveStats>()
+            .add_systems(Last, sample_stats);
+    }
+}
+
+fn quantile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+}
+
+fn sample_stats(world: &mut World, mut sampler: Local<Sampler>) {
+    let dt = world.resource::<Time<Real>>().delta_secs_f64() * 1e3;
+    if dt > 0.0 {
+        if sampler.frames.len() == FRAMES_KEPT {
+            sampler.frames.pop_front();
+        }
+        sampler.frames.push_back(dt);
+    }
+    sampler.frames_since += 1;
+    let now = Instant::now();
+    let since = sampler.last_sample.map(|t| now - t);
+    if since.is_some_and(|s| s < SAMPLE_EVERY) {
+        return;
+    }
+    sampler.last_sample = Some(now);
+    let mut stats = world.resource::<LiveStats>().clone();
+    if let Some(since) = since {
+        stats.fps = sampler.frames_since as f64 / since.as_secs_f64();
+    }
+    sampler.frames_since = 0;
+    let mut sorted: Vec<f64> = sampler.frames.iter().copied().collect();
+    sorted.sort_by(f64::total_cmp);
+    stats.frame_p50_ms = quantile(&sorted, 0.5);
+    stats.frame_p95_ms = quantile(&sorted, 0.95);
+
+    let pipeline = world.resource::<PipelineStats>();
+    let stages = pipeline.stage_hits + pipeline.stage_misses;
+    stats.cpu_hit_rate = (stages > 0).then(|| pipeline.stage_hits as f64 / stages as f64);
+    stats.tasks_in_flight = pipeline.in_flight;
+
+    if let Some(gpu) = world.get_resource::<GpuLineStats>().map(GpuLineStats::get) {
+        stats.gpu_resident_bytes = gpu.resident_bytes;
+        let history = &mut sampler.gpu_history;
+        history.push_back((now, gpu.total.uploads, gpu.total.uploaded_bytes));
+        while history
+            .front()
+            .is_some_and(|(t, ..)| now - *t > Duration::from_secs(1))
+        {
+            history.pop_front();
+        }
+        let (_, u0, b0) = history[0];
+        stats.gpu_uploads_per_s = gpu.total.uploads - u0;
+        stats.gpu_bytes_per_s = gpu.total.uploaded_bytes - b0;
+    }
+
+    // Plot figures walk every point: only when the drawn geometry changed.
+    let drawing = current_drawing(world);
+    let ids: Vec<GeometryId> = drawing.layers.iter().map(|l| l.id).collect();
+    if ids != sampler.plot_ids {
+        sampler.plot = PlotStats::of(&drawing);
+        sampler.plot_ids = ids;
+    }
+    let plot = sampler.plot;
+    stats.layers = plot.layers;
+    stats.polylines = plot.polylines;
+    stats.vertices = plot.vertices;
+    stats.segments = plot.segments;
+    stats.pen_down_mm = plot.pen_down_mm;
+    stats.pen_up_mm = plot.pen_up_mm;
+    let profile = &world.resource::<SceneExport>().0.gcode;
+    stats.plot_seconds = 60.0
+        * (plot.pen_down_mm / profile.draw_feed.max(1e-9)
+            + plot.pen_up_mm / profile.travel_feed.max(1e-9));
+    *world.resource_mut::<LiveStats>() = stats;
+}

@@ -1,0 +1,137 @@
+//! Writing a scene back as RON that [`Scene::parse`](super::Scene::parse) reads to the
+//! same scene. Parameters and export fields at their defaults are left out, as a person
+//! would write them.
+
+use std::fmt::Write as _;
+
+use super::{Canvas, LayerDef, Scene};
+use crate::export::{GcodeProfile, PngSettings};
+use crate::ops::{OpCall, ParamInput, ParamKind, Scalar, fmt_num};
+
+impl Scene {
+    /// The scene as scene-file text. `header` (e.g. the comment lines that opened the
+    /// file it was loaded from) is written first.
+    pub fn to_ron(&self, header: &str) -> String {
+        let mut s = String::new();
+        for line in header.lines() {
+            let _ = writeln!(s, "{line}");
+        }
+        s.push_str("(\n");
+        write_canvas(&mut s, &self.canvas);
+        s.push_str("    layers: [\n");
+        for layer in &self.layers {
+            write_layer(&mut s, layer);
+        }
+        s.push_str("    ],\n");
+        let export = export_fields(&self.export.gcode, &self.export.png);
+        if !export.is_empty() {
+            let _ = writeln!(s, "    export: ({export}),");
+        }
+        s.push_str(")\n");
+        s
+    }
+}
+
+/// The comment and blank lines that open `text` (kept when a scene is saved over it).
+pub fn leading_comments(text: &str) -> String {
+    text.lines()
+        .take_while(|l| {
+            let l = l.trim_start();
+            l.is_empty() || l.starts_with("//")
+        })
+        .map(|l| format!("{l}\n"))
+        .collect()
+}
+
+fn quoted(s: &str) -> String {
+    ron::to_string(s).unwrap_or_else(|_| format!("{s:?}"))
+}
+
+fn write_canvas(s: &mut String, c: &Canvas) {
+    let _ = writeln!(
+        s,
+        "    canvas: (size: ({}, {}), background: {}),",
+        fmt_num(c.width),
+        fmt_num(c.height),
+        quoted(&c.background.to_hex())
+    );
+}
+
+fn write_layer(s: &mut String, l: &LayerDef) {
+    s.push_str("        (\n");
+    let _ = writeln!(s, "            name: {},", quoted(&l.name));
+    let _ = writeln!(s, "            color: {},", quoted(&l.color.to_hex()));
+    let _ = writeln!(s, "            pen_width: {},", fmt_num(l.pen_width));
+    if !l.visible {
+        s.push_str("            visible: false,\n");
+    }
+    let _ = writeln!(s, "            source: {},", op_call(&l.recipe.source));
+    if !l.recipe.effects.is_empty() {
+        s.push_str("            effects: [\n");
+        for e in &l.recipe.effects {
+            let _ = writeln!(s, "                {},", op_call(e));
+        }
+        s.push_str("            ],\n");
+    }
+    s.push_str("        ),\n");
+}
+
+/// `name(param: value, …)` with the parameters that differ from their defaults.
+fn op_call(call: &OpCall) -> String {
+    let schema = call.op.schema();
+    let mut parts: Vec<String> = schema
+        .params
+        .iter()
+        .zip(&call.params)
+        .filter(|(spec, input)| **input != ParamInput::Const(spec.default.clone()))
+        .map(|(spec, input)| match (&spec.kind, input) {
+            // Integers are written without a decimal point.
+            (ParamKind::Int, ParamInput::Number(Scalar::Const(v))) => {
+                format!("{}: {}", spec.name, v.round() as i64)
+            }
+            _ => format!("{}: {}", spec.name, input.to_ron()),
+        })
+        .collect();
+    if !call.enabled {
+        parts.push("enabled: false".into());
+    }
+    format!("{}({})", schema.name, parts.join(", "))
+}
+
+/// `gcode: (…), png: (…)` with the fields that differ from their defaults.
+fn export_fields(gcode: &GcodeProfile, png: &PngSettings) -> String {
+    let mut groups = Vec::new();
+    let d = GcodeProfile::default();
+    let mut g = Vec::new();
+    macro_rules! field {
+        ($name:ident) => {
+            if gcode.$name != d.$name
+                && let Ok(v) = ron::to_string(&gcode.$name)
+            {
+                g.push(format!("{}: {v}", stringify!($name)));
+            }
+        };
+    }
+    field!(travel_feed);
+    field!(draw_feed);
+    field!(pen);
+    field!(header);
+    field!(footer);
+    field!(y_flip);
+    field!(origin);
+    field!(decimals);
+    field!(paper_margin);
+    field!(bed_x);
+    field!(bed_y);
+    field!(optimize_travel);
+    field!(sort_polylines);
+    field!(allow_reverse);
+    field!(bridge_distance);
+    if !g.is_empty() {
+        groups.push(format!("gcode: ({})", g.join(", ")));
+    }
+    if *png != PngSettings::default() {
+        groups.push(format!("png: (dpi: {})", fmt_num(png.dpi)));
+    }
+    groups.join(", ")
+}

@@ -1,0 +1,123 @@
+//! Captures without a window: SVG, G-code and a PNG read back from the GPU (lavapipe in
+//! CI), written under numbered names that never replace a file.
+
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use graft::capture::{CaptureKind, CaptureLog, CaptureQueue, CaptureSettings};
+use graft::ecs::{Layer, LayerRecipe, SceneCanvas, SceneExport, Stroke, layers_settled};
+use graft::ops::{Recipe, Rgba};
+use graft::render::headless::headless_render_app;
+use graft::scene::{Canvas, ExportSettings};
+
+use crate::util::{call, tempdir};
+
+fn capture_all(app: &mut App, kinds: &[CaptureKind]) -> Vec<Result<Vec<std::path::PathBuf>, String>> {
+    let before = app.world().resource::<CaptureLog>().done.len();
+    app.world_mut()
+        .resource_mut::<CaptureQueue>()
+        .0
+        .extend_from_slice(kinds);
+    let start = Instant::now();
+    loop {
+        app.update();
+        let log = app.world().resource::<CaptureLog>();
+        if log.done.len() >= before + kinds.len() && log.pending == 0 {
+            return log.done[before..].iter().map(|o| o.result.clone()).collect();
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "captures did not finish");
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+#[test]
+fn captures_write_readable_files_under_new_numbered_names() {
+    let dir = tempdir("capture");
+    let mut app = headless_render_app().expect("a GPU adapter (install mesa-vulkan-drivers)");
+    app.insert_resource(CaptureSettings { dir: dir.clone() })
+        .insert_resource(SceneCanvas(Canvas {
+            width: 100.0,
+            height: 50.0,
+            background: Rgba::WHITE,
+        }));
+    let mut export = ExportSettings::default();
+    export.png.dpi = 127.0; // 5 px per mm: a 500 × 250 image
+    app.insert_resource(SceneExport(export));
+    // A 3 mm red horizontal line through the middle of the paper, from x = 20 to 80 mm.
+    app.world_mut().spawn((
+        Layer {
+            name: "red".into(),
+            order: 0,
+            visible: true,
+        },
+        Stroke {
+            color: Rgba::parse("#ff0000").unwrap(),
+            width_mm: 3.0,
+        },
+        LayerRecipe(Recipe {
+            source: call(
+                "line",
+                &[("length", 60.0.into()), ("center", [50.0, 25.0, 0.0].into())],
+            ),
+            effects: vec![],
+        }),
+    ));
+    let start = Instant::now();
+    while !layers_settled(app.world_mut()) {
+        app.update();
+        assert!(start.elapsed() < Duration::from_secs(30));
+    }
+
+    let results = capture_all(
+        &mut app,
+        &[CaptureKind::Svg, CaptureKind::Gcode, CaptureKind::GcodePerLayer, CaptureKind::Png],
+    );
+    let paths: Vec<Vec<std::path::PathBuf>> = results.into_iter().map(Result::unwrap).collect();
+    let name = |p: &std::path::PathBuf| p.file_name().unwrap().to_string_lossy().into_owned();
+    assert_eq!(name(&paths[0][0]), "graft_001.svg");
+    assert_eq!(name(&paths[1][0]), "graft_001.gcode");
+    assert_eq!(name(&paths[2][0]), "graft_001_layer001_red.gcode");
+    assert_eq!(name(&paths[3][0]), "graft_001.png");
+
+    // The SVG reader accepts it: one layer group with one path.
+    let svg = std::fs::read_to_string(&paths[0][0]).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    assert_eq!(doc.root_element().attribute("width"), Some("100mm"));
+    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("path") || n.has_tag_name("polyline")).count(), 1);
+    // The G-code draws: a pen-down move along the line.
+    let gcode = std::fs::read_to_string(&paths[1][0]).unwrap();
+    assert!(gcode.contains("G21"), "{gcode}");
+    assert!(
+        gcode
+            .lines()
+            .any(|l| l.starts_with("G1 X80.000") || l.starts_with("G1 X20.000")),
+        "{gcode}"
+    );
+
+    // The PNG is what the GPU drew, at the export resolution.
+    let png = resvg::tiny_skia::Pixmap::load_png(&paths[3][0]).unwrap();
+    assert_eq!((png.width(), png.height()), (500, 250));
+    let at = |x: u32, y: u32| {
+        let c = png.pixel(x, y).unwrap();
+        [c.red(), c.green(), c.blue()]
+    };
+    assert_eq!(at(250, 125), [255, 0, 0], "on the line");
+    assert_eq!(at(250, 100), [255, 255, 255], "paper");
+    // 3 mm at 5 px/mm: 15 rows (±1) of red in the column at x = 50 mm.
+    let red_rows = (0..250).filter(|&y| at(250, y)[1] < 128).count();
+    assert!((14..=16).contains(&red_rows), "{red_rows} rows");
+
+    // A second capture never replaces the first.
+    let again = capture_all(&mut app, &[CaptureKind::Svg, CaptureKind::Png]);
+    assert_eq!(name(&again[0].as_ref().unwrap()[0]), "graft_002.svg");
+    assert_eq!(name(&again[1].as_ref().unwrap()[0]), "graft_002.png");
+    assert_eq!(std::fs::read_to_string(&paths[0][0]).unwrap(), svg);
+
+    // An unwritable folder is an error in plain words, not a crash.
+    let blocker = dir.join("file");
+    std::fs::write(&blocker, b"x").unwrap();
+    app.insert_resource(CaptureSettings { dir: blocker.join("sub") });
+    let failed = capture_all(&mut app, &[CaptureKind::Svg]);
+    let err = failed[0].clone().unwrap_err();
+    assert!(err.contains("cannot create the output folder"), "{err}");
+}

@@ -1,0 +1,219 @@
+//! The inspector's edit model without a window: edits, undo/redo, drags as one step,
+//! save back to the scene file, and the reload that a save triggers.
+
+use std::process::Command;
+use std::sync::Arc;
+
+use bevy::prelude::*;
+use graft::ecs::{
+    EditCommand, EditQueue, LayerRecipe, Resolved, SceneDocument, SceneStatus, Stroke,
+    apply_edit, redo, save, undo,
+};
+use graft::edit::{Edit, EditHistory, EffectSlot, ParamPath};
+use graft::export::{Drawing, to_svg};
+use graft::ops::{EvalContext, ParamInput, RawParam, Rgba, Scalar};
+use graft::scene::Scene;
+
+use crate::pipeline::{SCENE, app, entity, run_until, settle};
+use crate::util::{registry, tempdir};
+
+const TEXT: &str = "// a header comment that survives saving\n(\n    canvas: (size: (200, 150), background: \"#fafafa\"),\n    layers: [\n        (name: \"waves\", color: \"#1d3557\", pen_width: 0.35,\n         source: grid(nx: 8, ny: 8, scale: 100, center: (100, 75, 0)),\n         effects: [subdivide(subdivisions: 2), displace(amplitude: (2, 2, 0), t: \"t * 0.5\"), dash(dash_length: 3)]),\n        (name: \"ring\", color: \"#e76f51\", source: circle(radius: 30, center: (100, 75, 0)), effects: [fill(density: 12, enabled: false)]),\n    ],\n    export: (gcode: (travel_feed: 4000, pen: Commands(up: [\"M5\"], down: [\"M3 S30\"])), png: (dpi: 100)),\n)\n";
+
+fn amplitude() -> ParamPath {
+    ParamPath {
+        slot: EffectSlot::Effect(1),
+        param: 0,
+    }
+}
+
+fn vec3(x: f64) -> ParamInput {
+    ParamInput::Vec3([Scalar::Const(x), Scalar::Const(x), Scalar::Const(0.0)])
+}
+
+#[test]
+fn an_edit_changes_the_recipe_and_ids_and_undo_restores_the_exact_ids() {
+    let scene = Scene::parse(TEXT, "t.scene.ron", &registry()).unwrap();
+    let original = scene.layers[0].clone();
+    let ids0 = original.recipe.resolve(1.0).unwrap().ids();
+
+    let mut layer = original.clone();
+    let mut history = EditHistory::default();
+    let before = layer.clone();
+    Edit::SetParam(amplitude(), vec3(5.0)).apply(&mut layer).unwrap();
+    history.record(before, layer.clone(), None);
+    let ids1 = layer.recipe.resolve(1.0).unwrap().ids();
+    // Source and subdivide are untouched; displace and what follows get new ids.
+    assert_eq!(ids1[..2], ids0[..2]);
+    assert_ne!(ids1[2], ids0[2]);
+    assert_ne!(ids1[3], ids0[3]);
+
+    let step = history.undo().unwrap();
+    assert_eq!(step.before, original);
+    assert_eq!(step.before.recipe.resolve(1.0).unwrap().ids(), ids0);
+    let step = history.redo().unwrap();
+    assert_eq!(step.after.recipe.resolve(1.0).unwrap().ids(), ids1);
+
+    // A refused edit names the layer, op and parameter and changes nothing.
+    let err = Edit::SetRaw(
+        ParamPath {
+            slot: EffectSlot::Effect(0),
+            param: 0,
+        },
+        RawParam::Num(-3.0, true),
+    )
+    .apply(&mut layer)
+    .unwrap_err();
+    assert!(err.contains("layer 'waves'") && err.contains("subdivide.subdivisions"), "{err}");
+    assert_eq!(layer.recipe.resolve(1.0).unwrap().ids(), ids1);
+}
+
+#[test]
+fn a_drag_of_many_moves_is_one_undo_step() {
+    let scene = Scene::parse(TEXT, "t.scene.ron", &registry()).unwrap();
+    let mut layer = scene.layers[0].clone();
+    let original = layer.clone();
+    let mut history = EditHistory::default();
+    for x in [2.5, 3.0, 3.5, 4.0] {
+        let before = layer.clone();
+        Edit::SetParam(amplitude(), vec3(x)).apply(&mut layer).unwrap();
+        history.record(before, layer.clone(), Some(7));
+    }
+    history.seal();
+    assert_eq!(history.undo_len(), 1);
+    // The next drag of the same widget is a step of its own.
+    let before = layer.clone();
+    Edit::SetParam(amplitude(), vec3(9.0)).apply(&mut layer).unwrap();
+    history.record(before, layer.clone(), Some(7));
+    assert_eq!(history.undo_len(), 2);
+    history.undo().unwrap();
+    let step = history.undo().unwrap();
+    assert_eq!(step.before, original);
+    assert_eq!(step.after.recipe.effects[1].params[0], vec3(4.0));
+}
+
+#[test]
+fn effects_are_added_removed_reordered_and_switched() {
+    let reg = registry();
+    let scene = Scene::parse(TEXT, "t.scene.ron", &reg).unwrap();
+    let mut layer = scene.layers[0].clone();
+    let names = |l: &graft::scene::LayerDef| -> Vec<String> {
+        l.recipe.effects.iter().map(|e| e.op.name().to_string()).collect()
+    };
+    Edit::AddEffect(3, Arc::clone(reg.get("rotate").unwrap()))
+        .apply(&mut layer)
+        .unwrap();
+    assert_eq!(names(&layer), ["subdivide", "displace", "dash", "rotate"]);
+    Edit::MoveEffect(3, 0).apply(&mut layer).unwrap();
+    assert_eq!(names(&layer), ["rotate", "subdivide", "displace", "dash"]);
+    Edit::RemoveEffect(2).apply(&mut layer).unwrap();
+    assert_eq!(names(&layer), ["rotate", "subdivide", "dash"]);
+    Edit::SetEnabled(2, false).apply(&mut layer).unwrap();
+    assert_eq!(layer.recipe.resolve(0.0).unwrap().stages.len(), 3);
+    let err = Edit::AddEffect(0, Arc::clone(reg.get("circle").unwrap()))
+        .apply(&mut layer)
+        .unwrap_err();
+    assert!(err.contains("'circle' is a primitive"), "{err}");
+    assert!(Edit::SetPenWidth(0.0).apply(&mut layer).is_err());
+    assert!(Edit::RemoveEffect(9).apply(&mut layer).is_err());
+}
+
+#[test]
+fn scenes_written_back_parse_to_the_same_scene() {
+    let reg = registry();
+    let scene = Scene::parse(TEXT, "t.scene.ron", &reg).unwrap();
+    let text = scene.to_ron("// header\n");
+    assert!(text.starts_with("// header\n("), "{text}");
+    let again = Scene::parse(&text, "again.scene.ron", &reg).unwrap();
+    assert_eq!(again, scene);
+    // Every bundled scene too.
+    let demo = std::fs::read_to_string(graft::app::demo_scene()).unwrap();
+    let demo = Scene::parse(&demo, "demo", &reg).unwrap();
+    assert_eq!(Scene::parse(&demo.to_ron(""), "demo2", &reg).unwrap(), demo);
+}
+
+#[test]
+fn edits_through_the_ecs_change_ids_undo_restores_them_and_save_writes_the_file() {
+    let dir = tempdir("edit-ecs");
+    let file = dir.join(SCENE);
+    std::fs::write(&file, TEXT).unwrap();
+    let mut app = app(&dir, true);
+    settle(&mut app);
+    let waves = entity(&mut app, "waves");
+    let ids = |app: &mut App| app.world().get::<Resolved>(waves).unwrap().ids.clone();
+    let ids0 = ids(&mut app);
+
+    // Through the queue, as the inspector does: a three-move drag, then a colour.
+    for x in [3.0, 4.0, 5.0] {
+        app.world_mut().resource_mut::<EditQueue>().push(EditCommand::Edit {
+            layer: "waves".into(),
+            edit: Edit::SetParam(amplitude(), vec3(x)),
+            merge: Some(1),
+        });
+        app.update();
+    }
+    app.world_mut().resource_mut::<EditQueue>().push(EditCommand::Seal);
+    apply_edit(app.world_mut(), "waves", &Edit::SetColor(Rgba::parse("#ff0000").unwrap()), None)
+        .unwrap();
+    settle(&mut app);
+    let ids1 = ids(&mut app);
+    assert_ne!(ids1, ids0);
+    assert_eq!(ids1[..2], ids0[..2], "stages before the edit keep their ids");
+    assert_eq!(
+        app.world().get::<Stroke>(waves).unwrap().color,
+        Rgba::parse("#ff0000").unwrap()
+    );
+    assert!(app.world().resource::<SceneDocument>().is_dirty());
+    assert_eq!(app.world().resource::<SceneDocument>().history.undo_len(), 2);
+
+    // Undo twice: the colour, then the whole drag; the exact ids come back.
+    assert_eq!(undo(app.world_mut()).as_deref(), Some("waves"));
+    undo(app.world_mut()).unwrap();
+    settle(&mut app);
+    assert_eq!(ids(&mut app), ids0);
+    assert!(!app.world().resource::<SceneDocument>().is_dirty());
+    redo(app.world_mut()).unwrap();
+    settle(&mut app);
+    assert_eq!(ids(&mut app), ids1);
+
+    // An unknown layer or a bad value is refused with its name.
+    let err = apply_edit(app.world_mut(), "nope", &Edit::SetVisible(false), None).unwrap_err();
+    assert!(err.contains("'nope'"), "{err}");
+    let err = apply_edit(app.world_mut(), "waves", &Edit::Rename("ring".into()), None).unwrap_err();
+    assert!(err.contains("unique"), "{err}");
+
+    // Save: the file is rewritten, the old one kept as .bak, comments at the top kept.
+    let loads = app.world().resource::<SceneStatus>().loads;
+    let saved_path = save(app.world_mut()).unwrap();
+    assert!(saved_path.ends_with(SCENE));
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(written.starts_with("// a header comment that survives saving\n"));
+    assert_eq!(std::fs::read_to_string(dir.join(format!("{SCENE}.bak"))).unwrap(), TEXT);
+    let reg = registry();
+    let reloaded = Scene::parse(&written, SCENE, &reg).unwrap();
+    let document = app.world().resource::<SceneDocument>().scene.clone().unwrap();
+    assert_eq!(reloaded, document, "load → edit → save → load gives the same scene");
+    assert_eq!(reloaded.export.gcode.travel_feed, 4000.0, "export settings survive");
+    assert!(!reloaded.layers[1].recipe.effects[0].enabled, "switched-off effects survive");
+
+    // The save's own reload keeps the entity, the geometry and the undo history.
+    run_until(&mut app, "the reload of the saved file", |app| {
+        app.world().resource::<SceneStatus>().loads > loads
+    });
+    settle(&mut app);
+    assert_eq!(entity(&mut app, "waves"), waves);
+    assert_eq!(ids(&mut app), ids1);
+    let doc = app.world().resource::<SceneDocument>();
+    assert!(!doc.is_dirty());
+    assert_eq!((doc.history.undo_len(), doc.history.redo_len()), (1, 1));
+
+    // The saved file renders identically through the CLI and in memory.
+    let out = dir.join("cli.svg");
+    let status = Command::new(env!("CARGO_BIN_EXE_graft"))
+        .args(["render", file.to_str().unwrap(), "--t", "1.5", "--svg", out.to_str().unwrap()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let memory = to_svg(&Drawing::realize(&document, 1.5, &EvalContext::default()).unwrap());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), memory);
+    assert!(app.world().get::<LayerRecipe>(waves).is_some());
+}
