@@ -17,8 +17,11 @@ pub const FRAME_STEP: f64 = 1.0 / 60.0;
 pub struct UiFocus {
     /// A text field or widget has keyboard focus.
     pub keyboard: bool,
-    /// The pointer is over the panel or dragging a widget.
+    /// The pointer is over a popup or dragging a widget.
     pub pointer: bool,
+    /// Width of the inspector panel on the right of the window (logical pixels, 0 when
+    /// hidden): the canvas is what is left of it.
+    pub panel_width: f32,
 }
 
 pub(super) struct CanvasKeysPlugin;
@@ -64,7 +67,7 @@ fn capture_keys(
     focus: Res<UiFocus>,
     mut queue: ResMut<CaptureQueue>,
 ) {
-    let modifier = |a, b| keys.pressed(a) || keys.pressed(b);
+    let modifier = |a, b| held(&keys, a) || held(&keys, b);
     if focus.keyboard || modifier(KeyCode::ControlLeft, KeyCode::ControlRight) {
         return;
     }
@@ -85,7 +88,7 @@ fn capture_keys(
 }
 
 fn edit_keys(keys: Res<ButtonInput<KeyCode>>, focus: Res<UiFocus>, mut queue: ResMut<EditQueue>) {
-    let modifier = |a, b| keys.pressed(a) || keys.pressed(b);
+    let modifier = |a, b| held(&keys, a) || held(&keys, b);
     if !modifier(KeyCode::ControlLeft, KeyCode::ControlRight) {
         return;
     }
@@ -106,4 +109,9 @@ fn edit_keys(keys: Res<ButtonInput<KeyCode>>, focus: Res<UiFocus>, mut queue: Re
     if keys.just_pressed(KeyCode::KeyY) {
         queue.push(EditCommand::Redo);
     }
+}
+
+/// Down now, or released during this frame (a quick chord arrives within one frame).
+fn held(keys: &ButtonInput<KeyCode>, key: KeyCode) -> bool {
+    keys.pressed(key) || keys.just_released(key)
 }

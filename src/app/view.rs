@@ -93,6 +93,12 @@ fn fit_view(
     }
 }
 
+/// A drag in progress that started on the canvas.
+#[derive(Default)]
+struct Pan {
+    last: Option<Vec2>,
+}
+
 fn pan_and_zoom(
     mut state: ResMut<ViewState>,
     focus: Res<UiFocus>,
@@ -100,34 +106,37 @@ fn pan_and_zoom(
     scroll: Res<AccumulatedMouseScroll>,
     window: Single<&Window, With<PrimaryWindow>>,
     camera: Single<(&Camera, &GlobalTransform, &mut Transform, &mut Projection), With<PaperCamera>>,
-    mut last_cursor: Local<Option<Vec2>>,
+    mut pan: Local<Pan>,
 ) {
     let (camera, global, mut transform, mut projection) = camera.into_inner();
     let Projection::Orthographic(ortho) = &mut *projection else {
         return;
     };
     let cursor = window.cursor_position();
-    if focus.pointer {
-        // The inspector has the pointer; a drag that starts there is not a pan.
-        *last_cursor = None;
-        return;
+    // The canvas is the window left of the inspector panel; egui popups may cover it too.
+    let on_canvas = cursor
+        .is_some_and(|c| c.x < window.width() - focus.panel_width && !focus.pointer);
+    let buttons_down = [MouseButton::Left, MouseButton::Middle];
+    if buttons.any_just_pressed(buttons_down) {
+        pan.last = if on_canvas { cursor } else { None };
     }
-    let dragging = buttons.pressed(MouseButton::Left) || buttons.pressed(MouseButton::Middle);
-    if dragging
-        && let (Some(now), Some(before)) = (cursor, *last_cursor)
+    if !buttons.any_pressed(buttons_down) {
+        pan.last = None;
+    }
+    if let (Some(now), Some(before)) = (cursor, pan.last)
         && now != before
     {
         let d = now - before;
         transform.translation.x -= d.x * ortho.scale;
         transform.translation.y += d.y * ortho.scale;
         state.auto_fit = false;
+        pan.last = Some(now);
     }
-    *last_cursor = cursor;
     let lines = match scroll.unit {
         MouseScrollUnit::Line => scroll.delta.y,
         MouseScrollUnit::Pixel => scroll.delta.y / MouseScrollUnit::SCROLL_UNIT_CONVERSION_FACTOR,
     };
-    if lines != 0.0 {
+    if lines != 0.0 && on_canvas {
         let factor = 1.2f32.powf(-lines);
         let new_scale = (ortho.scale * factor).clamp(1e-4, 1e3);
         // Keep the point under the cursor where it is.

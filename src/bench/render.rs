@@ -8,7 +8,7 @@ use bevy::color::Color;
 use bevy::ecs::query::With;
 use bevy::math::Vec2;
 
-use super::{call, report, summarise};
+use super::{call, report};
 use crate::ecs::{Layer, LayerRecipe, Realized, SceneCanvas, Stroke, layers_settled};
 use crate::geometry::LineVertices;
 use crate::ops::{OpRegistry, Recipe, Rgba};
@@ -67,6 +67,11 @@ pub fn run(runs: usize) {
         app.update();
     }
     let empty = super::time(frames, |_| app.update());
+    // With the camera off nothing is rasterised: what remains is the CPU side (main world,
+    // extraction, cache lookups, uploads, uniforms), free of the software rasteriser.
+    set_camera_active(&mut app, camera, false);
+    app.update();
+    let empty_cpu = super::time(frames, |_| app.update());
 
     let registry = OpRegistry::builtin();
     for i in 0..LAYERS {
@@ -107,34 +112,24 @@ pub fn run(runs: usize) {
         }
     });
 
-    let at_rest = super::time(frames, |_| app.update());
     let rest_uploads = stats.get().total.uploads;
-    // The same frames with the camera off: the CPU side alone (main world, extraction,
-    // cache lookups, uniforms), without the software rasteriser's drawing.
-    set_camera_active(&mut app, camera, false);
-    app.update();
     let cpu_only = super::time(frames, |_| app.update());
     set_camera_active(&mut app, camera, true);
+    let drawn = super::time(runs.max(1), |_| app.update());
     let after = stats.get();
-    let mut ms = Vec::new();
-    for _ in 0..frames {
-        let t0 = Instant::now();
-        app.update();
-        ms.push(t0.elapsed().as_secs_f64() * 1e3);
-    }
 
     println!("6. renderer on {adapter}: {segments} segments in {LAYERS} layers, 1280 × 900 image");
-    report("   frame with no layers (baseline)", empty, "-");
+    report("   frame, no layers, drawn (baseline)", empty, "-");
+    report("   frame, no layers, camera off (baseline)", empty_cpu, "-");
+    report(
+        "   frame at rest, 1M resident segments, camera off",
+        cpu_only,
+        "CPU side",
+    );
     report(
         "   frame at rest, 1M resident segments, drawn",
-        summarise(ms),
-        "-",
-    );
-    report("   frame at rest, drawn (first run)", at_rest, "-");
-    report(
-        "   frame at rest, camera off (CPU side only)",
-        cpu_only,
-        "<= 1 ms",
+        drawn,
+        "rasteriser",
     );
     report(
         "   build GPU layout of 1M segments (LineVertices)",
@@ -142,7 +137,7 @@ pub fn run(runs: usize) {
         "in pipeline tasks",
     );
     println!(
-        "   upload frame: {upload_frame_ms:.3} ms for {:.1} MiB in {LAYERS} buffers; uploads while at rest: {}",
+        "   upload frame (camera off): {upload_frame_ms:.3} ms for {:.1} MiB in {LAYERS} buffers; uploads while at rest: {}",
         uploaded as f64 / (1 << 20) as f64,
         after.total.uploads - rest_uploads,
     );

@@ -96,12 +96,16 @@ fn toggle_key(keys: Res<ButtonInput<KeyCode>>, focus: Res<UiFocus>, mut state: R
     }
 }
 
-fn track_focus(wants: Res<EguiWantsInput>, mut focus: ResMut<UiFocus>) {
+fn track_focus(wants: Res<EguiWantsInput>, state: Res<InspectorState>, mut focus: ResMut<UiFocus>) {
     let next = UiFocus {
         keyboard: wants.wants_keyboard_input(),
-        pointer: wants.wants_pointer_input() || wants.is_pointer_over_area(),
+        pointer: wants.is_using_pointer() || wants.is_popup_open(),
+        panel_width: if state.open { state.width } else { 0.0 },
     };
-    if focus.keyboard != next.keyboard || focus.pointer != next.pointer {
+    if focus.keyboard != next.keyboard
+        || focus.pointer != next.pointer
+        || focus.panel_width != next.panel_width
+    {
         *focus = next;
     }
 }

@@ -68,7 +68,7 @@ pub(super) fn inspector_ui(
     );
     let panel = egui::Panel::right("graft inspector")
         .resizable(true)
-        .default_size(380.0)
+        .default_size(420.0)
         .show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 scene_section(ui, &data, &edits);
@@ -127,7 +127,7 @@ fn scene_section(ui: &mut egui::Ui, data: &PanelData, edits: &EditQueue) {
     let doc = &data.document;
     ui.horizontal(|ui| {
         if doc.is_dirty() {
-            ui.colored_label(egui::Color32::from_rgb(240, 190, 80), "● unsaved changes");
+            ui.colored_label(egui::Color32::from_rgb(240, 190, 80), "• unsaved changes");
         } else if doc.scene.is_some() {
             ui.weak("saved");
         }
@@ -230,7 +230,7 @@ fn capture_section(ui: &mut egui::Ui, data: &PanelData, queue: &mut CaptureQueue
                 ui.colored_label(
                     GOOD,
                     format!(
-                        "{} {} → {}",
+                        "{} {}: {}",
                         clock_time(outcome.at),
                         outcome.kind.label(),
                         names.join(", ")

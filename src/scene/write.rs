@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::{Canvas, LayerDef, Scene};
 use crate::export::{GcodeProfile, PngSettings};
-use crate::ops::{OpCall, ParamInput, ParamKind, Scalar, fmt_num};
+use crate::ops::{OpCall, ParamInput, Scalar, Value, fmt_num};
 
 impl Scene {
     /// The scene as scene-file text. `header` (e.g. the comment lines that opened the
@@ -51,8 +51,8 @@ fn write_canvas(s: &mut String, c: &Canvas) {
     let _ = writeln!(
         s,
         "    canvas: (size: ({}, {}), background: {}),",
-        fmt_num(c.width),
-        fmt_num(c.height),
+        short_num(c.width),
+        short_num(c.height),
         quoted(&c.background.to_hex())
     );
 }
@@ -61,7 +61,7 @@ fn write_layer(s: &mut String, l: &LayerDef) {
     s.push_str("        (\n");
     let _ = writeln!(s, "            name: {},", quoted(&l.name));
     let _ = writeln!(s, "            color: {},", quoted(&l.color.to_hex()));
-    let _ = writeln!(s, "            pen_width: {},", fmt_num(l.pen_width));
+    let _ = writeln!(s, "            pen_width: {},", short_num(l.pen_width));
     if !l.visible {
         s.push_str("            visible: false,\n");
     }
@@ -84,13 +84,7 @@ fn op_call(call: &OpCall) -> String {
         .iter()
         .zip(&call.params)
         .filter(|(spec, input)| **input != ParamInput::Const(spec.default.clone()))
-        .map(|(spec, input)| match (&spec.kind, input) {
-            // Integers are written without a decimal point.
-            (ParamKind::Int, ParamInput::Number(Scalar::Const(v))) => {
-                format!("{}: {}", spec.name, v.round() as i64)
-            }
-            _ => format!("{}: {}", spec.name, input.to_ron()),
-        })
+        .map(|(spec, input)| format!("{}: {}", spec.name, input_ron(input)))
         .collect();
     if !call.enabled {
         parts.push("enabled: false".into());
@@ -134,4 +128,38 @@ fn export_fields(gcode: &GcodeProfile, png: &PngSettings) -> String {
         groups.push(format!("png: (dpi: {})", fmt_num(png.dpi)));
     }
     groups.join(", ")
+}
+
+/// A number as a person writes it: `30` rather than `30.0` (RON reads either for floats).
+fn short_num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        fmt_num(v)
+    }
+}
+
+fn scalar_ron(s: &Scalar) -> String {
+    match s {
+        Scalar::Const(v) => short_num(*v),
+        Scalar::Expr(e) => quoted(e.source()),
+    }
+}
+
+/// A parameter's value in scene syntax, numbers written short.
+fn input_ron(input: &ParamInput) -> String {
+    match input {
+        ParamInput::Number(s) => scalar_ron(s),
+        ParamInput::Vec3(c) => format!(
+            "({}, {}, {})",
+            scalar_ron(&c[0]),
+            scalar_ron(&c[1]),
+            scalar_ron(&c[2])
+        ),
+        ParamInput::Const(Value::Float(v)) => short_num(*v),
+        ParamInput::Const(Value::Vec3(v)) => {
+            format!("({}, {}, {})", short_num(v[0]), short_num(v[1]), short_num(v[2]))
+        }
+        ParamInput::Const(other) => other.to_ron(),
+    }
 }
