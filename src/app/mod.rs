@@ -84,8 +84,8 @@ pub fn run(scene: &Path, options: AppOptions) -> Result<AppExit, String> {
     ))
     // Idle until something happens; the pacing plugin asks for frames while anything moves.
     .insert_resource(WinitSettings {
-        focused_mode: UpdateMode::reactive(std::time::Duration::from_millis(500)),
-        unfocused_mode: UpdateMode::reactive_low_power(std::time::Duration::from_secs(2)),
+        focused_mode: UpdateMode::reactive(std::time::Duration::from_secs(5)),
+        unfocused_mode: UpdateMode::reactive_low_power(std::time::Duration::from_secs(10)),
     });
     if let Some(path) = options.screenshot {
         app.add_plugins(pacing::ScreenshotAndExit(path));

@@ -1,22 +1,79 @@
-//! Frame pacing: the app idles (reactive winit mode) unless time plays, a task runs or
-//! a screenshot waits; then it asks for the next frame at once. No fixed sleeps.
+//! Frame pacing: the app idles (reactive winit mode) unless time plays, a task runs, a
+//! capture waits or the scene file just changed; then it asks for the next frame at once.
+//! No fixed sleeps on the main thread.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy::window::RequestRedraw;
+use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
 
 use crate::capture::CaptureLog;
-use crate::ecs::{InFlight, Realized, Resolved, SceneClock, SceneState, SceneStatus};
+use crate::ecs::{ActiveScene, InFlight, Realized, Resolved, SceneClock, SceneState, SceneStatus};
 
-/// Requests frames while anything is moving.
+/// How long the app stays awake after the scene file changed on disk: the asset
+/// watcher's debounce and the reload happen within it.
+const RELOAD_WINDOW: Duration = Duration::from_millis(1500);
+/// How often the scene file's modification time is checked (a `stat`, nothing more).
+const FILE_POLL: Duration = Duration::from_millis(100);
+
+/// Requests frames while anything is moving, and wakes the idle app when the scene file
+/// changes on disk so a hot reload shows at once.
 pub struct PacingPlugin;
 
 impl Plugin for PacingPlugin {
     fn build(&self, app: &mut App) {
-        app.add_systems(Last, keep_awake);
+        app.init_resource::<FileChanged>()
+            .add_systems(PostStartup, watch_scene_file)
+            .add_systems(Last, keep_awake);
     }
+}
+
+/// When the watcher thread last saw the scene file change (ms since the app started).
+#[derive(Resource, Clone)]
+struct FileChanged(Arc<(Instant, AtomicU64)>);
+
+impl Default for FileChanged {
+    fn default() -> Self {
+        Self(Arc::new((Instant::now(), AtomicU64::new(0))))
+    }
+}
+
+fn watch_scene_file(
+    active: Option<Res<ActiveScene>>,
+    proxy: Option<Res<EventLoopProxyWrapper>>,
+    changed: Res<FileChanged>,
+) {
+    let (Some(active), Some(proxy)) = (active, proxy) else {
+        return;
+    };
+    let file = active.file.clone();
+    let proxy = (**proxy).clone();
+    let changed = changed.0.clone();
+    let stamp = |f: &PathBuf| std::fs::metadata(f).and_then(|m| Ok((m.modified()?, m.len()))).ok();
+    std::thread::Builder::new()
+        .name("graft scene watcher".into())
+        .spawn(move || {
+            let mut last = stamp(&file);
+            loop {
+                std::thread::sleep(FILE_POLL);
+                let now = stamp(&file);
+                if now != last {
+                    last = now;
+                    let ms = changed.0.elapsed().as_millis() as u64;
+                    changed.1.store(ms.max(1), Ordering::Relaxed);
+                    // The event loop is gone: the app is closing.
+                    if proxy.send_event(WinitUserEvent::WakeUp).is_err() {
+                        return;
+                    }
+                }
+            }
+        })
+        .ok();
 }
 
 fn keep_awake(
@@ -25,10 +82,15 @@ fn keep_awake(
     tasks: Query<&InFlight>,
     screenshots: Query<(), With<Screenshot>>,
     captures: Option<Res<CaptureLog>>,
+    changed: Res<FileChanged>,
     mut redraw: MessageWriter<RequestRedraw>,
 ) {
+    let (start, at) = &*changed.0;
+    let at = at.load(Ordering::Relaxed);
+    let reloading = at > 0 && start.elapsed().as_millis() as u64 - at < RELOAD_WINDOW.as_millis() as u64;
     let busy = clock.playing
         || matches!(status.state, SceneState::Loading)
+        || reloading
         || tasks.iter().any(|t| !t.is_empty())
         || !screenshots.is_empty()
         || captures.is_some_and(|c| c.pending > 0);

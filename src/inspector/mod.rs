@@ -63,7 +63,12 @@ impl Plugin for InspectorPlugin {
             .add_systems(Startup, spawn_ui_camera)
             .add_systems(
                 PreUpdate,
-                (toggle_key, track_focus).after(bevy_egui::EguiPreUpdateSet::ProcessInput),
+                (
+                    (toggle_key, track_focus).after(bevy_egui::EguiPreUpdateSet::ProcessInput),
+                    drop_unchanged_modifiers
+                        .after(bevy_egui::EguiPreUpdateSet::ProcessInput)
+                        .before(bevy_egui::EguiPreUpdateSet::BeginPass),
+                ),
             )
             .add_systems(Update, ask_before_closing)
             .add_systems(EguiPrimaryContextPass, (panel::inspector_ui, fit_camera_viewport).chain());
@@ -88,6 +93,26 @@ fn spawn_ui_camera(mut commands: Commands, mut settings: ResMut<EguiGlobalSettin
         },
         Msaa::Off,
     ));
+}
+
+/// bevy_egui reports the modifier keys as an event every frame; egui answers any event
+/// with a repaint, which would keep the app from ever going idle. Only changes are kept.
+fn drop_unchanged_modifiers(
+    mut inputs: Query<&mut bevy_egui::EguiInput>,
+    mut last: Local<Option<bevy_egui::egui::Modifiers>>,
+) {
+    for mut input in &mut inputs {
+        let mut previous = *last;
+        input.0.events.retain(|event| match event {
+            bevy_egui::egui::Event::ModifiersChanged(m) => {
+                let changed = previous != Some(*m);
+                previous = Some(*m);
+                changed
+            }
+            _ => true,
+        });
+        *last = previous;
+    }
 }
 
 fn toggle_key(keys: Res<ButtonInput<KeyCode>>, focus: Res<UiFocus>, mut state: ResMut<InspectorState>) {

@@ -148,7 +148,8 @@ fn scene_section(ui: &mut egui::Ui, data: &PanelData, edits: &EditQueue) {
     }
 }
 
-fn transport_section(ui: &mut egui::Ui, clock: &mut SceneClock) {
+/// Takes the `ResMut` itself so that only a real change marks the clock as changed.
+fn transport_section(ui: &mut egui::Ui, clock: &mut ResMut<SceneClock>) {
     ui.heading("Time");
     ui.horizontal(|ui| {
         if ui.button("⏮").on_hover_text("back to 0 (Home)").clicked() {
