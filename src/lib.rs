@@ -16,5 +16,7 @@ pub mod export;
 pub mod geometry;
 pub mod inspector;
 pub mod ops;
+pub mod prelude;
 pub mod render;
 pub mod scene;
+pub mod sketch;

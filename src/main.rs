@@ -1,15 +1,15 @@
 //! The `graft` command line: render scenes to plotter files, list ops, run benchmarks.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use graft::export::{
-    Drawing, PlotStats, ensure_absent, layer_suffix, to_gcode, to_gcode_per_layer, to_png, to_svg,
-    write_atomic,
+    Drawing, FrameFormats, FrameRange, OutputRequest, assemble_mp4, export_frames,
+    terminal_progress, write_outputs,
 };
-use graft::ops::{EvalContext, OpKind, OpRegistry};
+use graft::ops::{EvalContext, OpRegistry};
 use graft::scene::Scene;
 
 /// mimalloc keeps freed pages for reuse: a fresh multi-megabyte geometry per frame then
@@ -46,6 +46,9 @@ enum Command {
     },
     /// Render a scene at time t to SVG / G-code / PNG and print plot statistics.
     Render(RenderCmd),
+    /// Write frames t0..t1 at an fps as a numbered PNG (and SVG) sequence, then an MP4 if
+    /// ffmpeg is installed.
+    Frames(FramesCmd),
     /// List every primitive and effect with its parameters.
     Ops {
         /// Show only this op.
@@ -63,6 +66,33 @@ enum Command {
         #[arg(long, value_enum, default_value_t = graft::bench::Suite::All)]
         suite: graft::bench::Suite,
     },
+}
+
+#[derive(clap::Args)]
+struct FramesCmd {
+    /// The scene file (*.scene.ron).
+    scene: PathBuf,
+    /// First frame time (s).
+    #[arg(long, default_value_t = 0.0)]
+    from: f64,
+    /// End time (s, not included).
+    #[arg(long)]
+    to: f64,
+    /// Frames per second.
+    #[arg(long, default_value_t = 30.0)]
+    fps: f64,
+    /// Output folder (frame_00000.png, …).
+    #[arg(long)]
+    out: PathBuf,
+    /// Also write each frame as SVG.
+    #[arg(long)]
+    svg: bool,
+    /// PNG resolution (default: the scene's export.png.dpi).
+    #[arg(long)]
+    dpi: Option<f64>,
+    /// Replace existing frame files.
+    #[arg(long)]
+    overwrite: bool,
 }
 
 #[derive(clap::Args)]
@@ -101,6 +131,7 @@ fn main() -> ExitCode {
         None => open(cli.scene, cli.screenshot),
         Some(Command::Open { scene, screenshot }) => open(scene, screenshot),
         Some(Command::Render(cmd)) => render(cmd),
+        Some(Command::Frames(cmd)) => frames(cmd),
         Some(Command::Ops { name }) => ops(name.as_deref()),
         Some(Command::Bench {
             threads,
@@ -131,44 +162,14 @@ fn open(scene: Option<PathBuf>, screenshot: Option<PathBuf>) -> Result<(), Strin
 }
 
 fn ops(name: Option<&str>) -> Result<(), String> {
-    let registry = OpRegistry::builtin();
-    if let Some(name) = name {
-        let op = registry.get(name).ok_or_else(|| {
-            format!(
-                "unknown op '{name}'; valid ops: {}",
-                registry
-                    .iter()
-                    .map(|o| o.name().to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        })?;
-        print!("{}", op.schema().describe());
-        return Ok(());
-    }
-    for (title, kind) in [
-        ("PRIMITIVES", OpKind::Primitive),
-        ("EFFECTS", OpKind::Effect),
-    ] {
-        println!("{title}\n");
-        for op in registry.iter().filter(|o| o.schema().kind == kind) {
-            println!("{}", op.schema().describe());
-        }
-    }
+    print!("{}", OpRegistry::builtin().listing(name)?);
     Ok(())
 }
 
-/// `dir/stem.gcode` → `dir/stem_layer001_name.gcode`.
-fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let ext = path
-        .extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default();
-    path.with_file_name(format!("{stem}{suffix}{ext}"))
+fn print_stats(name: &str, t: f64, drawing: &Drawing) {
+    for line in graft::export::describe_stats(name, t, drawing) {
+        println!("{line}");
+    }
 }
 
 fn render(cmd: RenderCmd) -> Result<(), String> {
@@ -190,63 +191,47 @@ fn render(cmd: RenderCmd) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", cmd.scene.display()))?;
     let drawing =
         Drawing::realize(&scene, cmd.t, &EvalContext::default()).map_err(|e| e.to_string())?;
-    let stats = PlotStats::of(&drawing);
-    println!(
-        "{}: t = {} s, {} layers, {} polylines, {} vertices, {} segments",
-        cmd.scene.display(),
-        cmd.t,
-        stats.layers,
-        stats.polylines,
-        stats.vertices,
-        stats.segments
-    );
-    println!(
-        "pen-down length {:.1} mm, pen-up travel {:.1} mm (file order)",
-        stats.pen_down_mm, stats.pen_up_mm
-    );
+    print_stats(&cmd.scene.display().to_string(), cmd.t, &drawing);
+    let request = OutputRequest {
+        svg: cmd.svg,
+        gcode: cmd.gcode,
+        gcode_per_layer: cmd.gcode_per_layer,
+        png: cmd.png,
+        dpi: cmd.dpi.unwrap_or(scene.export.png.dpi),
+        overwrite: cmd.overwrite,
+    };
+    for line in write_outputs(&drawing, &scene.export.gcode, &request)? {
+        println!("{line}");
+    }
+    Ok(())
+}
 
-    if let Some(path) = &cmd.svg {
-        write_atomic(path, to_svg(&drawing).as_bytes(), cmd.overwrite)
-            .map_err(|e| e.to_string())?;
-        println!("wrote {}", path.display());
-    }
-    if let Some(path) = &cmd.gcode {
-        let profile = &scene.export.gcode;
-        let files: Vec<(PathBuf, graft::export::GcodeFile)> = if cmd.gcode_per_layer {
-            let n = drawing.layers.len();
-            to_gcode_per_layer(&drawing, profile)?
-                .into_iter()
-                .enumerate()
-                .map(|(i, f)| {
-                    (
-                        with_suffix(path, &layer_suffix(i, n, &drawing.layers[i].name)),
-                        f,
-                    )
-                })
-                .collect()
-        } else {
-            vec![(path.clone(), to_gcode(&drawing, profile)?)]
-        };
-        if !cmd.overwrite {
-            // A family of files is written whole or not at all.
-            ensure_absent(&files.iter().map(|f| f.0.clone()).collect::<Vec<_>>())
-                .map_err(|e| e.to_string())?;
-        }
-        for (p, f) in &files {
-            write_atomic(p, f.text.as_bytes(), cmd.overwrite).map_err(|e| e.to_string())?;
-            println!(
-                "wrote {} (pen-up travel {:.1} mm before optimisation, {:.1} mm after)",
-                p.display(),
-                f.travel_before_mm,
-                f.travel_after_mm
-            );
-        }
-    }
-    if let Some(path) = &cmd.png {
-        let dpi = cmd.dpi.unwrap_or(scene.export.png.dpi);
-        let bytes = to_png(&drawing, dpi)?;
-        write_atomic(path, &bytes, cmd.overwrite).map_err(|e| e.to_string())?;
-        println!("wrote {} at {dpi} dpi", path.display());
+fn frames(cmd: FramesCmd) -> Result<(), String> {
+    let registry = Arc::new(OpRegistry::builtin());
+    let scene = Scene::load(&cmd.scene, &registry).map_err(|e| e.to_string())?;
+    let range = FrameRange {
+        from: cmd.from,
+        to: cmd.to,
+        fps: cmd.fps,
+    };
+    let formats = FrameFormats {
+        png: true,
+        svg: cmd.svg,
+        dpi: cmd.dpi.unwrap_or(scene.export.png.dpi),
+    };
+    let ctx = EvalContext::default();
+    let written = export_frames(
+        &cmd.out,
+        range,
+        formats,
+        cmd.overwrite,
+        |t| Drawing::realize(&scene, t, &ctx).map_err(|e| e.to_string()),
+        terminal_progress,
+    )?;
+    println!("wrote {} files to {}", written.len(), cmd.out.display());
+    match assemble_mp4(&cmd.out, cmd.fps) {
+        Ok(mp4) => println!("wrote {}", mp4.display()),
+        Err(e) => println!("{e}"),
     }
     Ok(())
 }

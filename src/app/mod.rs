@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 
 use bevy::app::{App, AppExit};
 use bevy::asset::AssetPlugin;
+use bevy::app::PluginGroupBuilder;
 use bevy::prelude::{DefaultPlugins, PluginGroup};
 use bevy::window::{Window, WindowPlugin};
-use bevy::winit::{UpdateMode, WinitSettings};
 
 pub use keys::{FRAME_STEP, UiFocus};
 pub use pacing::PacingPlugin;
@@ -35,26 +35,65 @@ pub struct AppOptions {
     pub screenshot: Option<PathBuf>,
 }
 
-/// Opens a window showing `scene` (hot-reloaded while it runs) and blocks until it closes.
-pub fn run(scene: &Path, options: AppOptions) -> Result<AppExit, String> {
-    let file = scene
-        .canonicalize()
-        .map_err(|e| format!("cannot open scene {}: {e}", scene.display()))?;
-    if !file.is_file() {
-        return Err(format!("{} is not a file", file.display()));
+/// Everything the windowed app is made of: Bevy's default plugins with the window and
+/// the asset root set, graft's plugins, the renderer, view, keys, pacing, captures and
+/// the inspector. A sketch runs windowed with
+/// `App::new().add_plugins((GraftAppPlugins::new(None)?, MySketch)).run()`.
+pub struct GraftAppPlugins {
+    scene: Option<(String, PathBuf)>,
+    title: String,
+}
+
+impl GraftAppPlugins {
+    /// The app showing `scene` (hot-reloaded while it runs), or no scene (layers come from
+    /// Rust). Fails when the scene file cannot be opened.
+    pub fn new(scene: Option<&Path>) -> Result<Self, String> {
+        let Some(scene) = scene else {
+            return Ok(Self {
+                scene: None,
+                title: "graft".into(),
+            });
+        };
+        let file = scene
+            .canonicalize()
+            .map_err(|e| format!("cannot open scene {}: {e}", scene.display()))?;
+        if !file.is_file() {
+            return Err(format!("{} is not a file", file.display()));
+        }
+        let dir = file.parent().expect("a file has a parent").to_path_buf();
+        let name = file
+            .file_name()
+            .expect("a file has a name")
+            .to_string_lossy()
+            .into_owned();
+        Ok(Self {
+            title: format!("graft - {name}"),
+            scene: Some((name, dir)),
+        })
     }
-    let dir = file.parent().expect("a file has a parent").to_path_buf();
-    let name = file
-        .file_name()
-        .expect("a file has a name")
-        .to_string_lossy()
-        .into_owned();
-    let mut app = App::new();
-    app.add_plugins(
-        DefaultPlugins
+}
+
+impl PluginGroup for GraftAppPlugins {
+    fn build(self) -> PluginGroupBuilder {
+        let mut asset = AssetPlugin {
+            watch_for_changes_override: Some(true),
+            ..Default::default()
+        };
+        let graft = match &self.scene {
+            Some((name, dir)) => {
+                // The scene's folder is the asset root, so the file itself is watched.
+                asset.file_path = dir.to_string_lossy().into_owned();
+                GraftPlugins {
+                    scene: Some(name.clone()),
+                    scene_root: Some(dir.clone()),
+                }
+            }
+            None => GraftPlugins::default(),
+        };
+        let defaults = DefaultPlugins
             .set(WindowPlugin {
                 primary_window: Some(Window {
-                    title: format!("graft - {name}"),
+                    title: self.title.clone(),
                     resolution: (1400u32, 900u32).into(),
                     ..Default::default()
                 }),
@@ -62,31 +101,24 @@ pub fn run(scene: &Path, options: AppOptions) -> Result<AppExit, String> {
                 close_when_requested: false,
                 ..Default::default()
             })
-            .set(AssetPlugin {
-                // The scene's folder is the asset root, so the file itself is watched.
-                file_path: dir.to_string_lossy().into_owned(),
-                watch_for_changes_override: Some(true),
-                ..Default::default()
-            }),
-    )
-    .add_plugins(GraftPlugins {
-        scene: Some(name),
-        scene_root: Some(dir),
-    })
-    .add_plugins((
-        GraftRenderPlugin,
-        ViewPlugin,
-        PacingPlugin,
-        title::TitlePlugin,
-        keys::CanvasKeysPlugin,
-        CapturePlugin,
-        InspectorPlugin,
-    ))
-    // Idle until something happens; the pacing plugin asks for frames while anything moves.
-    .insert_resource(WinitSettings {
-        focused_mode: UpdateMode::reactive(std::time::Duration::from_secs(5)),
-        unfocused_mode: UpdateMode::reactive_low_power(std::time::Duration::from_secs(10)),
-    });
+            .set(asset);
+        PluginGroupBuilder::start::<Self>()
+            .add_group(defaults)
+            .add_group(graft)
+            .add(GraftRenderPlugin)
+            .add(ViewPlugin)
+            .add(PacingPlugin)
+            .add(title::TitlePlugin)
+            .add(keys::CanvasKeysPlugin)
+            .add(CapturePlugin)
+            .add(InspectorPlugin)
+    }
+}
+
+/// Opens a window showing `scene` (hot-reloaded while it runs) and blocks until it closes.
+pub fn run(scene: &Path, options: AppOptions) -> Result<AppExit, String> {
+    let mut app = App::new();
+    app.add_plugins(GraftAppPlugins::new(Some(scene))?);
     if let Some(path) = options.screenshot {
         app.add_plugins(pacing::ScreenshotAndExit(path));
     }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, save_to_disk};
 use bevy::window::RequestRedraw;
-use bevy::winit::{EventLoopProxyWrapper, WinitUserEvent};
+use bevy::winit::{EventLoopProxyWrapper, UpdateMode, WinitSettings, WinitUserEvent};
 
 use crate::capture::CaptureLog;
 use crate::ecs::{ActiveScene, InFlight, Realized, Resolved, SceneClock, SceneState, SceneStatus};
@@ -27,7 +27,12 @@ pub struct PacingPlugin;
 
 impl Plugin for PacingPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<FileChanged>()
+        // Idle until something happens; `keep_awake` asks for frames while anything moves.
+        app.insert_resource(WinitSettings {
+            focused_mode: UpdateMode::reactive(Duration::from_secs(5)),
+            unfocused_mode: UpdateMode::reactive_low_power(Duration::from_secs(10)),
+        })
+        .init_resource::<FileChanged>()
             .add_systems(PostStartup, watch_scene_file)
             .add_systems(Last, keep_awake);
     }

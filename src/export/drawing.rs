@@ -109,3 +109,18 @@ impl PlotStats {
         s
     }
 }
+
+/// The statistics lines `graft render` prints for `drawing` of scene `name` at `t`.
+pub fn describe_stats(name: &str, t: f64, drawing: &Drawing) -> [String; 2] {
+    let s = PlotStats::of(drawing);
+    [
+        format!(
+            "{name}: t = {t} s, {} layers, {} polylines, {} vertices, {} segments",
+            s.layers, s.polylines, s.vertices, s.segments
+        ),
+        format!(
+            "pen-down length {:.1} mm, pen-up travel {:.1} mm (file order)",
+            s.pen_down_mm, s.pen_up_mm
+        ),
+    ]
+}

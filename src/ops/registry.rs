@@ -88,6 +88,27 @@ impl OpRegistry {
             .collect()
     }
 
+    /// The `ops` listing: one op's schema, or every primitive then every effect.
+    pub fn listing(&self, name: Option<&str>) -> Result<String, String> {
+        if let Some(name) = name {
+            let op = self.ops.get(name).ok_or_else(|| {
+                let names: Vec<&str> = self.ops.keys().map(String::as_str).collect();
+                format!("unknown op '{name}'; valid ops: {}", names.join(", "))
+            })?;
+            return Ok(op.schema().describe());
+        }
+        let mut out = String::new();
+        for (title, kind) in [("PRIMITIVES", OpKind::Primitive), ("EFFECTS", OpKind::Effect)] {
+            out.push_str(title);
+            out.push_str("\n\n");
+            for op in self.ops.values().filter(|o| o.schema().kind == kind) {
+                out.push_str(&op.schema().describe());
+                out.push('\n');
+            }
+        }
+        Ok(out)
+    }
+
     /// Every op, sorted by name.
     pub fn iter(&self) -> impl Iterator<Item = &Arc<Op>> {
         self.ops.values()

@@ -1,0 +1,179 @@
+//! Animation export: a drawing per frame time written as a numbered PNG (and SVG)
+//! sequence, then an MP4 through `ffmpeg` when it is installed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::drawing::Drawing;
+use super::output::{ensure_absent, write_atomic};
+use super::png::to_png;
+use super::svg::to_svg;
+
+/// Frames `from..to` (end excluded) at `fps`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FrameRange {
+    /// First frame time (s).
+    pub from: f64,
+    /// End time (s, excluded).
+    pub to: f64,
+    /// Frames per second.
+    pub fps: f64,
+}
+
+/// Most frames one export may write.
+pub const MAX_FRAMES: usize = 100_000;
+
+impl FrameRange {
+    /// The frame times, or why the range is not allowed.
+    pub fn times(&self) -> Result<Vec<f64>, String> {
+        let FrameRange { from, to, fps } = *self;
+        if !(from.is_finite() && to.is_finite()) || to <= from {
+            return Err(format!(
+                "frames from {from} to {to} s are not allowed: use finite times with from < to"
+            ));
+        }
+        if !(fps.is_finite() && fps > 0.0 && fps <= 1000.0) {
+            return Err(format!("fps {fps} is not allowed: use 0 < fps <= 1000"));
+        }
+        let n = ((to - from) * fps - 1e-9).ceil() as usize;
+        if n > MAX_FRAMES {
+            return Err(format!(
+                "{n} frames is too many (at most {MAX_FRAMES}); shorten the range or lower the fps"
+            ));
+        }
+        Ok((0..n).map(|i| from + i as f64 / fps).collect())
+    }
+}
+
+/// What each frame is written as.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FrameFormats {
+    /// Write `frame_NNNNN.png` (rendered by resvg at `dpi`).
+    pub png: bool,
+    /// Write `frame_NNNNN.svg`.
+    pub svg: bool,
+    /// PNG resolution.
+    pub dpi: f64,
+}
+
+/// The file of frame `i` (0-based) in `dir`.
+pub fn frame_path(dir: &Path, i: usize, ext: &str) -> PathBuf {
+    dir.join(format!("frame_{i:05}.{ext}"))
+}
+
+/// Writes every frame of `range` into `dir`: `drawing_at(t)` gives each frame's drawing,
+/// `progress(done, total)` is told after each one. Without `overwrite`, existing frame
+/// files are an error before anything is written. Returns the files written.
+pub fn export_frames(
+    dir: &Path,
+    range: FrameRange,
+    formats: FrameFormats,
+    overwrite: bool,
+    mut drawing_at: impl FnMut(f64) -> Result<Drawing, String>,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Vec<PathBuf>, String> {
+    let times = range.times()?;
+    if !formats.png && !formats.svg {
+        return Err("nothing to write: choose PNG and/or SVG frames".into());
+    }
+    let exts: Vec<&str> = [(formats.png, "png"), (formats.svg, "svg")]
+        .into_iter()
+        .filter_map(|(on, e)| on.then_some(e))
+        .collect();
+    let all: Vec<PathBuf> = (0..times.len())
+        .flat_map(|i| exts.iter().map(move |e| frame_path(dir, i, e)))
+        .collect();
+    if !overwrite {
+        ensure_absent(&all).map_err(|e| format!("{e} (frames are never replaced unless asked)"))?;
+    }
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create the frame folder {}: {e}", dir.display()))?;
+    let mut written = Vec::with_capacity(all.len());
+    for (i, &t) in times.iter().enumerate() {
+        let drawing = drawing_at(t).map_err(|e| format!("frame {i} (t = {t} s): {e}"))?;
+        for ext in &exts {
+            let bytes = match *ext {
+                "png" => to_png(&drawing, formats.dpi)?,
+                _ => to_svg(&drawing).into_bytes(),
+            };
+            let path = frame_path(dir, i, ext);
+            write_atomic(&path, &bytes, overwrite).map_err(|e| e.to_string())?;
+            written.push(path);
+        }
+        progress(i + 1, times.len());
+    }
+    Ok(written)
+}
+
+/// The ffmpeg command that turns the PNG frames in `dir` into `out`.
+pub fn ffmpeg_command(dir: &Path, fps: f64, out: &Path) -> Vec<String> {
+    vec![
+        "ffmpeg".into(),
+        "-y".into(),
+        "-framerate".into(),
+        format!("{fps}"),
+        "-i".into(),
+        dir.join("frame_%05d.png").display().to_string(),
+        "-vf".into(),
+        // H.264 needs even sides.
+        "pad=ceil(iw/2)*2:ceil(ih/2)*2".into(),
+        "-c:v".into(),
+        "libx264".into(),
+        "-pix_fmt".into(),
+        "yuv420p".into(),
+        out.display().to_string(),
+    ]
+}
+
+/// Assembles `dir/animation.mp4` (a new numbered name if taken) with ffmpeg. When ffmpeg
+/// is not on PATH the error says how to install it and the command to run.
+pub fn assemble_mp4(dir: &Path, fps: f64) -> Result<PathBuf, String> {
+    let out = (1..)
+        .map(|n| match n {
+            1 => dir.join("animation.mp4"),
+            n => dir.join(format!("animation_{n:03}.mp4")),
+        })
+        .find(|p| !p.exists())
+        .expect("some name is free");
+    let cmd = ffmpeg_command(dir, fps, &out);
+    let shown = cmd
+        .iter()
+        .map(|a| {
+            let plain = a.chars().all(|c| c.is_ascii_alphanumeric() || "/._-%".contains(c));
+            if plain { a.clone() } else { format!("'{a}'") }
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    match Command::new(&cmd[0]).args(&cmd[1..]).output() {
+        Ok(o) if o.status.success() => Ok(out),
+        Ok(o) => Err(format!(
+            "ffmpeg failed ({}): {}",
+            o.status,
+            String::from_utf8_lossy(&o.stderr)
+                .lines()
+                .last()
+                .unwrap_or_default()
+        )),
+        Err(_) => Err(format!(
+            "no MP4: ffmpeg is not installed (e.g. `sudo apt-get install ffmpeg`); then run: {shown}"
+        )),
+    }
+}
+
+/// A one-line terminal progress bar, redrawn in place: `[#####-----] 5/10 frames`.
+pub fn terminal_progress(done: usize, total: usize) {
+    use std::io::Write as _;
+    let width = 30;
+    let filled = if total == 0 { width } else { done * width / total };
+    let mut err = std::io::stderr();
+    let _ = write!(
+        err,
+        "\r[{}{}] {done}/{total} frames",
+        "#".repeat(filled),
+        "-".repeat(width - filled)
+    );
+    if done == total {
+        let _ = writeln!(err);
+    }
+    let _ = err.flush();
+}

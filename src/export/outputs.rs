@@ -1,0 +1,91 @@
+//! Writing the files a render asks for (SVG, G-code, per-layer G-code, PNG), shared by
+//! the `graft render` command and sketches' own `render`.
+
+use std::path::{Path, PathBuf};
+
+use super::drawing::Drawing;
+use super::gcode::{GcodeFile, GcodeProfile, layer_suffix, to_gcode, to_gcode_per_layer};
+use super::output::{ensure_absent, write_atomic};
+use super::png::to_png;
+use super::svg::to_svg;
+
+/// Which files to write.
+#[derive(Clone, Debug, Default)]
+pub struct OutputRequest {
+    /// SVG file.
+    pub svg: Option<PathBuf>,
+    /// G-code file (or the name the per-layer files are derived from).
+    pub gcode: Option<PathBuf>,
+    /// One G-code file per layer: `NAME_layer001_LAYER.gcode`, ….
+    pub gcode_per_layer: bool,
+    /// PNG file.
+    pub png: Option<PathBuf>,
+    /// PNG resolution.
+    pub dpi: f64,
+    /// Replace existing files.
+    pub overwrite: bool,
+}
+
+/// `dir/stem.gcode` → `dir/stem_layer001_name.gcode`.
+pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    path.with_file_name(format!("{stem}{suffix}{ext}"))
+}
+
+/// Writes the requested files atomically; returns a line per file for the user.
+pub fn write_outputs(
+    drawing: &Drawing,
+    profile: &GcodeProfile,
+    request: &OutputRequest,
+) -> Result<Vec<String>, String> {
+    let mut report = Vec::new();
+    if let Some(path) = &request.svg {
+        write_atomic(path, to_svg(drawing).as_bytes(), request.overwrite)
+            .map_err(|e| e.to_string())?;
+        report.push(format!("wrote {}", path.display()));
+    }
+    if let Some(path) = &request.gcode {
+        let files: Vec<(PathBuf, GcodeFile)> = if request.gcode_per_layer {
+            let n = drawing.layers.len();
+            to_gcode_per_layer(drawing, profile)?
+                .into_iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    (
+                        with_suffix(path, &layer_suffix(i, n, &drawing.layers[i].name)),
+                        f,
+                    )
+                })
+                .collect()
+        } else {
+            vec![(path.clone(), to_gcode(drawing, profile)?)]
+        };
+        if !request.overwrite {
+            // A family of files is written whole or not at all.
+            ensure_absent(&files.iter().map(|f| f.0.clone()).collect::<Vec<_>>())
+                .map_err(|e| e.to_string())?;
+        }
+        for (p, f) in &files {
+            write_atomic(p, f.text.as_bytes(), request.overwrite).map_err(|e| e.to_string())?;
+            report.push(format!(
+                "wrote {} (pen-up travel {:.1} mm before optimisation, {:.1} mm after)",
+                p.display(),
+                f.travel_before_mm,
+                f.travel_after_mm
+            ));
+        }
+    }
+    if let Some(path) = &request.png {
+        let bytes = to_png(drawing, request.dpi)?;
+        write_atomic(path, &bytes, request.overwrite).map_err(|e| e.to_string())?;
+        report.push(format!("wrote {} at {} dpi", path.display(), request.dpi));
+    }
+    Ok(report)
+}

@@ -1,0 +1,114 @@
+//! Sketches without a window: the same plugins in a headless app, pumped until every
+//! layer shows its geometry at a time `t`.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use bevy::MinimalPlugins;
+use bevy::app::App;
+use bevy::asset::AssetPlugin;
+use bevy::ecs::query::With;
+use bevy::input::InputPlugin;
+
+use crate::ecs::{
+    GraftPlugins, Layer, LayerError, Realized, SceneClock, SceneStatus, current_drawing,
+    layers_settled,
+};
+use crate::export::Drawing;
+use crate::geometry::GeometryId;
+
+/// Longest wait for a frame's geometry.
+const SETTLE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A windowless app with graft's plugins (and input, so sketch systems that read keys
+/// still run), showing `scene` if given; `add` adds the sketch. The clock is paused at 0.
+pub fn headless_sketch_app(scene: Option<&Path>, add: impl FnOnce(&mut App)) -> Result<App, String> {
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, InputPlugin));
+    let graft = match scene {
+        Some(path) => {
+            let file = path
+                .canonicalize()
+                .map_err(|e| format!("cannot open scene {}: {e}", path.display()))?;
+            let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            app.add_plugins(AssetPlugin {
+                file_path: dir.to_string_lossy().into_owned(),
+                watch_for_changes_override: Some(false),
+                ..Default::default()
+            });
+            GraftPlugins {
+                scene: Some(name),
+                scene_root: Some(dir),
+            }
+        }
+        None => {
+            app.add_plugins(AssetPlugin {
+                watch_for_changes_override: Some(false),
+                ..Default::default()
+            });
+            GraftPlugins::default()
+        }
+    };
+    app.add_plugins(graft)
+        .insert_resource(SceneClock::paused_at(0.0));
+    add(&mut app);
+    app.finish();
+    app.cleanup();
+    Ok(app)
+}
+
+fn shown_ids(app: &mut App) -> Vec<Option<GeometryId>> {
+    let world = app.world_mut();
+    let mut q = world.query_filtered::<Option<&Realized>, With<Layer>>();
+    q.iter(world).map(|r| r.map(|r| r.id)).collect()
+}
+
+/// Seeks the clock to `t`, runs frames until every layer shows the geometry it wants and
+/// stays so for a frame (sketch systems may change parameters after the pipeline ran),
+/// and returns the drawing. A layer error, a scene error or no layers at all is an error.
+pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, String> {
+    if !t.is_finite() {
+        return Err(format!("t = {t} is not allowed: use a finite time in seconds"));
+    }
+    app.world_mut().resource_mut::<SceneClock>().seek(t);
+    let start = Instant::now();
+    let mut previous: Option<Vec<Option<GeometryId>>> = None;
+    loop {
+        app.update();
+        if let Some(e) = app.world().get_resource::<SceneStatus>().and_then(|s| s.error()) {
+            return Err(e.to_string());
+        }
+        if layers_settled(app.world_mut()) {
+            let ids = shown_ids(app);
+            if previous.as_ref() == Some(&ids) {
+                break;
+            }
+            previous = Some(ids);
+        } else {
+            previous = None;
+        }
+        if start.elapsed() > SETTLE_TIMEOUT {
+            let layers = shown_ids(app).len();
+            return Err(if layers == 0 {
+                "the sketch has no layers: spawn some (LayerSpec) or open a scene".into()
+            } else {
+                format!("the layers did not finish within {} s", SETTLE_TIMEOUT.as_secs())
+            });
+        }
+        std::thread::sleep(Duration::from_micros(200));
+    }
+    let world = app.world_mut();
+    let mut q = world.query::<(&Layer, &LayerError)>();
+    if let Some((layer, error)) = q.iter(world).find(|(_, e)| e.is_set()) {
+        return Err(format!(
+            "layer '{}': {}",
+            layer.name,
+            error.message.clone().unwrap_or_default()
+        ));
+    }
+    Ok(current_drawing(world))
+}

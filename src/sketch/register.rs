@@ -1,0 +1,45 @@
+//! Custom ops from sketches: registered into the app's shared registry, so scene files,
+//! the inspector, `ops` listings and the caches treat them like built-ins.
+
+use bevy::app::App;
+use bevy::ecs::resource::Resource;
+
+use crate::ecs::OpsRegistry;
+use crate::ops::Op;
+
+/// Ops a sketch tried to register and could not (wrong schema, name taken), with why.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct OpRegistrationErrors(pub Vec<String>);
+
+/// Registering custom ops on an [`App`].
+pub trait RegisterOp {
+    /// Adds `op` to the app's registry. A wrong schema or a taken name is logged and kept
+    /// in [`OpRegistrationErrors`] (the inspector shows it); the app goes on without it.
+    fn register_op(&mut self, op: Op) -> &mut Self;
+
+    /// Adds `op`, returning the error (which names the op) instead of logging it.
+    fn try_register_op(&mut self, op: Op) -> Result<(), String>;
+}
+
+impl RegisterOp for App {
+    fn register_op(&mut self, op: Op) -> &mut Self {
+        let name = op.name().to_string();
+        if let Err(e) = self.try_register_op(op) {
+            let message = format!("custom op '{name}' not registered: {e}");
+            bevy::log::error!("{message}");
+            self.world_mut()
+                .get_resource_or_insert_with(OpRegistrationErrors::default)
+                .0
+                .push(message);
+        }
+        self
+    }
+
+    fn try_register_op(&mut self, op: Op) -> Result<(), String> {
+        let registry = self
+            .world_mut()
+            .get_resource_or_insert_with(OpsRegistry::default)
+            .clone();
+        registry.register(op)
+    }
+}
