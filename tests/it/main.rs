@@ -9,4 +9,5 @@ mod ops;
 mod pipeline;
 mod render;
 mod scene;
+mod sketch;
 mod util;
