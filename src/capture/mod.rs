@@ -4,6 +4,7 @@
 //!
 //! Queue a [`CaptureKind`] in [`CaptureQueue`]; outcomes appear in [`CaptureLog`].
 
+mod animation;
 mod files;
 mod png;
 
@@ -16,6 +17,7 @@ use bevy::ecs::world::World;
 use bevy::tasks::futures::check_ready;
 use bevy::tasks::{AsyncComputeTaskPool, Task};
 
+pub use animation::AnimationExport;
 pub use files::write_numbered;
 
 use crate::ecs::{ActiveScene, SceneExport, current_drawing};
@@ -32,6 +34,8 @@ pub enum CaptureKind {
     GcodePerLayer,
     /// The paper as the GPU draws it, at the scene's PNG dpi.
     Png,
+    /// An animation as a numbered frame sequence (see [`AnimationExport`]).
+    Frames,
 }
 
 impl CaptureKind {
@@ -42,6 +46,7 @@ impl CaptureKind {
             CaptureKind::Gcode => "G-code",
             CaptureKind::GcodePerLayer => "G-code per layer",
             CaptureKind::Png => "PNG",
+            CaptureKind::Frames => "Frames",
         }
     }
 }
@@ -73,6 +78,8 @@ pub struct CaptureOutcome {
     pub kind: CaptureKind,
     /// The files written, or what went wrong in plain words.
     pub result: Result<Vec<PathBuf>, String>,
+    /// Something worth knowing besides the files (e.g. how to get an MP4).
+    pub note: Option<String>,
     /// When it finished.
     pub at: SystemTime,
 }
@@ -107,7 +114,16 @@ impl Plugin for CapturePlugin {
             .init_resource::<CaptureLog>()
             .init_resource::<CaptureTasks>()
             .init_resource::<png::PngJobs>()
-            .add_systems(Update, (start_captures, png::advance_png_jobs, collect_captures));
+            .init_resource::<AnimationExport>()
+            .add_systems(
+                Update,
+                (
+                    start_captures,
+                    animation::start_animation_export,
+                    png::advance_png_jobs,
+                    collect_captures,
+                ),
+            );
     }
 }
 
@@ -128,6 +144,10 @@ fn stem(world: &World) -> String {
 fn start_captures(world: &mut World) {
     let kinds = std::mem::take(&mut world.resource_mut::<CaptureQueue>().0);
     for kind in kinds {
+        if kind == CaptureKind::Frames {
+            world.resource_mut::<AnimationExport>().requested = true;
+            continue;
+        }
         world.resource_mut::<CaptureLog>().pending += 1;
         if kind == CaptureKind::Png {
             png::start_png(world);
@@ -163,13 +183,16 @@ fn start_captures(world: &mut World) {
                             })
                             .collect()
                     }
-                    CaptureKind::Png => unreachable!("PNG captures are read back from the GPU"),
+                    CaptureKind::Png | CaptureKind::Frames => {
+                        unreachable!("started by their own systems")
+                    }
                 };
                 write_numbered(&dir, &stem, &files)
             })();
             CaptureOutcome {
                 kind,
                 result,
+                note: None,
                 at: SystemTime::now(),
             }
         });
@@ -216,6 +239,7 @@ fn fail_capture(world: &mut World, kind: CaptureKind, message: String) {
     log.done.push(CaptureOutcome {
         kind,
         result: Err(message),
+        note: None,
         at: SystemTime::now(),
     });
 }

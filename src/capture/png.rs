@@ -101,6 +101,7 @@ pub(super) fn advance_png_jobs(world: &mut World) {
                 CaptureOutcome {
                     kind: CaptureKind::Png,
                     result,
+                    note: None,
                     at: SystemTime::now(),
                 }
             });

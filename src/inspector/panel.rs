@@ -8,7 +8,8 @@ use super::format::{bytes, clock_time, count, duration};
 use super::layers::{LayerRow, layers_section};
 use super::{InspectorState, LiveStats};
 use crate::app::FRAME_STEP;
-use crate::capture::{CaptureKind, CaptureLog, CaptureQueue, CaptureSettings};
+use crate::capture::{AnimationExport, CaptureKind, CaptureLog, CaptureQueue, CaptureSettings};
+use crate::sketch::OpRegistrationErrors;
 use crate::ecs::{
     ActiveScene, EditCommand, EditQueue, InFlight, Layer, LayerError, LayerRecipe, OpsRegistry,
     SceneClock, SceneDocument, SceneState, SceneStatus, Stroke,
@@ -27,6 +28,7 @@ pub(super) struct PanelData<'w, 's> {
     capture_log: Res<'w, CaptureLog>,
     capture_settings: Res<'w, CaptureSettings>,
     registry: Res<'w, OpsRegistry>,
+    op_errors: Option<Res<'w, OpRegistrationErrors>>,
     layers: Query<
         'w,
         's,
@@ -47,6 +49,7 @@ pub(super) fn inspector_ui(
     mut clock: ResMut<SceneClock>,
     mut edits: ResMut<EditQueue>,
     mut captures: ResMut<CaptureQueue>,
+    mut animation: ResMut<AnimationExport>,
     mut exit: MessageWriter<AppExit>,
     data: PanelData,
 ) -> Result {
@@ -91,6 +94,7 @@ pub(super) fn inspector_ui(
                 layers_section(ui, &rows, &registry, &mut state, &mut out);
                 ui.separator();
                 capture_section(ui, &data, &mut captures);
+                animation_section(ui, &mut animation);
                 ui.separator();
                 stats_section(ui, &data.stats);
             });
@@ -142,6 +146,9 @@ fn scene_section(ui: &mut egui::Ui, data: &PanelData, edits: &EditQueue) {
             Ok((path, at)) => ui.weak(format!("saved {path} at {}", clock_time(*at))),
             Err(e) => ui.colored_label(ERROR, e),
         };
+    }
+    for e in data.op_errors.iter().flat_map(|e| e.0.iter()) {
+        ui.colored_label(ERROR, e);
     }
     if let Some(e) = &edits.last_error {
         ui.colored_label(ERROR, format!("edit refused: {e}"));
@@ -242,7 +249,51 @@ fn capture_section(ui: &mut egui::Ui, data: &PanelData, queue: &mut CaptureQueue
                 ui.colored_label(ERROR, format!("{} failed: {e}", outcome.kind.label()));
             }
         }
+        if let Some(note) = &outcome.note {
+            ui.label(note);
+        }
     }
+}
+
+fn animation_section(ui: &mut egui::Ui, export: &mut ResMut<AnimationExport>) {
+    egui::CollapsingHeader::new("Animation")
+        .default_open(false)
+        .show(ui, |ui| {
+            let (mut from, mut to, mut fps, mut svg) = (export.from, export.to, export.fps, export.svg);
+            ui.horizontal(|ui| {
+                ui.label("from");
+                ui.add(egui::DragValue::new(&mut from).speed(0.1).suffix(" s").range(0.0..=1e6));
+                ui.label("to");
+                ui.add(egui::DragValue::new(&mut to).speed(0.1).suffix(" s").range(0.0..=1e6));
+                ui.label("at");
+                ui.add(egui::DragValue::new(&mut fps).speed(1.0).suffix(" fps").range(1.0..=240.0));
+            });
+            ui.checkbox(&mut svg, "SVG frames too");
+            if (from, to, fps, svg) != (export.from, export.to, export.fps, export.svg) {
+                export.from = from;
+                export.to = to;
+                export.fps = fps;
+                export.svg = svg;
+            }
+            match export.running() {
+                Some((done, total)) => {
+                    ui.add(
+                        egui::ProgressBar::new(done as f32 / total.max(1) as f32)
+                            .text(format!("{done}/{total} frames")),
+                    );
+                }
+                None => {
+                    let frames = ((to - from) * fps).ceil().max(0.0);
+                    if ui
+                        .button(format!("Export {frames} frames"))
+                        .on_hover_text("numbered PNGs in a new folder under the output folder; an MP4 too when ffmpeg is installed")
+                        .clicked()
+                    {
+                        export.requested = true;
+                    }
+                }
+            }
+        });
 }
 
 fn stats_section(ui: &mut egui::Ui, s: &LiveStats) {

@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
-use graft::capture::{CaptureKind, CaptureLog, CaptureQueue, CaptureSettings};
+use graft::capture::{AnimationExport, CaptureKind, CaptureLog, CaptureQueue, CaptureSettings};
 use graft::ecs::{Layer, LayerRecipe, SceneCanvas, SceneExport, Stroke, layers_settled};
 use graft::ops::{Recipe, Rgba};
 use graft::render::headless::headless_render_app;
@@ -112,6 +112,25 @@ fn captures_write_readable_files_under_new_numbered_names() {
     assert_eq!(name(&again[0].as_ref().unwrap()[0]), "graft_002.svg");
     assert_eq!(name(&again[1].as_ref().unwrap()[0]), "graft_002.png");
     assert_eq!(std::fs::read_to_string(&paths[0][0]).unwrap(), svg);
+
+    // An animation: frames in a new numbered folder, progress shared with the inspector.
+    {
+        let mut anim = app.world_mut().resource_mut::<AnimationExport>();
+        anim.from = 0.0;
+        anim.to = 0.5;
+        anim.fps = 4.0;
+    }
+    let frames = capture_all(&mut app, &[CaptureKind::Frames]);
+    let folder = &frames[0].as_ref().unwrap()[0];
+    assert_eq!(name(folder), "graft_frames_001");
+    let mut files: Vec<String> = std::fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".png"))
+        .collect();
+    files.sort();
+    assert_eq!(files, ["frame_00000.png", "frame_00001.png"]);
+    assert!(app.world().resource::<AnimationExport>().running().is_none());
 
     // An unwritable folder is an error in plain words, not a crash.
     let blocker = dir.join("file");
