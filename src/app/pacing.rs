@@ -88,13 +88,14 @@ fn keep_awake(
     screenshots: Query<(), With<Screenshot>>,
     captures: Option<Res<CaptureLog>>,
     changed: Res<FileChanged>,
+    active: Option<Res<ActiveScene>>,
     mut redraw: MessageWriter<RequestRedraw>,
 ) {
     let (start, at) = &*changed.0;
     let at = at.load(Ordering::Relaxed);
     let reloading = at > 0 && start.elapsed().as_millis() as u64 - at < RELOAD_WINDOW.as_millis() as u64;
     let busy = clock.playing
-        || matches!(status.state, SceneState::Loading)
+        || (active.is_some() && matches!(status.state, SceneState::Loading))
         || reloading
         || tasks.iter().any(|t| !t.is_empty())
         || !screenshots.is_empty()

@@ -113,6 +113,7 @@ fn scene_section(ui: &mut egui::Ui, data: &PanelData, edits: &EditQueue) {
         .unwrap_or_else(|| "(no scene file: layers from Rust)".into());
     ui.label(egui::RichText::new(file).monospace());
     match &data.status.state {
+        SceneState::Loading if data.active.is_none() => {}
         SceneState::Loading => {
             ui.label("loading…");
         }
