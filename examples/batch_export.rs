@@ -17,34 +17,74 @@ struct Field {
 impl Plugin for Field {
     fn build(&self, app: &mut App) {
         let seed = self.seed;
-        app.add_systems(Startup, move |mut commands: Commands, registry: Res<OpsRegistry>| -> Result {
-            commands.spawn_layer(
-                &registry,
-                LayerSpec::new("field")
-                    .color("#1d3557")
-                    .source("circle", [("radius", 70.0.into()), ("center", [105.0, 148.5, 0.0].into())])
-                    .effect("repeat", [("count", 20.into()), ("scale", [0.93, 0.93, 1.0].into()), ("offset", [0.0, 0.0, 0.0].into())])
-                    .effect("subdivide", [("subdivisions", 4.into())])
-                    .effect(
-                        "displace",
-                        [("amplitude", [4.0, 4.0, 0.0].into()), ("t", format!("{seed} + t * 0.5").into())],
-                    )
-                    .effect("dash", [("dash_length", 5.0.into()), ("gap_length", 2.0.into())]),
-            )?;
-            Ok(())
-        });
+        app.add_systems(
+            Startup,
+            move |mut commands: Commands, registry: Res<OpsRegistry>| -> Result {
+                commands.spawn_layer(
+                    &registry,
+                    LayerSpec::new("field")
+                        .color("#1d3557")
+                        .source(
+                            "circle",
+                            [
+                                ("radius", 70.0.into()),
+                                ("center", [105.0, 148.5, 0.0].into()),
+                            ],
+                        )
+                        .effect(
+                            "repeat",
+                            [
+                                ("count", 20.into()),
+                                ("scale", [0.93, 0.93, 1.0].into()),
+                                ("offset", [0.0, 0.0, 0.0].into()),
+                            ],
+                        )
+                        .effect("subdivide", [("subdivisions", 4.into())])
+                        .effect(
+                            "displace",
+                            [
+                                ("amplitude", [4.0, 4.0, 0.0].into()),
+                                ("t", format!("{seed} + t * 0.5").into()),
+                            ],
+                        )
+                        .effect(
+                            "dash",
+                            [("dash_length", 5.0.into()), ("gap_length", 2.0.into())],
+                        ),
+                )?;
+                Ok(())
+            },
+        );
     }
 }
 
 fn main() -> Result<(), String> {
-    let out = std::env::args().nth(1).map(PathBuf::from).unwrap_or_else(|| "out/batch".into());
+    let out = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| "out/batch".into());
     for seed in [1u64, 2, 3] {
         let mut app = Sketch::new(Field { seed }).headless()?;
         let dir = out.join(format!("seed{seed}"));
-        let range = FrameRange { from: 0.0, to: 1.0, fps: 12.0 };
-        let formats = FrameFormats { png: true, svg: false, dpi: 72.0 };
+        let range = FrameRange {
+            from: 0.0,
+            to: 1.0,
+            fps: 12.0,
+        };
+        let formats = FrameFormats {
+            png: true,
+            svg: false,
+            dpi: 72.0,
+        };
         println!("seed {seed} -> {}", dir.display());
-        export_frames(&dir, range, formats, true, |t| render_at(&mut app, t), terminal_progress)?;
+        export_frames(
+            &dir,
+            range,
+            formats,
+            true,
+            |t| render_at(&mut app, t),
+            terminal_progress,
+        )?;
         match assemble_mp4(&dir, range.fps) {
             Ok(mp4) => println!("wrote {}", mp4.display()),
             Err(e) => println!("{e}"),

@@ -50,8 +50,7 @@ struct CustomEffect;
 
 impl Plugin for CustomEffect {
     fn build(&self, app: &mut App) {
-        app.register_op(wobble())
-            .add_systems(Startup, spawn_layers);
+        app.register_op(wobble()).add_systems(Startup, spawn_layers);
     }
 }
 
@@ -62,11 +61,19 @@ fn spawn_layers(mut commands: Commands, registry: Res<OpsRegistry>) -> Result {
             .color("#264653")
             .source(
                 "grid",
-                [("nx", 0.into()), ("ny", 40.into()), ("scale", 170.0.into()), ("center", [105.0, 148.5, 0.0].into())],
+                [
+                    ("nx", 0.into()),
+                    ("ny", 40.into()),
+                    ("scale", 170.0.into()),
+                    ("center", [105.0, 148.5, 0.0].into()),
+                ],
             )
             .effect("subdivide", [("subdivisions", 6.into())])
             // Parameters may be expressions of t, as in scene files.
-            .effect("wobble", [("amplitude", 5.0.into()), ("phase", "t * 90".into())]),
+            .effect(
+                "wobble",
+                [("amplitude", 5.0.into()), ("phase", "t * 90".into())],
+            ),
     )?;
     Ok(())
 }

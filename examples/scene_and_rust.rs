@@ -24,14 +24,26 @@ fn spawn_border(mut commands: Commands, registry: Res<OpsRegistry>) -> Result {
             .order(100)
             .source(
                 "rect",
-                [("width", 190.0.into()), ("height", 277.0.into()), ("center", [105.0, 148.5, 0.0].into())],
+                [
+                    ("width", 190.0.into()),
+                    ("height", 277.0.into()),
+                    ("center", [105.0, 148.5, 0.0].into()),
+                ],
             )
-            .effect("repeat", [("count", 2.into()), ("scale", [0.985, 0.99, 1.0].into()), ("offset", [0.0, 0.0, 0.0].into())]),
+            .effect(
+                "repeat",
+                [
+                    ("count", 2.into()),
+                    ("scale", [0.985, 0.99, 1.0].into()),
+                    ("offset", [0.0, 0.0, 0.0].into()),
+                ],
+            ),
     )?;
     Ok(())
 }
 
 fn main() -> std::process::ExitCode {
-    let scene = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/demo.scene.ron");
+    let scene =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/demo.scene.ron");
     Sketch::new(Frame).scene(scene).run()
 }

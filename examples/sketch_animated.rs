@@ -18,7 +18,10 @@ impl Plugin for Animated {
         app.insert_resource(Petals(5))
             .add_systems(Startup, spawn_layers)
             // Before the pipeline resolves, so each frame shows this frame's parameters.
-            .add_systems(Update, (petal_keys, animate).chain().before(GraftSystems::Resolve));
+            .add_systems(
+                Update,
+                (petal_keys, animate).chain().before(GraftSystems::Resolve),
+            );
     }
 }
 
@@ -30,10 +33,18 @@ fn spawn_layers(mut commands: Commands, registry: Res<OpsRegistry>) -> Result {
             .pen(0.35)
             .source(
                 "lissajous",
-                [("a", 5.into()), ("b", 4.into()), ("scale", 160.0.into()), ("center", [105.0, 140.0, 0.0].into())],
+                [
+                    ("a", 5.into()),
+                    ("b", 4.into()),
+                    ("scale", 160.0.into()),
+                    ("center", [105.0, 140.0, 0.0].into()),
+                ],
             )
             .effect("rotate", [("rotation", [0.0, 0.0, 0.0].into())])
-            .effect("dash", [("dash_length", 3.0.into()), ("gap_length", 1.0.into())]),
+            .effect(
+                "dash",
+                [("dash_length", 3.0.into()), ("gap_length", 1.0.into())],
+            ),
     )?;
     Ok(())
 }
@@ -48,7 +59,11 @@ fn petal_keys(keys: Res<ButtonInput<KeyCode>>, mut petals: ResMut<Petals>) {
 }
 
 /// Rotation and dash offset follow the clock; the lobe count follows the state.
-fn animate(clock: Res<SceneClock>, petals: Res<Petals>, mut layers: Query<(&Layer, &mut LayerRecipe)>) -> Result {
+fn animate(
+    clock: Res<SceneClock>,
+    petals: Res<Petals>,
+    mut layers: Query<(&Layer, &mut LayerRecipe)>,
+) -> Result {
     for (layer, mut recipe) in &mut layers {
         if layer.name != "flower" {
             continue;

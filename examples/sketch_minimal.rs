@@ -19,10 +19,20 @@ fn spawn_layers(mut commands: Commands, registry: Res<OpsRegistry>) -> Result {
         LayerSpec::new("rings")
             .color("#1d3557")
             .pen(0.3)
-            .source("circle", [("radius", 60.0.into()), ("center", [105.0, 148.5, 0.0].into())])
+            .source(
+                "circle",
+                [
+                    ("radius", 60.0.into()),
+                    ("center", [105.0, 148.5, 0.0].into()),
+                ],
+            )
             .effect(
                 "repeat",
-                [("count", 12.into()), ("scale", [0.88, 0.88, 1.0].into()), ("offset", [0.0, 0.0, 0.0].into())],
+                [
+                    ("count", 12.into()),
+                    ("scale", [0.88, 0.88, 1.0].into()),
+                    ("offset", [0.0, 0.0, 0.0].into()),
+                ],
             ),
     )?;
     commands.spawn_layer(
@@ -31,7 +41,14 @@ fn spawn_layers(mut commands: Commands, registry: Res<OpsRegistry>) -> Result {
             .color("#e76f51")
             .pen(0.4)
             .order(1)
-            .source("polygon", [("n_sides", 6.into()), ("scale", 50.0.into()), ("center", [105.0, 148.5, 0.0].into())])
+            .source(
+                "polygon",
+                [
+                    ("n_sides", 6.into()),
+                    ("scale", 50.0.into()),
+                    ("center", [105.0, 148.5, 0.0].into()),
+                ],
+            )
             .effect("fill", [("density", 30.0.into())]),
     )?;
     Ok(())

@@ -5,10 +5,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
-use graft::export::{
-    Drawing, FrameFormats, FrameRange, OutputRequest, assemble_mp4, export_frames,
-    terminal_progress, write_outputs,
-};
+use graft::cli::{FramesArgs, OutputArgs, write_frames};
+use graft::export::{Drawing, write_outputs};
 use graft::ops::{EvalContext, OpRegistry};
 use graft::scene::Scene;
 
@@ -72,27 +70,8 @@ enum Command {
 struct FramesCmd {
     /// The scene file (*.scene.ron).
     scene: PathBuf,
-    /// First frame time (s).
-    #[arg(long, default_value_t = 0.0)]
-    from: f64,
-    /// End time (s, not included).
-    #[arg(long)]
-    to: f64,
-    /// Frames per second.
-    #[arg(long, default_value_t = 30.0)]
-    fps: f64,
-    /// Output folder (frame_00000.png, …).
-    #[arg(long)]
-    out: PathBuf,
-    /// Also write each frame as SVG.
-    #[arg(long)]
-    svg: bool,
-    /// PNG resolution (default: the scene's export.png.dpi).
-    #[arg(long)]
-    dpi: Option<f64>,
-    /// Replace existing frame files.
-    #[arg(long)]
-    overwrite: bool,
+    #[command(flatten)]
+    frames: FramesArgs,
 }
 
 #[derive(clap::Args)]
@@ -102,27 +81,11 @@ struct RenderCmd {
     /// Time in seconds at which animated parameters are evaluated.
     #[arg(long, default_value_t = 0.0)]
     t: f64,
-    /// Write an SVG file.
-    #[arg(long)]
-    svg: Option<PathBuf>,
-    /// Write a G-code file (all layers).
-    #[arg(long)]
-    gcode: Option<PathBuf>,
-    /// With --gcode, write one file per layer (`NAME_layer001_LAYER.gcode`, …) instead.
-    #[arg(long)]
-    gcode_per_layer: bool,
     /// Order the polylines of each layer by nearest neighbour in G-code (overrides the scene).
     #[arg(long)]
     sort_travel: bool,
-    /// Write a PNG file.
-    #[arg(long)]
-    png: Option<PathBuf>,
-    /// PNG resolution in dots per inch (overrides the scene's export.png.dpi).
-    #[arg(long)]
-    dpi: Option<f64>,
-    /// Replace existing output files.
-    #[arg(long)]
-    overwrite: bool,
+    #[command(flatten)]
+    outputs: OutputArgs,
 }
 
 fn main() -> ExitCode {
@@ -192,14 +155,7 @@ fn render(cmd: RenderCmd) -> Result<(), String> {
     let drawing =
         Drawing::realize(&scene, cmd.t, &EvalContext::default()).map_err(|e| e.to_string())?;
     print_stats(&cmd.scene.display().to_string(), cmd.t, &drawing);
-    let request = OutputRequest {
-        svg: cmd.svg,
-        gcode: cmd.gcode,
-        gcode_per_layer: cmd.gcode_per_layer,
-        png: cmd.png,
-        dpi: cmd.dpi.unwrap_or(scene.export.png.dpi),
-        overwrite: cmd.overwrite,
-    };
+    let request = cmd.outputs.request(scene.export.png.dpi);
     for line in write_outputs(&drawing, &scene.export.gcode, &request)? {
         println!("{line}");
     }
@@ -209,29 +165,8 @@ fn render(cmd: RenderCmd) -> Result<(), String> {
 fn frames(cmd: FramesCmd) -> Result<(), String> {
     let registry = Arc::new(OpRegistry::builtin());
     let scene = Scene::load(&cmd.scene, &registry).map_err(|e| e.to_string())?;
-    let range = FrameRange {
-        from: cmd.from,
-        to: cmd.to,
-        fps: cmd.fps,
-    };
-    let formats = FrameFormats {
-        png: true,
-        svg: cmd.svg,
-        dpi: cmd.dpi.unwrap_or(scene.export.png.dpi),
-    };
     let ctx = EvalContext::default();
-    let written = export_frames(
-        &cmd.out,
-        range,
-        formats,
-        cmd.overwrite,
-        |t| Drawing::realize(&scene, t, &ctx).map_err(|e| e.to_string()),
-        terminal_progress,
-    )?;
-    println!("wrote {} files to {}", written.len(), cmd.out.display());
-    match assemble_mp4(&cmd.out, cmd.fps) {
-        Ok(mp4) => println!("wrote {}", mp4.display()),
-        Err(e) => println!("{e}"),
-    }
-    Ok(())
+    write_frames(&cmd.frames, scene.export.png.dpi, |t| {
+        Drawing::realize(&scene, t, &ctx).map_err(|e| e.to_string())
+    })
 }

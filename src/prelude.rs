@@ -5,8 +5,8 @@ pub use bevy::prelude::*;
 
 pub use crate::app::GraftAppPlugins;
 pub use crate::ecs::{
-    GraftPlugins, GraftSystems, Layer, LayerError, LayerRecipe, OpsRegistry, Realized,
-    SceneClock, Stroke,
+    GraftPlugins, GraftSystems, Layer, LayerError, LayerRecipe, OpsRegistry, Realized, SceneClock,
+    Stroke,
 };
 pub use crate::geometry::Polylines;
 pub use crate::ops::{

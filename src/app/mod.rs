@@ -8,9 +8,9 @@ mod view;
 
 use std::path::{Path, PathBuf};
 
+use bevy::app::PluginGroupBuilder;
 use bevy::app::{App, AppExit};
 use bevy::asset::AssetPlugin;
-use bevy::app::PluginGroupBuilder;
 use bevy::prelude::{DefaultPlugins, PluginGroup};
 use bevy::window::{Window, WindowPlugin};
 

@@ -33,8 +33,8 @@ impl Plugin for PacingPlugin {
             unfocused_mode: UpdateMode::reactive_low_power(Duration::from_secs(10)),
         })
         .init_resource::<FileChanged>()
-            .add_systems(PostStartup, watch_scene_file)
-            .add_systems(Last, keep_awake);
+        .add_systems(PostStartup, watch_scene_file)
+        .add_systems(Last, keep_awake);
     }
 }
 
@@ -59,7 +59,11 @@ fn watch_scene_file(
     let file = active.file.clone();
     let proxy = (**proxy).clone();
     let changed = changed.0.clone();
-    let stamp = |f: &PathBuf| std::fs::metadata(f).and_then(|m| Ok((m.modified()?, m.len()))).ok();
+    let stamp = |f: &PathBuf| {
+        std::fs::metadata(f)
+            .and_then(|m| Ok((m.modified()?, m.len())))
+            .ok()
+    };
     std::thread::Builder::new()
         .name("graft scene watcher".into())
         .spawn(move || {
@@ -93,7 +97,8 @@ fn keep_awake(
 ) {
     let (start, at) = &*changed.0;
     let at = at.load(Ordering::Relaxed);
-    let reloading = at > 0 && start.elapsed().as_millis() as u64 - at < RELOAD_WINDOW.as_millis() as u64;
+    let reloading =
+        at > 0 && start.elapsed().as_millis() as u64 - at < RELOAD_WINDOW.as_millis() as u64;
     let busy = clock.playing
         || (active.is_some() && matches!(status.state, SceneState::Loading))
         || reloading

@@ -114,8 +114,8 @@ fn pan_and_zoom(
     };
     let cursor = window.cursor_position();
     // The canvas is the window left of the inspector panel; egui popups may cover it too.
-    let on_canvas = cursor
-        .is_some_and(|c| c.x < window.width() - focus.panel_width && !focus.pointer);
+    let on_canvas =
+        cursor.is_some_and(|c| c.x < window.width() - focus.panel_width && !focus.pointer);
     let buttons_down = [MouseButton::Left, MouseButton::Middle];
     if buttons.any_just_pressed(buttons_down) {
         pan.last = if on_canvas { cursor } else { None };

@@ -17,9 +17,8 @@ use bevy::tasks::AsyncComputeTaskPool;
 
 use super::{CaptureKind, CaptureLog, CaptureOutcome, CaptureSettings, spawn_capture, stem};
 use crate::ecs::{Layer, LayerRecipe, PipelineSettings, SceneCanvas, SceneExport, Stroke};
-use crate::export::{
-    Drawing, DrawnLayer, FrameFormats, FrameRange, assemble_mp4, export_frames,
-};
+use crate::export::{Drawing, FrameFormats, FrameRange, assemble_mp4, export_frames};
+use crate::scene::LayerDef;
 
 /// The animation export's settings (edited in the inspector) and progress.
 #[derive(Resource, Clone, Debug)]
@@ -95,40 +94,30 @@ pub(super) fn start_animation_export(world: &mut World) {
     };
     let ctx = world.resource::<PipelineSettings>().eval.clone();
     let mut q = world.query::<(&Layer, &Stroke, &LayerRecipe)>();
-    let mut layers: Vec<(Layer, Stroke, LayerRecipe)> = q
+    let mut layers: Vec<(usize, LayerDef)> = q
         .iter(world)
         .filter(|(l, ..)| l.visible)
-        .map(|(l, s, r)| (l.clone(), *s, r.clone()))
+        .map(|(l, s, r)| {
+            let def = LayerDef {
+                name: l.name.clone(),
+                color: s.color,
+                pen_width: s.width_mm,
+                visible: true,
+                recipe: r.0.clone(),
+            };
+            (l.order, def)
+        })
         .collect();
-    layers.sort_by(|a, b| a.0.order.cmp(&b.0.order).then_with(|| a.0.name.cmp(&b.0.name)));
+    layers.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
+    let layers: Vec<LayerDef> = layers.into_iter().map(|(_, l)| l).collect();
     let dir = frames_dir(&world.resource::<CaptureSettings>().dir, &stem(world));
     let progress = Arc::clone(&export.progress);
     progress.0.store(0, Ordering::Relaxed);
     progress.1.store(total, Ordering::Relaxed);
     world.resource_mut::<CaptureLog>().pending += 1;
     let task = AsyncComputeTaskPool::get().spawn(async move {
-        let drawing_at = |t: f64| -> Result<Drawing, String> {
-            let layers = layers
-                .iter()
-                .map(|(layer, stroke, recipe)| {
-                    let resolved = recipe.0.resolve(t).map_err(|e| format!("layer '{}': {e}", layer.name))?;
-                    let stages = resolved
-                        .evaluate(&ctx)
-                        .map_err(|e| format!("layer '{}': {e}", layer.name))?;
-                    Ok(DrawnLayer {
-                        name: layer.name.clone(),
-                        color: stroke.color,
-                        pen_width: stroke.width_mm,
-                        id: resolved.final_id(),
-                        geometry: stages.last().cloned().unwrap_or_default(),
-                    })
-                })
-                .collect::<Result<_, String>>()?;
-            Ok(Drawing {
-                canvas: canvas.clone(),
-                layers,
-            })
-        };
+        let drawing_at =
+            |t: f64| Drawing::realize_layers(&canvas, &layers, t, &ctx).map_err(|e| e.to_string());
         let result = export_frames(&dir, range, formats, false, drawing_at, |done, _| {
             progress.0.store(done, Ordering::Relaxed)
         });

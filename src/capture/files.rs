@@ -12,12 +12,8 @@ pub fn write_numbered(
     stem: &str,
     files: &[(String, &str, Vec<u8>)],
 ) -> Result<Vec<PathBuf>, String> {
-    std::fs::create_dir_all(dir).map_err(|e| {
-        format!(
-            "cannot create the output folder {}: {e}",
-            dir.display()
-        )
-    })?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| format!("cannot create the output folder {}: {e}", dir.display()))?;
     'numbers: for n in 1..=99_999u32 {
         let paths: Vec<PathBuf> = files
             .iter()

@@ -217,7 +217,11 @@ fn collect_captures(world: &mut World) {
         match &outcome.result {
             Ok(paths) => {
                 let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                bevy::log::info!("{} capture written: {}", outcome.kind.label(), names.join(", "));
+                bevy::log::info!(
+                    "{} capture written: {}",
+                    outcome.kind.label(),
+                    names.join(", ")
+                );
             }
             Err(e) => bevy::log::warn!("{} capture failed: {e}", outcome.kind.label()),
         }

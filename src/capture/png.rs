@@ -17,8 +17,8 @@ use bevy::render::renderer::RenderDevice;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 use bevy::tasks::AsyncComputeTaskPool;
 
-use super::{CaptureKind, CaptureOutcome, CaptureSettings, fail_capture, spawn_capture, stem};
 use super::files::write_numbered;
+use super::{CaptureKind, CaptureOutcome, CaptureSettings, fail_capture, spawn_capture, stem};
 use crate::ecs::{SceneCanvas, SceneExport};
 use crate::render::GpuLineStats;
 use crate::render::headless::{add_target_image, spawn_image_camera};
@@ -96,8 +96,9 @@ pub(super) fn advance_png_jobs(world: &mut World) {
             let dir = world.resource::<CaptureSettings>().dir.clone();
             let stem = stem(world);
             let task = AsyncComputeTaskPool::get().spawn(async move {
-                let result = encode_png(image)
-                    .and_then(|bytes| write_numbered(&dir, &stem, &[(String::new(), "png", bytes)]));
+                let result = encode_png(image).and_then(|bytes| {
+                    write_numbered(&dir, &stem, &[(String::new(), "png", bytes)])
+                });
                 CaptureOutcome {
                     kind: CaptureKind::Png,
                     result,
@@ -110,11 +111,11 @@ pub(super) fn advance_png_jobs(world: &mut World) {
         }
         if !job.requested && drawn.contains(&job.camera) {
             let slot = Arc::clone(&job.image);
-            world
-                .spawn(Screenshot::image(job.target.clone()))
-                .observe(move |ev: On<ScreenshotCaptured>| {
+            world.spawn(Screenshot::image(job.target.clone())).observe(
+                move |ev: On<ScreenshotCaptured>| {
                     *slot.lock().unwrap_or_else(|e| e.into_inner()) = Some(ev.image.clone());
-                });
+                },
+            );
             job.requested = true;
         }
         if job.frames > MAX_WAIT_FRAMES {

@@ -18,10 +18,10 @@ use std::path::PathBuf;
 use bevy::app::{PluginGroup, PluginGroupBuilder};
 
 pub use clock::{ClockPlugin, SceneClock};
-pub use drawing::current_drawing;
 pub use document::{
     EditCommand, EditQueue, SceneDocument, apply_edit, layer_def, redo, save, undo,
 };
+pub use drawing::current_drawing;
 pub use layer::{FromScene, InFlight, Layer, LayerError, LayerRecipe, Realized, Resolved, Stroke};
 pub use pipeline::{PipelinePlugin, PipelineSettings, SharedCache, layers_settled};
 pub use registry::OpsRegistry;

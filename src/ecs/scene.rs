@@ -23,9 +23,9 @@ use bevy::log::{error, info};
 use bevy::reflect::TypePath;
 
 use super::GraftSystems;
+use super::document::SceneDocument;
 use super::layer::{FromScene, Layer, LayerError, LayerRecipe, Stroke};
 use super::registry::OpsRegistry;
-use super::document::SceneDocument;
 use crate::scene::{Canvas, ExportSettings, Scene, SceneError, leading_comments};
 
 /// A parsed scene file.

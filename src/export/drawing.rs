@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::geometry::{GeometryId, Polylines, line_length};
 use crate::ops::{EvalContext, Rgba};
-use crate::scene::{Canvas, Scene};
+use crate::scene::{Canvas, LayerDef, Scene};
 
 /// One evaluated layer.
 #[derive(Clone, Debug)]
@@ -43,8 +43,18 @@ pub struct LayerError {
 impl Drawing {
     /// Evaluates every visible layer of `scene` at time `t` (seconds).
     pub fn realize(scene: &Scene, t: f64, ctx: &EvalContext) -> Result<Drawing, LayerError> {
-        let layers = scene
-            .visible_layers()
+        Self::realize_layers(&scene.canvas, scene.visible_layers(), t, ctx)
+    }
+
+    /// Evaluates `layers` (in the order given) at time `t` on `canvas`.
+    pub fn realize_layers<'a>(
+        canvas: &Canvas,
+        layers: impl IntoIterator<Item = &'a LayerDef>,
+        t: f64,
+        ctx: &EvalContext,
+    ) -> Result<Drawing, LayerError> {
+        let layers = layers
+            .into_iter()
             .map(|layer| {
                 let err = |message: String| LayerError {
                     layer: layer.name.clone(),
@@ -62,7 +72,7 @@ impl Drawing {
             })
             .collect::<Result<_, _>>()?;
         Ok(Drawing {
-            canvas: scene.canvas.clone(),
+            canvas: canvas.clone(),
             layers,
         })
     }

@@ -139,7 +139,9 @@ pub fn assemble_mp4(dir: &Path, fps: f64) -> Result<PathBuf, String> {
     let shown = cmd
         .iter()
         .map(|a| {
-            let plain = a.chars().all(|c| c.is_ascii_alphanumeric() || "/._-%".contains(c));
+            let plain = a
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/._-%".contains(c));
             if plain { a.clone() } else { format!("'{a}'") }
         })
         .collect::<Vec<_>>()
@@ -164,7 +166,11 @@ pub fn assemble_mp4(dir: &Path, fps: f64) -> Result<PathBuf, String> {
 pub fn terminal_progress(done: usize, total: usize) {
     use std::io::Write as _;
     let width = 30;
-    let filled = if total == 0 { width } else { done * width / total };
+    let filled = if total == 0 {
+        width
+    } else {
+        done * width / total
+    };
     let mut err = std::io::stderr();
     let _ = write!(
         err,

@@ -39,7 +39,11 @@ pub fn bytes(n: u64) -> String {
 pub fn duration(secs: f64) -> String {
     let s = secs.max(0.0);
     if s >= 3600.0 {
-        format!("{} h {:02} min", (s / 3600.0) as u64, (s / 60.0) as u64 % 60)
+        format!(
+            "{} h {:02} min",
+            (s / 3600.0) as u64,
+            (s / 60.0) as u64 % 60
+        )
     } else if s >= 60.0 {
         format!("{} min {:02} s", (s / 60.0) as u64, s as u64 % 60)
     } else {

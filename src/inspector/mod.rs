@@ -71,7 +71,10 @@ impl Plugin for InspectorPlugin {
                 ),
             )
             .add_systems(Update, ask_before_closing)
-            .add_systems(EguiPrimaryContextPass, (panel::inspector_ui, fit_camera_viewport).chain());
+            .add_systems(
+                EguiPrimaryContextPass,
+                (panel::inspector_ui, fit_camera_viewport).chain(),
+            );
     }
 }
 
@@ -115,7 +118,11 @@ fn drop_unchanged_modifiers(
     }
 }
 
-fn toggle_key(keys: Res<ButtonInput<KeyCode>>, focus: Res<UiFocus>, mut state: ResMut<InspectorState>) {
+fn toggle_key(
+    keys: Res<ButtonInput<KeyCode>>,
+    focus: Res<UiFocus>,
+    mut state: ResMut<InspectorState>,
+) {
     if !focus.keyboard && keys.just_pressed(KeyCode::KeyI) {
         state.open = !state.open;
     }
@@ -152,7 +159,9 @@ fn fit_camera_viewport(
     });
     let same = match (&camera.viewport, &viewport) {
         (None, None) => true,
-        (Some(a), Some(b)) => a.physical_position == b.physical_position && a.physical_size == b.physical_size,
+        (Some(a), Some(b)) => {
+            a.physical_position == b.physical_position && a.physical_size == b.physical_size
+        }
         _ => false,
     };
     if !same {

@@ -9,11 +9,11 @@ use super::layers::{LayerRow, layers_section};
 use super::{InspectorState, LiveStats};
 use crate::app::FRAME_STEP;
 use crate::capture::{AnimationExport, CaptureKind, CaptureLog, CaptureQueue, CaptureSettings};
-use crate::sketch::OpRegistrationErrors;
 use crate::ecs::{
     ActiveScene, EditCommand, EditQueue, InFlight, Layer, LayerError, LayerRecipe, OpsRegistry,
     SceneClock, SceneDocument, SceneState, SceneStatus, Stroke,
 };
+use crate::sketch::OpRegistrationErrors;
 
 const ERROR: egui::Color32 = egui::Color32::from_rgb(235, 90, 80);
 const GOOD: egui::Color32 = egui::Color32::from_rgb(120, 200, 120);
@@ -124,7 +124,10 @@ fn scene_section(ui: &mut egui::Ui, data: &PanelData, edits: &EditQueue) {
             ui.colored_label(GOOD, format!("reloaded at {}", clock_time(*at)));
         }
         SceneState::Error(e) => {
-            ui.colored_label(ERROR, format!("error at {}:{}:{}", e.file, e.line, e.column));
+            ui.colored_label(
+                ERROR,
+                format!("error at {}:{}:{}", e.file, e.line, e.column),
+            );
             ui.colored_label(ERROR, &e.message);
             ui.label("The last good scene stays on screen until the file is fixed.");
         }
@@ -168,12 +171,20 @@ fn transport_section(ui: &mut egui::Ui, clock: &mut ResMut<SceneClock>) {
             let t = (clock.t - FRAME_STEP).max(0.0);
             clock.seek(t);
         }
-        let label = if clock.playing { "⏸ pause" } else { "▶ play" };
+        let label = if clock.playing {
+            "⏸ pause"
+        } else {
+            "▶ play"
+        };
         if ui.button(label).on_hover_text("Space").clicked() {
             let playing = !clock.playing;
             clock.set_playing(playing);
         }
-        if ui.button("▶|").on_hover_text("one frame forward (→)").clicked() {
+        if ui
+            .button("▶|")
+            .on_hover_text("one frame forward (→)")
+            .clicked()
+        {
             clock.set_playing(false);
             let t = clock.t + FRAME_STEP;
             clock.seek(t);
@@ -229,7 +240,10 @@ fn capture_section(ui: &mut egui::Ui, data: &PanelData, queue: &mut CaptureQueue
     if data.capture_log.pending > 0 {
         ui.horizontal(|ui| {
             ui.spinner();
-            ui.label(format!("{} capture(s) in progress", data.capture_log.pending));
+            ui.label(format!(
+                "{} capture(s) in progress",
+                data.capture_log.pending
+            ));
         });
     }
     for outcome in data.capture_log.done.iter().rev().take(4) {
@@ -301,36 +315,45 @@ fn stats_section(ui: &mut egui::Ui, s: &LiveStats) {
     egui::CollapsingHeader::new("Statistics")
         .default_open(true)
         .show(ui, |ui| {
-            egui::Grid::new("graft stats").num_columns(2).show(ui, |ui| {
-                let mut row = |name: &str, value: String| {
-                    ui.label(name);
-                    ui.monospace(value);
-                    ui.end_row();
-                };
-                row("fps", format!("{:.1}", s.fps));
-                row(
-                    "frame time",
-                    format!("p50 {:.2} ms · p95 {:.2} ms", s.frame_p50_ms, s.frame_p95_ms),
-                );
-                row("layers", count(s.layers));
-                row("polylines", count(s.polylines));
-                row("vertices", count(s.vertices));
-                row("segments", count(s.segments));
-                row(
-                    "CPU cache hits",
-                    s.cpu_hit_rate
-                        .map_or("–".into(), |r| format!("{:.1} %", r * 100.0)),
-                );
-                row("tasks in flight", s.tasks_in_flight.to_string());
-                row(
-                    "GPU uploads",
-                    format!("{} /s · {}/s", s.gpu_uploads_per_s, bytes(s.gpu_bytes_per_s)),
-                );
-                row("GPU resident", bytes(s.gpu_resident_bytes));
-                row("pen down", format!("{:.2} m", s.pen_down_mm / 1000.0));
-                row("pen-up travel", format!("{:.2} m", s.pen_up_mm / 1000.0));
-                row("plot time", duration(s.plot_seconds));
-            });
+            egui::Grid::new("graft stats")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    let mut row = |name: &str, value: String| {
+                        ui.label(name);
+                        ui.monospace(value);
+                        ui.end_row();
+                    };
+                    row("fps", format!("{:.1}", s.fps));
+                    row(
+                        "frame time",
+                        format!(
+                            "p50 {:.2} ms · p95 {:.2} ms",
+                            s.frame_p50_ms, s.frame_p95_ms
+                        ),
+                    );
+                    row("layers", count(s.layers));
+                    row("polylines", count(s.polylines));
+                    row("vertices", count(s.vertices));
+                    row("segments", count(s.segments));
+                    row(
+                        "CPU cache hits",
+                        s.cpu_hit_rate
+                            .map_or("–".into(), |r| format!("{:.1} %", r * 100.0)),
+                    );
+                    row("tasks in flight", s.tasks_in_flight.to_string());
+                    row(
+                        "GPU uploads",
+                        format!(
+                            "{} /s · {}/s",
+                            s.gpu_uploads_per_s,
+                            bytes(s.gpu_bytes_per_s)
+                        ),
+                    );
+                    row("GPU resident", bytes(s.gpu_resident_bytes));
+                    row("pen down", format!("{:.2} m", s.pen_down_mm / 1000.0));
+                    row("pen-up travel", format!("{:.2} m", s.pen_up_mm / 1000.0));
+                    row("plot time", duration(s.plot_seconds));
+                });
         });
 }
 

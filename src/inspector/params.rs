@@ -9,7 +9,9 @@ use bevy_egui::egui;
 
 use crate::ecs::EditCommand;
 use crate::edit::{Edit, EffectSlot, ParamPath};
-use crate::ops::{OpCall, ParamInput, ParamKind, ParamSpec, RawParam, Rgba, Scalar, Value, fmt_num};
+use crate::ops::{
+    OpCall, ParamInput, ParamKind, ParamSpec, RawParam, Rgba, Scalar, Value, fmt_num,
+};
 
 /// Widget state that outlives a frame: widened ranges and expression texts being typed.
 #[derive(Default)]
@@ -132,7 +134,11 @@ fn param_row(
         (ParamKind::Bool, ParamInput::Const(Value::Bool(b))) => {
             let mut on = *b;
             if ui.checkbox(&mut on, "").changed() {
-                target.push(i, |p| Edit::SetParam(p, ParamInput::Const(Value::Bool(on))), None);
+                target.push(
+                    i,
+                    |p| Edit::SetParam(p, ParamInput::Const(Value::Bool(on))),
+                    None,
+                );
             }
         }
         (ParamKind::Choice(choices), ParamInput::Const(Value::Choice(current))) => {
@@ -152,7 +158,9 @@ fn param_row(
                 );
             }
         }
-        (ParamKind::Vec3, ParamInput::Vec3(parts)) => vec3_fields(ui, i, spec, parts, widgets, target),
+        (ParamKind::Vec3, ParamInput::Vec3(parts)) => {
+            vec3_fields(ui, i, spec, parts, widgets, target)
+        }
         (ParamKind::Vec3, ParamInput::Const(Value::Vec3(v))) => {
             let parts = v.map(Scalar::Const);
             vec3_fields(ui, i, spec, &parts, widgets, target);
@@ -164,7 +172,11 @@ fn param_row(
             if rgba != before {
                 let color = Rgba(rgba.map(|x| x as f32 / 255.0));
                 let merge = Some(target.merge_key(i, "color"));
-                target.push(i, |p| Edit::SetParam(p, ParamInput::Const(Value::Color(color))), merge);
+                target.push(
+                    i,
+                    |p| Edit::SetParam(p, ParamInput::Const(Value::Color(color))),
+                    merge,
+                );
             }
         }
         (ParamKind::String, ParamInput::Const(Value::Str(s))) => {
@@ -172,7 +184,11 @@ fn param_row(
             let response = ui.add(egui::TextEdit::singleline(&mut text).desired_width(160.0));
             if response.changed() {
                 let merge = Some(target.merge_key(i, "text"));
-                target.push(i, |p| Edit::SetParam(p, ParamInput::Const(Value::Str(text))), merge);
+                target.push(
+                    i,
+                    |p| Edit::SetParam(p, ParamInput::Const(Value::Str(text))),
+                    merge,
+                );
             }
             if response.lost_focus() {
                 target.out.push(EditCommand::Seal);
@@ -231,10 +247,12 @@ fn number_slider(
     let response = ui.add(slider);
     if response.changed() && v != value {
         let v = if int { v.round() } else { v };
-        let merge = response
-            .dragged()
-            .then(|| target.merge_key(i, "slider"));
-        target.push(i, |p| Edit::SetParam(p, ParamInput::Number(Scalar::Const(v))), merge);
+        let merge = response.dragged().then(|| target.merge_key(i, "slider"));
+        target.push(
+            i,
+            |p| Edit::SetParam(p, ParamInput::Number(Scalar::Const(v))),
+            merge,
+        );
     }
     if response.drag_stopped() {
         target.out.push(EditCommand::Seal);
@@ -269,7 +287,9 @@ fn expression_field(
             .desired_width(140.0)
             .font(egui::TextStyle::Monospace),
     );
-    response.clone().on_hover_text("an expression of t (seconds), e.g. 20 + 10 * sin(t); Enter applies");
+    response
+        .clone()
+        .on_hover_text("an expression of t (seconds), e.g. 20 + 10 * sin(t); Enter applies");
     if response.has_focus() {
         widgets.texts.insert(key, text);
     } else if response.lost_focus() {
@@ -305,9 +325,7 @@ fn vec3_fields(
                 if response.changed() && x != *v {
                     let mut next = parts.clone();
                     next[axis] = Scalar::Const(x);
-                    let merge = response
-                        .dragged()
-                        .then(|| target.merge_key(i, name));
+                    let merge = response.dragged().then(|| target.merge_key(i, name));
                     target.push(i, |p| Edit::SetParam(p, ParamInput::Vec3(next)), merge);
                 }
                 if response.drag_stopped() {

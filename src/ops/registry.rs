@@ -98,7 +98,10 @@ impl OpRegistry {
             return Ok(op.schema().describe());
         }
         let mut out = String::new();
-        for (title, kind) in [("PRIMITIVES", OpKind::Primitive), ("EFFECTS", OpKind::Effect)] {
+        for (title, kind) in [
+            ("PRIMITIVES", OpKind::Primitive),
+            ("EFFECTS", OpKind::Effect),
+        ] {
             out.push_str(title);
             out.push_str("\n\n");
             for op in self.ops.values().filter(|o| o.schema().kind == kind) {

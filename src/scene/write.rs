@@ -158,7 +158,12 @@ fn input_ron(input: &ParamInput) -> String {
         ),
         ParamInput::Const(Value::Float(v)) => short_num(*v),
         ParamInput::Const(Value::Vec3(v)) => {
-            format!("({}, {}, {})", short_num(v[0]), short_num(v[1]), short_num(v[2]))
+            format!(
+                "({}, {}, {})",
+                short_num(v[0]),
+                short_num(v[1]),
+                short_num(v[2])
+            )
         }
         ParamInput::Const(other) => other.to_ron(),
     }

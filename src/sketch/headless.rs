@@ -22,7 +22,10 @@ const SETTLE_TIMEOUT: Duration = Duration::from_secs(120);
 
 /// A windowless app with graft's plugins (and input, so sketch systems that read keys
 /// still run), showing `scene` if given; `add` adds the sketch. The clock is paused at 0.
-pub fn headless_sketch_app(scene: Option<&Path>, add: impl FnOnce(&mut App)) -> Result<App, String> {
+pub fn headless_sketch_app(
+    scene: Option<&Path>,
+    add: impl FnOnce(&mut App),
+) -> Result<App, String> {
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, InputPlugin));
     let graft = match scene {
@@ -72,14 +75,20 @@ fn shown_ids(app: &mut App) -> Vec<Option<GeometryId>> {
 /// and returns the drawing. A layer error, a scene error or no layers at all is an error.
 pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, String> {
     if !t.is_finite() {
-        return Err(format!("t = {t} is not allowed: use a finite time in seconds"));
+        return Err(format!(
+            "t = {t} is not allowed: use a finite time in seconds"
+        ));
     }
     app.world_mut().resource_mut::<SceneClock>().seek(t);
     let start = Instant::now();
     let mut previous: Option<Vec<Option<GeometryId>>> = None;
     loop {
         app.update();
-        if let Some(e) = app.world().get_resource::<SceneStatus>().and_then(|s| s.error()) {
+        if let Some(e) = app
+            .world()
+            .get_resource::<SceneStatus>()
+            .and_then(|s| s.error())
+        {
             return Err(e.to_string());
         }
         if layers_settled(app.world_mut()) {
@@ -96,7 +105,10 @@ pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, String> {
             return Err(if layers == 0 {
                 "the sketch has no layers: spawn some (LayerSpec) or open a scene".into()
             } else {
-                format!("the layers did not finish within {} s", SETTLE_TIMEOUT.as_secs())
+                format!(
+                    "the layers did not finish within {} s",
+                    SETTLE_TIMEOUT.as_secs()
+                )
             });
         }
         std::thread::sleep(Duration::from_micros(200));

@@ -144,7 +144,10 @@ impl LayerSpec {
 }
 
 fn own<'a>(params: impl IntoIterator<Item = (&'a str, RawParam)>) -> Vec<(String, RawParam)> {
-    params.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+    params
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
 }
 
 fn call(
@@ -154,7 +157,10 @@ fn call(
     kind: OpKind,
 ) -> Result<OpCall, String> {
     registry.lookup(name, kind)?;
-    let params: Vec<(&str, RawParam)> = params.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+    let params: Vec<(&str, RawParam)> = params
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.clone()))
+        .collect();
     registry.call(name, &params)
 }
 
@@ -177,11 +183,21 @@ pub trait SetParam {
     /// that name) from a raw value, checked like a scene file. Nothing is written when
     /// the value is what it was, so a system may call this every frame: the pipeline
     /// recomputes only from the stage that really changed.
-    fn set_param(&mut self, op: &str, param: &str, value: impl Into<RawParam>) -> Result<(), String>;
+    fn set_param(
+        &mut self,
+        op: &str,
+        param: &str,
+        value: impl Into<RawParam>,
+    ) -> Result<(), String>;
 }
 
 impl SetParam for bevy::ecs::change_detection::Mut<'_, LayerRecipe> {
-    fn set_param(&mut self, op: &str, param: &str, value: impl Into<RawParam>) -> Result<(), String> {
+    fn set_param(
+        &mut self,
+        op: &str,
+        param: &str,
+        value: impl Into<RawParam>,
+    ) -> Result<(), String> {
         // Read through `Deref` first: only a real change marks the component changed.
         let recipe = &self.0;
         let index = if recipe.source.op.name() == op {

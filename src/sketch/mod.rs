@@ -27,11 +27,9 @@ pub use layer::{LayerSpec, SetParam, SpawnLayer};
 pub use register::{OpRegistrationErrors, RegisterOp};
 
 use crate::app::GraftAppPlugins;
+use crate::cli::{FramesArgs, OutputArgs, write_frames};
 use crate::ecs::{OpsRegistry, SceneExport};
-use crate::export::{
-    FrameFormats, FrameRange, OutputRequest, assemble_mp4, describe_stats, export_frames,
-    terminal_progress, write_outputs,
-};
+use crate::export::{describe_stats, write_outputs};
 
 /// A sketch plugin with an optional scene file, run windowed or headless.
 pub struct Sketch<P: Plugin> {
@@ -60,50 +58,12 @@ enum SketchCommand {
         /// Time in seconds.
         #[arg(long, default_value_t = 0.0)]
         t: f64,
-        /// Write an SVG file.
-        #[arg(long)]
-        svg: Option<PathBuf>,
-        /// Write a G-code file.
-        #[arg(long)]
-        gcode: Option<PathBuf>,
-        /// With --gcode, one file per layer.
-        #[arg(long)]
-        gcode_per_layer: bool,
-        /// Write a PNG file.
-        #[arg(long)]
-        png: Option<PathBuf>,
-        /// PNG resolution (default: the scene's, else 150).
-        #[arg(long)]
-        dpi: Option<f64>,
-        /// Replace existing files.
-        #[arg(long)]
-        overwrite: bool,
+        #[command(flatten)]
+        outputs: OutputArgs,
     },
     /// Write frames from..to at an fps as numbered PNGs (and SVGs), then an MP4 if ffmpeg
     /// is installed.
-    Frames {
-        /// First frame time (s).
-        #[arg(long, default_value_t = 0.0)]
-        from: f64,
-        /// End time (s, not included).
-        #[arg(long)]
-        to: f64,
-        /// Frames per second.
-        #[arg(long, default_value_t = 30.0)]
-        fps: f64,
-        /// Output folder.
-        #[arg(long)]
-        out: PathBuf,
-        /// Also write SVG frames.
-        #[arg(long)]
-        svg: bool,
-        /// PNG resolution (default: the scene's, else 150).
-        #[arg(long)]
-        dpi: Option<f64>,
-        /// Replace existing frame files.
-        #[arg(long)]
-        overwrite: bool,
-    },
+    Frames(FramesArgs),
 }
 
 impl<P: Plugin> Sketch<P> {
@@ -156,65 +116,23 @@ impl<P: Plugin> Sketch<P> {
                 print!("{}", registry.listing(name.as_deref())?);
                 Ok(())
             }
-            SketchCommand::Render {
-                t,
-                svg,
-                gcode,
-                gcode_per_layer,
-                png,
-                dpi,
-                overwrite,
-            } => {
+            SketchCommand::Render { t, outputs } => {
                 let mut app = self.headless()?;
                 let drawing = render_at(&mut app, t)?;
                 let export = app.world().resource::<SceneExport>().0.clone();
                 for line in describe_stats("sketch", t, &drawing) {
                     println!("{line}");
                 }
-                let request = OutputRequest {
-                    svg,
-                    gcode,
-                    gcode_per_layer,
-                    png,
-                    dpi: dpi.unwrap_or(export.png.dpi),
-                    overwrite,
-                };
+                let request = outputs.request(export.png.dpi);
                 for line in write_outputs(&drawing, &export.gcode, &request)? {
                     println!("{line}");
                 }
                 Ok(())
             }
-            SketchCommand::Frames {
-                from,
-                to,
-                fps,
-                out,
-                svg,
-                dpi,
-                overwrite,
-            } => {
+            SketchCommand::Frames(args) => {
                 let mut app = self.headless()?;
-                let dpi = dpi.unwrap_or(app.world().resource::<SceneExport>().0.png.dpi);
-                let range = FrameRange { from, to, fps };
-                let formats = FrameFormats {
-                    png: true,
-                    svg,
-                    dpi,
-                };
-                let written = export_frames(
-                    &out,
-                    range,
-                    formats,
-                    overwrite,
-                    |t| render_at(&mut app, t),
-                    terminal_progress,
-                )?;
-                println!("wrote {} files to {}", written.len(), out.display());
-                match assemble_mp4(&out, fps) {
-                    Ok(mp4) => println!("wrote {}", mp4.display()),
-                    Err(e) => println!("{e}"),
-                }
-                Ok(())
+                let dpi = app.world().resource::<SceneExport>().0.png.dpi;
+                write_frames(&args, dpi, |t| render_at(&mut app, t))
             }
         }
     }

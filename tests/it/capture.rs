@@ -12,7 +12,10 @@ use graft::scene::{Canvas, ExportSettings};
 
 use crate::util::{call, tempdir};
 
-fn capture_all(app: &mut App, kinds: &[CaptureKind]) -> Vec<Result<Vec<std::path::PathBuf>, String>> {
+fn capture_all(
+    app: &mut App,
+    kinds: &[CaptureKind],
+) -> Vec<Result<Vec<std::path::PathBuf>, String>> {
     let before = app.world().resource::<CaptureLog>().done.len();
     app.world_mut()
         .resource_mut::<CaptureQueue>()
@@ -23,9 +26,15 @@ fn capture_all(app: &mut App, kinds: &[CaptureKind]) -> Vec<Result<Vec<std::path
         app.update();
         let log = app.world().resource::<CaptureLog>();
         if log.done.len() >= before + kinds.len() && log.pending == 0 {
-            return log.done[before..].iter().map(|o| o.result.clone()).collect();
+            return log.done[before..]
+                .iter()
+                .map(|o| o.result.clone())
+                .collect();
         }
-        assert!(start.elapsed() < Duration::from_secs(60), "captures did not finish");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "captures did not finish"
+        );
         std::thread::sleep(Duration::from_millis(1));
     }
 }
@@ -57,7 +66,10 @@ fn captures_write_readable_files_under_new_numbered_names() {
         LayerRecipe(Recipe {
             source: call(
                 "line",
-                &[("length", 60.0.into()), ("center", [50.0, 25.0, 0.0].into())],
+                &[
+                    ("length", 60.0.into()),
+                    ("center", [50.0, 25.0, 0.0].into()),
+                ],
             ),
             effects: vec![],
         }),
@@ -70,7 +82,12 @@ fn captures_write_readable_files_under_new_numbered_names() {
 
     let results = capture_all(
         &mut app,
-        &[CaptureKind::Svg, CaptureKind::Gcode, CaptureKind::GcodePerLayer, CaptureKind::Png],
+        &[
+            CaptureKind::Svg,
+            CaptureKind::Gcode,
+            CaptureKind::GcodePerLayer,
+            CaptureKind::Png,
+        ],
     );
     let paths: Vec<Vec<std::path::PathBuf>> = results.into_iter().map(Result::unwrap).collect();
     let name = |p: &std::path::PathBuf| p.file_name().unwrap().to_string_lossy().into_owned();
@@ -83,7 +100,12 @@ fn captures_write_readable_files_under_new_numbered_names() {
     let svg = std::fs::read_to_string(&paths[0][0]).unwrap();
     let doc = roxmltree::Document::parse(&svg).unwrap();
     assert_eq!(doc.root_element().attribute("width"), Some("100mm"));
-    assert_eq!(doc.descendants().filter(|n| n.has_tag_name("path") || n.has_tag_name("polyline")).count(), 1);
+    assert_eq!(
+        doc.descendants()
+            .filter(|n| n.has_tag_name("path") || n.has_tag_name("polyline"))
+            .count(),
+        1
+    );
     // The G-code draws: a pen-down move along the line.
     let gcode = std::fs::read_to_string(&paths[1][0]).unwrap();
     assert!(gcode.contains("G21"), "{gcode}");
@@ -130,12 +152,19 @@ fn captures_write_readable_files_under_new_numbered_names() {
         .collect();
     files.sort();
     assert_eq!(files, ["frame_00000.png", "frame_00001.png"]);
-    assert!(app.world().resource::<AnimationExport>().running().is_none());
+    assert!(
+        app.world()
+            .resource::<AnimationExport>()
+            .running()
+            .is_none()
+    );
 
     // An unwritable folder is an error in plain words, not a crash.
     let blocker = dir.join("file");
     std::fs::write(&blocker, b"x").unwrap();
-    app.insert_resource(CaptureSettings { dir: blocker.join("sub") });
+    app.insert_resource(CaptureSettings {
+        dir: blocker.join("sub"),
+    });
     let failed = capture_all(&mut app, &[CaptureKind::Svg]);
     let err = failed[0].clone().unwrap_err();
     assert!(err.contains("cannot create the output folder"), "{err}");

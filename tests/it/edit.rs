@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use bevy::prelude::*;
 use graft::ecs::{
-    EditCommand, EditQueue, LayerRecipe, Resolved, SceneDocument, SceneStatus, Stroke,
-    apply_edit, redo, save, undo,
+    EditCommand, EditQueue, LayerRecipe, Resolved, SceneDocument, SceneStatus, Stroke, apply_edit,
+    redo, save, undo,
 };
 use graft::edit::{Edit, EditHistory, EffectSlot, ParamPath};
 use graft::export::{Drawing, to_svg};
@@ -39,7 +39,9 @@ fn an_edit_changes_the_recipe_and_ids_and_undo_restores_the_exact_ids() {
     let mut layer = original.clone();
     let mut history = EditHistory::default();
     let before = layer.clone();
-    Edit::SetParam(amplitude(), vec3(5.0)).apply(&mut layer).unwrap();
+    Edit::SetParam(amplitude(), vec3(5.0))
+        .apply(&mut layer)
+        .unwrap();
     history.record(before, layer.clone(), None);
     let ids1 = layer.recipe.resolve(1.0).unwrap().ids();
     // Source and subdivide are untouched; displace and what follows get new ids.
@@ -63,7 +65,10 @@ fn an_edit_changes_the_recipe_and_ids_and_undo_restores_the_exact_ids() {
     )
     .apply(&mut layer)
     .unwrap_err();
-    assert!(err.contains("layer 'waves'") && err.contains("subdivide.subdivisions"), "{err}");
+    assert!(
+        err.contains("layer 'waves'") && err.contains("subdivide.subdivisions"),
+        "{err}"
+    );
     assert_eq!(layer.recipe.resolve(1.0).unwrap().ids(), ids1);
 }
 
@@ -75,14 +80,18 @@ fn a_drag_of_many_moves_is_one_undo_step() {
     let mut history = EditHistory::default();
     for x in [2.5, 3.0, 3.5, 4.0] {
         let before = layer.clone();
-        Edit::SetParam(amplitude(), vec3(x)).apply(&mut layer).unwrap();
+        Edit::SetParam(amplitude(), vec3(x))
+            .apply(&mut layer)
+            .unwrap();
         history.record(before, layer.clone(), Some(7));
     }
     history.seal();
     assert_eq!(history.undo_len(), 1);
     // The next drag of the same widget is a step of its own.
     let before = layer.clone();
-    Edit::SetParam(amplitude(), vec3(9.0)).apply(&mut layer).unwrap();
+    Edit::SetParam(amplitude(), vec3(9.0))
+        .apply(&mut layer)
+        .unwrap();
     history.record(before, layer.clone(), Some(7));
     assert_eq!(history.undo_len(), 2);
     history.undo().unwrap();
@@ -97,7 +106,11 @@ fn effects_are_added_removed_reordered_and_switched() {
     let scene = Scene::parse(TEXT, "t.scene.ron", &reg).unwrap();
     let mut layer = scene.layers[0].clone();
     let names = |l: &graft::scene::LayerDef| -> Vec<String> {
-        l.recipe.effects.iter().map(|e| e.op.name().to_string()).collect()
+        l.recipe
+            .effects
+            .iter()
+            .map(|e| e.op.name().to_string())
+            .collect()
     };
     Edit::AddEffect(3, Arc::clone(reg.get("rotate").unwrap()))
         .apply(&mut layer)
@@ -144,26 +157,42 @@ fn edits_through_the_ecs_change_ids_undo_restores_them_and_save_writes_the_file(
 
     // Through the queue, as the inspector does: a three-move drag, then a colour.
     for x in [3.0, 4.0, 5.0] {
-        app.world_mut().resource_mut::<EditQueue>().push(EditCommand::Edit {
-            layer: "waves".into(),
-            edit: Edit::SetParam(amplitude(), vec3(x)),
-            merge: Some(1),
-        });
+        app.world_mut()
+            .resource_mut::<EditQueue>()
+            .push(EditCommand::Edit {
+                layer: "waves".into(),
+                edit: Edit::SetParam(amplitude(), vec3(x)),
+                merge: Some(1),
+            });
         app.update();
     }
-    app.world_mut().resource_mut::<EditQueue>().push(EditCommand::Seal);
-    apply_edit(app.world_mut(), "waves", &Edit::SetColor(Rgba::parse("#ff0000").unwrap()), None)
-        .unwrap();
+    app.world_mut()
+        .resource_mut::<EditQueue>()
+        .push(EditCommand::Seal);
+    apply_edit(
+        app.world_mut(),
+        "waves",
+        &Edit::SetColor(Rgba::parse("#ff0000").unwrap()),
+        None,
+    )
+    .unwrap();
     settle(&mut app);
     let ids1 = ids(&mut app);
     assert_ne!(ids1, ids0);
-    assert_eq!(ids1[..2], ids0[..2], "stages before the edit keep their ids");
+    assert_eq!(
+        ids1[..2],
+        ids0[..2],
+        "stages before the edit keep their ids"
+    );
     assert_eq!(
         app.world().get::<Stroke>(waves).unwrap().color,
         Rgba::parse("#ff0000").unwrap()
     );
     assert!(app.world().resource::<SceneDocument>().is_dirty());
-    assert_eq!(app.world().resource::<SceneDocument>().history.undo_len(), 2);
+    assert_eq!(
+        app.world().resource::<SceneDocument>().history.undo_len(),
+        2
+    );
 
     // Undo twice: the colour, then the whole drag; the exact ids come back.
     assert_eq!(undo(app.world_mut()).as_deref(), Some("waves"));
@@ -187,13 +216,30 @@ fn edits_through_the_ecs_change_ids_undo_restores_them_and_save_writes_the_file(
     assert!(saved_path.ends_with(SCENE));
     let written = std::fs::read_to_string(&file).unwrap();
     assert!(written.starts_with("// a header comment that survives saving\n"));
-    assert_eq!(std::fs::read_to_string(dir.join(format!("{SCENE}.bak"))).unwrap(), TEXT);
+    assert_eq!(
+        std::fs::read_to_string(dir.join(format!("{SCENE}.bak"))).unwrap(),
+        TEXT
+    );
     let reg = registry();
     let reloaded = Scene::parse(&written, SCENE, &reg).unwrap();
-    let document = app.world().resource::<SceneDocument>().scene.clone().unwrap();
-    assert_eq!(reloaded, document, "load → edit → save → load gives the same scene");
-    assert_eq!(reloaded.export.gcode.travel_feed, 4000.0, "export settings survive");
-    assert!(!reloaded.layers[1].recipe.effects[0].enabled, "switched-off effects survive");
+    let document = app
+        .world()
+        .resource::<SceneDocument>()
+        .scene
+        .clone()
+        .unwrap();
+    assert_eq!(
+        reloaded, document,
+        "load → edit → save → load gives the same scene"
+    );
+    assert_eq!(
+        reloaded.export.gcode.travel_feed, 4000.0,
+        "export settings survive"
+    );
+    assert!(
+        !reloaded.layers[1].recipe.effects[0].enabled,
+        "switched-off effects survive"
+    );
 
     // The save's own reload keeps the entity, the geometry and the undo history.
     run_until(&mut app, "the reload of the saved file", |app| {
@@ -209,7 +255,14 @@ fn edits_through_the_ecs_change_ids_undo_restores_them_and_save_writes_the_file(
     // The saved file renders identically through the CLI and in memory.
     let out = dir.join("cli.svg");
     let status = Command::new(env!("CARGO_BIN_EXE_graft"))
-        .args(["render", file.to_str().unwrap(), "--t", "1.5", "--svg", out.to_str().unwrap()])
+        .args([
+            "render",
+            file.to_str().unwrap(),
+            "--t",
+            "1.5",
+            "--svg",
+            out.to_str().unwrap(),
+        ])
         .status()
         .unwrap();
     assert!(status.success());

@@ -15,11 +15,22 @@ fn shift() -> Op {
             "shift",
             1,
             "moves lines right",
-            vec![ParamSpec::float("dx", 1.0).ui(0.0, 10.0).unit("mm").doc("how far")],
+            vec![
+                ParamSpec::float("dx", 1.0)
+                    .ui(0.0, 10.0)
+                    .unit("mm")
+                    .doc("how far"),
+            ],
         ),
         |input: &Polylines, p: &Params, _: &EvalContext| {
             let dx = p.f32("dx");
-            Ok(input.with_points(input.points().iter().map(|q| Vec3::new(q.x + dx, q.y, q.z)).collect()))
+            Ok(input.with_points(
+                input
+                    .points()
+                    .iter()
+                    .map(|q| Vec3::new(q.x + dx, q.y, q.z))
+                    .collect(),
+            ))
         },
     )
 }
@@ -37,7 +48,13 @@ fn spawn(mut commands: Commands, registry: Res<OpsRegistry>) -> Result {
         &registry,
         LayerSpec::new("shifted")
             .color("#ff0000")
-            .source("line", [("length", 10.0.into()), ("center", [50.0, 50.0, 0.0].into())])
+            .source(
+                "line",
+                [
+                    ("length", 10.0.into()),
+                    ("center", [50.0, 50.0, 0.0].into()),
+                ],
+            )
             .effect("shift", [("dx", 5.0.into())])
             .effect("rotate", [("rotation", (0.0, 0.0, "t * 10").into())]),
     )?;
@@ -50,14 +67,24 @@ fn a_custom_effect_is_registered_realised_and_cached_like_a_built_in() {
     // Listed with its schema.
     let registry = app.world().resource::<OpsRegistry>().snapshot();
     let listing = registry.listing(Some("shift")).unwrap();
-    assert!(listing.starts_with("shift (effect, v1): moves lines right"), "{listing}");
-    assert!(listing.contains("dx") && listing.contains("mm"), "{listing}");
+    assert!(
+        listing.starts_with("shift (effect, v1): moves lines right"),
+        "{listing}"
+    );
+    assert!(
+        listing.contains("dx") && listing.contains("mm"),
+        "{listing}"
+    );
     assert!(registry.listing(None).unwrap().contains("shift (effect"));
 
     // Realised: the 10 mm line centred at (50, 50), shifted by 5 mm.
     render_at(&mut app, 0.0).unwrap();
     let mut q = app.world_mut().query::<(Entity, &Realized)>();
-    let (entity, realized) = q.iter(app.world()).next().map(|(e, r)| (e, r.clone())).unwrap();
+    let (entity, realized) = q
+        .iter(app.world())
+        .next()
+        .map(|(e, r)| (e, r.clone()))
+        .unwrap();
     let xs: Vec<f32> = realized.geometry.points().iter().map(|p| p.x).collect();
     assert_eq!(xs, [50.0, 60.0]);
 
@@ -67,10 +94,22 @@ fn a_custom_effect_is_registered_realised_and_cached_like_a_built_in() {
     render_at(&mut app, 1.0).unwrap();
     let after = app.world().resource::<PipelineStats>().clone();
     let ids_after = app.world().get::<Resolved>(entity).unwrap().ids.clone();
-    assert_eq!(ids_after[..2], ids_before[..2], "source and shift keep their ids");
+    assert_eq!(
+        ids_after[..2],
+        ids_before[..2],
+        "source and shift keep their ids"
+    );
     assert_ne!(ids_after[2], ids_before[2]);
-    assert_eq!(after.stage_misses - before.stage_misses, 1, "only rotate is computed");
-    assert_eq!(after.stage_hits - before.stage_hits, 2, "line and shift come from the cache");
+    assert_eq!(
+        after.stage_misses - before.stage_misses,
+        1,
+        "only rotate is computed"
+    );
+    assert_eq!(
+        after.stage_hits - before.stage_hits,
+        2,
+        "line and shift come from the cache"
+    );
 
     // The op is usable from scene text through the same registry.
     let scene = graft::scene::Scene::parse(
@@ -90,23 +129,43 @@ fn wrong_custom_schemas_and_failing_ops_are_clear_errors_naming_the_op() {
         |i: &Polylines, _: &Params, _: &EvalContext| Ok(i.clone()),
     );
     let err = app.try_register_op(bad.clone()).unwrap_err();
-    assert!(err.contains("op 'bad'") && err.contains("default of parameter 'x'"), "{err}");
+    assert!(
+        err.contains("op 'bad'") && err.contains("default of parameter 'x'"),
+        "{err}"
+    );
     app.register_op(bad);
     let errors = &app.world().resource::<OpRegistrationErrors>().0;
-    assert!(errors[0].contains("custom op 'bad' not registered"), "{errors:?}");
+    assert!(
+        errors[0].contains("custom op 'bad' not registered"),
+        "{errors:?}"
+    );
     assert!(app.try_register_op(shift()).is_ok());
-    assert!(app.try_register_op(shift()).unwrap_err().contains("already registered"));
+    assert!(
+        app.try_register_op(shift())
+            .unwrap_err()
+            .contains("already registered")
+    );
 
     // A layer spec naming an unknown op or a wrong value says so.
     let reg = graft::ops::OpRegistry::builtin();
-    let err = LayerSpec::new("x").source("nope", []).build(&reg).unwrap_err();
-    assert!(err.contains("layer 'x'") && err.contains("unknown primitive 'nope'"), "{err}");
+    let err = LayerSpec::new("x")
+        .source("nope", [])
+        .build(&reg)
+        .unwrap_err();
+    assert!(
+        err.contains("layer 'x'") && err.contains("unknown primitive 'nope'"),
+        "{err}"
+    );
     let err = LayerSpec::new("x")
         .source("line", [("length", (-3.0).into())])
         .build(&reg)
         .unwrap_err();
     assert!(err.contains("line.length"), "{err}");
-    let err = LayerSpec::new("x").color("#12").source("line", []).build(&reg).unwrap_err();
+    let err = LayerSpec::new("x")
+        .color("#12")
+        .source("line", [])
+        .build(&reg)
+        .unwrap_err();
     assert!(err.contains("#12"), "{err}");
 
     // A failing custom op marks its layer; a headless render reports it by name.
@@ -118,14 +177,22 @@ fn wrong_custom_schemas_and_failing_ops_are_clear_errors_naming_the_op() {
                 |_: &Polylines, _: &Params, _: &EvalContext| Err(OpError::new("fails", "no luck")),
             ))
             .add_systems(Startup, |mut c: Commands, r: Res<OpsRegistry>| -> Result {
-                c.spawn_layer(&r, LayerSpec::new("doomed").source("line", []).effect("fails", []))?;
+                c.spawn_layer(
+                    &r,
+                    LayerSpec::new("doomed")
+                        .source("line", [])
+                        .effect("fails", []),
+                )?;
                 Ok(())
             });
         }
     }
     let mut app = Sketch::new(Failing).headless().unwrap();
     let err = render_at(&mut app, 0.0).unwrap_err();
-    assert!(err.contains("layer 'doomed'") && err.contains("op 'fails': no luck"), "{err}");
+    assert!(
+        err.contains("layer 'doomed'") && err.contains("op 'fails': no luck"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -142,12 +209,26 @@ fn a_headless_sketch_renders_byte_identical_svg_across_runs() {
     let dir = tempdir("sketch-cli");
     let out = dir.join("s.svg");
     Sketch::new(TestSketch)
-        .run_with(["sketch", "render", "--t", "2.5", "--svg", out.to_str().unwrap()])
+        .run_with([
+            "sketch",
+            "render",
+            "--t",
+            "2.5",
+            "--svg",
+            out.to_str().unwrap(),
+        ])
         .unwrap();
     assert_eq!(std::fs::read_to_string(&out).unwrap(), a);
     // A second render never replaces the file.
     let err = Sketch::new(TestSketch)
-        .run_with(["sketch", "render", "--t", "1", "--svg", out.to_str().unwrap()])
+        .run_with([
+            "sketch",
+            "render",
+            "--t",
+            "1",
+            "--svg",
+            out.to_str().unwrap(),
+        ])
         .unwrap_err();
     assert!(err.contains("already exists"), "{err}");
 }
@@ -168,16 +249,24 @@ fn a_frame_sequence_of_ten_frames_writes_ten_numbered_files_of_the_right_size() 
         svg: false,
         dpi: 25.4,
     };
-    let written = export_frames(&dir, range, formats, false, |t| render_at(&mut app, t), |d, n| {
-        seen.push((d, n))
-    })
+    let written = export_frames(
+        &dir,
+        range,
+        formats,
+        false,
+        |t| render_at(&mut app, t),
+        |d, n| seen.push((d, n)),
+    )
     .unwrap();
     assert_eq!(written.len(), 10);
     assert_eq!(seen.last(), Some(&(10, 10)));
     for i in 0..10 {
         let path = frame_path(&dir, i, "png");
         assert_eq!(written[i], path);
-        assert_eq!(path.file_name().unwrap().to_str().unwrap(), format!("frame_{i:05}.png"));
+        assert_eq!(
+            path.file_name().unwrap().to_str().unwrap(),
+            format!("frame_{i:05}.png")
+        );
         let png = resvg::tiny_skia::Pixmap::load_png(&path).unwrap();
         assert_eq!((png.width(), png.height()), (210, 297));
     }
@@ -188,9 +277,36 @@ fn a_frame_sequence_of_ten_frames_writes_ten_numbered_files_of_the_right_size() 
     names.sort();
     assert_eq!(names.len(), 10, "{names:?}");
     // The frames differ (the rotation follows t) and a second export refuses to overwrite.
-    assert_ne!(std::fs::read(&written[0]).unwrap(), std::fs::read(&written[9]).unwrap());
-    let err = export_frames(&dir, range, formats, false, |t| render_at(&mut app, t), |_, _| {}).unwrap_err();
+    assert_ne!(
+        std::fs::read(&written[0]).unwrap(),
+        std::fs::read(&written[9]).unwrap()
+    );
+    let err = export_frames(
+        &dir,
+        range,
+        formats,
+        false,
+        |t| render_at(&mut app, t),
+        |_, _| {},
+    )
+    .unwrap_err();
     assert!(err.contains("already exists"), "{err}");
-    assert!(FrameRange { from: 1.0, to: 0.0, fps: 10.0 }.times().is_err());
-    assert!(FrameRange { from: 0.0, to: 1.0, fps: 0.0 }.times().is_err());
+    assert!(
+        FrameRange {
+            from: 1.0,
+            to: 0.0,
+            fps: 10.0
+        }
+        .times()
+        .is_err()
+    );
+    assert!(
+        FrameRange {
+            from: 0.0,
+            to: 1.0,
+            fps: 0.0
+        }
+        .times()
+        .is_err()
+    );
 }

@@ -1,0 +1,114 @@
+//! Command-line arguments shared by `graft` and by sketches' own command line.
+
+use std::path::PathBuf;
+
+use crate::export::{
+    Drawing, FrameFormats, FrameRange, OutputRequest, assemble_mp4, export_frames,
+    terminal_progress,
+};
+
+/// The files a render writes.
+#[derive(clap::Args, Clone, Debug)]
+pub struct OutputArgs {
+    /// Write an SVG file.
+    #[arg(long)]
+    pub svg: Option<PathBuf>,
+    /// Write a G-code file (all layers).
+    #[arg(long)]
+    pub gcode: Option<PathBuf>,
+    /// With --gcode, write one file per layer (`NAME_layer001_LAYER.gcode`, …) instead.
+    #[arg(long)]
+    pub gcode_per_layer: bool,
+    /// Write a PNG file.
+    #[arg(long)]
+    pub png: Option<PathBuf>,
+    /// PNG resolution in dots per inch (default: the scene's export.png.dpi, else 150).
+    #[arg(long)]
+    pub dpi: Option<f64>,
+    /// Replace existing output files.
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+impl OutputArgs {
+    /// The request, with `scene_dpi` when no --dpi is given.
+    pub fn request(&self, scene_dpi: f64) -> OutputRequest {
+        OutputRequest {
+            svg: self.svg.clone(),
+            gcode: self.gcode.clone(),
+            gcode_per_layer: self.gcode_per_layer,
+            png: self.png.clone(),
+            dpi: self.dpi.unwrap_or(scene_dpi),
+            overwrite: self.overwrite,
+        }
+    }
+}
+
+/// A frame sequence to write.
+#[derive(clap::Args, Clone, Debug)]
+pub struct FramesArgs {
+    /// First frame time (s).
+    #[arg(long, default_value_t = 0.0)]
+    pub from: f64,
+    /// End time (s, not included).
+    #[arg(long)]
+    pub to: f64,
+    /// Frames per second.
+    #[arg(long, default_value_t = 30.0)]
+    pub fps: f64,
+    /// Output folder (frame_00000.png, …).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Also write each frame as SVG.
+    #[arg(long)]
+    pub svg: bool,
+    /// PNG resolution (default: the scene's export.png.dpi, else 150).
+    #[arg(long)]
+    pub dpi: Option<f64>,
+    /// Replace existing frame files.
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+impl FramesArgs {
+    /// The frame times.
+    pub fn range(&self) -> FrameRange {
+        FrameRange {
+            from: self.from,
+            to: self.to,
+            fps: self.fps,
+        }
+    }
+
+    /// PNG (and SVG) frames, at `scene_dpi` when no --dpi is given.
+    pub fn formats(&self, scene_dpi: f64) -> FrameFormats {
+        FrameFormats {
+            png: true,
+            svg: self.svg,
+            dpi: self.dpi.unwrap_or(scene_dpi),
+        }
+    }
+}
+
+/// Writes the frames `args` asks for with a terminal progress bar, then an MP4 if ffmpeg
+/// is installed (or says how to make one); `drawing_at(t)` gives each frame.
+pub fn write_frames(
+    args: &FramesArgs,
+    scene_dpi: f64,
+    drawing_at: impl FnMut(f64) -> Result<Drawing, String>,
+) -> Result<(), String> {
+    let written = export_frames(
+        &args.out,
+        args.range(),
+        args.formats(scene_dpi),
+        args.overwrite,
+        drawing_at,
+        terminal_progress,
+    )?;
+    println!("wrote {} files to {}", written.len(), args.out.display());
+    match assemble_mp4(&args.out, args.fps) {
+        Ok(mp4) => println!("wrote {}", mp4.display()),
+        Err(e) => println!("{e}"),
+    }
+    Ok(())
+}
