@@ -111,6 +111,8 @@ pub(crate) struct TaskOutput {
 /// One evaluation running on the async compute pool.
 pub(crate) struct PendingTask {
     pub(crate) id: GeometryId,
+    /// Order of the request among this layer's requests.
+    pub(crate) seq: u64,
     pub(crate) task: Task<TaskOutput>,
 }
 
@@ -118,6 +120,10 @@ pub(crate) struct PendingTask {
 #[derive(Component, Default)]
 pub struct InFlight {
     pub(crate) tasks: Vec<PendingTask>,
+    /// Number of the next request.
+    pub(crate) next_seq: u64,
+    /// Request number of the result on screen: an older request's result never replaces it.
+    pub(crate) shown_seq: u64,
 }
 
 impl InFlight {

@@ -207,6 +207,8 @@ fn dispatch_layers(
             {
                 stats.full_hits += 1;
                 stats.stage_hits += n as u64;
+                in_flight.next_seq += 1;
+                in_flight.shown_seq = in_flight.next_seq;
                 commands.entity(entity).insert(Realized {
                     id: wanted,
                     geometry: Arc::clone(geometry),
@@ -239,7 +241,13 @@ fn dispatch_layers(
             settings.eval.clone(),
             cache.clone(),
         );
-        in_flight.tasks.push(PendingTask { id: wanted, task });
+        in_flight.next_seq += 1;
+        let seq = in_flight.next_seq;
+        in_flight.tasks.push(PendingTask {
+            id: wanted,
+            seq,
+            task,
+        });
     }
     stats.in_flight = running;
 }
@@ -308,7 +316,8 @@ type CollectQuery<'w, 's> = Query<
 >;
 
 /// Polls tasks without blocking. A result for the id the layer still wants becomes its
-/// `Realized`; one it no longer wants is dropped (latest wins). Used in
+/// `Realized`; a superseded one is shown only while it is newer than what is on screen
+/// (latest request wins; a result never replaces a newer one). Used in
 /// [`GraftSystems::Collect`].
 fn collect_layers(
     mut commands: Commands,
@@ -324,14 +333,34 @@ fn collect_layers(
                 i += 1;
                 continue;
             };
-            in_flight.tasks.swap_remove(i);
+            let seq = in_flight.tasks.swap_remove(i).seq;
             stats.tasks_finished += 1;
             stats.stage_misses += output.stages_evaluated as u64;
             stats.task_times.push(output.millis);
-            if Some(output.id) != wanted {
+            if seq < in_flight.shown_seq {
+                // Older than what is on screen: never shown.
                 stats.stale_dropped += 1;
                 continue;
             }
+            if Some(output.id) != wanted {
+                // Superseded but newer than what is shown (a slider being dragged): shown
+                // until the wanted result arrives, so a drag shows its way there.
+                match output.result {
+                    Ok((geometry, vertices)) => {
+                        stats.interim_shown += 1;
+                        in_flight.shown_seq = seq;
+                        commands.entity(entity).insert(Realized {
+                            id: output.id,
+                            geometry,
+                            vertices,
+                            t: output.t,
+                        });
+                    }
+                    Err(_) => stats.stale_dropped += 1,
+                }
+                continue;
+            }
+            in_flight.shown_seq = seq;
             match output.result {
                 Ok((geometry, vertices)) => {
                     commands.entity(entity).insert(Realized {

@@ -50,8 +50,11 @@ pub struct PipelineStats {
     pub stage_misses: u64,
     /// Requests served entirely from the cache (no task).
     pub full_hits: u64,
-    /// Results dropped because their layer wanted another id by the time they finished.
+    /// Results dropped because a newer result was already on screen when they finished.
     pub stale_dropped: u64,
+    /// Superseded results shown anyway because they were newer than the one on screen
+    /// (what a slider drag shows on its way).
+    pub interim_shown: u64,
     /// Evaluations that failed (op error or panic).
     pub failures: u64,
     /// Tasks running now.

@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use bevy::asset::AssetPlugin;
 use bevy::prelude::*;
 use graft::ecs::{
-    GraftPlugins, Layer, LayerError, LayerRecipe, OpsRegistry, PipelineStats, Realized, Resolved,
-    SceneClock, SceneState, SceneStatus, layers_settled,
+    GraftPlugins, InFlight, Layer, LayerError, LayerRecipe, OpsRegistry, PipelineStats, Realized,
+    Resolved, SceneClock, SceneState, SceneStatus, layers_settled,
 };
 use graft::geometry::Polylines;
 use graft::ops::{EvalContext, Op, OpSchema, ParamSpec, RawParam};
@@ -402,4 +402,94 @@ fn layers_spawned_from_rust_run_through_the_same_pipeline() {
         .id();
     settle(&mut app);
     assert_eq!(*realized(&app, e).geometry, expected);
+}
+
+/// `slow`: shifts lines by `dx` after sleeping `ms` milliseconds.
+fn slow_op() -> Op {
+    Op::new(
+        OpSchema::effect(
+            "slow",
+            1,
+            "shifts lines after a pause",
+            vec![
+                ParamSpec::float("dx", 0.0),
+                ParamSpec::float("ms", 0.0).min(0.0),
+            ],
+        ),
+        |input, p, _| {
+            std::thread::sleep(Duration::from_millis(p.f64("ms") as u64));
+            let dx = p.f32("dx");
+            Ok(input.with_points(input.points().iter().map(|q| *q + Vec3::X * dx).collect()))
+        },
+    )
+}
+
+#[test]
+fn superseded_results_show_on_the_way_but_never_replace_newer_ones() {
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, AssetPlugin::default()))
+        .add_plugins(GraftPlugins::default())
+        .insert_resource(SceneClock::paused_at(0.0));
+    app.world()
+        .resource::<OpsRegistry>()
+        .register(slow_op())
+        .unwrap();
+    let registry = app.world().resource::<OpsRegistry>().snapshot();
+    let recipe = graft::ops::Recipe {
+        source: registry.call("line", &[("length", 10.0.into())]).unwrap(),
+        effects: vec![registry.call("slow", &[]).unwrap()],
+    };
+    let e = app
+        .world_mut()
+        .spawn((
+            Layer {
+                name: "drag".into(),
+                order: 0,
+                visible: true,
+            },
+            graft::ecs::Stroke {
+                color: graft::ops::Rgba::BLACK,
+                width_mm: 0.3,
+            },
+            LayerRecipe(recipe),
+        ))
+        .id();
+    settle(&mut app);
+    let set = |app: &mut App, dx: f64, ms: f64| {
+        let mut r = app.world_mut().get_mut::<LayerRecipe>(e).unwrap();
+        r.0.effects[0].set("dx", &RawParam::from(dx)).unwrap();
+        r.0.effects[0].set("ms", &RawParam::from(ms)).unwrap();
+        app.update();
+        app.world().get::<Resolved>(e).unwrap().wanted()
+    };
+    let shown = |app: &App| app.world().get::<Realized>(e).unwrap().id;
+
+    // A slow request, then a fast one. With several pool threads the fast (newer) result
+    // comes first and the slow one is dropped; with one thread the slow one shows on the
+    // way. Either way the newest request ends on screen and is never replaced.
+    let before = stats(&app);
+    let _slow = set(&mut app, 1.0, 300.0);
+    let fast = set(&mut app, 2.0, 0.0);
+    run_until(&mut app, "both tasks to finish", |app| {
+        app.world().get::<InFlight>(e).unwrap().is_empty()
+    });
+    assert_eq!(shown(&app), fast);
+    let after = stats(&app);
+    assert_eq!(
+        (after.stale_dropped - before.stale_dropped) + (after.interim_shown - before.interim_shown),
+        1
+    );
+
+    // A drag: a request superseded by a slower one shows on the way, then the wanted one.
+    let first = set(&mut app, 3.0, 100.0);
+    let last = set(&mut app, 4.0, 400.0);
+    run_until(&mut app, "the interim result", |app| shown(app) != fast);
+    assert_eq!(
+        shown(&app),
+        first,
+        "the superseded but newer result is shown"
+    );
+    assert!(stats(&app).interim_shown >= 1);
+    settle(&mut app);
+    assert_eq!(shown(&app), last);
 }
