@@ -6,6 +6,7 @@ mod edit;
 mod export;
 mod ids;
 mod ops;
+mod pacing;
 mod pipeline;
 mod render;
 mod scene;
