@@ -4,7 +4,11 @@ use bevy::ecs::message::MessageCursor;
 use bevy::prelude::*;
 use bevy::window::RequestRedraw;
 use graft::app::PacingPlugin;
-use graft::ecs::{GraftPlugins, Layer, LayerRecipe, SceneClock, Stroke, layers_settled};
+use graft::ecs::{
+    GraftPlugins, Layer, LayerRecipe, OpsRegistry, SceneClock, Stroke, layers_settled,
+};
+use graft::geometry::Polylines;
+use graft::ops::{EvalContext, Op, OpRegistry, OpSchema, Params};
 use graft::ops::{Recipe, Rgba};
 
 use crate::util::call;
@@ -19,11 +23,25 @@ fn redraws(app: &mut App, cursor: &mut MessageCursor<RequestRedraw>) -> usize {
 
 #[test]
 fn the_app_asks_for_frames_only_while_time_plays_or_work_runs() {
+    // An effect that takes 50 ms, so its task spans several frames.
+    let pause = Op::new(
+        OpSchema::effect("pause", 1, "waits, then passes its input", vec![]),
+        |input: &Polylines, _: &Params, _: &EvalContext| {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            Ok(input.clone())
+        },
+    );
+    let mut slow = OpRegistry::builtin();
+    slow.register(pause.clone()).unwrap();
     let mut app = App::new();
     app.add_plugins((MinimalPlugins, AssetPlugin::default()))
         .add_plugins((GraftPlugins::default(), PacingPlugin))
         .add_message::<RequestRedraw>()
         .insert_resource(SceneClock::paused_at(0.0));
+    app.world()
+        .resource::<OpsRegistry>()
+        .register(pause)
+        .unwrap();
     app.world_mut().spawn((
         Layer {
             name: "l".into(),
@@ -36,7 +54,7 @@ fn the_app_asks_for_frames_only_while_time_plays_or_work_runs() {
         },
         LayerRecipe(Recipe {
             source: call("circle", &[("radius", "10 + t".into())]),
-            effects: vec![],
+            effects: vec![slow.call("pause", &[]).unwrap()],
         }),
     ));
     let mut cursor = MessageCursor::<RequestRedraw>::default();
