@@ -213,6 +213,10 @@ pub struct OpCall {
     pub enabled: bool,
     /// Inputs in schema order.
     pub params: Vec<ParamInput>,
+    /// Indices of the parameters set explicitly (by a scene file or [`OpCall::set`]), in
+    /// the order they were given: a saved scene writes them first, in that order. Not
+    /// part of equality.
+    pub written: Vec<usize>,
 }
 
 impl PartialEq for OpCall {
@@ -237,6 +241,7 @@ impl OpCall {
             op,
             enabled: true,
             params,
+            written: Vec::new(),
         }
     }
 
@@ -253,6 +258,9 @@ impl OpCall {
         let spec = &schema.params[i];
         self.params[i] = ParamInput::from_raw(spec, raw)
             .map_err(|e| format!("{}.{}: {e}", schema.name, spec.name))?;
+        if !self.written.contains(&i) {
+            self.written.push(i);
+        }
         Ok(())
     }
 

@@ -65,31 +65,54 @@ fn write_layer(s: &mut String, l: &LayerDef) {
     if !l.visible {
         s.push_str("            visible: false,\n");
     }
-    let _ = writeln!(s, "            source: {},", op_call(&l.recipe.source));
+    let _ = writeln!(
+        s,
+        "            source: {},",
+        op_call(&l.recipe.source, 12, "source: ".len())
+    );
     if !l.recipe.effects.is_empty() {
         s.push_str("            effects: [\n");
         for e in &l.recipe.effects {
-            let _ = writeln!(s, "                {},", op_call(e));
+            let _ = writeln!(s, "                {},", op_call(e, 16, 0));
         }
         s.push_str("            ],\n");
     }
     s.push_str("        ),\n");
 }
 
-/// `name(param: value, …)` with the parameters that differ from their defaults.
-fn op_call(call: &OpCall) -> String {
+/// Longest op call kept on one line; longer ones get a line per parameter.
+const LINE_WIDTH: usize = 132;
+
+/// `name(param: value, …)`: the parameters the file gave, in its order, then any other
+/// that differs from its default. `indent` is the line's indentation, `prefix` the
+/// length of what precedes the call on its line (e.g. `source: `).
+fn op_call(call: &OpCall, indent: usize, prefix: usize) -> String {
     let schema = call.op.schema();
-    let mut parts: Vec<String> = schema
-        .params
+    let differs = |i: usize| call.params[i] != ParamInput::Const(schema.params[i].default.clone());
+    let order = call
+        .written
         .iter()
-        .zip(&call.params)
-        .filter(|(spec, input)| **input != ParamInput::Const(spec.default.clone()))
-        .map(|(spec, input)| format!("{}: {}", spec.name, input_ron(input)))
+        .copied()
+        .filter(|&i| i < schema.params.len())
+        .chain((0..schema.params.len()).filter(|i| !call.written.contains(i) && differs(*i)));
+    let mut parts: Vec<String> = order
+        .map(|i| format!("{}: {}", schema.params[i].name, input_ron(&call.params[i])))
         .collect();
     if !call.enabled {
         parts.push("enabled: false".into());
     }
-    format!("{}({})", schema.name, parts.join(", "))
+    let one_line = format!("{}({})", schema.name, parts.join(", "));
+    if indent + prefix + one_line.len() + 1 <= LINE_WIDTH {
+        return one_line;
+    }
+    let pad = " ".repeat(indent + 4);
+    let mut out = format!("{}(\n", schema.name);
+    for part in parts {
+        let _ = writeln!(out, "{pad}{part},");
+    }
+    out.push_str(&" ".repeat(indent));
+    out.push(')');
+    out
 }
 
 /// `gcode: (…), png: (…)` with the fields that differ from their defaults.
@@ -106,26 +129,33 @@ fn export_fields(gcode: &GcodeProfile, png: &PngSettings) -> String {
             }
         };
     }
-    field!(travel_feed);
-    field!(draw_feed);
+    macro_rules! number {
+        ($name:ident) => {
+            if gcode.$name != d.$name {
+                g.push(format!("{}: {}", stringify!($name), short_num(gcode.$name)));
+            }
+        };
+    }
+    number!(travel_feed);
+    number!(draw_feed);
     field!(pen);
     field!(header);
     field!(footer);
     field!(y_flip);
     field!(origin);
     field!(decimals);
-    field!(paper_margin);
+    number!(paper_margin);
     field!(bed_x);
     field!(bed_y);
     field!(optimize_travel);
     field!(sort_polylines);
     field!(allow_reverse);
-    field!(bridge_distance);
+    number!(bridge_distance);
     if !g.is_empty() {
         groups.push(format!("gcode: ({})", g.join(", ")));
     }
     if *png != PngSettings::default() {
-        groups.push(format!("png: (dpi: {})", fmt_num(png.dpi)));
+        groups.push(format!("png: (dpi: {})", short_num(png.dpi)));
     }
     groups.join(", ")
 }

@@ -141,7 +141,20 @@ fn scenes_written_back_parse_to_the_same_scene() {
     // Every bundled scene too.
     let demo = std::fs::read_to_string(graft::app::demo_scene()).unwrap();
     let demo = Scene::parse(&demo, "demo", &reg).unwrap();
-    assert_eq!(Scene::parse(&demo.to_ron(""), "demo2", &reg).unwrap(), demo);
+    let written = demo.to_ron("");
+    assert_eq!(Scene::parse(&written, "demo2", &reg).unwrap(), demo);
+    // Parameters keep the order and the explicit values the author wrote.
+    assert!(
+        written.contains(
+            r#"text(text: "graft", font: "futural", scale: 14, center: (105, 272, 0), text_align: "center")"#
+        ),
+        "{written}"
+    );
+    std::fs::write(
+        concat!(env!("CARGO_TARGET_TMPDIR"), "/demo-written.scene.ron"),
+        &written,
+    )
+    .unwrap();
 }
 
 #[test]
