@@ -49,6 +49,20 @@ impl Default for InspectorState {
     }
 }
 
+/// The latest errors returned by systems (a sketch's), newest last.
+#[derive(Resource, Default)]
+pub struct SystemErrors(pub Vec<String>);
+
+/// Moves recorded system errors into [`SystemErrors`], keeping the last few.
+fn collect_system_errors(mut shown: ResMut<SystemErrors>) {
+    let new = crate::sketch::take_errors();
+    if !new.is_empty() {
+        shown.0.extend(new);
+        let excess = shown.0.len().saturating_sub(5);
+        shown.0.drain(..excess);
+    }
+}
+
 /// The inspector panel, its statistics and the "unsaved changes" question on close.
 /// Needs a window (the app adds it; tests of the edit model use the ECS directly).
 pub struct InspectorPlugin;
@@ -59,6 +73,8 @@ impl Plugin for InspectorPlugin {
             app.add_plugins(EguiPlugin::default());
         }
         app.init_resource::<InspectorState>()
+            .init_resource::<SystemErrors>()
+            .add_systems(Last, collect_system_errors)
             .add_plugins(stats::StatsPlugin)
             .add_systems(Startup, spawn_ui_camera)
             .add_systems(

@@ -29,6 +29,7 @@ pub(super) struct PanelData<'w, 's> {
     capture_settings: Res<'w, CaptureSettings>,
     registry: Res<'w, OpsRegistry>,
     op_errors: Option<Res<'w, OpRegistrationErrors>>,
+    system_errors: Res<'w, super::SystemErrors>,
     layers: Query<
         'w,
         's,
@@ -152,6 +153,9 @@ fn scene_section(ui: &mut egui::Ui, data: &PanelData, edits: &EditQueue) {
         };
     }
     for e in data.op_errors.iter().flat_map(|e| e.0.iter()) {
+        ui.colored_label(ERROR, e);
+    }
+    for e in &data.system_errors.0 {
         ui.colored_label(ERROR, e);
     }
     if let Some(e) = &edits.last_error {

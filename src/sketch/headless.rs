@@ -27,7 +27,8 @@ pub fn headless_sketch_app(
     add: impl FnOnce(&mut App),
 ) -> Result<App, String> {
     let mut app = App::new();
-    app.add_plugins((MinimalPlugins, InputPlugin));
+    app.set_error_handler(super::errors::record_error)
+        .add_plugins((MinimalPlugins, InputPlugin));
     let graft = match scene {
         Some(path) => {
             let file = path
@@ -84,6 +85,10 @@ pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, String> {
     let mut previous: Option<Vec<Option<GeometryId>>> = None;
     loop {
         app.update();
+        let errors = super::errors::take_errors();
+        if !errors.is_empty() {
+            return Err(errors.join("; "));
+        }
         if let Some(e) = app
             .world()
             .get_resource::<SceneStatus>()

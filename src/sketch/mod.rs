@@ -10,8 +10,10 @@
 //! ```
 //!
 //! Drive animation from [`SceneClock`](crate::ecs::SceneClock) (not wall time) so that a
-//! headless render at `t` shows exactly what the window shows at `t`.
+//! headless render at `t` shows exactly what the window shows at `t`. Errors returned by
+//! sketch systems are logged and shown in the inspector; a headless render fails with them.
 
+mod errors;
 mod headless;
 mod layer;
 mod register;
@@ -22,6 +24,7 @@ use std::process::ExitCode;
 use bevy::app::{App, Plugin};
 use clap::{Parser, Subcommand};
 
+pub use errors::{record_error, take_errors};
 pub use headless::{headless_sketch_app, render_at};
 pub use layer::{LayerSpec, SetParam, SpawnLayer};
 pub use register::{OpRegistrationErrors, RegisterOp};
@@ -102,7 +105,8 @@ impl<P: Plugin> Sketch<P> {
         match cli.command.unwrap_or(SketchCommand::Open) {
             SketchCommand::Open => {
                 let mut app = App::new();
-                app.add_plugins(GraftAppPlugins::new(self.scene.as_deref())?)
+                app.set_error_handler(record_error)
+                    .add_plugins(GraftAppPlugins::new(self.scene.as_deref())?)
                     .add_plugins(self.plugin);
                 if app.run().is_success() {
                     Ok(())

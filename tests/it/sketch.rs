@@ -8,6 +8,14 @@ use graft::sketch::{OpRegistrationErrors, render_at};
 
 use crate::util::tempdir;
 
+/// Errors of sketch systems are collected process-wide; sketch tests run one at a time so
+/// that one test's error never shows in another's render.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// `shift`: moves every point right by `dx` mm; counts its evaluations in the output's z.
 fn shift() -> Op {
     Op::new(
@@ -63,6 +71,7 @@ fn spawn(mut commands: Commands, registry: Res<OpsRegistry>) -> Result {
 
 #[test]
 fn a_custom_effect_is_registered_realised_and_cached_like_a_built_in() {
+    let _serial = one_at_a_time();
     let mut app = Sketch::new(TestSketch).headless().unwrap();
     // Listed with its schema.
     let registry = app.world().resource::<OpsRegistry>().snapshot();
@@ -123,6 +132,7 @@ fn a_custom_effect_is_registered_realised_and_cached_like_a_built_in() {
 
 #[test]
 fn wrong_custom_schemas_and_failing_ops_are_clear_errors_naming_the_op() {
+    let _serial = one_at_a_time();
     let mut app = App::new();
     let bad = Op::new(
         OpSchema::effect("bad", 1, "", vec![ParamSpec::float("x", -1.0).min(0.0)]),
@@ -197,6 +207,7 @@ fn wrong_custom_schemas_and_failing_ops_are_clear_errors_naming_the_op() {
 
 #[test]
 fn a_headless_sketch_renders_byte_identical_svg_across_runs() {
+    let _serial = one_at_a_time();
     let render = || {
         let mut app = Sketch::new(TestSketch).headless().unwrap();
         to_svg(&render_at(&mut app, 2.5).unwrap())
@@ -235,6 +246,7 @@ fn a_headless_sketch_renders_byte_identical_svg_across_runs() {
 
 #[test]
 fn a_frame_sequence_of_ten_frames_writes_ten_numbered_files_of_the_right_size() {
+    let _serial = one_at_a_time();
     let dir = tempdir("frames");
     let mut app = Sketch::new(TestSketch).headless().unwrap();
     let mut seen = Vec::new();
@@ -308,5 +320,27 @@ fn a_frame_sequence_of_ten_frames_writes_ten_numbered_files_of_the_right_size() 
         }
         .times()
         .is_err()
+    );
+}
+
+#[test]
+fn an_error_returned_by_a_sketch_system_fails_a_headless_render_with_its_message() {
+    let _serial = one_at_a_time();
+    struct Broken;
+    impl Plugin for Broken {
+        fn build(&self, app: &mut App) {
+            app.add_systems(Startup, |mut c: Commands, r: Res<OpsRegistry>| -> Result {
+                c.spawn_layer(&r, LayerSpec::new("x").source("hexagon", []))?;
+                Ok(())
+            });
+        }
+    }
+    let start = std::time::Instant::now();
+    let mut app = Sketch::new(Broken).headless().unwrap();
+    let err = render_at(&mut app, 0.0).unwrap_err();
+    assert!(err.contains("unknown primitive 'hexagon'"), "{err}");
+    assert!(
+        start.elapsed().as_secs() < 10,
+        "fails at once, not after a timeout"
     );
 }
