@@ -22,7 +22,8 @@ fn headless_app() -> App {
     app
 }
 
-fn spawn_layer(app: &mut App, name: String, order: usize, recipe: Recipe) {
+/// Spawns a layer with a black 0.3 mm pen.
+pub(super) fn spawn_layer(app: &mut App, name: String, order: usize, recipe: Recipe) {
     app.world_mut().spawn((
         Layer {
             name,

@@ -8,8 +8,9 @@ use bevy::color::Color;
 use bevy::ecs::query::With;
 use bevy::math::Vec2;
 
+use super::pipeline::spawn_layer;
 use super::{call, report};
-use crate::ecs::{Layer, LayerRecipe, Realized, SceneCanvas, Stroke, layers_settled};
+use crate::ecs::{Realized, SceneCanvas, layers_settled};
 use crate::geometry::LineVertices;
 use crate::ops::{OpRegistry, Recipe, Rgba};
 use crate::render::GpuLineStats;
@@ -75,18 +76,7 @@ pub fn run(runs: usize) {
 
     let registry = OpRegistry::builtin();
     for i in 0..LAYERS {
-        app.world_mut().spawn((
-            Layer {
-                name: format!("layer{i}"),
-                order: i,
-                visible: true,
-            },
-            Stroke {
-                color: Rgba::BLACK,
-                width_mm: 0.3,
-            },
-            LayerRecipe(layer_recipe(&registry, i)),
-        ));
+        spawn_layer(&mut app, format!("layer{i}"), i, layer_recipe(&registry, i));
     }
     // Pump until the geometry exists; the frame that shows it uploads it.
     let stats = app.world().resource::<GpuLineStats>().clone();

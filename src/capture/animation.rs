@@ -16,9 +16,8 @@ use bevy::ecs::world::World;
 use bevy::tasks::AsyncComputeTaskPool;
 
 use super::{CaptureKind, CaptureLog, CaptureOutcome, CaptureSettings, spawn_capture, stem};
-use crate::ecs::{Layer, LayerRecipe, PipelineSettings, SceneCanvas, SceneExport, Stroke};
+use crate::ecs::{PipelineSettings, SceneCanvas, SceneExport, visible_layer_defs};
 use crate::export::{Drawing, FrameFormats, FrameRange, assemble_mp4, export_frames};
-use crate::scene::LayerDef;
 
 /// The animation export's settings (edited in the inspector) and progress.
 #[derive(Resource, Clone, Debug)]
@@ -31,8 +30,6 @@ pub struct AnimationExport {
     pub fps: f64,
     /// Also write SVG frames.
     pub svg: bool,
-    /// Start an export on the next frame.
-    pub requested: bool,
     /// Frames written by the running export, and how many it writes (0 when none runs).
     pub progress: Arc<(AtomicUsize, AtomicUsize)>,
 }
@@ -44,7 +41,6 @@ impl Default for AnimationExport {
             to: 2.0,
             fps: 24.0,
             svg: false,
-            requested: false,
             progress: Arc::default(),
         }
     }
@@ -66,17 +62,15 @@ fn frames_dir(dir: &std::path::Path, stem: &str) -> PathBuf {
         .expect("some number is free")
 }
 
-/// Starts a requested export (one at a time).
+/// Starts an export asked for with [`CaptureKind::Frames`] (counted as pending by the
+/// caller); a second one while one runs is dropped.
 pub(super) fn start_animation_export(world: &mut World) {
-    let mut export = world.resource_mut::<AnimationExport>();
-    if !export.requested {
-        return;
-    }
-    export.requested = false;
+    let export = world.resource::<AnimationExport>().clone();
     if export.running().is_some() {
+        let mut log = world.resource_mut::<CaptureLog>();
+        log.pending = log.pending.saturating_sub(1);
         return;
     }
-    let export = export.clone();
     let range = FrameRange {
         from: export.from,
         to: export.to,
@@ -93,28 +87,11 @@ pub(super) fn start_animation_export(world: &mut World) {
         dpi: world.resource::<SceneExport>().0.png.dpi,
     };
     let ctx = world.resource::<PipelineSettings>().eval.clone();
-    let mut q = world.query::<(&Layer, &Stroke, &LayerRecipe)>();
-    let mut layers: Vec<(usize, LayerDef)> = q
-        .iter(world)
-        .filter(|(l, ..)| l.visible)
-        .map(|(l, s, r)| {
-            let def = LayerDef {
-                name: l.name.clone(),
-                color: s.color,
-                pen_width: s.width_mm,
-                visible: true,
-                recipe: r.0.clone(),
-            };
-            (l.order, def)
-        })
-        .collect();
-    layers.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
-    let layers: Vec<LayerDef> = layers.into_iter().map(|(_, l)| l).collect();
+    let layers = visible_layer_defs(world);
     let dir = frames_dir(&world.resource::<CaptureSettings>().dir, &stem(world));
     let progress = Arc::clone(&export.progress);
     progress.0.store(0, Ordering::Relaxed);
     progress.1.store(total, Ordering::Relaxed);
-    world.resource_mut::<CaptureLog>().pending += 1;
     let task = AsyncComputeTaskPool::get().spawn(async move {
         let drawing_at =
             |t: f64| Drawing::realize_layers(&canvas, &layers, t, &ctx).map_err(|e| e.to_string());

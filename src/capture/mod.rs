@@ -13,6 +13,8 @@ use std::time::SystemTime;
 
 use bevy::app::{App, Plugin, Update};
 use bevy::ecs::resource::Resource;
+use bevy::ecs::schedule::IntoScheduleConfigs;
+use bevy::ecs::system::Res;
 use bevy::ecs::world::World;
 use bevy::tasks::futures::check_ready;
 use bevy::tasks::{AsyncComputeTaskPool, Task};
@@ -117,11 +119,11 @@ impl Plugin for CapturePlugin {
             .init_resource::<AnimationExport>()
             .add_systems(
                 Update,
+                // Exclusive systems: run only when they have something to do.
                 (
-                    start_captures,
-                    animation::start_animation_export,
-                    png::advance_png_jobs,
-                    collect_captures,
+                    start_captures.run_if(|q: Res<CaptureQueue>| !q.0.is_empty()),
+                    png::advance_png_jobs.run_if(png::has_jobs),
+                    collect_captures.run_if(|t: Res<CaptureTasks>| !t.0.is_empty()),
                 ),
             );
     }
@@ -144,14 +146,17 @@ fn stem(world: &World) -> String {
 fn start_captures(world: &mut World) {
     let kinds = std::mem::take(&mut world.resource_mut::<CaptureQueue>().0);
     for kind in kinds {
-        if kind == CaptureKind::Frames {
-            world.resource_mut::<AnimationExport>().requested = true;
-            continue;
-        }
         world.resource_mut::<CaptureLog>().pending += 1;
-        if kind == CaptureKind::Png {
-            png::start_png(world);
-            continue;
+        match kind {
+            CaptureKind::Png => {
+                png::start_png(world);
+                continue;
+            }
+            CaptureKind::Frames => {
+                animation::start_animation_export(world);
+                continue;
+            }
+            _ => {}
         }
         let drawing = current_drawing(world);
         let profile = world.resource::<SceneExport>().0.gcode.clone();

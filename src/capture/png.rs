@@ -20,6 +20,7 @@ use bevy::tasks::AsyncComputeTaskPool;
 use super::files::write_numbered;
 use super::{CaptureKind, CaptureOutcome, CaptureSettings, fail_capture, spawn_capture, stem};
 use crate::ecs::{SceneCanvas, SceneExport};
+use crate::export::pixel_size;
 use crate::render::GpuLineStats;
 use crate::render::headless::{add_target_image, spawn_image_camera};
 
@@ -38,25 +39,27 @@ struct PngJob {
 #[derive(Resource, Default)]
 pub(super) struct PngJobs(Vec<PngJob>);
 
-/// Pixel size of the paper at the scene's PNG dpi, checked against the GPU's limit.
+/// Run condition: a PNG capture is waiting for the GPU.
+pub(super) fn has_jobs(jobs: bevy::ecs::system::Res<PngJobs>) -> bool {
+    !jobs.0.is_empty()
+}
+
+/// Pixel size of the paper at the scene's PNG dpi (the export's own limits), checked
+/// against the largest texture the GPU draws.
 fn export_size(world: &World) -> Result<(u32, u32, f32), String> {
     let canvas = &world.resource::<SceneCanvas>().0;
     let dpi = world.resource::<SceneExport>().0.png.dpi;
+    let (w, h) = pixel_size(canvas, dpi)?;
     let max = world
         .get_resource::<RenderDevice>()
         .map(|d| d.limits().max_texture_dimension_2d)
         .unwrap_or(8192);
-    let px_per_mm = dpi / 25.4;
-    let (w, h) = (
-        (canvas.width * px_per_mm).round(),
-        (canvas.height * px_per_mm).round(),
-    );
-    if !(w >= 1.0 && h >= 1.0 && w <= max as f64 && h <= max as f64) {
+    if w > max || h > max {
         return Err(format!(
             "a PNG of {w} × {h} pixels ({dpi} dpi) is more than the GPU draws ({max} pixels a side); lower export.png.dpi in the scene"
         ));
     }
-    Ok((w as u32, h as u32, px_per_mm as f32))
+    Ok((w, h, (dpi / 25.4) as f32))
 }
 
 /// Starts a PNG capture: a camera on an export-sized image.

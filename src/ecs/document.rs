@@ -9,9 +9,11 @@ use bevy::app::{App, Plugin, Update};
 use bevy::ecs::entity::Entity;
 use bevy::ecs::resource::Resource;
 use bevy::ecs::schedule::IntoScheduleConfigs;
+use bevy::ecs::system::Res;
 use bevy::ecs::world::World;
 
 use super::GraftSystems;
+use super::drawing::layer_def_of;
 use super::layer::{FromScene, Layer, LayerRecipe, Stroke};
 use super::scene::ActiveScene;
 use crate::edit::{Edit, EditHistory};
@@ -99,6 +101,7 @@ impl Plugin for DocumentPlugin {
             .add_systems(
                 Update,
                 apply_queued_edits
+                    .run_if(|q: Res<EditQueue>| !q.commands.is_empty())
                     .in_set(GraftSystems::SceneSync)
                     .after(super::scene::sync_scene),
             );
@@ -136,18 +139,7 @@ pub fn layer_def(world: &mut World, name: &str) -> Option<(Entity, LayerDef)> {
     let mut q = world.query::<(Entity, &Layer, &Stroke, &LayerRecipe)>();
     q.iter(world)
         .find(|(_, l, ..)| l.name == name)
-        .map(|(e, l, s, r)| {
-            (
-                e,
-                LayerDef {
-                    name: l.name.clone(),
-                    color: s.color,
-                    pen_width: s.width_mm,
-                    visible: l.visible,
-                    recipe: r.0.clone(),
-                },
-            )
-        })
+        .map(|(e, l, s, r)| (e, layer_def_of(l, s, r)))
 }
 
 /// Writes `def` to the layer entity (only the components that differ, so untouched

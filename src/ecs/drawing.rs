@@ -4,9 +4,20 @@ use std::sync::Arc;
 
 use bevy::ecs::world::World;
 
-use super::layer::{Layer, Realized, Stroke};
+use super::layer::{Layer, LayerRecipe, Realized, Stroke};
 use super::scene::SceneCanvas;
 use crate::export::{Drawing, DrawnLayer};
+use crate::scene::LayerDef;
+
+/// Items keyed by their layer, in drawing order (by `order`, then name).
+fn in_drawing_order<T>(mut layers: Vec<(&Layer, T)>) -> Vec<T> {
+    layers.sort_by(|a, b| {
+        a.0.order
+            .cmp(&b.0.order)
+            .then_with(|| a.0.name.cmp(&b.0.name))
+    });
+    layers.into_iter().map(|(_, t)| t).collect()
+}
 
 /// The visible layers' realised geometry (shared `Arc`s, no copy) on the scene's paper,
 /// in drawing order. Layers without a result yet are left out.
@@ -17,25 +28,44 @@ pub fn current_drawing(world: &mut World) -> Drawing {
         .unwrap_or_default()
         .0;
     let mut q = world.query::<(&Layer, &Stroke, &Realized)>();
-    let mut layers: Vec<(usize, DrawnLayer)> = q
+    let layers = q
         .iter(world)
         .filter(|(l, ..)| l.visible)
         .map(|(l, s, r)| {
-            (
-                l.order,
-                DrawnLayer {
-                    name: l.name.clone(),
-                    color: s.color,
-                    pen_width: s.width_mm,
-                    id: r.id,
-                    geometry: Arc::clone(&r.geometry),
-                },
-            )
+            let drawn = DrawnLayer {
+                name: l.name.clone(),
+                color: s.color,
+                pen_width: s.width_mm,
+                id: r.id,
+                geometry: Arc::clone(&r.geometry),
+            };
+            (l, drawn)
         })
         .collect();
-    layers.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.name.cmp(&b.1.name)));
     Drawing {
         canvas,
-        layers: layers.into_iter().map(|(_, l)| l).collect(),
+        layers: in_drawing_order(layers),
+    }
+}
+
+/// The visible layers as scene layer definitions (recipes as written), in drawing order.
+pub fn visible_layer_defs(world: &mut World) -> Vec<LayerDef> {
+    let mut q = world.query::<(&Layer, &Stroke, &LayerRecipe)>();
+    let layers = q
+        .iter(world)
+        .filter(|(l, ..)| l.visible)
+        .map(|(l, s, r)| (l, layer_def_of(l, s, r)))
+        .collect();
+    in_drawing_order(layers)
+}
+
+/// A layer entity's components as a scene layer definition.
+pub(crate) fn layer_def_of(layer: &Layer, stroke: &Stroke, recipe: &LayerRecipe) -> LayerDef {
+    LayerDef {
+        name: layer.name.clone(),
+        color: stroke.color,
+        pen_width: stroke.width_mm,
+        visible: layer.visible,
+        recipe: recipe.0.clone(),
     }
 }

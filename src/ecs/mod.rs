@@ -21,7 +21,7 @@ pub use clock::{ClockPlugin, SceneClock};
 pub use document::{
     EditCommand, EditQueue, SceneDocument, apply_edit, layer_def, redo, save, undo,
 };
-pub use drawing::current_drawing;
+pub use drawing::{current_drawing, visible_layer_defs};
 pub use layer::{FromScene, InFlight, Layer, LayerError, LayerRecipe, Realized, Resolved, Stroke};
 pub use pipeline::{PipelinePlugin, PipelineSettings, SharedCache, layers_settled};
 pub use registry::OpsRegistry;

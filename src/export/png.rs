@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::drawing::Drawing;
 use super::svg::to_svg;
+use crate::scene::Canvas;
 
 /// PNG options.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -23,12 +24,12 @@ impl Default for PngSettings {
 pub const MAX_SIDE: u32 = 16_384;
 
 /// Pixel size of the paper at `dpi`.
-pub fn pixel_size(drawing: &Drawing, dpi: f64) -> Result<(u32, u32), String> {
+pub fn pixel_size(canvas: &Canvas, dpi: f64) -> Result<(u32, u32), String> {
     if !(dpi.is_finite() && dpi > 0.0) {
         return Err(format!("PNG dpi {dpi} is not allowed: use a number > 0"));
     }
     let px = |mm: f64| (mm / 25.4 * dpi).round();
-    let (w, h) = (px(drawing.canvas.width), px(drawing.canvas.height));
+    let (w, h) = (px(canvas.width), px(canvas.height));
     if w < 1.0 || h < 1.0 || w > MAX_SIDE as f64 || h > MAX_SIDE as f64 {
         return Err(format!(
             "PNG of {w} × {h} pixels is not allowed: each side must be 1..={MAX_SIDE}; lower the dpi"
@@ -39,7 +40,7 @@ pub fn pixel_size(drawing: &Drawing, dpi: f64) -> Result<(u32, u32), String> {
 
 /// Renders `drawing` to PNG bytes at `dpi`.
 pub fn to_png(drawing: &Drawing, dpi: f64) -> Result<Vec<u8>, String> {
-    let (w, h) = pixel_size(drawing, dpi)?;
+    let (w, h) = pixel_size(&drawing.canvas, dpi)?;
     let svg = to_svg(drawing);
     let tree = resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default())
         .map_err(|e| format!("internal SVG could not be rendered: {e}"))?;

@@ -95,7 +95,7 @@ pub(super) fn inspector_ui(
                 layers_section(ui, &rows, &registry, &mut state, &mut out);
                 ui.separator();
                 capture_section(ui, &data, &mut captures);
-                animation_section(ui, &mut animation);
+                animation_section(ui, &mut animation, &mut captures);
                 ui.separator();
                 stats_section(ui, &data.stats);
             });
@@ -274,7 +274,11 @@ fn capture_section(ui: &mut egui::Ui, data: &PanelData, queue: &mut CaptureQueue
     }
 }
 
-fn animation_section(ui: &mut egui::Ui, export: &mut ResMut<AnimationExport>) {
+fn animation_section(
+    ui: &mut egui::Ui,
+    export: &mut ResMut<AnimationExport>,
+    queue: &mut CaptureQueue,
+) {
     egui::CollapsingHeader::new("Animation")
         .default_open(false)
         .show(ui, |ui| {
@@ -308,7 +312,7 @@ fn animation_section(ui: &mut egui::Ui, export: &mut ResMut<AnimationExport>) {
                         .on_hover_text("numbered PNGs in a new folder under the output folder; an MP4 too when ffmpeg is installed")
                         .clicked()
                     {
-                        export.requested = true;
+                        queue.0.push(CaptureKind::Frames);
                     }
                 }
             }

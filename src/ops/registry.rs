@@ -45,6 +45,14 @@ impl OpRegistry {
         self.ops.get(name)
     }
 
+    /// The op called `name`, or a message listing every valid name.
+    fn get_or_list(&self, name: &str) -> Result<&Arc<Op>, String> {
+        self.ops.get(name).ok_or_else(|| {
+            let names: Vec<&str> = self.ops.keys().map(String::as_str).collect();
+            format!("unknown op '{name}'; valid ops: {}", names.join(", "))
+        })
+    }
+
     /// The op called `name` of the wanted kind, or a message listing the valid names.
     pub fn lookup(&self, name: &str, kind: OpKind) -> Result<&Arc<Op>, String> {
         match self.ops.get(name) {
@@ -68,10 +76,7 @@ impl OpRegistry {
     /// A call of op `name` with `params` set (the rest at their defaults), validated as a
     /// scene file would be; the message names the op or parameter that is wrong.
     pub fn call(&self, name: &str, params: &[(&str, RawParam)]) -> Result<OpCall, String> {
-        let op = self.ops.get(name).ok_or_else(|| {
-            let names: Vec<&str> = self.ops.keys().map(String::as_str).collect();
-            format!("unknown op '{name}'; valid ops: {}", names.join(", "))
-        })?;
+        let op = self.get_or_list(name)?;
         let mut call = OpCall::defaults(Arc::clone(op));
         for (param, value) in params {
             call.set(param, value)?;
@@ -91,10 +96,7 @@ impl OpRegistry {
     /// The `ops` listing: one op's schema, or every primitive then every effect.
     pub fn listing(&self, name: Option<&str>) -> Result<String, String> {
         if let Some(name) = name {
-            let op = self.ops.get(name).ok_or_else(|| {
-                let names: Vec<&str> = self.ops.keys().map(String::as_str).collect();
-                format!("unknown op '{name}'; valid ops: {}", names.join(", "))
-            })?;
+            let op = self.get_or_list(name)?;
             return Ok(op.schema().describe());
         }
         let mut out = String::new();
