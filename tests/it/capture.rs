@@ -5,12 +5,12 @@ use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 use graft::capture::{AnimationExport, CaptureKind, CaptureLog, CaptureQueue, CaptureSettings};
-use graft::ecs::{Layer, LayerRecipe, SceneCanvas, SceneExport, Stroke, layers_settled};
+use graft::ecs::{SceneCanvas, SceneExport, layers_settled};
 use graft::ops::{Recipe, Rgba};
 use graft::render::headless::headless_render_app;
 use graft::scene::{Canvas, ExportSettings};
 
-use crate::util::{call, tempdir};
+use crate::util::{call, spawn_layer, tempdir};
 
 fn capture_all(
     app: &mut App,
@@ -53,27 +53,17 @@ fn captures_write_readable_files_under_new_numbered_names() {
     export.png.dpi = 127.0; // 5 px per mm: a 500 × 250 image
     app.insert_resource(SceneExport(export));
     // A 3 mm red horizontal line through the middle of the paper, from x = 20 to 80 mm.
-    app.world_mut().spawn((
-        Layer {
-            name: "red".into(),
-            order: 0,
-            visible: true,
-        },
-        Stroke {
-            color: Rgba::parse("#ff0000").unwrap(),
-            width_mm: 3.0,
-        },
-        LayerRecipe(Recipe {
-            source: call(
-                "line",
-                &[
-                    ("length", 60.0.into()),
-                    ("center", [50.0, 25.0, 0.0].into()),
-                ],
-            ),
-            effects: vec![],
-        }),
-    ));
+    let recipe = Recipe {
+        source: call(
+            "line",
+            &[
+                ("length", 60.0.into()),
+                ("center", [50.0, 25.0, 0.0].into()),
+            ],
+        ),
+        effects: vec![],
+    };
+    spawn_layer(app.world_mut(), "red", "#ff0000", 3.0, recipe);
     let start = Instant::now();
     while !layers_settled(app.world_mut()) {
         app.update();

@@ -4,14 +4,12 @@ use bevy::ecs::message::MessageCursor;
 use bevy::prelude::*;
 use bevy::window::RequestRedraw;
 use graft::app::PacingPlugin;
-use graft::ecs::{
-    GraftPlugins, Layer, LayerRecipe, OpsRegistry, SceneClock, Stroke, layers_settled,
-};
+use graft::ecs::{OpsRegistry, SceneClock, layers_settled};
 use graft::geometry::Polylines;
+use graft::ops::Recipe;
 use graft::ops::{EvalContext, Op, OpRegistry, OpSchema, Params};
-use graft::ops::{Recipe, Rgba};
 
-use crate::util::call;
+use crate::util::{call, rust_app, spawn_layer};
 
 /// Runs a frame; returns the frame requests written during it.
 fn redraws(app: &mut App, cursor: &mut MessageCursor<RequestRedraw>) -> usize {
@@ -33,30 +31,17 @@ fn the_app_asks_for_frames_only_while_time_plays_or_work_runs() {
     );
     let mut slow = OpRegistry::builtin();
     slow.register(pause.clone()).unwrap();
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, AssetPlugin::default()))
-        .add_plugins((GraftPlugins::default(), PacingPlugin))
-        .add_message::<RequestRedraw>()
-        .insert_resource(SceneClock::paused_at(0.0));
+    let mut app = rust_app();
+    app.add_plugins(PacingPlugin).add_message::<RequestRedraw>();
     app.world()
         .resource::<OpsRegistry>()
         .register(pause)
         .unwrap();
-    app.world_mut().spawn((
-        Layer {
-            name: "l".into(),
-            order: 0,
-            visible: true,
-        },
-        Stroke {
-            color: Rgba::BLACK,
-            width_mm: 0.3,
-        },
-        LayerRecipe(Recipe {
-            source: call("circle", &[("radius", "10 + t".into())]),
-            effects: vec![slow.call("pause", &[]).unwrap()],
-        }),
-    ));
+    let recipe = Recipe {
+        source: call("circle", &[("radius", "10 + t".into())]),
+        effects: vec![slow.call("pause", &[]).unwrap()],
+    };
+    spawn_layer(app.world_mut(), "l", "black", 0.3, recipe);
     let mut cursor = MessageCursor::<RequestRedraw>::default();
     // Work in flight keeps frames coming until the layer is drawn.
     let mut busy = 0;

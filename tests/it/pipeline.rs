@@ -13,7 +13,7 @@ use graft::geometry::Polylines;
 use graft::ops::{EvalContext, Op, OpSchema, ParamSpec, RawParam};
 use graft::scene::Scene;
 
-use crate::util::{registry, tempdir};
+use crate::util::{registry, rust_app, spawn_layer, tempdir};
 
 pub(crate) const SCENE: &str = "test.scene.ron";
 
@@ -371,10 +371,7 @@ fn animated_layers_recompute_on_each_tick_while_static_layers_do_no_work() {
 #[test]
 fn layers_spawned_from_rust_run_through_the_same_pipeline() {
     // No scene file: a sketch spawns its own layer entity.
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, AssetPlugin::default()))
-        .add_plugins(GraftPlugins::default())
-        .insert_resource(SceneClock::paused_at(0.0));
+    let mut app = rust_app();
     let recipe = graft::ops::Recipe {
         source: crate::util::call("rect", &[("width", 10.0.into()), ("height", 10.0.into())]),
         effects: vec![],
@@ -385,21 +382,7 @@ fn layers_spawned_from_rust_run_through_the_same_pipeline() {
         .evaluate(&EvalContext::default())
         .unwrap()[0])
         .clone();
-    let e = app
-        .world_mut()
-        .spawn((
-            Layer {
-                name: "rust".into(),
-                order: 0,
-                visible: true,
-            },
-            graft::ecs::Stroke {
-                color: graft::ops::Rgba::BLACK,
-                width_mm: 0.3,
-            },
-            LayerRecipe(recipe),
-        ))
-        .id();
+    let e = spawn_layer(app.world_mut(), "rust", "black", 0.3, recipe);
     settle(&mut app);
     assert_eq!(*realized(&app, e).geometry, expected);
 }
@@ -426,10 +409,7 @@ fn slow_op() -> Op {
 
 #[test]
 fn superseded_results_show_on_the_way_but_never_replace_newer_ones() {
-    let mut app = App::new();
-    app.add_plugins((MinimalPlugins, AssetPlugin::default()))
-        .add_plugins(GraftPlugins::default())
-        .insert_resource(SceneClock::paused_at(0.0));
+    let mut app = rust_app();
     app.world()
         .resource::<OpsRegistry>()
         .register(slow_op())
@@ -439,21 +419,7 @@ fn superseded_results_show_on_the_way_but_never_replace_newer_ones() {
         source: registry.call("line", &[("length", 10.0.into())]).unwrap(),
         effects: vec![registry.call("slow", &[]).unwrap()],
     };
-    let e = app
-        .world_mut()
-        .spawn((
-            Layer {
-                name: "drag".into(),
-                order: 0,
-                visible: true,
-            },
-            graft::ecs::Stroke {
-                color: graft::ops::Rgba::BLACK,
-                width_mm: 0.3,
-            },
-            LayerRecipe(recipe),
-        ))
-        .id();
+    let e = spawn_layer(app.world_mut(), "drag", "black", 0.3, recipe);
     settle(&mut app);
     let set = |app: &mut App, dx: f64, ms: f64| {
         let mut r = app.world_mut().get_mut::<LayerRecipe>(e).unwrap();

@@ -70,3 +70,38 @@ pub fn tempdir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+/// A headless app with graft's plugins and no scene (layers come from the test), clock
+/// paused at 0.
+pub fn rust_app() -> bevy::app::App {
+    use bevy::prelude::*;
+    let mut app = App::new();
+    app.add_plugins((MinimalPlugins, AssetPlugin::default()))
+        .add_plugins(graft::ecs::GraftPlugins::default())
+        .insert_resource(graft::ecs::SceneClock::paused_at(0.0));
+    app
+}
+
+/// Spawns a visible layer (order 0) with `recipe` and a pen of `color` and `width_mm`.
+pub fn spawn_layer(
+    world: &mut bevy::ecs::world::World,
+    name: &str,
+    color: &str,
+    width_mm: f64,
+    recipe: Recipe,
+) -> bevy::ecs::entity::Entity {
+    world
+        .spawn((
+            graft::ecs::Layer {
+                name: name.into(),
+                order: 0,
+                visible: true,
+            },
+            graft::ecs::Stroke {
+                color: graft::ops::Rgba::parse(color).unwrap(),
+                width_mm,
+            },
+            graft::ecs::LayerRecipe(recipe),
+        ))
+        .id()
+}
