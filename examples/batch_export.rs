@@ -24,33 +24,28 @@ impl Plugin for Field {
                     &registry,
                     LayerSpec::new("field")
                         .color("#1d3557")
-                        .source(
-                            "circle",
-                            [
-                                ("radius", 70.0.into()),
-                                ("center", [105.0, 148.5, 0.0].into()),
-                            ],
-                        )
-                        .effect(
-                            "repeat",
-                            [
-                                ("count", 20.into()),
-                                ("scale", [0.93, 0.93, 1.0].into()),
-                                ("offset", [0.0, 0.0, 0.0].into()),
-                            ],
-                        )
-                        .effect("subdivide", [("subdivisions", 4.into())])
-                        .effect(
-                            "displace",
-                            [
-                                ("amplitude", [4.0, 4.0, 0.0].into()),
-                                ("t", format!("{seed} + t * 0.5").into()),
-                            ],
-                        )
-                        .effect(
-                            "dash",
-                            [("dash_length", 5.0.into()), ("gap_length", 2.0.into())],
-                        ),
+                        .source(Circle {
+                            radius: 70.0,
+                            center: Vec3::new(105.0, 148.5, 0.0),
+                            ..default()
+                        })
+                        .then(Repeat {
+                            count: 20,
+                            scale: Vec3::new(0.93, 0.93, 1.0),
+                            offset: Vec3::ZERO,
+                            ..default()
+                        })
+                        .then(Subdivide { subdivisions: 4 })
+                        .then(Displace {
+                            amplitude: Vec3::new(4.0, 4.0, 0.0),
+                            ..default()
+                        })
+                        .animate(field!(Displace::t), format!("{seed} + t * 0.5"))
+                        .then(Dash {
+                            dash_length: 5.0,
+                            gap_length: 2.0,
+                            ..default()
+                        }),
                 )?;
                 Ok(())
             },

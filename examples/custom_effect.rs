@@ -1,6 +1,6 @@
-//! A custom effect: `wobble` bends every line with a sine wave. It is declared once, with
-//! a schema, and from then on it is an op like any other: `-- ops wobble` lists it, the
-//! inspector shows its sliders, scene files may use it, and its results are cached.
+//! A custom effect: `wobble` bends every line with a sine wave. It is declared once, as
+//! a typed op, and from then on it is an op like any other: `-- ops wobble` lists it,
+//! the inspector shows its sliders, scene files may use it, and its results are cached.
 //!
 //! `cargo run --release --example custom_effect` (window);
 //! `cargo run --release --example custom_effect -- ops wobble`;
@@ -8,49 +8,39 @@
 
 use graft::prelude::*;
 
-/// The effect: y += amplitude · sin(2π · x / wavelength + phase + speed · t).
-pub fn wobble() -> Op {
-    Op::new(
-        OpSchema::effect(
-            "wobble",
-            1,
-            "bends lines with a sine wave along x",
-            vec![
-                ParamSpec::float("amplitude", 4.0)
-                    .ui(0.0, 20.0)
-                    .min(0.0)
-                    .unit("mm")
-                    .doc("height of the wave"),
-                ParamSpec::float("wavelength", 30.0)
-                    .ui(1.0, 200.0)
-                    .min(0.1)
-                    .unit("mm")
-                    .doc("length of one wave"),
-                ParamSpec::float("phase", 0.0)
-                    .ui(0.0, 360.0)
-                    .unit("deg")
-                    .doc("shift of the wave"),
-            ],
-        ),
-        |input: &Polylines, p: &Params, _ctx: &EvalContext| {
-            let (amplitude, wavelength) = (p.f32("amplitude"), p.f32("wavelength"));
-            let phase = p.f32("phase").to_radians();
-            let k = std::f32::consts::TAU / wavelength;
-            let points = input
-                .points()
-                .iter()
-                .map(|q| Vec3::new(q.x, q.y + amplitude * (k * q.x + phase).sin(), q.z))
-                .collect();
-            Ok(input.with_points(points))
-        },
-    )
+op! {
+    /// bends lines with a sine wave along x
+    #[op(effect, name = "wobble", version = 1)]
+    pub struct Wobble {
+        /// height of the wave
+        pub amplitude: f32 = 4.0 => ui(0.0, 20.0).min(0.0).unit("mm"),
+        /// length of one wave
+        pub wavelength: f32 = 30.0 => ui(1.0, 200.0).min(0.1).unit("mm"),
+        /// shift of the wave
+        pub phase: f32 = 0.0 => ui(0.0, 360.0).unit("deg"),
+    }
+}
+
+/// The effect: y += amplitude · sin(2π · x / wavelength + phase).
+impl Evaluate for Wobble {
+    fn eval(&self, input: &Polylines, _ctx: &EvalContext) -> Result<Polylines, OpError> {
+        let k = std::f32::consts::TAU / self.wavelength;
+        let phase = self.phase.to_radians();
+        let points = input
+            .points()
+            .iter()
+            .map(|q| Vec3::new(q.x, q.y + self.amplitude * (k * q.x + phase).sin(), q.z))
+            .collect();
+        Ok(input.with_points(points))
+    }
 }
 
 struct CustomEffect;
 
 impl Plugin for CustomEffect {
     fn build(&self, app: &mut App) {
-        app.register_op(wobble()).add_systems(Startup, spawn_layers);
+        app.register_op::<Wobble>()
+            .add_systems(Startup, spawn_layers);
     }
 }
 
@@ -59,21 +49,19 @@ fn spawn_layers(mut commands: Commands, registry: Res<OpsRegistry>) -> Result {
         &registry,
         LayerSpec::new("waves")
             .color("#264653")
-            .source(
-                "grid",
-                [
-                    ("nx", 0.into()),
-                    ("ny", 40.into()),
-                    ("scale", 170.0.into()),
-                    ("center", [105.0, 148.5, 0.0].into()),
-                ],
-            )
-            .effect("subdivide", [("subdivisions", 6.into())])
+            .source(Grid {
+                nx: 0,
+                ny: 40,
+                scale: 170.0,
+                center: Vec3::new(105.0, 148.5, 0.0),
+            })
+            .then(Subdivide { subdivisions: 6 })
+            .then(Wobble {
+                amplitude: 5.0,
+                ..default()
+            })
             // Parameters may be expressions of t, as in scene files.
-            .effect(
-                "wobble",
-                [("amplitude", 5.0.into()), ("phase", "t * 90".into())],
-            ),
+            .animate(field!(Wobble::phase), "t * 90"),
     )?;
     Ok(())
 }

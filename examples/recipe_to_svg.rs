@@ -4,43 +4,48 @@
 use std::sync::Arc;
 
 use graft::export::{Drawing, DrawnLayer, PlotStats, to_svg, write_atomic};
-use graft::ops::{EvalContext, OpRegistry, Recipe, Rgba};
+use graft::geometry::Vec3;
+use graft::ops::{Displace, EvalContext, OpCall, Polygon, Recipe, Repeat, Rgba, Subdivide};
 use graft::scene::Canvas;
 
 fn main() -> Result<(), String> {
     let out = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "out/recipe.svg".into());
-    let registry = OpRegistry::builtin();
     let recipe = Recipe {
-        source: registry.call("polygon", &[("n_sides", 5.into()), ("scale", 120.0.into())])?,
+        source: OpCall::of(Polygon {
+            n_sides: 5,
+            scale: 120.0,
+            ..Default::default()
+        })?,
         effects: vec![
-            registry.call(
-                "repeat",
-                &[
-                    ("count", 8.into()),
-                    ("offset", [0.0, 0.0, 0.0].into()),
-                    ("scale", [0.3, 0.3, 1.0].into()),
-                    ("rotation_step", [0.0, 0.0, 9.0].into()),
-                ],
-            )?,
-            registry.call("subdivide", &[("subdivisions", 5.into())])?,
-            registry.call(
-                "displace",
-                &[
-                    ("amplitude", [1.5, 1.5, 0.0].into()),
-                    ("t", "t * 0.5".into()),
-                ],
-            )?,
+            OpCall::of(Repeat {
+                count: 8,
+                offset: Vec3::ZERO,
+                scale: Vec3::new(0.3, 0.3, 1.0),
+                rotation_step: Vec3::new(0.0, 0.0, 9.0),
+                ..Default::default()
+            })?,
+            OpCall::of(Subdivide { subdivisions: 5 })?,
+            // A parameter given as an expression of t comes from data: set it by name.
+            {
+                let mut displace = OpCall::of(Displace {
+                    amplitude: Vec3::new(1.5, 1.5, 0.0),
+                    ..Default::default()
+                })?;
+                displace.set("t", &"t * 0.5".into())?;
+                displace
+            },
         ],
     };
     // One id per stage: the same recipe gives the same ids on every run and machine.
-    let resolved = recipe.resolve(1.0)?;
+    let ctx = EvalContext::default();
+    let resolved = recipe.resolve(1.0, &ctx)?;
     for (stage, id) in resolved.stages.iter().zip(resolved.ids()) {
         println!("{:<10} {id}", stage.op.name());
     }
     let geometry = resolved
-        .evaluate(&EvalContext::default())
+        .evaluate(&ctx)
         .map_err(|e| e.to_string())?;
     let drawing = Drawing {
         canvas: Canvas {

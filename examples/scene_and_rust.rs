@@ -22,22 +22,18 @@ fn spawn_border(mut commands: Commands, registry: Res<OpsRegistry>) -> Result {
             .color("#264653")
             .pen(0.5)
             .order(100)
-            .source(
-                "rect",
-                [
-                    ("width", 190.0.into()),
-                    ("height", 277.0.into()),
-                    ("center", [105.0, 148.5, 0.0].into()),
-                ],
-            )
-            .effect(
-                "repeat",
-                [
-                    ("count", 2.into()),
-                    ("scale", [0.985, 0.99, 1.0].into()),
-                    ("offset", [0.0, 0.0, 0.0].into()),
-                ],
-            ),
+            .source(Rect {
+                width: 190.0,
+                height: 277.0,
+                center: Vec3::new(105.0, 148.5, 0.0),
+                ..default()
+            })
+            .then(Repeat {
+                count: 2,
+                scale: Vec3::new(0.985, 0.99, 1.0),
+                offset: Vec3::ZERO,
+                ..default()
+            }),
     )?;
     Ok(())
 }

@@ -11,7 +11,7 @@ struct Animated;
 
 /// The sketch's own state: how many lobes the curve has.
 #[derive(Resource)]
-struct Petals(i64);
+struct Petals(u32);
 
 impl Plugin for Animated {
     fn build(&self, app: &mut App) {
@@ -31,20 +31,19 @@ fn spawn_layers(mut commands: Commands, registry: Res<OpsRegistry>) -> Result {
         LayerSpec::new("flower")
             .color("#2a9d8f")
             .pen(0.35)
-            .source(
-                "lissajous",
-                [
-                    ("a", 5.into()),
-                    ("b", 4.into()),
-                    ("scale", 160.0.into()),
-                    ("center", [105.0, 140.0, 0.0].into()),
-                ],
-            )
-            .effect("rotate", [("rotation", [0.0, 0.0, 0.0].into())])
-            .effect(
-                "dash",
-                [("dash_length", 3.0.into()), ("gap_length", 1.0.into())],
-            ),
+            .source(Lissajous {
+                a: 5,
+                b: 4,
+                scale: 160.0,
+                center: Vec3::new(105.0, 140.0, 0.0),
+                ..default()
+            })
+            .then(Rotate::default())
+            .then(Dash {
+                dash_length: 3.0,
+                gap_length: 1.0,
+                ..default()
+            }),
     )?;
     Ok(())
 }
@@ -54,7 +53,7 @@ fn petal_keys(keys: Res<ButtonInput<KeyCode>>, mut petals: ResMut<Petals>) {
         petals.0 = (petals.0 + 1).min(24);
     }
     if keys.just_pressed(KeyCode::ArrowDown) {
-        petals.0 = (petals.0 - 1).max(1);
+        petals.0 = petals.0.saturating_sub(1).max(1);
     }
 }
 
@@ -68,10 +67,10 @@ fn animate(
         if layer.name != "flower" {
             continue;
         }
-        let t = clock.t;
-        recipe.set_param("lissajous", "a", petals.0)?;
-        recipe.set_param("rotate", "rotation", [0.0, 0.0, (15.0 * t) % 360.0])?;
-        recipe.set_param("dash", "offset", 2.0 * t)?;
+        let t = clock.t as f32;
+        recipe.set(field!(Lissajous::a), petals.0)?;
+        recipe.set(field!(Rotate::rotation), Vec3::new(0.0, 0.0, (15.0 * t) % 360.0))?;
+        recipe.set(field!(Dash::offset), 2.0 * t)?;
     }
     Ok(())
 }

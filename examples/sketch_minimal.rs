@@ -19,21 +19,17 @@ fn spawn_layers(mut commands: Commands, registry: Res<OpsRegistry>) -> Result {
         LayerSpec::new("rings")
             .color("#1d3557")
             .pen(0.3)
-            .source(
-                "circle",
-                [
-                    ("radius", 60.0.into()),
-                    ("center", [105.0, 148.5, 0.0].into()),
-                ],
-            )
-            .effect(
-                "repeat",
-                [
-                    ("count", 12.into()),
-                    ("scale", [0.88, 0.88, 1.0].into()),
-                    ("offset", [0.0, 0.0, 0.0].into()),
-                ],
-            ),
+            .source(Circle {
+                radius: 60.0,
+                center: Vec3::new(105.0, 148.5, 0.0),
+                ..default()
+            })
+            .then(Repeat {
+                count: 12,
+                scale: Vec3::new(0.88, 0.88, 1.0),
+                offset: Vec3::ZERO,
+                ..default()
+            }),
     )?;
     commands.spawn_layer(
         &registry,
@@ -41,15 +37,16 @@ fn spawn_layers(mut commands: Commands, registry: Res<OpsRegistry>) -> Result {
             .color("#e76f51")
             .pen(0.4)
             .order(1)
-            .source(
-                "polygon",
-                [
-                    ("n_sides", 6.into()),
-                    ("scale", 50.0.into()),
-                    ("center", [105.0, 148.5, 0.0].into()),
-                ],
-            )
-            .effect("fill", [("density", 30.0.into())]),
+            .source(Polygon {
+                n_sides: 6,
+                scale: 50.0,
+                center: Vec3::new(105.0, 148.5, 0.0),
+                ..default()
+            })
+            .then(Fill {
+                density: 30.0,
+                ..default()
+            }),
     )?;
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod ecs;
 pub mod edit;
 pub mod export;
 pub mod geometry;
+pub mod host;
 pub mod inspector;
 pub mod ops;
 pub mod prelude;

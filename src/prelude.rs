@@ -1,5 +1,7 @@
 //! What a sketch needs: `use graft::prelude::*;` brings graft's plugins, layer
-//! components and builders, op types, and Bevy's own prelude.
+//! components and builders, every built-in op struct, the op declaration macros, and
+//! Bevy's own prelude. graft's op structs (`Circle`, `Rect`, `Line`, …) shadow Bevy's
+//! shapes of the same names.
 
 pub use bevy::prelude::*;
 
@@ -10,6 +12,10 @@ pub use crate::ecs::{
 };
 pub use crate::geometry::Polylines;
 pub use crate::ops::{
-    EvalContext, Op, OpError, OpKind, OpSchema, ParamSpec, Params, RawParam, Rgba,
+    Affine, Circle, Dash, Displace, EvalContext, Evaluate, Fill, GradientProfile, Grid, Line,
+    LineAnchor, Lissajous, Op, OpError, OpKind, OpParams, OpSchema, ParamSpec, Params, Polygon,
+    RawParam, Rect, Repeat, RepeatLayout, Rgba, Rotate, Scale, ScaleMode, Spiral, Subdivide, Text,
+    TextAlign, Translate, Trim,
 };
 pub use crate::sketch::{LayerSpec, RegisterOp, SetParam, Sketch, SpawnLayer};
+pub use crate::{choice, field, op};

@@ -9,7 +9,8 @@ use std::time::Instant;
 
 use crate::export::{Drawing, DrawnLayer, GcodeProfile, to_gcode, to_svg, write_atomic};
 use crate::geometry::{Polylines, Vec3};
-use crate::ops::{EvalContext, OpCall, OpRegistry, RawParam, Recipe, parallel};
+use crate::ecs::ComputePoolExecutor;
+use crate::ops::{EvalContext, OpCall, OpRegistry, RawParam, Recipe};
 use crate::scene::Canvas;
 
 /// Timing summary of repeated runs, in milliseconds.
@@ -129,9 +130,11 @@ pub enum Suite {
 
 /// Runs a suite with at most `threads` worker threads for op work (0 = all cores).
 pub fn run(suite: Suite, threads: usize, runs: usize) {
-    parallel::set_max_threads(if threads == 0 { usize::MAX } else { threads });
+    let executor = ComputePoolExecutor {
+        max_threads: if threads == 0 { usize::MAX } else { threads },
+    };
     if matches!(suite, Suite::Core | Suite::All) {
-        run_core(runs);
+        run_core(runs, executor);
     }
     if matches!(suite, Suite::Pipeline | Suite::All) {
         pipeline::run(runs);
@@ -141,29 +144,29 @@ pub fn run(suite: Suite, threads: usize, runs: usize) {
     }
 }
 
-fn run_core(runs: usize) {
+fn run_core(runs: usize, executor: ComputePoolExecutor) {
     let registry = OpRegistry::builtin();
-    let ctx = EvalContext::default();
+    let ctx = EvalContext::default().with_executor(Arc::new(executor));
     println!(
         "graft bench: {} thread(s) for op work, {runs} runs each",
-        parallel::threads()
+        ctx.executor.threads()
     );
 
     // 1. Animated displaced grid.
     let recipe = grid_displace_recipe(&registry, "t");
-    let resolved = recipe.resolve(0.0).expect("valid recipe");
+    let resolved = recipe.resolve(0.0, &ctx).expect("valid recipe");
     let stages = resolved.evaluate(&ctx).expect("evaluates");
     println!(
         "1. grid 200x200 -> subdivide 10 -> displace: {} vertices",
         stages[2].point_count()
     );
     let full = time(runs, |i| {
-        let r = recipe.resolve(i as f64 * 0.016).unwrap();
+        let r = recipe.resolve(i as f64 * 0.016, &ctx).unwrap();
         std::hint::black_box(r.evaluate(&ctx).unwrap());
     });
     report("   full chain per frame (t changes)", full, "<= 5 ms");
     let cached = time(runs, |i| {
-        let r = recipe.resolve(i as f64 * 0.016).unwrap();
+        let r = recipe.resolve(i as f64 * 0.016, &ctx).unwrap();
         // grid and subdivide do not depend on t: their result is the cached prefix.
         std::hint::black_box(
             r.evaluate_from(2, Some(Arc::clone(&stages[1])), &ctx, |_, _| {})
@@ -205,11 +208,11 @@ fn run_core(runs: usize) {
         .collect();
     let sources: Vec<Arc<Polylines>> = hexagons
         .iter()
-        .map(|r| Arc::clone(&r.resolve(0.0).unwrap().evaluate(&ctx).unwrap()[0]))
+        .map(|r| Arc::clone(&r.resolve(0.0, &ctx).unwrap().evaluate(&ctx).unwrap()[0]))
         .collect();
     let hatch = time(runs, |i| {
         for (recipe, source) in hexagons.iter().zip(&sources) {
-            let r = recipe.resolve(i as f64 * 0.016).unwrap();
+            let r = recipe.resolve(i as f64 * 0.016, &ctx).unwrap();
             std::hint::black_box(
                 r.evaluate_from(1, Some(Arc::clone(source)), &ctx, |_, _| {})
                     .unwrap(),

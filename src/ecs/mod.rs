@@ -7,6 +7,7 @@
 mod clock;
 mod document;
 mod drawing;
+mod executor;
 mod layer;
 mod pipeline;
 mod registry;
@@ -22,6 +23,7 @@ pub use document::{
     EditCommand, EditQueue, SceneDocument, apply_edit, layer_def, redo, save, undo,
 };
 pub use drawing::{current_drawing, visible_layer_defs};
+pub use executor::ComputePoolExecutor;
 pub use layer::{FromScene, InFlight, Layer, LayerError, LayerRecipe, Realized, Resolved, Stroke};
 pub use pipeline::{PipelinePlugin, PipelineSettings, SharedCache, layers_settled};
 pub use registry::OpsRegistry;

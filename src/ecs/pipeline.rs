@@ -28,7 +28,9 @@ use super::layer::{
 use super::stats::PipelineStats;
 use crate::cache::{CacheBudget, GeometryCache};
 use crate::geometry::{LineVertices, Polylines};
-use crate::ops::{EvalContext, OpError, ResolvedRecipe};
+use super::executor::ComputePoolExecutor;
+use crate::host::DiskFiles;
+use crate::ops::{EvalContext, OpError, ResolvedRecipe, ResourceBudget};
 
 /// Pipeline limits.
 #[derive(Resource, Clone, Debug)]
@@ -43,7 +45,11 @@ impl Default for PipelineSettings {
     fn default() -> Self {
         Self {
             max_in_flight: 8,
-            eval: EvalContext::default(),
+            eval: EvalContext::new(
+                ResourceBudget::default(),
+                Arc::new(DiskFiles),
+                Arc::new(ComputePoolExecutor::default()),
+            ),
         }
     }
 }
@@ -120,7 +126,12 @@ type ResolveQuery<'w, 's> = Query<
 /// An animated layer that is still computing keeps its request: when it is free it
 /// samples the newest time, so slow layers skip frames instead of queueing them.
 /// Used in [`GraftSystems::Resolve`].
-fn resolve_layers(mut commands: Commands, clock: Res<SceneClock>, mut layers: ResolveQuery) {
+fn resolve_layers(
+    mut commands: Commands,
+    clock: Res<SceneClock>,
+    settings: Res<PipelineSettings>,
+    mut layers: ResolveQuery,
+) {
     for (entity, recipe, resolved, in_flight, mut error) in &mut layers {
         let edited = recipe.is_changed();
         let due = match &resolved {
@@ -130,7 +141,7 @@ fn resolve_layers(mut commands: Commands, clock: Res<SceneClock>, mut layers: Re
         if !(edited || due) {
             continue;
         }
-        match recipe.0.resolve(clock.t) {
+        match recipe.0.resolve(clock.t, &settings.eval) {
             Ok(stages) => {
                 let ids = stages.ids();
                 if error.is_set() && error.failed != ids.last().copied() {

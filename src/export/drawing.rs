@@ -60,7 +60,7 @@ impl Drawing {
                     layer: layer.name.clone(),
                     message,
                 };
-                let resolved = layer.recipe.resolve(t).map_err(err)?;
+                let resolved = layer.recipe.resolve(t, ctx).map_err(err)?;
                 let stages = resolved.evaluate(ctx).map_err(|e| err(e.to_string()))?;
                 Ok(DrawnLayer {
                     name: layer.name.clone(),

@@ -2,8 +2,8 @@
 
 use crate::geometry::{Polylines, Vec3};
 
-use super::op::{Op, OpError};
-use super::schema::{OpSchema, ParamSpec};
+use super::op::{EvalContext, OpError};
+use super::typed::Evaluate;
 
 /// Cumulative arc length at each vertex of `line` (first entry 0).
 fn cumulative(line: &[Vec3]) -> Vec<f32> {
@@ -50,114 +50,90 @@ fn jitter_unit(i: usize) -> f32 {
     (z >> 40) as f32 / (1u64 << 23) as f32 - 1.0
 }
 
-fn dash_op() -> Op {
-    Op::new(
-        OpSchema::effect(
-            "dash",
-            1,
-            "cuts every polyline into dashes along its length; each dash becomes a polyline",
-            vec![
-                ParamSpec::float("dash_length", 6.0)
-                    .ui(0.0, 100.0)
-                    .min(0.0)
-                    .unit("mm")
-                    .doc("length of each dash"),
-                ParamSpec::float("gap_length", 3.0)
-                    .ui(0.0, 100.0)
-                    .min(0.0)
-                    .unit("mm")
-                    .doc("length of each gap"),
-                ParamSpec::float("offset", 0.0)
-                    .ui(0.0, 100.0)
-                    .unit("mm")
-                    .doc("phase of the pattern at the start of each line"),
-                ParamSpec::float("offset_jitter", 0.0)
-                    .ui(0.0, 100.0)
-                    .min(0.0)
-                    .unit("mm")
-                    .doc("random extra phase per line, up to ±this"),
-            ],
-        ),
-        |input, p, ctx| {
-            let (dash, gap) = (p.f32("dash_length"), p.f32("gap_length"));
-            let period = dash + gap;
-            if period <= 0.0 {
-                return Ok(input.clone());
-            }
-            let lengths: Vec<Vec<f32>> = input.lines().map(cumulative).collect();
-            let pieces: u64 = lengths
-                .iter()
-                .map(|c| (*c.last().unwrap_or(&0.0) / period) as u64 + 2)
-                .sum();
-            ctx.budget
-                .check("dash", input.point_count() as u64 + 2 * pieces, pieces)?;
-            let (offset, jitter) = (p.f32("offset"), p.f32("offset_jitter"));
-            let mut out = Polylines::with_capacity(input.point_count(), pieces as usize);
-            for (i, (line, cum)) in input.lines().zip(&lengths).enumerate() {
-                let total = *cum.last().unwrap_or(&0.0);
-                if line.len() < 2 || total <= 0.0 || dash <= 0.0 {
-                    continue;
-                }
-                // Start of the dash that covers (or precedes) arc length 0.
-                let phase = (offset + jitter * jitter_unit(i)).rem_euclid(period);
-                let mut start = -phase;
-                while start < total {
-                    let (s0, s1) = (start.max(0.0), (start + dash).min(total));
-                    if s1 > s0 {
-                        push_piece(&mut out, line, cum, s0, s1);
-                    }
-                    start += period;
-                }
-            }
-            Ok(out)
-        },
-    )
+crate::op! {
+    /// cuts every polyline into dashes along its length; each dash becomes a polyline
+    #[op(effect, name = "dash", version = 1)]
+    pub struct Dash {
+        /// length of each dash
+        pub dash_length: f32 = 6.0 => ui(0.0, 100.0).min(0.0).unit("mm"),
+        /// length of each gap
+        pub gap_length: f32 = 3.0 => ui(0.0, 100.0).min(0.0).unit("mm"),
+        /// phase of the pattern at the start of each line
+        pub offset: f32 = 0.0 => ui(0.0, 100.0).unit("mm"),
+        /// random extra phase per line, up to ±this
+        pub offset_jitter: f32 = 0.0 => ui(0.0, 100.0).min(0.0).unit("mm"),
+    }
 }
 
-fn trim_op() -> Op {
-    Op::new(
-        OpSchema::effect(
-            "trim",
-            1,
-            "keeps the part of each polyline between two fractions of its length",
-            vec![
-                ParamSpec::float("start_param", 0.1)
-                    .ui(0.0, 1.0)
-                    .domain(0.0, 1.0)
-                    .doc("start, as a fraction of the length"),
-                ParamSpec::float("end_param", 0.5)
-                    .ui(0.0, 1.0)
-                    .domain(0.0, 1.0)
-                    .doc("end, as a fraction of the length"),
-            ],
-        ),
-        |input, p, _| {
-            let (a, b) = (p.f32("start_param"), p.f32("end_param"));
-            if a >= b {
-                return Err(OpError::new(
-                    "trim",
-                    format!("start_param ({a}) must be less than end_param ({b})"),
-                ));
+impl Evaluate for Dash {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+        let (dash, gap) = (self.dash_length, self.gap_length);
+        let period = dash + gap;
+        if period <= 0.0 {
+            return Ok(input.clone());
+        }
+        let lengths: Vec<Vec<f32>> = input.lines().map(cumulative).collect();
+        let pieces: u64 = lengths
+            .iter()
+            .map(|c| (*c.last().unwrap_or(&0.0) / period) as u64 + 2)
+            .sum();
+        ctx.budget
+            .check("dash", input.point_count() as u64 + 2 * pieces, pieces)?;
+        let (offset, jitter) = (self.offset, self.offset_jitter);
+        let mut out = Polylines::with_capacity(input.point_count(), pieces as usize);
+        for (i, (line, cum)) in input.lines().zip(&lengths).enumerate() {
+            let total = *cum.last().unwrap_or(&0.0);
+            if line.len() < 2 || total <= 0.0 || dash <= 0.0 {
+                continue;
             }
-            let mut out = Polylines::with_capacity(input.point_count(), input.line_count());
-            for line in input.lines() {
-                let cum = cumulative(line);
-                let total = *cum.last().unwrap();
-                if line.len() >= 2 && total > 0.0 {
-                    push_piece(&mut out, line, &cum, a * total, b * total);
+            // Start of the dash that covers (or precedes) arc length 0.
+            let phase = (offset + jitter * jitter_unit(i)).rem_euclid(period);
+            let mut start = -phase;
+            while start < total {
+                let (s0, s1) = (start.max(0.0), (start + dash).min(total));
+                if s1 > s0 {
+                    push_piece(&mut out, line, cum, s0, s1);
                 }
+                start += period;
             }
-            // Like grafix: if nothing is left, the input passes through.
-            Ok(if out.line_count() == 0 {
-                input.clone()
-            } else {
-                out
-            })
-        },
-    )
+        }
+        Ok(out)
+    }
 }
 
-/// The effects of this module.
-pub(crate) fn ops() -> Vec<Op> {
-    vec![dash_op(), trim_op()]
+crate::op! {
+    /// keeps the part of each polyline between two fractions of its length
+    #[op(effect, name = "trim", version = 1)]
+    pub struct Trim {
+        /// start, as a fraction of the length
+        pub start_param: f32 = 0.1 => ui(0.0, 1.0).domain(0.0, 1.0),
+        /// end, as a fraction of the length
+        pub end_param: f32 = 0.5 => ui(0.0, 1.0).domain(0.0, 1.0),
+    }
+}
+
+impl Evaluate for Trim {
+    fn eval(&self, input: &Polylines, _: &EvalContext) -> Result<Polylines, OpError> {
+        let (a, b) = (self.start_param, self.end_param);
+        if a >= b {
+            return Err(OpError::new(
+                "trim",
+                format!("start_param ({a}) must be less than end_param ({b})"),
+            ));
+        }
+        let mut out = Polylines::with_capacity(input.point_count(), input.line_count());
+        for line in input.lines() {
+            let cum = cumulative(line);
+            let total = *cum.last().unwrap();
+            if line.len() >= 2 && total > 0.0 {
+                push_piece(&mut out, line, &cum, a * total, b * total);
+            }
+        }
+        // Like grafix: if nothing is left, the input passes through.
+        Ok(if out.line_count() == 0 {
+            input.clone()
+        } else {
+            out
+        })
+    }
 }

@@ -4,9 +4,10 @@
 use crate::geometry::{Polylines, Vec3};
 
 use super::noise::{CoherentSampler, PlanarSampler, perlin3_xyz};
-use super::op::{Op, Params};
+use super::context::Executor;
+use super::op::{EvalContext, OpError};
 use super::parallel;
-use super::schema::{OpSchema, ParamSpec};
+use super::typed::Evaluate;
 
 /// Points per parallel chunk.
 const CHUNK: usize = 16_384;
@@ -44,75 +45,64 @@ impl Gradient {
     }
 }
 
-fn displace_op() -> Op {
-    Op::new(
-        OpSchema::effect(
-            "displace",
-            1,
-            "moves points by 3D Perlin noise; animate with t",
-            vec![
-                ParamSpec::vec3("amplitude", [8.0; 3])
-                    .ui(0.0, 50.0)
-                    .unit("mm")
-                    .doc("largest displacement per axis"),
-                ParamSpec::vec3("spatial_freq", [0.04; 3])
-                    .ui(0.0, 0.1)
-                    .domain(0.0, 1000.0)
-                    .unit("1/mm")
-                    .doc("noise frequency per axis"),
-                ParamSpec::vec3("amplitude_gradient", [0.0; 3])
-                    .ui(-4.0, 4.0)
-                    .domain(-40.0, 40.0)
-                    .doc("amplitude change across the bounding box"),
-                ParamSpec::vec3("frequency_gradient", [0.0; 3])
-                    .ui(-4.0, 4.0)
-                    .domain(-40.0, 40.0)
-                    .doc("frequency change across the bounding box"),
-                ParamSpec::vec3("gradient_center_offset", [0.0; 3])
-                    .ui(-1.0, 1.0)
-                    .doc("where gradients are neutral, in box units from the centre"),
-                ParamSpec::choice("gradient_profile", "linear", &["linear", "radial"])
-                    .doc("linear ramp or falloff with distance from the centre"),
-                ParamSpec::vec3("gradient_radius", [0.5; 3])
-                    .ui(0.05, 1.0)
-                    .domain(0.001, 100.0)
-                    .doc("radius of the radial profile, in box units"),
-                ParamSpec::float("min_gradient_factor", 0.1)
-                    .ui(0.0, 0.5)
-                    .domain(0.0, 100.0)
-                    .doc("smallest gradient factor"),
-                ParamSpec::float("max_gradient_factor", 2.0)
-                    .ui(1.0, 4.0)
-                    .domain(0.0, 100.0)
-                    .doc("largest gradient factor"),
-                ParamSpec::float("t", 0.0)
-                    .ui(0.0, 1.0)
-                    .unit("s")
-                    .doc("noise phase; animate it with an expression such as \"t * 0.2\""),
-            ],
-        ),
-        |input, p, _| Ok(displace(input, p)),
-    )
+crate::choice! {
+    /// How `displace`'s gradients vary over the drawing.
+    pub enum GradientProfile { Linear = "linear", Radial = "radial" }
 }
 
-fn gradient(p: &Params, slope: &str) -> Gradient {
-    Gradient {
-        slope: p.vec3(slope),
-        center: p.vec3("gradient_center_offset") * 0.5,
-        radius: p.vec3("gradient_radius"),
-        radial: p.str("gradient_profile") == "radial",
-        min: p.f32("min_gradient_factor"),
-        max: p.f32("max_gradient_factor"),
+crate::op! {
+    /// moves points by 3D Perlin noise; animate with t
+    #[op(effect, name = "displace", version = 1)]
+    pub struct Displace {
+        /// largest displacement per axis
+        pub amplitude: Vec3 = Vec3::splat(8.0) => ui(0.0, 50.0).unit("mm"),
+        /// noise frequency per axis
+        pub spatial_freq: Vec3 = Vec3::splat(0.04) => ui(0.0, 0.1).domain(0.0, 1000.0).unit("1/mm"),
+        /// amplitude change across the bounding box
+        pub amplitude_gradient: Vec3 = Vec3::ZERO => ui(-4.0, 4.0).domain(-40.0, 40.0),
+        /// frequency change across the bounding box
+        pub frequency_gradient: Vec3 = Vec3::ZERO => ui(-4.0, 4.0).domain(-40.0, 40.0),
+        /// where gradients are neutral, in box units from the centre
+        pub gradient_center_offset: Vec3 = Vec3::ZERO => ui(-1.0, 1.0),
+        /// linear ramp or falloff with distance from the centre
+        pub gradient_profile: GradientProfile = GradientProfile::Linear,
+        /// radius of the radial profile, in box units
+        pub gradient_radius: Vec3 = Vec3::splat(0.5) => ui(0.05, 1.0).domain(0.001, 100.0),
+        /// smallest gradient factor
+        pub min_gradient_factor: f32 = 0.1 => ui(0.0, 0.5).domain(0.0, 100.0),
+        /// largest gradient factor
+        pub max_gradient_factor: f32 = 2.0 => ui(1.0, 4.0).domain(0.0, 100.0),
+        /// noise phase; animate it with an expression such as "t * 0.2"
+        pub t: f32 = 0.0 => ui(0.0, 1.0).unit("s"),
     }
 }
 
-fn displace(input: &Polylines, p: &Params) -> Polylines {
-    let amplitude = p.vec3("amplitude");
-    let freq = p.vec3("spatial_freq");
-    let phase = Vec3::splat(p.f32("t") * 10.0 + 1000.0);
+impl Evaluate for Displace {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+        Ok(displace(&*ctx.executor, input, self))
+    }
+}
+
+impl Displace {
+    fn gradient(&self, slope: Vec3) -> Gradient {
+        Gradient {
+            slope,
+            center: self.gradient_center_offset * 0.5,
+            radius: self.gradient_radius,
+            radial: self.gradient_profile == GradientProfile::Radial,
+            min: self.min_gradient_factor,
+            max: self.max_gradient_factor,
+        }
+    }
+}
+
+fn displace(ex: &dyn Executor, input: &Polylines, p: &Displace) -> Polylines {
+    let amplitude = p.amplitude;
+    let freq = p.spatial_freq;
+    let phase = Vec3::splat(p.t * 10.0 + 1000.0);
     let (amp_g, freq_g) = (
-        gradient(p, "amplitude_gradient"),
-        gradient(p, "frequency_gradient"),
+        p.gradient(p.amplitude_gradient),
+        p.gradient(p.frequency_gradient),
     );
     let mut points = input.points().to_vec();
     if amp_g.is_flat() && freq_g.is_flat() {
@@ -121,7 +111,7 @@ fn displace(input: &Polylines, p: &Params) -> Polylines {
         // Planar displacement (no z amplitude, the usual case) needs two noises, not three.
         // Flat drawings (z = 0) also keep the noise's z fixed, which halves the work.
         if amplitude.z == 0.0 {
-            parallel::for_each_chunk_mut(&mut points, CHUNK, |_, chunk| {
+            parallel::for_each_chunk_mut(ex, &mut points, CHUNK, |_, chunk| {
                 let mut flat = PlanarSampler::new([0, 100], phase.z);
                 let mut noise = CoherentSampler::new([0, 100]);
                 for q in chunk {
@@ -135,7 +125,7 @@ fn displace(input: &Polylines, p: &Params) -> Polylines {
                 }
             });
         } else {
-            parallel::for_each_chunk_mut(&mut points, CHUNK, |_, chunk| {
+            parallel::for_each_chunk_mut(ex, &mut points, CHUNK, |_, chunk| {
                 let mut noise = CoherentSampler::new([0, 100, 200]);
                 for q in chunk {
                     *q += amplitude * Vec3::from_array(noise.sample(*q * freq + phase));
@@ -146,7 +136,7 @@ fn displace(input: &Polylines, p: &Params) -> Polylines {
         let (lo, hi) = input.bounds().unwrap_or((Vec3::ZERO, Vec3::ONE));
         let mid = (lo + hi) * 0.5;
         let inv = (hi - lo).max(Vec3::splat(1e-9)).recip();
-        parallel::for_each_chunk_mut(&mut points, CHUNK, |_, chunk| {
+        parallel::for_each_chunk_mut(ex, &mut points, CHUNK, |_, chunk| {
             for q in chunk {
                 let u = (*q - mid) * inv;
                 let f = freq * freq_g.factor(u);
@@ -155,9 +145,4 @@ fn displace(input: &Polylines, p: &Params) -> Polylines {
         });
     }
     input.with_points(points)
-}
-
-/// The effects of this module.
-pub(crate) fn ops() -> Vec<Op> {
-    vec![displace_op()]
 }

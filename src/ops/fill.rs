@@ -3,74 +3,68 @@
 
 use crate::geometry::{Polylines, Vec2, Vec3, is_closed};
 
-use super::op::{EvalContext, Op, OpError, Params};
+use super::context::Executor;
+use super::op::{EvalContext, OpError};
 use super::parallel;
-use super::schema::{OpSchema, ParamSpec};
+use super::typed::Evaluate;
 
 /// Polylines whose ends are this close count as closed rings.
 const CLOSE_TOLERANCE: f32 = 1e-3;
 /// Scanlines per parallel chunk.
 const LINES_PER_CHUNK: usize = 128;
 
-fn fill_op() -> Op {
-    Op::new(
-        OpSchema::effect(
-            "fill",
-            1,
-            "hatches closed regions (even-odd: holes stay empty); open lines pass through",
-            vec![
-                ParamSpec::int("angle_sets", 1)
-                    .ui(1.0, 6.0)
-                    .domain(1.0, 64.0)
-                    .doc("number of hatch directions, spread over 180°"),
-                ParamSpec::float("angle", 45.0)
-                    .ui(0.0, 180.0)
-                    .unit("deg")
-                    .doc("direction of the first hatch set"),
-                ParamSpec::float("density", 35.0)
-                    .ui(0.0, 1000.0)
-                    .domain(0.0, 100_000.0)
-                    .doc("hatch lines across the whole input's extent"),
-                ParamSpec::float("spacing_gradient", 0.0)
-                    .ui(-4.0, 4.0)
-                    .domain(-40.0, 40.0)
-                    .doc("exponential change of spacing across the extent"),
-                ParamSpec::bool("remove_boundary", false)
-                    .doc("drop the outlines, keep only the hatching"),
-            ],
-        ),
-        fill,
-    )
+crate::op! {
+    /// hatches closed regions (even-odd: holes stay empty); open lines pass through
+    #[op(effect, name = "fill", version = 1)]
+    pub struct Fill {
+        /// number of hatch directions, spread over 180°
+        pub angle_sets: u32 = 1 => ui(1.0, 6.0).domain(1.0, 64.0),
+        /// direction of the first hatch set
+        pub angle: f64 = 45.0 => ui(0.0, 180.0).unit("deg"),
+        /// hatch lines across the whole input's extent
+        pub density: f64 = 35.0 => ui(0.0, 1000.0).domain(0.0, 100_000.0),
+        /// exponential change of spacing across the extent
+        pub spacing_gradient: f64 = 0.0 => ui(-4.0, 4.0).domain(-40.0, 40.0),
+        /// drop the outlines, keep only the hatching
+        pub remove_boundary: bool = false,
+    }
+}
+
+impl Evaluate for Fill {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+        fill(input, self, ctx)
+    }
 }
 
 /// One closed ring, in 2D.
 type Ring = Vec<Vec2>;
 
-fn fill(input: &Polylines, p: &Params, ctx: &EvalContext) -> Result<Polylines, OpError> {
+fn fill(input: &Polylines, p: &Fill, ctx: &EvalContext) -> Result<Polylines, OpError> {
     let rings: Vec<Ring> = input
         .lines()
         .filter(|l| is_closed(l, CLOSE_TOLERANCE))
         .map(|l| l.iter().map(|q| q.truncate()).collect())
         .collect();
-    let keep_boundary = !p.bool("remove_boundary");
+    let keep_boundary = !p.remove_boundary;
     if rings.is_empty() {
         return Ok(input.clone());
     }
-    let sets = p.int("angle_sets") as usize;
-    let count = (p.f64("density").round() as usize).clamp(2, 100_000);
+    let sets = p.angle_sets as usize;
+    let count = (p.density.round() as usize).clamp(2, 100_000);
     let mut out = if keep_boundary {
         input.clone()
     } else {
         Polylines::new()
     };
     for k in 0..sets {
-        let angle = (p.f64("angle") + k as f64 * 180.0 / sets as f64).to_radians();
+        let angle = (p.angle + k as f64 * 180.0 / sets as f64).to_radians();
         let segments = hatch(
+            &*ctx.executor,
             &rings,
             input,
             angle,
             count,
-            p.f64("spacing_gradient"),
+            p.spacing_gradient,
             |crossings| {
                 let lines = (out.line_count() + crossings / 2) as u64;
                 ctx.budget
@@ -87,6 +81,7 @@ fn fill(input: &Polylines, p: &Params, ctx: &EvalContext) -> Result<Polylines, O
 /// Hatch segments of all rings for one direction.
 /// `admit` sees the number of crossings (two per segment) before anything is allocated.
 fn hatch(
+    ex: &dyn Executor,
     rings: &[Ring],
     input: &Polylines,
     angle: f64,
@@ -137,7 +132,7 @@ fn hatch(
         .sum();
     admit(total)?;
 
-    let chunks = parallel::map_ranges(count, LINES_PER_CHUNK, |range| {
+    let chunks = parallel::map_ranges(ex, count, LINES_PER_CHUNK, |range| {
         let ys = &scan_y[range.clone()];
         let mut crossings: Vec<(u32, f32)> = Vec::new();
         for ring in &framed {
@@ -166,9 +161,4 @@ fn hatch(
         segments
     });
     Ok(chunks.concat())
-}
-
-/// The effects of this module.
-pub(crate) fn ops() -> Vec<Op> {
-    vec![fill_op()]
 }

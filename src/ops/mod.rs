@@ -1,6 +1,10 @@
 //! Ops: schemas, the registry, parameter resolution, recipes and every built-in
 //! primitive and effect. Pure Rust: no ECS or renderer types.
+//!
+//! Every built-in op is a typed struct declared with [`op!`](crate::op); sketches
+//! build layers from the same structs (`Grid { nx: 40, ..default() }`).
 
+mod context;
 mod dash;
 mod displace;
 mod expr;
@@ -16,28 +20,51 @@ mod schema;
 mod subdivide;
 mod text;
 mod transform;
+mod typed;
 mod value;
 
+pub use context::{Executor, FileError, FileSource, Job, NoFiles, ScopedThreads, Serial};
+pub use dash::{Dash, Trim};
+pub use displace::{Displace, GradientProfile};
 pub use expr::Expr;
+pub use fill::Fill;
 pub use op::{EvalContext, EvalFn, FingerprintFn, Op, OpError, Params, ResourceBudget};
-pub use primitives::A4_CENTER;
+pub use primitives::{
+    A4_CENTER, Circle, Grid, Line, LineAnchor, Lissajous, Polygon, Rect, Spiral,
+};
 pub use recipe::{OpCall, ParamInput, RawParam, Recipe, ResolvedRecipe, Scalar, Stage, stage_id};
 pub use registry::OpRegistry;
+pub use repeat::{Repeat, RepeatLayout};
 pub use schema::{OpKind, OpSchema, ParamKind, ParamSpec};
-pub use text::{HersheyFont, bundled_font_names};
+pub use subdivide::Subdivide;
+pub use text::{FontCache, HersheyFont, Text, TextAlign, bundled_font_names};
+pub use transform::{Affine, Rotate, Scale, ScaleMode, Translate};
+pub use typed::{
+    Choice, EffectOp, Evaluate, Field, OpParams, ParamType, PrimitiveOp, choice_from_value,
+    choice_spec, doc_text,
+};
 pub use value::{Rgba, Value, fmt_num};
 
 /// Every built-in op, primitives first.
 pub(crate) fn builtin_ops() -> Vec<Op> {
-    [
-        primitives::ops(),
-        text::ops(),
-        transform::ops(),
-        repeat::ops(),
-        subdivide::ops(),
-        displace::ops(),
-        fill::ops(),
-        dash::ops(),
+    vec![
+        Op::of::<Line>(),
+        Op::of::<Polygon>(),
+        Op::of::<Circle>(),
+        Op::of::<Rect>(),
+        Op::of::<Grid>(),
+        Op::of::<Spiral>(),
+        Op::of::<Lissajous>(),
+        Op::of::<Text>(),
+        Op::of::<Translate>(),
+        Op::of::<Rotate>(),
+        Op::of::<Scale>(),
+        Op::of::<Affine>(),
+        Op::of::<Repeat>(),
+        Op::of::<Subdivide>(),
+        Op::of::<Displace>(),
+        Op::of::<Fill>(),
+        Op::of::<Dash>(),
+        Op::of::<Trim>(),
     ]
-    .concat()
 }

@@ -4,9 +4,11 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::geometry::{IdHasher, Polylines, Vec3};
+use crate::geometry::{IdHasher, Polylines};
 
+use super::context::{Executor, FileSource, NoFiles, Serial};
 use super::schema::OpSchema;
+use super::text::FontCache;
 use super::value::Value;
 
 /// An error from evaluating an op, naming the op.
@@ -72,11 +74,59 @@ impl ResourceBudget {
     }
 }
 
-/// What an op may consult while evaluating.
-#[derive(Clone, Debug, Default)]
+/// What an op may consult while evaluating: limits, files (fonts, imported drawings)
+/// and the executor that runs its parallel chunks. The core has no file access or
+/// thread pool of its own; whoever evaluates hands them in here.
+#[derive(Clone)]
 pub struct EvalContext {
     /// Output size limits.
     pub budget: ResourceBudget,
+    /// Where ops read files from (none by default).
+    pub files: Arc<dyn FileSource>,
+    /// Runs an op's parallel chunks (on the calling thread by default).
+    pub executor: Arc<dyn Executor>,
+    /// Fonts already parsed, shared by every evaluation with this context.
+    pub fonts: Arc<FontCache>,
+}
+
+impl fmt::Debug for EvalContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EvalContext")
+            .field("budget", &self.budget)
+            .field("threads", &self.executor.threads())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Default for EvalContext {
+    /// The default budget, no file access, serial execution.
+    fn default() -> Self {
+        Self::new(ResourceBudget::default(), Arc::new(NoFiles), Arc::new(Serial))
+    }
+}
+
+impl EvalContext {
+    /// A context with the given budget, files and executor.
+    pub fn new(budget: ResourceBudget, files: Arc<dyn FileSource>, executor: Arc<dyn Executor>) -> Self {
+        Self {
+            budget,
+            files,
+            executor,
+            fonts: Arc::default(),
+        }
+    }
+
+    /// The same context with another budget.
+    pub fn with_budget(mut self, budget: ResourceBudget) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// The same context with another executor.
+    pub fn with_executor(mut self, executor: Arc<dyn Executor>) -> Self {
+        self.executor = executor;
+        self
+    }
 }
 
 /// Parameter values of one op invocation, in schema order, already validated.
@@ -102,61 +152,6 @@ impl Params {
     pub fn values(&self) -> &[Value] {
         &self.values
     }
-
-    /// Value of parameter `name`. Panics if the schema has no such parameter
-    /// (a bug in the op, caught and reported as an op failure).
-    pub fn get(&self, name: &str) -> &Value {
-        let i = self
-            .schema
-            .index_of(name)
-            .unwrap_or_else(|| panic!("op '{}' has no parameter '{name}'", self.schema.name));
-        &self.values[i]
-    }
-
-    /// A float parameter as f64.
-    pub fn f64(&self, name: &str) -> f64 {
-        match self.get(name) {
-            Value::Float(v) => *v,
-            Value::Int(v) => *v as f64,
-            v => panic!("parameter '{name}' is {v:?}, not a number"),
-        }
-    }
-
-    /// A float parameter as f32.
-    pub fn f32(&self, name: &str) -> f32 {
-        self.f64(name) as f32
-    }
-
-    /// An integer parameter.
-    pub fn int(&self, name: &str) -> i64 {
-        match self.get(name) {
-            Value::Int(v) => *v,
-            v => panic!("parameter '{name}' is {v:?}, not an integer"),
-        }
-    }
-
-    /// A bool parameter.
-    pub fn bool(&self, name: &str) -> bool {
-        match self.get(name) {
-            Value::Bool(v) => *v,
-            v => panic!("parameter '{name}' is {v:?}, not a bool"),
-        }
-    }
-
-    /// A vec3 parameter as f32.
-    pub fn vec3(&self, name: &str) -> Vec3 {
-        self.get(name)
-            .as_vec3()
-            .unwrap_or_else(|| panic!("parameter '{name}' is not a vec3"))
-    }
-
-    /// A choice or string parameter.
-    pub fn str(&self, name: &str) -> &str {
-        match self.get(name) {
-            Value::Choice(v) | Value::Str(v) => v,
-            v => panic!("parameter '{name}' is {v:?}, not text"),
-        }
-    }
 }
 
 /// Evaluates an op: input geometry (empty for primitives) and parameters to output.
@@ -164,7 +159,7 @@ pub type EvalFn =
     dyn Fn(&Polylines, &Params, &EvalContext) -> Result<Polylines, OpError> + Send + Sync;
 
 /// Adds what an op's output depends on beyond its parameters (e.g. a font file) to its id.
-pub type FingerprintFn = dyn Fn(&Params, &mut IdHasher) + Send + Sync;
+pub type FingerprintFn = dyn Fn(&Params, &EvalContext, &mut IdHasher) + Send + Sync;
 
 /// A primitive or effect: its schema and how to evaluate it.
 #[derive(Clone)]
@@ -199,7 +194,7 @@ impl Op {
     /// Adds an external-dependency fingerprint to the op's ids.
     pub fn with_fingerprint(
         mut self,
-        f: impl Fn(&Params, &mut IdHasher) + Send + Sync + 'static,
+        f: impl Fn(&Params, &EvalContext, &mut IdHasher) + Send + Sync + 'static,
     ) -> Self {
         self.fingerprint = Some(Arc::new(f));
         self
@@ -237,9 +232,9 @@ impl Op {
     }
 
     /// Adds the op's external dependencies (if any) to an id.
-    pub fn fingerprint(&self, params: &Params, h: &mut IdHasher) {
+    pub fn fingerprint(&self, params: &Params, ctx: &EvalContext, h: &mut IdHasher) {
         if let Some(f) = &self.fingerprint {
-            f(params, h);
+            f(params, ctx, h);
         }
     }
 }

@@ -8,6 +8,7 @@ use crate::geometry::{GeometryId, IdHasher, Polylines};
 use super::expr::Expr;
 use super::op::{EvalContext, Op, OpError, Params};
 use super::schema::{ParamKind, ParamSpec};
+use super::typed::{Evaluate, OpParams};
 use super::value::{Rgba, Value};
 
 /// A parameter as written by a user, before it is checked against a schema.
@@ -245,6 +246,69 @@ impl OpCall {
         }
     }
 
+    /// A call of `op` with the values of a typed op's parameter struct; fields that
+    /// differ from the declared defaults count as written. Each value is checked
+    /// against the schema (a typed field can still be out of range).
+    pub fn from_typed<T: OpParams>(op: Arc<Op>, params: &T) -> Result<Self, String> {
+        if op.name() != T::NAME {
+            return Err(format!(
+                "op '{}' was registered under the name '{}'",
+                T::NAME,
+                op.name()
+            ));
+        }
+        let mut call = Self::defaults(op);
+        let schema = Arc::clone(call.op.schema());
+        let values = params.to_values();
+        if values.len() != schema.params.len() {
+            return Err(format!(
+                "op '{}': the registered schema does not match its declaration",
+                T::NAME
+            ));
+        }
+        for (i, (spec, value)) in schema.params.iter().zip(values).enumerate() {
+            spec.check(&value)
+                .map_err(|e| format!("{}.{}: {e}", schema.name, spec.name))?;
+            if value != spec.default {
+                call.params[i] = ParamInput::Const(value);
+                call.written.push(i);
+            }
+        }
+        Ok(call)
+    }
+
+    /// A call of the typed op `T` with `params`, without a registry (for code that
+    /// evaluates recipes itself, such as the pure core's users).
+    pub fn of<T: Evaluate>(params: T) -> Result<Self, String> {
+        Self::from_typed(Arc::new(Op::of::<T>()), &params)
+    }
+
+    /// Sets the parameter of a typed field to a constant (checked like a scene value).
+    /// Returns whether the call changed.
+    pub fn set_value(&mut self, name: &str, value: Value) -> Result<bool, String> {
+        let schema = Arc::clone(self.op.schema());
+        let i = schema.index_of(name).ok_or_else(|| {
+            format!(
+                "op '{}' has no parameter '{name}'; valid names: {}",
+                schema.name,
+                schema.param_names()
+            )
+        })?;
+        let spec = &schema.params[i];
+        let value = value.quantised();
+        spec.check(&value)
+            .map_err(|e| format!("{}.{}: {e}", schema.name, spec.name))?;
+        let input = ParamInput::Const(value);
+        if self.params[i] == input {
+            return Ok(false);
+        }
+        self.params[i] = input;
+        if !self.written.contains(&i) {
+            self.written.push(i);
+        }
+        Ok(true)
+    }
+
     /// Sets parameter `name` from a raw value, with a message naming op and parameter on error.
     pub fn set(&mut self, name: &str, raw: &RawParam) -> Result<(), String> {
         let schema = self.op.schema();
@@ -317,14 +381,19 @@ pub struct ResolvedRecipe {
 }
 
 /// Id of an op applied to `input` with `params`.
-pub fn stage_id(op: &Op, params: &Params, input: Option<GeometryId>) -> GeometryId {
+pub fn stage_id(
+    op: &Op,
+    params: &Params,
+    input: Option<GeometryId>,
+    ctx: &EvalContext,
+) -> GeometryId {
     let schema = op.schema();
     let mut h = IdHasher::new(&schema.name, schema.version);
     for (spec, value) in schema.params.iter().zip(params.values()) {
         h.field(&spec.name);
         value.hash_into(&mut h);
     }
-    op.fingerprint(params, &mut h);
+    op.fingerprint(params, ctx, &mut h);
     if let Some(id) = input {
         h.input(id);
     }
@@ -337,12 +406,13 @@ impl Recipe {
         self.source.is_animated() || self.effects.iter().any(|e| e.enabled && e.is_animated())
     }
 
-    /// Resolves every enabled stage at time `t` and computes the chain of ids.
-    pub fn resolve(&self, t: f64) -> Result<ResolvedRecipe, String> {
+    /// Resolves every enabled stage at time `t` and computes the chain of ids (the
+    /// context tells ops with external inputs, such as font files, their stamps).
+    pub fn resolve(&self, t: f64, ctx: &EvalContext) -> Result<ResolvedRecipe, String> {
         let mut stages: Vec<Stage> = Vec::with_capacity(1 + self.effects.len());
         for call in std::iter::once(&self.source).chain(self.effects.iter().filter(|e| e.enabled)) {
             let params = call.resolve(t)?;
-            let id = stage_id(&call.op, &params, stages.last().map(|s| s.id));
+            let id = stage_id(&call.op, &params, stages.last().map(|s| s.id), ctx);
             let animated = call.is_animated() || stages.last().is_some_and(|s| s.animated);
             stages.push(Stage {
                 op: Arc::clone(&call.op),

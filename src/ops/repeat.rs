@@ -4,9 +4,9 @@ use std::f32::consts::TAU;
 
 use crate::geometry::{Mat3, Polylines, Vec3, rotation_xyz_degrees};
 
-use super::op::Op;
-use super::schema::{OpSchema, ParamSpec};
-use super::transform::{auto_center_params, pivot};
+use super::op::{EvalContext, OpError};
+use super::transform::pivot;
+use super::typed::Evaluate;
 
 /// One copy's transform: scale and rotate about the centre, then move.
 struct CopyTransform {
@@ -14,77 +14,64 @@ struct CopyTransform {
     offset: Vec3,
 }
 
-fn repeat_op() -> Op {
-    let [auto, piv] = auto_center_params();
-    Op::new(
-        OpSchema::effect(
-            "repeat",
-            1,
-            "copies the input: `grid` keeps the original and adds `count` stepped copies; \
-             `radial` places copies on rings around the centre",
-            vec![
-                ParamSpec::choice("layout", "grid", &["grid", "radial"])
-                    .doc("how copies are placed"),
-                ParamSpec::int("count", 3)
-                    .ui(0.0, 100.0)
-                    .domain(0.0, 100_000.0)
-                    .doc("copies added (grid)"),
-                ParamSpec::vec3("offset", [10.0, 0.0, 0.0])
-                    .ui(-300.0, 300.0)
-                    .unit("mm")
-                    .doc("offset of the last copy (grid)"),
-                ParamSpec::float("radius", 50.0)
-                    .ui(0.0, 300.0)
-                    .min(0.0)
-                    .unit("mm")
-                    .doc("outer ring radius (radial)"),
-                ParamSpec::float("theta", 0.0)
-                    .ui(-180.0, 180.0)
-                    .unit("deg")
-                    .doc("angle of the first copy (radial)"),
-                ParamSpec::int("n_theta", 6)
-                    .ui(1.0, 64.0)
-                    .domain(1.0, 100_000.0)
-                    .doc("copies per ring (radial)"),
-                ParamSpec::int("n_radius", 1)
-                    .ui(1.0, 64.0)
-                    .domain(1.0, 10_000.0)
-                    .doc("number of rings (radial)"),
-                ParamSpec::vec3("rotation_step", [0.0; 3])
-                    .ui(-180.0, 180.0)
-                    .unit("deg")
-                    .doc("rotation of the last copy"),
-                ParamSpec::vec3("scale", [1.0; 3])
-                    .ui(0.25, 4.0)
-                    .doc("scale of the last copy"),
-                ParamSpec::bool("cumulative_offset", false)
-                    .doc("ease the offset progression by `curve`"),
-                ParamSpec::bool("cumulative_rotate", false)
-                    .doc("ease the rotation progression by `curve`"),
-                ParamSpec::bool("cumulative_scale", false)
-                    .doc("ease the scale progression by `curve`"),
-                ParamSpec::float("curve", 1.0)
-                    .ui(0.1, 5.0)
-                    .domain(0.01, 100.0)
-                    .doc("easing exponent for cumulative progressions"),
-                auto,
-                piv,
-            ],
-        ),
-        |input, p, ctx| {
-            let center = pivot(input, p);
-            let curve = p.f32("curve");
-            let ease = |flag: &str, t: f32| if p.bool(flag) { t.powf(curve) } else { t };
-            let rot = p.vec3("rotation_step");
-            let scale = p.vec3("scale");
+crate::choice! {
+    /// How `repeat` places its copies.
+    pub enum RepeatLayout { Grid = "grid", Radial = "radial" }
+}
+
+crate::op! {
+    /// copies the input: `grid` keeps the original and adds `count` stepped copies; `radial` places copies on rings around the centre
+    #[op(effect, name = "repeat", version = 1)]
+    pub struct Repeat {
+        /// how copies are placed
+        pub layout: RepeatLayout = RepeatLayout::Grid,
+        /// copies added (grid)
+        pub count: u32 = 3 => ui(0.0, 100.0).domain(0.0, 100_000.0),
+        /// offset of the last copy (grid)
+        pub offset: Vec3 = Vec3::new(10.0, 0.0, 0.0) => ui(-300.0, 300.0).unit("mm"),
+        /// outer ring radius (radial)
+        pub radius: f32 = 50.0 => ui(0.0, 300.0).min(0.0).unit("mm"),
+        /// angle of the first copy (radial)
+        pub theta: f32 = 0.0 => ui(-180.0, 180.0).unit("deg"),
+        /// copies per ring (radial)
+        pub n_theta: u32 = 6 => ui(1.0, 64.0).domain(1.0, 100_000.0),
+        /// number of rings (radial)
+        pub n_radius: u32 = 1 => ui(1.0, 64.0).domain(1.0, 10_000.0),
+        /// rotation of the last copy
+        pub rotation_step: Vec3 = Vec3::ZERO => ui(-180.0, 180.0).unit("deg"),
+        /// scale of the last copy
+        pub scale: Vec3 = Vec3::ONE => ui(0.25, 4.0),
+        /// ease the offset progression by `curve`
+        pub cumulative_offset: bool = false,
+        /// ease the rotation progression by `curve`
+        pub cumulative_rotate: bool = false,
+        /// ease the scale progression by `curve`
+        pub cumulative_scale: bool = false,
+        /// easing exponent for cumulative progressions
+        pub curve: f32 = 1.0 => ui(0.1, 5.0).domain(0.01, 100.0),
+        /// pivot about the mean of all points
+        pub auto_center: bool = true,
+        /// pivot used when auto_center is off
+        pub pivot: Vec3 = Vec3::ZERO => ui(-300.0, 600.0).unit("mm"),
+    }
+}
+
+impl Evaluate for Repeat {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+        let p = self;
+            let center = pivot(input, p.auto_center, p.pivot);
+            let curve = p.curve;
+            let ease = |flag: bool, t: f32| if flag { t.powf(curve) } else { t };
+            let rot = p.rotation_step;
+            let scale = p.scale;
             let transform = |t: f32, offset: Vec3| CopyTransform {
-                matrix: rotation_xyz_degrees(rot * ease("cumulative_rotate", t))
-                    * Mat3::from_diagonal(Vec3::ONE.lerp(scale, ease("cumulative_scale", t))),
+                matrix: rotation_xyz_degrees(rot * ease(p.cumulative_rotate, t))
+                    * Mat3::from_diagonal(Vec3::ONE.lerp(scale, ease(p.cumulative_scale, t))),
                 offset,
             };
             let mut copies: Vec<CopyTransform> = Vec::new();
-            if p.str("layout") == "grid" {
-                let count = p.int("count") as usize;
+            if p.layout == RepeatLayout::Grid {
+                let count = p.count as usize;
                 if count == 0 {
                     return Ok(input.clone());
                 }
@@ -97,13 +84,13 @@ fn repeat_op() -> Op {
                     matrix: Mat3::IDENTITY,
                     offset: Vec3::ZERO,
                 });
-                let offset = p.vec3("offset");
+                let offset = p.offset;
                 for k in 1..=count {
                     let t = k as f32 / count as f32;
-                    copies.push(transform(t, offset * ease("cumulative_offset", t)));
+                    copies.push(transform(t, offset * ease(p.cumulative_offset, t)));
                 }
             } else {
-                let (n_theta, n_radius) = (p.int("n_theta") as usize, p.int("n_radius") as usize);
+                let (n_theta, n_radius) = (p.n_theta as usize, p.n_radius as usize);
                 let total = if n_radius == 1 {
                     n_theta
                 } else {
@@ -114,7 +101,7 @@ fn repeat_op() -> Op {
                     total as u64 * input.point_count() as u64,
                     total as u64 * input.line_count() as u64,
                 )?;
-                let (radius, theta) = (p.f32("radius"), p.f32("theta").to_radians());
+                let (radius, theta) = (p.radius, p.theta.to_radians());
                 let mut places: Vec<Vec3> = Vec::with_capacity(total);
                 for ring in 0..n_radius {
                     let r = if n_radius == 1 {
@@ -149,11 +136,5 @@ fn repeat_op() -> Op {
                 }
             }
             Ok(out)
-        },
-    )
-}
-
-/// The effects of this module.
-pub(crate) fn ops() -> Vec<Op> {
-    vec![repeat_op()]
+    }
 }

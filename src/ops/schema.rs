@@ -236,15 +236,22 @@ pub struct OpSchema {
 impl OpSchema {
     /// A primitive's schema.
     pub fn primitive(name: &str, version: u32, doc: &str, params: Vec<ParamSpec>) -> Self {
-        Self::new(name, version, OpKind::Primitive, doc, params)
+        Self::declare(name, version, OpKind::Primitive, doc, params)
     }
 
     /// An effect's schema.
     pub fn effect(name: &str, version: u32, doc: &str, params: Vec<ParamSpec>) -> Self {
-        Self::new(name, version, OpKind::Effect, doc, params)
+        Self::declare(name, version, OpKind::Effect, doc, params)
     }
 
-    fn new(name: &str, version: u32, kind: OpKind, doc: &str, params: Vec<ParamSpec>) -> Self {
+    /// A schema of either kind (what [`op!`](crate::op) expands to).
+    pub fn declare(
+        name: &str,
+        version: u32,
+        kind: OpKind,
+        doc: &str,
+        params: Vec<ParamSpec>,
+    ) -> Self {
         Self {
             name: name.into(),
             version,

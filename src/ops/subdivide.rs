@@ -2,9 +2,9 @@
 
 use crate::geometry::{Polylines, Vec3};
 
-use super::op::Op;
+use super::op::{EvalContext, OpError};
 use super::parallel;
-use super::schema::{OpSchema, ParamSpec};
+use super::typed::Evaluate;
 
 /// Segments are never split below this length (mm).
 const MIN_SEGMENT: f32 = 0.01;
@@ -36,21 +36,18 @@ fn write_subdivided(line: &[Vec3], pieces: usize, out: &mut [Vec3]) {
     out[o] = line[line.len() - 1];
 }
 
-fn subdivide_op() -> Op {
-    Op::new(
-        OpSchema::effect(
-            "subdivide",
-            1,
-            "each level inserts a midpoint in every segment; segments stay at least 0.01 mm long",
-            vec![
-                ParamSpec::int("subdivisions", 1)
-                    .ui(0.0, 10.0)
-                    .domain(0.0, 24.0)
-                    .doc("number of levels; each doubles the segment count"),
-            ],
-        ),
-        |input, p, ctx| {
-            let wanted = p.int("subdivisions") as u32;
+crate::op! {
+    /// each level inserts a midpoint in every segment; segments stay at least 0.01 mm long
+    #[op(effect, name = "subdivide", version = 1)]
+    pub struct Subdivide {
+        /// number of levels; each doubles the segment count
+        pub subdivisions: u32 = 1 => ui(0.0, 10.0).domain(0.0, 24.0),
+    }
+}
+
+impl Evaluate for Subdivide {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+            let wanted = self.subdivisions;
             if wanted == 0 {
                 return Ok(input.clone());
             }
@@ -80,9 +77,9 @@ fn subdivide_op() -> Op {
                 .check("subdivide", *prefix.last().unwrap(), lines as u64)?;
             let prefix: Vec<usize> = prefix.into_iter().map(|v| v as usize).collect();
             let mut points = vec![Vec3::ZERO; prefix[lines]];
-            let line_bounds = parallel::balanced_bounds(&prefix, 1 << 16);
+            let line_bounds = parallel::balanced_bounds(&*ctx.executor, &prefix, 1 << 16);
             let point_bounds: Vec<usize> = line_bounds.iter().map(|&i| prefix[i]).collect();
-            parallel::for_each_part_mut(&mut points, &point_bounds, |part, out| {
+            parallel::for_each_part_mut(&*ctx.executor, &mut points, &point_bounds, |part, out| {
                 let base = point_bounds[part];
                 for i in line_bounds[part]..line_bounds[part + 1] {
                     let line = input.line(i);
@@ -96,11 +93,5 @@ fn subdivide_op() -> Op {
             });
             let offsets = prefix.iter().map(|&o| o as u32).collect();
             Ok(Polylines::from_parts(points, offsets).expect("offsets built from the points"))
-        },
-    )
-}
-
-/// The effects of this module.
-pub(crate) fn ops() -> Vec<Op> {
-    vec![subdivide_op()]
+    }
 }

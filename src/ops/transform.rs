@@ -2,17 +2,22 @@
 
 use crate::geometry::{Mat3, Polylines, Vec3, is_closed, rotation_xyz_degrees};
 
-use super::op::{Op, Params};
+use super::context::Executor;
+use super::op::{EvalContext, OpError};
 use super::parallel;
-use super::schema::{OpSchema, ParamSpec};
+use super::typed::Evaluate;
 
 /// Points per parallel chunk for per-point maps.
 const MAP_CHUNK: usize = 65_536;
 
 /// A copy of `input` with `f` applied to every point (topology shared).
-pub(crate) fn map_points(input: &Polylines, f: impl Fn(Vec3) -> Vec3 + Sync) -> Polylines {
+pub(crate) fn map_points(
+    ex: &dyn Executor,
+    input: &Polylines,
+    f: impl Fn(Vec3) -> Vec3 + Sync,
+) -> Polylines {
     let mut points = input.points().to_vec();
-    parallel::for_each_chunk_mut(&mut points, MAP_CHUNK, |_, chunk| {
+    parallel::for_each_chunk_mut(ex, &mut points, MAP_CHUNK, |_, chunk| {
         for p in chunk {
             *p = f(*p);
         }
@@ -20,141 +25,113 @@ pub(crate) fn map_points(input: &Polylines, f: impl Fn(Vec3) -> Vec3 + Sync) -> 
     input.with_points(points)
 }
 
-pub(crate) fn auto_center_params() -> [ParamSpec; 2] {
-    [
-        ParamSpec::bool("auto_center", true).doc("pivot about the mean of all points"),
-        ParamSpec::vec3("pivot", [0.0; 3])
-            .ui(-300.0, 600.0)
-            .unit("mm")
-            .doc("pivot used when auto_center is off"),
-    ]
+/// The pivot of an op with `auto_center` / `pivot` parameters.
+pub(crate) fn pivot(input: &Polylines, auto_center: bool, pivot: Vec3) -> Vec3 {
+    if auto_center { input.centroid() } else { pivot }
 }
 
-pub(crate) fn pivot(input: &Polylines, p: &Params) -> Vec3 {
-    if p.bool("auto_center") {
-        input.centroid()
-    } else {
-        p.vec3("pivot")
+crate::op! {
+    /// moves every point by delta
+    #[op(effect, name = "translate", version = 1)]
+    pub struct Translate {
+        /// offset
+        pub delta: Vec3 = Vec3::ZERO => ui(-300.0, 300.0).unit("mm"),
     }
 }
 
-fn rotation_param() -> ParamSpec {
-    ParamSpec::vec3("rotation", [0.0; 3])
-        .ui(-180.0, 180.0)
-        .unit("deg")
-        .doc("rotation about x, y, z (applied x first)")
+impl Evaluate for Translate {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+        let d = self.delta;
+        Ok(map_points(&*ctx.executor, input, |q| q + d))
+    }
 }
 
-fn scale_vec_param(lo: f64, hi: f64) -> ParamSpec {
-    ParamSpec::vec3("scale", [1.0; 3])
-        .ui(lo, hi)
-        .doc("scale factor per axis")
+crate::op! {
+    /// rotates about a centre
+    #[op(effect, name = "rotate", version = 1)]
+    pub struct Rotate {
+        /// pivot about the mean of all points
+        pub auto_center: bool = true,
+        /// pivot used when auto_center is off
+        pub pivot: Vec3 = Vec3::ZERO => ui(-300.0, 600.0).unit("mm"),
+        /// rotation about x, y, z (applied x first)
+        pub rotation: Vec3 = Vec3::ZERO => ui(-180.0, 180.0).unit("deg"),
+    }
 }
 
-fn translate_op() -> Op {
-    Op::new(
-        OpSchema::effect(
-            "translate",
-            1,
-            "moves every point by delta",
-            vec![
-                ParamSpec::vec3("delta", [0.0; 3])
-                    .ui(-300.0, 300.0)
-                    .unit("mm")
-                    .doc("offset"),
-            ],
-        ),
-        |input, p, _| {
-            let d = p.vec3("delta");
-            Ok(map_points(input, |q| q + d))
-        },
-    )
+impl Evaluate for Rotate {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+        let c = pivot(input, self.auto_center, self.pivot);
+        let m = rotation_xyz_degrees(self.rotation);
+        Ok(map_points(&*ctx.executor, input, |q| m * (q - c) + c))
+    }
 }
 
-fn rotate_op() -> Op {
-    let [auto, piv] = auto_center_params();
-    Op::new(
-        OpSchema::effect(
-            "rotate",
-            1,
-            "rotates about a centre",
-            vec![auto, piv, rotation_param()],
-        ),
-        |input, p, _| {
-            let (c, m) = (pivot(input, p), rotation_xyz_degrees(p.vec3("rotation")));
-            Ok(map_points(input, |q| m * (q - c) + c))
-        },
-    )
+crate::choice! {
+    /// What `scale` scales about its own centre.
+    pub enum ScaleMode { All = "all", ByLine = "by_line", ByFace = "by_face" }
 }
 
-fn scale_op() -> Op {
-    let [auto, piv] = auto_center_params();
-    Op::new(
-        OpSchema::effect(
-            "scale",
-            1,
-            "scales per axis: all together, each open line, or each closed face about its own centre",
-            vec![
-                ParamSpec::choice("mode", "all", &["all", "by_line", "by_face"])
-                    .doc("all points, each open polyline, or each closed polyline"),
-                auto,
-                piv,
-                scale_vec_param(0.0, 10.0),
-            ],
-        ),
-        |input, p, _| {
-            let s = p.vec3("scale");
-            let mode = p.str("mode");
-            if mode == "all" {
-                let c = pivot(input, p);
-                return Ok(map_points(input, |q| (q - c) * s + c));
+crate::op! {
+    /// scales per axis: all together, each open line, or each closed face about its own centre
+    #[op(effect, name = "scale", version = 1)]
+    pub struct Scale {
+        /// all points, each open polyline, or each closed polyline
+        pub mode: ScaleMode = ScaleMode::All,
+        /// pivot about the mean of all points
+        pub auto_center: bool = true,
+        /// pivot used when auto_center is off
+        pub pivot: Vec3 = Vec3::ZERO => ui(-300.0, 600.0).unit("mm"),
+        /// scale factor per axis
+        pub scale: Vec3 = Vec3::ONE => ui(0.0, 10.0),
+    }
+}
+
+impl Evaluate for Scale {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+        let s = self.scale;
+        if self.mode == ScaleMode::All {
+            let c = pivot(input, self.auto_center, self.pivot);
+            return Ok(map_points(&*ctx.executor, input, |q| (q - c) * s + c));
+        }
+        let want_closed = self.mode == ScaleMode::ByFace;
+        let mut points = input.points().to_vec();
+        for i in 0..input.line_count() {
+            let line = &mut points[input.range(i)];
+            if line.is_empty() || is_closed(line, 1e-3) != want_closed {
+                continue;
             }
-            let want_closed = mode == "by_face";
-            let mut points = input.points().to_vec();
-            for i in 0..input.line_count() {
-                let line = &mut points[input.range(i)];
-                if line.is_empty() || is_closed(line, 1e-3) != want_closed {
-                    continue;
-                }
-                let c = line.iter().copied().sum::<Vec3>() / line.len() as f32;
-                for q in line.iter_mut() {
-                    *q = (*q - c) * s + c;
-                }
+            let c = line.iter().copied().sum::<Vec3>() / line.len() as f32;
+            for q in line.iter_mut() {
+                *q = (*q - c) * s + c;
             }
-            Ok(input.with_points(points))
-        },
-    )
+        }
+        Ok(input.with_points(points))
+    }
 }
 
-fn affine_op() -> Op {
-    let [auto, piv] = auto_center_params();
-    Op::new(
-        OpSchema::effect(
-            "affine",
-            1,
-            "scale, then rotate about a centre, then translate",
-            vec![
-                auto,
-                piv,
-                rotation_param(),
-                scale_vec_param(0.25, 4.0),
-                ParamSpec::vec3("delta", [0.0; 3])
-                    .ui(-300.0, 300.0)
-                    .unit("mm")
-                    .doc("offset applied last"),
-            ],
-        ),
-        |input, p, _| {
-            let c = pivot(input, p);
-            let m: Mat3 =
-                rotation_xyz_degrees(p.vec3("rotation")) * Mat3::from_diagonal(p.vec3("scale"));
-            let d = p.vec3("delta");
-            Ok(map_points(input, |q| m * (q - c) + c + d))
-        },
-    )
+crate::op! {
+    /// scale, then rotate about a centre, then translate
+    #[op(effect, name = "affine", version = 1)]
+    pub struct Affine {
+        /// pivot about the mean of all points
+        pub auto_center: bool = true,
+        /// pivot used when auto_center is off
+        pub pivot: Vec3 = Vec3::ZERO => ui(-300.0, 600.0).unit("mm"),
+        /// rotation about x, y, z (applied x first)
+        pub rotation: Vec3 = Vec3::ZERO => ui(-180.0, 180.0).unit("deg"),
+        /// scale factor per axis
+        pub scale: Vec3 = Vec3::ONE => ui(0.25, 4.0),
+        /// offset applied last
+        pub delta: Vec3 = Vec3::ZERO => ui(-300.0, 300.0).unit("mm"),
+    }
 }
 
-/// The transform effects of this module.
-pub(crate) fn ops() -> Vec<Op> {
-    vec![translate_op(), rotate_op(), scale_op(), affine_op()]
+impl Evaluate for Affine {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+        let c = pivot(input, self.auto_center, self.pivot);
+        let m: Mat3 = rotation_xyz_degrees(self.rotation) * Mat3::from_diagonal(self.scale);
+        let d = self.delta;
+        Ok(map_points(&*ctx.executor, input, |q| m * (q - c) + c + d))
+    }
 }

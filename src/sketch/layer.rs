@@ -1,11 +1,32 @@
-//! Layers from Rust: a concise builder checked by the same op schemas as scene files,
-//! and in-place parameter updates that leave untouched stages cached.
+//! Layers from Rust: a builder that takes the typed op structs (`Grid { nx: 40, ..default() }`),
+//! checked by the same schemas as scene files, and typed parameter updates that leave
+//! untouched stages cached.
 
 use bevy::ecs::entity::Entity;
 use bevy::ecs::system::Commands;
 
 use crate::ecs::{Layer, LayerRecipe, OpsRegistry, Stroke};
-use crate::ops::{OpCall, OpKind, OpRegistry, RawParam, Recipe, Rgba};
+use crate::ops::{
+    EffectOp, Field, OpCall, OpKind, OpParams, OpRegistry, ParamType, PrimitiveOp, RawParam,
+    Recipe, Rgba, Value,
+};
+
+/// One stage as the builder holds it until [`LayerSpec::build`] checks it.
+#[derive(Clone, Debug)]
+enum StageSpec {
+    /// A typed op: its name and its fields as values; expressions set on fields.
+    Typed {
+        name: &'static str,
+        kind: OpKind,
+        values: Vec<Value>,
+        /// The struct's values, rebuilt into a call by the registry's op.
+        build: fn(&OpRegistry, &[Value]) -> Result<OpCall, String>,
+        expressions: Vec<(&'static str, String)>,
+        enabled: bool,
+    },
+    /// A call built from data (a name read from a file), already checked.
+    Call(OpCall),
+}
 
 /// A layer described in Rust: name, pen, source op and effects.
 ///
@@ -14,11 +35,13 @@ use crate::ops::{OpCall, OpKind, OpRegistry, RawParam, Recipe, Rgba};
 /// let spec = LayerSpec::new("waves")
 ///     .color("#1d3557")
 ///     .pen(0.35)
-///     .source("grid", [("nx", 40.into()), ("ny", 40.into())])
-///     .effect("subdivide", [("subdivisions", 6.into())])
-///     .effect("displace", [("amplitude", [3.0, 3.0, 0.0].into())]);
+///     .source(Grid { nx: 40, ny: 40, ..default() })
+///     .then(Subdivide { subdivisions: 6 })
+///     .then(Displace { amplitude: Vec3::new(3.0, 3.0, 0.0), ..default() })
+///     .animate(field!(Displace::t), "t * 0.2");
 /// let (layer, stroke, recipe) = spec.build(&graft::ops::OpRegistry::builtin()).unwrap();
 /// assert_eq!(layer.name, "waves");
+/// assert!(recipe.0.is_animated());
 /// ```
 #[derive(Clone, Debug)]
 pub struct LayerSpec {
@@ -27,8 +50,34 @@ pub struct LayerSpec {
     pen_width: f64,
     visible: bool,
     order: usize,
-    source: Option<(String, Vec<(String, RawParam)>)>,
-    effects: Vec<(String, Vec<(String, RawParam)>, bool)>,
+    source: Option<StageSpec>,
+    effects: Vec<StageSpec>,
+    misuse: Option<String>,
+}
+
+fn typed_call<T: OpParams>(registry: &OpRegistry, values: &[Value]) -> Result<OpCall, String> {
+    let op = registry.lookup(T::NAME, T::KIND).map_err(|e| {
+        format!("{e} (register custom ops with app.register_op::<{}>())", short_type::<T>())
+    })?;
+    let params = T::from_values(values)
+        .ok_or_else(|| format!("op '{}': values do not match its declaration", T::NAME))?;
+    OpCall::from_typed(std::sync::Arc::clone(op), &params)
+}
+
+fn short_type<T>() -> &'static str {
+    let full = std::any::type_name::<T>();
+    full.rsplit("::").next().unwrap_or(full)
+}
+
+fn typed<T: OpParams>(op: T, enabled: bool) -> StageSpec {
+    StageSpec::Typed {
+        name: T::NAME,
+        kind: T::KIND,
+        values: op.to_values(),
+        build: typed_call::<T>,
+        expressions: Vec::new(),
+        enabled,
+    }
 }
 
 impl LayerSpec {
@@ -42,6 +91,7 @@ impl LayerSpec {
             order: 0,
             source: None,
             effects: Vec::new(),
+            misuse: None,
         }
     }
 
@@ -69,33 +119,60 @@ impl LayerSpec {
         self
     }
 
-    /// The primitive that starts the layer, with parameters (the rest at defaults).
-    pub fn source<'a>(
-        mut self,
-        op: &str,
-        params: impl IntoIterator<Item = (&'a str, RawParam)>,
-    ) -> Self {
-        self.source = Some((op.into(), own(params)));
+    /// The primitive that starts the layer.
+    pub fn source<P: PrimitiveOp>(mut self, primitive: P) -> Self {
+        self.source = Some(typed(primitive, true));
         self
     }
 
-    /// Appends an effect with parameters.
-    pub fn effect<'a>(
-        mut self,
-        op: &str,
-        params: impl IntoIterator<Item = (&'a str, RawParam)>,
-    ) -> Self {
-        self.effects.push((op.into(), own(params), true));
+    /// Appends an effect.
+    pub fn then<E: EffectOp>(mut self, effect: E) -> Self {
+        self.effects.push(typed(effect, true));
         self
     }
 
     /// Appends an effect that is switched off (its stage passes its input through).
-    pub fn effect_off<'a>(
+    pub fn then_off<E: EffectOp>(mut self, effect: E) -> Self {
+        self.effects.push(typed(effect, false));
+        self
+    }
+
+    /// Makes a parameter of the last stage an expression of `t` (seconds), as in scene
+    /// files: `.animate(field!(Rotate::rotation), "(0, 0, t * 10)")` is not allowed, but each
+    /// number may be, e.g. `.animate(field!(Displace::t), "t * 0.2")`. The field must
+    /// belong to the op of the last stage added.
+    pub fn animate<O: OpParams, V: ParamType>(
         mut self,
-        op: &str,
-        params: impl IntoIterator<Item = (&'a str, RawParam)>,
+        field: Field<O, V>,
+        expression: impl Into<String>,
     ) -> Self {
-        self.effects.push((op.into(), own(params), false));
+        let last = self.effects.last_mut().or(self.source.as_mut());
+        match last {
+            Some(StageSpec::Typed {
+                name, expressions, ..
+            }) if *name == O::NAME => expressions.push((field.name(), expression.into())),
+            _ => {
+                self.misuse.get_or_insert(format!(
+                    "animate({}.{}) must follow a {} stage",
+                    O::NAME,
+                    field.name(),
+                    O::NAME
+                ));
+            }
+        }
+        self
+    }
+
+    /// The primitive that starts the layer, from a call built from data (e.g.
+    /// `registry.call(name, params)` with a name read from a file).
+    pub fn source_call(mut self, call: OpCall) -> Self {
+        self.source = Some(StageSpec::Call(call));
+        self
+    }
+
+    /// Appends an effect from a call built from data.
+    pub fn then_call(mut self, call: OpCall) -> Self {
+        self.effects.push(StageSpec::Call(call));
         self
     }
 
@@ -106,6 +183,9 @@ impl LayerSpec {
         if self.name.trim().is_empty() {
             return Err("a layer needs a name".into());
         }
+        if let Some(m) = &self.misuse {
+            return Err(err(m.clone()));
+        }
         let color = Rgba::parse(&self.color).map_err(err)?;
         if !(self.pen_width.is_finite() && self.pen_width > 0.0 && self.pen_width <= 50.0) {
             return Err(err(format!(
@@ -113,19 +193,15 @@ impl LayerSpec {
                 self.pen_width
             )));
         }
-        let (name, params) = self
+        let source = self
             .source
             .as_ref()
-            .ok_or_else(|| err("no source op: call .source(\"polygon\", …) first".into()))?;
-        let source = call(registry, name, params, OpKind::Primitive).map_err(err)?;
+            .ok_or_else(|| err("no source op: call .source(Polygon::default()) first".into()))?;
+        let source = stage_call(registry, source, OpKind::Primitive).map_err(err)?;
         let effects = self
             .effects
             .iter()
-            .map(|(name, params, enabled)| {
-                let mut c = call(registry, name, params, OpKind::Effect)?;
-                c.enabled = *enabled;
-                Ok(c)
-            })
+            .map(|e| stage_call(registry, e, OpKind::Effect))
             .collect::<Result<Vec<_>, String>>()
             .map_err(err)?;
         Ok((
@@ -143,25 +219,41 @@ impl LayerSpec {
     }
 }
 
-fn own<'a>(params: impl IntoIterator<Item = (&'a str, RawParam)>) -> Vec<(String, RawParam)> {
-    params
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v))
-        .collect()
-}
-
-fn call(
-    registry: &OpRegistry,
-    name: &str,
-    params: &[(String, RawParam)],
-    kind: OpKind,
-) -> Result<OpCall, String> {
-    registry.lookup(name, kind)?;
-    let params: Vec<(&str, RawParam)> = params
-        .iter()
-        .map(|(k, v)| (k.as_str(), v.clone()))
-        .collect();
-    registry.call(name, &params)
+fn stage_call(registry: &OpRegistry, stage: &StageSpec, kind: OpKind) -> Result<OpCall, String> {
+    match stage {
+        StageSpec::Typed {
+            name,
+            kind: declared,
+            values,
+            build,
+            expressions,
+            enabled,
+        } => {
+            debug_assert_eq!(*declared, kind, "the builder's bounds keep kinds apart");
+            let mut call = build(registry, values)?;
+            for (param, expression) in expressions {
+                call.set(param, &RawParam::Str(expression.clone()))
+                    .map_err(|e| format!("{e} (in animate on '{name}')"))?;
+            }
+            call.enabled = *enabled;
+            Ok(call)
+        }
+        StageSpec::Call(call) => {
+            let want = call.op.schema().kind;
+            if want != kind {
+                return Err(format!(
+                    "'{}' is not {}",
+                    call.op.name(),
+                    if kind == OpKind::Primitive {
+                        "a primitive"
+                    } else {
+                        "an effect"
+                    }
+                ));
+            }
+            Ok(call.clone())
+        }
+    }
 }
 
 /// Spawning [`LayerSpec`]s from systems.
@@ -177,38 +269,28 @@ impl SpawnLayer for Commands<'_, '_> {
     }
 }
 
-/// Parameter updates of a layer's recipe from systems (`Mut<LayerRecipe>` from a query).
+/// Typed parameter updates of a layer's recipe from systems (`Mut<LayerRecipe>` from a query).
 pub trait SetParam {
-    /// Sets parameter `param` of the op named `op` (the source, or the first effect of
-    /// that name) from a raw value, checked like a scene file. Nothing is written when
-    /// the value is what it was, so a system may call this every frame: the pipeline
-    /// recomputes only from the stage that really changed.
-    fn set_param(
-        &mut self,
-        op: &str,
-        param: &str,
-        value: impl Into<RawParam>,
-    ) -> Result<(), String>;
+    /// Sets a field of the first stage of op `O` (the source, or the first effect of that
+    /// op), checked like a scene value: `recipe.set(field!(Rotate::rotation), v)`.
+    /// Nothing is written when the value is what it was, so a system may call this
+    /// every frame: the pipeline recomputes only from the stage that really changed.
+    fn set<O: OpParams, V: ParamType>(&mut self, field: Field<O, V>, value: V) -> Result<(), String>;
 }
 
 impl SetParam for bevy::ecs::change_detection::Mut<'_, LayerRecipe> {
-    fn set_param(
-        &mut self,
-        op: &str,
-        param: &str,
-        value: impl Into<RawParam>,
-    ) -> Result<(), String> {
+    fn set<O: OpParams, V: ParamType>(&mut self, field: Field<O, V>, value: V) -> Result<(), String> {
         // Read through `Deref` first: only a real change marks the component changed.
         let recipe = &self.0;
-        let index = if recipe.source.op.name() == op {
+        let index = if recipe.source.op.name() == O::NAME {
             None
         } else {
             Some(
                 recipe
                     .effects
                     .iter()
-                    .position(|e| e.op.name() == op)
-                    .ok_or_else(|| format!("the layer has no op '{op}'"))?,
+                    .position(|e| e.op.name() == O::NAME)
+                    .ok_or_else(|| format!("the layer has no op '{}'", O::NAME))?,
             )
         };
         let current = match index {
@@ -216,8 +298,7 @@ impl SetParam for bevy::ecs::change_detection::Mut<'_, LayerRecipe> {
             Some(i) => &recipe.effects[i],
         };
         let mut next = current.clone();
-        next.set(param, &value.into())?;
-        if next == *current {
+        if !next.set_value(field.name(), value.to_value())? {
             return Ok(());
         }
         let recipe = &mut self.0;

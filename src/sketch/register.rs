@@ -5,7 +5,7 @@ use bevy::app::App;
 use bevy::ecs::resource::Resource;
 
 use crate::ecs::OpsRegistry;
-use crate::ops::Op;
+use crate::ops::{Evaluate, Op};
 
 /// Ops a sketch tried to register and could not (wrong schema, name taken), with why.
 #[derive(Resource, Clone, Debug, Default)]
@@ -13,18 +13,30 @@ pub struct OpRegistrationErrors(pub Vec<String>);
 
 /// Registering custom ops on an [`App`].
 pub trait RegisterOp {
-    /// Adds `op` to the app's registry. A wrong schema or a taken name is logged and kept
-    /// in [`OpRegistrationErrors`] (the inspector shows it); the app goes on without it.
-    fn register_op(&mut self, op: Op) -> &mut Self;
+    /// Adds the typed op `T` (declared with [`op!`](crate::op)) to the app's registry.
+    /// A wrong schema or a taken name is logged and kept in [`OpRegistrationErrors`]
+    /// (the inspector shows it); the app goes on without it.
+    fn register_op<T: Evaluate>(&mut self) -> &mut Self {
+        self.register_dynamic_op(Op::of::<T>())
+    }
 
-    /// Adds `op`, returning the error (which names the op) instead of logging it.
-    fn try_register_op(&mut self, op: Op) -> Result<(), String>;
+    /// Adds the typed op `T`, returning the error (which names the op) instead of logging it.
+    fn try_register_op<T: Evaluate>(&mut self) -> Result<(), String> {
+        self.try_register_dynamic_op(Op::of::<T>())
+    }
+
+    /// Adds an op whose schema is built at run time (e.g. from data); prefer
+    /// [`RegisterOp::register_op`] for ops written in Rust.
+    fn register_dynamic_op(&mut self, op: Op) -> &mut Self;
+
+    /// Adds an op whose schema is built at run time, returning the error.
+    fn try_register_dynamic_op(&mut self, op: Op) -> Result<(), String>;
 }
 
 impl RegisterOp for App {
-    fn register_op(&mut self, op: Op) -> &mut Self {
+    fn register_dynamic_op(&mut self, op: Op) -> &mut Self {
         let name = op.name().to_string();
-        if let Err(e) = self.try_register_op(op) {
+        if let Err(e) = self.try_register_dynamic_op(op) {
             let message = format!("custom op '{name}' not registered: {e}");
             bevy::log::error!("{message}");
             self.world_mut()
@@ -35,7 +47,7 @@ impl RegisterOp for App {
         self
     }
 
-    fn try_register_op(&mut self, op: Op) -> Result<(), String> {
+    fn try_register_dynamic_op(&mut self, op: Op) -> Result<(), String> {
         let registry = self
             .world_mut()
             .get_resource_or_insert_with(OpsRegistry::default)

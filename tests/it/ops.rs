@@ -56,7 +56,7 @@ fn budget_refuses_absurd_subdivision_before_allocating() {
         c.op.eval(
             &Polylines::new(),
             &c.resolve(0.0).unwrap(),
-            &EvalContext { budget: small },
+            &EvalContext::default().with_budget(small),
         )
         .err()
         .expect("refused");
@@ -524,7 +524,7 @@ fn custom_ops_are_checked_and_panics_become_errors() {
         effects: vec![graft::ops::OpCall::defaults(r.get("boom").unwrap().clone())],
     };
     let err = recipe
-        .resolve(0.0)
+        .resolve(0.0, &graft::ops::EvalContext::default())
         .unwrap()
         .evaluate(&EvalContext::default())
         .unwrap_err();

@@ -10,7 +10,7 @@ use graft::ecs::{
     Resolved, SceneClock, SceneState, SceneStatus, layers_settled,
 };
 use graft::geometry::Polylines;
-use graft::ops::{EvalContext, Op, OpSchema, ParamSpec, RawParam};
+use graft::ops::{EvalContext, Evaluate, Op, OpError, RawParam};
 use graft::scene::Scene;
 
 use crate::util::{registry, rust_app, spawn_layer, tempdir};
@@ -103,7 +103,7 @@ fn loaded_layers_realise_the_ids_and_geometry_of_the_pure_core() {
     let scene = Scene::parse(&text, SCENE, &registry()).unwrap();
     for def in &scene.layers {
         let e = entity(&mut app, &def.name);
-        let resolved = def.recipe.resolve(0.0).unwrap();
+        let resolved = def.recipe.resolve(0.0, &graft::ops::EvalContext::default()).unwrap();
         let expected = resolved.evaluate(&EvalContext::default()).unwrap();
         let got = realized(&app, e);
         assert_eq!(got.id, resolved.final_id(), "{}", def.name);
@@ -244,21 +244,26 @@ fn scene_files_hot_reload_by_layer_name_and_broken_files_keep_the_last_good_scen
     assert_eq!(entity(&mut app, "a"), ea);
 }
 
+graft::op! {
+    /// passes its input through, or panics
+    #[op(effect, name = "explode", version = 1)]
+    struct Explode {
+        /// panic
+        now: bool = false,
+    }
+}
+
+impl Evaluate for Explode {
+    fn eval(&self, input: &Polylines, _: &EvalContext) -> Result<Polylines, OpError> {
+        if self.now {
+            panic!("the op blew up");
+        }
+        Ok(input.clone())
+    }
+}
+
 fn exploding_op() -> Op {
-    Op::new(
-        OpSchema::effect(
-            "explode",
-            1,
-            "passes its input through, or panics",
-            vec![ParamSpec::bool("now", false).doc("panic")],
-        ),
-        |input, p, _| {
-            if p.bool("now") {
-                panic!("the op blew up");
-            }
-            Ok(input.clone())
-        },
-    )
+    Op::of::<Explode>()
 }
 
 #[test]
@@ -377,7 +382,7 @@ fn layers_spawned_from_rust_run_through_the_same_pipeline() {
         effects: vec![],
     };
     let expected: Polylines = (*recipe
-        .resolve(0.0)
+        .resolve(0.0, &graft::ops::EvalContext::default())
         .unwrap()
         .evaluate(&EvalContext::default())
         .unwrap()[0])
@@ -387,24 +392,26 @@ fn layers_spawned_from_rust_run_through_the_same_pipeline() {
     assert_eq!(*realized(&app, e).geometry, expected);
 }
 
-/// `slow`: shifts lines by `dx` after sleeping `ms` milliseconds.
+// `slow`: shifts lines by `dx` after sleeping `ms` milliseconds.
+graft::op! {
+    /// shifts lines after a pause
+    #[op(effect, name = "slow", version = 1)]
+    struct Slow {
+        dx: f32 = 0.0,
+        ms: f64 = 0.0 => min(0.0),
+    }
+}
+
+impl Evaluate for Slow {
+    fn eval(&self, input: &Polylines, _: &EvalContext) -> Result<Polylines, OpError> {
+        std::thread::sleep(Duration::from_millis(self.ms as u64));
+        let dx = self.dx;
+        Ok(input.with_points(input.points().iter().map(|q| *q + Vec3::X * dx).collect()))
+    }
+}
+
 fn slow_op() -> Op {
-    Op::new(
-        OpSchema::effect(
-            "slow",
-            1,
-            "shifts lines after a pause",
-            vec![
-                ParamSpec::float("dx", 0.0),
-                ParamSpec::float("ms", 0.0).min(0.0),
-            ],
-        ),
-        |input, p, _| {
-            std::thread::sleep(Duration::from_millis(p.f64("ms") as u64));
-            let dx = p.f32("dx");
-            Ok(input.with_points(input.points().iter().map(|q| *q + Vec3::X * dx).collect()))
-        },
-    )
+    Op::of::<Slow>()
 }
 
 #[test]

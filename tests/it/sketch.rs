@@ -16,38 +16,72 @@ fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// `shift`: moves every point right by `dx` mm; counts its evaluations in the output's z.
-fn shift() -> Op {
-    Op::new(
-        OpSchema::effect(
-            "shift",
-            1,
-            "moves lines right",
-            vec![
-                ParamSpec::float("dx", 1.0)
-                    .ui(0.0, 10.0)
-                    .unit("mm")
-                    .doc("how far"),
-            ],
-        ),
-        |input: &Polylines, p: &Params, _: &EvalContext| {
-            let dx = p.f32("dx");
-            Ok(input.with_points(
-                input
-                    .points()
-                    .iter()
-                    .map(|q| Vec3::new(q.x + dx, q.y, q.z))
-                    .collect(),
-            ))
-        },
-    )
+op! {
+    /// moves lines right
+    #[op(effect, name = "shift", version = 1)]
+    pub struct Shift {
+        /// how far
+        pub dx: f32 = 1.0 => ui(0.0, 10.0).unit("mm"),
+    }
+}
+
+/// `shift`: moves every point right by `dx` mm.
+impl Evaluate for Shift {
+    fn eval(&self, input: &Polylines, _: &EvalContext) -> Result<Polylines, OpError> {
+        let dx = self.dx;
+        Ok(input.with_points(
+            input
+                .points()
+                .iter()
+                .map(|q| Vec3::new(q.x + dx, q.y, q.z))
+                .collect(),
+        ))
+    }
+}
+
+op! {
+    /// a default outside its own domain
+    #[op(effect, name = "bad", version = 1)]
+    pub struct Bad {
+        pub x: f64 = -1.0 => min(0.0),
+    }
+}
+
+impl Evaluate for Bad {
+    fn eval(&self, input: &Polylines, _: &EvalContext) -> Result<Polylines, OpError> {
+        Ok(input.clone())
+    }
+}
+
+op! {
+    /// always fails
+    #[op(effect, name = "fails", version = 1)]
+    pub struct Fails {}
+}
+
+impl Evaluate for Fails {
+    fn eval(&self, _: &Polylines, _: &EvalContext) -> Result<Polylines, OpError> {
+        Err(OpError::new("fails", "no luck"))
+    }
+}
+
+op! {
+    /// never registered
+    #[op(primitive, name = "nope", version = 1)]
+    pub struct Nope {}
+}
+
+op! {
+    /// never registered either
+    #[op(primitive, name = "hexagon", version = 1)]
+    pub struct Hexagon {}
 }
 
 struct TestSketch;
 
 impl Plugin for TestSketch {
     fn build(&self, app: &mut App) {
-        app.register_op(shift()).add_systems(Startup, spawn);
+        app.register_op::<Shift>().add_systems(Startup, spawn);
     }
 }
 
@@ -56,15 +90,14 @@ fn spawn(mut commands: Commands, registry: Res<OpsRegistry>) -> Result {
         &registry,
         LayerSpec::new("shifted")
             .color("#ff0000")
-            .source(
-                "line",
-                [
-                    ("length", 10.0.into()),
-                    ("center", [50.0, 50.0, 0.0].into()),
-                ],
-            )
-            .effect("shift", [("dx", 5.0.into())])
-            .effect("rotate", [("rotation", (0.0, 0.0, "t * 10").into())]),
+            .source(Line {
+                length: 10.0,
+                center: Vec3::new(50.0, 50.0, 0.0),
+                ..default()
+            })
+            .then(Shift { dx: 5.0 })
+            .then(Rotate::default())
+            .animate(field!(Rotate::rotation), "t * 10"),
     )?;
     Ok(())
 }
@@ -134,46 +167,47 @@ fn a_custom_effect_is_registered_realised_and_cached_like_a_built_in() {
 fn wrong_custom_schemas_and_failing_ops_are_clear_errors_naming_the_op() {
     let _serial = one_at_a_time();
     let mut app = App::new();
-    let bad = Op::new(
-        OpSchema::effect("bad", 1, "", vec![ParamSpec::float("x", -1.0).min(0.0)]),
-        |i: &Polylines, _: &Params, _: &EvalContext| Ok(i.clone()),
-    );
-    let err = app.try_register_op(bad.clone()).unwrap_err();
+    let err = app.try_register_op::<Bad>().unwrap_err();
     assert!(
         err.contains("op 'bad'") && err.contains("default of parameter 'x'"),
         "{err}"
     );
-    app.register_op(bad);
+    app.register_op::<Bad>();
     let errors = &app.world().resource::<OpRegistrationErrors>().0;
     assert!(
         errors[0].contains("custom op 'bad' not registered"),
         "{errors:?}"
     );
-    assert!(app.try_register_op(shift()).is_ok());
+    assert!(app.try_register_op::<Shift>().is_ok());
     assert!(
-        app.try_register_op(shift())
+        app.try_register_op::<Shift>()
             .unwrap_err()
             .contains("already registered")
     );
 
-    // A layer spec naming an unknown op or a wrong value says so.
+    // A layer spec with an op that is not registered, or a wrong value, says so.
     let reg = graft::ops::OpRegistry::builtin();
     let err = LayerSpec::new("x")
-        .source("nope", [])
+        .source(Nope::default())
         .build(&reg)
         .unwrap_err();
     assert!(
-        err.contains("layer 'x'") && err.contains("unknown primitive 'nope'"),
+        err.contains("layer 'x'")
+            && err.contains("unknown primitive 'nope'")
+            && err.contains("app.register_op::<Nope>()"),
         "{err}"
     );
     let err = LayerSpec::new("x")
-        .source("line", [("length", (-3.0).into())])
+        .source(Line {
+            length: -3.0,
+            ..default()
+        })
         .build(&reg)
         .unwrap_err();
     assert!(err.contains("line.length"), "{err}");
     let err = LayerSpec::new("x")
         .color("#12")
-        .source("line", [])
+        .source(Line::default())
         .build(&reg)
         .unwrap_err();
     assert!(err.contains("#12"), "{err}");
@@ -182,16 +216,13 @@ fn wrong_custom_schemas_and_failing_ops_are_clear_errors_naming_the_op() {
     struct Failing;
     impl Plugin for Failing {
         fn build(&self, app: &mut App) {
-            app.register_op(Op::new(
-                OpSchema::effect("fails", 1, "always fails", vec![]),
-                |_: &Polylines, _: &Params, _: &EvalContext| Err(OpError::new("fails", "no luck")),
-            ))
+            app.register_op::<Fails>()
             .add_systems(Startup, |mut c: Commands, r: Res<OpsRegistry>| -> Result {
                 c.spawn_layer(
                     &r,
                     LayerSpec::new("doomed")
-                        .source("line", [])
-                        .effect("fails", []),
+                        .source(Line::default())
+                        .then(Fails::default()),
                 )?;
                 Ok(())
             });
@@ -330,7 +361,7 @@ fn an_error_returned_by_a_sketch_system_fails_a_headless_render_with_its_message
     impl Plugin for Broken {
         fn build(&self, app: &mut App) {
             app.add_systems(Startup, |mut c: Commands, r: Res<OpsRegistry>| -> Result {
-                c.spawn_layer(&r, LayerSpec::new("x").source("hexagon", []))?;
+                c.spawn_layer(&r, LayerSpec::new("x").source(Hexagon::default()))?;
                 Ok(())
             });
         }

@@ -33,7 +33,7 @@ pub fn primitive(name: &str, params: &[(&str, RawParam)]) -> Result<Polylines, S
         source: call(name, params),
         effects: vec![],
     };
-    let r = recipe.resolve(0.0)?;
+    let r = recipe.resolve(0.0, &graft::ops::EvalContext::default())?;
     r.evaluate(&EvalContext::default())
         .map(|s| (*s[0]).clone())
         .map_err(|e| e.to_string())

@@ -5,14 +5,13 @@ mod hershey;
 mod outline;
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-use crate::geometry::{Polylines, Vec3};
+use crate::geometry::{IdHasher, Polylines, Vec3};
 
-use super::op::{EvalContext, Op, OpError, Params};
-use super::primitives::center_param;
-use super::schema::{OpSchema, ParamSpec};
+use super::op::{EvalContext, OpError};
+use super::primitives::A4_CENTER;
+use super::typed::Evaluate;
 
 pub use hershey::HersheyFont;
 
@@ -67,7 +66,7 @@ pub fn bundled_font_names() -> Vec<&'static str> {
 }
 
 /// A loaded font.
-enum Font {
+pub(crate) enum Font {
     Hershey(HersheyFont),
     Outline(Arc<[u8]>),
 }
@@ -93,16 +92,27 @@ impl Font {
     }
 }
 
-/// Finds the font named by the `font` parameter: a bundled name or a file path.
-fn load_font(name: &str) -> Result<Arc<Font>, String> {
-    static CACHE: Mutex<Option<HashMap<String, Arc<Font>>>> = Mutex::new(None);
-    let key = format!("{name}|{}", file_stamp(name).unwrap_or_default());
-    if let Some(f) = CACHE
-        .lock()
-        .unwrap()
-        .get_or_insert_with(HashMap::new)
-        .get(&key)
-    {
+/// Largest font file read.
+const MAX_FONT_BYTES: u64 = 64 << 20;
+
+/// Fonts already parsed, keyed by name and file stamp. It belongs to an evaluation
+/// context (not to the process), so hosts decide how long parsed fonts live.
+#[derive(Default)]
+pub struct FontCache {
+    fonts: Mutex<HashMap<String, Arc<Font>>>,
+}
+
+fn is_bundled(name: &str) -> bool {
+    let stem = name.trim_end_matches(".jhf").trim_end_matches(".ttf");
+    bundled_font_names().iter().any(|f| f.eq_ignore_ascii_case(stem))
+}
+
+/// Finds the font named by the `font` parameter: a bundled name, or a file read
+/// through the context's file source.
+fn load_font(name: &str, ctx: &EvalContext) -> Result<Arc<Font>, String> {
+    let stamp = if is_bundled(name) { None } else { ctx.files.stamp(name) };
+    let key = format!("{name}|{stamp:?}");
+    if let Some(f) = ctx.fonts.fonts.lock().unwrap().get(&key) {
         return Ok(Arc::clone(f));
     }
     let stem = name.trim_end_matches(".jhf");
@@ -117,9 +127,9 @@ fn load_font(name: &str) -> Result<Arc<Font>, String> {
     {
         Font::Outline(Arc::from(*data))
     } else {
-        let bytes = std::fs::read(name).map_err(|e| {
+        let bytes = ctx.files.read(name, MAX_FONT_BYTES).map_err(|e| {
             format!(
-                "cannot read font '{name}': {e}; use a font file path or a bundled font: {}",
+                "{e}; use a font file path or a bundled font: {}",
                 bundled_font_names().join(", ")
             )
         })?;
@@ -132,28 +142,12 @@ fn load_font(name: &str) -> Result<Arc<Font>, String> {
         } else {
             ttf_parser::Face::parse(&bytes, 0)
                 .map_err(|e| format!("font '{name}' is not a TrueType/OpenType font: {e}"))?;
-            Font::Outline(Arc::from(bytes))
+            Font::Outline(bytes)
         }
     };
     let font = Arc::new(font);
-    CACHE
-        .lock()
-        .unwrap()
-        .get_or_insert_with(HashMap::new)
-        .insert(key, Arc::clone(&font));
+    ctx.fonts.fonts.lock().unwrap().insert(key, Arc::clone(&font));
     Ok(font)
-}
-
-/// Size and modification time of a font file (empty for bundled fonts), so that ids and
-/// the font cache change when the file does.
-fn file_stamp(name: &str) -> Option<String> {
-    let meta = std::fs::metadata(Path::new(name)).ok()?;
-    let mtime = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    Some(format!("{}:{}", meta.len(), mtime.as_nanos()))
 }
 
 fn shape(font: &Font, index: u32, c: char, tolerance: f64) -> Shaped {
@@ -235,20 +229,66 @@ fn wrap(paragraph: &str, max_width: f64, width_of: &impl Fn(&str) -> f64) -> Vec
     lines
 }
 
-fn text_eval(_: &Polylines, p: &Params, ctx: &EvalContext) -> Result<Polylines, OpError> {
-    let text = p.str("text");
+crate::choice! {
+    /// Horizontal alignment of text lines.
+    pub enum TextAlign { Left = "left", Center = "center", Right = "right" }
+}
+
+crate::op! {
+    /// text in a single-stroke (Hershey) or outline (TrueType/OpenType) font; `center` is the top of the capitals of the first line, at its left, centre or right per text_align
+    #[op(primitive, name = "text", version = 1)]
+    pub struct Text {
+        /// the text; \n starts a new line
+        pub text: String = "graft".into(),
+        /// bundled font (futural, futuram, rowmans, scripts, cursive, timesr, gothiceng single-stroke; DejaVuSans outline) or a path to .ttf/.otf/.jhf
+        pub font: String = "futural".into(),
+        /// face index inside a font collection
+        pub font_index: u32 = 0 => ui(0.0, 32.0).domain(0.0, 1000.0),
+        /// horizontal alignment at `center`
+        pub text_align: TextAlign = TextAlign::Left,
+        /// extra space between letters
+        pub letter_spacing_em: f64 = 0.0 => ui(0.0, 2.0).domain(-10.0, 100.0).unit("em"),
+        /// distance between baselines
+        pub line_height: f64 = 1.2 => ui(0.8, 3.0).domain(0.0, 100.0).unit("em"),
+        /// wrap lines at this width (0 = no wrapping)
+        pub box_width: f64 = 0.0 => ui(0.0, 300.0).min(0.0).unit("mm"),
+        /// curve flattening accuracy of outline fonts
+        pub quality: f64 = 0.5 => ui(0.0, 1.0).domain(0.0, 1.0),
+        /// position of the shape's centre
+        pub center: Vec3 = A4_CENTER => ui(-300.0, 600.0).unit("mm"),
+        /// size of one em
+        pub scale: f64 = 10.0 => ui(0.0, 100.0).min(0.0).unit("mm"),
+    }
+}
+
+impl Evaluate for Text {
+    fn eval(&self, _: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+        text_eval(self, ctx)
+    }
+
+    fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {
+        if !is_bundled(&self.font)
+            && let Some(stamp) = ctx.files.stamp(&self.font)
+        {
+            h.bytes(&stamp.to_le_bytes());
+        }
+    }
+}
+
+fn text_eval(p: &Text, ctx: &EvalContext) -> Result<Polylines, OpError> {
+    let text = p.text.as_str();
     if text.chars().count() > MAX_CHARS {
         return Err(OpError::new(
             "text",
             format!("text is longer than {MAX_CHARS} characters"),
         ));
     }
-    let index = p.int("font_index") as u32;
-    let font = load_font(p.str("font")).map_err(|e| OpError::new("text", e))?;
-    let scale = p.f64("scale");
-    let center = p.vec3("center");
-    let tolerance = 0.0005 + (1.0 - p.f64("quality")) * 0.02;
-    let spacing = p.f64("letter_spacing_em");
+    let index = p.font_index;
+    let font = load_font(&p.font, ctx).map_err(|e| OpError::new("text", e))?;
+    let scale = p.scale;
+    let center = p.center;
+    let tolerance = 0.0005 + (1.0 - p.quality) * 0.02;
+    let spacing = p.letter_spacing_em;
     let mut glyphs: HashMap<char, Shaped> = HashMap::new();
     let mut shaped = |c: char| -> f64 {
         glyphs
@@ -265,7 +305,7 @@ fn text_eval(_: &Polylines, p: &Params, ctx: &EvalContext) -> Result<Polylines, 
         s.chars().map(|c| advance(c) + spacing).sum::<f64>()
             - if s.is_empty() { 0.0 } else { spacing }
     };
-    let box_width = p.f64("box_width");
+    let box_width = p.box_width;
     let lines: Vec<String> = text
         .split('\n')
         .flat_map(|para| {
@@ -281,15 +321,15 @@ fn text_eval(_: &Polylines, p: &Params, ctx: &EvalContext) -> Result<Polylines, 
         })
         .collect();
     let cap = font.cap_height(index);
-    let line_height = p.f64("line_height");
-    let align = p.str("text_align");
+    let line_height = p.line_height;
+    let align = p.text_align;
     let mut out = Polylines::new();
     for (i, line) in lines.iter().enumerate() {
         let w = width_of(line);
         let mut x = match align {
-            "center" => -w / 2.0,
-            "right" => -w,
-            _ => 0.0,
+            TextAlign::Center => -w / 2.0,
+            TextAlign::Right => -w,
+            TextAlign::Left => 0.0,
         };
         let baseline = cap + i as f64 * line_height;
         for c in line.chars() {
@@ -309,39 +349,4 @@ fn text_eval(_: &Polylines, p: &Params, ctx: &EvalContext) -> Result<Polylines, 
         }
     }
     Ok(out)
-}
-
-fn text_op() -> Op {
-    Op::new(
-        OpSchema::primitive(
-            "text",
-            1,
-            "text in a single-stroke (Hershey) or outline (TrueType/OpenType) font; `center` is the top of the capitals of the first line, at its left, centre or right per text_align",
-            vec![
-                ParamSpec::string("text", "graft").doc("the text; \\n starts a new line"),
-                ParamSpec::string("font", "futural").doc(
-                    "bundled font (futural, futuram, rowmans, scripts, cursive, timesr, gothiceng single-stroke; DejaVuSans outline) or a path to .ttf/.otf/.jhf",
-                ),
-                ParamSpec::int("font_index", 0).ui(0.0, 32.0).domain(0.0, 1000.0).doc("face index inside a font collection"),
-                ParamSpec::choice("text_align", "left", &["left", "center", "right"]).doc("horizontal alignment at `center`"),
-                ParamSpec::float("letter_spacing_em", 0.0).ui(0.0, 2.0).domain(-10.0, 100.0).unit("em").doc("extra space between letters"),
-                ParamSpec::float("line_height", 1.2).ui(0.8, 3.0).domain(0.0, 100.0).unit("em").doc("distance between baselines"),
-                ParamSpec::float("box_width", 0.0).ui(0.0, 300.0).min(0.0).unit("mm").doc("wrap lines at this width (0 = no wrapping)"),
-                ParamSpec::float("quality", 0.5).ui(0.0, 1.0).domain(0.0, 1.0).doc("curve flattening accuracy of outline fonts"),
-                center_param(),
-                ParamSpec::float("scale", 10.0).ui(0.0, 100.0).min(0.0).unit("mm").doc("size of one em"),
-            ],
-        ),
-        text_eval,
-    )
-    .with_fingerprint(|p, h| {
-        if let Some(stamp) = file_stamp(p.str("font")) {
-            h.bytes(stamp.as_bytes());
-        }
-    })
-}
-
-/// The text primitive.
-pub(crate) fn ops() -> Vec<Op> {
-    vec![text_op()]
 }

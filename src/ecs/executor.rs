@@ -1,0 +1,47 @@
+//! The executor that runs ops' parallel chunks on Bevy's compute pool, the pool meant
+//! for work the frame waits on (the pipeline's tasks themselves run on the async
+//! compute pool, so chunks never queue behind whole layers).
+
+use bevy::tasks::{ComputeTaskPool, TaskPool};
+
+use crate::ops::{Executor, Job};
+
+/// Runs jobs on Bevy's [`ComputeTaskPool`] (created with one thread per core when the
+/// app has not made it), at most `max_threads` at once.
+#[derive(Clone, Copy, Debug)]
+pub struct ComputePoolExecutor {
+    /// Most jobs split off at once (1 = serial; used by benchmarks).
+    pub max_threads: usize,
+}
+
+impl Default for ComputePoolExecutor {
+    fn default() -> Self {
+        Self {
+            max_threads: usize::MAX,
+        }
+    }
+}
+
+fn pool() -> &'static TaskPool {
+    ComputeTaskPool::get_or_init(TaskPool::default)
+}
+
+impl Executor for ComputePoolExecutor {
+    fn threads(&self) -> usize {
+        if self.max_threads <= 1 {
+            return 1;
+        }
+        pool().thread_num().max(1).min(self.max_threads)
+    }
+
+    fn run<'a>(&self, jobs: Vec<Job<'a>>) {
+        if jobs.len() <= 1 || self.max_threads <= 1 {
+            return jobs.into_iter().for_each(|job| job());
+        }
+        pool().scope(|s| {
+            for job in jobs {
+                s.spawn(async move { job() });
+            }
+        });
+    }
+}
