@@ -2,23 +2,25 @@
 //!
 //! Layers (one per pen) start from a primitive and run through a chain of effects;
 //! the result is packed polylines that graft exports as SVG, G-code and PNG.
-//! [`geometry`], [`ops`] and [`cache`] form the pure core (no Bevy types); [`scene`]
-//! reads `*.scene.ron` files; [`export`] writes plotter files; [`ecs`] runs it all
-//! inside a Bevy app: scene assets, layer entities and the async cached pipeline.
+//!
+//! [`core`] is pure (no Bevy, no file access, no globals): [`geometry`], [`ops`],
+//! [`cache`], [`scene`] (`*.scene.ron` read and written), [`edit`] and the format
+//! writers. [`host`] and [`export`] bring files; [`ecs`] runs it all inside a Bevy app
+//! (scene assets, layer entities, the async cached pipeline), with [`render`],
+//! [`capture`], [`inspector`], [`app`] and [`sketch`] as plugins above it.
 
 pub mod app;
 pub mod bench;
-pub mod cache;
 pub mod capture;
 pub mod cli;
+pub mod core;
 pub mod ecs;
-pub mod edit;
 pub mod export;
-pub mod geometry;
 pub mod host;
 pub mod inspector;
-pub mod ops;
 pub mod prelude;
 pub mod render;
-pub mod scene;
 pub mod sketch;
+
+// The core's modules at the top level, where users (and the rest of graft) name them.
+pub use crate::core::{cache, edit, geometry, ops, scene};

@@ -17,7 +17,7 @@ use bevy::tasks::AsyncComputeTaskPool;
 
 use super::{CaptureKind, CaptureLog, CaptureOutcome, CaptureSettings, spawn_capture, stem};
 use crate::ecs::{PipelineSettings, SceneCanvas, SceneExport, visible_layer_defs};
-use crate::export::{Drawing, FrameFormats, FrameRange, assemble_mp4, export_frames};
+use crate::export::{FrameFormats, FrameRange, assemble_mp4, export_frames};
 
 /// The animation export's settings (edited in the inspector) and progress.
 #[derive(Resource, Clone, Debug)]
@@ -94,7 +94,7 @@ pub(super) fn start_animation_export(world: &mut World) {
     progress.1.store(total, Ordering::Relaxed);
     let task = AsyncComputeTaskPool::get().spawn(async move {
         let drawing_at =
-            |t: f64| Drawing::realize_layers(&canvas, &layers, t, &ctx).map_err(|e| e.to_string());
+            |t: f64| crate::scene::realize_layers(&canvas, &layers, t, &ctx).map_err(|e| e.to_string());
         let result = export_frames(&dir, range, formats, false, drawing_at, |done, _| {
             progress.0.store(done, Ordering::Relaxed)
         });

@@ -4,10 +4,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::drawing::Drawing;
+use crate::core::drawing::Drawing;
 use super::output::{ensure_absent, write_atomic};
-use super::png::to_png;
-use super::svg::to_svg;
+use crate::core::export::to_png;
+use crate::core::export::to_svg;
 
 /// Frames `from..to` (end excluded) at `fps`.
 #[derive(Clone, Copy, Debug, PartialEq)]

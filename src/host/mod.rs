@@ -1,6 +1,8 @@
-//! Host services the pure core borrows through its evaluation context: files from
-//! disk. No Bevy here either; the Bevy executor lives with the pipeline in `ecs`.
+//! Host services the pure core borrows: files from disk (fonts, scene files). No Bevy
+//! here either; the Bevy executor lives with the pipeline in `ecs`.
 
 mod files;
+mod scene_file;
 
 pub use files::DiskFiles;
+pub use scene_file::{MAX_SCENE_BYTES, load_scene};

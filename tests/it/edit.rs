@@ -10,7 +10,7 @@ use graft::ecs::{
     redo, save, undo,
 };
 use graft::edit::{Edit, EditHistory, EffectSlot, ParamPath};
-use graft::export::{Drawing, to_svg};
+use graft::export::{to_svg};
 use graft::ops::{EvalContext, ParamInput, RawParam, Rgba, Scalar};
 use graft::scene::Scene;
 
@@ -279,7 +279,7 @@ fn edits_through_the_ecs_change_ids_undo_restores_them_and_save_writes_the_file(
         .status()
         .unwrap();
     assert!(status.success());
-    let memory = to_svg(&Drawing::realize(&document, 1.5, &EvalContext::default()).unwrap());
+    let memory = to_svg(&document.realize(1.5, &EvalContext::default()).unwrap());
     assert_eq!(std::fs::read_to_string(&out).unwrap(), memory);
     assert!(app.world().get::<LayerRecipe>(waves).is_some());
 }

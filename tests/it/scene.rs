@@ -2,7 +2,6 @@
 
 use std::path::Path;
 
-use graft::export::Drawing;
 use graft::ops::{EvalContext, Rgba};
 use graft::scene::{Scene, SceneError};
 
@@ -35,11 +34,11 @@ const ONE_LAYER: &str = r##"(
 #[test]
 fn demo_scene_loads_and_realises() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/demo.scene.ron");
-    let scene = Scene::load(&path, &registry()).unwrap();
+    let scene = graft::host::load_scene(&path, &registry()).unwrap();
     let names: Vec<&str> = scene.layers.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["sun", "ridges", "spiral", "title"]);
     assert!(scene.layers.iter().any(|l| l.recipe.is_animated()));
-    let drawing = Drawing::realize(&scene, 2.0, &EvalContext::default()).unwrap();
+    let drawing = scene.realize(2.0, &EvalContext::default()).unwrap();
     assert_eq!(drawing.layers.len(), 4);
     assert!(
         drawing
@@ -65,7 +64,7 @@ fn fields_are_read_with_defaults_for_the_rest() {
     // Export settings default when the scene has none.
     assert_eq!(scene.export.gcode, graft::export::GcodeProfile::default());
     // The animated rotation turns the rectangle: at t = 1 it is 10 wide and 20 high.
-    let drawing = Drawing::realize(&scene, 1.0, &EvalContext::default()).unwrap();
+    let drawing = scene.realize(1.0, &EvalContext::default()).unwrap();
     let (lo, hi) = drawing.layers[0].geometry.bounds().unwrap();
     assert!(
         ((hi - lo).x - 10.0).abs() < 1e-3 && ((hi - lo).y - 20.0).abs() < 1e-3,
@@ -183,7 +182,8 @@ fn bad_expressions_are_refused_with_the_allowed_forms() {
 
 #[test]
 fn a_missing_file_names_the_file() {
-    let err = Scene::load(Path::new("/nonexistent/x.scene.ron"), &registry()).unwrap_err();
+    let err =
+        graft::host::load_scene(Path::new("/nonexistent/x.scene.ron"), &registry()).unwrap_err();
     assert_eq!(err.file, "/nonexistent/x.scene.ron");
     assert!(err.message.contains("cannot read the scene file"), "{err}");
 }

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::{Canvas, LayerDef, Scene};
-use crate::export::{GcodeProfile, PngSettings};
+use crate::core::export::{GcodeProfile, PngSettings};
 use crate::ops::{OpCall, ParamInput, Scalar, Value, fmt_num};
 
 impl Scene {

@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::drawing::Drawing;
+use crate::core::drawing::Drawing;
 use super::svg::to_svg;
-use crate::scene::Canvas;
+use crate::core::drawing::Canvas;
 
 /// PNG options.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

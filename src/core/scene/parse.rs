@@ -9,7 +9,7 @@ use std::sync::Arc;
 use serde::de::{self, Deserialize, Deserializer, EnumAccess, MapAccess, VariantAccess, Visitor};
 
 use super::{Canvas, ExportSettings, LayerDef, Scene};
-use crate::export::{GcodeProfile, PngSettings};
+use crate::core::export::{GcodeProfile, PngSettings};
 use crate::ops::{OpCall, OpKind, OpRegistry, RawParam, Recipe, Rgba};
 
 /// A scene that could not be loaded: where and why.

@@ -19,38 +19,38 @@ pub use hershey::HersheyFont;
 const HERSHEY_FONTS: &[(&str, &str)] = &[
     (
         "futural",
-        include_str!("../../../assets/fonts/hershey/futural.jhf"),
+        include_str!("../../../../assets/fonts/hershey/futural.jhf"),
     ),
     (
         "futuram",
-        include_str!("../../../assets/fonts/hershey/futuram.jhf"),
+        include_str!("../../../../assets/fonts/hershey/futuram.jhf"),
     ),
     (
         "rowmans",
-        include_str!("../../../assets/fonts/hershey/rowmans.jhf"),
+        include_str!("../../../../assets/fonts/hershey/rowmans.jhf"),
     ),
     (
         "scripts",
-        include_str!("../../../assets/fonts/hershey/scripts.jhf"),
+        include_str!("../../../../assets/fonts/hershey/scripts.jhf"),
     ),
     (
         "cursive",
-        include_str!("../../../assets/fonts/hershey/cursive.jhf"),
+        include_str!("../../../../assets/fonts/hershey/cursive.jhf"),
     ),
     (
         "timesr",
-        include_str!("../../../assets/fonts/hershey/timesr.jhf"),
+        include_str!("../../../../assets/fonts/hershey/timesr.jhf"),
     ),
     (
         "gothiceng",
-        include_str!("../../../assets/fonts/hershey/gothiceng.jhf"),
+        include_str!("../../../../assets/fonts/hershey/gothiceng.jhf"),
     ),
 ];
 
 /// Bundled outline fonts (DejaVu, see `assets/fonts/dejavu/LICENSE`).
 const OUTLINE_FONTS: &[(&str, &[u8])] = &[(
     "DejaVuSans",
-    include_bytes!("../../../assets/fonts/dejavu/DejaVuSans.ttf"),
+    include_bytes!("../../../../assets/fonts/dejavu/DejaVuSans.ttf"),
 )];
 
 /// Longest text accepted.

@@ -1,10 +1,20 @@
-//! A scene evaluated at a time `t`: the geometry every export reads.
+//! A drawing: the paper and evaluated layers, the geometry every export reads.
 
 use std::sync::Arc;
 
 use crate::geometry::{GeometryId, Polylines, line_length};
-use crate::ops::{EvalContext, Rgba};
-use crate::scene::{Canvas, LayerDef, Scene};
+use crate::ops::Rgba;
+
+/// The paper.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Canvas {
+    /// Width in mm.
+    pub width: f64,
+    /// Height in mm.
+    pub height: f64,
+    /// Paper colour (used by previews and PNG; never drawn by the plotter).
+    pub background: Rgba,
+}
 
 /// One evaluated layer.
 #[derive(Clone, Debug)]
@@ -30,52 +40,14 @@ pub struct Drawing {
     pub layers: Vec<DrawnLayer>,
 }
 
-/// A layer that failed to evaluate.
+/// A layer that failed to evaluate while a scene was realised.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("layer '{layer}': {message}")]
-pub struct LayerError {
+pub struct RealizeError {
     /// Layer name.
     pub layer: String,
     /// What went wrong.
     pub message: String,
-}
-
-impl Drawing {
-    /// Evaluates every visible layer of `scene` at time `t` (seconds).
-    pub fn realize(scene: &Scene, t: f64, ctx: &EvalContext) -> Result<Drawing, LayerError> {
-        Self::realize_layers(&scene.canvas, scene.visible_layers(), t, ctx)
-    }
-
-    /// Evaluates `layers` (in the order given) at time `t` on `canvas`.
-    pub fn realize_layers<'a>(
-        canvas: &Canvas,
-        layers: impl IntoIterator<Item = &'a LayerDef>,
-        t: f64,
-        ctx: &EvalContext,
-    ) -> Result<Drawing, LayerError> {
-        let layers = layers
-            .into_iter()
-            .map(|layer| {
-                let err = |message: String| LayerError {
-                    layer: layer.name.clone(),
-                    message,
-                };
-                let resolved = layer.recipe.resolve(t, ctx).map_err(err)?;
-                let stages = resolved.evaluate(ctx).map_err(|e| err(e.to_string()))?;
-                Ok(DrawnLayer {
-                    name: layer.name.clone(),
-                    color: layer.color,
-                    pen_width: layer.pen_width,
-                    id: resolved.final_id(),
-                    geometry: stages.last().cloned().unwrap_or_default(),
-                })
-            })
-            .collect::<Result<_, _>>()?;
-        Ok(Drawing {
-            canvas: canvas.clone(),
-            layers,
-        })
-    }
 }
 
 /// Plot statistics of a drawing, in drawing order.

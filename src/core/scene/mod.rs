@@ -24,25 +24,15 @@
 mod parse;
 mod write;
 
-use std::path::Path;
 use std::sync::Arc;
 
-use crate::export::{GcodeProfile, PngSettings};
-use crate::ops::{OpRegistry, Recipe, Rgba};
+pub use crate::core::drawing::Canvas;
+use crate::core::drawing::{Drawing, DrawnLayer, RealizeError};
+use crate::core::export::{GcodeProfile, PngSettings};
+use crate::ops::{EvalContext, OpRegistry, Recipe, Rgba};
 
 pub use parse::SceneError;
 pub use write::leading_comments;
-
-/// The paper.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Canvas {
-    /// Width in mm.
-    pub width: f64,
-    /// Height in mm.
-    pub height: f64,
-    /// Paper colour (used by previews and PNG; never drawn by the plotter).
-    pub background: Rgba,
-}
 
 /// One layer: a pen, and the recipe of what it draws.
 #[derive(Clone, Debug, PartialEq)]
@@ -85,20 +75,46 @@ impl Scene {
         parse::parse_scene(text, file, registry)
     }
 
-    /// Reads and parses a scene file.
-    pub fn load(path: &Path, registry: &Arc<OpRegistry>) -> Result<Scene, SceneError> {
-        let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| SceneError {
-            file: file.clone(),
-            line: 0,
-            column: 0,
-            message: format!("cannot read the scene file: {e}"),
-        })?;
-        Self::parse(&text, &file, registry)
-    }
-
     /// Layers that are drawn and exported.
     pub fn visible_layers(&self) -> impl Iterator<Item = &LayerDef> {
         self.layers.iter().filter(|l| l.visible)
     }
+
+    /// Evaluates every visible layer at time `t` (seconds), stage by stage without a
+    /// cache: for code using the pure core alone. The app, the CLI and sketches evaluate
+    /// through the cached ECS pipeline instead.
+    pub fn realize(&self, t: f64, ctx: &EvalContext) -> Result<Drawing, RealizeError> {
+        realize_layers(&self.canvas, self.visible_layers(), t, ctx)
+    }
+}
+
+/// Evaluates `layers` (in the order given) at time `t` on `canvas`.
+pub fn realize_layers<'a>(
+    canvas: &Canvas,
+    layers: impl IntoIterator<Item = &'a LayerDef>,
+    t: f64,
+    ctx: &EvalContext,
+) -> Result<Drawing, RealizeError> {
+    let layers = layers
+        .into_iter()
+        .map(|layer| {
+            let err = |message: String| RealizeError {
+                layer: layer.name.clone(),
+                message,
+            };
+            let resolved = layer.recipe.resolve(t, ctx).map_err(err)?;
+            let stages = resolved.evaluate(ctx).map_err(|e| err(e.to_string()))?;
+            Ok(DrawnLayer {
+                name: layer.name.clone(),
+                color: layer.color,
+                pen_width: layer.pen_width,
+                id: resolved.final_id(),
+                geometry: stages.last().cloned().unwrap_or_default(),
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Drawing {
+        canvas: canvas.clone(),
+        layers,
+    })
 }

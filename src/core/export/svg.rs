@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::drawing::Drawing;
+use crate::core::drawing::Drawing;
 use super::fmt::push_short;
 
 /// Decimals of coordinates in SVG files (1 µm).

@@ -1,0 +1,12 @@
+//! Plotter and image formats written to memory: SVG, G-code and PNG. Writing them to
+//! files (numbered names, atomic, never overwriting) is the job of [`crate::export`].
+
+mod fmt;
+mod gcode;
+mod png;
+mod svg;
+
+pub use fmt::{push_fixed, push_short};
+pub use gcode::{GcodeFile, GcodeProfile, PenControl, layer_suffix, to_gcode, to_gcode_per_layer};
+pub use png::{PngSettings, pixel_size, to_png};
+pub use svg::to_svg;
