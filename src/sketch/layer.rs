@@ -138,9 +138,10 @@ impl LayerSpec {
     }
 
     /// Makes a parameter of the last stage an expression of `t` (seconds), as in scene
-    /// files: `.animate(field!(Rotate::rotation), "(0, 0, t * 10)")` is not allowed, but each
-    /// number may be, e.g. `.animate(field!(Displace::t), "t * 0.2")`. The field must
-    /// belong to the op of the last stage added.
+    /// files: `.animate(field!(Displace::t), "t * 0.2")`; a vec3 takes three numbers or
+    /// expressions, `.animate(field!(Rotate::rotation), "(0, 0, t * 10)")`, and a single
+    /// expression means the same on every axis. The field must belong to the op of the
+    /// last stage added.
     pub fn animate<O: OpParams, V: ParamType>(
         mut self,
         field: Field<O, V>,
@@ -232,7 +233,7 @@ fn stage_call(registry: &OpRegistry, stage: &StageSpec, kind: OpKind) -> Result<
             debug_assert_eq!(*declared, kind, "the builder's bounds keep kinds apart");
             let mut call = build(registry, values)?;
             for (param, expression) in expressions {
-                call.set(param, &RawParam::Str(expression.clone()))
+                call.set(param, &RawParam::expression(expression))
                     .map_err(|e| format!("{e} (in animate on '{name}')"))?;
             }
             call.enabled = *enabled;

@@ -97,7 +97,7 @@ fn spawn(mut commands: Commands, registry: Res<OpsRegistry>) -> Result {
             })
             .then(Shift { dx: 5.0 })
             .then(Rotate::default())
-            .animate(field!(Rotate::rotation), "t * 10"),
+            .animate(field!(Rotate::rotation), "(0, 0, t * 10)"),
     )?;
     Ok(())
 }

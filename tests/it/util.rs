@@ -23,8 +23,17 @@ pub fn effect(
     let c = call(name, params);
     assert_eq!(c.op.schema().kind, OpKind::Effect);
     let p = c.resolve(0.0)?;
-    c.op.eval(input, &p, &EvalContext::default())
+    c.op.eval(input, &p, &ctx())
         .map_err(|e| e.to_string())
+}
+
+/// The evaluation context of op tests: the default budget, files from disk, serial.
+pub fn ctx() -> EvalContext {
+    EvalContext::new(
+        graft::ops::ResourceBudget::default(),
+        std::sync::Arc::new(graft::host::DiskFiles),
+        std::sync::Arc::new(graft::ops::Serial),
+    )
 }
 
 /// Evaluates primitive `name`.
@@ -33,8 +42,8 @@ pub fn primitive(name: &str, params: &[(&str, RawParam)]) -> Result<Polylines, S
         source: call(name, params),
         effects: vec![],
     };
-    let r = recipe.resolve(0.0, &graft::ops::EvalContext::default())?;
-    r.evaluate(&EvalContext::default())
+    let r = recipe.resolve(0.0, &ctx())?;
+    r.evaluate(&ctx())
         .map(|s| (*s[0]).clone())
         .map_err(|e| e.to_string())
 }

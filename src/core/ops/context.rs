@@ -39,6 +39,20 @@ pub enum FileError {
     },
 }
 
+impl FileError {
+    /// Why the file could not be read, without the path (for messages that name it already).
+    pub fn reason(&self) -> String {
+        match self {
+            FileError::Unavailable { .. } => "file access is not available here".into(),
+            FileError::Unreadable { reason, .. } => reason.clone(),
+            FileError::NotAFile { .. } => "not a regular file".into(),
+            FileError::TooLarge { size, limit, .. } => {
+                format!("{size} bytes is more than the {limit} bytes allowed")
+            }
+        }
+    }
+}
+
 /// Read access to files that ops depend on (font files, imported drawings).
 pub trait FileSource: Send + Sync {
     /// The whole file, at most `limit` bytes.

@@ -70,6 +70,41 @@ impl<A: Into<RawParam>, B: Into<RawParam>, C: Into<RawParam>> From<(A, B, C)> fo
     }
 }
 
+impl RawParam {
+    /// A parameter written as text in Rust: `"t * 0.2"`, or `"(0, 0, t * 10)"` for the
+    /// three components of a vec3 (numbers stay numbers, the rest are expressions).
+    pub fn expression(text: &str) -> RawParam {
+        let item = |s: &str| {
+            let s = s.trim();
+            match s.parse::<f64>() {
+                Ok(v) => RawParam::Num(v, false),
+                Err(_) => RawParam::Str(s.to_string()),
+            }
+        };
+        let t = text.trim();
+        if let Some(inner) = t.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
+            let mut parts = Vec::new();
+            let (mut depth, mut start) = (0i32, 0);
+            for (i, c) in inner.char_indices() {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    ',' if depth == 0 => {
+                        parts.push(item(&inner[start..i]));
+                        start = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+            parts.push(item(&inner[start..]));
+            if parts.len() == 3 {
+                return RawParam::Seq(parts);
+            }
+        }
+        RawParam::Str(t.to_string())
+    }
+}
+
 /// One number that is either fixed or an expression of `t`.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Scalar {
@@ -131,7 +166,11 @@ impl ParamInput {
             (ParamKind::Vec3, RawParam::Seq(items)) if items.len() == 3 => {
                 ParamInput::Vec3([scalar(&items[0])?, scalar(&items[1])?, scalar(&items[2])?])
             }
-            // A single number for a vec3 means the same value on every axis.
+            // A single number or expression for a vec3 means the same on every axis.
+            (ParamKind::Vec3, RawParam::Str(s)) => {
+                let e = Scalar::Expr(Expr::parse(s)?);
+                ParamInput::Vec3([e.clone(), e.clone(), e])
+            }
             (ParamKind::Vec3, RawParam::Num(v, _)) => {
                 ParamInput::Vec3([Scalar::Const(*v), Scalar::Const(*v), Scalar::Const(*v)])
             }

@@ -129,7 +129,8 @@ fn load_font(name: &str, ctx: &EvalContext) -> Result<Arc<Font>, String> {
     } else {
         let bytes = ctx.files.read(name, MAX_FONT_BYTES).map_err(|e| {
             format!(
-                "{e}; use a font file path or a bundled font: {}",
+                "cannot read font '{name}': {}; use a font file path or a bundled font: {}",
+                e.reason(),
                 bundled_font_names().join(", ")
             )
         })?;
