@@ -91,6 +91,9 @@ impl PluginGroup for GraftAppPlugins {
             None => GraftPlugins::default(),
         };
         let defaults = DefaultPlugins
+            .set(bevy::app::TaskPoolPlugin {
+                task_pool_options: crate::ecs::task_pool_options(),
+            })
             .set(WindowPlugin {
                 primary_window: Some(Window {
                     title: self.title.clone(),

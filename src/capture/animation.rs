@@ -13,7 +13,7 @@ use std::time::SystemTime;
 
 use bevy::ecs::resource::Resource;
 use bevy::ecs::world::World;
-use bevy::tasks::AsyncComputeTaskPool;
+use bevy::tasks::IoTaskPool;
 
 use super::{CaptureKind, CaptureLog, CaptureOutcome, CaptureSettings, spawn_capture, stem};
 use crate::ecs::{PipelineSettings, SceneCanvas, SceneExport, visible_layer_defs};
@@ -92,7 +92,7 @@ pub(super) fn start_animation_export(world: &mut World) {
     let progress = Arc::clone(&export.progress);
     progress.0.store(0, Ordering::Relaxed);
     progress.1.store(total, Ordering::Relaxed);
-    let task = AsyncComputeTaskPool::get().spawn(async move {
+    let task = IoTaskPool::get().spawn(async move {
         let drawing_at =
             |t: f64| crate::scene::realize_layers(&canvas, &layers, t, &ctx).map_err(|e| e.to_string());
         let result = export_frames(&dir, range, formats, false, drawing_at, |done, _| {

@@ -17,7 +17,7 @@ use bevy::ecs::schedule::IntoScheduleConfigs;
 use bevy::ecs::system::Res;
 use bevy::ecs::world::World;
 use bevy::tasks::futures::check_ready;
-use bevy::tasks::{AsyncComputeTaskPool, Task};
+use bevy::tasks::{IoTaskPool, Task};
 
 pub use animation::AnimationExport;
 pub use files::write_numbered;
@@ -162,7 +162,7 @@ fn start_captures(world: &mut World) {
         let profile = world.resource::<SceneExport>().0.gcode.clone();
         let dir = world.resource::<CaptureSettings>().dir.clone();
         let stem = stem(world);
-        let task = AsyncComputeTaskPool::get().spawn(async move {
+        let task = IoTaskPool::get().spawn(async move {
             let result = (|| {
                 if drawing.layers.is_empty() {
                     return Err("nothing to capture: no visible layer has geometry yet".into());

@@ -15,7 +15,7 @@ use bevy::image::Image;
 use bevy::math::Vec2;
 use bevy::render::renderer::RenderDevice;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
-use bevy::tasks::AsyncComputeTaskPool;
+use bevy::tasks::IoTaskPool;
 
 use super::files::write_numbered;
 use super::{CaptureKind, CaptureOutcome, CaptureSettings, fail_capture, spawn_capture, stem};
@@ -98,7 +98,7 @@ pub(super) fn advance_png_jobs(world: &mut World) {
             world.resource_mut::<Assets<Image>>().remove(&job.target);
             let dir = world.resource::<CaptureSettings>().dir.clone();
             let stem = stem(world);
-            let task = AsyncComputeTaskPool::get().spawn(async move {
+            let task = IoTaskPool::get().spawn(async move {
                 let result = encode_png(image).and_then(|bytes| {
                     write_numbered(&dir, &stem, &[(String::new(), "png", bytes)])
                 });

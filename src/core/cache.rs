@@ -162,6 +162,16 @@ impl GeometryCache {
         self.stable.entries.len() + self.animated.entries.len()
     }
 
+    /// Number of entries in the pool for results that do not change with time.
+    pub fn stable_len(&self) -> usize {
+        self.stable.entries.len()
+    }
+
+    /// True when `id` is held in the pool for results that do not change with time.
+    pub fn holds_stable(&self, id: GeometryId) -> bool {
+        self.stable.entries.contains(&id)
+    }
+
     /// True when nothing is cached.
     pub fn is_empty(&self) -> bool {
         self.len() == 0

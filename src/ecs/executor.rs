@@ -45,3 +45,24 @@ impl Executor for ComputePoolExecutor {
         });
     }
 }
+
+/// graft's sizes for Bevy's three task pools (given to `TaskPoolPlugin` by the app and
+/// the headless apps): layer evaluations on the async compute pool with half the cores,
+/// op chunks on the compute pool with the rest, and file output on its own small I/O
+/// pool so that an export never holds up live evaluation.
+pub fn task_pool_options() -> bevy::app::TaskPoolOptions {
+    use bevy::app::{TaskPoolOptions, TaskPoolThreadAssignmentPolicy};
+    let policy = |min_threads, max_threads, percent| TaskPoolThreadAssignmentPolicy {
+        min_threads,
+        max_threads,
+        percent,
+        on_thread_spawn: None,
+        on_thread_destroy: None,
+    };
+    TaskPoolOptions {
+        io: policy(1, 2, 0.25),
+        async_compute: policy(1, 8, 0.5),
+        compute: policy(1, usize::MAX, 1.0),
+        ..Default::default()
+    }
+}

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use bevy::ecs::component::Component;
-use bevy::tasks::Task;
 
 use crate::geometry::{GeometryId, LineVertices, Polylines};
 use crate::ops::{OpError, Recipe, ResolvedRecipe, Rgba};
@@ -50,6 +49,11 @@ pub struct Resolved {
     pub t: f64,
     /// True when some parameter depends on `t`.
     pub animated: bool,
+    /// Per stage: true when its id keeps changing (expressions of `t`, `set_param` every
+    /// frame, a drag): its results go to the cache's small time-dependent pool.
+    pub churning: Vec<bool>,
+    /// Per stage: the last two frames its id changed on (for `churning`).
+    pub(crate) changes: Vec<(u64, u64)>,
 }
 
 impl Resolved {
@@ -100,6 +104,7 @@ impl LayerError {
 }
 
 /// What a pipeline task hands back.
+#[derive(Clone)]
 pub(crate) struct TaskOutput {
     pub(crate) id: GeometryId,
     pub(crate) t: f64,
@@ -108,15 +113,15 @@ pub(crate) struct TaskOutput {
     pub(crate) millis: f64,
 }
 
-/// One evaluation running on the async compute pool.
+/// A layer's request for an evaluation that runs in [`Evaluations`](crate::ecs::Evaluations)
+/// (shared with every other layer that wants the same id).
 pub(crate) struct PendingTask {
     pub(crate) id: GeometryId,
     /// Order of the request among this layer's requests.
     pub(crate) seq: u64,
-    pub(crate) task: Task<TaskOutput>,
 }
 
-/// Tasks in flight for a layer (at most two: the newest request and one it superseded).
+/// Requests in flight for a layer (at most two: the newest and one it superseded).
 #[derive(Component, Default)]
 pub struct InFlight {
     pub(crate) tasks: Vec<PendingTask>,
@@ -124,6 +129,9 @@ pub struct InFlight {
     pub(crate) next_seq: u64,
     /// Request number of the result on screen: an older request's result never replaces it.
     pub(crate) shown_seq: u64,
+    /// Frame since which the layer has waited for a free slot (fair scheduling: the
+    /// longest waiting layer goes first).
+    pub(crate) waiting_since: Option<u64>,
 }
 
 impl InFlight {

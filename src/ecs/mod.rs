@@ -23,9 +23,9 @@ pub use document::{
     EditCommand, EditQueue, SceneDocument, apply_edit, layer_def, redo, save, undo,
 };
 pub use drawing::{current_drawing, visible_layer_defs};
-pub use executor::ComputePoolExecutor;
+pub use executor::{ComputePoolExecutor, task_pool_options};
 pub use layer::{FromScene, InFlight, Layer, LayerError, LayerRecipe, Realized, Resolved, Stroke};
-pub use pipeline::{PipelinePlugin, PipelineSettings, SharedCache, layers_settled};
+pub use pipeline::{Evaluations, PipelinePlugin, PipelineSettings, SharedCache, layers_settled};
 pub use registry::OpsRegistry;
 pub use scene::{
     ActiveScene, SceneAsset, SceneCanvas, SceneExport, SceneLoader, ScenePlugin, SceneState,
@@ -38,12 +38,14 @@ pub use stats::{PipelineStats, TaskTimes};
 pub enum GraftSystems {
     /// Scene files become layer entities (spawn, update, despawn by layer name).
     SceneSync,
+    /// Finished evaluations are collected without blocking; results become `Realized`.
+    /// It runs before `Resolve` so that a layer whose result just arrived asks for the
+    /// next time in the same frame: fast animated layers update on every frame.
+    Collect,
     /// Parameters are evaluated at the clock's time into stage ids.
     Resolve,
-    /// Cache lookups; tasks are spawned for what is missing.
+    /// Cache lookups; evaluations are started (or joined) for what is missing.
     Dispatch,
-    /// Finished tasks are collected without blocking; results become `Realized`.
-    Collect,
 }
 
 /// Every non-render graft plugin: ops registry, clock, scene assets and the pipeline.

@@ -4,6 +4,7 @@
 //! The main thread never evaluates an op: it evaluates parameter expressions, hashes ids,
 //! looks up the cache and polls tasks.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -17,7 +18,7 @@ use bevy::ecs::schedule::IntoScheduleConfigs;
 use bevy::ecs::system::{Commands, Query, Res, ResMut};
 use bevy::ecs::world::World;
 use bevy::log::warn;
-use bevy::tasks::AsyncComputeTaskPool;
+use bevy::tasks::{AsyncComputeTaskPool, Task};
 use bevy::tasks::futures::check_ready;
 
 use super::GraftSystems;
@@ -27,7 +28,7 @@ use super::layer::{
 };
 use super::stats::PipelineStats;
 use crate::cache::{CacheBudget, GeometryCache};
-use crate::geometry::{LineVertices, Polylines};
+use crate::geometry::{GeometryId, LineVertices, Polylines};
 use super::executor::ComputePoolExecutor;
 use crate::host::DiskFiles;
 use crate::ops::{EvalContext, OpError, ResolvedRecipe, ResourceBudget};
@@ -76,6 +77,33 @@ impl SharedCache {
     }
 }
 
+/// Every evaluation in flight, by the id of the geometry it makes: identical requests
+/// from any layers share one task (Bevy's `PipelineCache` is the model: an id is
+/// queued, running, ready in the cache, or failed in the layer's error).
+#[derive(Resource, Default)]
+pub struct Evaluations {
+    running: HashMap<GeometryId, Task<TaskOutput>>,
+}
+
+impl Evaluations {
+    /// Number of evaluations running.
+    pub fn len(&self) -> usize {
+        self.running.len()
+    }
+
+    /// True when nothing runs.
+    pub fn is_empty(&self) -> bool {
+        self.running.is_empty()
+    }
+}
+
+/// The pipeline's frame counter (for fair scheduling and for telling churning stages).
+#[derive(Resource, Default)]
+struct PipelineFrame(u64);
+
+/// A stage whose id changed twice within this many frames counts as churning.
+const CHURN_FRAMES: u64 = 30;
+
 /// Most tasks one layer may have in flight: the newest request, plus one it superseded
 /// (which still fills the cache but is dropped when it finishes).
 const MAX_TASKS_PER_LAYER: usize = 2;
@@ -87,14 +115,16 @@ impl Plugin for PipelinePlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<PipelineSettings>()
             .init_resource::<SharedCache>()
+            .init_resource::<Evaluations>()
+            .init_resource::<PipelineFrame>()
             .init_resource::<PipelineStats>()
             .configure_sets(
                 Update,
                 (
                     GraftSystems::SceneSync,
+                    GraftSystems::Collect,
                     GraftSystems::Resolve,
                     GraftSystems::Dispatch,
-                    GraftSystems::Collect,
                 )
                     .chain_ignore_deferred(),
             )
@@ -130,8 +160,11 @@ fn resolve_layers(
     mut commands: Commands,
     clock: Res<SceneClock>,
     settings: Res<PipelineSettings>,
+    mut frame: ResMut<PipelineFrame>,
     mut layers: ResolveQuery,
 ) {
+    frame.0 += 1;
+    let now = frame.0;
     for (entity, recipe, resolved, in_flight, mut error) in &mut layers {
         let edited = recipe.is_changed();
         let due = match &resolved {
@@ -147,11 +180,36 @@ fn resolve_layers(
                 if error.is_set() && error.failed != ids.last().copied() {
                     error.clear();
                 }
+                let previous = resolved.as_deref();
+                let changes: Vec<(u64, u64)> = ids
+                    .iter()
+                    .enumerate()
+                    .map(|(i, id)| {
+                        let before = previous.and_then(|p| {
+                            Some((*p.ids.get(i)?, *p.changes.get(i)?))
+                        });
+                        match before {
+                            Some((old, kept)) if old == *id => kept,
+                            Some((_, (last, _))) => (now, last),
+                            None => (now, 0),
+                        }
+                    })
+                    .collect();
+                let churning = stages
+                    .stages
+                    .iter()
+                    .zip(&changes)
+                    .map(|(stage, &(last, prev))| {
+                        stage.animated || (prev > 0 && last - prev <= CHURN_FRAMES)
+                    })
+                    .collect();
                 let next = Resolved {
                     animated: recipe.0.is_animated(),
                     recipe: Arc::new(stages),
                     ids,
                     t: clock.t,
+                    churning,
+                    changes,
                 };
                 match resolved {
                     // Written in place so that dispatch sees it this frame.
@@ -191,22 +249,43 @@ type DispatchQuery<'w, 's> = Query<
     With<Layer>,
 >;
 
-/// Serves wanted geometry from the cache, or spawns a task for the missing stages,
-/// starting from the longest cached prefix. Used in [`GraftSystems::Dispatch`].
+/// Serves wanted geometry from the cache, joins an evaluation of the same id already
+/// running, or starts one for the missing stages from the longest cached prefix. When
+/// more layers want work than may run, the longest waiting go first. Used in
+/// [`GraftSystems::Dispatch`].
 fn dispatch_layers(
     mut commands: Commands,
     settings: Res<PipelineSettings>,
     cache: Res<SharedCache>,
+    frame: Res<PipelineFrame>,
+    mut evaluations: ResMut<Evaluations>,
     mut stats: ResMut<PipelineStats>,
     mut layers: DispatchQuery,
 ) {
-    let mut running: usize = layers.iter().map(|(.., f, _)| f.len()).sum();
-    for (entity, resolved, realized, mut in_flight, error) in &mut layers {
+    let mut order: Vec<(u64, Entity)> = layers
+        .iter()
+        .map(|(entity, .., in_flight, _)| (in_flight.waiting_since.unwrap_or(frame.0), entity))
+        .collect();
+    order.sort_unstable();
+    for (_, entity) in order {
+        let Ok((entity, resolved, realized, mut in_flight, error)) = layers.get_mut(entity) else {
+            continue;
+        };
         let wanted = resolved.wanted();
         if realized.is_some_and(|r| r.id == wanted) || error.failed == Some(wanted) {
+            in_flight.waiting_since = None;
             continue;
         }
         if in_flight.has(wanted) {
+            continue;
+        }
+        if evaluations.running.contains_key(&wanted) {
+            // Another layer (or an earlier request of this one) is computing it already.
+            stats.shared += 1;
+            in_flight.next_seq += 1;
+            let seq = in_flight.next_seq;
+            in_flight.tasks.push(PendingTask { id: wanted, seq });
+            in_flight.waiting_since = None;
             continue;
         }
         let n = resolved.ids.len();
@@ -220,6 +299,7 @@ fn dispatch_layers(
                 stats.stage_hits += n as u64;
                 in_flight.next_seq += 1;
                 in_flight.shown_seq = in_flight.next_seq;
+                in_flight.waiting_since = None;
                 commands.entity(entity).insert(Realized {
                     id: wanted,
                     geometry: Arc::clone(geometry),
@@ -237,30 +317,29 @@ fn dispatch_layers(
                     .unwrap_or((0, None)),
             }
         };
-        if in_flight.len() >= MAX_TASKS_PER_LAYER || running >= settings.max_in_flight {
+        if in_flight.len() >= MAX_TASKS_PER_LAYER || evaluations.len() >= settings.max_in_flight {
             stats.deferred += 1;
+            in_flight.waiting_since.get_or_insert(frame.0);
             continue;
         }
         stats.stage_hits += start as u64;
         stats.tasks_spawned += 1;
-        running += 1;
         let task = spawn_evaluation(
             Arc::clone(&resolved.recipe),
+            resolved.churning.clone(),
             start,
             input,
             resolved.t,
             settings.eval.clone(),
             cache.clone(),
         );
+        evaluations.running.insert(wanted, task);
         in_flight.next_seq += 1;
         let seq = in_flight.next_seq;
-        in_flight.tasks.push(PendingTask {
-            id: wanted,
-            seq,
-            task,
-        });
+        in_flight.tasks.push(PendingTask { id: wanted, seq });
+        in_flight.waiting_since = None;
     }
-    stats.in_flight = running;
+    stats.in_flight = evaluations.len();
 }
 
 /// True when the pipeline has nothing left to do: there is at least one layer, no task
@@ -282,6 +361,7 @@ pub fn layers_settled(world: &mut World) -> bool {
 /// Evaluates stages `start..` of `recipe` on the async compute pool, caching each result.
 fn spawn_evaluation(
     recipe: Arc<ResolvedRecipe>,
+    churning: Vec<bool>,
     start: usize,
     input: Option<Arc<Polylines>>,
     t: f64,
@@ -294,11 +374,13 @@ fn spawn_evaluation(
         let mut evaluated = 0;
         // Op panics are already errors; this also covers the code around them.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut index = start;
             let geometry = recipe.evaluate_from(start, input, &ctx, |stage, geometry| {
                 evaluated += 1;
-                cache
-                    .lock()
-                    .insert(stage.id, Arc::clone(geometry), stage.animated);
+                // Results of churning stages are rarely asked for again: the time pool.
+                let churns = stage.animated || churning.get(index).copied().unwrap_or(false);
+                index += 1;
+                cache.lock().insert(stage.id, Arc::clone(geometry), churns);
             })?;
             let vertices = Arc::new(LineVertices::build(&geometry));
             cache.lock().insert_vertices(id, Arc::clone(&vertices));
@@ -326,72 +408,83 @@ type CollectQuery<'w, 's> = Query<
     ),
 >;
 
-/// Polls tasks without blocking. A result for the id the layer still wants becomes its
-/// `Realized`; a superseded one is shown only while it is newer than what is on screen
-/// (latest request wins; a result never replaces a newer one). Used in
-/// [`GraftSystems::Collect`].
+/// Polls every evaluation without blocking and hands each finished one to every layer
+/// that asked for it. A result for the id the layer wants becomes its `Realized`; a
+/// superseded one is shown only while it is newer than what is on screen (latest
+/// request wins; a result never replaces a newer one). Used in [`GraftSystems::Collect`].
 fn collect_layers(
     mut commands: Commands,
+    mut evaluations: ResMut<Evaluations>,
     mut stats: ResMut<PipelineStats>,
     mut layers: CollectQuery,
 ) {
-    let mut running = 0;
+    let mut finished: HashMap<GeometryId, TaskOutput> = HashMap::new();
+    evaluations.running.retain(|id, task| match check_ready(task) {
+        Some(output) => {
+            stats.tasks_finished += 1;
+            stats.stage_misses += output.stages_evaluated as u64;
+            stats.task_times.push(output.millis);
+            finished.insert(*id, output);
+            false
+        }
+        None => true,
+    });
+    stats.in_flight = evaluations.len();
+    if finished.is_empty() {
+        return;
+    }
     for (entity, mut in_flight, resolved, mut error) in &mut layers {
         let wanted = resolved.map(Resolved::wanted);
         let mut i = 0;
         while i < in_flight.tasks.len() {
-            let Some(output) = check_ready(&mut in_flight.tasks[i].task) else {
+            let Some(output) = finished.get(&in_flight.tasks[i].id) else {
                 i += 1;
                 continue;
             };
             let seq = in_flight.tasks.swap_remove(i).seq;
-            stats.tasks_finished += 1;
-            stats.stage_misses += output.stages_evaluated as u64;
-            stats.task_times.push(output.millis);
+            if Some(output.id) == wanted {
+                // What the layer wants now, whatever was shown in between.
+                in_flight.shown_seq = in_flight.shown_seq.max(seq);
+                match &output.result {
+                    Ok((geometry, vertices)) => {
+                        commands.entity(entity).insert(Realized {
+                            id: output.id,
+                            geometry: Arc::clone(geometry),
+                            vertices: Arc::clone(vertices),
+                            t: output.t,
+                        });
+                        if error.is_set() {
+                            error.clear();
+                        }
+                    }
+                    Err(e) => {
+                        stats.failures += 1;
+                        warn!("layer {entity}: {e}");
+                        error.set(e.to_string(), Some(output.id));
+                    }
+                }
+                continue;
+            }
             if seq < in_flight.shown_seq {
                 // Older than what is on screen: never shown.
                 stats.stale_dropped += 1;
                 continue;
             }
-            if Some(output.id) != wanted {
-                // Superseded but newer than what is shown (a slider being dragged): shown
-                // until the wanted result arrives, so a drag shows its way there.
-                match output.result {
-                    Ok((geometry, vertices)) => {
-                        stats.interim_shown += 1;
-                        in_flight.shown_seq = seq;
-                        commands.entity(entity).insert(Realized {
-                            id: output.id,
-                            geometry,
-                            vertices,
-                            t: output.t,
-                        });
-                    }
-                    Err(_) => stats.stale_dropped += 1,
-                }
-                continue;
-            }
-            in_flight.shown_seq = seq;
-            match output.result {
+            // Superseded but newer than what is shown (a slider being dragged): shown
+            // until the wanted result arrives, so a drag shows its way there.
+            match &output.result {
                 Ok((geometry, vertices)) => {
+                    stats.interim_shown += 1;
+                    in_flight.shown_seq = seq;
                     commands.entity(entity).insert(Realized {
                         id: output.id,
-                        geometry,
-                        vertices,
+                        geometry: Arc::clone(geometry),
+                        vertices: Arc::clone(vertices),
                         t: output.t,
                     });
-                    if error.is_set() {
-                        error.clear();
-                    }
                 }
-                Err(e) => {
-                    stats.failures += 1;
-                    warn!("layer {entity}: {e}");
-                    error.set(e.to_string(), Some(output.id));
-                }
+                Err(_) => stats.stale_dropped += 1,
             }
         }
-        running += in_flight.tasks.len();
     }
-    stats.in_flight = running;
 }

@@ -61,6 +61,8 @@ pub struct PipelineStats {
     pub in_flight: usize,
     /// Requests held back this frame because the in-flight bound was reached.
     pub deferred: u64,
+    /// Requests served by an evaluation another layer had already started (same id).
+    pub shared: u64,
     /// Durations of recent tasks.
     pub task_times: TaskTimes,
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use bevy::MinimalPlugins;
+use bevy::app::PluginGroup;
 use bevy::app::App;
 use bevy::asset::AssetPlugin;
 use bevy::ecs::query::With;
@@ -28,7 +29,12 @@ pub fn headless_sketch_app(
 ) -> Result<App, String> {
     let mut app = App::new();
     app.set_error_handler(super::errors::record_error)
-        .add_plugins((MinimalPlugins, InputPlugin));
+        .add_plugins((
+            MinimalPlugins.set(bevy::app::TaskPoolPlugin {
+                task_pool_options: crate::ecs::task_pool_options(),
+            }),
+            InputPlugin,
+        ));
     let graft = match scene {
         Some(path) => {
             let file = path

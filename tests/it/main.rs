@@ -8,6 +8,7 @@ mod ids;
 mod ops;
 mod pacing;
 mod pipeline;
+mod pipeline_cache;
 mod purity;
 mod render;
 mod scene;

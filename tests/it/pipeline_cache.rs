@@ -1,0 +1,180 @@
+//! The pipeline as an async cache by id: shared evaluations, fair scheduling, churning
+//! stages kept out of the static pool, and a new result on every frame for fast layers.
+
+use std::time::{Duration, Instant};
+
+use bevy::prelude::*;
+use graft::ecs::{
+    GraftSystems, LayerRecipe, PipelineSettings, PipelineStats, Realized, Resolved, SceneClock,
+    SharedCache,
+};
+use graft::ops::{Recipe, Subdivide, Translate};
+use graft::prelude::{SetParam, field};
+
+use crate::pipeline::{run_until, settle};
+use crate::util::{call, rust_app, spawn_layer};
+
+fn grid_recipe() -> Recipe {
+    Recipe {
+        source: call("grid", &[("nx", 30.into()), ("ny", 30.into())]),
+        effects: vec![call("subdivide", &[("subdivisions", 3.into())])],
+    }
+}
+
+fn stats(app: &App) -> PipelineStats {
+    app.world().resource::<PipelineStats>().clone()
+}
+
+#[test]
+fn two_layers_with_the_same_recipe_share_one_evaluation() {
+    let mut app = rust_app();
+    let a = spawn_layer(app.world_mut(), "a", "black", 0.3, grid_recipe());
+    let b = spawn_layer(app.world_mut(), "b", "red", 0.5, grid_recipe());
+    settle(&mut app);
+    let s = stats(&app);
+    assert_eq!(s.tasks_spawned, 1, "one evaluation for both layers");
+    assert_eq!(s.stage_misses, 2, "grid and subdivide computed once");
+    assert_eq!(s.shared, 1, "the second layer joined the first one's task");
+    let (ra, rb) = (
+        app.world().get::<Realized>(a).unwrap(),
+        app.world().get::<Realized>(b).unwrap(),
+    );
+    assert_eq!(ra.id, rb.id);
+    assert!(std::sync::Arc::ptr_eq(&ra.geometry, &rb.geometry));
+}
+
+#[test]
+fn twelve_animated_layers_at_eight_in_flight_all_get_results() {
+    let mut app = rust_app();
+    app.world_mut().resource_mut::<PipelineSettings>().max_in_flight = 8;
+    let layers: Vec<Entity> = (0..12)
+        .map(|i| {
+            let mut translate = call("translate", &[]);
+            translate
+                .set("delta", &(format!("t * {}", i + 1).as_str(), 0.0, 0.0).into())
+                .unwrap();
+            let recipe = Recipe {
+                source: call("circle", &[("radius", (10.0 + i as f64).into())]),
+                effects: vec![translate],
+            };
+            spawn_layer(app.world_mut(), &format!("l{i}"), "black", 0.3, recipe)
+        })
+        .collect();
+    // Every frame moves the clock, so every layer wants a new id every frame.
+    let mut served = vec![0usize; layers.len()];
+    let mut last_t = vec![f64::NAN; layers.len()];
+    for frame in 1..=60 {
+        app.world_mut()
+            .resource_mut::<SceneClock>()
+            .seek(frame as f64 / 60.0);
+        app.update();
+        for (i, e) in layers.iter().enumerate() {
+            if let Some(r) = app.world().get::<Realized>(*e)
+                && r.t != last_t[i]
+            {
+                last_t[i] = r.t;
+                served[i] += 1;
+            }
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    assert!(
+        stats(&app).deferred > 0,
+        "more layers wanted work than could run"
+    );
+    assert!(
+        served.iter().all(|&n| n >= 10),
+        "every layer is served again and again, none starves: {served:?}"
+    );
+}
+
+/// Moves the "moving" layer's translate every frame, as a sketch animating from Rust does.
+fn nudge(mut frame: Local<u32>, mut layers: Query<(&graft::ecs::Layer, &mut LayerRecipe)>) {
+    *frame += 1;
+    for (layer, mut recipe) in &mut layers {
+        if layer.name == "moving" {
+            let x = *frame as f32 * 0.5;
+            recipe
+                .set(field!(Translate::delta), Vec3::new(x, 0.0, 0.0))
+                .unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_layer_changed_by_set_param_every_frame_leaves_static_results_in_place() {
+    let mut app = rust_app();
+    let still = spawn_layer(app.world_mut(), "still", "black", 0.3, grid_recipe());
+    settle(&mut app);
+    let still_ids = app.world().get::<Resolved>(still).unwrap().ids.clone();
+    let moving = Recipe {
+        source: call("grid", &[("nx", 10.into()), ("ny", 10.into())]),
+        effects: vec![
+            graft::ops::OpCall::of(Subdivide { subdivisions: 2 }).unwrap(),
+            call("translate", &[]),
+        ],
+    };
+    spawn_layer(app.world_mut(), "moving", "blue", 0.3, moving);
+    settle(&mut app);
+    let stable_before = app.world().resource::<SharedCache>().lock().stable_len();
+    app.add_systems(Update, nudge.before(GraftSystems::Resolve));
+    for _ in 0..100 {
+        app.update();
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    settle(&mut app);
+    let cache = app.world().resource::<SharedCache>();
+    let cache = cache.lock();
+    assert!(
+        still_ids.iter().all(|id| cache.holds_stable(*id)),
+        "the static layer's stages stay in the static pool"
+    );
+    assert!(
+        cache.stable_len() <= stable_before + 2,
+        "at most the first changes reach the static pool: {} -> {}",
+        stable_before,
+        cache.stable_len()
+    );
+}
+
+#[test]
+fn a_fast_animated_layer_gets_a_new_result_on_every_frame() {
+    let mut app = rust_app();
+    let mut translate = call("translate", &[]);
+    translate
+        .set("delta", &("t * 10", 0.0, 0.0).into())
+        .unwrap();
+    let e = spawn_layer(
+        app.world_mut(),
+        "fast",
+        "black",
+        0.3,
+        Recipe {
+            source: call("line", &[]),
+            effects: vec![translate],
+        },
+    );
+    settle(&mut app);
+    let mut last = app.world().get::<Realized>(e).unwrap().t;
+    let mut new_results = 0;
+    for frame in 1..=60 {
+        app.world_mut()
+            .resource_mut::<SceneClock>()
+            .seek(frame as f64 / 60.0);
+        app.update();
+        let t = app.world().get::<Realized>(e).unwrap().t;
+        if t != last {
+            new_results += 1;
+            last = t;
+        }
+        // A frame's worth of time for the (microsecond) task to finish.
+        let until = Instant::now() + Duration::from_millis(4);
+        while Instant::now() < until {
+            std::hint::spin_loop();
+        }
+    }
+    assert!(new_results >= 55, "{new_results} new results in 60 frames");
+    run_until(&mut app, "the last result", |app| {
+        app.world().get::<Realized>(e).unwrap().t == 1.0
+    });
+}
