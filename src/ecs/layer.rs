@@ -132,6 +132,9 @@ pub struct InFlight {
     /// Frame since which the layer has waited for a free slot (fair scheduling: the
     /// longest waiting layer goes first).
     pub(crate) waiting_since: Option<u64>,
+    /// The id `Collect` handed over this frame through commands (not applied until the
+    /// frame ends): dispatch must not ask for it again.
+    pub(crate) delivered: Option<GeometryId>,
 }
 
 impl InFlight {

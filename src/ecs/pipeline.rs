@@ -272,7 +272,11 @@ fn dispatch_layers(
             continue;
         };
         let wanted = resolved.wanted();
-        if realized.is_some_and(|r| r.id == wanted) || error.failed == Some(wanted) {
+        let delivered = in_flight.delivered.take();
+        if realized.is_some_and(|r| r.id == wanted)
+            || delivered == Some(wanted)
+            || error.failed == Some(wanted)
+        {
             in_flight.waiting_since = None;
             continue;
         }
@@ -453,6 +457,7 @@ fn collect_layers(
                             vertices: Arc::clone(vertices),
                             t: output.t,
                         });
+                        in_flight.delivered = Some(output.id);
                         if error.is_set() {
                             error.clear();
                         }
@@ -482,6 +487,7 @@ fn collect_layers(
                         vertices: Arc::clone(vertices),
                         t: output.t,
                     });
+                    in_flight.delivered = Some(output.id);
                 }
                 Err(_) => stats.stale_dropped += 1,
             }

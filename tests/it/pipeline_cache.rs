@@ -122,7 +122,6 @@ fn a_layer_changed_by_set_param_every_frame_leaves_static_results_in_place() {
         app.update();
         std::thread::sleep(Duration::from_millis(1));
     }
-    settle(&mut app);
     let cache = app.world().resource::<SharedCache>();
     let cache = cache.lock();
     assert!(
