@@ -49,14 +49,27 @@ pub struct Resolved {
     pub t: f64,
     /// True when some parameter depends on `t`.
     pub animated: bool,
-    /// Per stage: true when its id keeps changing (expressions of `t`, `set_param` every
-    /// frame, a drag): its results go to the cache's small time-dependent pool.
-    pub churning: Vec<bool>,
-    /// Per stage: the last two frames its id changed on (for `churning`).
+    /// Per stage: the last two pipeline frames its id changed on (0 = never).
     pub(crate) changes: Vec<(u64, u64)>,
 }
 
+/// A stage whose id changed twice within this many frames counts as churning.
+const CHURN_FRAMES: u64 = 30;
+
 impl Resolved {
+    /// Per stage: true when its output depends on `t` or its id keeps changing
+    /// (`set` every frame, a drag): its results go to the cache's small time pool.
+    pub fn churning(&self) -> Vec<bool> {
+        self.recipe
+            .stages
+            .iter()
+            .zip(&self.changes)
+            .map(|(stage, &(last, prev))| {
+                stage.animated || (prev > 0 && last - prev <= CHURN_FRAMES)
+            })
+            .collect()
+    }
+
     /// Id of the final stage: the geometry the layer wants.
     pub fn wanted(&self) -> GeometryId {
         *self.ids.last().expect("a recipe has a source")
@@ -104,7 +117,6 @@ impl LayerError {
 }
 
 /// What a pipeline task hands back.
-#[derive(Clone)]
 pub(crate) struct TaskOutput {
     pub(crate) id: GeometryId,
     pub(crate) t: f64,

@@ -18,18 +18,18 @@ use bevy::ecs::schedule::IntoScheduleConfigs;
 use bevy::ecs::system::{Commands, Query, Res, ResMut};
 use bevy::ecs::world::World;
 use bevy::log::warn;
-use bevy::tasks::{AsyncComputeTaskPool, Task};
 use bevy::tasks::futures::check_ready;
+use bevy::tasks::{AsyncComputeTaskPool, Task};
 
 use super::GraftSystems;
 use super::clock::SceneClock;
+use super::executor::ComputePoolExecutor;
 use super::layer::{
     InFlight, Layer, LayerError, LayerRecipe, PendingTask, Realized, Resolved, TaskOutput,
 };
 use super::stats::PipelineStats;
 use crate::cache::{CacheBudget, GeometryCache};
 use crate::geometry::{GeometryId, LineVertices, Polylines};
-use super::executor::ComputePoolExecutor;
 use crate::host::DiskFiles;
 use crate::ops::{EvalContext, OpError, ResolvedRecipe, ResourceBudget};
 
@@ -98,11 +98,9 @@ impl Evaluations {
 }
 
 /// The pipeline's frame counter (for fair scheduling and for telling churning stages).
+/// Counted from 1, so 0 can mean "never".
 #[derive(Resource, Default)]
 struct PipelineFrame(u64);
-
-/// A stage whose id changed twice within this many frames counts as churning.
-const CHURN_FRAMES: u64 = 30;
 
 /// Most tasks one layer may have in flight: the newest request, plus one it superseded
 /// (which still fills the cache but is dropped when it finishes).
@@ -185,9 +183,8 @@ fn resolve_layers(
                     .iter()
                     .enumerate()
                     .map(|(i, id)| {
-                        let before = previous.and_then(|p| {
-                            Some((*p.ids.get(i)?, *p.changes.get(i)?))
-                        });
+                        let before =
+                            previous.and_then(|p| Some((*p.ids.get(i)?, *p.changes.get(i)?)));
                         match before {
                             Some((old, kept)) if old == *id => kept,
                             Some((_, (last, _))) => (now, last),
@@ -195,20 +192,11 @@ fn resolve_layers(
                         }
                     })
                     .collect();
-                let churning = stages
-                    .stages
-                    .iter()
-                    .zip(&changes)
-                    .map(|(stage, &(last, prev))| {
-                        stage.animated || (prev > 0 && last - prev <= CHURN_FRAMES)
-                    })
-                    .collect();
                 let next = Resolved {
                     animated: recipe.0.is_animated(),
                     recipe: Arc::new(stages),
                     ids,
                     t: clock.t,
-                    churning,
                     changes,
                 };
                 match resolved {
@@ -330,7 +318,7 @@ fn dispatch_layers(
         stats.tasks_spawned += 1;
         let task = spawn_evaluation(
             Arc::clone(&resolved.recipe),
-            resolved.churning.clone(),
+            resolved.churning(),
             start,
             input,
             resolved.t,
@@ -382,7 +370,7 @@ fn spawn_evaluation(
             let geometry = recipe.evaluate_from(start, input, &ctx, |stage, geometry| {
                 evaluated += 1;
                 // Results of churning stages are rarely asked for again: the time pool.
-                let churns = stage.animated || churning.get(index).copied().unwrap_or(false);
+                let churns = churning.get(index).copied().unwrap_or(stage.animated);
                 index += 1;
                 cache.lock().insert(stage.id, Arc::clone(geometry), churns);
             })?;
@@ -423,17 +411,18 @@ fn collect_layers(
     mut layers: CollectQuery,
 ) {
     let mut finished: HashMap<GeometryId, TaskOutput> = HashMap::new();
-    evaluations.running.retain(|id, task| match check_ready(task) {
-        Some(output) => {
-            stats.tasks_finished += 1;
-            stats.stage_misses += output.stages_evaluated as u64;
-            stats.task_times.push(output.millis);
-            finished.insert(*id, output);
-            false
-        }
-        None => true,
-    });
-    stats.in_flight = evaluations.len();
+    evaluations
+        .running
+        .retain(|id, task| match check_ready(task) {
+            Some(output) => {
+                stats.tasks_finished += 1;
+                stats.stage_misses += output.stages_evaluated as u64;
+                stats.task_times.push(output.millis);
+                finished.insert(*id, output);
+                false
+            }
+            None => true,
+        });
     if finished.is_empty() {
         return;
     }

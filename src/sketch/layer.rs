@@ -17,7 +17,6 @@ enum StageSpec {
     /// A typed op: its name and its fields as values; expressions set on fields.
     Typed {
         name: &'static str,
-        kind: OpKind,
         values: Vec<Value>,
         /// The struct's values, rebuilt into a call by the registry's op.
         build: fn(&OpRegistry, &[Value]) -> Result<OpCall, String>,
@@ -57,7 +56,10 @@ pub struct LayerSpec {
 
 fn typed_call<T: OpParams>(registry: &OpRegistry, values: &[Value]) -> Result<OpCall, String> {
     let op = registry.lookup(T::NAME, T::KIND).map_err(|e| {
-        format!("{e} (register custom ops with app.register_op::<{}>())", short_type::<T>())
+        format!(
+            "{e} (register custom ops with app.register_op::<{}>())",
+            short_type::<T>()
+        )
     })?;
     let params = T::from_values(values)
         .ok_or_else(|| format!("op '{}': values do not match its declaration", T::NAME))?;
@@ -72,7 +74,6 @@ fn short_type<T>() -> &'static str {
 fn typed<T: OpParams>(op: T, enabled: bool) -> StageSpec {
     StageSpec::Typed {
         name: T::NAME,
-        kind: T::KIND,
         values: op.to_values(),
         build: typed_call::<T>,
         expressions: Vec::new(),
@@ -222,15 +223,14 @@ impl LayerSpec {
 
 fn stage_call(registry: &OpRegistry, stage: &StageSpec, kind: OpKind) -> Result<OpCall, String> {
     match stage {
+        // The builder's bounds (`source` takes primitives, `then` effects) keep kinds apart.
         StageSpec::Typed {
             name,
-            kind: declared,
             values,
             build,
             expressions,
             enabled,
         } => {
-            debug_assert_eq!(*declared, kind, "the builder's bounds keep kinds apart");
             let mut call = build(registry, values)?;
             for (param, expression) in expressions {
                 call.set(param, &RawParam::expression(expression))
@@ -276,11 +276,19 @@ pub trait SetParam {
     /// op), checked like a scene value: `recipe.set(field!(Rotate::rotation), v)`.
     /// Nothing is written when the value is what it was, so a system may call this
     /// every frame: the pipeline recomputes only from the stage that really changed.
-    fn set<O: OpParams, V: ParamType>(&mut self, field: Field<O, V>, value: V) -> Result<(), String>;
+    fn set<O: OpParams, V: ParamType>(
+        &mut self,
+        field: Field<O, V>,
+        value: V,
+    ) -> Result<(), String>;
 }
 
 impl SetParam for bevy::ecs::change_detection::Mut<'_, LayerRecipe> {
-    fn set<O: OpParams, V: ParamType>(&mut self, field: Field<O, V>, value: V) -> Result<(), String> {
+    fn set<O: OpParams, V: ParamType>(
+        &mut self,
+        field: Field<O, V>,
+        value: V,
+    ) -> Result<(), String> {
         // Read through `Deref` first: only a real change marks the component changed.
         let recipe = &self.0;
         let index = if recipe.source.op.name() == O::NAME {

@@ -310,7 +310,7 @@ impl OpCall {
                 .map_err(|e| format!("{}.{}: {e}", schema.name, spec.name))?;
             if value != spec.default {
                 call.params[i] = ParamInput::Const(value);
-                call.written.push(i);
+                call.mark_written(i);
             }
         }
         Ok(call)
@@ -326,13 +326,7 @@ impl OpCall {
     /// Returns whether the call changed.
     pub fn set_value(&mut self, name: &str, value: Value) -> Result<bool, String> {
         let schema = Arc::clone(self.op.schema());
-        let i = schema.index_of(name).ok_or_else(|| {
-            format!(
-                "op '{}' has no parameter '{name}'; valid names: {}",
-                schema.name,
-                schema.param_names()
-            )
-        })?;
+        let i = self.param_index(name)?;
         let spec = &schema.params[i];
         let value = value.quantised();
         spec.check(&value)
@@ -342,29 +336,38 @@ impl OpCall {
             return Ok(false);
         }
         self.params[i] = input;
-        if !self.written.contains(&i) {
-            self.written.push(i);
-        }
+        self.mark_written(i);
         Ok(true)
     }
 
     /// Sets parameter `name` from a raw value, with a message naming op and parameter on error.
     pub fn set(&mut self, name: &str, raw: &RawParam) -> Result<(), String> {
+        let i = self.param_index(name)?;
         let schema = self.op.schema();
-        let i = schema.index_of(name).ok_or_else(|| {
+        let spec = &schema.params[i];
+        self.params[i] = ParamInput::from_raw(spec, raw)
+            .map_err(|e| format!("{}.{}: {e}", schema.name, spec.name))?;
+        self.mark_written(i);
+        Ok(())
+    }
+
+    /// Index of parameter `name`, or a message listing the op's parameters.
+    fn param_index(&self, name: &str) -> Result<usize, String> {
+        let schema = self.op.schema();
+        schema.index_of(name).ok_or_else(|| {
             format!(
                 "op '{}' has no parameter '{name}'; valid names: {}",
                 schema.name,
                 schema.param_names()
             )
-        })?;
-        let spec = &schema.params[i];
-        self.params[i] = ParamInput::from_raw(spec, raw)
-            .map_err(|e| format!("{}.{}: {e}", schema.name, spec.name))?;
+        })
+    }
+
+    /// Records that parameter `i` was set explicitly (saved scenes write it).
+    fn mark_written(&mut self, i: usize) {
         if !self.written.contains(&i) {
             self.written.push(i);
         }
-        Ok(())
     }
 
     /// True when any parameter depends on `t`.

@@ -102,30 +102,51 @@ pub struct FontCache {
     fonts: Mutex<HashMap<String, Arc<Font>>>,
 }
 
+/// A bundled font's source.
+enum Bundled {
+    Hershey(&'static str),
+    Outline(&'static [u8]),
+}
+
+/// The bundled font a `font` parameter names (`futural`, `futural.jhf`, `DejaVuSans.ttf`).
+fn bundled(name: &str) -> Option<Bundled> {
+    let hershey = name.trim_end_matches(".jhf");
+    let outline = name.trim_end_matches(".ttf");
+    HERSHEY_FONTS
+        .iter()
+        .find(|f| f.0.eq_ignore_ascii_case(hershey))
+        .map(|f| Bundled::Hershey(f.1))
+        .or_else(|| {
+            OUTLINE_FONTS
+                .iter()
+                .find(|f| f.0.eq_ignore_ascii_case(outline))
+                .map(|f| Bundled::Outline(f.1))
+        })
+}
+
 fn is_bundled(name: &str) -> bool {
-    let stem = name.trim_end_matches(".jhf").trim_end_matches(".ttf");
-    bundled_font_names().iter().any(|f| f.eq_ignore_ascii_case(stem))
+    bundled(name).is_some()
 }
 
 /// Finds the font named by the `font` parameter: a bundled name, or a file read
 /// through the context's file source.
 fn load_font(name: &str, ctx: &EvalContext) -> Result<Arc<Font>, String> {
-    let stamp = if is_bundled(name) { None } else { ctx.files.stamp(name) };
+    let stamp = if is_bundled(name) {
+        None
+    } else {
+        ctx.files.stamp(name)
+    };
     let key = format!("{name}|{stamp:?}");
     if let Some(f) = ctx.fonts.fonts.lock().unwrap().get(&key) {
         return Ok(Arc::clone(f));
     }
-    let stem = name.trim_end_matches(".jhf");
-    let font = if let Some((_, src)) = HERSHEY_FONTS
-        .iter()
-        .find(|f| f.0.eq_ignore_ascii_case(stem))
-    {
-        Font::Hershey(HersheyFont::parse(src).map_err(|e| format!("bundled font '{name}': {e}"))?)
-    } else if let Some((_, data)) = OUTLINE_FONTS
-        .iter()
-        .find(|f| f.0.eq_ignore_ascii_case(name.trim_end_matches(".ttf")))
-    {
-        Font::Outline(Arc::from(*data))
+    let font = if let Some(font) = bundled(name) {
+        match font {
+            Bundled::Hershey(src) => Font::Hershey(
+                HersheyFont::parse(src).map_err(|e| format!("bundled font '{name}': {e}"))?,
+            ),
+            Bundled::Outline(data) => Font::Outline(Arc::from(data)),
+        }
     } else {
         let bytes = ctx.files.read(name, MAX_FONT_BYTES).map_err(|e| {
             format!(
@@ -147,7 +168,11 @@ fn load_font(name: &str, ctx: &EvalContext) -> Result<Arc<Font>, String> {
         }
     };
     let font = Arc::new(font);
-    ctx.fonts.fonts.lock().unwrap().insert(key, Arc::clone(&font));
+    ctx.fonts
+        .fonts
+        .lock()
+        .unwrap()
+        .insert(key, Arc::clone(&font));
     Ok(font)
 }
 
