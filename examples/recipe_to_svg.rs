@@ -44,9 +44,7 @@ fn main() -> Result<(), String> {
     for (stage, id) in resolved.stages.iter().zip(resolved.ids()) {
         println!("{:<10} {id}", stage.op.name());
     }
-    let geometry = resolved
-        .evaluate(&ctx)
-        .map_err(|e| e.to_string())?;
+    let geometry = resolved.evaluate(&ctx).map_err(|e| e.to_string())?;
     let drawing = Drawing {
         canvas: Canvas {
             width: 210.0,

@@ -69,7 +69,10 @@ fn animate(
         }
         let t = clock.t as f32;
         recipe.set(field!(Lissajous::a), petals.0)?;
-        recipe.set(field!(Rotate::rotation), Vec3::new(0.0, 0.0, (15.0 * t) % 360.0))?;
+        recipe.set(
+            field!(Rotate::rotation),
+            Vec3::new(0.0, 0.0, (15.0 * t) % 360.0),
+        )?;
         recipe.set(field!(Dash::offset), 2.0 * t)?;
     }
     Ok(())

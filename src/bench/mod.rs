@@ -7,9 +7,9 @@ mod render;
 use std::sync::Arc;
 use std::time::Instant;
 
+use crate::ecs::ComputePoolExecutor;
 use crate::export::{Drawing, DrawnLayer, GcodeProfile, to_gcode, to_svg, write_atomic};
 use crate::geometry::{Polylines, Vec3};
-use crate::ecs::ComputePoolExecutor;
 use crate::ops::{EvalContext, OpCall, OpRegistry, RawParam, Recipe};
 use crate::scene::Canvas;
 

@@ -93,8 +93,9 @@ pub(super) fn start_animation_export(world: &mut World) {
     progress.0.store(0, Ordering::Relaxed);
     progress.1.store(total, Ordering::Relaxed);
     let task = IoTaskPool::get().spawn(async move {
-        let drawing_at =
-            |t: f64| crate::scene::realize_layers(&canvas, &layers, t, &ctx).map_err(|e| e.to_string());
+        let drawing_at = |t: f64| {
+            crate::scene::realize_layers(&canvas, &layers, t, &ctx).map_err(|e| e.to_string())
+        };
         let result = export_frames(&dir, range, formats, false, drawing_at, |done, _| {
             progress.0.store(done, Ordering::Relaxed)
         });

@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::core::drawing::Drawing;
 use super::output::{ensure_absent, write_atomic};
+use crate::core::drawing::Drawing;
 use crate::core::export::to_png;
 use crate::core::export::to_svg;
 

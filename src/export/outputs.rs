@@ -3,11 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::core::drawing::Drawing;
-use crate::core::export::{GcodeFile, GcodeProfile, layer_suffix, to_gcode, to_gcode_per_layer};
 use super::output::{ensure_absent, write_atomic};
+use crate::core::drawing::Drawing;
 use crate::core::export::to_png;
 use crate::core::export::to_svg;
+use crate::core::export::{GcodeFile, GcodeProfile, layer_suffix, to_gcode, to_gcode_per_layer};
 
 /// Which files to write.
 #[derive(Clone, Debug, Default)]

@@ -22,6 +22,7 @@ pub fn load_scene(path: &Path, registry: &Arc<OpRegistry>) -> Result<Scene, Scen
     let bytes = DiskFiles
         .read(&file, MAX_SCENE_BYTES)
         .map_err(|e| unreadable(e.to_string()))?;
-    let text = std::str::from_utf8(&bytes).map_err(|e| unreadable(format!("not UTF-8 text ({e})")))?;
+    let text =
+        std::str::from_utf8(&bytes).map_err(|e| unreadable(format!("not UTF-8 text ({e})")))?;
     Scene::parse(text, &file, registry)
 }

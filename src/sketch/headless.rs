@@ -5,8 +5,8 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use bevy::MinimalPlugins;
-use bevy::app::PluginGroup;
 use bevy::app::App;
+use bevy::app::PluginGroup;
 use bevy::asset::AssetPlugin;
 use bevy::ecs::query::With;
 use bevy::input::InputPlugin;

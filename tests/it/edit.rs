@@ -10,7 +10,7 @@ use graft::ecs::{
     redo, save, undo,
 };
 use graft::edit::{Edit, EditHistory, EffectSlot, ParamPath};
-use graft::export::{to_svg};
+use graft::export::to_svg;
 use graft::ops::{EvalContext, ParamInput, RawParam, Rgba, Scalar};
 use graft::scene::Scene;
 
@@ -34,7 +34,11 @@ fn vec3(x: f64) -> ParamInput {
 fn an_edit_changes_the_recipe_and_ids_and_undo_restores_the_exact_ids() {
     let scene = Scene::parse(TEXT, "t.scene.ron", &registry()).unwrap();
     let original = scene.layers[0].clone();
-    let ids0 = original.recipe.resolve(1.0, &graft::ops::EvalContext::default()).unwrap().ids();
+    let ids0 = original
+        .recipe
+        .resolve(1.0, &graft::ops::EvalContext::default())
+        .unwrap()
+        .ids();
 
     let mut layer = original.clone();
     let mut history = EditHistory::default();
@@ -43,7 +47,11 @@ fn an_edit_changes_the_recipe_and_ids_and_undo_restores_the_exact_ids() {
         .apply(&mut layer)
         .unwrap();
     history.record(before, layer.clone(), None);
-    let ids1 = layer.recipe.resolve(1.0, &graft::ops::EvalContext::default()).unwrap().ids();
+    let ids1 = layer
+        .recipe
+        .resolve(1.0, &graft::ops::EvalContext::default())
+        .unwrap()
+        .ids();
     // Source and subdivide are untouched; displace and what follows get new ids.
     assert_eq!(ids1[..2], ids0[..2]);
     assert_ne!(ids1[2], ids0[2]);
@@ -51,9 +59,23 @@ fn an_edit_changes_the_recipe_and_ids_and_undo_restores_the_exact_ids() {
 
     let step = history.undo().unwrap();
     assert_eq!(step.before, original);
-    assert_eq!(step.before.recipe.resolve(1.0, &graft::ops::EvalContext::default()).unwrap().ids(), ids0);
+    assert_eq!(
+        step.before
+            .recipe
+            .resolve(1.0, &graft::ops::EvalContext::default())
+            .unwrap()
+            .ids(),
+        ids0
+    );
     let step = history.redo().unwrap();
-    assert_eq!(step.after.recipe.resolve(1.0, &graft::ops::EvalContext::default()).unwrap().ids(), ids1);
+    assert_eq!(
+        step.after
+            .recipe
+            .resolve(1.0, &graft::ops::EvalContext::default())
+            .unwrap()
+            .ids(),
+        ids1
+    );
 
     // A refused edit names the layer, op and parameter and changes nothing.
     let err = Edit::SetRaw(
@@ -69,7 +91,14 @@ fn an_edit_changes_the_recipe_and_ids_and_undo_restores_the_exact_ids() {
         err.contains("layer 'waves'") && err.contains("subdivide.subdivisions"),
         "{err}"
     );
-    assert_eq!(layer.recipe.resolve(1.0, &graft::ops::EvalContext::default()).unwrap().ids(), ids1);
+    assert_eq!(
+        layer
+            .recipe
+            .resolve(1.0, &graft::ops::EvalContext::default())
+            .unwrap()
+            .ids(),
+        ids1
+    );
 }
 
 #[test]
@@ -121,7 +150,15 @@ fn effects_are_added_removed_reordered_and_switched() {
     Edit::RemoveEffect(2).apply(&mut layer).unwrap();
     assert_eq!(names(&layer), ["rotate", "subdivide", "dash"]);
     Edit::SetEnabled(2, false).apply(&mut layer).unwrap();
-    assert_eq!(layer.recipe.resolve(0.0, &graft::ops::EvalContext::default()).unwrap().stages.len(), 3);
+    assert_eq!(
+        layer
+            .recipe
+            .resolve(0.0, &graft::ops::EvalContext::default())
+            .unwrap()
+            .stages
+            .len(),
+        3
+    );
     let err = Edit::AddEffect(0, Arc::clone(reg.get("circle").unwrap()))
         .apply(&mut layer)
         .unwrap_err();

@@ -16,7 +16,10 @@ fn chain(density: f64, angle: f64) -> Recipe {
 
 #[test]
 fn golden_id_is_stable_across_runs_and_machines() {
-    let ids = chain(35.0, 10.0).resolve(0.0, &graft::ops::EvalContext::default()).unwrap().ids();
+    let ids = chain(35.0, 10.0)
+        .resolve(0.0, &graft::ops::EvalContext::default())
+        .unwrap()
+        .ids();
     assert_eq!(ids.len(), 3);
     assert_eq!(ids[2].to_hex(), GOLDEN);
 }
@@ -26,32 +29,79 @@ const GOLDEN: &str = "2a8e56321a2bc4b2a1ea4b95ac73c088";
 
 #[test]
 fn every_stage_has_its_own_id() {
-    let ids = chain(35.0, 10.0).resolve(0.0, &graft::ops::EvalContext::default()).unwrap().ids();
+    let ids = chain(35.0, 10.0)
+        .resolve(0.0, &graft::ops::EvalContext::default())
+        .unwrap()
+        .ids();
     assert_ne!(ids[0], ids[1]);
     assert_ne!(ids[1], ids[2]);
     // Changing the last stage keeps the earlier ids.
-    let other = chain(36.0, 10.0).resolve(0.0, &graft::ops::EvalContext::default()).unwrap().ids();
+    let other = chain(36.0, 10.0)
+        .resolve(0.0, &graft::ops::EvalContext::default())
+        .unwrap()
+        .ids();
     assert_eq!(other[..2], ids[..2]);
     assert_ne!(other[2], ids[2]);
 }
 
 #[test]
 fn ids_follow_quantisation() {
-    let base = chain(35.0, 10.0).resolve(0.0, &graft::ops::EvalContext::default()).unwrap().final_id();
-    assert_eq!(chain(35.0004, 10.0).resolve(0.0, &graft::ops::EvalContext::default()).unwrap().final_id(), base);
-    assert_ne!(chain(35.002, 10.0).resolve(0.0, &graft::ops::EvalContext::default()).unwrap().final_id(), base);
-    assert_ne!(chain(35.0, 10.01).resolve(0.0, &graft::ops::EvalContext::default()).unwrap().final_id(), base);
-    let zero = chain(35.0, 0.0).resolve(0.0, &graft::ops::EvalContext::default()).unwrap().final_id();
-    assert_eq!(chain(35.0, -0.0).resolve(0.0, &graft::ops::EvalContext::default()).unwrap().final_id(), zero);
-    assert_eq!(chain(35.0, -0.0004).resolve(0.0, &graft::ops::EvalContext::default()).unwrap().final_id(), zero);
+    let base = chain(35.0, 10.0)
+        .resolve(0.0, &graft::ops::EvalContext::default())
+        .unwrap()
+        .final_id();
+    assert_eq!(
+        chain(35.0004, 10.0)
+            .resolve(0.0, &graft::ops::EvalContext::default())
+            .unwrap()
+            .final_id(),
+        base
+    );
+    assert_ne!(
+        chain(35.002, 10.0)
+            .resolve(0.0, &graft::ops::EvalContext::default())
+            .unwrap()
+            .final_id(),
+        base
+    );
+    assert_ne!(
+        chain(35.0, 10.01)
+            .resolve(0.0, &graft::ops::EvalContext::default())
+            .unwrap()
+            .final_id(),
+        base
+    );
+    let zero = chain(35.0, 0.0)
+        .resolve(0.0, &graft::ops::EvalContext::default())
+        .unwrap()
+        .final_id();
+    assert_eq!(
+        chain(35.0, -0.0)
+            .resolve(0.0, &graft::ops::EvalContext::default())
+            .unwrap()
+            .final_id(),
+        zero
+    );
+    assert_eq!(
+        chain(35.0, -0.0004)
+            .resolve(0.0, &graft::ops::EvalContext::default())
+            .unwrap()
+            .final_id(),
+        zero
+    );
 }
 
 #[test]
 fn disabled_effects_pass_their_input_id_through() {
     let mut recipe = chain(35.0, 10.0);
-    let ids = recipe.resolve(0.0, &graft::ops::EvalContext::default()).unwrap().ids();
+    let ids = recipe
+        .resolve(0.0, &graft::ops::EvalContext::default())
+        .unwrap()
+        .ids();
     recipe.effects[1].enabled = false;
-    let off = recipe.resolve(0.0, &graft::ops::EvalContext::default()).unwrap();
+    let off = recipe
+        .resolve(0.0, &graft::ops::EvalContext::default())
+        .unwrap();
     assert_eq!(off.final_id(), ids[1]);
     assert!(!recipe.is_animated());
 }
@@ -63,10 +113,22 @@ fn animated_parameters_change_ids_with_time() {
         .set("rotation", &(0.0, 0.0, "t * 90").into())
         .unwrap();
     assert!(recipe.is_animated());
-    let a = recipe.resolve(0.0, &graft::ops::EvalContext::default()).unwrap();
-    let b = recipe.resolve(1.0, &graft::ops::EvalContext::default()).unwrap();
+    let a = recipe
+        .resolve(0.0, &graft::ops::EvalContext::default())
+        .unwrap();
+    let b = recipe
+        .resolve(1.0, &graft::ops::EvalContext::default())
+        .unwrap();
     assert_eq!(a.ids()[0], b.ids()[0]);
     assert_ne!(a.final_id(), b.final_id());
     let s = &b.stages[1];
-    assert_eq!(stage_id(&s.op, &s.params, Some(b.ids()[0]), &graft::ops::EvalContext::default()), s.id);
+    assert_eq!(
+        stage_id(
+            &s.op,
+            &s.params,
+            Some(b.ids()[0]),
+            &graft::ops::EvalContext::default()
+        ),
+        s.id
+    );
 }

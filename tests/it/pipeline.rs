@@ -103,7 +103,10 @@ fn loaded_layers_realise_the_ids_and_geometry_of_the_pure_core() {
     let scene = Scene::parse(&text, SCENE, &registry()).unwrap();
     for def in &scene.layers {
         let e = entity(&mut app, &def.name);
-        let resolved = def.recipe.resolve(0.0, &graft::ops::EvalContext::default()).unwrap();
+        let resolved = def
+            .recipe
+            .resolve(0.0, &graft::ops::EvalContext::default())
+            .unwrap();
         let expected = resolved.evaluate(&EvalContext::default()).unwrap();
         let got = realized(&app, e);
         assert_eq!(got.id, resolved.final_id(), "{}", def.name);

@@ -46,12 +46,17 @@ fn two_layers_with_the_same_recipe_share_one_evaluation() {
 #[test]
 fn twelve_animated_layers_at_eight_in_flight_all_get_results() {
     let mut app = rust_app();
-    app.world_mut().resource_mut::<PipelineSettings>().max_in_flight = 8;
+    app.world_mut()
+        .resource_mut::<PipelineSettings>()
+        .max_in_flight = 8;
     let layers: Vec<Entity> = (0..12)
         .map(|i| {
             let mut translate = call("translate", &[]);
             translate
-                .set("delta", &(format!("t * {}", i + 1).as_str(), 0.0, 0.0).into())
+                .set(
+                    "delta",
+                    &(format!("t * {}", i + 1).as_str(), 0.0, 0.0).into(),
+                )
                 .unwrap();
             let recipe = Recipe {
                 source: call("circle", &[("radius", (10.0 + i as f64).into())]),

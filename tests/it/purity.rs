@@ -6,11 +6,23 @@ use std::path::{Path, PathBuf};
 /// What the core must not use, with why (the message a violation prints).
 const FORBIDDEN: &[(&str, &str)] = &[
     ("bevy", "Bevy belongs to the plugins above the core"),
-    ("std::fs", "files come in through the evaluation context's FileSource"),
-    ("fs::", "files come in through the evaluation context's FileSource"),
-    ("File::open", "files come in through the evaluation context's FileSource"),
+    (
+        "std::fs",
+        "files come in through the evaluation context's FileSource",
+    ),
+    (
+        "fs::",
+        "files come in through the evaluation context's FileSource",
+    ),
+    (
+        "File::open",
+        "files come in through the evaluation context's FileSource",
+    ),
     ("std::env", "the core takes its settings as arguments"),
-    ("std::thread::spawn", "parallel work goes through the context's Executor"),
+    (
+        "std::thread::spawn",
+        "parallel work goes through the context's Executor",
+    ),
     ("static mut", "no global state in the core"),
     ("OnceLock", "no global state in the core"),
     ("LazyLock", "no global state in the core"),
@@ -42,7 +54,11 @@ fn violations(root: &Path) -> Vec<String> {
     let mut found = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
-        let rel = file.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = file
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         for (n, line) in text.lines().enumerate() {
             let code = line.split("//").next().unwrap_or("");
             for (item, why) in FORBIDDEN {
@@ -51,7 +67,10 @@ fn violations(root: &Path) -> Vec<String> {
                 }
             }
             if code.contains("thread_local") && !ALLOWED.contains(&(rel.as_str(), "thread_local")) {
-                found.push(format!("{rel}:{}: thread_local (no global state in the core)", n + 1));
+                found.push(format!(
+                    "{rel}:{}: thread_local (no global state in the core)",
+                    n + 1
+                ));
             }
         }
     }
@@ -62,7 +81,11 @@ fn violations(root: &Path) -> Vec<String> {
 fn the_core_uses_no_bevy_no_files_and_no_global_state() {
     let core = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/core");
     let found = violations(&core);
-    assert!(found.is_empty(), "the pure core must stay pure:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "the pure core must stay pure:\n{}",
+        found.join("\n")
+    );
 }
 
 #[test]

@@ -216,16 +216,18 @@ fn wrong_custom_schemas_and_failing_ops_are_clear_errors_naming_the_op() {
     struct Failing;
     impl Plugin for Failing {
         fn build(&self, app: &mut App) {
-            app.register_op::<Fails>()
-            .add_systems(Startup, |mut c: Commands, r: Res<OpsRegistry>| -> Result {
-                c.spawn_layer(
-                    &r,
-                    LayerSpec::new("doomed")
-                        .source(Line::default())
-                        .then(Fails::default()),
-                )?;
-                Ok(())
-            });
+            app.register_op::<Fails>().add_systems(
+                Startup,
+                |mut c: Commands, r: Res<OpsRegistry>| -> Result {
+                    c.spawn_layer(
+                        &r,
+                        LayerSpec::new("doomed")
+                            .source(Line::default())
+                            .then(Fails::default()),
+                    )?;
+                    Ok(())
+                },
+            );
         }
     }
     let mut app = Sketch::new(Failing).headless().unwrap();

@@ -23,8 +23,7 @@ pub fn effect(
     let c = call(name, params);
     assert_eq!(c.op.schema().kind, OpKind::Effect);
     let p = c.resolve(0.0)?;
-    c.op.eval(input, &p, &ctx())
-        .map_err(|e| e.to_string())
+    c.op.eval(input, &p, &ctx()).map_err(|e| e.to_string())
 }
 
 /// The evaluation context of op tests: the default budget, files from disk, serial.

@@ -5,9 +5,9 @@ use rstar::RTree;
 use rstar::primitives::GeomWithData;
 use serde::{Deserialize, Serialize};
 
-use crate::core::drawing::{Drawing, DrawnLayer};
 use super::fmt::push_fixed;
 use crate::core::drawing::Canvas;
+use crate::core::drawing::{Drawing, DrawnLayer};
 
 /// How the pen is raised and lowered.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

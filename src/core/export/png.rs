@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::core::drawing::Drawing;
 use super::svg::to_svg;
 use crate::core::drawing::Canvas;
+use crate::core::drawing::Drawing;
 
 /// PNG options.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

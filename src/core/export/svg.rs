@@ -2,8 +2,8 @@
 
 use std::fmt::Write as _;
 
-use crate::core::drawing::Drawing;
 use super::fmt::push_short;
+use crate::core::drawing::Drawing;
 
 /// Decimals of coordinates in SVG files (1 µm).
 const DECIMALS: u32 = 3;

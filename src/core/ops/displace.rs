@@ -3,8 +3,8 @@
 
 use crate::geometry::{Polylines, Vec3};
 
-use super::noise::{CoherentSampler, PlanarSampler, perlin3_xyz};
 use super::context::Executor;
+use super::noise::{CoherentSampler, PlanarSampler, perlin3_xyz};
 use super::op::{EvalContext, OpError};
 use super::parallel;
 use super::typed::Evaluate;

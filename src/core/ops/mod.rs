@@ -29,9 +29,7 @@ pub use displace::{Displace, GradientProfile};
 pub use expr::Expr;
 pub use fill::Fill;
 pub use op::{EvalContext, EvalFn, FingerprintFn, Op, OpError, Params, ResourceBudget};
-pub use primitives::{
-    A4_CENTER, Circle, Grid, Line, LineAnchor, Lissajous, Polygon, Rect, Spiral,
-};
+pub use primitives::{A4_CENTER, Circle, Grid, Line, LineAnchor, Lissajous, Polygon, Rect, Spiral};
 pub use recipe::{OpCall, ParamInput, RawParam, Recipe, ResolvedRecipe, Scalar, Stage, stage_id};
 pub use registry::OpRegistry;
 pub use repeat::{Repeat, RepeatLayout};

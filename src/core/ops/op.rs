@@ -101,13 +101,21 @@ impl fmt::Debug for EvalContext {
 impl Default for EvalContext {
     /// The default budget, no file access, serial execution.
     fn default() -> Self {
-        Self::new(ResourceBudget::default(), Arc::new(NoFiles), Arc::new(Serial))
+        Self::new(
+            ResourceBudget::default(),
+            Arc::new(NoFiles),
+            Arc::new(Serial),
+        )
     }
 }
 
 impl EvalContext {
     /// A context with the given budget, files and executor.
-    pub fn new(budget: ResourceBudget, files: Arc<dyn FileSource>, executor: Arc<dyn Executor>) -> Self {
+    pub fn new(
+        budget: ResourceBudget,
+        files: Arc<dyn FileSource>,
+        executor: Arc<dyn Executor>,
+    ) -> Self {
         Self {
             budget,
             files,

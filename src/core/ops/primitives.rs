@@ -115,7 +115,14 @@ impl Evaluate for Circle {
         let n = self.segments as u64;
         ctx.budget.check("circle", n + 1, 1)?;
         let r = self.radius;
-        Ok(Polylines::from_lines([ring(n as usize, 0.0, 360.0, r, r, self.center)]))
+        Ok(Polylines::from_lines([ring(
+            n as usize,
+            0.0,
+            360.0,
+            r,
+            r,
+            self.center,
+        )]))
     }
 }
 
@@ -139,8 +146,9 @@ impl Evaluate for Rect {
         let (w, h) = (self.width * 0.5, self.height * 0.5);
         let (s, c) = self.angle.to_radians().sin_cos();
         let center = self.center;
-        let corner =
-            |x: f64, y: f64| Vec3::new((x * c - y * s) as f32, (x * s + y * c) as f32, 0.0) + center;
+        let corner = |x: f64, y: f64| {
+            Vec3::new((x * c - y * s) as f32, (x * s + y * c) as f32, 0.0) + center
+        };
         let pts = [
             corner(-w, -h),
             corner(w, -h),

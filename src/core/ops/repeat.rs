@@ -59,82 +59,82 @@ crate::op! {
 impl Evaluate for Repeat {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
         let p = self;
-            let center = pivot(input, p.auto_center, p.pivot);
-            let curve = p.curve;
-            let ease = |flag: bool, t: f32| if flag { t.powf(curve) } else { t };
-            let rot = p.rotation_step;
-            let scale = p.scale;
-            let transform = |t: f32, offset: Vec3| CopyTransform {
-                matrix: rotation_xyz_degrees(rot * ease(p.cumulative_rotate, t))
-                    * Mat3::from_diagonal(Vec3::ONE.lerp(scale, ease(p.cumulative_scale, t))),
-                offset,
-            };
-            let mut copies: Vec<CopyTransform> = Vec::new();
-            if p.layout == RepeatLayout::Grid {
-                let count = p.count as usize;
-                if count == 0 {
-                    return Ok(input.clone());
-                }
-                ctx.budget.check(
-                    "repeat",
-                    (count as u64 + 1) * input.point_count() as u64,
-                    (count as u64 + 1) * input.line_count() as u64,
-                )?;
-                copies.push(CopyTransform {
-                    matrix: Mat3::IDENTITY,
-                    offset: Vec3::ZERO,
-                });
-                let offset = p.offset;
-                for k in 1..=count {
-                    let t = k as f32 / count as f32;
-                    copies.push(transform(t, offset * ease(p.cumulative_offset, t)));
-                }
+        let center = pivot(input, p.auto_center, p.pivot);
+        let curve = p.curve;
+        let ease = |flag: bool, t: f32| if flag { t.powf(curve) } else { t };
+        let rot = p.rotation_step;
+        let scale = p.scale;
+        let transform = |t: f32, offset: Vec3| CopyTransform {
+            matrix: rotation_xyz_degrees(rot * ease(p.cumulative_rotate, t))
+                * Mat3::from_diagonal(Vec3::ONE.lerp(scale, ease(p.cumulative_scale, t))),
+            offset,
+        };
+        let mut copies: Vec<CopyTransform> = Vec::new();
+        if p.layout == RepeatLayout::Grid {
+            let count = p.count as usize;
+            if count == 0 {
+                return Ok(input.clone());
+            }
+            ctx.budget.check(
+                "repeat",
+                (count as u64 + 1) * input.point_count() as u64,
+                (count as u64 + 1) * input.line_count() as u64,
+            )?;
+            copies.push(CopyTransform {
+                matrix: Mat3::IDENTITY,
+                offset: Vec3::ZERO,
+            });
+            let offset = p.offset;
+            for k in 1..=count {
+                let t = k as f32 / count as f32;
+                copies.push(transform(t, offset * ease(p.cumulative_offset, t)));
+            }
+        } else {
+            let (n_theta, n_radius) = (p.n_theta as usize, p.n_radius as usize);
+            let total = if n_radius == 1 {
+                n_theta
             } else {
-                let (n_theta, n_radius) = (p.n_theta as usize, p.n_radius as usize);
-                let total = if n_radius == 1 {
-                    n_theta
+                1 + (n_radius - 1) * n_theta
+            };
+            ctx.budget.check(
+                "repeat",
+                total as u64 * input.point_count() as u64,
+                total as u64 * input.line_count() as u64,
+            )?;
+            let (radius, theta) = (p.radius, p.theta.to_radians());
+            let mut places: Vec<Vec3> = Vec::with_capacity(total);
+            for ring in 0..n_radius {
+                let r = if n_radius == 1 {
+                    radius
                 } else {
-                    1 + (n_radius - 1) * n_theta
+                    radius * ring as f32 / (n_radius - 1) as f32
                 };
-                ctx.budget.check(
-                    "repeat",
-                    total as u64 * input.point_count() as u64,
-                    total as u64 * input.line_count() as u64,
-                )?;
-                let (radius, theta) = (p.radius, p.theta.to_radians());
-                let mut places: Vec<Vec3> = Vec::with_capacity(total);
-                for ring in 0..n_radius {
-                    let r = if n_radius == 1 {
-                        radius
-                    } else {
-                        radius * ring as f32 / (n_radius - 1) as f32
-                    };
-                    if n_radius > 1 && ring == 0 {
-                        places.push(Vec3::ZERO);
-                        continue;
-                    }
-                    for j in 0..n_theta {
-                        let a = theta + TAU * j as f32 / n_theta as f32;
-                        places.push(Vec3::new(r * a.cos(), r * a.sin(), 0.0));
-                    }
+                if n_radius > 1 && ring == 0 {
+                    places.push(Vec3::ZERO);
+                    continue;
                 }
-                let last = (places.len().max(2) - 1) as f32;
-                for (k, place) in places.into_iter().enumerate() {
-                    copies.push(transform(k as f32 / last, place));
+                for j in 0..n_theta {
+                    let a = theta + TAU * j as f32 / n_theta as f32;
+                    places.push(Vec3::new(r * a.cos(), r * a.sin(), 0.0));
                 }
             }
-            let mut out = Polylines::with_capacity(
-                copies.len() * input.point_count(),
-                copies.len() * input.line_count(),
-            );
-            for copy in &copies {
-                for line in input.lines() {
-                    for &q in line {
-                        out.push_point(copy.matrix * (q - center) + center + copy.offset);
-                    }
-                    out.end_line();
-                }
+            let last = (places.len().max(2) - 1) as f32;
+            for (k, place) in places.into_iter().enumerate() {
+                copies.push(transform(k as f32 / last, place));
             }
-            Ok(out)
+        }
+        let mut out = Polylines::with_capacity(
+            copies.len() * input.point_count(),
+            copies.len() * input.line_count(),
+        );
+        for copy in &copies {
+            for line in input.lines() {
+                for &q in line {
+                    out.push_point(copy.matrix * (q - center) + center + copy.offset);
+                }
+                out.end_line();
+            }
+        }
+        Ok(out)
     }
 }

@@ -47,51 +47,51 @@ crate::op! {
 
 impl Evaluate for Subdivide {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
-            let wanted = self.subdivisions;
-            if wanted == 0 {
-                return Ok(input.clone());
-            }
-            let lines = input.line_count();
-            let levels: Vec<u32> = input
-                .lines()
-                .map(|l| {
-                    if l.len() < 2 {
-                        0
-                    } else {
-                        levels_for(l, wanted)
-                    }
-                })
-                .collect();
-            // Output offsets, computed in u64 so that the budget sees absurd sizes before any allocation.
-            let mut prefix = Vec::with_capacity(lines + 1);
-            prefix.push(0u64);
-            for (line, &lv) in input.lines().zip(&levels) {
-                let n = if line.len() < 2 {
-                    line.len() as u64
+        let wanted = self.subdivisions;
+        if wanted == 0 {
+            return Ok(input.clone());
+        }
+        let lines = input.line_count();
+        let levels: Vec<u32> = input
+            .lines()
+            .map(|l| {
+                if l.len() < 2 {
+                    0
                 } else {
-                    (line.len() as u64 - 1) * (1u64 << lv) + 1
-                };
-                prefix.push(prefix.last().unwrap() + n);
-            }
-            ctx.budget
-                .check("subdivide", *prefix.last().unwrap(), lines as u64)?;
-            let prefix: Vec<usize> = prefix.into_iter().map(|v| v as usize).collect();
-            let mut points = vec![Vec3::ZERO; prefix[lines]];
-            let line_bounds = parallel::balanced_bounds(&*ctx.executor, &prefix, 1 << 16);
-            let point_bounds: Vec<usize> = line_bounds.iter().map(|&i| prefix[i]).collect();
-            parallel::for_each_part_mut(&*ctx.executor, &mut points, &point_bounds, |part, out| {
-                let base = point_bounds[part];
-                for i in line_bounds[part]..line_bounds[part + 1] {
-                    let line = input.line(i);
-                    let dst = &mut out[prefix[i] - base..prefix[i + 1] - base];
-                    if line.len() < 2 {
-                        dst.copy_from_slice(line);
-                    } else {
-                        write_subdivided(line, 1 << levels[i], dst);
-                    }
+                    levels_for(l, wanted)
                 }
-            });
-            let offsets = prefix.iter().map(|&o| o as u32).collect();
-            Ok(Polylines::from_parts(points, offsets).expect("offsets built from the points"))
+            })
+            .collect();
+        // Output offsets, computed in u64 so that the budget sees absurd sizes before any allocation.
+        let mut prefix = Vec::with_capacity(lines + 1);
+        prefix.push(0u64);
+        for (line, &lv) in input.lines().zip(&levels) {
+            let n = if line.len() < 2 {
+                line.len() as u64
+            } else {
+                (line.len() as u64 - 1) * (1u64 << lv) + 1
+            };
+            prefix.push(prefix.last().unwrap() + n);
+        }
+        ctx.budget
+            .check("subdivide", *prefix.last().unwrap(), lines as u64)?;
+        let prefix: Vec<usize> = prefix.into_iter().map(|v| v as usize).collect();
+        let mut points = vec![Vec3::ZERO; prefix[lines]];
+        let line_bounds = parallel::balanced_bounds(&*ctx.executor, &prefix, 1 << 16);
+        let point_bounds: Vec<usize> = line_bounds.iter().map(|&i| prefix[i]).collect();
+        parallel::for_each_part_mut(&*ctx.executor, &mut points, &point_bounds, |part, out| {
+            let base = point_bounds[part];
+            for i in line_bounds[part]..line_bounds[part + 1] {
+                let line = input.line(i);
+                let dst = &mut out[prefix[i] - base..prefix[i + 1] - base];
+                if line.len() < 2 {
+                    dst.copy_from_slice(line);
+                } else {
+                    write_subdivided(line, 1 << levels[i], dst);
+                }
+            }
+        });
+        let offsets = prefix.iter().map(|&o| o as u32).collect();
+        Ok(Polylines::from_parts(points, offsets).expect("offsets built from the points"))
     }
 }
