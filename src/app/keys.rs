@@ -6,23 +6,8 @@
 use bevy::prelude::*;
 
 use crate::capture::{CaptureKind, CaptureQueue};
-use crate::ecs::{EditCommand, EditQueue, SceneClock};
-
-/// One frame at 60 fps, the step of the arrow keys.
-pub const FRAME_STEP: f64 = 1.0 / 60.0;
-
-/// Whether the inspector is using the keyboard or the pointer this frame (canvas keys
-/// and pan/zoom then stand aside). Written by the inspector.
-#[derive(Resource, Clone, Copy, Debug, Default)]
-pub struct UiFocus {
-    /// A text field or widget has keyboard focus.
-    pub keyboard: bool,
-    /// The pointer is over a popup or dragging a widget.
-    pub pointer: bool,
-    /// Width of the inspector panel on the right of the window (logical pixels, 0 when
-    /// hidden): the canvas is what is left of it.
-    pub panel_width: f32,
-}
+use crate::ecs::{EditCommand, EditQueue, FRAME_STEP, SceneClock};
+use crate::inspector::UiFocus;
 
 pub(super) struct CanvasKeysPlugin;
 

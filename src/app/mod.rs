@@ -14,9 +14,8 @@ use bevy::asset::AssetPlugin;
 use bevy::prelude::{DefaultPlugins, PluginGroup};
 use bevy::window::{Window, WindowPlugin};
 
-pub use keys::{FRAME_STEP, UiFocus};
 pub use pacing::PacingPlugin;
-pub use view::{PaperCamera, ViewPlugin, ViewState};
+pub use view::{ViewPlugin, ViewState};
 
 use crate::capture::CapturePlugin;
 use crate::ecs::GraftPlugins;

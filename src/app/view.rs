@@ -4,15 +4,12 @@ use bevy::input::mouse::{AccumulatedMouseScroll, MouseScrollUnit};
 use bevy::prelude::*;
 use bevy::window::{PrimaryWindow, WindowResized};
 
-use super::keys::UiFocus;
 use crate::ecs::SceneCanvas;
+use crate::inspector::UiFocus;
+use crate::render::PaperCamera;
 
 /// The colour around the paper.
 pub const SURROUND: Color = Color::srgb(0.16, 0.165, 0.18);
-
-/// Marks the camera that shows the paper.
-#[derive(Component)]
-pub struct PaperCamera;
 
 /// How the view is placed.
 #[derive(Resource, Clone, Debug)]

@@ -6,7 +6,6 @@
 //! changes with `t` in the recipes themselves (expressions) animates. Sketches render
 //! system-driven animation with their `frames` command instead.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::SystemTime;
@@ -17,7 +16,7 @@ use bevy::tasks::IoTaskPool;
 
 use super::{CaptureKind, CaptureLog, CaptureOutcome, CaptureSettings, spawn_capture, stem};
 use crate::ecs::{PipelineSettings, SceneCanvas, SceneExport, visible_layer_defs};
-use crate::export::{FrameFormats, FrameRange, assemble_mp4, export_frames};
+use crate::export::{FrameFormats, FrameRange, assemble_mp4, create_numbered_dir, export_frames};
 
 /// The animation export's settings (edited in the inspector) and progress.
 #[derive(Resource, Clone, Debug)]
@@ -54,14 +53,6 @@ impl AnimationExport {
     }
 }
 
-/// The first free `DIR/STEM_frames_NNN` folder.
-fn frames_dir(dir: &std::path::Path, stem: &str) -> PathBuf {
-    (1..)
-        .map(|n| dir.join(format!("{stem}_frames_{n:03}")))
-        .find(|p| !p.exists())
-        .expect("some number is free")
-}
-
 /// Starts an export asked for with [`CaptureKind::Frames`] (counted as pending by the
 /// caller); a second one while one runs is dropped.
 pub(super) fn start_animation_export(world: &mut World) {
@@ -88,7 +79,11 @@ pub(super) fn start_animation_export(world: &mut World) {
     };
     let ctx = world.resource::<PipelineSettings>().eval.clone();
     let layers = visible_layer_defs(world);
-    let dir = frames_dir(&world.resource::<CaptureSettings>().dir, &stem(world));
+    let stem = format!("{}_frames", stem(world));
+    let dir = match create_numbered_dir(&world.resource::<CaptureSettings>().dir, &stem) {
+        Ok(dir) => dir,
+        Err(e) => return super::fail_capture(world, CaptureKind::Frames, e.to_string()),
+    };
     let progress = Arc::clone(&export.progress);
     progress.0.store(0, Ordering::Relaxed);
     progress.1.store(total, Ordering::Relaxed);

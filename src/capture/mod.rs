@@ -1,12 +1,14 @@
-//! Capturing what the app shows to files: SVG, G-code (one file or one per layer) and a
-//! PNG of what the GPU drew at export resolution. Files are built and written off the
-//! main thread, under numbered names in an output folder; nothing is ever overwritten.
+//! Capturing what the app shows to files: SVG, G-code (one file or one per layer), PNG
+//! and frame sequences. Files are built and written on the I/O pool (live evaluation
+//! never waits behind them), under numbered names in an output folder, by the export
+//! module's one writer; nothing is ever overwritten.
+//!
+//! PNG files come from the same resvg renderer as `graft render --png`, not from the GPU
+//! preview: one PNG path, the same pixels from the app, the CLI and CI without a GPU.
 //!
 //! Queue a [`CaptureKind`] in [`CaptureQueue`]; outcomes appear in [`CaptureLog`].
 
 mod animation;
-mod files;
-mod png;
 
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -20,10 +22,9 @@ use bevy::tasks::futures::check_ready;
 use bevy::tasks::{IoTaskPool, Task};
 
 pub use animation::AnimationExport;
-pub use files::write_numbered;
 
 use crate::ecs::{ActiveScene, SceneExport, current_drawing};
-use crate::export::{layer_suffix, to_gcode, to_gcode_per_layer, to_svg};
+use crate::export::{layer_suffix, to_gcode, to_gcode_per_layer, to_png, to_svg, write_numbered};
 
 /// What to capture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,7 +35,7 @@ pub enum CaptureKind {
     Gcode,
     /// One G-code file per visible layer.
     GcodePerLayer,
-    /// The paper as the GPU draws it, at the scene's PNG dpi.
+    /// The paper rendered at the scene's PNG dpi (the same renderer as `graft render`).
     Png,
     /// An animation as a numbered frame sequence (see [`AnimationExport`]).
     Frames,
@@ -106,7 +107,7 @@ impl CaptureLog {
 #[derive(Resource, Default)]
 struct CaptureTasks(Vec<Task<CaptureOutcome>>);
 
-/// Capture queue, tasks and the PNG readback.
+/// Capture queue and tasks.
 pub struct CapturePlugin;
 
 impl Plugin for CapturePlugin {
@@ -115,14 +116,12 @@ impl Plugin for CapturePlugin {
             .init_resource::<CaptureQueue>()
             .init_resource::<CaptureLog>()
             .init_resource::<CaptureTasks>()
-            .init_resource::<png::PngJobs>()
             .init_resource::<AnimationExport>()
             .add_systems(
                 Update,
                 // Exclusive systems: run only when they have something to do.
                 (
                     start_captures.run_if(|q: Res<CaptureQueue>| !q.0.is_empty()),
-                    png::advance_png_jobs.run_if(png::has_jobs),
                     collect_captures.run_if(|t: Res<CaptureTasks>| !t.0.is_empty()),
                 ),
             );
@@ -147,19 +146,14 @@ fn start_captures(world: &mut World) {
     let kinds = std::mem::take(&mut world.resource_mut::<CaptureQueue>().0);
     for kind in kinds {
         world.resource_mut::<CaptureLog>().pending += 1;
-        match kind {
-            CaptureKind::Png => {
-                png::start_png(world);
-                continue;
-            }
-            CaptureKind::Frames => {
-                animation::start_animation_export(world);
-                continue;
-            }
-            _ => {}
+        if kind == CaptureKind::Frames {
+            animation::start_animation_export(world);
+            continue;
         }
         let drawing = current_drawing(world);
-        let profile = world.resource::<SceneExport>().0.gcode.clone();
+        let export = world.resource::<SceneExport>().0.clone();
+        let profile = export.gcode;
+        let dpi = export.png.dpi;
         let dir = world.resource::<CaptureSettings>().dir.clone();
         let stem = stem(world);
         let task = IoTaskPool::get().spawn(async move {
@@ -188,11 +182,10 @@ fn start_captures(world: &mut World) {
                             })
                             .collect()
                     }
-                    CaptureKind::Png | CaptureKind::Frames => {
-                        unreachable!("started by their own systems")
-                    }
+                    CaptureKind::Png => vec![(String::new(), "png", to_png(&drawing, dpi)?)],
+                    CaptureKind::Frames => unreachable!("started by its own system"),
                 };
-                write_numbered(&dir, &stem, &files)
+                write_numbered(&dir, &stem, &files).map_err(|e| e.to_string())
             })();
             CaptureOutcome {
                 kind,
@@ -235,7 +228,7 @@ fn collect_captures(world: &mut World) {
     }
 }
 
-/// Spawns the background work of a capture that ends in `outcome` (used by the PNG path).
+/// Spawns the background work of a capture that ends in `outcome` (animation export).
 fn spawn_capture(world: &mut World, task: Task<CaptureOutcome>) {
     world.resource_mut::<CaptureTasks>().0.push(task);
 }

@@ -5,6 +5,9 @@ use bevy::ecs::resource::Resource;
 use bevy::ecs::system::{Res, ResMut};
 use bevy::time::Time;
 
+/// One frame at 60 fps: the step of the arrow keys and the inspector's frame buttons.
+pub const FRAME_STEP: f64 = 1.0 / 60.0;
+
 /// Scene time in seconds, with play, pause, seek and speed.
 #[derive(Resource, Clone, Debug, PartialEq)]
 pub struct SceneClock {

@@ -7,15 +7,15 @@ use std::time::SystemTime;
 
 use bevy::app::{App, Plugin, Update};
 use bevy::ecs::entity::Entity;
+use bevy::ecs::message::MessageReader;
 use bevy::ecs::resource::Resource;
 use bevy::ecs::schedule::IntoScheduleConfigs;
-use bevy::ecs::system::Res;
+use bevy::ecs::system::{Res, ResMut};
 use bevy::ecs::world::World;
 
 use super::GraftSystems;
-use super::drawing::layer_def_of;
-use super::layer::{FromScene, Layer, LayerRecipe, Stroke};
-use super::scene::ActiveScene;
+use super::layer::{FromScene, Layer, LayerRecipe, Stroke, layer_def_of};
+use super::scene::{ActiveScene, SceneLoaded};
 use crate::edit::{Edit, EditHistory};
 use crate::export::write_atomic;
 use crate::scene::{LayerDef, Scene};
@@ -43,12 +43,12 @@ impl SceneDocument {
 
     /// Takes a freshly loaded file. The loaded scene becomes the saved state; when it is
     /// what the document already holds (the reload a save triggers) nothing else changes.
-    pub(crate) fn loaded(&mut self, scene: &Scene, header: String) {
+    fn loaded(&mut self, scene: Scene, header: String) {
         self.header = header;
-        self.saved = Some(scene.clone());
-        if self.scene.as_ref() != Some(scene) {
+        if self.scene.as_ref() != Some(&scene) {
             self.scene = Some(scene.clone());
         }
+        self.saved = Some(scene);
     }
 }
 
@@ -100,11 +100,21 @@ impl Plugin for DocumentPlugin {
             .init_resource::<EditQueue>()
             .add_systems(
                 Update,
-                apply_queued_edits
-                    .run_if(|q: Res<EditQueue>| !q.commands.is_empty())
+                (
+                    take_loaded_scene,
+                    apply_queued_edits.run_if(|q: Res<EditQueue>| !q.commands.is_empty()),
+                )
+                    .chain()
                     .in_set(GraftSystems::SceneSync)
                     .after(super::scene::sync_scene),
             );
+    }
+}
+
+/// A (re)loaded file becomes the document's saved state.
+fn take_loaded_scene(mut loads: MessageReader<SceneLoaded>, mut document: ResMut<SceneDocument>) {
+    for SceneLoaded { scene, header } in loads.read().cloned() {
+        document.loaded(scene, header);
     }
 }
 

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use bevy::ecs::world::World;
 
-use super::layer::{Layer, LayerRecipe, Realized, Stroke};
+use super::layer::{Layer, LayerRecipe, Realized, Stroke, layer_def_of};
 use super::scene::SceneCanvas;
 use crate::export::{Drawing, DrawnLayer};
 use crate::scene::LayerDef;
@@ -57,15 +57,4 @@ pub fn visible_layer_defs(world: &mut World) -> Vec<LayerDef> {
         .map(|(l, s, r)| (l, layer_def_of(l, s, r)))
         .collect();
     in_drawing_order(layers)
-}
-
-/// A layer entity's components as a scene layer definition.
-pub(crate) fn layer_def_of(layer: &Layer, stroke: &Stroke, recipe: &LayerRecipe) -> LayerDef {
-    LayerDef {
-        name: layer.name.clone(),
-        color: stroke.color,
-        pen_width: stroke.width_mm,
-        visible: layer.visible,
-        recipe: recipe.0.clone(),
-    }
 }

@@ -6,6 +6,7 @@ use bevy::ecs::component::Component;
 
 use crate::geometry::{GeometryId, LineVertices, Polylines};
 use crate::ops::{OpError, Recipe, ResolvedRecipe, Rgba};
+use crate::scene::LayerDef;
 
 /// A layer: one pen. `order` is the drawing order (lower first).
 #[derive(Component, Clone, Debug, PartialEq)]
@@ -163,5 +164,16 @@ impl InFlight {
     /// True when a task for `id` is running.
     pub fn has(&self, id: GeometryId) -> bool {
         self.tasks.iter().any(|t| t.id == id)
+    }
+}
+
+/// A layer entity's components as a scene layer definition.
+pub(crate) fn layer_def_of(layer: &Layer, stroke: &Stroke, recipe: &LayerRecipe) -> LayerDef {
+    LayerDef {
+        name: layer.name.clone(),
+        color: stroke.color,
+        pen_width: stroke.width_mm,
+        visible: layer.visible,
+        recipe: recipe.0.clone(),
     }
 }

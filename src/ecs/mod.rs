@@ -18,7 +18,7 @@ use std::path::PathBuf;
 
 use bevy::app::{PluginGroup, PluginGroupBuilder};
 
-pub use clock::{ClockPlugin, SceneClock};
+pub use clock::{ClockPlugin, FRAME_STEP, SceneClock};
 pub use document::{
     EditCommand, EditQueue, SceneDocument, apply_edit, layer_def, redo, save, undo,
 };
@@ -26,7 +26,7 @@ pub use drawing::{current_drawing, visible_layer_defs};
 pub use executor::{ComputePoolExecutor, task_pool_options};
 pub use layer::{FromScene, InFlight, Layer, LayerError, LayerRecipe, Realized, Resolved, Stroke};
 pub use pipeline::{Evaluations, PipelinePlugin, PipelineSettings, SharedCache, layers_settled};
-pub use registry::OpsRegistry;
+pub use registry::{OpRegistrationErrors, OpsRegistry, SystemErrors};
 pub use scene::{
     ActiveScene, SceneAsset, SceneCanvas, SceneExport, SceneLoader, ScenePlugin, SceneState,
     SceneStatus,

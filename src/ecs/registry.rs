@@ -34,11 +34,48 @@ impl OpsRegistry {
     }
 }
 
-/// Inserts [`OpsRegistry`] (unless the app already has one).
+/// Ops a sketch tried to register and could not (wrong schema, name taken), with why.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct OpRegistrationErrors(pub Vec<String>);
+
+/// The latest errors returned by systems (a sketch's), newest last; the inspector shows
+/// them and a headless render fails with them.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct SystemErrors {
+    /// The newest errors (at most [`Self::KEEP`]).
+    pub latest: Vec<String>,
+    /// Errors received since the app started (kept or not).
+    pub count: u64,
+}
+
+impl SystemErrors {
+    /// Most errors kept.
+    pub const KEEP: usize = 5;
+
+    /// Adds errors, keeping the newest [`Self::KEEP`].
+    pub fn extend(&mut self, errors: impl IntoIterator<Item = String>) {
+        for e in errors {
+            self.latest.push(e);
+            self.count += 1;
+        }
+        let excess = self.latest.len().saturating_sub(Self::KEEP);
+        self.latest.drain(..excess);
+    }
+
+    /// The errors received after the first `since` (of those still kept).
+    pub fn since(&self, since: u64) -> &[String] {
+        let new = (self.count - since.min(self.count)) as usize;
+        &self.latest[self.latest.len().saturating_sub(new)..]
+    }
+}
+
+/// Inserts [`OpsRegistry`] (unless the app already has one) and the error lists.
 pub(super) struct RegistryPlugin;
 
 impl Plugin for RegistryPlugin {
     fn build(&self, app: &mut App) {
-        app.init_resource::<OpsRegistry>();
+        app.init_resource::<OpsRegistry>()
+            .init_resource::<OpRegistrationErrors>()
+            .init_resource::<SystemErrors>();
     }
 }

@@ -13,7 +13,7 @@ use bevy::asset::{
 };
 use bevy::ecs::change_detection::DetectChangesMut;
 use bevy::ecs::entity::Entity;
-use bevy::ecs::message::MessageReader;
+use bevy::ecs::message::{Message, MessageReader, MessageWriter};
 use bevy::ecs::query::With;
 use bevy::ecs::resource::Resource;
 use bevy::ecs::schedule::IntoScheduleConfigs;
@@ -23,7 +23,6 @@ use bevy::log::{error, info};
 use bevy::reflect::TypePath;
 
 use super::GraftSystems;
-use super::document::SceneDocument;
 use super::layer::{FromScene, Layer, LayerError, LayerRecipe, Stroke};
 use super::registry::OpsRegistry;
 use crate::scene::{Canvas, ExportSettings, Scene, SceneError, leading_comments};
@@ -81,6 +80,15 @@ impl AssetLoader for SceneLoader {
     fn extensions(&self) -> &[&str] {
         &["scene.ron"]
     }
+}
+
+/// A scene file was (re)loaded and its layers applied: what the document keeps as saved.
+#[derive(Message, Clone, Debug)]
+pub struct SceneLoaded {
+    /// The scene as in the file.
+    pub scene: Scene,
+    /// The comment lines that open the file.
+    pub header: String,
 }
 
 /// The scene the app shows.
@@ -188,6 +196,7 @@ impl Plugin for ScenePlugin {
             .init_resource::<SceneStatus>()
             .init_resource::<SceneCanvas>()
             .init_resource::<SceneExport>()
+            .add_message::<SceneLoaded>()
             .add_systems(Update, sync_scene.in_set(GraftSystems::SceneSync));
         if let Some(asset_path) = &self.scene {
             let file = match &self.root {
@@ -242,7 +251,7 @@ pub(super) fn sync_scene(
     mut status: ResMut<SceneStatus>,
     mut canvas: ResMut<SceneCanvas>,
     mut export: ResMut<SceneExport>,
-    mut document: ResMut<SceneDocument>,
+    mut loads: MessageWriter<SceneLoaded>,
     mut layers: Query<(Entity, &mut Layer, &mut Stroke, &mut LayerRecipe), With<FromScene>>,
 ) {
     let Some(active) = active else {
@@ -268,7 +277,10 @@ pub(super) fn sync_scene(
     let Some(SceneAsset { scene, header }) = scenes.get(id) else {
         return;
     };
-    document.loaded(scene, header.clone());
+    loads.write(SceneLoaded {
+        scene: scene.clone(),
+        header: header.clone(),
+    });
     canvas.set_if_neq(SceneCanvas(scene.canvas.clone()));
     export.set_if_neq(SceneExport(scene.export.clone()));
     reconcile(&mut commands, scene, &mut layers);

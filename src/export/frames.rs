@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::output::{ensure_absent, write_atomic};
+use super::output::{FileFamily, ensure_absent, numbered_path};
 use crate::core::drawing::Drawing;
 use crate::core::export::to_png;
 use crate::core::export::to_svg;
@@ -63,7 +63,8 @@ pub fn frame_path(dir: &Path, i: usize, ext: &str) -> PathBuf {
 
 /// Writes every frame of `range` into `dir`: `drawing_at(t)` gives each frame's drawing,
 /// `progress(done, total)` is told after each one. Without `overwrite`, existing frame
-/// files are an error before anything is written. Returns the files written.
+/// files are an error before anything is written; the frames appear together once all
+/// are rendered, or none on failure. Returns the files written.
 pub fn export_frames(
     dir: &Path,
     range: FrameRange,
@@ -88,7 +89,8 @@ pub fn export_frames(
     }
     std::fs::create_dir_all(dir)
         .map_err(|e| format!("cannot create the frame folder {}: {e}", dir.display()))?;
-    let mut written = Vec::with_capacity(all.len());
+    // The sequence is one family: a failure at any frame leaves no frame behind.
+    let mut family = FileFamily::new(overwrite);
     for (i, &t) in times.iter().enumerate() {
         let drawing = drawing_at(t).map_err(|e| format!("frame {i} (t = {t} s): {e}"))?;
         for ext in &exts {
@@ -96,13 +98,13 @@ pub fn export_frames(
                 "png" => to_png(&drawing, formats.dpi)?,
                 _ => to_svg(&drawing).into_bytes(),
             };
-            let path = frame_path(dir, i, ext);
-            write_atomic(&path, &bytes, overwrite).map_err(|e| e.to_string())?;
-            written.push(path);
+            family
+                .add(&frame_path(dir, i, ext), &bytes)
+                .map_err(|e| e.to_string())?;
         }
         progress(i + 1, times.len());
     }
-    Ok(written)
+    family.commit().map_err(|e| e.to_string())
 }
 
 /// The ffmpeg command that turns the PNG frames in `dir` into `out`.
@@ -125,16 +127,13 @@ pub fn ffmpeg_command(dir: &Path, fps: f64, out: &Path) -> Vec<String> {
     ]
 }
 
-/// Assembles `dir/animation.mp4` (a new numbered name if taken) with ffmpeg. When ffmpeg
+/// Assembles `dir/animation.mp4` (`animation_NNN.mp4` if taken) with ffmpeg. When ffmpeg
 /// is not on PATH the error says how to install it and the command to run.
 pub fn assemble_mp4(dir: &Path, fps: f64) -> Result<PathBuf, String> {
-    let out = (1..)
-        .map(|n| match n {
-            1 => dir.join("animation.mp4"),
-            n => dir.join(format!("animation_{n:03}.mp4")),
-        })
-        .find(|p| !p.exists())
-        .expect("some name is free");
+    let out = match dir.join("animation.mp4") {
+        free if !free.exists() => free,
+        _ => numbered_path(dir, "animation", "mp4").map_err(|e| e.to_string())?,
+    };
     let cmd = ffmpeg_command(dir, fps, &out);
     let shown = cmd
         .iter()

@@ -11,5 +11,8 @@ pub use frames::{
     FrameFormats, FrameRange, MAX_FRAMES, assemble_mp4, export_frames, ffmpeg_command, frame_path,
     terminal_progress,
 };
-pub use output::{OutputError, ensure_absent, numbered_path, write_atomic};
+pub use output::{
+    FileFamily, OutputError, create_numbered_dir, ensure_absent, numbered_name, numbered_path,
+    write_atomic, write_numbered,
+};
 pub use outputs::{OutputRequest, with_suffix, write_outputs};

@@ -1,4 +1,7 @@
-//! Writing output files atomically, never replacing an existing file unless asked.
+//! The one writer of every file graft produces: files are staged beside their target and
+//! published together (a family appears whole or not at all), an existing file is never
+//! replaced unless asked, and numbered names (`demo_001.svg`, `demo_frames_002/`) are
+//! picked in one place.
 
 use std::fs;
 use std::io::{self, Write};
@@ -19,6 +22,29 @@ pub enum OutputError {
         /// The underlying error.
         source: io::Error,
     },
+    /// The folder for the output could not be created.
+    #[error("cannot create the output folder {}: {source}", path.display())]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// The underlying error.
+        source: io::Error,
+    },
+    /// Every numbered name is taken.
+    #[error("no free numbered name left for {stem} in {}", dir.display())]
+    NoFreeName {
+        /// The folder searched.
+        dir: PathBuf,
+        /// The name stem.
+        stem: String,
+    },
+}
+
+fn folder_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
+    move |source| OutputError::Folder {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
@@ -28,7 +54,7 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
     }
 }
 
-/// Fails if any of `paths` exists (checked before writing a family of files).
+/// Fails if any of `paths` exists (a cheap check before a family is computed).
 pub fn ensure_absent(paths: &[PathBuf]) -> Result<(), OutputError> {
     match paths.iter().find(|p| p.exists()) {
         Some(p) => Err(OutputError::Exists(p.clone())),
@@ -36,54 +62,201 @@ pub fn ensure_absent(paths: &[PathBuf]) -> Result<(), OutputError> {
     }
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same directory, so readers
-/// never see a half-written file. Without `overwrite` an existing file is left untouched.
-pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), OutputError> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    if !overwrite && path.exists() {
-        return Err(OutputError::Exists(path.to_path_buf()));
-    }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&dir).map_err(io_err(path))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(
-        ".{name}.graft-tmp-{}-{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    let result = (|| {
-        let mut f = fs::File::create(&tmp).map_err(io_err(path))?;
-        f.write_all(bytes).map_err(io_err(path))?;
-        f.sync_all().map_err(io_err(path))?;
-        drop(f);
-        if overwrite {
-            return fs::rename(&tmp, path).map_err(io_err(path));
-        }
-        // A hard link publishes the file only if the name is still free (no race with
-        // another writer); file systems without links fall back to a checked rename.
-        match fs::hard_link(&tmp, path) {
-            Ok(()) => Ok(()),
-            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                Err(OutputError::Exists(path.to_path_buf()))
-            }
-            Err(_) if !path.exists() => fs::rename(&tmp, path).map_err(io_err(path)),
-            Err(_) => Err(OutputError::Exists(path.to_path_buf())),
-        }
-    })();
-    let _ = fs::remove_file(&tmp);
-    result
+/// A family of files written together: every file is staged (written and synced) in a
+/// temporary file beside its target, and [`FileFamily::commit`] publishes them all.
+/// Dropping an uncommitted family, or a commit that fails halfway, removes what it
+/// staged and every file it had published: readers never see half a family.
+#[derive(Debug)]
+pub struct FileFamily {
+    overwrite: bool,
+    staged: Vec<(PathBuf, PathBuf)>,
 }
 
-/// The first free name `dir/stem_NNN.ext` (NNN from 001), for captures that never overwrite.
-pub fn numbered_path(dir: &Path, stem: &str, ext: &str) -> PathBuf {
-    (1..)
-        .map(|n| dir.join(format!("{stem}_{n:03}.{ext}")))
-        .find(|p| !p.exists())
-        .expect("some number is free")
+impl FileFamily {
+    /// An empty family; with `overwrite`, existing targets are replaced on commit.
+    pub fn new(overwrite: bool) -> Self {
+        Self {
+            overwrite,
+            staged: Vec::new(),
+        }
+    }
+
+    /// Stages `bytes` for `path`. Without `overwrite` an existing `path` is an error at
+    /// once (and again at commit, should one appear meanwhile).
+    pub fn add(&mut self, path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        if !self.overwrite && path.exists() {
+            return Err(OutputError::Exists(path.to_path_buf()));
+        }
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&dir).map_err(io_err(path))?;
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dir.join(format!(
+            ".{name}.graft-tmp-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let written = (|| {
+            let mut f = fs::File::create(&tmp)?;
+            f.write_all(bytes)?;
+            f.sync_all()
+        })();
+        if let Err(e) = written {
+            let _ = fs::remove_file(&tmp);
+            return Err(io_err(path)(e));
+        }
+        self.staged.push((tmp, path.to_path_buf()));
+        Ok(())
+    }
+
+    /// Files staged so far.
+    pub fn len(&self) -> usize {
+        self.staged.len()
+    }
+
+    /// Whether nothing is staged.
+    pub fn is_empty(&self) -> bool {
+        self.staged.is_empty()
+    }
+
+    /// Publishes every staged file under its name; returns the names in order.
+    pub fn commit(mut self) -> Result<Vec<PathBuf>, OutputError> {
+        let staged = std::mem::take(&mut self.staged);
+        let mut published: Vec<PathBuf> = Vec::with_capacity(staged.len());
+        let mut result = Ok(());
+        for (tmp, path) in &staged {
+            match publish(tmp, path, self.overwrite) {
+                Ok(()) => published.push(path.clone()),
+                Err(e) => {
+                    result = Err(e);
+                    break;
+                }
+            }
+        }
+        for (tmp, _) in &staged {
+            let _ = fs::remove_file(tmp);
+        }
+        match result {
+            Ok(()) => Ok(published),
+            Err(e) => {
+                // Files published by this family were new (or replaced on request):
+                // take them back so the family is all or nothing.
+                for path in &published {
+                    let _ = fs::remove_file(path);
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for FileFamily {
+    fn drop(&mut self) {
+        for (tmp, _) in &self.staged {
+            let _ = fs::remove_file(tmp);
+        }
+    }
+}
+
+/// Moves a staged file to its name. Without `overwrite`, a hard link publishes it only if
+/// the name is still free (no race with another writer); file systems without links
+/// fall back to a checked rename.
+fn publish(tmp: &Path, path: &Path, overwrite: bool) -> Result<(), OutputError> {
+    if overwrite {
+        return fs::rename(tmp, path).map_err(io_err(path));
+    }
+    match fs::hard_link(tmp, path) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            Err(OutputError::Exists(path.to_path_buf()))
+        }
+        Err(_) if !path.exists() => fs::rename(tmp, path).map_err(io_err(path)),
+        Err(_) => Err(OutputError::Exists(path.to_path_buf())),
+    }
+}
+
+/// Writes `bytes` to `path` atomically (a family of one): readers never see a
+/// half-written file. Without `overwrite` an existing file is left untouched.
+pub fn write_atomic(path: &Path, bytes: &[u8], overwrite: bool) -> Result<(), OutputError> {
+    let mut family = FileFamily::new(overwrite);
+    family.add(path, bytes)?;
+    family.commit().map(drop)
+}
+
+/// Highest number a numbered name takes.
+const MAX_NUMBER: u32 = 99_999;
+
+/// `dir/STEM_NNN{suffix}.EXT` (NNN from 001, at least three digits).
+pub fn numbered_name(dir: &Path, stem: &str, n: u32, suffix: &str, ext: &str) -> PathBuf {
+    dir.join(format!("{stem}_{n:03}{suffix}.{ext}"))
+}
+
+/// The first number from 1 at which none of `names(n)` exists, with those names.
+fn first_free(
+    dir: &Path,
+    stem: &str,
+    names: impl Fn(u32) -> Vec<PathBuf>,
+) -> Result<(u32, Vec<PathBuf>), OutputError> {
+    (1..=MAX_NUMBER)
+        .map(|n| (n, names(n)))
+        .find(|(_, paths)| paths.iter().all(|p| !p.exists()))
+        .ok_or_else(|| OutputError::NoFreeName {
+            dir: dir.to_path_buf(),
+            stem: stem.to_string(),
+        })
+}
+
+/// The first free name `dir/stem_NNN.ext`, for a file someone else writes (e.g. ffmpeg).
+pub fn numbered_path(dir: &Path, stem: &str, ext: &str) -> Result<PathBuf, OutputError> {
+    first_free(dir, stem, |n| vec![numbered_name(dir, stem, n, "", ext)])
+        .map(|(_, mut p)| p.remove(0))
+}
+
+/// Writes a family of files `dir/STEM_NNN{suffix}.EXT` at the first `NNN` where none of
+/// them exists; `files` gives each suffix, extension and bytes. A name taken meanwhile
+/// by another writer is never replaced: the next number is tried.
+pub fn write_numbered(
+    dir: &Path,
+    stem: &str,
+    files: &[(String, &str, Vec<u8>)],
+) -> Result<Vec<PathBuf>, OutputError> {
+    fs::create_dir_all(dir).map_err(folder_err(dir))?;
+    let names = |n: u32| -> Vec<PathBuf> {
+        files
+            .iter()
+            .map(|(suffix, ext, _)| numbered_name(dir, stem, n, suffix, ext))
+            .collect()
+    };
+    loop {
+        let (_, paths) = first_free(dir, stem, names)?;
+        let mut family = FileFamily::new(false);
+        let staged = paths
+            .iter()
+            .zip(files)
+            .try_for_each(|(path, (_, _, bytes))| family.add(path, bytes));
+        match staged.and_then(|()| family.commit()) {
+            Err(OutputError::Exists(_)) => continue,
+            other => return other,
+        }
+    }
+}
+
+/// Creates a new folder `dir/STEM_NNN` at the first free number (e.g. a frame sequence).
+pub fn create_numbered_dir(dir: &Path, stem: &str) -> Result<PathBuf, OutputError> {
+    fs::create_dir_all(dir).map_err(folder_err(dir))?;
+    loop {
+        let (_, mut paths) = first_free(dir, stem, |n| vec![dir.join(format!("{stem}_{n:03}"))])?;
+        let path = paths.remove(0);
+        match fs::create_dir(&path) {
+            Ok(()) => return Ok(path),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(io_err(&path)(e)),
+        }
+    }
 }

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::output::{ensure_absent, write_atomic};
+use super::output::{FileFamily, ensure_absent};
 use crate::core::drawing::Drawing;
 use crate::core::export::to_png;
 use crate::core::export::to_svg;
@@ -39,20 +39,19 @@ pub fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(format!("{stem}{suffix}{ext}"))
 }
 
-/// Writes the requested files atomically; returns a line per file for the user.
+/// Writes the requested files as one family (all of them or none, atomically, never
+/// replacing a file unless `overwrite`); returns a line per file for the user.
 pub fn write_outputs(
     drawing: &Drawing,
     profile: &GcodeProfile,
     request: &OutputRequest,
 ) -> Result<Vec<String>, String> {
-    let mut report = Vec::new();
+    let mut files: Vec<(PathBuf, Vec<u8>, String)> = Vec::new();
     if let Some(path) = &request.svg {
-        write_atomic(path, to_svg(drawing).as_bytes(), request.overwrite)
-            .map_err(|e| e.to_string())?;
-        report.push(format!("wrote {}", path.display()));
+        files.push((path.clone(), to_svg(drawing).into_bytes(), String::new()));
     }
     if let Some(path) = &request.gcode {
-        let files: Vec<(PathBuf, GcodeFile)> = if request.gcode_per_layer {
+        let gcode: Vec<(PathBuf, GcodeFile)> = if request.gcode_per_layer {
             let n = drawing.layers.len();
             to_gcode_per_layer(drawing, profile)?
                 .into_iter()
@@ -67,25 +66,30 @@ pub fn write_outputs(
         } else {
             vec![(path.clone(), to_gcode(drawing, profile)?)]
         };
-        if !request.overwrite {
-            // A family of files is written whole or not at all.
-            ensure_absent(&files.iter().map(|f| f.0.clone()).collect::<Vec<_>>())
-                .map_err(|e| e.to_string())?;
-        }
-        for (p, f) in &files {
-            write_atomic(p, f.text.as_bytes(), request.overwrite).map_err(|e| e.to_string())?;
-            report.push(format!(
-                "wrote {} (pen-up travel {:.1} mm before optimisation, {:.1} mm after)",
-                p.display(),
-                f.travel_before_mm,
-                f.travel_after_mm
-            ));
+        for (p, f) in gcode {
+            let note = format!(
+                " (pen-up travel {:.1} mm before optimisation, {:.1} mm after)",
+                f.travel_before_mm, f.travel_after_mm
+            );
+            files.push((p, f.text.into_bytes(), note));
         }
     }
     if let Some(path) = &request.png {
         let bytes = to_png(drawing, request.dpi)?;
-        write_atomic(path, &bytes, request.overwrite).map_err(|e| e.to_string())?;
-        report.push(format!("wrote {} at {} dpi", path.display(), request.dpi));
+        files.push((path.clone(), bytes, format!(" at {} dpi", request.dpi)));
     }
-    Ok(report)
+    if !request.overwrite {
+        // Fail before writing anything when one of the family is taken.
+        ensure_absent(&files.iter().map(|f| f.0.clone()).collect::<Vec<_>>())
+            .map_err(|e| e.to_string())?;
+    }
+    let mut family = FileFamily::new(request.overwrite);
+    for (path, bytes, _) in &files {
+        family.add(path, bytes).map_err(|e| e.to_string())?;
+    }
+    family.commit().map_err(|e| e.to_string())?;
+    Ok(files
+        .iter()
+        .map(|(path, _, note)| format!("wrote {}{note}", path.display()))
+        .collect())
 }

@@ -18,8 +18,21 @@ use bevy_egui::{EguiGlobalSettings, EguiPlugin, EguiPrimaryContextPass, PrimaryE
 
 pub use stats::LiveStats;
 
-use crate::app::{PaperCamera, UiFocus};
 use crate::ecs::SceneDocument;
+use crate::render::PaperCamera;
+
+/// Whether the inspector is using the keyboard or the pointer this frame (canvas keys
+/// and pan/zoom then stand aside). Written by the inspector.
+#[derive(Resource, Clone, Copy, Debug, Default)]
+pub struct UiFocus {
+    /// A text field or widget has keyboard focus.
+    pub keyboard: bool,
+    /// The pointer is over a popup or dragging a widget.
+    pub pointer: bool,
+    /// Width of the inspector panel on the right of the window (logical pixels, 0 when
+    /// hidden): the canvas is what is left of it.
+    pub panel_width: f32,
+}
 
 /// What the inspector remembers between frames.
 #[derive(Resource)]
@@ -49,32 +62,17 @@ impl Default for InspectorState {
     }
 }
 
-/// The latest errors returned by systems (a sketch's), newest last.
-#[derive(Resource, Default)]
-pub struct SystemErrors(pub Vec<String>);
-
-/// Moves recorded system errors into [`SystemErrors`], keeping the last few.
-fn collect_system_errors(mut shown: ResMut<SystemErrors>) {
-    let new = crate::sketch::take_errors();
-    if !new.is_empty() {
-        shown.0.extend(new);
-        let excess = shown.0.len().saturating_sub(5);
-        shown.0.drain(..excess);
-    }
-}
-
 /// The inspector panel, its statistics and the "unsaved changes" question on close.
 /// Needs a window (the app adds it; tests of the edit model use the ECS directly).
 pub struct InspectorPlugin;
 
 impl Plugin for InspectorPlugin {
     fn build(&self, app: &mut App) {
+        app.init_resource::<UiFocus>();
         if !app.is_plugin_added::<EguiPlugin>() {
             app.add_plugins(EguiPlugin::default());
         }
         app.init_resource::<InspectorState>()
-            .init_resource::<SystemErrors>()
-            .add_systems(Last, collect_system_errors)
             .add_plugins(stats::StatsPlugin)
             .add_systems(Startup, spawn_ui_camera)
             .add_systems(

@@ -7,13 +7,12 @@ use bevy_egui::{EguiContexts, egui};
 use super::format::{bytes, clock_time, count, duration};
 use super::layers::{LayerRow, layers_section};
 use super::{InspectorState, LiveStats};
-use crate::app::FRAME_STEP;
 use crate::capture::{AnimationExport, CaptureKind, CaptureLog, CaptureQueue, CaptureSettings};
 use crate::ecs::{
     ActiveScene, EditCommand, EditQueue, InFlight, Layer, LayerError, LayerRecipe, OpsRegistry,
     SceneClock, SceneDocument, SceneState, SceneStatus, Stroke,
 };
-use crate::sketch::OpRegistrationErrors;
+use crate::ecs::{FRAME_STEP, OpRegistrationErrors};
 
 const ERROR: egui::Color32 = egui::Color32::from_rgb(235, 90, 80);
 const GOOD: egui::Color32 = egui::Color32::from_rgb(120, 200, 120);
@@ -29,7 +28,7 @@ pub(super) struct PanelData<'w, 's> {
     capture_settings: Res<'w, CaptureSettings>,
     registry: Res<'w, OpsRegistry>,
     op_errors: Option<Res<'w, OpRegistrationErrors>>,
-    system_errors: Res<'w, super::SystemErrors>,
+    system_errors: Res<'w, crate::ecs::SystemErrors>,
     layers: Query<
         'w,
         's,
@@ -155,7 +154,7 @@ fn scene_section(ui: &mut egui::Ui, data: &PanelData, edits: &EditQueue) {
     for e in data.op_errors.iter().flat_map(|e| e.0.iter()) {
         ui.colored_label(ERROR, e);
     }
-    for e in &data.system_errors.0 {
+    for e in &data.system_errors.latest {
         ui.colored_label(ERROR, e);
     }
     if let Some(e) = &edits.last_error {

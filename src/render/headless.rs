@@ -18,10 +18,9 @@ use bevy::window::ExitCondition;
 use bevy::winit::WinitPlugin;
 
 use super::GraftRenderPlugin;
-use crate::capture::CapturePlugin;
 use crate::ecs::{GraftPlugins, SceneClock};
 
-/// A headless app with graft's plugins, the line renderer and captures, plugins finished
+/// A headless app with graft's plugins and the line renderer, plugins finished
 /// and a GPU adapter found; the clock is paused at 0. Errors when no adapter exists (install
 /// `mesa-vulkan-drivers` for software Vulkan).
 pub fn headless_render_app() -> Result<App, String> {
@@ -47,7 +46,7 @@ pub fn headless_render_app() -> Result<App, String> {
             .disable::<PipelinedRenderingPlugin>()
             .disable::<LogPlugin>(),
     )
-    .add_plugins((GraftPlugins::default(), GraftRenderPlugin, CapturePlugin))
+    .add_plugins((GraftPlugins::default(), GraftRenderPlugin))
     .insert_resource(SceneClock::paused_at(0.0));
     let start = Instant::now();
     while app.plugins_state() == PluginsState::Adding {

@@ -50,6 +50,10 @@ pub struct GpuStats {
     pub drawn_views: Vec<bevy::ecs::entity::Entity>,
 }
 
+/// Marks the camera that shows the paper in the window.
+#[derive(bevy::ecs::component::Component)]
+pub struct PaperCamera;
+
 /// Default GPU cache budget: 512 MiB.
 pub const DEFAULT_GPU_BUDGET: u64 = 512 << 20;
 

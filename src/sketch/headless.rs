@@ -12,8 +12,8 @@ use bevy::ecs::query::With;
 use bevy::input::InputPlugin;
 
 use crate::ecs::{
-    GraftPlugins, Layer, LayerError, Realized, SceneClock, SceneStatus, current_drawing,
-    layers_settled,
+    GraftPlugins, Layer, LayerError, Realized, SceneClock, SceneStatus, SystemErrors,
+    current_drawing, layers_settled,
 };
 use crate::export::Drawing;
 use crate::geometry::GeometryId;
@@ -34,6 +34,7 @@ pub fn headless_sketch_app(
                 task_pool_options: crate::ecs::task_pool_options(),
             }),
             InputPlugin,
+            super::errors::SketchErrorsPlugin,
         ));
     let graft = match scene {
         Some(path) => {
@@ -89,9 +90,10 @@ pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, String> {
     app.world_mut().resource_mut::<SceneClock>().seek(t);
     let start = Instant::now();
     let mut previous: Option<Vec<Option<GeometryId>>> = None;
+    let seen = app.world().resource::<SystemErrors>().count;
     loop {
         app.update();
-        let errors = super::errors::take_errors();
+        let errors = app.world().resource::<SystemErrors>().since(seen);
         if !errors.is_empty() {
             return Err(errors.join("; "));
         }

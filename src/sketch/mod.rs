@@ -24,10 +24,11 @@ use std::process::ExitCode;
 use bevy::app::{App, Plugin};
 use clap::{Parser, Subcommand};
 
-pub use errors::{record_error, take_errors};
+pub use crate::ecs::OpRegistrationErrors;
+pub use errors::{SketchErrorsPlugin, record_error};
 pub use headless::{headless_sketch_app, render_at};
 pub use layer::{LayerSpec, SetParam, SpawnLayer};
-pub use register::{OpRegistrationErrors, RegisterOp};
+pub use register::RegisterOp;
 
 use crate::app::GraftAppPlugins;
 use crate::cli::{FramesArgs, OutputArgs, write_frames};
@@ -107,6 +108,7 @@ impl<P: Plugin> Sketch<P> {
                 let mut app = App::new();
                 app.set_error_handler(record_error)
                     .add_plugins(GraftAppPlugins::new(self.scene.as_deref())?)
+                    .add_plugins(SketchErrorsPlugin)
                     .add_plugins(self.plugin);
                 if app.run().is_success() {
                     Ok(())

@@ -2,14 +2,9 @@
 //! the inspector, `ops` listings and the caches treat them like built-ins.
 
 use bevy::app::App;
-use bevy::ecs::resource::Resource;
 
-use crate::ecs::OpsRegistry;
+use crate::ecs::{OpRegistrationErrors, OpsRegistry};
 use crate::ops::{Evaluate, Op};
-
-/// Ops a sketch tried to register and could not (wrong schema, name taken), with why.
-#[derive(Resource, Clone, Debug, Default)]
-pub struct OpRegistrationErrors(pub Vec<String>);
 
 /// Registering custom ops on an [`App`].
 pub trait RegisterOp {

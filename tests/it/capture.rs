@@ -1,16 +1,17 @@
-//! Captures without a window: SVG, G-code and a PNG read back from the GPU (lavapipe in
-//! CI), written under numbered names that never replace a file.
+//! Captures without a window: SVG, G-code and PNG (rendered by resvg, the one PNG path),
+//! written under numbered names that never replace a file.
 
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
-use graft::capture::{AnimationExport, CaptureKind, CaptureLog, CaptureQueue, CaptureSettings};
+use graft::capture::{
+    AnimationExport, CaptureKind, CaptureLog, CapturePlugin, CaptureQueue, CaptureSettings,
+};
 use graft::ecs::{SceneCanvas, SceneExport, layers_settled};
 use graft::ops::{Recipe, Rgba};
-use graft::render::headless::headless_render_app;
 use graft::scene::{Canvas, ExportSettings};
 
-use crate::util::{call, spawn_layer, tempdir};
+use crate::util::{call, rust_app, spawn_layer, tempdir};
 
 fn capture_all(
     app: &mut App,
@@ -42,8 +43,10 @@ fn capture_all(
 #[test]
 fn captures_write_readable_files_under_new_numbered_names() {
     let dir = tempdir("capture");
-    let mut app = headless_render_app().expect("a GPU adapter (install mesa-vulkan-drivers)");
-    app.insert_resource(CaptureSettings { dir: dir.clone() })
+    // Captures need no GPU: every file, PNG included, is written by the export module.
+    let mut app = rust_app();
+    app.add_plugins(CapturePlugin)
+        .insert_resource(CaptureSettings { dir: dir.clone() })
         .insert_resource(SceneCanvas(Canvas {
             width: 100.0,
             height: 50.0,
@@ -106,7 +109,7 @@ fn captures_write_readable_files_under_new_numbered_names() {
         "{gcode}"
     );
 
-    // The PNG is what the GPU drew, at the export resolution.
+    // The PNG shows the paper at the export resolution.
     let png = resvg::tiny_skia::Pixmap::load_png(&paths[3][0]).unwrap();
     assert_eq!((png.width(), png.height()), (500, 250));
     let at = |x: u32, y: u32| {

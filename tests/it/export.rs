@@ -3,8 +3,9 @@
 use std::sync::Arc;
 
 use graft::export::{
-    Drawing, DrawnLayer, GcodeProfile, PenControl, PlotStats, numbered_path, to_gcode,
-    to_gcode_per_layer, to_png, to_svg, write_atomic,
+    Drawing, DrawnLayer, FileFamily, GcodeProfile, OutputError, PenControl, PlotStats,
+    create_numbered_dir, numbered_path, to_gcode, to_gcode_per_layer, to_png, to_svg, write_atomic,
+    write_numbered,
 };
 use graft::geometry::{GeometryId, Polylines, Vec3};
 use graft::ops::Rgba;
@@ -332,7 +333,70 @@ fn writes_are_atomic_and_never_overwrite() {
     let blocked = dir.join("out.svg").join("inside.svg");
     let err = write_atomic(&blocked, b"x", false).unwrap_err();
     assert!(err.to_string().starts_with("cannot write"), "{err}");
-    assert_eq!(numbered_path(&dir, "out", "svg"), dir.join("out_001.svg"));
+    assert_eq!(
+        numbered_path(&dir, "out", "svg").unwrap(),
+        dir.join("out_001.svg")
+    );
     std::fs::write(dir.join("out_001.svg"), "").unwrap();
-    assert_eq!(numbered_path(&dir, "out", "svg"), dir.join("out_002.svg"));
+    assert_eq!(
+        numbered_path(&dir, "out", "svg").unwrap(),
+        dir.join("out_002.svg")
+    );
+}
+
+#[test]
+fn a_family_of_files_appears_whole_or_not_at_all() {
+    let dir = crate::util::tempdir("family");
+    // The second file cannot be written (its folder is a file): the first must not stay.
+    std::fs::write(dir.join("blocker"), "").unwrap();
+    let mut family = FileFamily::new(false);
+    family.add(&dir.join("a.gcode"), b"a").unwrap();
+    assert!(family.add(&dir.join("blocker/b.gcode"), b"b").is_err());
+    drop(family);
+    assert!(!dir.join("a.gcode").exists());
+    // A name taken between staging and commit: nothing of the family is published, and
+    // the other writer's file is kept.
+    let mut family = FileFamily::new(false);
+    family.add(&dir.join("one.svg"), b"1").unwrap();
+    family.add(&dir.join("two.svg"), b"2").unwrap();
+    std::fs::write(dir.join("two.svg"), "theirs").unwrap();
+    let err = family.commit().unwrap_err();
+    assert!(
+        matches!(err, OutputError::Exists(ref p) if p.ends_with("two.svg")),
+        "{err}"
+    );
+    assert!(!dir.join("one.svg").exists());
+    assert_eq!(
+        std::fs::read_to_string(dir.join("two.svg")).unwrap(),
+        "theirs"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["blocker", "two.svg"], "no temporary file is left");
+
+    // Numbered families skip a number where any member is taken.
+    std::fs::write(dir.join("demo_001_layer002_b.gcode"), "").unwrap();
+    let files = vec![
+        ("_layer001_a".to_string(), "gcode", b"a".to_vec()),
+        ("_layer002_b".to_string(), "gcode", b"b".to_vec()),
+    ];
+    let written = write_numbered(&dir, "demo", &files).unwrap();
+    assert_eq!(
+        written,
+        [
+            dir.join("demo_002_layer001_a.gcode"),
+            dir.join("demo_002_layer002_b.gcode")
+        ]
+    );
+    assert_eq!(
+        create_numbered_dir(&dir, "demo_frames").unwrap(),
+        dir.join("demo_frames_001")
+    );
+    assert_eq!(
+        create_numbered_dir(&dir, "demo_frames").unwrap(),
+        dir.join("demo_frames_002")
+    );
 }

@@ -5,6 +5,7 @@ mod cli;
 mod edit;
 mod export;
 mod ids;
+mod layering;
 mod ops;
 mod pacing;
 mod pipeline;

@@ -336,6 +336,25 @@ fn a_frame_sequence_of_ten_frames_writes_ten_numbered_files_of_the_right_size() 
     )
     .unwrap_err();
     assert!(err.contains("already exists"), "{err}");
+    // A sequence that fails at its fourth frame leaves no frame behind.
+    let failing = dir.join("failing");
+    let err = export_frames(
+        &failing,
+        range,
+        formats,
+        false,
+        |t| {
+            if t > 0.25 {
+                Err("the sketch gave up".to_string())
+            } else {
+                render_at(&mut app, t)
+            }
+        },
+        |_, _| {},
+    )
+    .unwrap_err();
+    assert!(err.contains("frame 3") && err.contains("gave up"), "{err}");
+    assert_eq!(std::fs::read_dir(&failing).unwrap().count(), 0);
     assert!(
         FrameRange {
             from: 1.0,
