@@ -8,7 +8,7 @@ use graft::geometry::Vec3;
 use graft::ops::{Displace, EvalContext, OpCall, Polygon, Recipe, Repeat, Rgba, Subdivide};
 use graft::scene::Canvas;
 
-fn main() -> Result<(), String> {
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "out/recipe.svg".into());

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::export::{
-    Drawing, FrameFormats, FrameRange, OutputRequest, assemble_mp4, export_frames,
+    Drawing, ExportError, FrameFormats, FrameRange, OutputRequest, assemble_mp4, export_frames,
     terminal_progress,
 };
 
@@ -92,11 +92,11 @@ impl FramesArgs {
 
 /// Writes the frames `args` asks for with a terminal progress bar, then an MP4 if ffmpeg
 /// is installed (or says how to make one); `drawing_at(t)` gives each frame.
-pub fn write_frames(
+pub fn write_frames<E: std::fmt::Display>(
     args: &FramesArgs,
     scene_dpi: f64,
-    drawing_at: impl FnMut(f64) -> Result<Drawing, String>,
-) -> Result<(), String> {
+    drawing_at: impl FnMut(f64) -> Result<Drawing, E>,
+) -> Result<(), ExportError> {
     let written = export_frames(
         &args.out,
         args.range(),

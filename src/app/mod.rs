@@ -22,6 +22,22 @@ use crate::ecs::GraftPlugins;
 use crate::inspector::InspectorPlugin;
 use crate::render::GraftRenderPlugin;
 
+/// Why the app could not open.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The scene file cannot be opened.
+    #[error("cannot open scene {}: {source}", path.display())]
+    OpenScene {
+        /// The path given.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The scene path is a folder or a device.
+    #[error("{} is not a file", .0.display())]
+    NotAFile(PathBuf),
+}
+
 /// The bundled demo scene.
 pub fn demo_scene() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/demo.scene.ron")
@@ -46,18 +62,19 @@ pub struct GraftAppPlugins {
 impl GraftAppPlugins {
     /// The app showing `scene` (hot-reloaded while it runs), or no scene (layers come from
     /// Rust). Fails when the scene file cannot be opened.
-    pub fn new(scene: Option<&Path>) -> Result<Self, String> {
+    pub fn new(scene: Option<&Path>) -> Result<Self, AppError> {
         let Some(scene) = scene else {
             return Ok(Self {
                 scene: None,
                 title: "graft".into(),
             });
         };
-        let file = scene
-            .canonicalize()
-            .map_err(|e| format!("cannot open scene {}: {e}", scene.display()))?;
+        let file = scene.canonicalize().map_err(|source| AppError::OpenScene {
+            path: scene.to_path_buf(),
+            source,
+        })?;
         if !file.is_file() {
-            return Err(format!("{} is not a file", file.display()));
+            return Err(AppError::NotAFile(file));
         }
         let dir = file.parent().expect("a file has a parent").to_path_buf();
         let name = file
@@ -118,7 +135,7 @@ impl PluginGroup for GraftAppPlugins {
 }
 
 /// Opens a window showing `scene` (hot-reloaded while it runs) and blocks until it closes.
-pub fn run(scene: &Path, options: AppOptions) -> Result<AppExit, String> {
+pub fn run(scene: &Path, options: AppOptions) -> Result<AppExit, AppError> {
     let mut app = App::new();
     app.add_plugins(GraftAppPlugins::new(Some(scene))?);
     if let Some(path) = options.screenshot {

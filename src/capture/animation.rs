@@ -69,7 +69,7 @@ pub(super) fn start_animation_export(world: &mut World) {
     };
     let total = match range.times() {
         Ok(times) => times.len(),
-        Err(e) => return super::fail_capture(world, CaptureKind::Frames, e),
+        Err(e) => return super::fail_capture(world, CaptureKind::Frames, e.to_string()),
     };
     let canvas = world.resource::<SceneCanvas>().0.clone();
     let formats = FrameFormats {
@@ -88,9 +88,7 @@ pub(super) fn start_animation_export(world: &mut World) {
     progress.0.store(0, Ordering::Relaxed);
     progress.1.store(total, Ordering::Relaxed);
     let task = IoTaskPool::get().spawn(async move {
-        let drawing_at = |t: f64| {
-            crate::scene::realize_layers(&canvas, &layers, t, &ctx).map_err(|e| e.to_string())
-        };
+        let drawing_at = |t: f64| crate::scene::realize_layers(&canvas, &layers, t, &ctx);
         let result = export_frames(&dir, range, formats, false, drawing_at, |done, _| {
             progress.0.store(done, Ordering::Relaxed)
         });
@@ -98,9 +96,9 @@ pub(super) fn start_animation_export(world: &mut World) {
         let (result, note) = match result {
             Ok(_) => match assemble_mp4(&dir, range.fps) {
                 Ok(mp4) => (Ok(vec![dir, mp4]), None),
-                Err(message) => (Ok(vec![dir]), Some(message)),
+                Err(message) => (Ok(vec![dir]), Some(message.to_string())),
             },
-            Err(e) => (Err(e), None),
+            Err(e) => (Err(e.to_string()), None),
         };
         CaptureOutcome {
             kind: CaptureKind::Frames,

@@ -24,7 +24,39 @@ use bevy::tasks::{IoTaskPool, Task};
 pub use animation::AnimationExport;
 
 use crate::ecs::{ActiveScene, SceneExport, current_drawing};
-use crate::export::{layer_suffix, to_gcode, to_gcode_per_layer, to_png, to_svg, write_numbered};
+use crate::export::{
+    ExportError, GcodeError, OutputError, PngError, layer_suffix, to_gcode, to_gcode_per_layer,
+    to_png, to_svg, write_numbered,
+};
+
+/// Why a capture wrote nothing.
+#[derive(Debug, thiserror::Error)]
+enum CaptureError {
+    /// No visible layer has geometry.
+    #[error("nothing to capture: no visible layer has geometry yet")]
+    Nothing,
+    /// The export failed.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+}
+
+impl From<GcodeError> for CaptureError {
+    fn from(e: GcodeError) -> Self {
+        Self::Export(e.into())
+    }
+}
+
+impl From<PngError> for CaptureError {
+    fn from(e: PngError) -> Self {
+        Self::Export(e.into())
+    }
+}
+
+impl From<OutputError> for CaptureError {
+    fn from(e: OutputError) -> Self {
+        Self::Export(e.into())
+    }
+}
 
 /// What to capture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -157,9 +189,9 @@ fn start_captures(world: &mut World) {
         let dir = world.resource::<CaptureSettings>().dir.clone();
         let stem = stem(world);
         let task = IoTaskPool::get().spawn(async move {
-            let result = (|| {
+            let result = (|| -> Result<Vec<PathBuf>, CaptureError> {
                 if drawing.layers.is_empty() {
-                    return Err("nothing to capture: no visible layer has geometry yet".into());
+                    return Err(CaptureError::Nothing);
                 }
                 let files: Vec<(String, &str, Vec<u8>)> = match kind {
                     CaptureKind::Svg => vec![(String::new(), "svg", to_svg(&drawing).into_bytes())],
@@ -185,8 +217,9 @@ fn start_captures(world: &mut World) {
                     CaptureKind::Png => vec![(String::new(), "png", to_png(&drawing, dpi)?)],
                     CaptureKind::Frames => unreachable!("started by its own system"),
                 };
-                write_numbered(&dir, &stem, &files).map_err(|e| e.to_string())
-            })();
+                Ok(write_numbered(&dir, &stem, &files)?)
+            })()
+            .map_err(|e| e.to_string());
             CaptureOutcome {
                 kind,
                 result,

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::geometry::{GeometryId, Polylines, line_length};
-use crate::ops::Rgba;
+use crate::ops::{EvalError, Rgba};
 
 /// The paper.
 #[derive(Clone, Debug, PartialEq)]
@@ -42,12 +42,13 @@ pub struct Drawing {
 
 /// A layer that failed to evaluate while a scene was realised.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
-#[error("layer '{layer}': {message}")]
+#[error("layer '{layer}': {error}")]
 pub struct RealizeError {
     /// Layer name.
     pub layer: String,
     /// What went wrong.
-    pub message: String,
+    #[source]
+    pub error: EvalError,
 }
 
 /// Plot statistics of a drawing, in drawing order.

@@ -1,8 +1,9 @@
 //! The open scene as an editable document: edits of layer entities with undo/redo, and
 //! saving the edited scene back to its file. The inspector queues [`EditCommand`]s;
 //! tests and sketches may call [`apply_edit`], [`undo`], [`redo`] and [`save`] directly.
+//! A queued save (Ctrl+S) writes on the I/O pool: the frame never waits for the disk.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use bevy::app::{App, Plugin, Update};
@@ -12,12 +13,14 @@ use bevy::ecs::resource::Resource;
 use bevy::ecs::schedule::IntoScheduleConfigs;
 use bevy::ecs::system::{Res, ResMut};
 use bevy::ecs::world::World;
+use bevy::tasks::futures::check_ready;
+use bevy::tasks::{IoTaskPool, Task};
 
 use super::GraftSystems;
 use super::layer::{FromScene, Layer, LayerRecipe, Stroke, layer_def_of};
 use super::scene::{ActiveScene, SceneLoaded};
-use crate::edit::{Edit, EditHistory};
-use crate::export::write_atomic;
+use crate::edit::{Edit, EditHistory, LayerEditError};
+use crate::export::{OutputError, write_atomic};
 use crate::scene::{LayerDef, Scene};
 
 /// The scene as edited, what is on disk, and the edit history.
@@ -33,6 +36,34 @@ pub struct SceneDocument {
     pub history: EditHistory,
     /// The outcome of the last save, for the inspector.
     pub last_save: Option<Result<(String, SystemTime), String>>,
+    /// A queued save is being written.
+    pub saving: bool,
+}
+
+/// Why an edit or a save was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    /// No layer has this name.
+    #[error("there is no layer named '{0}'")]
+    NoLayer(String),
+    /// A rename to a name that another layer has.
+    #[error("a layer named '{0}' exists already; layer names must be unique")]
+    NameTaken(String),
+    /// The edit itself is not allowed.
+    #[error(transparent)]
+    Edit(#[from] LayerEditError),
+    /// The document has no file.
+    #[error("no scene file is open: nothing to save to")]
+    NoFile,
+    /// Nothing has loaded yet.
+    #[error("the scene has not loaded yet: nothing to save")]
+    NotLoaded,
+    /// The previous content could not be kept.
+    #[error("not saved: cannot keep a backup of the file: {0}")]
+    Backup(OutputError),
+    /// The file could not be written.
+    #[error("not saved: {0}")]
+    Write(OutputError),
 }
 
 impl SceneDocument {
@@ -84,6 +115,19 @@ pub struct EditQueue {
     pub last_error: Option<String>,
 }
 
+/// A save written on the I/O pool: the scene it writes, and then again when asked
+/// while it ran.
+#[derive(Resource, Default)]
+struct PendingSave {
+    task: Option<Task<SaveOutcome>>,
+    again: bool,
+}
+
+struct SaveOutcome {
+    written: Scene,
+    result: Result<String, DocumentError>,
+}
+
 impl EditQueue {
     /// Queues a command.
     pub fn push(&mut self, command: EditCommand) {
@@ -98,10 +142,12 @@ impl Plugin for DocumentPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<SceneDocument>()
             .init_resource::<EditQueue>()
+            .init_resource::<PendingSave>()
             .add_systems(
                 Update,
                 (
                     take_loaded_scene,
+                    finish_save.run_if(|s: Res<PendingSave>| s.task.is_some()),
                     apply_queued_edits.run_if(|q: Res<EditQueue>| !q.commands.is_empty()),
                 )
                     .chain()
@@ -135,11 +181,14 @@ fn apply_queued_edits(world: &mut World) {
                 redo(world);
                 Ok(())
             }
-            EditCommand::Save => save(world).map(|_| ()),
+            EditCommand::Save => {
+                start_save(world);
+                Ok(())
+            }
         };
         if let Err(e) = result {
             bevy::log::warn!("{e}");
-            world.resource_mut::<EditQueue>().last_error = Some(e);
+            world.resource_mut::<EditQueue>().last_error = Some(e.to_string());
         }
     }
 }
@@ -191,16 +240,13 @@ pub fn apply_edit(
     layer: &str,
     edit: &Edit,
     merge: Option<u64>,
-) -> Result<(), String> {
+) -> Result<(), DocumentError> {
     let (entity, before) =
-        layer_def(world, layer).ok_or_else(|| format!("there is no layer named '{layer}'"))?;
+        layer_def(world, layer).ok_or_else(|| DocumentError::NoLayer(layer.into()))?;
     let mut after = before.clone();
     edit.apply(&mut after)?;
     if after.name != before.name && layer_def(world, &after.name).is_some() {
-        return Err(format!(
-            "a layer named '{}' exists already; layer names must be unique",
-            after.name
-        ));
+        return Err(DocumentError::NameTaken(after.name));
     }
     write_layer(world, entity, &before.name, &after);
     world
@@ -226,42 +272,104 @@ pub fn redo(world: &mut World) -> Option<String> {
     Some(step.after.name)
 }
 
-/// Saves the edited scene to the open scene's file, atomically; the previous content is
-/// kept beside it as `FILE.bak`. Returns the path written.
-pub fn save(world: &mut World) -> Result<String, String> {
+/// What a save writes: the file, the scene as it is now and its text.
+fn save_job(world: &World) -> Result<(PathBuf, Scene, String), DocumentError> {
     let file = world
         .get_resource::<ActiveScene>()
         .map(|a| a.file.clone())
-        .ok_or("no scene file is open: nothing to save to")?;
+        .ok_or(DocumentError::NoFile)?;
     let doc = world.resource::<SceneDocument>();
-    let scene = doc
-        .scene
-        .as_ref()
-        .ok_or("the scene has not loaded yet: nothing to save")?;
+    let scene = doc.scene.clone().ok_or(DocumentError::NotLoaded)?;
     let text = scene.to_ron(&doc.header);
-    let result = write_scene_file(&file, &text);
-    let mut doc = world.resource_mut::<SceneDocument>();
-    match result {
-        Ok(()) => {
-            doc.saved = doc.scene.clone();
-            let shown = file.display().to_string();
-            doc.last_save = Some(Ok((shown.clone(), SystemTime::now())));
-            bevy::log::info!("saved {shown}");
-            Ok(shown)
-        }
+    Ok((file, scene, text))
+}
+
+/// Saves the edited scene to the open scene's file now, atomically; the previous content
+/// is kept beside it as `FILE.bak`. Returns the path written. (The inspector's save goes
+/// through [`EditCommand::Save`] and writes off the main thread.)
+pub fn save(world: &mut World) -> Result<String, DocumentError> {
+    let (file, scene, text) = match save_job(world) {
+        Ok(job) => job,
         Err(e) => {
-            doc.last_save = Some(Err(e.clone()));
-            Err(e)
+            record_save(world, None, &Err(e.to_string()));
+            return Err(e);
         }
+    };
+    let result = write_scene_file(&file, &text);
+    let shown = result
+        .as_ref()
+        .map(Clone::clone)
+        .map_err(ToString::to_string);
+    record_save(world, Some(scene), &shown);
+    result
+}
+
+/// Starts writing the scene on the I/O pool (or notes to save again when one runs).
+fn start_save(world: &mut World) {
+    if world.resource::<PendingSave>().task.is_some() {
+        world.resource_mut::<PendingSave>().again = true;
+        return;
+    }
+    let (file, scene, text) = match save_job(world) {
+        Ok(job) => job,
+        Err(e) => {
+            bevy::log::warn!("{e}");
+            record_save(world, None, &Err(e.to_string()));
+            return;
+        }
+    };
+    let task = IoTaskPool::get().spawn(async move {
+        SaveOutcome {
+            result: write_scene_file(&file, &text),
+            written: scene,
+        }
+    });
+    world.resource_mut::<SceneDocument>().saving = true;
+    world.resource_mut::<PendingSave>().task = Some(task);
+}
+
+/// Takes a finished save: the scene it wrote becomes the saved state (edits made while
+/// it ran keep the document dirty).
+fn finish_save(world: &mut World) {
+    let mut pending = world.resource_mut::<PendingSave>();
+    let Some(outcome) = pending.task.as_mut().and_then(check_ready) else {
+        return;
+    };
+    pending.task = None;
+    let again = std::mem::take(&mut pending.again);
+    world.resource_mut::<SceneDocument>().saving = false;
+    let result = outcome.result.map_err(|e| e.to_string());
+    if let Err(e) = &result {
+        bevy::log::warn!("{e}");
+    }
+    record_save(world, Some(outcome.written), &result);
+    if result.is_ok() && again && world.resource::<SceneDocument>().is_dirty() {
+        start_save(world);
     }
 }
 
-fn write_scene_file(file: &Path, text: &str) -> Result<(), String> {
+/// Records a save's outcome in the document: on success the scene written becomes the
+/// saved state.
+fn record_save(world: &mut World, written: Option<Scene>, result: &Result<String, String>) {
+    let mut doc = world.resource_mut::<SceneDocument>();
+    match result {
+        Ok(shown) => {
+            if written.is_some() {
+                doc.saved = written;
+            }
+            doc.last_save = Some(Ok((shown.clone(), SystemTime::now())));
+            bevy::log::info!("saved {shown}");
+        }
+        Err(e) => doc.last_save = Some(Err(e.clone())),
+    }
+}
+
+fn write_scene_file(file: &Path, text: &str) -> Result<String, DocumentError> {
     if let Ok(previous) = std::fs::read(file) {
         let mut backup = file.as_os_str().to_owned();
         backup.push(".bak");
-        write_atomic(Path::new(&backup), &previous, true)
-            .map_err(|e| format!("not saved: cannot keep a backup of the file: {e}"))?;
+        write_atomic(Path::new(&backup), &previous, true).map_err(DocumentError::Backup)?;
     }
-    write_atomic(file, text.as_bytes(), true).map_err(|e| format!("not saved: {e}"))
+    write_atomic(file, text.as_bytes(), true).map_err(DocumentError::Write)?;
+    Ok(file.display().to_string())
 }

@@ -214,7 +214,8 @@ fn resolve_layers(
                     }
                 }
             }
-            Err(message) => {
+            Err(e) => {
+                let message = e.to_string();
                 if error.message.as_deref() != Some(message.as_str()) {
                     warn!("layer {entity}: {message}");
                     error.set(message, None);

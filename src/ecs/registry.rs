@@ -5,7 +5,7 @@ use std::sync::{Arc, RwLock};
 use bevy::app::{App, Plugin};
 use bevy::ecs::resource::Resource;
 
-use crate::ops::{Op, OpRegistry};
+use crate::ops::{Op, OpRegistry, RegistryError};
 
 /// The app's op registry. Cloning shares it: the scene loader holds a clone, so ops a
 /// sketch registers are known to scene files loaded afterwards.
@@ -25,7 +25,7 @@ impl OpsRegistry {
     }
 
     /// Adds a custom op; the message names the op when its schema is wrong or taken.
-    pub fn register(&self, op: Op) -> Result<(), String> {
+    pub fn register(&self, op: Op) -> Result<(), RegistryError> {
         let mut guard = self.0.write().unwrap_or_else(|e| e.into_inner());
         let mut next = OpRegistry::clone(&guard);
         next.register(op)?;

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use super::error::ExportError;
 use super::output::{FileFamily, ensure_absent, numbered_path};
 use crate::core::drawing::Drawing;
 use crate::core::export::to_png;
@@ -25,21 +26,20 @@ pub const MAX_FRAMES: usize = 100_000;
 
 impl FrameRange {
     /// The frame times, or why the range is not allowed.
-    pub fn times(&self) -> Result<Vec<f64>, String> {
+    pub fn times(&self) -> Result<Vec<f64>, ExportError> {
         let FrameRange { from, to, fps } = *self;
         if !(from.is_finite() && to.is_finite()) || to <= from {
-            return Err(format!(
-                "frames from {from} to {to} s are not allowed: use finite times with from < to"
-            ));
+            return Err(ExportError::FrameRange { from, to });
         }
         if !(fps.is_finite() && fps > 0.0 && fps <= 1000.0) {
-            return Err(format!("fps {fps} is not allowed: use 0 < fps <= 1000"));
+            return Err(ExportError::Fps(fps));
         }
         let n = ((to - from) * fps - 1e-9).ceil() as usize;
         if n > MAX_FRAMES {
-            return Err(format!(
-                "{n} frames is too many (at most {MAX_FRAMES}); shorten the range or lower the fps"
-            ));
+            return Err(ExportError::TooManyFrames {
+                count: n,
+                max: MAX_FRAMES,
+            });
         }
         Ok((0..n).map(|i| from + i as f64 / fps).collect())
     }
@@ -65,17 +65,17 @@ pub fn frame_path(dir: &Path, i: usize, ext: &str) -> PathBuf {
 /// `progress(done, total)` is told after each one. Without `overwrite`, existing frame
 /// files are an error before anything is written; the frames appear together once all
 /// are rendered, or none on failure. Returns the files written.
-pub fn export_frames(
+pub fn export_frames<E: std::fmt::Display>(
     dir: &Path,
     range: FrameRange,
     formats: FrameFormats,
     overwrite: bool,
-    mut drawing_at: impl FnMut(f64) -> Result<Drawing, String>,
+    mut drawing_at: impl FnMut(f64) -> Result<Drawing, E>,
     mut progress: impl FnMut(usize, usize),
-) -> Result<Vec<PathBuf>, String> {
+) -> Result<Vec<PathBuf>, ExportError> {
     let times = range.times()?;
     if !formats.png && !formats.svg {
-        return Err("nothing to write: choose PNG and/or SVG frames".into());
+        return Err(ExportError::NoFrameFormat);
     }
     let exts: Vec<&str> = [(formats.png, "png"), (formats.svg, "svg")]
         .into_iter()
@@ -85,26 +85,30 @@ pub fn export_frames(
         .flat_map(|i| exts.iter().map(move |e| frame_path(dir, i, e)))
         .collect();
     if !overwrite {
-        ensure_absent(&all).map_err(|e| format!("{e} (frames are never replaced unless asked)"))?;
+        ensure_absent(&all).map_err(ExportError::FramesExist)?;
     }
-    std::fs::create_dir_all(dir)
-        .map_err(|e| format!("cannot create the frame folder {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(dir).map_err(|source| ExportError::FrameFolder {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     // The sequence is one family: a failure at any frame leaves no frame behind.
     let mut family = FileFamily::new(overwrite);
     for (i, &t) in times.iter().enumerate() {
-        let drawing = drawing_at(t).map_err(|e| format!("frame {i} (t = {t} s): {e}"))?;
+        let drawing = drawing_at(t).map_err(|e| ExportError::Frame {
+            index: i,
+            t,
+            message: e.to_string(),
+        })?;
         for ext in &exts {
             let bytes = match *ext {
                 "png" => to_png(&drawing, formats.dpi)?,
                 _ => to_svg(&drawing).into_bytes(),
             };
-            family
-                .add(&frame_path(dir, i, ext), &bytes)
-                .map_err(|e| e.to_string())?;
+            family.add(&frame_path(dir, i, ext), &bytes)?;
         }
         progress(i + 1, times.len());
     }
-    family.commit().map_err(|e| e.to_string())
+    Ok(family.commit()?)
 }
 
 /// The ffmpeg command that turns the PNG frames in `dir` into `out`.
@@ -129,10 +133,10 @@ pub fn ffmpeg_command(dir: &Path, fps: f64, out: &Path) -> Vec<String> {
 
 /// Assembles `dir/animation.mp4` (`animation_NNN.mp4` if taken) with ffmpeg. When ffmpeg
 /// is not on PATH the error says how to install it and the command to run.
-pub fn assemble_mp4(dir: &Path, fps: f64) -> Result<PathBuf, String> {
+pub fn assemble_mp4(dir: &Path, fps: f64) -> Result<PathBuf, ExportError> {
     let out = match dir.join("animation.mp4") {
         free if !free.exists() => free,
-        _ => numbered_path(dir, "animation", "mp4").map_err(|e| e.to_string())?,
+        _ => numbered_path(dir, "animation", "mp4")?,
     };
     let cmd = ffmpeg_command(dir, fps, &out);
     let shown = cmd
@@ -147,17 +151,15 @@ pub fn assemble_mp4(dir: &Path, fps: f64) -> Result<PathBuf, String> {
         .join(" ");
     match Command::new(&cmd[0]).args(&cmd[1..]).output() {
         Ok(o) if o.status.success() => Ok(out),
-        Ok(o) => Err(format!(
-            "ffmpeg failed ({}): {}",
-            o.status,
-            String::from_utf8_lossy(&o.stderr)
+        Ok(o) => Err(ExportError::Ffmpeg {
+            status: o.status.to_string(),
+            message: String::from_utf8_lossy(&o.stderr)
                 .lines()
                 .last()
                 .unwrap_or_default()
-        )),
-        Err(_) => Err(format!(
-            "no MP4: ffmpeg is not installed (e.g. `sudo apt-get install ffmpeg`); then run: {shown}"
-        )),
+                .to_string(),
+        }),
+        Err(_) => Err(ExportError::NoFfmpeg { command: shown }),
     }
 }
 

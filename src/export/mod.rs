@@ -1,12 +1,14 @@
 //! Writing drawings to files: SVG, G-code and PNG (formatted by the core's writers),
 //! frame sequences, atomically and without overwriting.
 
+mod error;
 mod frames;
 mod output;
 mod outputs;
 
 pub use crate::core::drawing::{Drawing, DrawnLayer, PlotStats, RealizeError, describe_stats};
 pub use crate::core::export::*;
+pub use error::ExportError;
 pub use frames::{
     FrameFormats, FrameRange, MAX_FRAMES, assemble_mp4, export_frames, ffmpeg_command, frame_path,
     terminal_progress,

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::error::ExportError;
 use super::output::{FileFamily, ensure_absent};
 use crate::core::drawing::Drawing;
 use crate::core::export::to_png;
@@ -45,7 +46,7 @@ pub fn write_outputs(
     drawing: &Drawing,
     profile: &GcodeProfile,
     request: &OutputRequest,
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<String>, ExportError> {
     let mut files: Vec<(PathBuf, Vec<u8>, String)> = Vec::new();
     if let Some(path) = &request.svg {
         files.push((path.clone(), to_svg(drawing).into_bytes(), String::new()));
@@ -80,14 +81,13 @@ pub fn write_outputs(
     }
     if !request.overwrite {
         // Fail before writing anything when one of the family is taken.
-        ensure_absent(&files.iter().map(|f| f.0.clone()).collect::<Vec<_>>())
-            .map_err(|e| e.to_string())?;
+        ensure_absent(&files.iter().map(|f| f.0.clone()).collect::<Vec<_>>())?;
     }
     let mut family = FileFamily::new(request.overwrite);
     for (path, bytes, _) in &files {
-        family.add(path, bytes).map_err(|e| e.to_string())?;
+        family.add(path, bytes)?;
     }
-    family.commit().map_err(|e| e.to_string())?;
+    family.commit()?;
     Ok(files
         .iter()
         .map(|(path, _, note)| format!("wrote {}{note}", path.display()))

@@ -190,7 +190,7 @@ fn ask_before_closing(
     mut state: ResMut<InspectorState>,
     mut exit: MessageWriter<AppExit>,
 ) {
-    if state.quit_after_save {
+    if state.quit_after_save && !document.saving {
         if !document.is_dirty() {
             exit.write(AppExit::Success);
         } else if matches!(document.last_save, Some(Err(_))) {

@@ -145,7 +145,9 @@ fn scene_section(ui: &mut egui::Ui, data: &PanelData, edits: &EditQueue) {
             doc.history.redo_len()
         ));
     });
-    if let Some(outcome) = &doc.last_save {
+    if doc.saving {
+        ui.weak("saving…");
+    } else if let Some(outcome) = &doc.last_save {
         match outcome {
             Ok((path, at)) => ui.weak(format!("saved {path} at {}", clock_time(*at))),
             Err(e) => ui.colored_label(ERROR, e),

@@ -20,10 +20,24 @@ use bevy::winit::WinitPlugin;
 use super::GraftRenderPlugin;
 use crate::ecs::{GraftPlugins, SceneClock};
 
+/// Why the headless renderer could not start or draw.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum HeadlessError {
+    /// wgpu found no adapter.
+    #[error("no GPU adapter found (install mesa-vulkan-drivers for software Vulkan)")]
+    NoAdapter,
+    /// The render plugins did not finish starting.
+    #[error("the renderer did not start within {0} s")]
+    StartTimeout(u64),
+    /// No frame came back.
+    #[error("no image was read back after {0} frames")]
+    NoImage(u32),
+}
+
 /// A headless app with graft's plugins and the line renderer, plugins finished
 /// and a GPU adapter found; the clock is paused at 0. Errors when no adapter exists (install
 /// `mesa-vulkan-drivers` for software Vulkan).
-pub fn headless_render_app() -> Result<App, String> {
+pub fn headless_render_app() -> Result<App, HeadlessError> {
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
@@ -52,15 +66,13 @@ pub fn headless_render_app() -> Result<App, String> {
     while app.plugins_state() == PluginsState::Adding {
         bevy::tasks::tick_global_task_pools_on_main_thread();
         if start.elapsed() > Duration::from_secs(60) {
-            return Err("the renderer did not start within 60 s".into());
+            return Err(HeadlessError::StartTimeout(60));
         }
     }
     app.finish();
     app.cleanup();
     if app.world().get_resource::<RenderAdapterInfo>().is_none() {
-        return Err(
-            "no GPU adapter found (install mesa-vulkan-drivers for software Vulkan)".into(),
-        );
+        return Err(HeadlessError::NoAdapter);
     }
     Ok(app)
 }
@@ -106,7 +118,7 @@ pub fn spawn_image_camera(
 }
 
 /// Renders frames until a screenshot of `target` is read back, and returns it.
-pub fn capture_image(app: &mut App, target: &Handle<Image>) -> Result<Image, String> {
+pub fn capture_image(app: &mut App, target: &Handle<Image>) -> Result<Image, HeadlessError> {
     let slot = Arc::new(Mutex::new(None::<Image>));
     let s = Arc::clone(&slot);
     app.world_mut()
@@ -114,11 +126,12 @@ pub fn capture_image(app: &mut App, target: &Handle<Image>) -> Result<Image, Str
         .observe(move |ev: On<ScreenshotCaptured>| {
             *s.lock().unwrap_or_else(|e| e.into_inner()) = Some(ev.image.clone())
         });
-    for _ in 0..200 {
+    const FRAMES: u32 = 200;
+    for _ in 0..FRAMES {
         app.update();
         if let Some(image) = slot.lock().unwrap_or_else(|e| e.into_inner()).take() {
             return Ok(image);
         }
     }
-    Err("no image was read back after 200 frames".into())
+    Err(HeadlessError::NoImage(FRAMES))
 }

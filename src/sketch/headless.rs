@@ -11,6 +11,8 @@ use bevy::asset::AssetPlugin;
 use bevy::ecs::query::With;
 use bevy::input::InputPlugin;
 
+use super::SketchError;
+use crate::app::AppError;
 use crate::ecs::{
     GraftPlugins, Layer, LayerError, Realized, SceneClock, SceneStatus, SystemErrors,
     current_drawing, layers_settled,
@@ -26,7 +28,7 @@ const SETTLE_TIMEOUT: Duration = Duration::from_secs(120);
 pub fn headless_sketch_app(
     scene: Option<&Path>,
     add: impl FnOnce(&mut App),
-) -> Result<App, String> {
+) -> Result<App, SketchError> {
     let mut app = App::new();
     app.set_error_handler(super::errors::record_error)
         .add_plugins((
@@ -38,9 +40,10 @@ pub fn headless_sketch_app(
         ));
     let graft = match scene {
         Some(path) => {
-            let file = path
-                .canonicalize()
-                .map_err(|e| format!("cannot open scene {}: {e}", path.display()))?;
+            let file = path.canonicalize().map_err(|source| AppError::OpenScene {
+                path: path.to_path_buf(),
+                source,
+            })?;
             let dir = file.parent().map(Path::to_path_buf).unwrap_or_default();
             let name = file
                 .file_name()
@@ -81,11 +84,9 @@ fn shown_ids(app: &mut App) -> Vec<Option<GeometryId>> {
 /// Seeks the clock to `t`, runs frames until every layer shows the geometry it wants and
 /// stays so for a frame (sketch systems may change parameters after the pipeline ran),
 /// and returns the drawing. A layer error, a scene error or no layers at all is an error.
-pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, String> {
+pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, SketchError> {
     if !t.is_finite() {
-        return Err(format!(
-            "t = {t} is not allowed: use a finite time in seconds"
-        ));
+        return Err(SketchError::Time(t));
     }
     app.world_mut().resource_mut::<SceneClock>().seek(t);
     let start = Instant::now();
@@ -95,14 +96,14 @@ pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, String> {
         app.update();
         let errors = app.world().resource::<SystemErrors>().since(seen);
         if !errors.is_empty() {
-            return Err(errors.join("; "));
+            return Err(SketchError::Systems(errors.to_vec()));
         }
         if let Some(e) = app
             .world()
             .get_resource::<SceneStatus>()
             .and_then(|s| s.error())
         {
-            return Err(e.to_string());
+            return Err(e.clone().into());
         }
         if layers_settled(app.world_mut()) {
             let ids = shown_ids(app);
@@ -116,12 +117,9 @@ pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, String> {
         if start.elapsed() > SETTLE_TIMEOUT {
             let layers = shown_ids(app).len();
             return Err(if layers == 0 {
-                "the sketch has no layers: spawn some (LayerSpec) or open a scene".into()
+                SketchError::NoLayers
             } else {
-                format!(
-                    "the layers did not finish within {} s",
-                    SETTLE_TIMEOUT.as_secs()
-                )
+                SketchError::Timeout(SETTLE_TIMEOUT.as_secs())
             });
         }
         std::thread::sleep(Duration::from_micros(200));
@@ -129,11 +127,10 @@ pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, String> {
     let world = app.world_mut();
     let mut q = world.query::<(&Layer, &LayerError)>();
     if let Some((layer, error)) = q.iter(world).find(|(_, e)| e.is_set()) {
-        return Err(format!(
-            "layer '{}': {}",
-            layer.name,
-            error.message.clone().unwrap_or_default()
-        ));
+        return Err(SketchError::Layer {
+            layer: layer.name.clone(),
+            message: error.message.clone().unwrap_or_default(),
+        });
     }
     Ok(current_drawing(world))
 }

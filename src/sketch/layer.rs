@@ -7,9 +7,91 @@ use bevy::ecs::system::Commands;
 
 use crate::ecs::{Layer, LayerRecipe, OpsRegistry, Stroke};
 use crate::ops::{
-    EffectOp, Field, OpCall, OpKind, OpParams, OpRegistry, ParamType, PrimitiveOp, RawParam,
-    Recipe, Rgba, Value,
+    ColorError, EffectOp, Field, OpCall, OpKind, OpParams, OpRegistry, ParamError, ParamType,
+    PrimitiveOp, RawParam, Recipe, RegistryError, Rgba, Value,
 };
+
+/// Why a [`LayerSpec`] cannot become a layer.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum LayerSpecError {
+    /// The name is empty.
+    #[error("a layer needs a name")]
+    NoName,
+    /// Something of the named layer is wrong.
+    #[error("layer '{layer}': {problem}")]
+    Layer {
+        /// The layer.
+        layer: String,
+        /// What is wrong.
+        #[source]
+        problem: SpecProblem,
+    },
+}
+
+/// What is wrong in a layer's spec.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SpecProblem {
+    /// `animate` named a field of another op than the last stage's.
+    #[error("animate({op}.{field}) must follow a {op} stage")]
+    AnimateMisplaced {
+        /// The op of the field.
+        op: &'static str,
+        /// The field.
+        field: &'static str,
+    },
+    /// The pen colour.
+    #[error(transparent)]
+    Color(#[from] ColorError),
+    /// The pen width.
+    #[error("pen width {0} is not allowed: use a width in mm, > 0 and <= 50")]
+    PenWidth(f64),
+    /// No `.source(…)`.
+    #[error("no source op: call .source(Polygon::default()) first")]
+    NoSource,
+    /// The op is not in the app's registry.
+    #[error("{error} (register custom ops with app.register_op::<{type_name}>())")]
+    NotRegistered {
+        /// The registry's answer.
+        #[source]
+        error: RegistryError,
+        /// The op's Rust type.
+        type_name: &'static str,
+    },
+    /// The registered op has another declaration than the struct.
+    #[error("op '{0}': values do not match its declaration")]
+    Declaration(&'static str),
+    /// A parameter value.
+    #[error(transparent)]
+    Param(#[from] ParamError),
+    /// An expression given to `animate`.
+    #[error("{error} (in animate on '{op}')")]
+    Animate {
+        /// The op.
+        op: &'static str,
+        /// Why the expression is refused.
+        #[source]
+        error: ParamError,
+    },
+    /// A call from data of the wrong kind.
+    #[error("'{op}' is not {wanted}")]
+    Kind {
+        /// The op.
+        op: String,
+        /// "a primitive" or "an effect".
+        wanted: &'static str,
+    },
+}
+
+/// Why a typed parameter update was refused.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SetParamError {
+    /// The layer's recipe has no stage of this op.
+    #[error("the layer has no op '{0}'")]
+    NoOp(&'static str),
+    /// The value is not allowed.
+    #[error(transparent)]
+    Param(#[from] ParamError),
+}
 
 /// One stage as the builder holds it until [`LayerSpec::build`] checks it.
 #[derive(Clone, Debug)]
@@ -19,7 +101,7 @@ enum StageSpec {
         name: &'static str,
         values: Vec<Value>,
         /// The struct's values, rebuilt into a call by the registry's op.
-        build: fn(&OpRegistry, &[Value]) -> Result<OpCall, String>,
+        build: fn(&OpRegistry, &[Value]) -> Result<OpCall, SpecProblem>,
         expressions: Vec<(&'static str, String)>,
         enabled: bool,
     },
@@ -51,19 +133,18 @@ pub struct LayerSpec {
     order: usize,
     source: Option<StageSpec>,
     effects: Vec<StageSpec>,
-    misuse: Option<String>,
+    misuse: Option<SpecProblem>,
 }
 
-fn typed_call<T: OpParams>(registry: &OpRegistry, values: &[Value]) -> Result<OpCall, String> {
-    let op = registry.lookup(T::NAME, T::KIND).map_err(|e| {
-        format!(
-            "{e} (register custom ops with app.register_op::<{}>())",
-            short_type::<T>()
-        )
-    })?;
-    let params = T::from_values(values)
-        .ok_or_else(|| format!("op '{}': values do not match its declaration", T::NAME))?;
-    OpCall::from_typed(std::sync::Arc::clone(op), &params)
+fn typed_call<T: OpParams>(registry: &OpRegistry, values: &[Value]) -> Result<OpCall, SpecProblem> {
+    let op = registry
+        .lookup(T::NAME, T::KIND)
+        .map_err(|error| SpecProblem::NotRegistered {
+            error,
+            type_name: short_type::<T>(),
+        })?;
+    let params = T::from_values(values).ok_or(SpecProblem::Declaration(T::NAME))?;
+    Ok(OpCall::from_typed(std::sync::Arc::clone(op), &params)?)
 }
 
 fn short_type<T>() -> &'static str {
@@ -154,12 +235,10 @@ impl LayerSpec {
                 name, expressions, ..
             }) if *name == O::NAME => expressions.push((field.name(), expression.into())),
             _ => {
-                self.misuse.get_or_insert(format!(
-                    "animate({}.{}) must follow a {} stage",
-                    O::NAME,
-                    field.name(),
-                    O::NAME
-                ));
+                self.misuse.get_or_insert(SpecProblem::AnimateMisplaced {
+                    op: O::NAME,
+                    field: field.name(),
+                });
             }
         }
         self
@@ -180,31 +259,34 @@ impl LayerSpec {
 
     /// The layer's components, every op and parameter checked against `registry`; the
     /// message names the layer, op and parameter that is wrong and what is allowed.
-    pub fn build(&self, registry: &OpRegistry) -> Result<(Layer, Stroke, LayerRecipe), String> {
-        let err = |e: String| format!("layer '{}': {e}", self.name);
+    pub fn build(
+        &self,
+        registry: &OpRegistry,
+    ) -> Result<(Layer, Stroke, LayerRecipe), LayerSpecError> {
+        let err = |problem: SpecProblem| LayerSpecError::Layer {
+            layer: self.name.clone(),
+            problem,
+        };
         if self.name.trim().is_empty() {
-            return Err("a layer needs a name".into());
+            return Err(LayerSpecError::NoName);
         }
         if let Some(m) = &self.misuse {
             return Err(err(m.clone()));
         }
-        let color = Rgba::parse(&self.color).map_err(err)?;
+        let color = Rgba::parse(&self.color).map_err(|e| err(e.into()))?;
         if !(self.pen_width.is_finite() && self.pen_width > 0.0 && self.pen_width <= 50.0) {
-            return Err(err(format!(
-                "pen width {} is not allowed: use a width in mm, > 0 and <= 50",
-                self.pen_width
-            )));
+            return Err(err(SpecProblem::PenWidth(self.pen_width)));
         }
         let source = self
             .source
             .as_ref()
-            .ok_or_else(|| err("no source op: call .source(Polygon::default()) first".into()))?;
+            .ok_or_else(|| err(SpecProblem::NoSource))?;
         let source = stage_call(registry, source, OpKind::Primitive).map_err(err)?;
         let effects = self
             .effects
             .iter()
             .map(|e| stage_call(registry, e, OpKind::Effect))
-            .collect::<Result<Vec<_>, String>>()
+            .collect::<Result<Vec<_>, SpecProblem>>()
             .map_err(err)?;
         Ok((
             Layer {
@@ -221,7 +303,11 @@ impl LayerSpec {
     }
 }
 
-fn stage_call(registry: &OpRegistry, stage: &StageSpec, kind: OpKind) -> Result<OpCall, String> {
+fn stage_call(
+    registry: &OpRegistry,
+    stage: &StageSpec,
+    kind: OpKind,
+) -> Result<OpCall, SpecProblem> {
     match stage {
         // The builder's bounds (`source` takes primitives, `then` effects) keep kinds apart.
         StageSpec::Typed {
@@ -234,7 +320,7 @@ fn stage_call(registry: &OpRegistry, stage: &StageSpec, kind: OpKind) -> Result<
             let mut call = build(registry, values)?;
             for (param, expression) in expressions {
                 call.set(param, &RawParam::expression(expression))
-                    .map_err(|e| format!("{e} (in animate on '{name}')"))?;
+                    .map_err(|error| SpecProblem::Animate { op: name, error })?;
             }
             call.enabled = *enabled;
             Ok(call)
@@ -242,15 +328,14 @@ fn stage_call(registry: &OpRegistry, stage: &StageSpec, kind: OpKind) -> Result<
         StageSpec::Call(call) => {
             let want = call.op.schema().kind;
             if want != kind {
-                return Err(format!(
-                    "'{}' is not {}",
-                    call.op.name(),
-                    if kind == OpKind::Primitive {
+                return Err(SpecProblem::Kind {
+                    op: call.op.name().into(),
+                    wanted: if kind == OpKind::Primitive {
                         "a primitive"
                     } else {
                         "an effect"
-                    }
-                ));
+                    },
+                });
             }
             Ok(call.clone())
         }
@@ -260,11 +345,19 @@ fn stage_call(registry: &OpRegistry, stage: &StageSpec, kind: OpKind) -> Result<
 /// Spawning [`LayerSpec`]s from systems.
 pub trait SpawnLayer {
     /// Spawns the layer, or returns why it cannot (bad op, parameter or colour).
-    fn spawn_layer(&mut self, registry: &OpsRegistry, spec: LayerSpec) -> Result<Entity, String>;
+    fn spawn_layer(
+        &mut self,
+        registry: &OpsRegistry,
+        spec: LayerSpec,
+    ) -> Result<Entity, LayerSpecError>;
 }
 
 impl SpawnLayer for Commands<'_, '_> {
-    fn spawn_layer(&mut self, registry: &OpsRegistry, spec: LayerSpec) -> Result<Entity, String> {
+    fn spawn_layer(
+        &mut self,
+        registry: &OpsRegistry,
+        spec: LayerSpec,
+    ) -> Result<Entity, LayerSpecError> {
         let components = spec.build(&registry.snapshot())?;
         Ok(self.spawn(components).id())
     }
@@ -280,7 +373,7 @@ pub trait SetParam {
         &mut self,
         field: Field<O, V>,
         value: V,
-    ) -> Result<(), String>;
+    ) -> Result<(), SetParamError>;
 }
 
 impl SetParam for bevy::ecs::change_detection::Mut<'_, LayerRecipe> {
@@ -288,7 +381,7 @@ impl SetParam for bevy::ecs::change_detection::Mut<'_, LayerRecipe> {
         &mut self,
         field: Field<O, V>,
         value: V,
-    ) -> Result<(), String> {
+    ) -> Result<(), SetParamError> {
         // Read through `Deref` first: only a real change marks the component changed.
         let recipe = &self.0;
         let index = if recipe.source.op.name() == O::NAME {
@@ -299,7 +392,7 @@ impl SetParam for bevy::ecs::change_detection::Mut<'_, LayerRecipe> {
                     .effects
                     .iter()
                     .position(|e| e.op.name() == O::NAME)
-                    .ok_or_else(|| format!("the layer has no op '{}'", O::NAME))?,
+                    .ok_or(SetParamError::NoOp(O::NAME))?,
             )
         };
         let current = match index {

@@ -13,6 +13,7 @@
 //! headless render at `t` shows exactly what the window shows at `t`. Errors returned by
 //! sketch systems are logged and shown in the inspector; a headless render fails with them.
 
+mod error;
 mod errors;
 mod headless;
 mod layer;
@@ -25,9 +26,10 @@ use bevy::app::{App, Plugin};
 use clap::{Parser, Subcommand};
 
 pub use crate::ecs::OpRegistrationErrors;
+pub use error::SketchError;
 pub use errors::{SketchErrorsPlugin, record_error};
 pub use headless::{headless_sketch_app, render_at};
-pub use layer::{LayerSpec, SetParam, SpawnLayer};
+pub use layer::{LayerSpec, LayerSpecError, SetParam, SetParamError, SpawnLayer, SpecProblem};
 pub use register::RegisterOp;
 
 use crate::app::GraftAppPlugins;
@@ -97,12 +99,12 @@ impl<P: Plugin> Sketch<P> {
     }
 
     /// Runs the command in `args` (the first item is the program name).
-    pub fn run_with<I, T>(self, args: I) -> Result<(), String>
+    pub fn run_with<I, T>(self, args: I) -> Result<(), SketchError>
     where
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
-        let cli = SketchCli::try_parse_from(args).map_err(|e| e.to_string())?;
+        let cli = SketchCli::try_parse_from(args).map_err(|e| SketchError::Usage(e.to_string()))?;
         match cli.command.unwrap_or(SketchCommand::Open) {
             SketchCommand::Open => {
                 let mut app = App::new();
@@ -113,7 +115,7 @@ impl<P: Plugin> Sketch<P> {
                 if app.run().is_success() {
                     Ok(())
                 } else {
-                    Err("the app stopped with an error".into())
+                    Err(SketchError::AppFailed)
                 }
             }
             SketchCommand::Ops { name } => {
@@ -138,13 +140,13 @@ impl<P: Plugin> Sketch<P> {
             SketchCommand::Frames(args) => {
                 let mut app = self.headless()?;
                 let dpi = app.world().resource::<SceneExport>().0.png.dpi;
-                write_frames(&args, dpi, |t| render_at(&mut app, t))
+                Ok(write_frames(&args, dpi, |t| render_at(&mut app, t))?)
             }
         }
     }
 
     /// The sketch in a headless app (what `render`, `frames` and `ops` use).
-    pub fn headless(self) -> Result<App, String> {
+    pub fn headless(self) -> Result<App, SketchError> {
         let plugin = self.plugin;
         headless_sketch_app(self.scene.as_deref(), move |app| {
             app.add_plugins(plugin);

@@ -4,7 +4,7 @@
 use bevy::app::App;
 
 use crate::ecs::{OpRegistrationErrors, OpsRegistry};
-use crate::ops::{Evaluate, Op};
+use crate::ops::{Evaluate, Op, RegistryError};
 
 /// Registering custom ops on an [`App`].
 pub trait RegisterOp {
@@ -16,7 +16,7 @@ pub trait RegisterOp {
     }
 
     /// Adds the typed op `T`, returning the error (which names the op) instead of logging it.
-    fn try_register_op<T: Evaluate>(&mut self) -> Result<(), String> {
+    fn try_register_op<T: Evaluate>(&mut self) -> Result<(), RegistryError> {
         self.try_register_dynamic_op(Op::of::<T>())
     }
 
@@ -25,7 +25,7 @@ pub trait RegisterOp {
     fn register_dynamic_op(&mut self, op: Op) -> &mut Self;
 
     /// Adds an op whose schema is built at run time, returning the error.
-    fn try_register_dynamic_op(&mut self, op: Op) -> Result<(), String>;
+    fn try_register_dynamic_op(&mut self, op: Op) -> Result<(), RegistryError>;
 }
 
 impl RegisterOp for App {
@@ -42,7 +42,7 @@ impl RegisterOp for App {
         self
     }
 
-    fn try_register_dynamic_op(&mut self, op: Op) -> Result<(), String> {
+    fn try_register_dynamic_op(&mut self, op: Op) -> Result<(), RegistryError> {
         let registry = self
             .world_mut()
             .get_resource_or_insert_with(OpsRegistry::default)

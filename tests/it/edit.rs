@@ -86,7 +86,8 @@ fn an_edit_changes_the_recipe_and_ids_and_undo_restores_the_exact_ids() {
         RawParam::Num(-3.0, true),
     )
     .apply(&mut layer)
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(
         err.contains("layer 'waves'") && err.contains("subdivide.subdivisions"),
         "{err}"
@@ -161,7 +162,8 @@ fn effects_are_added_removed_reordered_and_switched() {
     );
     let err = Edit::AddEffect(0, Arc::clone(reg.get("circle").unwrap()))
         .apply(&mut layer)
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("'circle' is a primitive"), "{err}");
     assert!(Edit::SetPenWidth(0.0).apply(&mut layer).is_err());
     assert!(Edit::RemoveEffect(9).apply(&mut layer).is_err());
@@ -255,9 +257,13 @@ fn edits_through_the_ecs_change_ids_undo_restores_them_and_save_writes_the_file(
     assert_eq!(ids(&mut app), ids1);
 
     // An unknown layer or a bad value is refused with its name.
-    let err = apply_edit(app.world_mut(), "nope", &Edit::SetVisible(false), None).unwrap_err();
+    let err = apply_edit(app.world_mut(), "nope", &Edit::SetVisible(false), None)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("'nope'"), "{err}");
-    let err = apply_edit(app.world_mut(), "waves", &Edit::Rename("ring".into()), None).unwrap_err();
+    let err = apply_edit(app.world_mut(), "waves", &Edit::Rename("ring".into()), None)
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("unique"), "{err}");
 
     // Save: the file is rewritten, the old one kept as .bak, comments at the top kept.
@@ -319,4 +325,53 @@ fn edits_through_the_ecs_change_ids_undo_restores_them_and_save_writes_the_file(
     let memory = to_svg(&document.realize(1.5, &EvalContext::default()).unwrap());
     assert_eq!(std::fs::read_to_string(&out).unwrap(), memory);
     assert!(app.world().get::<LayerRecipe>(waves).is_some());
+}
+
+#[test]
+fn a_queued_save_writes_on_the_io_pool_and_edits_made_meanwhile_stay_unsaved() {
+    let dir = tempdir("edit-async-save");
+    let file = dir.join(SCENE);
+    std::fs::write(&file, TEXT).unwrap();
+    let mut app = app(&dir, true);
+    settle(&mut app);
+    let colour = |c: &str| EditCommand::Edit {
+        layer: "ring".into(),
+        edit: Edit::SetColor(Rgba::parse(c).unwrap()),
+        merge: None,
+    };
+    {
+        let mut queue = app.world_mut().resource_mut::<EditQueue>();
+        queue.push(colour("#ff0000"));
+        queue.push(EditCommand::Save);
+    }
+    app.update();
+    // The frame that took the save did not write the file: a task does.
+    assert!(app.world().resource::<SceneDocument>().saving);
+    // An edit made while the save runs is not part of it.
+    app.world_mut()
+        .resource_mut::<EditQueue>()
+        .push(colour("#00ff00"));
+    run_until(&mut app, "the save task", |app| {
+        !app.world().resource::<SceneDocument>().saving
+    });
+    let doc = app.world().resource::<SceneDocument>();
+    assert!(matches!(doc.last_save, Some(Ok(_))), "{:?}", doc.last_save);
+    assert!(doc.is_dirty(), "the second colour is not saved yet");
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        written.contains("#ff0000") && !written.contains("#00ff00"),
+        "{written}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join(format!("{SCENE}.bak"))).unwrap(),
+        TEXT
+    );
+    app.world_mut()
+        .resource_mut::<EditQueue>()
+        .push(EditCommand::Save);
+    run_until(&mut app, "the second save", |app| {
+        let doc = app.world().resource::<SceneDocument>();
+        !doc.saving && !doc.is_dirty()
+    });
+    assert!(std::fs::read_to_string(&file).unwrap().contains("#00ff00"));
 }

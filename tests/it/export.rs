@@ -230,13 +230,13 @@ fn gcode_bed_range_and_bad_profiles_are_refused() {
         bed_x: Some((0.0, 50.0)),
         ..Default::default()
     };
-    let err = to_gcode(&drawing(), &profile).unwrap_err();
+    let err = to_gcode(&drawing(), &profile).unwrap_err().to_string();
     assert!(err.contains("outside bed_x (0, 50)"), "{err}");
     let profile = GcodeProfile {
         paper_margin: 30.0,
         ..Default::default()
     };
-    let err = to_gcode(&drawing(), &profile).unwrap_err();
+    let err = to_gcode(&drawing(), &profile).unwrap_err().to_string();
     assert!(
         err.contains("gcode.paper_margin = 30 is not allowed"),
         "{err}"
@@ -248,6 +248,7 @@ fn gcode_bed_range_and_bad_profiles_are_refused() {
     assert!(
         to_gcode(&drawing(), &profile)
             .unwrap_err()
+            .to_string()
             .contains("gcode.draw_feed")
     );
 }
@@ -299,7 +300,7 @@ fn png_has_the_paper_size_background_and_layer_colours() {
     // The red line at y = 10 mm (pixel row 40), the blue square's top edge at y = 20 mm.
     assert_eq!(px(100, 40), (255, 0, 0));
     assert_eq!(px(180, 80), (0, 0, 255));
-    let err = to_png(&drawing(), 1e6).unwrap_err();
+    let err = to_png(&drawing(), 1e6).unwrap_err().to_string();
     assert!(err.contains("lower the dpi"), "{err}");
 }
 

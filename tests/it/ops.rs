@@ -453,31 +453,34 @@ fn text_in_single_stroke_and_outline_fonts() {
 #[test]
 fn validation_messages_name_op_parameter_value_and_domain() {
     let mut c = call("subdivide", &[]);
-    let err = c.set("subdivisions", &(-1).into()).unwrap_err();
+    let err = c.set("subdivisions", &(-1).into()).unwrap_err().to_string();
     assert_eq!(
         err,
         "subdivide.subdivisions: value -1 is not allowed: expected an integer in 0..=24"
     );
-    let err = c.set("levels", &1.into()).unwrap_err();
+    let err = c.set("levels", &1.into()).unwrap_err().to_string();
     assert_eq!(
         err,
         "op 'subdivide' has no parameter 'levels'; valid names: subdivisions"
     );
-    let err = c.set("subdivisions", &1.5.into()).unwrap_err();
+    let err = c.set("subdivisions", &1.5.into()).unwrap_err().to_string();
     assert!(err.contains("expected an integer"), "{err}");
     let mut f = call("fill", &[]);
-    let err = f.set("remove_boundary", &"yes".into()).unwrap_err();
+    let err = f
+        .set("remove_boundary", &"yes".into())
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("fill.remove_boundary") && err.contains("true or false"),
         "{err}"
     );
     let mut s = call("scale", &[]);
-    let err = s.set("mode", &"sideways".into()).unwrap_err();
+    let err = s.set("mode", &"sideways".into()).unwrap_err().to_string();
     assert!(err.contains("one of all, by_line, by_face"), "{err}");
     // An expression is checked when evaluated.
     let mut d = call("dash", &[]);
     d.set("dash_length", &"t - 5".into()).unwrap();
-    let err = d.resolve(1.0).unwrap_err();
+    let err = d.resolve(1.0).unwrap_err().to_string();
     assert!(
         err.contains("dash.dash_length: value -4.0 is not allowed"),
         "{err}"
@@ -494,12 +497,18 @@ fn custom_ops_are_checked_and_panics_become_errors() {
     assert!(
         r.register(bad)
             .unwrap_err()
+            .to_string()
             .contains("must be an identifier")
     );
     let dup = Op::new(OpSchema::effect("fill", 1, "", vec![]), |i, _, _| {
         Ok(i.clone())
     });
-    assert!(r.register(dup).unwrap_err().contains("already registered"));
+    assert!(
+        r.register(dup)
+            .unwrap_err()
+            .to_string()
+            .contains("already registered")
+    );
     let wrong_default = Op::new(
         OpSchema::effect(
             "wobbly",
@@ -512,6 +521,7 @@ fn custom_ops_are_checked_and_panics_become_errors() {
     assert!(
         r.register(wrong_default)
             .unwrap_err()
+            .to_string()
             .contains("default of parameter 'amount'")
     );
     let boom = Op::new(
@@ -532,7 +542,53 @@ fn custom_ops_are_checked_and_panics_become_errors() {
     assert!(
         r.lookup("boom", graft::ops::OpKind::Primitive)
             .unwrap_err()
+            .to_string()
             .contains("is an effect, not a primitive")
     );
     let _ = Vec3::ZERO;
+}
+
+#[test]
+fn errors_are_typed_values_a_caller_can_match() {
+    use graft::ops::{ParamError, RegistryError, ValueError};
+    let mut c = call("subdivide", &[]);
+    match c.set("levels", &1.into()).unwrap_err() {
+        ParamError::Unknown { op, name, valid } => {
+            assert_eq!((op.as_str(), name.as_str()), ("subdivide", "levels"));
+            assert_eq!(valid, "subdivisions");
+        }
+        other => panic!("{other:?}"),
+    }
+    match c.set("subdivisions", &(-1).into()).unwrap_err() {
+        ParamError::Invalid {
+            param,
+            error: ValueError::OutOfDomain { value, allowed },
+            ..
+        } => {
+            assert_eq!(param, "subdivisions");
+            assert_eq!(value, "-1");
+            assert_eq!(allowed, "an integer in 0..=24");
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut d = call("displace", &[]);
+    assert!(matches!(
+        d.set("t", &"sin(".into()).unwrap_err(),
+        ParamError::Invalid {
+            error: ValueError::Expr(graft::ops::ExprError::Parse { .. }),
+            ..
+        }
+    ));
+    let r = OpRegistry::builtin();
+    assert!(matches!(
+        r.lookup("fill", graft::ops::OpKind::Primitive).unwrap_err(),
+        RegistryError::WrongKind {
+            wanted: "a primitive",
+            ..
+        }
+    ));
+    assert!(matches!(
+        r.call("hexagon", &[]).unwrap_err(),
+        RegistryError::Unknown { noun: "op", .. }
+    ));
 }

@@ -167,7 +167,7 @@ fn a_custom_effect_is_registered_realised_and_cached_like_a_built_in() {
 fn wrong_custom_schemas_and_failing_ops_are_clear_errors_naming_the_op() {
     let _serial = one_at_a_time();
     let mut app = App::new();
-    let err = app.try_register_op::<Bad>().unwrap_err();
+    let err = app.try_register_op::<Bad>().unwrap_err().to_string();
     assert!(
         err.contains("op 'bad'") && err.contains("default of parameter 'x'"),
         "{err}"
@@ -182,6 +182,7 @@ fn wrong_custom_schemas_and_failing_ops_are_clear_errors_naming_the_op() {
     assert!(
         app.try_register_op::<Shift>()
             .unwrap_err()
+            .to_string()
             .contains("already registered")
     );
 
@@ -190,7 +191,8 @@ fn wrong_custom_schemas_and_failing_ops_are_clear_errors_naming_the_op() {
     let err = LayerSpec::new("x")
         .source(Nope::default())
         .build(&reg)
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("layer 'x'")
             && err.contains("unknown primitive 'nope'")
@@ -203,13 +205,15 @@ fn wrong_custom_schemas_and_failing_ops_are_clear_errors_naming_the_op() {
             ..default()
         })
         .build(&reg)
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("line.length"), "{err}");
     let err = LayerSpec::new("x")
         .color("#12")
         .source(Line::default())
         .build(&reg)
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("#12"), "{err}");
 
     // A failing custom op marks its layer; a headless render reports it by name.
@@ -231,7 +235,7 @@ fn wrong_custom_schemas_and_failing_ops_are_clear_errors_naming_the_op() {
         }
     }
     let mut app = Sketch::new(Failing).headless().unwrap();
-    let err = render_at(&mut app, 0.0).unwrap_err();
+    let err = render_at(&mut app, 0.0).unwrap_err().to_string();
     assert!(
         err.contains("layer 'doomed'") && err.contains("op 'fails': no luck"),
         "{err}"
@@ -273,7 +277,8 @@ fn a_headless_sketch_renders_byte_identical_svg_across_runs() {
             "--svg",
             out.to_str().unwrap(),
         ])
-        .unwrap_err();
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("already exists"), "{err}");
 }
 
@@ -334,7 +339,8 @@ fn a_frame_sequence_of_ten_frames_writes_ten_numbered_files_of_the_right_size() 
         |t| render_at(&mut app, t),
         |_, _| {},
     )
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("already exists"), "{err}");
     // A sequence that fails at its fourth frame leaves no frame behind.
     let failing = dir.join("failing");
@@ -347,12 +353,13 @@ fn a_frame_sequence_of_ten_frames_writes_ten_numbered_files_of_the_right_size() 
             if t > 0.25 {
                 Err("the sketch gave up".to_string())
             } else {
-                render_at(&mut app, t)
+                render_at(&mut app, t).map_err(|e| e.to_string())
             }
         },
         |_, _| {},
     )
-    .unwrap_err();
+    .unwrap_err()
+    .to_string();
     assert!(err.contains("frame 3") && err.contains("gave up"), "{err}");
     assert_eq!(std::fs::read_dir(&failing).unwrap().count(), 0);
     assert!(
@@ -389,7 +396,7 @@ fn an_error_returned_by_a_sketch_system_fails_a_headless_render_with_its_message
     }
     let start = std::time::Instant::now();
     let mut app = Sketch::new(Broken).headless().unwrap();
-    let err = render_at(&mut app, 0.0).unwrap_err();
+    let err = render_at(&mut app, 0.0).unwrap_err().to_string();
     assert!(err.contains("unknown primitive 'hexagon'"), "{err}");
     assert!(
         start.elapsed().as_secs() < 10,

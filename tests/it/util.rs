@@ -22,7 +22,7 @@ pub fn effect(
 ) -> Result<Polylines, String> {
     let c = call(name, params);
     assert_eq!(c.op.schema().kind, OpKind::Effect);
-    let p = c.resolve(0.0)?;
+    let p = c.resolve(0.0).map_err(|e| e.to_string())?;
     c.op.eval(input, &p, &ctx()).map_err(|e| e.to_string())
 }
 
@@ -41,7 +41,7 @@ pub fn primitive(name: &str, params: &[(&str, RawParam)]) -> Result<Polylines, S
         source: call(name, params),
         effects: vec![],
     };
-    let r = recipe.resolve(0.0, &ctx())?;
+    let r = recipe.resolve(0.0, &ctx()).map_err(|e| e.to_string())?;
     r.evaluate(&ctx())
         .map(|s| (*s[0]).clone())
         .map_err(|e| e.to_string())

@@ -2,8 +2,67 @@
 
 use std::sync::Arc;
 
-use crate::ops::{Op, OpCall, OpKind, ParamInput, RawParam, Rgba};
+use crate::ops::{Op, OpCall, OpKind, ParamError, ParamInput, RawParam, Rgba};
 use crate::scene::LayerDef;
+
+/// Why an edit was refused; the layer is left as it was.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum EditError {
+    /// An effect index past the end of the chain.
+    #[error("there is no effect {index}; the layer has {count} effects")]
+    NoEffect {
+        /// The index asked for.
+        index: usize,
+        /// Effects in the chain.
+        count: usize,
+    },
+    /// An insertion index past the end of the chain.
+    #[error("cannot insert at {index}; the layer has {count} effects")]
+    CannotInsert {
+        /// The index asked for.
+        index: usize,
+        /// Effects in the chain.
+        count: usize,
+    },
+    /// A parameter index the op does not have.
+    #[error("op '{op}' has no parameter {index}")]
+    NoParam {
+        /// The op.
+        op: String,
+        /// The index asked for.
+        index: usize,
+    },
+    /// The parameter's new value is not allowed.
+    #[error(transparent)]
+    Param(#[from] ParamError),
+    /// A pen width out of range.
+    #[error("pen width {0} is not allowed: use a width in mm, > 0 and <= 50")]
+    PenWidth(f64),
+    /// An empty layer name.
+    #[error("a layer name cannot be empty")]
+    EmptyName,
+    /// An effect where a primitive belongs, or the other way round.
+    #[error("'{op}' is {is}, not {wanted}")]
+    WrongKind {
+        /// The op.
+        op: String,
+        /// "a primitive" or "an effect".
+        is: &'static str,
+        /// "a primitive" or "an effect".
+        wanted: &'static str,
+    },
+}
+
+/// An edit refused for a layer, naming it.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error("layer '{layer}': {error}")]
+pub struct LayerEditError {
+    /// The layer's name.
+    pub layer: String,
+    /// Why.
+    #[source]
+    pub error: EditError,
+}
 
 /// Which op of a layer: the source, or effect `i` of the chain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -53,45 +112,55 @@ pub enum Edit {
 impl Edit {
     /// Applies the edit to `layer`; on error the layer is unchanged and the message says
     /// which layer, op or parameter is wrong and what is allowed.
-    pub fn apply(&self, layer: &mut LayerDef) -> Result<(), String> {
+    pub fn apply(&self, layer: &mut LayerDef) -> Result<(), LayerEditError> {
         let mut next = layer.clone();
         self.apply_in_place(&mut next)
-            .map_err(|e| format!("layer '{}': {e}", layer.name))?;
+            .map_err(|error| LayerEditError {
+                layer: layer.name.clone(),
+                error,
+            })?;
         *layer = next;
         Ok(())
     }
 
-    fn apply_in_place(&self, layer: &mut LayerDef) -> Result<(), String> {
+    fn apply_in_place(&self, layer: &mut LayerDef) -> Result<(), EditError> {
         let effects = layer.recipe.effects.len();
-        let effect_index = |i: usize| {
-            if i < effects {
-                Ok(i)
+        let effect_index = |index: usize| {
+            if index < effects {
+                Ok(index)
             } else {
-                Err(format!(
-                    "there is no effect {i}; the layer has {effects} effects"
-                ))
+                Err(EditError::NoEffect {
+                    index,
+                    count: effects,
+                })
             }
+        };
+        let no_param = |op: &str, index: usize| EditError::NoParam {
+            op: op.into(),
+            index,
         };
         match self {
             Edit::SetParam(path, input) => {
                 let call = op_at(layer, path.slot)?;
                 let schema = Arc::clone(call.op.schema());
-                let spec = schema.params.get(path.param).ok_or_else(|| {
-                    format!("op '{}' has no parameter {}", schema.name, path.param)
-                })?;
+                let spec = schema
+                    .params
+                    .get(path.param)
+                    .ok_or_else(|| no_param(&schema.name, path.param))?;
                 if !input.is_animated() {
                     input
                         .resolve(spec, 0.0)
-                        .map_err(|e| format!("{}.{}: {e}", schema.name, spec.name))?;
+                        .map_err(|e| ParamError::invalid(&schema.name, &spec.name, e))?;
                 }
                 call.params[path.param] = input.clone();
             }
             Edit::SetRaw(path, raw) => {
                 let call = op_at(layer, path.slot)?;
                 let schema = Arc::clone(call.op.schema());
-                let spec = schema.params.get(path.param).ok_or_else(|| {
-                    format!("op '{}' has no parameter {}", schema.name, path.param)
-                })?;
+                let spec = schema
+                    .params
+                    .get(path.param)
+                    .ok_or_else(|| no_param(&schema.name, path.param))?;
                 call.set(&spec.name, raw)?;
             }
             Edit::SetEnabled(i, on) => {
@@ -100,9 +169,7 @@ impl Edit {
             Edit::SetColor(c) => layer.color = *c,
             Edit::SetPenWidth(w) => {
                 if !(w.is_finite() && *w > 0.0 && *w <= 50.0) {
-                    return Err(format!(
-                        "pen width {w} is not allowed: use a width in mm, > 0 and <= 50"
-                    ));
+                    return Err(EditError::PenWidth(*w));
                 }
                 layer.pen_width = *w;
             }
@@ -110,18 +177,23 @@ impl Edit {
             Edit::Rename(name) => {
                 let name = name.trim();
                 if name.is_empty() {
-                    return Err("a layer name cannot be empty".into());
+                    return Err(EditError::EmptyName);
                 }
                 layer.name = name.to_string();
             }
             Edit::AddEffect(i, op) => {
                 if op.schema().kind != OpKind::Effect {
-                    return Err(format!("'{}' is a primitive, not an effect", op.name()));
+                    return Err(EditError::WrongKind {
+                        op: op.name().into(),
+                        is: "a primitive",
+                        wanted: "an effect",
+                    });
                 }
                 if *i > effects {
-                    return Err(format!(
-                        "cannot insert at {i}; the layer has {effects} effects"
-                    ));
+                    return Err(EditError::CannotInsert {
+                        index: *i,
+                        count: effects,
+                    });
                 }
                 layer
                     .recipe
@@ -138,7 +210,11 @@ impl Edit {
             }
             Edit::SetSource(op) => {
                 if op.schema().kind != OpKind::Primitive {
-                    return Err(format!("'{}' is an effect, not a primitive", op.name()));
+                    return Err(EditError::WrongKind {
+                        op: op.name().into(),
+                        is: "an effect",
+                        wanted: "a primitive",
+                    });
                 }
                 layer.recipe.source = OpCall::defaults(Arc::clone(op));
             }
@@ -147,7 +223,7 @@ impl Edit {
     }
 }
 
-fn op_at(layer: &mut LayerDef, slot: EffectSlot) -> Result<&mut OpCall, String> {
+fn op_at(layer: &mut LayerDef, slot: EffectSlot) -> Result<&mut OpCall, EditError> {
     let n = layer.recipe.effects.len();
     match slot {
         EffectSlot::Source => Ok(&mut layer.recipe.source),
@@ -155,6 +231,6 @@ fn op_at(layer: &mut LayerDef, slot: EffectSlot) -> Result<&mut OpCall, String> 
             .recipe
             .effects
             .get_mut(i)
-            .ok_or_else(|| format!("there is no effect {i}; the layer has {n} effects")),
+            .ok_or(EditError::NoEffect { index: i, count: n }),
     }
 }

@@ -93,49 +93,103 @@ impl Default for GcodeProfile {
     }
 }
 
+/// Why G-code could not be written.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum GcodeError {
+    /// A field of the profile is out of range.
+    #[error("gcode.{field} = {value} is not allowed: {allowed}")]
+    Profile {
+        /// The field, as in the scene's `export.gcode`.
+        field: &'static str,
+        /// The value given.
+        value: String,
+        /// What is allowed.
+        allowed: String,
+    },
+    /// A move would leave the machine's bed.
+    #[error(
+        "machine {axis} = {value} is outside bed_{axis} ({lo}, {hi}); check origin, y_flip and bed ranges"
+    )]
+    OutsideBed {
+        /// `x` or `y`.
+        axis: &'static str,
+        /// The machine coordinate (mm).
+        value: f64,
+        /// The bed's low end.
+        lo: f64,
+        /// The bed's high end.
+        hi: f64,
+    },
+}
+
+fn profile_error(
+    field: &'static str,
+    value: impl std::fmt::Display,
+    allowed: String,
+) -> GcodeError {
+    GcodeError::Profile {
+        field,
+        value: value.to_string(),
+        allowed,
+    }
+}
+
 impl GcodeProfile {
     /// Checks the profile against the paper; the message names the field and what is allowed.
-    pub fn validate(&self, canvas: &Canvas) -> Result<(), String> {
-        let positive = |name: &str, v: f64| {
+    pub fn validate(&self, canvas: &Canvas) -> Result<(), GcodeError> {
+        let positive = |name: &'static str, v: f64| {
             if v.is_finite() && v > 0.0 && v <= 1e6 {
                 Ok(())
             } else {
-                Err(format!(
-                    "gcode.{name} = {v} is not allowed: use a feed in mm/min, > 0 and <= 1000000"
+                Err(profile_error(
+                    name,
+                    v,
+                    "use a feed in mm/min, > 0 and <= 1000000".into(),
                 ))
             }
         };
         positive("travel_feed", self.travel_feed)?;
         positive("draw_feed", self.draw_feed)?;
         if self.decimals > 6 {
-            return Err(format!(
-                "gcode.decimals = {} is not allowed: use 0..=6",
-                self.decimals
-            ));
+            return Err(profile_error("decimals", self.decimals, "use 0..=6".into()));
         }
         let m = self.paper_margin;
         if !(m.is_finite() && m >= 0.0 && 2.0 * m < canvas.width.min(canvas.height)) {
-            return Err(format!(
-                "gcode.paper_margin = {m} is not allowed: use >= 0 and less than half the paper's short side ({})",
-                canvas.width.min(canvas.height) / 2.0
+            return Err(profile_error(
+                "paper_margin",
+                m,
+                format!(
+                    "use >= 0 and less than half the paper's short side ({})",
+                    canvas.width.min(canvas.height) / 2.0
+                ),
             ));
         }
         if !(self.bridge_distance.is_finite() && self.bridge_distance >= 0.0) {
-            return Err("gcode.bridge_distance must be a finite number >= 0".into());
+            return Err(profile_error(
+                "bridge_distance",
+                self.bridge_distance,
+                "use a finite number >= 0".into(),
+            ));
         }
         for (name, range) in [("bed_x", self.bed_x), ("bed_y", self.bed_y)] {
             if let Some((lo, hi)) = range
                 && !(lo.is_finite() && hi.is_finite() && lo < hi)
             {
-                return Err(format!(
-                    "gcode.{name} = ({lo}, {hi}) is not allowed: use (min, max) with min < max"
+                return Err(profile_error(
+                    name,
+                    format!("({lo}, {hi})"),
+                    "use (min, max) with min < max".into(),
                 ));
             }
         }
         if let PenControl::Z { up, down } = self.pen
             && !(up.is_finite() && down.is_finite())
         {
-            return Err("gcode.pen Z heights must be finite".into());
+            return Err(profile_error(
+                "pen",
+                format!("Z {{ up: {up}, down: {down} }}"),
+                "use finite Z heights".into(),
+            ));
         }
         Ok(())
     }
@@ -405,7 +459,7 @@ impl Writer<'_> {
     }
 
     /// Moves to canvas point `p` at `feed`, skipping moves that round to the current spot.
-    fn move_to(&mut self, p: Pt, feed: f64) -> Result<(), String> {
+    fn move_to(&mut self, p: Pt, feed: f64) -> Result<(), GcodeError> {
         let x = p[0] + self.profile.origin.0;
         let y = if self.profile.y_flip {
             self.paper_height - p[1]
@@ -427,9 +481,12 @@ impl Writer<'_> {
             if let Some((lo, hi)) = range
                 && !(lo..=hi).contains(&v)
             {
-                return Err(format!(
-                    "machine {axis} = {v} is outside bed_{axis} ({lo}, {hi}); check origin, y_flip and bed ranges"
-                ));
+                return Err(GcodeError::OutsideBed {
+                    axis,
+                    value: v,
+                    lo,
+                    hi,
+                });
             }
         }
         self.at = Some(q);
@@ -453,7 +510,7 @@ fn write_file(
     drawing: &Drawing,
     layers: &[usize],
     profile: &GcodeProfile,
-) -> Result<GcodeFile, String> {
+) -> Result<GcodeFile, GcodeError> {
     profile.validate(&drawing.canvas)?;
     let (w, h, m) = (
         drawing.canvas.width,
@@ -527,7 +584,7 @@ fn write_file(
 }
 
 /// G-code of every layer of `drawing` in one file.
-pub fn to_gcode(drawing: &Drawing, profile: &GcodeProfile) -> Result<GcodeFile, String> {
+pub fn to_gcode(drawing: &Drawing, profile: &GcodeProfile) -> Result<GcodeFile, GcodeError> {
     write_file(
         drawing,
         &(0..drawing.layers.len()).collect::<Vec<_>>(),
@@ -539,7 +596,7 @@ pub fn to_gcode(drawing: &Drawing, profile: &GcodeProfile) -> Result<GcodeFile, 
 pub fn to_gcode_per_layer(
     drawing: &Drawing,
     profile: &GcodeProfile,
-) -> Result<Vec<GcodeFile>, String> {
+) -> Result<Vec<GcodeFile>, GcodeError> {
     (0..drawing.layers.len())
         .map(|i| write_file(drawing, &[i], profile))
         .collect()

@@ -7,6 +7,8 @@ mod png;
 mod svg;
 
 pub use fmt::{push_fixed, push_short};
-pub use gcode::{GcodeFile, GcodeProfile, PenControl, layer_suffix, to_gcode, to_gcode_per_layer};
-pub use png::{PngSettings, pixel_size, to_png};
+pub use gcode::{
+    GcodeError, GcodeFile, GcodeProfile, PenControl, layer_suffix, to_gcode, to_gcode_per_layer,
+};
+pub use png::{PngError, PngSettings, pixel_size, to_png};
 pub use svg::to_svg;

@@ -20,31 +20,54 @@ impl Default for PngSettings {
     }
 }
 
+/// Why a PNG could not be made.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum PngError {
+    /// The dpi is not a positive number.
+    #[error("PNG dpi {0} is not allowed: use a number > 0")]
+    Dpi(f64),
+    /// The image would be empty or too large.
+    #[error(
+        "PNG of {width} × {height} pixels is not allowed: each side must be 1..={MAX_SIDE}; lower the dpi"
+    )]
+    Size {
+        /// Width in pixels.
+        width: f64,
+        /// Height in pixels.
+        height: f64,
+    },
+    /// The renderer or encoder failed (a bug, reported in plain words).
+    #[error("the PNG could not be rendered: {0}")]
+    Render(String),
+}
+
 /// Largest image side accepted, in pixels.
 pub const MAX_SIDE: u32 = 16_384;
 
 /// Pixel size of the paper at `dpi`.
-pub fn pixel_size(canvas: &Canvas, dpi: f64) -> Result<(u32, u32), String> {
+pub fn pixel_size(canvas: &Canvas, dpi: f64) -> Result<(u32, u32), PngError> {
     if !(dpi.is_finite() && dpi > 0.0) {
-        return Err(format!("PNG dpi {dpi} is not allowed: use a number > 0"));
+        return Err(PngError::Dpi(dpi));
     }
     let px = |mm: f64| (mm / 25.4 * dpi).round();
     let (w, h) = (px(canvas.width), px(canvas.height));
     if w < 1.0 || h < 1.0 || w > MAX_SIDE as f64 || h > MAX_SIDE as f64 {
-        return Err(format!(
-            "PNG of {w} × {h} pixels is not allowed: each side must be 1..={MAX_SIDE}; lower the dpi"
-        ));
+        return Err(PngError::Size {
+            width: w,
+            height: h,
+        });
     }
     Ok((w as u32, h as u32))
 }
 
 /// Renders `drawing` to PNG bytes at `dpi`.
-pub fn to_png(drawing: &Drawing, dpi: f64) -> Result<Vec<u8>, String> {
+pub fn to_png(drawing: &Drawing, dpi: f64) -> Result<Vec<u8>, PngError> {
     let (w, h) = pixel_size(&drawing.canvas, dpi)?;
     let svg = to_svg(drawing);
     let tree = resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default())
-        .map_err(|e| format!("internal SVG could not be rendered: {e}"))?;
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h).ok_or("cannot allocate the image")?;
+        .map_err(|e| PngError::Render(format!("internal SVG not read: {e}")))?;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(w, h)
+        .ok_or_else(|| PngError::Render("cannot allocate the image".into()))?;
     let [r, g, b, a] = drawing.canvas.background.0;
     pixmap.fill(
         resvg::tiny_skia::Color::from_rgba(r, g, b, a).unwrap_or(resvg::tiny_skia::Color::WHITE),
@@ -55,5 +78,5 @@ pub fn to_png(drawing: &Drawing, dpi: f64) -> Result<Vec<u8>, String> {
     resvg::render(&tree, transform, &mut pixmap.as_mut());
     pixmap
         .encode_png()
-        .map_err(|e| format!("PNG encoding failed: {e}"))
+        .map_err(|e| PngError::Render(format!("encoding failed: {e}")))
 }

@@ -7,7 +7,7 @@ mod polylines;
 
 pub use id::{FLOAT_QUANTUM, GeometryId, IdHasher, quantise};
 pub use line_vertices::LineVertices;
-pub use polylines::{Polylines, is_closed, line_length};
+pub use polylines::{OffsetsError, Polylines, is_closed, line_length};
 
 /// Vector and matrix types of the core (f32, from glam, which Bevy also uses).
 pub use glam::{Mat3, Vec2, Vec3, Vec4};

@@ -5,6 +5,25 @@ use std::sync::Arc;
 
 use glam::Vec3;
 
+/// Offsets that do not describe polylines over the points.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum OffsetsError {
+    /// The first offset is not 0.
+    #[error("offsets must start with 0")]
+    Start,
+    /// An offset is below the one before it.
+    #[error("offsets must not decrease")]
+    Decreasing,
+    /// The last offset is not the number of points.
+    #[error("last offset {last} does not match {points} points")]
+    End {
+        /// The last offset.
+        last: u32,
+        /// Points given.
+        points: usize,
+    },
+}
+
 /// Many polylines packed into one block: all points in order, plus offsets.
 ///
 /// Polyline `i` is `points[offsets[i]..offsets[i + 1]]`. `offsets[0] == 0` and the
@@ -43,24 +62,26 @@ impl Polylines {
     }
 
     /// Builds from raw parts, checking the offsets invariant.
-    pub fn from_parts(points: Vec<Vec3>, offsets: Vec<u32>) -> Result<Self, String> {
+    pub fn from_parts(points: Vec<Vec3>, offsets: Vec<u32>) -> Result<Self, OffsetsError> {
         Self::from_shared_parts(points, Arc::new(offsets))
     }
 
     /// Builds from points and an offsets block shared with another geometry.
-    pub fn from_shared_parts(points: Vec<Vec3>, offsets: Arc<Vec<u32>>) -> Result<Self, String> {
+    pub fn from_shared_parts(
+        points: Vec<Vec3>,
+        offsets: Arc<Vec<u32>>,
+    ) -> Result<Self, OffsetsError> {
         if offsets.first() != Some(&0) {
-            return Err("offsets must start with 0".into());
+            return Err(OffsetsError::Start);
         }
         if offsets.windows(2).any(|w| w[0] > w[1]) {
-            return Err("offsets must not decrease".into());
+            return Err(OffsetsError::Decreasing);
         }
         if *offsets.last().unwrap() as usize != points.len() {
-            return Err(format!(
-                "last offset {} does not match {} points",
-                offsets.last().unwrap(),
-                points.len()
-            ));
+            return Err(OffsetsError::End {
+                last: *offsets.last().unwrap(),
+                points: points.len(),
+            });
         }
         Ok(Self { points, offsets })
     }

@@ -5,6 +5,8 @@ use std::sync::Arc;
 
 use exmex::prelude::*;
 
+use super::error::ExprError;
+
 /// A parsed expression whose only variable is `t`.
 #[derive(Clone)]
 pub struct Expr {
@@ -15,15 +17,17 @@ pub struct Expr {
 
 impl Expr {
     /// Parses `source`; the only variable allowed is `t`.
-    pub fn parse(source: &str) -> Result<Expr, String> {
-        let compiled = exmex::parse::<f64>(source)
-            .map_err(|e| format!("cannot parse expression \"{source}\": {e}"))?;
+    pub fn parse(source: &str) -> Result<Expr, ExprError> {
+        let compiled = exmex::parse::<f64>(source).map_err(|e| ExprError::Parse {
+            text: source.into(),
+            message: e.to_string(),
+        })?;
         let vars = compiled.var_names();
         if let Some(bad) = vars.iter().find(|v| v.as_str() != "t") {
-            return Err(format!(
-                "expression \"{source}\" uses unknown variable '{bad}': only t (time in seconds) is allowed; \
-                 functions: sin cos tan asin acos atan abs floor ceil round fract sqrt exp ln; constants PI TAU E"
-            ));
+            return Err(ExprError::UnknownVariable {
+                text: source.into(),
+                name: bad.clone(),
+            });
         }
         Ok(Expr {
             uses_t: !vars.is_empty(),
@@ -43,19 +47,19 @@ impl Expr {
     }
 
     /// Value at time `t`.
-    pub fn eval(&self, t: f64) -> Result<f64, String> {
+    pub fn eval(&self, t: f64) -> Result<f64, ExprError> {
         let args: &[f64] = if self.uses_t { &[t] } else { &[] };
-        let v = self
-            .compiled
-            .eval(args)
-            .map_err(|e| format!("expression \"{}\" failed: {e}", self.source))?;
+        let v = self.compiled.eval(args).map_err(|e| ExprError::Eval {
+            text: self.source.to_string(),
+            message: e.to_string(),
+        })?;
         if v.is_finite() {
             Ok(v)
         } else {
-            Err(format!(
-                "expression \"{}\" is not finite at t = {t}",
-                self.source
-            ))
+            Err(ExprError::NotFinite {
+                text: self.source.to_string(),
+                t,
+            })
         }
     }
 }
@@ -87,6 +91,13 @@ mod tests {
     #[test]
     fn rejects_other_variables() {
         let err = Expr::parse("x * t").unwrap_err();
-        assert!(err.contains("unknown variable 'x'"), "{err}");
+        assert_eq!(
+            err,
+            ExprError::UnknownVariable {
+                text: "x * t".into(),
+                name: "x".into()
+            }
+        );
+        assert!(err.to_string().contains("unknown variable 'x'"), "{err}");
     }
 }

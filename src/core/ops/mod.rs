@@ -7,6 +7,7 @@
 mod context;
 mod dash;
 mod displace;
+mod error;
 mod expr;
 mod fill;
 pub mod noise;
@@ -26,6 +27,9 @@ mod value;
 pub use context::{Executor, FileError, FileSource, Job, NoFiles, ScopedThreads, Serial};
 pub use dash::{Dash, Trim};
 pub use displace::{Displace, GradientProfile};
+pub use error::{
+    ColorError, EvalError, ExprError, ParamError, RegistryError, SchemaError, ValueError,
+};
 pub use expr::Expr;
 pub use fill::Fill;
 pub use op::{EvalContext, EvalFn, FingerprintFn, Op, OpError, Params, ResourceBudget};
@@ -35,7 +39,7 @@ pub use registry::OpRegistry;
 pub use repeat::{Repeat, RepeatLayout};
 pub use schema::{OpKind, OpSchema, ParamKind, ParamSpec};
 pub use subdivide::Subdivide;
-pub use text::{FontCache, HersheyFont, Text, TextAlign, bundled_font_names};
+pub use text::{FontCache, FontError, HersheyFont, JhfError, Text, TextAlign, bundled_font_names};
 pub use transform::{Affine, Rotate, Scale, ScaleMode, Translate};
 pub use typed::{
     Choice, EffectOp, Evaluate, Field, OpParams, ParamType, PrimitiveOp, choice_from_value,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use crate::geometry::{GeometryId, IdHasher, Polylines};
 
+use super::error::{ExprError, ParamError, ValueError};
 use super::expr::Expr;
 use super::op::{EvalContext, Op, OpError, Params};
 use super::schema::{ParamKind, ParamSpec};
@@ -115,7 +116,7 @@ pub enum Scalar {
 }
 
 impl Scalar {
-    fn eval(&self, t: f64) -> Result<f64, String> {
+    fn eval(&self, t: f64) -> Result<f64, ExprError> {
         match self {
             Scalar::Const(v) => Ok(*v),
             Scalar::Expr(e) => e.eval(t),
@@ -147,20 +148,24 @@ pub enum ParamInput {
 
 impl ParamInput {
     /// Checks a raw parameter against its spec (kind and, for constants, domain).
-    pub fn from_raw(spec: &ParamSpec, raw: &RawParam) -> Result<ParamInput, String> {
-        let scalar = |r: &RawParam| -> Result<Scalar, String> {
+    pub fn from_raw(spec: &ParamSpec, raw: &RawParam) -> Result<ParamInput, ValueError> {
+        let scalar = |r: &RawParam| -> Result<Scalar, ValueError> {
             match r {
                 RawParam::Num(v, _) => Ok(Scalar::Const(*v)),
-                RawParam::Str(s) => Expr::parse(s).map(Scalar::Expr),
-                other => Err(format!(
-                    "expected a number or an expression of t, found {other:?}"
-                )),
+                RawParam::Str(s) => Ok(Scalar::Expr(Expr::parse(s)?)),
+                other => Err(ValueError::WrongKind {
+                    allowed: "a number or an expression of t".into(),
+                    found: raw_word(other),
+                }),
             }
         };
         let input = match (&spec.kind, raw) {
             (ParamKind::Float, r) => ParamInput::Number(scalar(r)?),
             (ParamKind::Int, RawParam::Num(v, false)) if v.fract() != 0.0 => {
-                return Err(format!("expected {}, found {v}", spec.allowed()));
+                return Err(ValueError::WrongKind {
+                    allowed: spec.allowed(),
+                    found: format!("{v}"),
+                });
             }
             (ParamKind::Int, r) => ParamInput::Number(scalar(r)?),
             (ParamKind::Vec3, RawParam::Seq(items)) if items.len() == 3 => {
@@ -181,11 +186,10 @@ impl ParamInput {
             }
             (ParamKind::String, RawParam::Str(s)) => ParamInput::Const(Value::Str(s.clone())),
             (_, other) => {
-                return Err(format!(
-                    "expected {}, found {}",
-                    spec.allowed(),
-                    raw_word(other)
-                ));
+                return Err(ValueError::WrongKind {
+                    allowed: spec.allowed(),
+                    found: raw_word(other),
+                });
             }
         };
         // Constants are checked now, expressions when they are evaluated.
@@ -205,7 +209,7 @@ impl ParamInput {
     }
 
     /// The concrete, quantised, domain-checked value at time `t`.
-    pub fn resolve(&self, spec: &ParamSpec, t: f64) -> Result<Value, String> {
+    pub fn resolve(&self, spec: &ParamSpec, t: f64) -> Result<Value, ValueError> {
         let value = match self {
             ParamInput::Const(v) => v.clone(),
             ParamInput::Number(s) => {
@@ -288,26 +292,22 @@ impl OpCall {
     /// A call of `op` with the values of a typed op's parameter struct; fields that
     /// differ from the declared defaults count as written. Each value is checked
     /// against the schema (a typed field can still be out of range).
-    pub fn from_typed<T: OpParams>(op: Arc<Op>, params: &T) -> Result<Self, String> {
+    pub fn from_typed<T: OpParams>(op: Arc<Op>, params: &T) -> Result<Self, ParamError> {
         if op.name() != T::NAME {
-            return Err(format!(
-                "op '{}' was registered under the name '{}'",
-                T::NAME,
-                op.name()
-            ));
+            return Err(ParamError::NameMismatch {
+                declared: T::NAME.into(),
+                registered: op.name().into(),
+            });
         }
         let mut call = Self::defaults(op);
         let schema = Arc::clone(call.op.schema());
         let values = params.to_values();
         if values.len() != schema.params.len() {
-            return Err(format!(
-                "op '{}': the registered schema does not match its declaration",
-                T::NAME
-            ));
+            return Err(ParamError::SchemaMismatch { op: T::NAME.into() });
         }
         for (i, (spec, value)) in schema.params.iter().zip(values).enumerate() {
             spec.check(&value)
-                .map_err(|e| format!("{}.{}: {e}", schema.name, spec.name))?;
+                .map_err(|e| ParamError::invalid(&schema.name, &spec.name, e))?;
             if value != spec.default {
                 call.params[i] = ParamInput::Const(value);
                 call.mark_written(i);
@@ -318,19 +318,19 @@ impl OpCall {
 
     /// A call of the typed op `T` with `params`, without a registry (for code that
     /// evaluates recipes itself, such as the pure core's users).
-    pub fn of<T: Evaluate>(params: T) -> Result<Self, String> {
+    pub fn of<T: Evaluate>(params: T) -> Result<Self, ParamError> {
         Self::from_typed(Arc::new(Op::of::<T>()), &params)
     }
 
     /// Sets the parameter of a typed field to a constant (checked like a scene value).
     /// Returns whether the call changed.
-    pub fn set_value(&mut self, name: &str, value: Value) -> Result<bool, String> {
+    pub fn set_value(&mut self, name: &str, value: Value) -> Result<bool, ParamError> {
         let schema = Arc::clone(self.op.schema());
         let i = self.param_index(name)?;
         let spec = &schema.params[i];
         let value = value.quantised();
         spec.check(&value)
-            .map_err(|e| format!("{}.{}: {e}", schema.name, spec.name))?;
+            .map_err(|e| ParamError::invalid(&schema.name, &spec.name, e))?;
         let input = ParamInput::Const(value);
         if self.params[i] == input {
             return Ok(false);
@@ -341,25 +341,23 @@ impl OpCall {
     }
 
     /// Sets parameter `name` from a raw value, with a message naming op and parameter on error.
-    pub fn set(&mut self, name: &str, raw: &RawParam) -> Result<(), String> {
+    pub fn set(&mut self, name: &str, raw: &RawParam) -> Result<(), ParamError> {
         let i = self.param_index(name)?;
         let schema = self.op.schema();
         let spec = &schema.params[i];
         self.params[i] = ParamInput::from_raw(spec, raw)
-            .map_err(|e| format!("{}.{}: {e}", schema.name, spec.name))?;
+            .map_err(|e| ParamError::invalid(&schema.name, &spec.name, e))?;
         self.mark_written(i);
         Ok(())
     }
 
     /// Index of parameter `name`, or a message listing the op's parameters.
-    fn param_index(&self, name: &str) -> Result<usize, String> {
+    fn param_index(&self, name: &str) -> Result<usize, ParamError> {
         let schema = self.op.schema();
-        schema.index_of(name).ok_or_else(|| {
-            format!(
-                "op '{}' has no parameter '{name}'; valid names: {}",
-                schema.name,
-                schema.param_names()
-            )
+        schema.index_of(name).ok_or_else(|| ParamError::Unknown {
+            op: schema.name.clone(),
+            name: name.into(),
+            valid: schema.param_names(),
         })
     }
 
@@ -376,7 +374,7 @@ impl OpCall {
     }
 
     /// Parameter values at time `t`, checked against the schema.
-    pub fn resolve(&self, t: f64) -> Result<Params, String> {
+    pub fn resolve(&self, t: f64) -> Result<Params, ParamError> {
         let schema = self.op.schema();
         let values = schema
             .params
@@ -385,7 +383,7 @@ impl OpCall {
             .map(|(spec, input)| {
                 input
                     .resolve(spec, t)
-                    .map_err(|e| format!("{}.{}: {e}", schema.name, spec.name))
+                    .map_err(|e| ParamError::invalid(&schema.name, &spec.name, e))
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Params::new(Arc::clone(schema), values))
@@ -450,7 +448,7 @@ impl Recipe {
 
     /// Resolves every enabled stage at time `t` and computes the chain of ids (the
     /// context tells ops with external inputs, such as font files, their stamps).
-    pub fn resolve(&self, t: f64, ctx: &EvalContext) -> Result<ResolvedRecipe, String> {
+    pub fn resolve(&self, t: f64, ctx: &EvalContext) -> Result<ResolvedRecipe, ParamError> {
         let mut stages: Vec<Stage> = Vec::with_capacity(1 + self.effects.len());
         for call in std::iter::once(&self.source).chain(self.effects.iter().filter(|e| e.enabled)) {
             let params = call.resolve(t)?;

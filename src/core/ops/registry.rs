@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use super::error::RegistryError;
 use super::op::Op;
 use super::recipe::{OpCall, RawParam};
 use super::schema::OpKind;
@@ -30,11 +31,11 @@ impl OpRegistry {
     }
 
     /// Adds an op after checking its schema; a name already taken is refused.
-    pub fn register(&mut self, op: Op) -> Result<(), String> {
+    pub fn register(&mut self, op: Op) -> Result<(), RegistryError> {
         op.schema().validate()?;
         let name = op.name().to_string();
         if self.ops.contains_key(&name) {
-            return Err(format!("an op named '{name}' is already registered"));
+            return Err(RegistryError::Taken(name));
         }
         self.ops.insert(name, Arc::new(op));
         Ok(())
@@ -46,36 +47,41 @@ impl OpRegistry {
     }
 
     /// The op called `name`, or a message listing every valid name.
-    fn get_or_list(&self, name: &str) -> Result<&Arc<Op>, String> {
+    fn get_or_list(&self, name: &str) -> Result<&Arc<Op>, RegistryError> {
         self.ops.get(name).ok_or_else(|| {
             let names: Vec<&str> = self.ops.keys().map(String::as_str).collect();
-            format!("unknown op '{name}'; valid ops: {}", names.join(", "))
+            RegistryError::Unknown {
+                noun: "op",
+                name: name.into(),
+                plural: "ops",
+                valid: names.join(", "),
+            }
         })
     }
 
     /// The op called `name` of the wanted kind, or a message listing the valid names.
-    pub fn lookup(&self, name: &str, kind: OpKind) -> Result<&Arc<Op>, String> {
+    pub fn lookup(&self, name: &str, kind: OpKind) -> Result<&Arc<Op>, RegistryError> {
         match self.ops.get(name) {
             Some(op) if op.schema().kind == kind => Ok(op),
-            Some(_) => Err(format!(
-                "'{name}' is {}, not {}; valid {}: {}",
-                kind_word(other(kind)),
-                kind_word(kind),
-                plural(kind),
-                self.names(kind).join(", ")
-            )),
-            None => Err(format!(
-                "unknown {} '{name}'; valid {}: {}",
-                noun(kind),
-                plural(kind),
-                self.names(kind).join(", ")
-            )),
+            Some(_) => Err(RegistryError::WrongKind {
+                name: name.into(),
+                is: kind_word(other(kind)),
+                wanted: kind_word(kind),
+                plural: plural(kind),
+                valid: self.names(kind).join(", "),
+            }),
+            None => Err(RegistryError::Unknown {
+                noun: noun(kind),
+                name: name.into(),
+                plural: plural(kind),
+                valid: self.names(kind).join(", "),
+            }),
         }
     }
 
     /// A call of op `name` with `params` set (the rest at their defaults), validated as a
     /// scene file would be; the message names the op or parameter that is wrong.
-    pub fn call(&self, name: &str, params: &[(&str, RawParam)]) -> Result<OpCall, String> {
+    pub fn call(&self, name: &str, params: &[(&str, RawParam)]) -> Result<OpCall, RegistryError> {
         let op = self.get_or_list(name)?;
         let mut call = OpCall::defaults(Arc::clone(op));
         for (param, value) in params {
@@ -94,7 +100,7 @@ impl OpRegistry {
     }
 
     /// The `ops` listing: one op's schema, or every primitive then every effect.
-    pub fn listing(&self, name: Option<&str>) -> Result<String, String> {
+    pub fn listing(&self, name: Option<&str>) -> Result<String, RegistryError> {
         if let Some(name) = name {
             let op = self.get_or_list(name)?;
             return Ok(op.schema().describe());

@@ -2,6 +2,7 @@
 //!
 //! Validation, the scene loader, `graft ops` and the inspector all read these.
 
+use super::error::{SchemaError, ValueError};
 use std::fmt::Write as _;
 
 use super::value::{Rgba, Value};
@@ -192,7 +193,7 @@ impl ParamSpec {
     }
 
     /// Checks a concrete value against kind and domain.
-    pub fn check(&self, v: &Value) -> Result<(), String> {
+    pub fn check(&self, v: &Value) -> Result<(), ValueError> {
         let in_domain = |x: f64| {
             x.is_finite() && self.min.is_none_or(|lo| x >= lo) && self.max.is_none_or(|hi| x <= hi)
         };
@@ -209,11 +210,10 @@ impl ParamSpec {
         if ok {
             Ok(())
         } else {
-            Err(format!(
-                "value {} is not allowed: expected {}",
-                v.to_ron(),
-                self.allowed()
-            ))
+            Err(ValueError::OutOfDomain {
+                value: v.to_ron(),
+                allowed: self.allowed(),
+            })
         }
     }
 }
@@ -276,41 +276,40 @@ impl OpSchema {
     }
 
     /// Checks that the schema itself is well formed (custom ops are checked on registration).
-    pub fn validate(&self) -> Result<(), String> {
+    pub fn validate(&self) -> Result<(), SchemaError> {
         let ident_ok = |s: &str| {
             !s.is_empty()
                 && s.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
                 && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         };
         if !ident_ok(&self.name) {
-            return Err(format!(
-                "op name '{}' must be an identifier (letters, digits, _)",
-                self.name
-            ));
+            return Err(SchemaError::OpName(self.name.clone()));
         }
         for (i, p) in self.params.iter().enumerate() {
             if !ident_ok(&p.name) || p.name == "enabled" {
-                return Err(format!(
-                    "op '{}': parameter name '{}' must be an identifier other than 'enabled'",
-                    self.name, p.name
-                ));
+                return Err(SchemaError::ParamName {
+                    op: self.name.clone(),
+                    param: p.name.clone(),
+                });
             }
             if self.params[..i].iter().any(|q| q.name == p.name) {
-                return Err(format!(
-                    "op '{}': parameter '{}' is declared twice",
-                    self.name, p.name
-                ));
+                return Err(SchemaError::Duplicate {
+                    op: self.name.clone(),
+                    param: p.name.clone(),
+                });
             }
             if let (Some(lo), Some(hi)) = (p.min, p.max)
                 && lo > hi
             {
-                return Err(format!(
-                    "op '{}': parameter '{}' has min > max",
-                    self.name, p.name
-                ));
+                return Err(SchemaError::EmptyRange {
+                    op: self.name.clone(),
+                    param: p.name.clone(),
+                });
             }
-            p.check(&p.default).map_err(|e| {
-                format!("op '{}': default of parameter '{}': {e}", self.name, p.name)
+            p.check(&p.default).map_err(|error| SchemaError::Default {
+                op: self.name.clone(),
+                param: p.name.clone(),
+                error,
             })?;
         }
         Ok(())

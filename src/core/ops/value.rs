@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::error::ColorError;
 use crate::geometry::{IdHasher, Vec3, quantise};
 
 /// An RGBA colour with components in 0..=1.
@@ -15,14 +16,14 @@ impl Rgba {
     pub const WHITE: Rgba = Rgba([1.0, 1.0, 1.0, 1.0]);
 
     /// Parses `#rgb`, `#rrggbb`, `#rrggbbaa` or a CSS basic colour name.
-    pub fn parse(s: &str) -> Result<Rgba, String> {
+    pub fn parse(s: &str) -> Result<Rgba, ColorError> {
         let t = s.trim();
         if let Some(hex) = t.strip_prefix('#') {
             let digits: Option<Vec<u8>> = hex
                 .chars()
                 .map(|c| c.to_digit(16).map(|d| d as u8))
                 .collect();
-            let d = digits.ok_or_else(|| format!("'{s}' is not a hex colour"))?;
+            let d = digits.ok_or_else(|| ColorError::NotHex(s.into()))?;
             let byte = |hi: u8, lo: u8| (hi * 16 + lo) as f32 / 255.0;
             return match d.len() {
                 3 => Ok(Rgba([
@@ -43,7 +44,7 @@ impl Rgba {
                     byte(d[4], d[5]),
                     byte(d[6], d[7]),
                 ])),
-                _ => Err(format!("'{s}' must have 3, 6 or 8 hex digits")),
+                _ => Err(ColorError::DigitCount(s.into())),
             };
         }
         let name: String = t
@@ -55,11 +56,9 @@ impl Rgba {
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, hex)| Rgba::parse(hex).expect("named colour table is valid"))
-            .ok_or_else(|| {
-                format!(
-                    "'{s}' is not a colour: use #rrggbb or one of {}",
-                    NAMED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", ")
-                )
+            .ok_or_else(|| ColorError::Unknown {
+                text: s.into(),
+                names: NAMED.iter().map(|(n, _)| *n).collect::<Vec<_>>().join(", "),
             })
     }
 

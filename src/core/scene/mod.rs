@@ -29,7 +29,7 @@ use std::sync::Arc;
 pub use crate::core::drawing::Canvas;
 use crate::core::drawing::{Drawing, DrawnLayer, RealizeError};
 use crate::core::export::{GcodeProfile, PngSettings};
-use crate::ops::{EvalContext, OpRegistry, Recipe, Rgba};
+use crate::ops::{EvalContext, EvalError, OpRegistry, Recipe, Rgba};
 
 pub use parse::SceneError;
 pub use write::leading_comments;
@@ -98,12 +98,12 @@ pub fn realize_layers<'a>(
     let layers = layers
         .into_iter()
         .map(|layer| {
-            let err = |message: String| RealizeError {
+            let err = |e: EvalError| RealizeError {
                 layer: layer.name.clone(),
-                message,
+                error: e,
             };
-            let resolved = layer.recipe.resolve(t, ctx).map_err(err)?;
-            let stages = resolved.evaluate(ctx).map_err(|e| err(e.to_string()))?;
+            let resolved = layer.recipe.resolve(t, ctx).map_err(|e| err(e.into()))?;
+            let stages = resolved.evaluate(ctx).map_err(|e| err(e.into()))?;
             Ok(DrawnLayer {
                 name: layer.name.clone(),
                 color: layer.color,

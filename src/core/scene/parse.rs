@@ -10,7 +10,7 @@ use serde::de::{self, Deserialize, Deserializer, EnumAccess, MapAccess, VariantA
 
 use super::{Canvas, ExportSettings, LayerDef, Scene};
 use crate::core::export::{GcodeProfile, PngSettings};
-use crate::ops::{OpCall, OpKind, OpRegistry, RawParam, Recipe, Rgba};
+use crate::ops::{OpCall, OpKind, OpRegistry, RawParam, Recipe, Rgba, ValueError};
 
 /// A scene that could not be loaded: where and why.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -94,7 +94,7 @@ pub(super) fn parse_scene(
     raw.export
         .gcode
         .validate(&canvas)
-        .map_err(|m| export_error("gcode", m))?;
+        .map_err(|e| export_error("gcode", e.to_string()))?;
     if !(raw.export.png.dpi.is_finite() && raw.export.png.dpi > 0.0 && raw.export.png.dpi <= 2400.0)
     {
         return Err(export_error(
@@ -309,7 +309,7 @@ impl<'de> Deserialize<'de> for Ident {
     }
 }
 
-fn to_raw(v: &ron::Value) -> Result<RawParam, String> {
+fn to_raw(v: &ron::Value) -> Result<RawParam, ValueError> {
     use ron::Value as V;
     Ok(match v {
         V::Bool(b) => RawParam::Bool(*b),
@@ -321,9 +321,10 @@ fn to_raw(v: &ron::Value) -> Result<RawParam, String> {
         V::Char(c) => RawParam::Str(c.to_string()),
         V::Seq(items) => RawParam::Seq(items.iter().map(to_raw).collect::<Result<_, _>>()?),
         other => {
-            return Err(format!(
-                "unsupported value {other:?}: use a number, bool, string or (x, y, z)"
-            ));
+            return Err(ValueError::WrongKind {
+                allowed: "a number, bool, string or (x, y, z)".into(),
+                found: format!("{other:?}"),
+            });
         }
     })
 }

@@ -28,9 +28,29 @@ pub const UNITS_PER_EM: f32 = 32.0;
 /// Height of capitals above the baseline, in font units.
 pub const CAP_HEIGHT: f32 = 21.0;
 
+/// Why a `.jhf` file could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum JhfError {
+    /// The file ends inside a glyph's header.
+    #[error("truncated glyph header")]
+    TruncatedHeader,
+    /// The file ends inside a glyph's coordinates.
+    #[error("truncated glyph data")]
+    TruncatedData,
+    /// The vertex count is not a number.
+    #[error("bad vertex count in glyph {0}")]
+    VertexCount(usize),
+    /// A glyph has no left and right bearing.
+    #[error("glyph without bearings")]
+    NoBearings,
+    /// The file holds no glyph.
+    #[error("no glyphs found")]
+    NoGlyphs,
+}
+
 impl HersheyFont {
     /// Parses a `.jhf` file.
-    pub fn parse(text: &str) -> Result<HersheyFont, String> {
+    pub fn parse(text: &str) -> Result<HersheyFont, JhfError> {
         let bytes: Vec<u8> = text.bytes().filter(|&b| b != b'\r').collect();
         let mut glyphs = Vec::new();
         let mut i = 0;
@@ -39,25 +59,25 @@ impl HersheyFont {
                 i += 1;
                 continue;
             }
-            let header = bytes.get(i..i + 8).ok_or("truncated glyph header")?;
+            let header = bytes.get(i..i + 8).ok_or(JhfError::TruncatedHeader)?;
             let count: usize = std::str::from_utf8(&header[5..8])
                 .ok()
                 .and_then(|s| s.trim().parse().ok())
-                .ok_or_else(|| format!("bad vertex count in glyph {}", glyphs.len() + 1))?;
+                .ok_or(JhfError::VertexCount(glyphs.len() + 1))?;
             i += 8;
             // Read `count` pairs, skipping the newlines of wrapped records.
             let mut pairs = Vec::with_capacity(count);
             while pairs.len() < count {
-                let a = *bytes.get(i).ok_or("truncated glyph data")?;
+                let a = *bytes.get(i).ok_or(JhfError::TruncatedData)?;
                 i += 1;
                 if a == b'\n' {
                     continue;
                 }
-                let b = *bytes.get(i).ok_or("truncated glyph data")?;
+                let b = *bytes.get(i).ok_or(JhfError::TruncatedData)?;
                 i += 1;
                 pairs.push((a, b));
             }
-            let &(l, r) = pairs.first().ok_or("glyph without bearings")?;
+            let &(l, r) = pairs.first().ok_or(JhfError::NoBearings)?;
             let mut glyph = HersheyGlyph {
                 left: l as i32 - b'R' as i32,
                 right: r as i32 - b'R' as i32,
@@ -80,7 +100,7 @@ impl HersheyFont {
             glyphs.push(glyph);
         }
         if glyphs.is_empty() {
-            return Err("no glyphs found".into());
+            return Err(JhfError::NoGlyphs);
         }
         Ok(HersheyFont { glyphs })
     }

@@ -13,7 +13,7 @@ use super::op::{EvalContext, OpError};
 use super::primitives::A4_CENTER;
 use super::typed::Evaluate;
 
-pub use hershey::HersheyFont;
+pub use hershey::{HersheyFont, JhfError};
 
 /// Bundled single-stroke fonts (Hershey, see `assets/fonts/hershey/LICENSE`).
 const HERSHEY_FONTS: &[(&str, &str)] = &[
@@ -128,9 +128,52 @@ fn is_bundled(name: &str) -> bool {
     bundled(name).is_some()
 }
 
+/// Why the `font` parameter names no usable font.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum FontError {
+    /// A bundled font is broken (a bug).
+    #[error("bundled font '{name}': {error}")]
+    Bundled {
+        /// The font.
+        name: String,
+        /// Why.
+        #[source]
+        error: JhfError,
+    },
+    /// The file could not be read.
+    #[error(
+        "cannot read font '{name}': {reason}; use a font file path or a bundled font: {bundled}"
+    )]
+    Read {
+        /// The font as named.
+        name: String,
+        /// Why, in plain words.
+        reason: String,
+        /// The bundled fonts.
+        bundled: String,
+    },
+    /// A `.jhf` file that does not parse.
+    #[error("font '{name}' is not a valid .jhf file: {error}")]
+    Jhf {
+        /// The file.
+        name: String,
+        /// Why.
+        #[source]
+        error: JhfError,
+    },
+    /// A file that is neither TrueType nor OpenType.
+    #[error("font '{name}' is not a TrueType/OpenType font: {reason}")]
+    Outline {
+        /// The file.
+        name: String,
+        /// The parser's reason.
+        reason: String,
+    },
+}
+
 /// Finds the font named by the `font` parameter: a bundled name, or a file read
 /// through the context's file source.
-fn load_font(name: &str, ctx: &EvalContext) -> Result<Arc<Font>, String> {
+fn load_font(name: &str, ctx: &EvalContext) -> Result<Arc<Font>, FontError> {
     let stamp = if is_bundled(name) {
         None
     } else {
@@ -142,28 +185,34 @@ fn load_font(name: &str, ctx: &EvalContext) -> Result<Arc<Font>, String> {
     }
     let font = if let Some(font) = bundled(name) {
         match font {
-            Bundled::Hershey(src) => Font::Hershey(
-                HersheyFont::parse(src).map_err(|e| format!("bundled font '{name}': {e}"))?,
-            ),
+            Bundled::Hershey(src) => {
+                Font::Hershey(HersheyFont::parse(src).map_err(|error| FontError::Bundled {
+                    name: name.into(),
+                    error,
+                })?)
+            }
             Bundled::Outline(data) => Font::Outline(Arc::from(data)),
         }
     } else {
-        let bytes = ctx.files.read(name, MAX_FONT_BYTES).map_err(|e| {
-            format!(
-                "cannot read font '{name}': {}; use a font file path or a bundled font: {}",
-                e.reason(),
-                bundled_font_names().join(", ")
-            )
-        })?;
+        let bytes = ctx
+            .files
+            .read(name, MAX_FONT_BYTES)
+            .map_err(|e| FontError::Read {
+                name: name.into(),
+                reason: e.reason(),
+                bundled: bundled_font_names().join(", "),
+            })?;
         if name.to_ascii_lowercase().ends_with(".jhf") {
             let text = String::from_utf8_lossy(&bytes);
-            Font::Hershey(
-                HersheyFont::parse(&text)
-                    .map_err(|e| format!("font '{name}' is not a valid .jhf file: {e}"))?,
-            )
+            Font::Hershey(HersheyFont::parse(&text).map_err(|error| FontError::Jhf {
+                name: name.into(),
+                error,
+            })?)
         } else {
-            ttf_parser::Face::parse(&bytes, 0)
-                .map_err(|e| format!("font '{name}' is not a TrueType/OpenType font: {e}"))?;
+            ttf_parser::Face::parse(&bytes, 0).map_err(|e| FontError::Outline {
+                name: name.into(),
+                reason: e.to_string(),
+            })?;
             Font::Outline(bytes)
         }
     };
@@ -310,7 +359,7 @@ fn text_eval(p: &Text, ctx: &EvalContext) -> Result<Polylines, OpError> {
         ));
     }
     let index = p.font_index;
-    let font = load_font(&p.font, ctx).map_err(|e| OpError::new("text", e))?;
+    let font = load_font(&p.font, ctx).map_err(|e| OpError::new("text", e.to_string()))?;
     let scale = p.scale;
     let center = p.center;
     let tolerance = 0.0005 + (1.0 - p.quality) * 0.02;
