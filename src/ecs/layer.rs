@@ -71,6 +71,17 @@ impl Resolved {
             .collect()
     }
 
+    /// True when the final stage depends on `t` or its id keeps changing: the layer is
+    /// animated, whatever drives it.
+    pub fn final_churning(&self) -> bool {
+        match (self.recipe.stages.last(), self.changes.last()) {
+            (Some(stage), Some(&(last, prev))) => {
+                stage.animated || (prev > 0 && last - prev <= CHURN_FRAMES)
+            }
+            _ => false,
+        }
+    }
+
     /// Id of the final stage: the geometry the layer wants.
     pub fn wanted(&self) -> GeometryId {
         *self.ids.last().expect("a recipe has a source")

@@ -188,7 +188,8 @@ fn resolve_layers(
                         match before {
                             Some((old, kept)) if old == *id => kept,
                             Some((_, (last, _))) => (now, last),
-                            None => (now, 0),
+                            // The first resolution is no change.
+                            None => (0, 0),
                         }
                     })
                     .collect();

@@ -26,7 +26,7 @@ use bevy::shader::Shader;
 
 use super::gpu_cache::GpuLineCache;
 use super::{FrameGpuStats, GpuLineStats};
-use crate::ecs::{Layer, Realized, SceneCanvas, Stroke};
+use crate::ecs::{Layer, Realized, Resolved, SceneCanvas, Stroke};
 use crate::geometry::{GeometryId, IdHasher, LineVertices, Polylines, Vec3};
 use crate::ops::Rgba;
 
@@ -129,6 +129,10 @@ fn linear(c: Rgba) -> Vec4 {
 
 /// One draw of this frame, as extracted: an id, an `Arc` of its GPU layout and a uniform.
 struct ExtractedDraw {
+    /// The layer entity (none for the paper).
+    layer: Option<Entity>,
+    /// The layer's final stage keeps changing id (its superseded ids are dropped at once).
+    animated: bool,
     id: GeometryId,
     vertices: Arc<LineVertices>,
     uniform: LineUniform,
@@ -141,11 +145,13 @@ struct ExtractedLines(Vec<ExtractedDraw>);
 fn extract_lines(
     mut out: ResMut<ExtractedLines>,
     paper: Extract<Option<Res<Paper>>>,
-    layers: Extract<Query<(&Layer, &Stroke, &Realized)>>,
+    layers: Extract<Query<(Entity, &Layer, &Stroke, &Realized, Option<&Resolved>)>>,
 ) {
     out.0.clear();
     if let Some(paper) = paper.as_ref() {
         out.0.push(ExtractedDraw {
+            layer: None,
+            animated: false,
             id: paper.id,
             vertices: Arc::clone(&paper.vertices),
             uniform: LineUniform {
@@ -155,10 +161,12 @@ fn extract_lines(
             },
         });
     }
-    let mut visible: Vec<_> = layers.iter().filter(|(l, ..)| l.visible).collect();
-    visible.sort_by_key(|(l, ..)| l.order);
-    for (_, stroke, realized) in visible {
+    let mut visible: Vec<_> = layers.iter().filter(|(_, l, ..)| l.visible).collect();
+    visible.sort_by_key(|(_, l, ..)| l.order);
+    for (entity, _, stroke, realized, resolved) in visible {
         out.0.push(ExtractedDraw {
+            layer: Some(entity),
+            animated: resolved.is_some_and(Resolved::final_churning),
             id: realized.id,
             vertices: Arc::clone(&realized.vertices),
             uniform: LineUniform {
@@ -307,7 +315,7 @@ fn prepare_line_buffers(
     gpu.uniforms.clear();
     for draw in &extracted.0 {
         gpu.cache
-            .use_geometry(&device, draw.id, &draw.vertices, &mut frame);
+            .use_geometry(&device, &queue, draw.id, &draw.vertices, &mut frame);
         if gpu.cache.get(draw.id).is_some() {
             let uniform_offset = gpu.uniforms.push(&draw.uniform);
             gpu.draws.push(Draw {
@@ -316,6 +324,15 @@ fn prepare_line_buffers(
             });
         }
     }
+    // Only once every draw of the frame is known: an id another layer still shows stays.
+    let drawn: Vec<Entity> = extracted.0.iter().filter_map(|d| d.layer).collect();
+    for draw in &extracted.0 {
+        if let Some(layer) = draw.layer {
+            gpu.cache
+                .shown_by(layer, draw.id, draw.animated, &mut frame);
+        }
+    }
+    gpu.cache.forget_layers_except(&drawn);
     let mut s = shared.0.lock().unwrap_or_else(|e| e.into_inner());
     gpu.cache.evict(s.budget_bytes, &mut frame);
     if !gpu.draws.is_empty() {
@@ -325,10 +342,12 @@ fn prepare_line_buffers(
     s.last_frame = frame;
     s.drawn_views.clear();
     s.total.uploads += frame.uploads;
+    s.total.reused += frame.reused;
     s.total.uploaded_bytes += frame.uploaded_bytes;
     s.total.hits += frame.hits;
     s.total.evictions += frame.evictions;
     s.resident_bytes = gpu.cache.resident_bytes();
+    s.spare_bytes = gpu.cache.spare_bytes();
     s.resident_entries = gpu.cache.len();
 }
 

@@ -16,13 +16,15 @@ pub use lines::GraftRenderPlugin;
 /// Geometry upload counters of one rendered frame.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FrameGpuStats {
-    /// Geometry buffers created this frame.
+    /// Geometries written to the GPU this frame (into a new or a recycled buffer).
     pub uploads: u64,
+    /// Of those, written into a recycled buffer of the pool.
+    pub reused: u64,
     /// Bytes of geometry uploaded this frame.
     pub uploaded_bytes: u64,
     /// Layers drawn from an already resident buffer.
     pub hits: u64,
-    /// Buffers evicted this frame.
+    /// Geometries evicted this frame (superseded animated ids, or over budget).
     pub evictions: u64,
     /// Segments drawn this frame (all views).
     pub segments_drawn: u64,
@@ -38,8 +40,10 @@ pub struct GpuStats {
     pub total: FrameGpuStats,
     /// Frames rendered.
     pub frames: u64,
-    /// Bytes of geometry resident on the GPU.
+    /// Bytes of every geometry buffer held on the GPU (in use and spare).
     pub resident_bytes: u64,
+    /// Of those, spare buffers kept for reuse.
+    pub spare_bytes: u64,
     /// Geometries resident on the GPU.
     pub resident_entries: usize,
     /// Byte budget of the cache (default 512 MiB); ids not drawn in a frame are evicted,

@@ -248,3 +248,92 @@ fn lines_render_with_pen_width_and_layer_order_and_upload_only_new_geometry() {
         "the renderer reported an error"
     );
 }
+
+#[test]
+fn an_animated_layer_reuses_pooled_buffers_and_stays_within_three_times_its_geometry() {
+    let mut app = render_app().expect("a GPU adapter (install mesa-vulkan-drivers for lavapipe)");
+    app.insert_resource(SceneCanvas(Canvas {
+        width: 100.0,
+        height: 100.0,
+        background: Rgba::WHITE,
+    }));
+    // A small target: the test is about buffers, not the rasteriser.
+    let target = add_target_image(app.world_mut(), 32, 32);
+    spawn_image_camera(
+        app.world_mut(),
+        &target,
+        0.3,
+        Vec2::new(50.0, 50.0),
+        Color::BLACK,
+    );
+    // About 20 000 points whose positions change with t.
+    let recipe = Recipe {
+        source: call(
+            "grid",
+            &[
+                ("nx", 50.into()),
+                ("ny", 50.into()),
+                ("scale", 80.0.into()),
+                ("center", [50.0, 50.0, 0.0].into()),
+            ],
+        ),
+        effects: vec![
+            call("subdivide", &[("subdivisions", 3.into())]),
+            call(
+                "displace",
+                &[("amplitude", [2.0, 2.0, 0.0].into()), ("t", "t".into())],
+            ),
+        ],
+    };
+    let layer = app
+        .world_mut()
+        .spawn((
+            Layer {
+                name: "animated".into(),
+                order: 0,
+                visible: true,
+            },
+            Stroke {
+                color: Rgba::BLACK,
+                width_mm: 0.3,
+            },
+            LayerRecipe(recipe),
+        ))
+        .id();
+    settle(&mut app);
+    let stats = app.world().resource::<GpuLineStats>().clone();
+    let start = stats.get();
+    let mut ids = std::collections::HashSet::new();
+    let mut worst = 0.0f64;
+    for frame in 1..=600 {
+        app.world_mut()
+            .resource_mut::<graft::ecs::SceneClock>()
+            .seek(frame as f64 / 60.0);
+        app.update();
+        let realized = app.world().get::<Realized>(layer).unwrap();
+        ids.insert(realized.id);
+        let live = realized.vertices.byte_size() as u64;
+        let s = stats.get();
+        // The paper's own buffer is the smallest class.
+        let ratio = (s.resident_bytes - 4096) as f64 / live as f64;
+        worst = worst.max(ratio);
+        assert!(
+            ratio <= 3.0,
+            "frame {frame}: {} bytes resident for {live} live ({ratio:.2}×)",
+            s.resident_bytes
+        );
+    }
+    let end = stats.get();
+    assert!(ids.len() > 100, "the layer animated: {} ids", ids.len());
+    let uploads = end.total.uploads - start.total.uploads;
+    let reused = end.total.reused - start.total.reused;
+    assert!(uploads > 100, "{uploads} uploads");
+    assert!(
+        reused + 2 >= uploads,
+        "every upload after the first few writes into a pooled buffer: {reused} of {uploads}"
+    );
+    println!(
+        "600 animated frames: {} ids, {uploads} uploads, {reused} into pooled buffers, worst {worst:.2}× live bytes resident",
+        ids.len()
+    );
+}
