@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::geometry::{GeometryId, Polylines, line_length};
+use crate::geometry::{GeometryId, GeometryStats, Polylines};
 use crate::ops::{EvalError, Rgba};
 
 /// The paper.
@@ -76,20 +76,18 @@ impl PlotStats {
             ..Default::default()
         };
         for layer in &drawing.layers {
-            let g = &layer.geometry;
-            s.polylines += g.line_count();
-            s.vertices += g.point_count();
-            s.segments += g.segment_count();
-            let mut last_end = None;
-            for line in g.lines().filter(|l| !l.is_empty()) {
-                s.pen_down_mm += line_length(line);
-                if let Some(end) = last_end {
-                    s.pen_up_mm += line[0].distance(end) as f64;
-                }
-                last_end = line.last().copied();
-            }
+            s.add(&GeometryStats::of(&layer.geometry));
         }
         s
+    }
+
+    /// Adds one layer's figures.
+    pub fn add(&mut self, g: &GeometryStats) {
+        self.polylines += g.polylines;
+        self.vertices += g.vertices;
+        self.segments += g.segments;
+        self.pen_down_mm += g.pen_down_mm;
+        self.pen_up_mm += g.pen_up_mm;
     }
 }
 

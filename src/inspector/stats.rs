@@ -6,9 +6,8 @@ use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
 
-use crate::ecs::{PipelineStats, SceneExport, current_drawing};
+use crate::ecs::{Layer, PipelineStats, Realized, SceneExport};
 use crate::export::PlotStats;
-use crate::geometry::GeometryId;
 use crate::render::GpuLineStats;
 
 /// How often the figures are refreshed.
@@ -57,8 +56,6 @@ struct Sampler {
     last_sample: Option<Instant>,
     frames_since: u32,
     gpu_history: VecDeque<(Instant, u64, u64)>,
-    plot_ids: Vec<GeometryId>,
-    plot: PlotStats,
 }
 
 /// Samples [`LiveStats`].
@@ -123,14 +120,13 @@ fn sample_stats(world: &mut World, mut sampler: Local<Sampler>) {
         stats.gpu_bytes_per_s = gpu.total.uploaded_bytes - b0;
     }
 
-    // Plot figures walk every point: only when the drawn geometry changed.
-    let drawing = current_drawing(world);
-    let ids: Vec<GeometryId> = drawing.layers.iter().map(|l| l.id).collect();
-    if ids != sampler.plot_ids {
-        sampler.plot = PlotStats::of(&drawing);
-        sampler.plot_ids = ids;
+    // Each layer's figures were computed with its geometry, off the main thread.
+    let mut plot = PlotStats::default();
+    let mut layers = world.query::<(&Layer, &Realized)>();
+    for (_, realized) in layers.iter(world).filter(|(l, _)| l.visible) {
+        plot.layers += 1;
+        plot.add(realized.vertices.stats());
     }
-    let plot = sampler.plot;
     stats.layers = plot.layers;
     stats.polylines = plot.polylines;
     stats.vertices = plot.vertices;

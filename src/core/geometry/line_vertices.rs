@@ -2,7 +2,44 @@
 
 use glam::Vec4;
 
-use super::Polylines;
+use super::{Polylines, line_length};
+
+/// Plot figures of one geometry, computed where it is laid out (off the main thread), so
+/// statistics never walk points on the frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct GeometryStats {
+    /// Polylines.
+    pub polylines: usize,
+    /// Points.
+    pub vertices: usize,
+    /// Segments.
+    pub segments: usize,
+    /// Length drawn with the pen down (mm).
+    pub pen_down_mm: f64,
+    /// Pen-up travel between consecutive polylines, in order (mm).
+    pub pen_up_mm: f64,
+}
+
+impl GeometryStats {
+    /// The figures of `geometry`.
+    pub fn of(geometry: &Polylines) -> Self {
+        let mut s = GeometryStats {
+            polylines: geometry.line_count(),
+            vertices: geometry.point_count(),
+            segments: geometry.segment_count(),
+            ..Default::default()
+        };
+        let mut last_end = None;
+        for line in geometry.lines().filter(|l| !l.is_empty()) {
+            s.pen_down_mm += line_length(line);
+            if let Some(end) = last_end {
+                s.pen_up_mm += line[0].distance(end) as f64;
+            }
+            last_end = line.last().copied();
+        }
+        s
+    }
+}
 
 /// The points of a geometry as the line shader reads them: `(x, y, z, 1)` per point, with
 /// one gap point (`w = 0`) after each polyline. Instance `i` of the draw reads points `i`
@@ -12,6 +49,7 @@ use super::Polylines;
 pub struct LineVertices {
     points: Vec<Vec4>,
     segments: usize,
+    stats: GeometryStats,
 }
 
 impl LineVertices {
@@ -25,7 +63,16 @@ impl LineVertices {
             points.extend(line.iter().map(|p| p.extend(1.0)));
             points.push(line[line.len() - 1].extend(0.0));
         }
-        Self { points, segments }
+        Self {
+            points,
+            segments,
+            stats: GeometryStats::of(geometry),
+        }
+    }
+
+    /// Plot figures of the geometry laid out.
+    pub fn stats(&self) -> &GeometryStats {
+        &self.stats
     }
 
     /// The points, gaps included.
@@ -72,5 +119,13 @@ mod tests {
         assert_eq!(v.segment_count(), 3);
         assert_eq!(v.instance_count(), 6);
         assert_eq!(v.byte_size(), 7 * 16);
+        // Figures come with the layout: 3 + 1 + 2 points.
+        let s = v.stats();
+        assert_eq!((s.polylines, s.vertices, s.segments), (3, 6, 3));
+        let down = 1.0 + 2.0 * 2f64.sqrt();
+        assert!((s.pen_down_mm - down).abs() < 1e-6, "{}", s.pen_down_mm);
+        // Travel: (0,1,0) → (1,1,1) → (0,0,1).
+        let up = 2f64.sqrt() + 2f64.sqrt();
+        assert!((s.pen_up_mm - up).abs() < 1e-6, "{}", s.pen_up_mm);
     }
 }

@@ -6,7 +6,7 @@ mod line_vertices;
 mod polylines;
 
 pub use id::{FLOAT_QUANTUM, GeometryId, IdHasher, quantise};
-pub use line_vertices::LineVertices;
+pub use line_vertices::{GeometryStats, LineVertices};
 pub use polylines::{OffsetsError, Polylines, is_closed, line_length};
 
 /// Vector and matrix types of the core (f32, from glam, which Bevy also uses).
