@@ -4,7 +4,9 @@
 //!
 //! Parameters set by Rust systems are taken as they are when the export starts; what
 //! changes with `t` in the recipes themselves (expressions) animates. Sketches render
-//! system-driven animation with their `frames` command instead.
+//! system-driven animation with their `frames` command instead (the headless pipeline,
+//! stepped frame by frame). The export evaluates through the pipeline's cache, so the
+//! live window and the export share every static stage.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -15,7 +17,7 @@ use bevy::ecs::world::World;
 use bevy::tasks::IoTaskPool;
 
 use super::{CaptureKind, CaptureLog, CaptureOutcome, CaptureSettings, spawn_capture, stem};
-use crate::ecs::{PipelineSettings, SceneCanvas, SceneExport, visible_layer_defs};
+use crate::ecs::{PipelineSettings, SceneCanvas, SceneExport, SharedCache, visible_layer_defs};
 use crate::export::{FrameFormats, FrameRange, assemble_mp4, create_numbered_dir, export_frames};
 
 /// The animation export's settings (edited in the inspector) and progress.
@@ -78,6 +80,7 @@ pub(super) fn start_animation_export(world: &mut World) {
         dpi: world.resource::<SceneExport>().0.png.dpi,
     };
     let ctx = world.resource::<PipelineSettings>().eval.clone();
+    let cache = world.resource::<SharedCache>().clone();
     let layers = visible_layer_defs(world);
     let stem = format!("{}_frames", stem(world));
     let dir = match create_numbered_dir(&world.resource::<CaptureSettings>().dir, &stem) {
@@ -88,7 +91,10 @@ pub(super) fn start_animation_export(world: &mut World) {
     progress.0.store(0, Ordering::Relaxed);
     progress.1.store(total, Ordering::Relaxed);
     let task = IoTaskPool::get().spawn(async move {
-        let drawing_at = |t: f64| crate::scene::realize_layers(&canvas, &layers, t, &ctx);
+        // Through the pipeline's cache: what the window already computed is reused, and
+        // stages that do not change with t are computed once for the whole sequence.
+        let drawing_at =
+            |t: f64| crate::scene::realize_layers_cached(&canvas, &layers, t, &ctx, &cache.0);
         let result = export_frames(&dir, range, formats, false, drawing_at, |done, _| {
             progress.0.store(done, Ordering::Relaxed)
         });

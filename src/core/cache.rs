@@ -6,11 +6,12 @@
 //! (and, growing, make each frame pay for fresh memory). The latest ones are still kept,
 //! so editing a later stage while paused reuses them.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use lru::LruCache;
 
 use crate::geometry::{GeometryId, LineVertices, Polylines};
+use crate::ops::{EvalContext, OpError, ResolvedRecipe};
 
 /// What a cache pool can hold: anything that knows its heap size.
 pub trait ByteSize {
@@ -205,6 +206,34 @@ impl GeometryCache {
         self.animated.clear();
         self.vertices.clear();
     }
+
+    /// Where an evaluation of `recipe` resumes: the index of the first stage to compute
+    /// and its input, the output of the deepest stage already cached (all of them cached:
+    /// the index is the stage count).
+    pub fn resume_point(&mut self, recipe: &ResolvedRecipe) -> (usize, Option<Arc<Polylines>>) {
+        (0..recipe.stages.len())
+            .rev()
+            .find_map(|i| self.get(recipe.stages[i].id).map(|g| (i + 1, Some(g))))
+            .unwrap_or((0, None))
+    }
+}
+
+/// Evaluates `recipe` through `cache`, as the pipeline's tasks do: cached stages are
+/// reused, the others computed and stored (stages that depend on `t` in the time
+/// pool). The lock is held only between stages. Returns the final geometry.
+pub fn evaluate_cached(
+    recipe: &ResolvedRecipe,
+    ctx: &EvalContext,
+    cache: &Mutex<GeometryCache>,
+) -> Result<Arc<Polylines>, OpError> {
+    let lock = || cache.lock().unwrap_or_else(|e| e.into_inner());
+    let (start, input) = lock().resume_point(recipe);
+    if start == recipe.stages.len() {
+        return Ok(input.unwrap_or_default());
+    }
+    recipe.evaluate_from(start, input, ctx, |stage, geometry| {
+        lock().insert(stage.id, Arc::clone(geometry), stage.animated);
+    })
 }
 
 impl Default for GeometryCache {

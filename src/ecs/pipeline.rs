@@ -305,10 +305,7 @@ fn dispatch_layers(
             match cached {
                 // Only the GPU layout is missing: a task with no stage to run builds it.
                 Some(geometry) => (n, Some(geometry)),
-                None => (0..n - 1)
-                    .rev()
-                    .find_map(|i| cache.get(resolved.ids[i]).map(|g| (i + 1, Some(g))))
-                    .unwrap_or((0, None)),
+                None => cache.resume_point(&resolved.recipe),
             }
         };
         if in_flight.len() >= MAX_TASKS_PER_LAYER || evaluations.len() >= settings.max_in_flight {

@@ -162,3 +162,90 @@ fn captures_write_readable_files_under_new_numbered_names() {
     let err = failed[0].clone().unwrap_err();
     assert!(err.contains("cannot create the output folder"), "{err}");
 }
+
+#[test]
+fn a_heavy_gcode_capture_in_flight_does_not_hold_back_another_layers_live_results() {
+    let dir = tempdir("capture-live");
+    let mut app = rust_app();
+    app.add_plugins(CapturePlugin)
+        .insert_resource(CaptureSettings { dir: dir.clone() });
+    let mut export = ExportSettings::default();
+    // Sorting tens of thousands of dashes keeps the export busy for a while.
+    export.gcode.sort_polylines = true;
+    app.insert_resource(SceneExport(export));
+    let heavy = Recipe {
+        source: call(
+            "grid",
+            &[
+                ("nx", 300.into()),
+                ("ny", 300.into()),
+                ("scale", 180.0.into()),
+            ],
+        ),
+        effects: vec![
+            call("subdivide", &[("subdivisions", 6.into())]),
+            call(
+                "dash",
+                &[("dash_length", 0.4.into()), ("gap_length", 0.4.into())],
+            ),
+        ],
+    };
+    spawn_layer(app.world_mut(), "heavy", "#000000", 0.3, heavy);
+    let live = Recipe {
+        source: call("circle", &[("radius", 20.0.into())]),
+        effects: vec![call(
+            "rotate",
+            &[(
+                "rotation",
+                graft::ops::RawParam::expression("(0, 0, t * 90)"),
+            )],
+        )],
+    };
+    let live = spawn_layer(app.world_mut(), "live", "#ff0000", 0.3, live);
+    let start = Instant::now();
+    while !layers_settled(app.world_mut()) {
+        app.update();
+        assert!(start.elapsed() < Duration::from_secs(60));
+    }
+    app.world_mut()
+        .resource_mut::<CaptureQueue>()
+        .0
+        .push(CaptureKind::Gcode);
+    // Frames at about 60 fps while the capture runs on the I/O pool: each frame the
+    // clock moves on, and the live layer must show a time at most one frame later than
+    // the best case (the result of the previous frame's request).
+    const FRAME: f64 = 1.0 / 60.0;
+    let mut frames_in_flight = 0;
+    let mut worst_lag = 0;
+    for frame in 1..=600 {
+        app.world_mut()
+            .resource_mut::<graft::ecs::SceneClock>()
+            .seek(frame as f64 * FRAME);
+        app.update();
+        let pending = app.world().resource::<CaptureLog>().pending > 0;
+        if frame > 2 && pending {
+            frames_in_flight += 1;
+            let shown = app.world().get::<graft::ecs::Realized>(live).unwrap().t;
+            let lag = ((frame as f64 * FRAME - shown) / FRAME).round() as i64;
+            worst_lag = worst_lag.max(lag);
+        }
+        if !pending && frame > 2 {
+            break;
+        }
+        std::thread::sleep(Duration::from_secs_f64(FRAME));
+    }
+    let log = app.world().resource::<CaptureLog>();
+    assert_eq!(log.pending, 0, "the capture finished");
+    assert!(log.last().unwrap().result.is_ok(), "{:?}", log.last());
+    assert!(
+        frames_in_flight >= 5,
+        "the capture was in flight for only {frames_in_flight} frames: make the layer heavier"
+    );
+    assert!(
+        worst_lag <= 2,
+        "the live layer fell {worst_lag} frames behind during the capture"
+    );
+    println!(
+        "G-code capture in flight for {frames_in_flight} frames; live layer lag at most {worst_lag} frames"
+    );
+}

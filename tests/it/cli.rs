@@ -195,3 +195,62 @@ fn bad_input_fails_with_a_clear_message() {
     );
     assert!(Path::new(&broken).is_file());
 }
+
+#[test]
+fn the_cli_render_and_the_apps_capture_write_byte_identical_files() {
+    use graft::capture::{CaptureKind, CaptureLog, CapturePlugin, CaptureQueue, CaptureSettings};
+    use graft::ecs::{SceneClock, layers_settled};
+
+    let dir = tempdir("cli-vs-capture");
+    let scene = dir.join(crate::pipeline::SCENE);
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join(DEMO), &scene).unwrap();
+    let (svg, gcode, png) = (
+        dir.join("cli.svg"),
+        dir.join("cli.gcode"),
+        dir.join("cli.png"),
+    );
+    let out = graft(&[
+        "render",
+        scene.to_str().unwrap(),
+        "--t",
+        "1.25",
+        "--svg",
+        svg.to_str().unwrap(),
+        "--gcode",
+        gcode.to_str().unwrap(),
+        "--png",
+        png.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+
+    let captures = dir.join("captures");
+    let mut app = crate::pipeline::app(&dir, false);
+    app.add_plugins(CapturePlugin)
+        .insert_resource(CaptureSettings {
+            dir: captures.clone(),
+        })
+        .insert_resource(SceneClock::paused_at(1.25));
+    crate::pipeline::run_until(&mut app, "the demo's layers", |app| {
+        layers_settled(app.world_mut())
+    });
+    app.world_mut().resource_mut::<CaptureQueue>().0.extend([
+        CaptureKind::Svg,
+        CaptureKind::Gcode,
+        CaptureKind::Png,
+    ]);
+    crate::pipeline::run_until(&mut app, "the captures", |app| {
+        let log = app.world().resource::<CaptureLog>();
+        log.pending == 0 && log.done.len() == 3
+    });
+    let log = app.world().resource::<CaptureLog>();
+    for (outcome, cli) in log.done.iter().zip([&svg, &gcode, &png]) {
+        let files = outcome.result.as_ref().unwrap();
+        assert_eq!(files.len(), 1);
+        assert!(
+            std::fs::read(&files[0]).unwrap() == std::fs::read(cli).unwrap(),
+            "{} differs from {}",
+            files[0].display(),
+            cli.display()
+        );
+    }
+}

@@ -592,3 +592,51 @@ fn errors_are_typed_values_a_caller_can_match() {
         RegistryError::Unknown { noun: "op", .. }
     ));
 }
+
+#[test]
+fn a_cached_evaluation_computes_each_static_stage_once_for_a_frame_sequence() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    use graft::cache::{GeometryCache, evaluate_cached};
+
+    // A counting primitive, then an effect that depends on t.
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&calls);
+    let mut r = OpRegistry::builtin();
+    r.register(Op::new(
+        OpSchema::primitive("counted", 1, "counts its evaluations", vec![]),
+        move |_, _, _| {
+            counter.fetch_add(1, Ordering::Relaxed);
+            Ok(Polylines::from_lines([vec![Vec3::ZERO, Vec3::X * 10.0]]))
+        },
+    ))
+    .unwrap();
+    let recipe = Recipe {
+        source: r.call("counted", &[]).unwrap(),
+        effects: vec![
+            r.call(
+                "translate",
+                &[("delta", graft::ops::RawParam::expression("(t, 0, 0)"))],
+            )
+            .unwrap(),
+        ],
+    };
+    let cache = Mutex::new(GeometryCache::default());
+    let ctx = EvalContext::default();
+    let mut firsts = Vec::new();
+    for frame in 0..10 {
+        let resolved = recipe.resolve(frame as f64, &ctx).unwrap();
+        let out = evaluate_cached(&resolved, &ctx, &cache).unwrap();
+        firsts.push(out.line(0)[0].x);
+        // The same frame again is served whole from the cache.
+        let again = evaluate_cached(&resolved, &ctx, &cache).unwrap();
+        assert!(Arc::ptr_eq(&out, &again));
+    }
+    assert_eq!(
+        calls.load(Ordering::Relaxed),
+        1,
+        "the static source ran once"
+    );
+    assert_eq!(firsts, (0..10).map(|f| f as f32).collect::<Vec<_>>());
+}

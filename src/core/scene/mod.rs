@@ -24,12 +24,14 @@
 mod parse;
 mod write;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
+use crate::core::cache::{GeometryCache, evaluate_cached};
 pub use crate::core::drawing::Canvas;
 use crate::core::drawing::{Drawing, DrawnLayer, RealizeError};
 use crate::core::export::{GcodeProfile, PngSettings};
-use crate::ops::{EvalContext, EvalError, OpRegistry, Recipe, Rgba};
+use crate::geometry::Polylines;
+use crate::ops::{EvalContext, EvalError, OpError, OpRegistry, Recipe, ResolvedRecipe, Rgba};
 
 pub use parse::SceneError;
 pub use write::leading_comments;
@@ -88,12 +90,40 @@ impl Scene {
     }
 }
 
-/// Evaluates `layers` (in the order given) at time `t` on `canvas`.
+/// Evaluates `layers` (in the order given) at time `t` on `canvas`, every stage from
+/// scratch.
 pub fn realize_layers<'a>(
     canvas: &Canvas,
     layers: impl IntoIterator<Item = &'a LayerDef>,
     t: f64,
     ctx: &EvalContext,
+) -> Result<Drawing, RealizeError> {
+    realize_with(canvas, layers, t, ctx, |recipe| {
+        Ok(recipe.evaluate(ctx)?.pop().unwrap_or_default())
+    })
+}
+
+/// Evaluates `layers` at time `t` through `cache` (the pipeline's cache, when called
+/// from the app): stages that do not change with `t` are computed once for a whole
+/// frame sequence.
+pub fn realize_layers_cached<'a>(
+    canvas: &Canvas,
+    layers: impl IntoIterator<Item = &'a LayerDef>,
+    t: f64,
+    ctx: &EvalContext,
+    cache: &Mutex<GeometryCache>,
+) -> Result<Drawing, RealizeError> {
+    realize_with(canvas, layers, t, ctx, |recipe| {
+        evaluate_cached(recipe, ctx, cache)
+    })
+}
+
+fn realize_with<'a>(
+    canvas: &Canvas,
+    layers: impl IntoIterator<Item = &'a LayerDef>,
+    t: f64,
+    ctx: &EvalContext,
+    evaluate: impl Fn(&ResolvedRecipe) -> Result<Arc<Polylines>, OpError>,
 ) -> Result<Drawing, RealizeError> {
     let layers = layers
         .into_iter()
@@ -103,13 +133,13 @@ pub fn realize_layers<'a>(
                 error: e,
             };
             let resolved = layer.recipe.resolve(t, ctx).map_err(|e| err(e.into()))?;
-            let stages = resolved.evaluate(ctx).map_err(|e| err(e.into()))?;
+            let geometry = evaluate(&resolved).map_err(|e| err(e.into()))?;
             Ok(DrawnLayer {
                 name: layer.name.clone(),
                 color: layer.color,
                 pen_width: layer.pen_width,
                 id: resolved.final_id(),
-                geometry: stages.last().cloned().unwrap_or_default(),
+                geometry,
             })
         })
         .collect::<Result<_, _>>()?;
