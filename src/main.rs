@@ -188,6 +188,9 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
             file: cmd.scene.display().to_string(),
             error,
         })?;
+    drawing
+        .check_coordinates()
+        .map_err(|e| CliError::Export(e.into()))?;
     print_stats(&cmd.scene.display().to_string(), cmd.t, &drawing);
     let request = cmd.outputs.request(export.png.dpi);
     for line in write_outputs(&drawing, &export.gcode, &request)? {

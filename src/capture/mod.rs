@@ -193,6 +193,9 @@ fn start_captures(world: &mut World) {
                 if drawing.layers.is_empty() {
                     return Err(CaptureError::Nothing);
                 }
+                drawing
+                    .check_coordinates()
+                    .map_err(|e| CaptureError::Export(e.into()))?;
                 let files: Vec<(String, &str, Vec<u8>)> = match kind {
                     CaptureKind::Svg => vec![(String::new(), "svg", to_svg(&drawing).into_bytes())],
                     CaptureKind::Gcode => vec![(

@@ -40,6 +40,45 @@ pub struct Drawing {
     pub layers: Vec<DrawnLayer>,
 }
 
+/// Largest coordinate any output accepts (mm): a kilometre, far beyond any paper.
+pub const MAX_COORDINATE_MM: f32 = 1.0e6;
+
+/// A point no file can hold: not finite, or absurdly far away.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[error(
+    "layer '{layer}': point {index} is at ({}, {}, {}); coordinates must be finite and within ±{MAX_COORDINATE_MM} mm (check scale, amplitude and expression values)",
+    point[0], point[1], point[2]
+)]
+pub struct CoordinateError {
+    /// The layer.
+    pub layer: String,
+    /// Index of the point in the layer's geometry.
+    pub index: usize,
+    /// The point (mm).
+    pub point: [f32; 3],
+}
+
+impl Drawing {
+    /// Checks every point of every layer before anything is written.
+    pub fn check_coordinates(&self) -> Result<(), CoordinateError> {
+        for layer in &self.layers {
+            let bad = layer
+                .geometry
+                .points()
+                .iter()
+                .position(|p| !(p.is_finite() && p.abs().max_element() <= MAX_COORDINATE_MM));
+            if let Some(index) = bad {
+                return Err(CoordinateError {
+                    layer: layer.name.clone(),
+                    index,
+                    point: layer.geometry.points()[index].to_array(),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A layer that failed to evaluate while a scene was realised.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error("layer '{layer}': {error}")]

@@ -3,11 +3,15 @@
 use std::path::PathBuf;
 
 use super::output::OutputError;
+use crate::core::drawing::CoordinateError;
 use crate::core::export::{GcodeError, PngError};
 
 /// Why an export (a render's files, a frame sequence, an MP4) did not happen.
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
+    /// A point cannot be written.
+    #[error(transparent)]
+    Coordinates(#[from] CoordinateError),
     /// A file could not be written.
     #[error(transparent)]
     Output(#[from] OutputError),

@@ -99,6 +99,7 @@ pub fn export_frames<E: std::fmt::Display>(
             t,
             message: e.to_string(),
         })?;
+        drawing.check_coordinates()?;
         for ext in &exts {
             let bytes = match *ext {
                 "png" => to_png(&drawing, formats.dpi)?,

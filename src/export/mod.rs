@@ -6,7 +6,10 @@ mod frames;
 mod output;
 mod outputs;
 
-pub use crate::core::drawing::{Drawing, DrawnLayer, PlotStats, RealizeError, describe_stats};
+pub use crate::core::drawing::{
+    CoordinateError, Drawing, DrawnLayer, MAX_COORDINATE_MM, PlotStats, RealizeError,
+    describe_stats,
+};
 pub use crate::core::export::*;
 pub use error::ExportError;
 pub use frames::{

@@ -47,6 +47,7 @@ pub fn write_outputs(
     profile: &GcodeProfile,
     request: &OutputRequest,
 ) -> Result<Vec<String>, ExportError> {
+    drawing.check_coordinates()?;
     let mut files: Vec<(PathBuf, Vec<u8>, String)> = Vec::new();
     if let Some(path) = &request.svg {
         files.push((path.clone(), to_svg(drawing).into_bytes(), String::new()));

@@ -128,6 +128,9 @@ impl<P: Plugin> Sketch<P> {
                 let mut app = self.headless()?;
                 let drawing = render_at(&mut app, t)?;
                 let export = app.world().resource::<SceneExport>().0.clone();
+                drawing
+                    .check_coordinates()
+                    .map_err(|e| SketchError::Export(e.into()))?;
                 for line in describe_stats("sketch", t, &drawing) {
                     println!("{line}");
                 }

@@ -11,6 +11,8 @@ use graft::geometry::{GeometryId, Polylines, Vec3};
 use graft::ops::Rgba;
 use graft::scene::Canvas;
 
+use crate::gcode_sim::assert_plotter_safe;
+
 use crate::util::*;
 
 const INKSCAPE: &str = "http://www.inkscape.org/namespaces/inkscape";
@@ -85,58 +87,6 @@ fn svg_is_deterministic() {
     assert_eq!(to_svg(&drawing()), to_svg(&drawing()));
 }
 
-/// Replays G-code: every pen-down move, with the pen state checked at each travel.
-struct Replay {
-    down_segments: Vec<((f64, f64), (f64, f64))>,
-    travels_with_pen_down: usize,
-    pen_downs: usize,
-}
-
-fn replay(gcode: &str, profile: &GcodeProfile) -> Replay {
-    let mut r = Replay {
-        down_segments: vec![],
-        travels_with_pen_down: 0,
-        pen_downs: 0,
-    };
-    let (mut down, mut at) = (false, None::<(f64, f64)>);
-    let (up_cmds, down_cmds) = match &profile.pen {
-        PenControl::Commands { up, down } => (up.clone(), down.clone()),
-        PenControl::Z { up, down } => {
-            (vec![format!("G1 Z{up:.3}")], vec![format!("G1 Z{down:.3}")])
-        }
-    };
-    for line in gcode.lines() {
-        if up_cmds.iter().any(|c| c == line) {
-            down = false;
-        } else if down_cmds.iter().any(|c| c == line) {
-            down = true;
-            r.pen_downs += 1;
-        } else if line.starts_with("G1 X") {
-            let mut xy = (0.0, 0.0);
-            let mut feed = None;
-            for word in line.split_whitespace().skip(1) {
-                let val: f64 = word[1..].parse().unwrap();
-                match &word[..1] {
-                    "X" => xy.0 = val,
-                    "Y" => xy.1 = val,
-                    "F" => feed = Some(val),
-                    other => panic!("unexpected word {other}"),
-                }
-            }
-            if down {
-                r.down_segments
-                    .push((at.expect("a draw move starts somewhere"), xy));
-                if feed == Some(profile.travel_feed) {
-                    r.travels_with_pen_down += 1;
-                }
-            }
-            at = Some(xy);
-        }
-    }
-    assert!(!down, "the file must end with the pen up");
-    r
-}
-
 #[test]
 fn gcode_never_draws_outside_the_paper_margin_and_lifts_before_travel() {
     let profile = GcodeProfile {
@@ -145,16 +95,7 @@ fn gcode_never_draws_outside_the_paper_margin_and_lifts_before_travel() {
         ..Default::default()
     };
     let file = to_gcode(&drawing(), &profile).unwrap();
-    let r = replay(&file.text, &profile);
-    for (a, b) in &r.down_segments {
-        for p in [a, b] {
-            assert!(
-                p.0 >= 5.0 - 1e-9 && p.0 <= 95.0 + 1e-9 && p.1 >= 5.0 - 1e-9 && p.1 <= 45.0 + 1e-9,
-                "{p:?} outside the margin"
-            );
-        }
-    }
-    assert_eq!(r.travels_with_pen_down, 0);
+    let r = assert_plotter_safe(&file.text, &profile, (100.0, 50.0));
     // Three polylines, each drawn in one stroke; the first is clipped to start at x = 5.
     assert_eq!(r.pen_downs, 3);
     assert!(
@@ -164,7 +105,7 @@ fn gcode_never_draws_outside_the_paper_margin_and_lifts_before_travel() {
     );
     assert!(
         file.text.starts_with(
-            "; graft G-code\nG21 ; millimetres\nG90 ; absolute positioning\nG1 Z3.000\n"
+            "; graft G-code\nG21 ; millimetres\nG90 ; absolute positioning\nG0 Z3.000\n"
         )
     );
     assert!(file.text.contains("; layer 2: blue"));
@@ -184,7 +125,7 @@ fn gcode_clips_a_line_that_leaves_and_reenters_into_two_strokes() {
         ..Default::default()
     };
     let file = to_gcode(&d, &profile).unwrap();
-    let r = replay(&file.text, &profile);
+    let r = assert_plotter_safe(&file.text, &profile, (100.0, 50.0));
     assert_eq!(r.pen_downs, 2);
     assert!(
         r.down_segments
@@ -219,8 +160,9 @@ fn gcode_is_byte_identical_across_runs_and_honours_the_profile() {
         let x: f64 = l.split_whitespace().nth(1).unwrap()[1..].parse().unwrap();
         (100.0..=200.0).contains(&x)
     }));
-    let r = replay(&a.text, &profile);
+    let r = crate::gcode_sim::simulate(&a.text, &profile);
     assert_eq!(r.travels_with_pen_down, 0);
+    assert_eq!(r.moves_without_feed, 0);
     assert_eq!(r.pen_downs, 3);
 }
 

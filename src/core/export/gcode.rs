@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::fmt::push_fixed;
 use crate::core::drawing::Canvas;
-use crate::core::drawing::{Drawing, DrawnLayer};
+use crate::core::drawing::{CoordinateError, Drawing, DrawnLayer};
 
 /// How the pen is raised and lowered.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -106,6 +106,9 @@ pub enum GcodeError {
         /// What is allowed.
         allowed: String,
     },
+    /// A point cannot be written.
+    #[error(transparent)]
+    Coordinates(#[from] CoordinateError),
     /// A move would leave the machine's bed.
     #[error(
         "machine {axis} = {value} is outside bed_{axis} ({lo}, {hi}); check origin, y_flip and bed ranges"
@@ -182,17 +185,83 @@ impl GcodeProfile {
                 ));
             }
         }
-        if let PenControl::Z { up, down } = self.pen
-            && !(up.is_finite() && down.is_finite())
+        let (ox, oy) = self.origin;
+        if !(ox.is_finite()
+            && oy.is_finite()
+            && ox.abs() <= MAX_MACHINE_MM
+            && oy.abs() <= MAX_MACHINE_MM)
         {
             return Err(profile_error(
-                "pen",
-                format!("Z {{ up: {up}, down: {down} }}"),
-                "use finite Z heights".into(),
+                "origin",
+                format!("({ox}, {oy})"),
+                format!("use finite machine coordinates within ±{MAX_MACHINE_MM} mm"),
             ));
         }
+        for (name, range) in [("bed_x", self.bed_x), ("bed_y", self.bed_y)] {
+            if let Some((lo, hi)) = range
+                && (lo.abs() > MAX_MACHINE_MM || hi.abs() > MAX_MACHINE_MM)
+            {
+                return Err(profile_error(
+                    name,
+                    format!("({lo}, {hi})"),
+                    format!("use machine coordinates within ±{MAX_MACHINE_MM} mm"),
+                ));
+            }
+        }
+        match &self.pen {
+            PenControl::Z { up, down } => {
+                let sane = |z: f64| z.is_finite() && z.abs() <= MAX_Z_MM;
+                if !(sane(*up) && sane(*down)) || up <= down {
+                    return Err(profile_error(
+                        "pen",
+                        format!("Z(up: {up}, down: {down})"),
+                        format!("use finite heights within ±{MAX_Z_MM} mm with up > down"),
+                    ));
+                }
+            }
+            PenControl::Commands { up, down } => {
+                check_lines("pen (up)", up)?;
+                check_lines("pen (down)", down)?;
+                if up.is_empty() || down.is_empty() {
+                    return Err(profile_error(
+                        "pen",
+                        "Commands with an empty list",
+                        "give at least one line to raise and one to lower the pen".into(),
+                    ));
+                }
+            }
+        }
+        check_lines("header", &self.header)?;
+        check_lines("footer", &self.footer)?;
         Ok(())
     }
+}
+
+/// Largest machine coordinate accepted (mm): 10 m, beyond any plotter.
+const MAX_MACHINE_MM: f64 = 10_000.0;
+/// Largest pen height accepted (mm).
+const MAX_Z_MM: f64 = 1_000.0;
+
+/// Lines the profile writes verbatim: one G-code line each, so no line breaks or other
+/// control characters (a `\r` would start a second command on the controller).
+fn check_lines(field: &'static str, lines: &[String]) -> Result<(), GcodeError> {
+    match lines.iter().find(|l| l.chars().any(char::is_control)) {
+        Some(bad) => Err(profile_error(
+            field,
+            format!("{bad:?}"),
+            "use one G-code line per item, without line breaks or control characters".into(),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A layer name as it may appear in a G-code comment: control characters (which would
+/// end the comment and start a command) become spaces, and long names are cut.
+pub fn comment_text(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(80)
+        .collect()
 }
 
 /// One G-code file and what its travel optimisation achieved.
@@ -426,6 +495,8 @@ struct Writer<'a> {
     profile: &'a GcodeProfile,
     paper_height: f64,
     scale: f64,
+    /// Machine units (x, y) the paper minus its margin covers.
+    allowed: [(i64, i64); 2],
     out: String,
     pen_down: Option<bool>,
     feed: Option<f64>,
@@ -444,11 +515,21 @@ impl Writer<'_> {
         }
         self.pen_down = Some(down);
         match &self.profile.pen {
-            PenControl::Z { up, down: d } => {
-                let z = if down { *d } else { *up };
-                self.out.push_str("G1 Z");
-                push_fixed(&mut self.out, z, self.profile.decimals);
+            // Raising is a rapid move (no feed needed, safe as the very first move);
+            // lowering carries its feed, so a feed is in force for every G1.
+            PenControl::Z { up, .. } if !down => {
+                self.out.push_str("G0 Z");
+                push_fixed(&mut self.out, *up, self.profile.decimals);
                 self.out.push('\n');
+            }
+            PenControl::Z { down: z, .. } => {
+                let feed = self.profile.draw_feed;
+                self.out.push_str("G1 Z");
+                push_fixed(&mut self.out, *z, self.profile.decimals);
+                self.out.push_str(" F");
+                push_fixed(&mut self.out, feed, 0);
+                self.out.push('\n');
+                self.feed = Some(feed);
             }
             PenControl::Commands { up, down: d } => {
                 for l in if down { d.clone() } else { up.clone() } {
@@ -466,9 +547,10 @@ impl Writer<'_> {
         } else {
             p[1]
         } + self.profile.origin.1;
+        let [ax, ay] = self.allowed;
         let q = (
-            (x * self.scale).round() as i64,
-            (y * self.scale).round() as i64,
+            ((x * self.scale).round() as i64).clamp(ax.0, ax.1),
+            ((y * self.scale).round() as i64).clamp(ay.0, ay.1),
         );
         if self.at == Some(q) {
             return Ok(());
@@ -491,10 +573,11 @@ impl Writer<'_> {
         }
         self.at = Some(q);
         let d = self.profile.decimals;
+        // The numbers written are the held units, not the raw coordinates.
         self.out.push_str("G1 X");
-        push_fixed(&mut self.out, x, d);
+        push_fixed(&mut self.out, q.0 as f64 / self.scale, d);
         self.out.push_str(" Y");
-        push_fixed(&mut self.out, y, d);
+        push_fixed(&mut self.out, q.1 as f64 / self.scale, d);
         if self.feed != Some(feed) {
             self.feed = Some(feed);
             self.out.push_str(" F");
@@ -512,16 +595,33 @@ fn write_file(
     profile: &GcodeProfile,
 ) -> Result<GcodeFile, GcodeError> {
     profile.validate(&drawing.canvas)?;
+    drawing.check_coordinates()?;
     let (w, h, m) = (
         drawing.canvas.width,
         drawing.canvas.height,
         profile.paper_margin,
     );
     let rect = [m, m, w - m, h - m];
+    let scale = 10f64.powi(profile.decimals as i32);
+    // Coordinates are rounded to `decimals` after clipping: a point on the margin may
+    // round outside it, so written numbers are held to the margin in machine units.
+    let inside = |lo: f64, hi: f64| {
+        (
+            (lo * scale - 1e-6).ceil() as i64,
+            (hi * scale + 1e-6).floor() as i64,
+        )
+    };
+    let (ox, oy) = profile.origin;
+    let allowed = [
+        inside(m + ox, w - m + ox),
+        // With the flip, machine y = h - y: the same band, mirrored.
+        inside(m + oy, h - m + oy),
+    ];
     let mut wr = Writer {
         profile,
         paper_height: h,
-        scale: 10f64.powi(profile.decimals as i32),
+        scale,
+        allowed,
         out: String::new(),
         pen_down: None,
         feed: None,
@@ -538,7 +638,7 @@ fn write_file(
         wr.line(&format!(
             "; layer {}: {}",
             index + 1,
-            layer.name.replace('\n', " ")
+            comment_text(&layer.name)
         ));
         let fragments = clip_layer(layer, rect);
         let unoptimised: Vec<Step> = (0..fragments.len())
@@ -547,9 +647,17 @@ fn write_file(
                 reversed: false,
             })
             .collect();
-        let plan = plan_layer(&fragments, profile);
-        before += travel(&fragments, &unoptimised, profile.bridge_distance);
-        after += travel(&fragments, &plan, profile.bridge_distance);
+        let planned = plan_layer(&fragments, profile);
+        let in_order = travel(&fragments, &unoptimised, profile.bridge_distance);
+        let optimised = travel(&fragments, &planned, profile.bridge_distance);
+        // A greedy order can lose to the drawing's own: never write a longer travel.
+        let (plan, travelled) = if optimised <= in_order {
+            (planned, optimised)
+        } else {
+            (unoptimised, in_order)
+        };
+        before += in_order;
+        after += travelled;
         let mut previous: Option<(usize, Pt)> = None;
         for step in &plan {
             let f = &fragments[step.fragment];

@@ -8,12 +8,21 @@ use crate::core::drawing::Drawing;
 /// Decimals of coordinates in SVG files (1 µm).
 const DECIMALS: u32 = 3;
 
-/// XML-escapes text for attribute values.
+/// Text for an XML attribute value: escaped, and control characters (not allowed in
+/// XML, or turned into spaces by readers anyway) replaced by spaces.
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The drawing as an SVG document. Deterministic: the same drawing gives the same bytes.
