@@ -31,8 +31,9 @@ pub struct OutputArgs {
 }
 
 impl OutputArgs {
-    /// The request, with `scene_dpi` when no --dpi is given.
-    pub fn request(&self, scene_dpi: f64) -> OutputRequest {
+    /// The request, with `scene_dpi` when no --dpi is given; `inputs` (the scene file)
+    /// are never written.
+    pub fn request(&self, scene_dpi: f64, inputs: Vec<PathBuf>) -> OutputRequest {
         OutputRequest {
             svg: self.svg.clone(),
             gcode: self.gcode.clone(),
@@ -40,6 +41,7 @@ impl OutputArgs {
             png: self.png.clone(),
             dpi: self.dpi.unwrap_or(scene_dpi),
             overwrite: self.overwrite,
+            inputs,
         }
     }
 }

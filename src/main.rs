@@ -35,6 +35,9 @@ struct Cli {
     /// Save a screenshot of the window once the scene is drawn, then quit.
     #[arg(long)]
     screenshot: Option<PathBuf>,
+    /// Replace an existing screenshot file.
+    #[arg(long)]
+    overwrite: bool,
 }
 
 #[derive(Subcommand)]
@@ -46,6 +49,9 @@ enum Command {
         /// Save a screenshot of the window once the scene is drawn, then quit.
         #[arg(long)]
         screenshot: Option<PathBuf>,
+        /// Replace an existing screenshot file.
+        #[arg(long)]
+        overwrite: bool,
     },
     /// Render a scene at time t to SVG / G-code / PNG and print plot statistics.
     Render(RenderCmd),
@@ -96,8 +102,12 @@ struct RenderCmd {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        None => open(cli.scene, cli.screenshot),
-        Some(Command::Open { scene, screenshot }) => open(scene, screenshot),
+        None => open(cli.scene, cli.screenshot, cli.overwrite),
+        Some(Command::Open {
+            scene,
+            screenshot,
+            overwrite,
+        }) => open(scene, screenshot, overwrite),
         Some(Command::Render(cmd)) => render(cmd),
         Some(Command::Frames(cmd)) => frames(cmd),
         Some(Command::Ops { name }) => ops(name.as_deref()),
@@ -140,9 +150,19 @@ enum CliError {
     Gcode { file: String, error: GcodeError },
 }
 
-fn open(scene: Option<PathBuf>, screenshot: Option<PathBuf>) -> Result<(), CliError> {
+fn open(
+    scene: Option<PathBuf>,
+    screenshot: Option<PathBuf>,
+    overwrite: bool,
+) -> Result<(), CliError> {
     let scene = scene.unwrap_or_else(graft::app::demo_scene);
-    let exit = graft::app::run(&scene, graft::app::AppOptions { screenshot })?;
+    let exit = graft::app::run(
+        &scene,
+        graft::app::AppOptions {
+            screenshot,
+            overwrite,
+        },
+    )?;
     if exit.is_success() {
         Ok(())
     } else {
@@ -192,7 +212,7 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
         .check_coordinates()
         .map_err(|e| CliError::Export(e.into()))?;
     print_stats(&cmd.scene.display().to_string(), cmd.t, &drawing);
-    let request = cmd.outputs.request(export.png.dpi);
+    let request = cmd.outputs.request(export.png.dpi, vec![cmd.scene.clone()]);
     for line in write_outputs(&drawing, &export.gcode, &request)? {
         println!("{line}");
     }

@@ -36,6 +36,39 @@ pub enum AppError {
     /// The scene path is a folder or a device.
     #[error("{} is not a file", .0.display())]
     NotAFile(PathBuf),
+    /// No display to open a window on.
+    #[error(
+        "no display: set DISPLAY (or WAYLAND_DISPLAY) to a running display server, or render without a window with `graft render`"
+    )]
+    NoDisplay,
+    /// The screenshot file exists.
+    #[error("{} already exists; pass --overwrite to replace it", .0.display())]
+    ScreenshotExists(PathBuf),
+}
+
+/// Fails when there is no display to open a window on (winit would panic): neither
+/// `DISPLAY` nor `WAYLAND_DISPLAY` is set, or a local one names a server that is not
+/// there (no socket).
+pub fn check_display() -> Result<(), AppError> {
+    let var = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+    let wayland = var("WAYLAND_DISPLAY").is_some_and(|w| {
+        let runtime = var("XDG_RUNTIME_DIR").unwrap_or_default();
+        Path::new(&w).is_absolute() || Path::new(&runtime).join(&w).exists()
+    });
+    let x11 = var("DISPLAY").is_some_and(|d| match d.strip_prefix(':') {
+        // A local display ":N" or ":N.S" has its socket in /tmp/.X11-unix.
+        Some(local) => {
+            let n = local.split('.').next().unwrap_or_default();
+            Path::new("/tmp/.X11-unix").join(format!("X{n}")).exists()
+        }
+        // A remote or abstract one cannot be checked cheaply: let winit try it.
+        None => true,
+    });
+    if wayland || x11 {
+        Ok(())
+    } else {
+        Err(AppError::NoDisplay)
+    }
 }
 
 /// The bundled demo scene.
@@ -48,6 +81,8 @@ pub fn demo_scene() -> PathBuf {
 pub struct AppOptions {
     /// Save a screenshot of the window here once every layer is drawn, then quit.
     pub screenshot: Option<PathBuf>,
+    /// Replace an existing screenshot file.
+    pub overwrite: bool,
 }
 
 /// Everything the windowed app is made of: Bevy's default plugins with the window and
@@ -136,10 +171,20 @@ impl PluginGroup for GraftAppPlugins {
 
 /// Opens a window showing `scene` (hot-reloaded while it runs) and blocks until it closes.
 pub fn run(scene: &Path, options: AppOptions) -> Result<AppExit, AppError> {
+    if let Some(path) = &options.screenshot
+        && !options.overwrite
+        && path.exists()
+    {
+        return Err(AppError::ScreenshotExists(path.clone()));
+    }
+    check_display()?;
     let mut app = App::new();
     app.add_plugins(GraftAppPlugins::new(Some(scene))?);
     if let Some(path) = options.screenshot {
-        app.add_plugins(pacing::ScreenshotAndExit(path));
+        app.add_plugins(pacing::ScreenshotAndExit {
+            path,
+            overwrite: options.overwrite,
+        });
     }
     Ok(app.run())
 }

@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
-use bevy::render::view::screenshot::{Screenshot, save_to_disk};
+use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 use bevy::window::RequestRedraw;
 use bevy::winit::{EventLoopProxyWrapper, UpdateMode, WinitSettings, WinitUserEvent};
 
@@ -110,25 +110,53 @@ fn keep_awake(
     }
 }
 
-/// Saves a screenshot of the window once every layer shows a result, then exits.
-pub struct ScreenshotAndExit(pub PathBuf);
+/// Saves a screenshot of the window once every layer shows a result, then exits; exits
+/// with an error when the scene cannot be loaded or the file cannot be written.
+pub struct ScreenshotAndExit {
+    /// The PNG to write.
+    pub path: PathBuf,
+    /// Replace an existing file.
+    pub overwrite: bool,
+}
 
 #[derive(Resource)]
 struct ScreenshotPlan {
     path: PathBuf,
+    overwrite: bool,
     ready_frames: u32,
     taken: bool,
+    /// The outcome of writing the file, once known.
+    written: Arc<std::sync::Mutex<Option<Result<(), String>>>>,
 }
 
 impl Plugin for ScreenshotAndExit {
     fn build(&self, app: &mut App) {
         app.insert_resource(ScreenshotPlan {
-            path: self.0.clone(),
+            path: self.path.clone(),
+            overwrite: self.overwrite,
             ready_frames: 0,
             taken: false,
+            written: Arc::default(),
         })
         .add_systems(Update, screenshot_when_ready);
     }
+}
+
+/// PNG bytes of a window screenshot (sRGB RGBA as read back).
+fn encode_screenshot(image: &Image) -> Result<Vec<u8>, String> {
+    let rgba = image
+        .clone()
+        .try_into_dynamic()
+        .map_err(|e| format!("the screenshot cannot be converted: {e}"))?
+        .to_rgba8();
+    let (w, h) = rgba.dimensions();
+    let size = resvg::tiny_skia::IntSize::from_wh(w, h).ok_or("empty screenshot")?;
+    // The window is opaque, so straight and premultiplied alpha agree.
+    let pixmap = resvg::tiny_skia::Pixmap::from_vec(rgba.into_raw(), size)
+        .ok_or("the screenshot has a wrong size")?;
+    pixmap
+        .encode_png()
+        .map_err(|e| format!("PNG encoding failed: {e}"))
 }
 
 fn screenshot_when_ready(
@@ -141,9 +169,27 @@ fn screenshot_when_ready(
     mut exit: MessageWriter<AppExit>,
 ) {
     redraw.write(RequestRedraw);
+    if let Some(e) = status.error() {
+        eprintln!("error: {e}");
+        exit.write(AppExit::error());
+        return;
+    }
     if plan.taken {
-        if pending.is_empty() {
-            exit.write(AppExit::Success);
+        let outcome = plan
+            .written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take();
+        match outcome {
+            Some(Ok(())) => {
+                exit.write(AppExit::Success);
+            }
+            Some(Err(e)) => {
+                eprintln!("error: {e}");
+                exit.write(AppExit::error());
+            }
+            None if pending.is_empty() => {}
+            None => {}
         }
         return;
     }
@@ -153,9 +199,16 @@ fn screenshot_when_ready(
     plan.ready_frames = if drawn { plan.ready_frames + 1 } else { 0 };
     // A few frames after everything is realised, so the GPU has drawn it.
     if plan.ready_frames >= 10 {
+        let (path, overwrite) = (plan.path.clone(), plan.overwrite);
+        let written = Arc::clone(&plan.written);
         commands
             .spawn(Screenshot::primary_window())
-            .observe(save_to_disk(plan.path.clone()));
+            .observe(move |ev: On<ScreenshotCaptured>| {
+                let result = encode_screenshot(&ev.image).and_then(|bytes| {
+                    crate::export::write_atomic(&path, &bytes, overwrite).map_err(|e| e.to_string())
+                });
+                *written.lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            });
         plan.taken = true;
     }
 }

@@ -12,6 +12,9 @@ pub enum ExportError {
     /// A point cannot be written.
     #[error(transparent)]
     Coordinates(#[from] CoordinateError),
+    /// An output would replace a file the command reads.
+    #[error("{} is an input of this command (the scene); write the output elsewhere", .0.display())]
+    OutputIsInput(PathBuf),
     /// A file could not be written.
     #[error(transparent)]
     Output(#[from] OutputError),

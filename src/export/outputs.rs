@@ -25,6 +25,16 @@ pub struct OutputRequest {
     pub dpi: f64,
     /// Replace existing files.
     pub overwrite: bool,
+    /// Files the command reads (the scene): never written, even with `overwrite`.
+    pub inputs: Vec<PathBuf>,
+}
+
+/// True when `a` and `b` name the same existing file.
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// `dir/stem.gcode` → `dir/stem_layer001_name.gcode`.
@@ -79,6 +89,12 @@ pub fn write_outputs(
     if let Some(path) = &request.png {
         let bytes = to_png(drawing, request.dpi)?;
         files.push((path.clone(), bytes, format!(" at {} dpi", request.dpi)));
+    }
+    if let Some((path, _, _)) = files
+        .iter()
+        .find(|(p, _, _)| request.inputs.iter().any(|i| same_file(p, i)))
+    {
+        return Err(ExportError::OutputIsInput(path.clone()));
     }
     if !request.overwrite {
         // Fail before writing anything when one of the family is taken.

@@ -107,6 +107,7 @@ impl<P: Plugin> Sketch<P> {
         let cli = SketchCli::try_parse_from(args).map_err(|e| SketchError::Usage(e.to_string()))?;
         match cli.command.unwrap_or(SketchCommand::Open) {
             SketchCommand::Open => {
+                crate::app::check_display()?;
                 let mut app = App::new();
                 app.set_error_handler(record_error)
                     .add_plugins(GraftAppPlugins::new(self.scene.as_deref())?)
@@ -125,6 +126,7 @@ impl<P: Plugin> Sketch<P> {
                 Ok(())
             }
             SketchCommand::Render { t, outputs } => {
+                let inputs = self.scene.iter().cloned().collect();
                 let mut app = self.headless()?;
                 let drawing = render_at(&mut app, t)?;
                 let export = app.world().resource::<SceneExport>().0.clone();
@@ -134,7 +136,7 @@ impl<P: Plugin> Sketch<P> {
                 for line in describe_stats("sketch", t, &drawing) {
                     println!("{line}");
                 }
-                let request = outputs.request(export.png.dpi);
+                let request = outputs.request(export.png.dpi, inputs);
                 for line in write_outputs(&drawing, &export.gcode, &request)? {
                     println!("{line}");
                 }

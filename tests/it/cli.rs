@@ -254,3 +254,70 @@ fn the_cli_render_and_the_apps_capture_write_byte_identical_files() {
         );
     }
 }
+
+fn graft_env(args: &[&str], env: &[(&str, Option<&str>)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_graft"));
+    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    for (k, v) in env {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    cmd.output().expect("the graft binary runs")
+}
+
+#[test]
+fn the_users_files_are_never_lost_to_an_output_or_a_screenshot() {
+    let dir = tempdir("cli-keep-work");
+    let scene = dir.join("s.scene.ron");
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join(DEMO), &scene).unwrap();
+    let original = std::fs::read(&scene).unwrap();
+    // Writing the SVG over the scene itself is refused, even with --overwrite.
+    let out = graft(&[
+        "render",
+        scene.to_str().unwrap(),
+        "--svg",
+        scene.to_str().unwrap(),
+        "--overwrite",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("is an input of this command"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&scene).unwrap(), original);
+
+    // No display: a clear message instead of a panic inside winit.
+    let out = graft_env(
+        &["open", scene.to_str().unwrap()],
+        &[("DISPLAY", None), ("WAYLAND_DISPLAY", None)],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("no display") && text(&out.stderr).contains("graft render"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // An existing screenshot is not replaced without --overwrite.
+    let shot = dir.join("shot.png");
+    std::fs::write(&shot, b"keep me").unwrap();
+    let out = graft_env(
+        &[
+            "open",
+            scene.to_str().unwrap(),
+            "--screenshot",
+            shot.to_str().unwrap(),
+        ],
+        &[("DISPLAY", Some(":424242"))],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("already exists; pass --overwrite"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(std::fs::read(&shot).unwrap(), b"keep me");
+}
