@@ -130,6 +130,24 @@ impl Polylines {
         &self.points
     }
 
+    /// Index of the first point with a NaN or infinite coordinate. Checked in blocks
+    /// without early exit first (the common all-finite case vectorises), so a check after
+    /// every stage costs little.
+    pub fn first_non_finite(&self) -> Option<usize> {
+        let floats: &[f32] = bytemuck::cast_slice(&self.points);
+        const EXPONENT: u32 = 0x7f80_0000;
+        let all_finite = floats.chunks(1024).all(|block| {
+            block.iter().fold(0u32, |bad, x| {
+                bad | ((x.to_bits() & EXPONENT == EXPONENT) as u32)
+            }) == 0
+        });
+        if all_finite {
+            None
+        } else {
+            self.points.iter().position(|p| !p.is_finite())
+        }
+    }
+
     /// Mutable access to the points (topology stays as it is).
     pub fn points_mut(&mut self) -> &mut [Vec3] {
         &mut self.points

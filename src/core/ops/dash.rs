@@ -5,20 +5,21 @@ use crate::geometry::{Polylines, Vec3};
 use super::op::{EvalContext, OpError};
 use super::typed::Evaluate;
 
-/// Cumulative arc length at each vertex of `line` (first entry 0).
-fn cumulative(line: &[Vec3]) -> Vec<f32> {
-    let mut acc = 0.0f32;
+/// Cumulative arc length at each vertex of `line` (first entry 0), in f64: the squared
+/// distance of far-apart f32 points overflows f32.
+fn cumulative(line: &[Vec3]) -> Vec<f64> {
+    let mut acc = 0.0f64;
     let mut out = Vec::with_capacity(line.len());
     out.push(0.0);
     for w in line.windows(2) {
-        acc += w[0].distance(w[1]);
+        acc += w[0].as_dvec3().distance(w[1].as_dvec3());
         out.push(acc);
     }
     out
 }
 
 /// Point at arc length `s` (clamped to the line).
-fn point_at(line: &[Vec3], cum: &[f32], s: f32) -> Vec3 {
+fn point_at(line: &[Vec3], cum: &[f64], s: f64) -> Vec3 {
     let i = cum.partition_point(|&c| c <= s).clamp(1, line.len() - 1);
     let (c0, c1) = (cum[i - 1], cum[i]);
     let t = if c1 > c0 {
@@ -26,14 +27,15 @@ fn point_at(line: &[Vec3], cum: &[f32], s: f32) -> Vec3 {
     } else {
         0.0
     };
-    line[i - 1].lerp(line[i], t)
+    line[i - 1].lerp(line[i], t as f32)
 }
 
 /// Appends the part of `line` between arc lengths `s0 < s1` as one polyline.
-fn push_piece(out: &mut Polylines, line: &[Vec3], cum: &[f32], s0: f32, s1: f32) {
+fn push_piece(out: &mut Polylines, line: &[Vec3], cum: &[f64], s0: f64, s1: f64) {
     out.push_point(point_at(line, cum, s0));
     let first = cum.partition_point(|&c| c <= s0);
-    let last = cum.partition_point(|&c| c < s1);
+    // Never before `first`, whatever rounding did to s0 and s1.
+    let last = cum.partition_point(|&c| c < s1).max(first);
     for &q in &line[first..last] {
         out.push_point(q);
     }
@@ -67,19 +69,24 @@ crate::op! {
 
 impl Evaluate for Dash {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
-        let (dash, gap) = (self.dash_length, self.gap_length);
+        let (dash, gap) = (self.dash_length as f64, self.gap_length as f64);
         let period = dash + gap;
         if period <= 0.0 {
             return Ok(input.clone());
         }
-        let lengths: Vec<Vec<f32>> = input.lines().map(cumulative).collect();
+        let lengths: Vec<Vec<f64>> = input.lines().map(cumulative).collect();
+        // Counted in f64 and saturated: a huge line over a tiny period must hit the
+        // budget, not wrap around it.
         let pieces: u64 = lengths
             .iter()
-            .map(|c| (*c.last().unwrap_or(&0.0) / period) as u64 + 2)
-            .sum();
-        ctx.budget
-            .check("dash", input.point_count() as u64 + 2 * pieces, pieces)?;
-        let (offset, jitter) = (self.offset, self.offset_jitter);
+            .map(|c| (*c.last().unwrap_or(&0.0) / period).min(u64::MAX as f64 / 4.0) as u64 + 2)
+            .fold(0u64, u64::saturating_add);
+        ctx.budget.check(
+            "dash",
+            (input.point_count() as u64).saturating_add(pieces.saturating_mul(2)),
+            pieces,
+        )?;
+        let (offset, jitter) = (self.offset as f64, self.offset_jitter as f64);
         let mut out = Polylines::with_capacity(input.point_count(), pieces as usize);
         for (i, (line, cum)) in input.lines().zip(&lengths).enumerate() {
             let total = *cum.last().unwrap_or(&0.0);
@@ -87,7 +94,7 @@ impl Evaluate for Dash {
                 continue;
             }
             // Start of the dash that covers (or precedes) arc length 0.
-            let phase = (offset + jitter * jitter_unit(i)).rem_euclid(period);
+            let phase = (offset + jitter * jitter_unit(i) as f64).rem_euclid(period);
             let mut start = -phase;
             while start < total {
                 let (s0, s1) = (start.max(0.0), (start + dash).min(total));
@@ -114,13 +121,16 @@ crate::op! {
 
 impl Evaluate for Trim {
     fn eval(&self, input: &Polylines, _: &EvalContext) -> Result<Polylines, OpError> {
-        let (a, b) = (self.start_param, self.end_param);
-        if a >= b {
+        if self.start_param >= self.end_param {
             return Err(OpError::new(
                 "trim",
-                format!("start_param ({a}) must be less than end_param ({b})"),
+                format!(
+                    "start_param ({}) must be less than end_param ({})",
+                    self.start_param, self.end_param
+                ),
             ));
         }
+        let (a, b) = (self.start_param as f64, self.end_param as f64);
         let mut out = Polylines::with_capacity(input.point_count(), input.line_count());
         for line in input.lines() {
             let cum = cumulative(line);

@@ -494,7 +494,19 @@ impl ResolvedRecipe {
     ) -> Result<Arc<Polylines>, OpError> {
         let mut current = input.unwrap_or_default();
         for stage in &self.stages[first..] {
-            let next = Arc::new(stage.op.eval(&current, &stage.params, ctx)?);
+            let next = stage.op.eval(&current, &stage.params, ctx)?;
+            // NaN or infinity would poison every later stage and every file: stop here,
+            // naming the op that made them.
+            if let Some(i) = next.first_non_finite() {
+                return Err(OpError::new(
+                    stage.op.name(),
+                    format!(
+                        "produced a non-finite coordinate (point {i}: {:?}); lower sizes such as scale, length or amplitude",
+                        next.points()[i].to_array()
+                    ),
+                ));
+            }
+            let next = Arc::new(next);
             sink(stage, &next);
             current = next;
         }
