@@ -140,6 +140,23 @@ fn profile_error(
 impl GcodeProfile {
     /// Checks the profile against the paper; the message names the field and what is allowed.
     pub fn validate(&self, canvas: &Canvas) -> Result<(), GcodeError> {
+        self.validate_fields()?;
+        let m = self.paper_margin;
+        if 2.0 * m >= canvas.width.min(canvas.height) {
+            return Err(profile_error(
+                "paper_margin",
+                m,
+                format!(
+                    "use less than half the paper's short side ({} mm)",
+                    canvas.width.min(canvas.height) / 2.0
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks every field on its own (what a scene file is checked for when read).
+    pub fn validate_fields(&self) -> Result<(), GcodeError> {
         let positive = |name: &'static str, v: f64| {
             if v.is_finite() && v > 0.0 && v <= 1e6 {
                 Ok(())
@@ -157,14 +174,11 @@ impl GcodeProfile {
             return Err(profile_error("decimals", self.decimals, "use 0..=6".into()));
         }
         let m = self.paper_margin;
-        if !(m.is_finite() && m >= 0.0 && 2.0 * m < canvas.width.min(canvas.height)) {
+        if !(m.is_finite() && (0.0..=MAX_MACHINE_MM).contains(&m)) {
             return Err(profile_error(
                 "paper_margin",
                 m,
-                format!(
-                    "use >= 0 and less than half the paper's short side ({})",
-                    canvas.width.min(canvas.height) / 2.0
-                ),
+                "use a margin in mm, >= 0 (and less than half the paper's short side)".into(),
             ));
         }
         if !(self.bridge_distance.is_finite() && self.bridge_distance >= 0.0) {

@@ -1,6 +1,20 @@
 //! The errors of ops' parameters, schemas and the registry. Each names what is wrong and
 //! what is allowed; the scene reader adds file, line and column around them.
 
+/// Longest piece of user text repeated in a message (characters).
+const SHOWN_CHARS: usize = 60;
+
+/// `text` as shown in a message: long text is cut, with its length said.
+pub fn shorten(text: &str) -> String {
+    let n = text.chars().count();
+    if n <= SHOWN_CHARS {
+        text.to_string()
+    } else {
+        let head: String = text.chars().take(SHOWN_CHARS).collect();
+        format!("{head}… ({n} characters)")
+    }
+}
+
 /// An expression of `t` that cannot be used.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum ExprError {
@@ -22,6 +36,32 @@ pub enum ExprError {
         text: String,
         /// The variable.
         name: String,
+    },
+    /// A call of a function that does not exist.
+    #[error("expression \"{text}\" calls unknown function '{name}'; functions: {functions}", functions = super::expr::EXPR_FUNCTIONS)]
+    UnknownFunction {
+        /// The expression as written.
+        text: String,
+        /// The name called.
+        name: String,
+    },
+    /// Longer than allowed.
+    #[error("an expression of {len} characters is too long: at most {max}")]
+    TooLong {
+        /// Its length.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// Nested deeper than allowed.
+    #[error("expression \"{text}\" nests {depth} parentheses deep: at most {max}")]
+    TooDeep {
+        /// The expression (shortened).
+        text: String,
+        /// Its nesting.
+        depth: usize,
+        /// The limit.
+        max: usize,
     },
     /// Evaluation failed.
     #[error("expression \"{text}\" failed: {message}")]

@@ -356,7 +356,7 @@ impl OpCall {
         let schema = self.op.schema();
         schema.index_of(name).ok_or_else(|| ParamError::Unknown {
             op: schema.name.clone(),
-            name: name.into(),
+            name: super::error::shorten(name),
             valid: schema.param_names(),
         })
     }

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::error::RegistryError;
+use super::error::{RegistryError, shorten};
 use super::op::Op;
 use super::recipe::{OpCall, RawParam};
 use super::schema::OpKind;
@@ -52,7 +52,7 @@ impl OpRegistry {
             let names: Vec<&str> = self.ops.keys().map(String::as_str).collect();
             RegistryError::Unknown {
                 noun: "op",
-                name: name.into(),
+                name: shorten(name),
                 plural: "ops",
                 valid: names.join(", "),
             }
@@ -64,7 +64,7 @@ impl OpRegistry {
         match self.ops.get(name) {
             Some(op) if op.schema().kind == kind => Ok(op),
             Some(_) => Err(RegistryError::WrongKind {
-                name: name.into(),
+                name: shorten(name),
                 is: kind_word(other(kind)),
                 wanted: kind_word(kind),
                 plural: plural(kind),
@@ -72,7 +72,7 @@ impl OpRegistry {
             }),
             None => Err(RegistryError::Unknown {
                 noun: noun(kind),
-                name: name.into(),
+                name: shorten(name),
                 plural: plural(kind),
                 valid: self.names(kind).join(", "),
             }),

@@ -44,17 +44,28 @@ pub(super) fn parse_scene(
     registry: &Arc<OpRegistry>,
 ) -> Result<Scene, SceneError> {
     let previous = REGISTRY.with(|r| r.replace(Some(Arc::clone(registry))));
-    let parsed = ron::Options::default().from_str::<SceneFile>(text);
+    // `bed_x: (0, 150)` reads as well as `bed_x: Some((0, 150))`.
+    let parsed = ron::Options::default()
+        .with_default_extension(ron::extensions::Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(MAX_NESTING)
+        .from_str::<SceneFile>(text);
     REGISTRY.with(|r| *r.borrow_mut() = previous);
     let raw = parsed.map_err(|e| SceneError {
         file: file.into(),
         line: e.span.start.line,
         column: e.span.start.col,
-        message: e.code.to_string(),
+        message: match e.code {
+            ron::Error::ExceededRecursionLimit => format!(
+                "the scene nests more than {MAX_NESTING} levels of brackets; a scene needs a handful"
+            ),
+            code => code.to_string(),
+        },
     })?;
     let mut layers: Vec<LayerDef> = Vec::with_capacity(raw.layers.len());
+    let mut names: std::collections::HashSet<String> =
+        std::collections::HashSet::with_capacity(raw.layers.len());
     for l in raw.layers {
-        if layers.iter().any(|o| o.name == l.name) {
+        if !names.insert(l.name.clone()) {
             let (line, column) = nth_position(text, &format!("{:?}", l.name), 2);
             return Err(SceneError {
                 file: file.into(),
@@ -91,10 +102,21 @@ pub(super) fn parse_scene(
             message,
         }
     };
-    raw.export
-        .gcode
-        .validate(&canvas)
-        .map_err(|e| export_error("gcode", e.to_string()))?;
+    // Field ranges now, pointing at the field; the margin against the paper is checked
+    // when G-code is written (a tiny canvas is fine for SVG and PNG).
+    raw.export.gcode.validate_fields().map_err(|e| {
+        let needle = match &e {
+            crate::core::export::GcodeError::Profile { field, .. } => field.to_string(),
+            _ => "gcode".into(),
+        };
+        let (line, column) = field_position(text, &needle);
+        SceneError {
+            file: file.into(),
+            line,
+            column,
+            message: e.to_string(),
+        }
+    })?;
     if !(raw.export.png.dpi.is_finite() && raw.export.png.dpi > 0.0 && raw.export.png.dpi <= 2400.0)
     {
         return Err(export_error(
@@ -113,6 +135,30 @@ pub(super) fn parse_scene(
             png: raw.export.png,
         },
     })
+}
+
+/// Deepest nesting of brackets a scene file may have.
+const MAX_NESTING: usize = 64;
+
+/// Line and column (1-based) of the field `name:` written in code (not in a comment),
+/// or (0, 0).
+fn field_position(text: &str, name: &str) -> (usize, usize) {
+    for (n, line) in text.lines().enumerate() {
+        let code = line.split("//").next().unwrap_or("");
+        let mut from = 0;
+        while let Some(i) = code[from..].find(name) {
+            let at = from + i;
+            let before_ok = at == 0
+                || !code.as_bytes()[at - 1].is_ascii_alphanumeric()
+                    && code.as_bytes()[at - 1] != b'_';
+            let after = code[at + name.len()..].trim_start();
+            if before_ok && after.starts_with(':') {
+                return (n + 1, at + 1);
+            }
+            from = at + name.len();
+        }
+    }
+    (0, 0)
 }
 
 /// Line and column (1-based) of the `n`-th occurrence of `needle`, or (0, 0).
@@ -323,7 +369,13 @@ fn to_raw(v: &ron::Value) -> Result<RawParam, ValueError> {
         other => {
             return Err(ValueError::WrongKind {
                 allowed: "a number, bool, string or (x, y, z)".into(),
-                found: format!("{other:?}"),
+                found: match other {
+                    V::Map(_) => "a map { … }".into(),
+                    V::Option(_) => "an option (Some / None)".into(),
+                    V::Unit => "()".into(),
+                    V::Bytes(_) => "bytes".into(),
+                    _ => "an unsupported value".into(),
+                },
             });
         }
     })
