@@ -118,7 +118,7 @@ pub fn run(runs: usize) {
     let frame = Duration::from_secs_f64(1.0 / 60.0);
     let mut frame_ms = Vec::new();
     let mut latencies_ms = Vec::new();
-    let mut requested: Option<(f64, Instant)> = None;
+    let mut requested: std::collections::HashMap<u64, Instant> = Default::default();
     let mut last_shown = f64::NAN;
     let entity = {
         let mut q = app
@@ -150,17 +150,19 @@ pub fn run(runs: usize) {
         let world = app.world();
         let resolved_t = world.get::<Resolved>(entity).map(|r| r.t);
         let shown_t = world.get::<Realized>(entity).map(|r| r.t);
-        if let Some(t) = resolved_t
-            && requested.is_none_or(|(rt, _)| rt != t)
-        {
-            requested = Some((t, t0));
+        // When each time was first asked for; a result is timed from its own request
+        // (results arrive before the next request is resolved in the same frame).
+        if let Some(t) = resolved_t {
+            requested.entry(t.to_bits()).or_insert(t0);
         }
-        if let (Some(shown), Some((rt, at))) = (shown_t, requested)
-            && shown == rt
+        if let Some(shown) = shown_t
             && shown != last_shown
         {
-            latencies_ms.push(at.elapsed().as_secs_f64() * 1e3);
+            if let Some(at) = requested.remove(&shown.to_bits()) {
+                latencies_ms.push(at.elapsed().as_secs_f64() * 1e3);
+            }
             last_shown = shown;
+            requested.retain(|&t, _| f64::from_bits(t) > shown);
         }
     }
     let end_stats = stats(&app);

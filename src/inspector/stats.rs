@@ -1,13 +1,17 @@
 //! Live statistics for the inspector, sampled a few times a second so that reading
 //! them costs nothing per frame.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bevy::prelude::*;
+use bevy::tasks::futures::check_ready;
+use bevy::tasks::{AsyncComputeTaskPool, Task};
 
 use crate::ecs::{Layer, PipelineStats, Realized, SceneExport};
 use crate::export::PlotStats;
+use crate::geometry::{GeometryId, GeometryStats, Polylines};
 use crate::render::GpuLineStats;
 
 /// How often the figures are refreshed.
@@ -56,6 +60,13 @@ struct Sampler {
     last_sample: Option<Instant>,
     frames_since: u32,
     gpu_history: VecDeque<(Instant, u64, u64)>,
+    /// Plot figures of the geometry on screen, by id.
+    by_id: HashMap<GeometryId, GeometryStats>,
+    /// The newest figures known for each layer (an animated layer's id moves on while
+    /// its figures are computed).
+    by_layer: HashMap<Entity, GeometryStats>,
+    /// Figures being computed off the main thread.
+    figures_task: Option<Task<Vec<(Entity, GeometryId, GeometryStats)>>>,
 }
 
 /// Samples [`LiveStats`].
@@ -120,13 +131,57 @@ fn sample_stats(world: &mut World, mut sampler: Local<Sampler>) {
         stats.gpu_bytes_per_s = gpu.total.uploaded_bytes - b0;
     }
 
-    // Each layer's figures were computed with its geometry, off the main thread.
-    let mut plot = PlotStats::default();
-    let mut layers = world.query::<(&Layer, &Realized)>();
-    for (_, realized) in layers.iter(world).filter(|(l, _)| l.visible) {
-        plot.layers += 1;
-        plot.add(realized.vertices.stats());
+    // Plot figures walk every point: a background task computes them for geometry not
+    // seen before; meanwhile a layer shows the newest figures known for it.
+    let shown: Vec<(Entity, GeometryId, Arc<Polylines>)> = {
+        let mut layers = world.query::<(Entity, &Layer, &Realized)>();
+        let mut v: Vec<_> = layers
+            .iter(world)
+            .filter(|(_, l, _)| l.visible)
+            .map(|(e, l, r)| (l.order, e, r.id, Arc::clone(&r.geometry)))
+            .collect();
+        v.sort_by_key(|(order, ..)| *order);
+        v.into_iter().map(|(_, e, id, g)| (e, id, g)).collect()
+    };
+    let sampler = &mut *sampler;
+    if let Some(task) = sampler.figures_task.as_mut()
+        && let Some(done) = check_ready(task)
+    {
+        sampler.figures_task = None;
+        for (layer, id, figures) in done {
+            sampler.by_id.insert(id, figures);
+            sampler.by_layer.insert(layer, figures);
+        }
     }
+    let missing: Vec<(Entity, GeometryId, Arc<Polylines>)> = shown
+        .iter()
+        .filter(|(_, id, _)| !sampler.by_id.contains_key(id))
+        .cloned()
+        .collect();
+    if !missing.is_empty() && sampler.figures_task.is_none() {
+        sampler.figures_task = Some(AsyncComputeTaskPool::get().spawn(async move {
+            missing
+                .into_iter()
+                .map(|(layer, id, g)| (layer, id, GeometryStats::of(&g)))
+                .collect()
+        }));
+    }
+    let mut plot = PlotStats {
+        layers: shown.len(),
+        ..Default::default()
+    };
+    for (layer, id, _) in &shown {
+        if let Some(f) = sampler.by_id.get(id).or(sampler.by_layer.get(layer)) {
+            plot.add(f);
+        }
+    }
+    // Keep the figures of what is on screen only.
+    sampler
+        .by_id
+        .retain(|id, _| shown.iter().any(|(_, s, _)| s == id));
+    sampler
+        .by_layer
+        .retain(|layer, _| shown.iter().any(|(l, ..)| l == layer));
     stats.layers = plot.layers;
     stats.polylines = plot.polylines;
     stats.vertices = plot.vertices;

@@ -4,8 +4,7 @@ use glam::Vec4;
 
 use super::{Polylines, line_length};
 
-/// Plot figures of one geometry, computed where it is laid out (off the main thread), so
-/// statistics never walk points on the frame.
+/// Plot figures of one geometry (what the inspector shows and `graft render` prints).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct GeometryStats {
     /// Polylines.
@@ -49,7 +48,6 @@ impl GeometryStats {
 pub struct LineVertices {
     points: Vec<Vec4>,
     segments: usize,
-    stats: GeometryStats,
 }
 
 impl LineVertices {
@@ -63,16 +61,7 @@ impl LineVertices {
             points.extend(line.iter().map(|p| p.extend(1.0)));
             points.push(line[line.len() - 1].extend(0.0));
         }
-        Self {
-            points,
-            segments,
-            stats: GeometryStats::of(geometry),
-        }
-    }
-
-    /// Plot figures of the geometry laid out.
-    pub fn stats(&self) -> &GeometryStats {
-        &self.stats
+        Self { points, segments }
     }
 
     /// The points, gaps included.
@@ -119,8 +108,8 @@ mod tests {
         assert_eq!(v.segment_count(), 3);
         assert_eq!(v.instance_count(), 6);
         assert_eq!(v.byte_size(), 7 * 16);
-        // Figures come with the layout: 3 + 1 + 2 points.
-        let s = v.stats();
+        // Plot figures: 3 + 1 + 2 points.
+        let s = GeometryStats::of(&p);
         assert_eq!((s.polylines, s.vertices, s.segments), (3, 6, 3));
         let down = 1.0 + 2.0 * 2f64.sqrt();
         assert!((s.pen_down_mm - down).abs() < 1e-6, "{}", s.pen_down_mm);
