@@ -201,13 +201,16 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
     if cmd.sort_travel {
         export.gcode.sort_polylines = true;
     }
-    export
-        .gcode
-        .validate(&canvas)
-        .map_err(|error| CliError::Gcode {
-            file: cmd.scene.display().to_string(),
-            error,
-        })?;
+    // The profile matters only when G-code is written (a tiny canvas is fine for SVG).
+    if cmd.outputs.gcode.is_some() {
+        export
+            .gcode
+            .validate(&canvas)
+            .map_err(|error| CliError::Gcode {
+                file: cmd.scene.display().to_string(),
+                error,
+            })?;
+    }
     drawing
         .check_coordinates()
         .map_err(|e| CliError::Export(e.into()))?;

@@ -1,5 +1,6 @@
 //! graft's integration tests: one binary (each test binary links the whole crate).
 
+mod bad_input;
 mod capture;
 mod cli;
 mod edit;

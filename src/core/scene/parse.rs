@@ -43,6 +43,18 @@ pub(super) fn parse_scene(
     file: &str,
     registry: &Arc<OpRegistry>,
 ) -> Result<Scene, SceneError> {
+    let only_comments = text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with("//"));
+    if only_comments {
+        return Err(SceneError {
+            file: file.into(),
+            line: 1,
+            column: 1,
+            message: "the scene file is empty: a scene is (canvas: (size: (W, H)), layers: [ … ])"
+                .into(),
+        });
+    }
     let previous = REGISTRY.with(|r| r.replace(Some(Arc::clone(registry))));
     // `bed_x: (0, 150)` reads as well as `bed_x: Some((0, 150))`.
     let parsed = ron::Options::default()

@@ -360,6 +360,21 @@ fn text_eval(p: &Text, ctx: &EvalContext) -> Result<Polylines, OpError> {
     }
     let index = p.font_index;
     let font = load_font(&p.font, ctx).map_err(|e| OpError::new("text", e.to_string()))?;
+    let faces = match &*font {
+        Font::Hershey(_) => 1,
+        Font::Outline(data) => ttf_parser::fonts_in_collection(data).unwrap_or(1),
+    };
+    if index >= faces {
+        return Err(OpError::new(
+            "text",
+            format!(
+                "font_index {index} is not allowed: font '{}' has {faces} face{}, use 0..={}",
+                super::error::shorten(&p.font),
+                if faces == 1 { "" } else { "s" },
+                faces - 1
+            ),
+        ));
+    }
     let scale = p.scale;
     let center = p.center;
     let tolerance = 0.0005 + (1.0 - p.quality) * 0.02;
