@@ -41,6 +41,9 @@ pub enum AppError {
         "no display: set DISPLAY (or WAYLAND_DISPLAY) to a running display server, or render without a window with `graft render`"
     )]
     NoDisplay,
+    /// No GPU adapter (not even a software one).
+    #[error("{0}")]
+    NoAdapter(String),
     /// The screenshot file exists.
     #[error("{} already exists; pass --overwrite to replace it", .0.display())]
     ScreenshotExists(PathBuf),
@@ -178,6 +181,7 @@ pub fn run(scene: &Path, options: AppOptions) -> Result<AppExit, AppError> {
         return Err(AppError::ScreenshotExists(path.clone()));
     }
     check_display()?;
+    crate::render::probe_adapter().map_err(AppError::NoAdapter)?;
     let mut app = App::new();
     app.add_plugins(GraftAppPlugins::new(Some(scene))?);
     if let Some(path) = options.screenshot {

@@ -38,6 +38,7 @@ pub enum HeadlessError {
 /// and a GPU adapter found; the clock is paused at 0. Errors when no adapter exists (install
 /// `mesa-vulkan-drivers` for software Vulkan).
 pub fn headless_render_app() -> Result<App, HeadlessError> {
+    super::probe_adapter().map_err(|_| HeadlessError::NoAdapter)?;
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins

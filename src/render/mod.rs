@@ -54,6 +54,26 @@ pub struct GpuStats {
     pub drawn_views: Vec<bevy::ecs::entity::Entity>,
 }
 
+/// The GPU adapter wgpu would give the renderer (lavapipe counts), or a message saying
+/// what to install. Bevy's renderer panics without one, so the app, the headless
+/// renderer and `graft bench` ask first.
+pub fn probe_adapter() -> Result<String, String> {
+    let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
+        backends: wgpu::Backends::from_env().unwrap_or(wgpu::Backends::all()),
+        ..wgpu::InstanceDescriptor::new_without_display_handle()
+    });
+    let adapters = bevy::tasks::block_on(instance.enumerate_adapters(wgpu::Backends::all()));
+    match adapters.first() {
+        Some(a) => {
+            let info = a.get_info();
+            Ok(format!("{} ({:?})", info.name, info.device_type))
+        }
+        None => Err(
+            "no GPU adapter found: install a Vulkan driver (on Debian: apt-get install mesa-vulkan-drivers, a software one) or use `graft render`, which needs none".into(),
+        ),
+    }
+}
+
 /// Marks the camera that shows the paper in the window.
 #[derive(bevy::ecs::component::Component)]
 pub struct PaperCamera;

@@ -108,6 +108,7 @@ impl<P: Plugin> Sketch<P> {
         match cli.command.unwrap_or(SketchCommand::Open) {
             SketchCommand::Open => {
                 crate::app::check_display()?;
+                crate::render::probe_adapter().map_err(crate::app::AppError::NoAdapter)?;
                 let mut app = App::new();
                 app.set_error_handler(record_error)
                     .add_plugins(GraftAppPlugins::new(self.scene.as_deref())?)

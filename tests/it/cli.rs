@@ -321,3 +321,22 @@ fn the_users_files_are_never_lost_to_an_output_or_a_screenshot() {
     );
     assert_eq!(std::fs::read(&shot).unwrap(), b"keep me");
 }
+
+#[test]
+fn without_a_gpu_adapter_the_renderer_benchmark_is_skipped_with_a_reason() {
+    // Hiding every Vulkan driver leaves wgpu no adapter (as on a machine without one).
+    let out = graft_env(
+        &["bench", "--suite", "render", "--runs", "1"],
+        &[
+            ("VK_ICD_FILENAMES", Some("/nonexistent")),
+            ("VK_DRIVER_FILES", Some("/nonexistent")),
+            ("XDG_RUNTIME_DIR", Some("/tmp")),
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("6. renderer: skipped: no GPU adapter found"),
+        "{}",
+        text(&out.stdout)
+    );
+}

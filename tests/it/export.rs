@@ -343,3 +343,21 @@ fn a_family_of_files_appears_whole_or_not_at_all() {
         dir.join("demo_frames_002")
     );
 }
+
+#[test]
+fn translucent_pens_are_written_with_stroke_opacity() {
+    let mut d = drawing();
+    d.layers[0].color = Rgba::parse("#ff000080").unwrap();
+    let svg = to_svg(&d);
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let groups: Vec<_> = doc.descendants().filter(|n| n.has_tag_name("g")).collect();
+    assert_eq!(groups[0].attribute("stroke"), Some("#ff0000"));
+    assert_eq!(groups[0].attribute("stroke-opacity"), Some("0.502"));
+    // Opaque pens carry no opacity.
+    assert_eq!(groups[1].attribute("stroke-opacity"), None);
+    // resvg draws it half covered: a blend of red over white, not opaque red.
+    let png = to_png(&d, 25.4 * 4.0).unwrap();
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
+    let c = pixmap.pixel(4 * 30, 4 * 10).unwrap();
+    assert!((120..=136).contains(&c.green()), "{c:?}");
+}

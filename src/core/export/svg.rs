@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::fmt::push_short;
 use crate::core::drawing::Drawing;
+use crate::ops::Rgba;
 
 /// Decimals of coordinates in SVG files (1 µm).
 const DECIMALS: u32 = 3;
@@ -53,13 +54,22 @@ pub fn to_svg(drawing: &Drawing) -> String {
         drawing.canvas.background.to_hex()
     );
     for (i, layer) in drawing.layers.iter().enumerate() {
+        // Colour as #rrggbb, alpha as stroke-opacity: renderers that ignore #rrggbbaa
+        // would draw a translucent pen opaque.
+        let [r, g, b, alpha] = layer.color.0;
         let _ = write!(
             out,
-            "<g id=\"layer{}\" inkscape:groupmode=\"layer\" inkscape:label=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"",
+            "<g id=\"layer{}\" inkscape:groupmode=\"layer\" inkscape:label=\"{}\" fill=\"none\" stroke=\"{}\"",
             i + 1,
             escape(&layer.name),
-            layer.color.to_hex()
+            Rgba([r, g, b, 1.0]).to_hex()
         );
+        if alpha < 1.0 {
+            out.push_str(" stroke-opacity=\"");
+            num(&mut out, alpha.clamp(0.0, 1.0) as f64);
+            out.push('"');
+        }
+        out.push_str(" stroke-width=\"");
         num(&mut out, layer.pen_width);
         out.push_str("\" stroke-linecap=\"round\" stroke-linejoin=\"round\">\n");
         for line in layer.geometry.lines().filter(|l| l.len() >= 2) {

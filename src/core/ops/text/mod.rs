@@ -286,18 +286,24 @@ fn wrap(paragraph: &str, max_width: f64, width_of: &impl Fn(&str) -> f64) -> Vec
     if max_width <= 0.0 {
         return vec![paragraph.to_string()];
     }
+    // Widths add up character by character, so the line's width is kept as it grows:
+    // linear in the paragraph's length.
+    let space = width_of(" ");
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
+    let mut current_width = 0.0;
     for word in paragraph.split(' ') {
-        let candidate = if current.is_empty() {
-            word.to_string()
-        } else {
-            format!("{current} {word}")
-        };
-        if width_of(&candidate) <= max_width || current.is_empty() {
-            current = candidate;
+        let word_width = width_of(word);
+        if current.is_empty() {
+            current.push_str(word);
+            current_width = word_width;
+        } else if current_width + space + word_width <= max_width {
+            current.push(' ');
+            current.push_str(word);
+            current_width += space + word_width;
         } else {
             lines.push(std::mem::replace(&mut current, word.to_string()));
+            current_width = word_width;
         }
     }
     lines.push(current);
