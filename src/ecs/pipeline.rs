@@ -31,14 +31,14 @@ use super::stats::PipelineStats;
 use crate::cache::{CacheBudget, GeometryCache};
 use crate::geometry::{GeometryId, LineVertices, Polylines};
 use crate::host::DiskFiles;
-use crate::ops::{EvalContext, OpError, ResolvedRecipe, ResourceBudget};
+use crate::ops::{EvalContext, OpError, ResolvedRecipe, ResourceBudget, SceneBudget};
 
 /// Pipeline limits.
 #[derive(Resource, Clone, Debug)]
 pub struct PipelineSettings {
     /// Most tasks in flight across all layers. Default 8.
     pub max_in_flight: usize,
-    /// Output limits every op is held to.
+    /// Output limits every op is held to, and the scene's budget all layers draw from.
     pub eval: EvalContext,
 }
 
@@ -50,7 +50,8 @@ impl Default for PipelineSettings {
                 ResourceBudget::default(),
                 Arc::new(DiskFiles),
                 Arc::new(ComputePoolExecutor::default()),
-            ),
+            )
+            .with_scene_budget(Arc::new(SceneBudget::default())),
         }
     }
 }
@@ -132,9 +133,27 @@ impl Plugin for PipelinePlugin {
                     resolve_layers.in_set(GraftSystems::Resolve),
                     dispatch_layers.in_set(GraftSystems::Dispatch),
                     collect_layers.in_set(GraftSystems::Collect),
+                    release_scene_budget.after(dispatch_layers),
                 ),
             );
     }
+}
+
+/// Frees the scene budget of geometry no layer shows, wants or computes any more.
+fn release_scene_budget(
+    settings: Res<PipelineSettings>,
+    evaluations: Res<Evaluations>,
+    layers: Query<(Option<&Realized>, Option<&Resolved>)>,
+) {
+    let Some(scene) = &settings.eval.scene else {
+        return;
+    };
+    let mut live: Vec<GeometryId> = evaluations.running.keys().copied().collect();
+    for (realized, resolved) in &layers {
+        live.extend(realized.map(|r| r.id));
+        live.extend(resolved.map(Resolved::wanted));
+    }
+    scene.retain(|id| live.contains(&id));
 }
 
 type ResolveQuery<'w, 's> = Query<

@@ -469,3 +469,57 @@ fn superseded_results_show_on_the_way_but_never_replace_newer_ones() {
     settle(&mut app);
     assert_eq!(shown(&app), last);
 }
+
+#[test]
+fn a_scene_budget_bounds_the_geometry_of_all_layers_together() {
+    use graft::ecs::PipelineSettings;
+    use graft::ops::{Recipe, SceneBudget};
+    use std::sync::Arc;
+
+    let mut app = rust_app();
+    // 1000 points for the whole scene; each polygon has 401.
+    let scene = Arc::new(SceneBudget::new(1000));
+    {
+        let mut settings = app.world_mut().resource_mut::<PipelineSettings>();
+        settings.eval = settings.eval.clone().with_scene_budget(Arc::clone(&scene));
+    }
+    let polygon = |x: f64| Recipe {
+        source: crate::util::call(
+            "polygon",
+            &[("n_sides", 400.into()), ("center", [x, 50.0, 0.0].into())],
+        ),
+        effects: vec![],
+    };
+    let a = spawn_layer(app.world_mut(), "a", "#000000", 0.3, polygon(10.0));
+    let b = spawn_layer(app.world_mut(), "b", "#000000", 0.3, polygon(20.0));
+    run_until(&mut app, "two layers", |app| {
+        app.world().get::<Realized>(a).is_some() && app.world().get::<Realized>(b).is_some()
+    });
+    assert_eq!(scene.held(), 802);
+    // A third one would take the scene past its budget: refused, naming the budget.
+    let c = spawn_layer(app.world_mut(), "c", "#000000", 0.3, polygon(30.0));
+    run_until(&mut app, "the third layer's error", |app| {
+        app.world().get::<LayerError>(c).unwrap().is_set()
+    });
+    let message = app
+        .world()
+        .get::<LayerError>(c)
+        .unwrap()
+        .message
+        .clone()
+        .unwrap();
+    assert!(
+        message.contains("op 'polygon'")
+            && message.contains("budget of 1000 vertices")
+            && message.contains("other layers hold 802"),
+        "{message}"
+    );
+    assert!(app.world().get::<Realized>(c).is_none());
+    assert_eq!(scene.held(), 802);
+    // Removing a layer gives its share back.
+    app.world_mut().despawn(b);
+    for _ in 0..3 {
+        app.update();
+    }
+    assert_eq!(scene.held(), 401);
+}

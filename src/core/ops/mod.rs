@@ -17,6 +17,7 @@ mod primitives;
 mod recipe;
 mod registry;
 mod repeat;
+mod scene_budget;
 mod schema;
 mod subdivide;
 mod text;
@@ -37,6 +38,7 @@ pub use primitives::{A4_CENTER, Circle, Grid, Line, LineAnchor, Lissajous, Polyg
 pub use recipe::{OpCall, ParamInput, RawParam, Recipe, ResolvedRecipe, Scalar, Stage, stage_id};
 pub use registry::OpRegistry;
 pub use repeat::{Repeat, RepeatLayout};
+pub use scene_budget::{DEFAULT_SCENE_VERTICES, OverSceneBudget, SceneBudget};
 pub use schema::{OpKind, OpSchema, ParamKind, ParamSpec};
 pub use subdivide::Subdivide;
 pub use text::{FontCache, FontError, HersheyFont, JhfError, Text, TextAlign, bundled_font_names};

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::geometry::{IdHasher, Polylines};
 
 use super::context::{Executor, FileSource, NoFiles, Serial};
+use super::scene_budget::SceneBudget;
 use super::schema::OpSchema;
 use super::text::FontCache;
 use super::value::Value;
@@ -87,6 +88,9 @@ pub struct EvalContext {
     pub executor: Arc<dyn Executor>,
     /// Fonts already parsed, shared by every evaluation with this context.
     pub fonts: Arc<FontCache>,
+    /// The geometry the whole scene may hold, shared by every evaluation of its layers
+    /// (none: only each op's own budget applies).
+    pub scene: Option<Arc<SceneBudget>>,
 }
 
 impl fmt::Debug for EvalContext {
@@ -121,7 +125,14 @@ impl EvalContext {
             files,
             executor,
             fonts: Arc::default(),
+            scene: None,
         }
+    }
+
+    /// The same context drawing from a scene budget.
+    pub fn with_scene_budget(mut self, scene: Arc<SceneBudget>) -> Self {
+        self.scene = Some(scene);
+        self
     }
 
     /// The same context with another budget.

@@ -493,6 +493,8 @@ impl ResolvedRecipe {
         mut sink: impl FnMut(&Stage, &Arc<Polylines>),
     ) -> Result<Arc<Polylines>, OpError> {
         let mut current = input.unwrap_or_default();
+        let key = self.final_id();
+        let mut produced = 0u64;
         for stage in &self.stages[first..] {
             let next = stage.op.eval(&current, &stage.params, ctx)?;
             // NaN or infinity would poison every later stage and every file: stop here,
@@ -505,6 +507,20 @@ impl ResolvedRecipe {
                         next.points()[i].to_array()
                     ),
                 ));
+            }
+            // Every stage draws from the scene's allowance (intermediates count too: they
+            // are alive, cached or not, while the chain runs).
+            produced = produced.saturating_add(next.point_count() as u64);
+            if let Some(scene) = &ctx.scene {
+                scene.hold(key, produced).map_err(|over| {
+                    OpError::new(
+                        stage.op.name(),
+                        format!(
+                            "the scene's geometry would pass its budget of {} vertices: this layer's stages have made {}, the other layers hold {}; lower the parameters or raise the scene budget",
+                            over.max, over.this, over.others
+                        ),
+                    )
+                })?;
             }
             let next = Arc::new(next);
             sink(stage, &next);
