@@ -6,6 +6,7 @@ mod cli;
 mod edit;
 mod export;
 mod gcode_sim;
+mod golden;
 mod ids;
 mod layering;
 mod ops;
