@@ -101,6 +101,17 @@ fn captures_write_readable_files_under_new_numbered_names() {
     );
     // The G-code draws: a pen-down move along the line.
     let gcode = std::fs::read_to_string(&paths[1][0]).unwrap();
+    crate::gcode_sim::assert_plotter_safe(
+        &gcode,
+        &graft::export::GcodeProfile::default(),
+        (100.0, 50.0),
+    );
+    let per_layer = std::fs::read_to_string(&paths[2][0]).unwrap();
+    crate::gcode_sim::assert_plotter_safe(
+        &per_layer,
+        &graft::export::GcodeProfile::default(),
+        (100.0, 50.0),
+    );
     assert!(gcode.contains("G21"), "{gcode}");
     assert!(
         gcode

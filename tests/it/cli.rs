@@ -54,11 +54,20 @@ fn render_writes_svg_gcode_png_and_prints_statistics() {
     let doc = std::fs::read_to_string(&svg).unwrap();
     let parsed = roxmltree::Document::parse(&doc).unwrap();
     assert_eq!(parsed.root_element().attribute("width"), Some("210mm"));
-    assert!(
-        std::fs::read_to_string(&gcode)
-            .unwrap()
-            .starts_with("; graft G-code")
+    let written = std::fs::read_to_string(&gcode).unwrap();
+    assert!(written.starts_with("; graft G-code"));
+    // The plotter would run it safely: feeds in force, inside the margin.
+    let demo = graft::host::load_scene(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join(DEMO),
+        &crate::util::registry(),
+    )
+    .unwrap();
+    let sim = crate::gcode_sim::assert_plotter_safe(
+        &written,
+        &demo.export.gcode,
+        (demo.canvas.width, demo.canvas.height),
     );
+    assert!(sim.pen_downs > 100, "{} pen-downs", sim.pen_downs);
     let img = resvg::tiny_skia::Pixmap::decode_png(&std::fs::read(&png).unwrap()).unwrap();
     // 210 × 297 mm at 50 dpi.
     assert_eq!((img.width(), img.height()), (413, 585));
