@@ -14,6 +14,7 @@ mod pacing;
 mod pipeline;
 mod pipeline_cache;
 mod plotter_safety;
+mod properties;
 mod purity;
 mod render;
 mod scene;

@@ -79,6 +79,15 @@ crate::op! {
 
 impl Evaluate for Displace {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+        if self.min_gradient_factor > self.max_gradient_factor {
+            return Err(OpError::new(
+                "displace",
+                format!(
+                    "min_gradient_factor ({}) must not exceed max_gradient_factor ({})",
+                    self.min_gradient_factor, self.max_gradient_factor
+                ),
+            ));
+        }
         Ok(displace(&*ctx.executor, input, self))
     }
 }
