@@ -78,7 +78,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             formats,
             true,
             |t| render_at(&mut app, t),
-            terminal_progress,
+            terminal_progress(),
         )?;
         match assemble_mp4(&dir, range.fps) {
             Ok(mp4) => println!("wrote {}", mp4.display()),

@@ -73,7 +73,7 @@ fn animate(
             field!(Rotate::rotation),
             Vec3::new(0.0, 0.0, (15.0 * t) % 360.0),
         )?;
-        recipe.set(field!(Dash::offset), 2.0 * t)?;
+        recipe.set(field!(Dash::offset), 2.0 * clock.t)?;
     }
     Ok(())
 }

@@ -105,7 +105,7 @@ pub fn write_frames<E: std::fmt::Display>(
         args.formats(scene_dpi),
         args.overwrite,
         drawing_at,
-        terminal_progress,
+        terminal_progress(),
     )?;
     println!("wrote {} files to {}", written.len(), args.out.display());
     match assemble_mp4(&args.out, args.fps) {

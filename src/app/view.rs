@@ -50,6 +50,8 @@ fn spawn_camera(mut commands: Commands) {
         },
         // The line shader anti-aliases itself.
         Msaa::Off,
+        // Blend in sRGB space, as the SVG and PNG files are drawn.
+        bevy::camera::CompositingSpace::Srgb,
         PaperCamera,
     ));
 }

@@ -38,6 +38,9 @@ pub struct SceneDocument {
     pub last_save: Option<Result<(String, SystemTime), String>>,
     /// A queued save is being written.
     pub saving: bool,
+    /// The file changed on disk while there were unsaved edits: the file's version is
+    /// shown, and the edited scene was written beside it (its path), or could not be.
+    pub kept_edits: Option<Result<PathBuf, String>>,
 }
 
 /// Why an edit or a save was refused.
@@ -74,12 +77,22 @@ impl SceneDocument {
 
     /// Takes a freshly loaded file. The loaded scene becomes the saved state; when it is
     /// what the document already holds (the reload a save triggers) nothing else changes.
-    fn loaded(&mut self, scene: Scene, header: String) {
-        self.header = header;
+    /// When the file changed under unsaved edits, returns the edited scene it displaced
+    /// (and drops the undo history, which describes a scene that is gone).
+    fn loaded(&mut self, scene: Scene, header: String) -> Option<(Scene, String)> {
+        let mut displaced = None;
         if self.scene.as_ref() != Some(&scene) {
+            if self.is_dirty()
+                && let Some(edited) = self.scene.take()
+            {
+                displaced = Some((edited, std::mem::take(&mut self.header)));
+                self.history = EditHistory::default();
+            }
             self.scene = Some(scene.clone());
         }
+        self.header = header;
         self.saved = Some(scene);
+        displaced
     }
 }
 
@@ -158,10 +171,49 @@ impl Plugin for DocumentPlugin {
 }
 
 /// A (re)loaded file becomes the document's saved state.
-fn take_loaded_scene(mut loads: MessageReader<SceneLoaded>, mut document: ResMut<SceneDocument>) {
+fn take_loaded_scene(
+    mut loads: MessageReader<SceneLoaded>,
+    mut document: ResMut<SceneDocument>,
+    active: Option<Res<ActiveScene>>,
+) {
     for SceneLoaded { scene, header } in loads.read().cloned() {
-        document.loaded(scene, header);
+        let Some((edited, edited_header)) = document.loaded(scene, header) else {
+            continue;
+        };
+        // Never lose work: the edits go beside the file, under a new name (a rare event,
+        // and a small file: written here).
+        let kept = match &active {
+            Some(active) => keep_edits(&active.file, &edited.to_ron(&edited_header)),
+            None => Err("no scene file is open".into()),
+        };
+        match &kept {
+            Ok(path) => bevy::log::warn!(
+                "the scene file changed on disk while there were unsaved edits; they are kept in {}",
+                path.display()
+            ),
+            Err(e) => {
+                bevy::log::error!("unsaved edits displaced by a reload could not be kept: {e}")
+            }
+        }
+        document.kept_edits = Some(kept);
     }
+}
+
+/// Writes `text` as `STEM.unsaved_NNN.scene.ron` beside `file`.
+fn keep_edits(file: &Path, text: &str) -> Result<PathBuf, String> {
+    let dir = file.parent().unwrap_or(Path::new("."));
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = name.trim_end_matches(".ron").trim_end_matches(".scene");
+    crate::export::write_numbered(
+        dir,
+        &format!("{stem}.unsaved"),
+        &[(String::new(), "scene.ron", text.as_bytes().to_vec())],
+    )
+    .map(|mut paths| paths.remove(0))
+    .map_err(|e| e.to_string())
 }
 
 fn apply_queued_edits(world: &mut World) {

@@ -22,9 +22,12 @@ use bevy::ecs::world::Mut;
 use bevy::log::{error, info};
 use bevy::reflect::TypePath;
 
+use bevy::tasks::futures_lite::AsyncReadExt;
+
 use super::GraftSystems;
 use super::layer::{FromScene, Layer, LayerError, LayerRecipe, Stroke};
 use super::registry::OpsRegistry;
+use crate::host::MAX_SCENE_BYTES;
 use crate::scene::{Canvas, ExportSettings, Scene, SceneError, leading_comments};
 
 /// A parsed scene file.
@@ -54,16 +57,25 @@ impl AssetLoader for SceneLoader {
         load_context: &mut LoadContext<'_>,
     ) -> Result<SceneAsset, SceneError> {
         let file = load_context.path().to_string();
+        let unreadable = |message: String| SceneError {
+            file: file.clone(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read the scene file: {message}"),
+        };
+        // Read at most one byte past the cap, so a huge file or a device such as
+        // /dev/zero is refused instead of filling memory.
         let mut bytes = Vec::new();
-        reader
-            .read_to_end(&mut bytes)
+        let mut capped = AsyncReadExt::take(&mut *reader, MAX_SCENE_BYTES + 1);
+        AsyncReadExt::read_to_end(&mut capped, &mut bytes)
             .await
-            .map_err(|e| SceneError {
-                file: file.clone(),
-                line: 0,
-                column: 0,
-                message: format!("cannot read the scene file: {e}"),
-            })?;
+            .map_err(|e| unreadable(e.to_string()))?;
+        if bytes.len() as u64 > MAX_SCENE_BYTES {
+            return Err(unreadable(format!(
+                "it is larger than {} MiB, the most a scene file may hold",
+                MAX_SCENE_BYTES >> 20
+            )));
+        }
         let text = String::from_utf8(bytes).map_err(|e| SceneError {
             file: file.clone(),
             line: 0,

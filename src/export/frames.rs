@@ -164,24 +164,21 @@ pub fn assemble_mp4(dir: &Path, fps: f64) -> Result<PathBuf, ExportError> {
     }
 }
 
-/// A one-line terminal progress bar, redrawn in place: `[#####-----] 5/10 frames`.
-pub fn terminal_progress(done: usize, total: usize) {
-    use std::io::Write as _;
-    let width = 30;
-    let filled = if total == 0 {
-        width
-    } else {
-        done * width / total
-    };
-    let mut err = std::io::stderr();
-    let _ = write!(
-        err,
-        "\r[{}{}] {done}/{total} frames",
-        "#".repeat(filled),
-        "-".repeat(width - filled)
+/// A terminal progress bar for [`export_frames`] (indicatif, on stderr; hidden when
+/// stderr is not a terminal): `[#####-----] 5/10 frames, 2s left`. Call the returned
+/// closure with `(done, total)`; it finishes the bar at `done == total`.
+pub fn terminal_progress() -> impl FnMut(usize, usize) {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("[{bar:30}] {pos}/{len} frames, {eta} left")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("#-"),
     );
-    if done == total {
-        let _ = writeln!(err);
+    move |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+        if done == total {
+            bar.finish();
+        }
     }
-    let _ = err.flush();
 }

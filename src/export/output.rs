@@ -6,7 +6,6 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Why a file could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -30,6 +29,9 @@ pub enum OutputError {
         /// The underlying error.
         source: io::Error,
     },
+    /// The target is a folder (which `--overwrite` does not replace).
+    #[error("{} is a folder; give a file name for the output", .0.display())]
+    IsFolder(PathBuf),
     /// Every numbered name is taken.
     #[error("no free numbered name left for {stem} in {}", dir.display())]
     NoFreeName {
@@ -63,13 +65,17 @@ pub fn ensure_absent(paths: &[PathBuf]) -> Result<(), OutputError> {
 }
 
 /// A family of files written together: every file is staged (written and synced) in a
-/// temporary file beside its target, and [`FileFamily::commit`] publishes them all.
+/// new temporary file beside its target, and [`FileFamily::commit`] publishes them all.
 /// Dropping an uncommitted family, or a commit that fails halfway, removes what it
 /// staged and every file it had published: readers never see half a family.
+///
+/// Staging uses `tempfile` (created exclusively, so never through a symlink or over
+/// another file) and publishing its no-clobber rename (`renameat2(RENAME_NOREPLACE)`,
+/// or a hard link where that is missing): a name taken meanwhile is never replaced.
 #[derive(Debug)]
 pub struct FileFamily {
     overwrite: bool,
-    staged: Vec<(PathBuf, PathBuf)>,
+    staged: Vec<(tempfile::NamedTempFile, PathBuf)>,
 }
 
 impl FileFamily {
@@ -84,7 +90,9 @@ impl FileFamily {
     /// Stages `bytes` for `path`. Without `overwrite` an existing `path` is an error at
     /// once (and again at commit, should one appear meanwhile).
     pub fn add(&mut self, path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        if path.is_dir() {
+            return Err(OutputError::IsFolder(path.to_path_buf()));
+        }
         if !self.overwrite && path.exists() {
             return Err(OutputError::Exists(path.to_path_buf()));
         }
@@ -97,21 +105,19 @@ impl FileFamily {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let tmp = dir.join(format!(
-            ".{name}.graft-tmp-{}-{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        ));
-        let written = (|| {
-            let mut f = fs::File::create(&tmp)?;
+        // The temporary file is removed when dropped: on an error here, on a failed
+        // commit and when the family is dropped uncommitted.
+        let staged = (|| {
+            let mut f = tempfile::Builder::new()
+                .prefix(&format!(".{name}."))
+                .suffix(".graft-tmp")
+                .tempfile_in(&dir)?;
             f.write_all(bytes)?;
-            f.sync_all()
-        })();
-        if let Err(e) = written {
-            let _ = fs::remove_file(&tmp);
-            return Err(io_err(path)(e));
-        }
-        self.staged.push((tmp, path.to_path_buf()));
+            f.as_file().sync_all()?;
+            Ok(f)
+        })()
+        .map_err(io_err(path))?;
+        self.staged.push((staged, path.to_path_buf()));
         Ok(())
     }
 
@@ -129,55 +135,28 @@ impl FileFamily {
     pub fn commit(mut self) -> Result<Vec<PathBuf>, OutputError> {
         let staged = std::mem::take(&mut self.staged);
         let mut published: Vec<PathBuf> = Vec::with_capacity(staged.len());
-        let mut result = Ok(());
-        for (tmp, path) in &staged {
-            match publish(tmp, path, self.overwrite) {
-                Ok(()) => published.push(path.clone()),
-                Err(e) => {
-                    result = Err(e);
-                    break;
-                }
-            }
-        }
-        for (tmp, _) in &staged {
-            let _ = fs::remove_file(tmp);
-        }
-        match result {
-            Ok(()) => Ok(published),
-            Err(e) => {
+        for (file, path) in staged {
+            let persisted = if self.overwrite {
+                file.persist(&path)
+            } else {
+                file.persist_noclobber(&path)
+            };
+            if let Err(e) = persisted {
                 // Files published by this family were new (or replaced on request):
-                // take them back so the family is all or nothing.
-                for path in &published {
-                    let _ = fs::remove_file(path);
+                // take them back so the family is all or nothing. The rest of the
+                // staged files are removed as they drop.
+                for p in &published {
+                    let _ = fs::remove_file(p);
                 }
-                Err(e)
+                return Err(if e.error.kind() == io::ErrorKind::AlreadyExists {
+                    OutputError::Exists(path)
+                } else {
+                    io_err(&path)(e.error)
+                });
             }
+            published.push(path);
         }
-    }
-}
-
-impl Drop for FileFamily {
-    fn drop(&mut self) {
-        for (tmp, _) in &self.staged {
-            let _ = fs::remove_file(tmp);
-        }
-    }
-}
-
-/// Moves a staged file to its name. Without `overwrite`, a hard link publishes it only if
-/// the name is still free (no race with another writer); file systems without links
-/// fall back to a checked rename.
-fn publish(tmp: &Path, path: &Path, overwrite: bool) -> Result<(), OutputError> {
-    if overwrite {
-        return fs::rename(tmp, path).map_err(io_err(path));
-    }
-    match fs::hard_link(tmp, path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-            Err(OutputError::Exists(path.to_path_buf()))
-        }
-        Err(_) if !path.exists() => fs::rename(tmp, path).map_err(io_err(path)),
-        Err(_) => Err(OutputError::Exists(path.to_path_buf())),
+        Ok(published)
     }
 }
 

@@ -145,6 +145,24 @@ fn scene_section(ui: &mut egui::Ui, data: &PanelData, edits: &EditQueue) {
             doc.history.redo_len()
         ));
     });
+    match &doc.kept_edits {
+        Some(Ok(path)) => {
+            ui.colored_label(
+                ERROR,
+                format!(
+                    "The file changed on disk while you had unsaved edits: they are kept in {}",
+                    path.display()
+                ),
+            );
+        }
+        Some(Err(e)) => {
+            ui.colored_label(
+                ERROR,
+                format!("Unsaved edits were replaced by a reload: {e}"),
+            );
+        }
+        None => {}
+    }
     if doc.saving {
         ui.weak("saving…");
     } else if let Some(outcome) = &doc.last_save {

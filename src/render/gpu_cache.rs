@@ -5,6 +5,10 @@
 //! allocation. When an animated layer moves to a new id, the id it showed before is
 //! superseded and its buffer goes back to the pool at once, so an animation keeps one
 //! buffer in use and one spare instead of piling up buffers until the budget.
+//!
+//! A geometry larger than the device's `max_buffer_size` is held in several buffers
+//! (chunks that share their boundary point), each drawn on its own: a huge layer is
+//! drawn, never refused by wgpu's validation.
 
 use std::collections::HashMap;
 
@@ -33,14 +37,44 @@ pub(super) fn class_bytes(bytes: u64) -> u64 {
     size(k)
 }
 
-/// One resident geometry.
-pub(super) struct GpuGeometry {
+/// One buffer of a resident geometry.
+pub(super) struct GpuChunk {
     pub(super) buffer: Buffer,
     /// Points in the buffer (instances = points - 1).
     pub(super) points: u32,
     /// Size of the buffer (its class).
     class: u64,
+}
+
+/// One resident geometry: one chunk, or several when it exceeds the buffer size limit.
+pub(super) struct GpuGeometry {
+    pub(super) chunks: Vec<GpuChunk>,
     last_used: u64,
+}
+
+impl GpuGeometry {
+    /// Instances drawn (segments and gaps), over all chunks.
+    pub(super) fn instances(&self) -> u64 {
+        self.chunks.iter().map(|c| c.points as u64 - 1).sum()
+    }
+
+    fn bytes(&self) -> u64 {
+        self.chunks.iter().map(|c| c.class).sum()
+    }
+}
+
+/// Point ranges of the chunks of `points` points, each at most `max_points` (≥ 2) long;
+/// consecutive ranges share one point, so every segment is in exactly one chunk.
+pub(super) fn chunk_ranges(points: usize, max_points: usize) -> Vec<std::ops::Range<usize>> {
+    let max_points = max_points.max(2);
+    let mut ranges = Vec::with_capacity(points.div_ceil(max_points - 1));
+    let mut start = 0;
+    while start + 1 < points {
+        let end = (start + max_points).min(points);
+        ranges.push(start..end);
+        start = end - 1;
+    }
+    ranges
 }
 
 /// Resident geometry by id, spare buffers by size class, and what each layer showed
@@ -64,14 +98,15 @@ impl GpuLineCache {
         self.frame += 1;
     }
 
-    /// Makes `id` resident (writing `vertices` into a pooled or new buffer if it is not)
-    /// and marks it used this frame.
+    /// Makes `id` resident (writing `vertices` into pooled or new buffers of at most
+    /// `max_buffer_bytes` each, if it is not) and marks it used this frame.
     pub(super) fn use_geometry(
         &mut self,
         device: &RenderDevice,
         queue: &RenderQueue,
         id: GeometryId,
         vertices: &LineVertices,
+        max_buffer_bytes: u64,
         stats: &mut FrameGpuStats,
     ) {
         if let Some(entry) = self.entries.get_mut(&id) {
@@ -82,31 +117,45 @@ impl GpuLineCache {
         if vertices.points().len() < 2 {
             return;
         }
-        let bytes = vertices.as_bytes();
-        let class = class_bytes(bytes.len() as u64);
-        let buffer = match self.spare.get_mut(&class).and_then(Vec::pop) {
-            Some(buffer) => {
-                self.spare_bytes -= class;
-                stats.reused += 1;
-                buffer
-            }
-            None => device.create_buffer(&BufferDescriptor {
-                label: Some("graft line geometry"),
-                size: class,
-                usage: BufferUsages::VERTEX | BufferUsages::COPY_DST,
-                mapped_at_creation: false,
-            }),
-        };
-        queue.write_buffer(&buffer, 0, bytes);
+        let stride = std::mem::size_of::<crate::geometry::Vec4>();
+        let max_points = (max_buffer_bytes as usize / stride).max(2);
+        let ranges = chunk_ranges(vertices.points().len(), max_points);
+        let mut chunks = Vec::with_capacity(ranges.len());
+        for range in ranges {
+            let bytes = &vertices.as_bytes()[range.start * stride..range.end * stride];
+            let exact = bytes.len() as u64;
+            // At the limit the size class may not fit: such a chunk gets an exact buffer.
+            let class = Some(class_bytes(exact))
+                .filter(|&c| c <= max_buffer_bytes)
+                .unwrap_or(exact);
+            let buffer = match self.spare.get_mut(&class).and_then(Vec::pop) {
+                Some(buffer) => {
+                    self.spare_bytes -= class;
+                    stats.reused += 1;
+                    buffer
+                }
+                None => device.create_buffer(&BufferDescriptor {
+                    label: Some("graft line geometry"),
+                    size: class,
+                    usage: BufferUsages::VERTEX | BufferUsages::COPY_DST,
+                    mapped_at_creation: false,
+                }),
+            };
+            queue.write_buffer(&buffer, 0, bytes);
+            stats.uploaded_bytes += bytes.len() as u64;
+            self.in_use_bytes += class;
+            chunks.push(GpuChunk {
+                buffer,
+                points: range.len() as u32,
+                class,
+            });
+        }
         stats.uploads += 1;
-        stats.uploaded_bytes += bytes.len() as u64;
-        self.in_use_bytes += class;
+        stats.chunks += chunks.len() as u64;
         self.entries.insert(
             id,
             GpuGeometry {
-                buffer,
-                points: vertices.points().len() as u32,
-                class,
+                chunks,
                 last_used: self.frame,
             },
         );
@@ -152,12 +201,14 @@ impl GpuLineCache {
         let Some(entry) = self.entries.remove(&id) else {
             return;
         };
-        self.in_use_bytes -= entry.class;
+        self.in_use_bytes -= entry.bytes();
         stats.evictions += 1;
-        let spares = self.spare.entry(entry.class).or_default();
-        if spares.len() < SPARES_PER_CLASS {
-            spares.push(entry.buffer);
-            self.spare_bytes += entry.class;
+        for chunk in entry.chunks {
+            let spares = self.spare.entry(chunk.class).or_default();
+            if spares.len() < SPARES_PER_CLASS {
+                spares.push(chunk.buffer);
+                self.spare_bytes += chunk.class;
+            }
         }
     }
 
@@ -203,7 +254,23 @@ impl GpuLineCache {
 
 #[cfg(test)]
 mod tests {
-    use super::class_bytes;
+    use super::{chunk_ranges, class_bytes};
+
+    #[test]
+    fn chunks_share_their_boundary_point_so_every_segment_is_drawn_once() {
+        assert_eq!(chunk_ranges(0, 4), Vec::<std::ops::Range<usize>>::new());
+        assert_eq!(chunk_ranges(1, 4), Vec::<std::ops::Range<usize>>::new());
+        assert_eq!(chunk_ranges(4, 4), [0..4]);
+        assert_eq!(chunk_ranges(10, 4), [0..4, 3..7, 6..10]);
+        assert_eq!(chunk_ranges(11, 4), [0..4, 3..7, 6..10, 9..11]);
+        for (n, max) in [(2, 2), (1000, 7), (1001, 1000), (5000, 256)] {
+            let ranges = chunk_ranges(n, max);
+            let segments: usize = ranges.iter().map(|r| r.len() - 1).sum();
+            assert_eq!(segments, n - 1);
+            assert!(ranges.iter().all(|r| r.len() <= max && r.len() >= 2));
+            assert!(ranges.windows(2).all(|w| w[1].start == w[0].end - 1));
+        }
+    }
 
     #[test]
     fn size_classes_hold_their_bytes_with_little_waste() {

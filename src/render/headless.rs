@@ -108,6 +108,8 @@ pub fn spawn_image_camera(
             },
             RenderTarget::Image(target.clone().into()),
             Msaa::Off,
+            // As the window's paper camera: blending in sRGB space, as SVG renderers do.
+            bevy::camera::CompositingSpace::Srgb,
             // Canvas y points down, the 2D world's up.
             Transform::from_xyz(center.x, -center.y, 0.0),
             Projection::Orthographic(OrthographicProjection {

@@ -1,14 +1,20 @@
 //! The line pipeline: extraction of layer geometry (Arcs only), upload of what the GPU
 //! does not hold yet, per-layer uniforms, and the pass in `Core2dSystems::MainPass`.
+//!
+//! Colours are blended as the exported SVG is drawn: in sRGB space (the paper camera
+//! composites in sRGB, see [`CompositingSpace`](bevy::camera::CompositingSpace)), and
+//! each polyline covers a pixel once (see `lines.wgsl`), so a translucent pen looks
+//! uniform along a polyline and the same in the window as in the SVG and PNG.
 
 use std::sync::Arc;
 
 use bevy::app::{App, Plugin, PostUpdate};
 use bevy::asset::{AssetServer, Handle, embedded_asset, load_embedded_asset};
 use bevy::camera::Camera2d;
+use bevy::camera::CompositingSpace;
 use bevy::camera::visibility::RenderLayers;
-use bevy::color::{LinearRgba, Srgba};
-use bevy::core_pipeline::{Core2d, Core2dSystems, core_2d::main_transparent_pass_2d};
+use bevy::core_pipeline::core_2d::{CORE_2D_DEPTH_FORMAT, main_transparent_pass_2d};
+use bevy::core_pipeline::{Core2d, Core2dSystems};
 use bevy::ecs::prelude::*;
 use bevy::math::Vec4;
 use bevy::mesh::VertexBufferLayout;
@@ -17,12 +23,12 @@ use bevy::render::render_resource::{binding_types::uniform_buffer, *};
 use bevy::render::renderer::{RenderContext, RenderDevice, RenderQueue, ViewQuery};
 use bevy::render::sync_world::MainEntity;
 use bevy::render::view::{
-    ExtractedView, Msaa, ViewTarget, ViewUniform, ViewUniformOffset, ViewUniforms,
+    ExtractedView, Msaa, ViewDepthTexture, ViewTarget, ViewUniform, ViewUniformOffset, ViewUniforms,
 };
 use bevy::render::{
     Extract, ExtractSchedule, GpuResourceAppExt, Render, RenderApp, RenderStartup, RenderSystems,
 };
-use bevy::shader::Shader;
+use bevy::shader::{Shader, ShaderDefVal};
 
 use super::gpu_cache::GpuLineCache;
 use super::{FrameGpuStats, GpuLineStats};
@@ -114,17 +120,18 @@ fn update_paper(canvas: Option<Res<SceneCanvas>>, mut paper: ResMut<Paper>) {
 /// Per-draw uniform.
 #[derive(Clone, Copy, ShaderType)]
 struct LineUniform {
+    /// sRGB-encoded, straight alpha (the shader converts for linear views).
     color: Vec4,
     half_width: f32,
     flags: u32,
+    /// Depth steps taken by the draws before this one in its pass.
+    depth_base: u32,
 }
 
 const FLAT_ENDS: u32 = 1;
 
-fn linear(c: Rgba) -> Vec4 {
-    let [r, g, b, a] = c.0;
-    let l: LinearRgba = Srgba::new(r, g, b, a).into();
-    Vec4::new(l.red, l.green, l.blue, l.alpha)
+fn srgb(c: Rgba) -> Vec4 {
+    Vec4::from_array(c.0)
 }
 
 /// One draw of this frame, as extracted: an id, an `Arc` of its GPU layout and a uniform.
@@ -155,9 +162,10 @@ fn extract_lines(
             id: paper.id,
             vertices: Arc::clone(&paper.vertices),
             uniform: LineUniform {
-                color: linear(paper.color),
+                color: srgb(paper.color),
                 half_width: paper.half_height as f32,
                 flags: FLAT_ENDS,
+                depth_base: 0,
             },
         });
     }
@@ -170,9 +178,10 @@ fn extract_lines(
             id: realized.id,
             vertices: Arc::clone(&realized.vertices),
             uniform: LineUniform {
-                color: linear(stroke.color),
+                color: srgb(stroke.color),
                 half_width: (stroke.width_mm / 2.0) as f32,
                 flags: 0,
+                depth_base: 0,
             },
         });
     }
@@ -185,10 +194,25 @@ struct LinePipeline {
     shader: Handle<Shader>,
 }
 
+/// Which part of a draw a pipeline makes (each draw is made in two passes).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum LinePart {
+    /// Fully covered pixels; each polyline writes a pixel once (depth test).
+    Interior,
+    /// Anti-aliased edge pixels the interior left, once per polyline: translucent pens.
+    FringeOnce,
+    /// Anti-aliased edge pixels, blended freely: opaque pens, whose overlapping edges
+    /// only get closer to the true coverage.
+    FringeBlended,
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct LinePipelineKey {
     format: TextureFormat,
     samples: u32,
+    /// The view blends in linear light (the shader decodes the sRGB colour).
+    linear: bool,
+    part: LinePart,
 }
 
 fn init_line_pipeline(mut commands: Commands, asset_server: Res<AssetServer>) {
@@ -215,6 +239,25 @@ impl SpecializedRenderPipeline for LinePipeline {
     type Key = LinePipelineKey;
 
     fn specialize(&self, key: LinePipelineKey) -> RenderPipelineDescriptor {
+        let mut defs: Vec<ShaderDefVal> = Vec::new();
+        if key.linear {
+            defs.push("LINEAR_COMPOSITING".into());
+        }
+        if key.part != LinePart::Interior {
+            defs.push("FRINGE".into());
+        }
+        let once = key.part != LinePart::FringeBlended;
+        let depth = DepthStencilState {
+            format: CORE_2D_DEPTH_FORMAT,
+            depth_write_enabled: Some(once),
+            depth_compare: Some(if once {
+                CompareFunction::Greater
+            } else {
+                CompareFunction::Always
+            }),
+            stencil: StencilState::default(),
+            bias: DepthBiasState::default(),
+        };
         // The same point buffer is bound twice: instance i reads points i and i + 1.
         let point = |location| VertexBufferLayout {
             array_stride: 16,
@@ -231,13 +274,13 @@ impl SpecializedRenderPipeline for LinePipeline {
             immediate_size: 0,
             vertex: VertexState {
                 shader: self.shader.clone(),
-                shader_defs: vec![],
+                shader_defs: defs.clone(),
                 entry_point: Some("vertex".into()),
                 buffers: vec![point(0), point(1)],
             },
             fragment: Some(FragmentState {
                 shader: self.shader.clone(),
-                shader_defs: vec![],
+                shader_defs: defs,
                 entry_point: Some("fragment".into()),
                 targets: vec![Some(ColorTargetState {
                     format: key.format,
@@ -246,7 +289,7 @@ impl SpecializedRenderPipeline for LinePipeline {
                 })],
             }),
             primitive: PrimitiveState::default(),
-            depth_stencil: None,
+            depth_stencil: Some(depth),
             multisample: MultisampleState {
                 count: key.samples,
                 mask: !0,
@@ -257,8 +300,13 @@ impl SpecializedRenderPipeline for LinePipeline {
     }
 }
 
+/// The pipelines of a view, by [`LinePart`].
 #[derive(Component)]
-struct ViewLinePipeline(CachedRenderPipelineId);
+struct ViewLinePipelines {
+    interior: CachedRenderPipelineId,
+    fringe_once: CachedRenderPipelineId,
+    fringe_blended: CachedRenderPipelineId,
+}
 
 fn prepare_line_pipelines(
     mut commands: Commands,
@@ -266,21 +314,35 @@ fn prepare_line_pipelines(
     mut pipelines: ResMut<SpecializedRenderPipelines<LinePipeline>>,
     pipeline: Res<LinePipeline>,
     views: Query<
-        (Entity, &ExtractedView, &Msaa, Option<&RenderLayers>),
-        (With<ViewTarget>, With<Camera2d>),
+        (
+            Entity,
+            &ExtractedView,
+            &ViewTarget,
+            &Msaa,
+            Option<&RenderLayers>,
+        ),
+        With<Camera2d>,
     >,
 ) {
-    for (entity, view, msaa, layers) in &views {
+    for (entity, view, target, msaa, layers) in &views {
         // Cameras that see no layer 0 (e.g. the inspector's overlay camera) draw no lines.
         if layers.is_some_and(|l| !l.intersects(&RenderLayers::default())) {
             continue;
         }
-        let key = LinePipelineKey {
-            format: view.target_format,
-            samples: msaa.samples(),
+        let mut specialize = |part| {
+            let key = LinePipelineKey {
+                format: view.target_format,
+                samples: msaa.samples(),
+                linear: target.compositing_space != Some(CompositingSpace::Srgb),
+                part,
+            };
+            pipelines.specialize(&cache, &pipeline, key)
         };
-        let id = pipelines.specialize(&cache, &pipeline, key);
-        commands.entity(entity).insert(ViewLinePipeline(id));
+        commands.entity(entity).insert(ViewLinePipelines {
+            interior: specialize(LinePart::Interior),
+            fringe_once: specialize(LinePart::FringeOnce),
+            fringe_blended: specialize(LinePart::FringeBlended),
+        });
     }
 }
 
@@ -288,7 +350,14 @@ fn prepare_line_pipelines(
 struct Draw {
     id: GeometryId,
     uniform_offset: u32,
+    /// Translucent: its fringe is drawn once per polyline too.
+    translucent: bool,
+    /// Starts a new render pass with cleared depth (the depth steps ran out).
+    clear_depth: bool,
 }
+
+/// Depth steps of one pass: 2^24 - 1 (values stay exact in f32).
+const DEPTH_STEPS: u32 = (1 << 24) - 1;
 
 /// Render-world state: resident geometry, this frame's uniforms and draws.
 #[derive(Resource, Default)]
@@ -313,14 +382,38 @@ fn prepare_line_buffers(
     gpu.cache.begin_frame();
     gpu.draws.clear();
     gpu.uniforms.clear();
+    let max_chunk = {
+        let s = shared.0.lock().unwrap_or_else(|e| e.into_inner());
+        s.max_chunk_bytes
+            .unwrap_or(u64::MAX)
+            .min(device.limits().max_buffer_size)
+    };
+    let mut depth_base = 0u32;
     for draw in &extracted.0 {
-        gpu.cache
-            .use_geometry(&device, &queue, draw.id, &draw.vertices, &mut frame);
+        gpu.cache.use_geometry(
+            &device,
+            &queue,
+            draw.id,
+            &draw.vertices,
+            max_chunk,
+            &mut frame,
+        );
         if gpu.cache.get(draw.id).is_some() {
-            let uniform_offset = gpu.uniforms.push(&draw.uniform);
+            let steps = draw.vertices.depth_steps();
+            let clear_depth = depth_base.saturating_add(steps) > DEPTH_STEPS;
+            if clear_depth {
+                depth_base = 0;
+            }
+            let uniform_offset = gpu.uniforms.push(&LineUniform {
+                depth_base,
+                ..draw.uniform
+            });
+            depth_base = depth_base.saturating_add(steps);
             gpu.draws.push(Draw {
                 id: draw.id,
                 uniform_offset,
+                translucent: draw.uniform.color.w < 1.0,
+                clear_depth,
             });
         }
     }
@@ -346,6 +439,7 @@ fn prepare_line_buffers(
     s.total.uploaded_bytes += frame.uploaded_bytes;
     s.total.hits += frame.hits;
     s.total.evictions += frame.evictions;
+    s.total.chunks += frame.chunks;
     s.resident_bytes = gpu.cache.resident_bytes();
     s.spare_bytes = gpu.cache.spare_bytes();
     s.resident_entries = gpu.cache.len();
@@ -380,7 +474,8 @@ fn line_pass(
     view: ViewQuery<(
         &ViewTarget,
         &ViewUniformOffset,
-        &ViewLinePipeline,
+        &ViewLinePipelines,
+        Option<&ViewDepthTexture>,
         Option<&ExtractedCamera>,
         &MainEntity,
     )>,
@@ -389,42 +484,70 @@ fn line_pass(
     shared: Res<GpuLineStats>,
     mut ctx: RenderContext,
 ) {
-    let (target, view_offset, view_pipeline, camera, main_entity) = view.into_inner();
+    let (target, view_offset, pipelines, depth, camera, main_entity) = view.into_inner();
     if gpu.draws.is_empty() {
         return;
     }
-    let (Some(pipeline), Some(view_bg), Some(line_bg)) = (
-        cache.get_render_pipeline(view_pipeline.0),
-        gpu.view_bind_group.as_ref(),
-        gpu.line_bind_group.as_ref(),
+    let (Some(interior), Some(fringe_once), Some(fringe_blended), Some(depth)) = (
+        cache.get_render_pipeline(pipelines.interior),
+        cache.get_render_pipeline(pipelines.fringe_once),
+        cache.get_render_pipeline(pipelines.fringe_blended),
+        depth,
     ) else {
         return;
     };
+    let (Some(view_bg), Some(line_bg)) =
+        (gpu.view_bind_group.as_ref(), gpu.line_bind_group.as_ref())
+    else {
+        return;
+    };
     let color_attachments = [Some(target.get_color_attachment())];
-    let mut pass = ctx.begin_tracked_render_pass(RenderPassDescriptor {
-        label: Some("graft line pass"),
-        color_attachments: &color_attachments,
-        depth_stencil_attachment: None,
-        timestamp_writes: None,
-        occlusion_query_set: None,
-        multiview_mask: None,
-    });
-    if let Some(viewport) = camera.and_then(|c| c.viewport.as_ref()) {
-        pass.set_camera_viewport(viewport);
-    }
-    pass.set_render_pipeline(pipeline);
-    pass.set_bind_group(0, view_bg, &[view_offset.offset]);
     let mut segments = 0u64;
-    for draw in &gpu.draws {
-        let Some(geometry) = gpu.cache.get(draw.id) else {
-            continue;
-        };
-        let end = geometry.points as u64 * 16;
-        pass.set_bind_group(1, line_bg, &[draw.uniform_offset]);
-        pass.set_vertex_buffer(0, geometry.buffer.slice(0..end - 16));
-        pass.set_vertex_buffer(1, geometry.buffer.slice(16..end));
-        pass.draw(0..6, 0..geometry.points - 1);
-        segments += (geometry.points - 1) as u64;
+    let mut draws = gpu.draws.iter().peekable();
+    while draws.peek().is_some() {
+        // One render pass per run of draws that share the depth steps.
+        let mut pass = ctx.begin_tracked_render_pass(RenderPassDescriptor {
+            label: Some("graft line pass"),
+            color_attachments: &color_attachments,
+            depth_stencil_attachment: Some(RenderPassDepthStencilAttachment {
+                view: depth.view(),
+                depth_ops: Some(Operations {
+                    load: LoadOp::Clear(0.0),
+                    store: StoreOp::Store,
+                }),
+                stencil_ops: None,
+            }),
+            timestamp_writes: None,
+            occlusion_query_set: None,
+            multiview_mask: None,
+        });
+        if let Some(viewport) = camera.and_then(|c| c.viewport.as_ref()) {
+            pass.set_camera_viewport(viewport);
+        }
+        pass.set_bind_group(0, view_bg, &[view_offset.offset]);
+        let mut first = true;
+        while let Some(draw) = draws.next_if(|d| first || !d.clear_depth) {
+            first = false;
+            let Some(geometry) = gpu.cache.get(draw.id) else {
+                continue;
+            };
+            pass.set_bind_group(1, line_bg, &[draw.uniform_offset]);
+            let fringe = if draw.translucent {
+                fringe_once
+            } else {
+                fringe_blended
+            };
+            for pipeline in [interior, fringe] {
+                pass.set_render_pipeline(pipeline);
+                for chunk in &geometry.chunks {
+                    let end = chunk.points as u64 * 16;
+                    pass.set_vertex_buffer(0, chunk.buffer.slice(0..end - 16));
+                    pass.set_vertex_buffer(1, chunk.buffer.slice(16..end));
+                    pass.draw(0..6, 0..chunk.points - 1);
+                }
+            }
+            segments += geometry.instances();
+        }
     }
     let mut s = shared.0.lock().unwrap_or_else(|e| e.into_inner());
     s.last_frame.segments_drawn += segments;

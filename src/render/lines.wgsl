@@ -1,18 +1,33 @@
 // graft line shader: one instanced quad per segment (points i and i+1 of a layer's buffer),
 // round caps from the distance to the segment, anti-aliased over one pixel.
 // Canvas millimetres have +y down; Bevy's 2D world has +y up, so y is negated here.
+//
+// Each polyline is drawn once per pixel, as the SVG we export strokes each <path>: the
+// point's w is the polyline's ordinal (from 1), which becomes a depth written with a
+// `greater` test, so a later segment of the same polyline (same depth) never blends
+// again where caps overlap at a joint. A layer is drawn in two passes: the solid
+// interior first, then the anti-aliased fringe where the interior did not cover.
 #import bevy_render::view::View
+#ifdef LINEAR_COMPOSITING
+#import bevy_render::color_operations::srgb_to_linear
+#endif
 
 struct LineUniform {
+    // sRGB-encoded colour, straight alpha.
     color: vec4<f32>,
     // Half the pen width in millimetres.
     half_width: f32,
     // Bit 0: flat ends (the paper), otherwise round caps.
     flags: u32,
+    // Depth steps used by the draws before this one in the pass.
+    depth_base: u32,
 }
 
 @group(0) @binding(0) var<uniform> view: View;
 @group(1) @binding(0) var<uniform> line: LineUniform;
+
+// Depth steps in [0, 1]: 2^24, exact in f32.
+const DEPTH_STEPS: f32 = 16777216.0;
 
 struct VertexOutput {
     @builtin(position) position: vec4<f32>,
@@ -47,6 +62,8 @@ fn vertex(@builtin(vertex_index) vi: u32, @location(0) a: vec4<f32>, @location(1
     let p = pa + t * (along / ppm) + n * (c.y * across / ppm);
     var out: VertexOutput;
     out.position = view.clip_from_world * vec4(p, 0.0, 1.0);
+    let depth = min((f32(line.depth_base) + a.w) / DEPTH_STEPS, 1.0);
+    out.position.z = depth * out.position.w;
     out.local = vec2(along, c.y * across);
     out.size = vec2(len_px, hw);
     // A gap point on either side: the instance joins two polylines and draws nothing.
@@ -66,8 +83,20 @@ fn fragment(in: VertexOutput) -> @location(0) vec4<f32> {
         dist = length(vec2(in.local.x - along, in.local.y));
     }
     let coverage = clamp(in.size.y + 0.5 - dist, 0.0, 1.0);
-    if coverage <= 0.0 {
+#ifdef FRINGE
+    if coverage <= 0.0 || coverage >= 1.0 {
         discard;
     }
-    return vec4(line.color.rgb, line.color.a * coverage);
+#else
+    if coverage < 1.0 {
+        discard;
+    }
+#endif
+#ifdef LINEAR_COMPOSITING
+    let rgb = srgb_to_linear(line.color.rgb);
+#else
+    // The view blends in sRGB space, as SVG renderers do: write the encoded colour.
+    let rgb = line.color.rgb;
+#endif
+    return vec4(rgb, line.color.a * coverage);
 }

@@ -26,6 +26,9 @@ pub struct FrameGpuStats {
     pub hits: u64,
     /// Geometries evicted this frame (superseded animated ids, or over budget).
     pub evictions: u64,
+    /// Buffers the uploaded geometries took (more than `uploads` when a geometry exceeds
+    /// the device's buffer size limit and is split).
+    pub chunks: u64,
     /// Segments drawn this frame (all views).
     pub segments_drawn: u64,
 }
@@ -49,6 +52,9 @@ pub struct GpuStats {
     /// Byte budget of the cache (default 512 MiB); ids not drawn in a frame are evicted,
     /// least recently used first, while the cache is over it.
     pub budget_bytes: u64,
+    /// Largest geometry buffer to make, below the device's `max_buffer_size` (which
+    /// always applies); bigger geometries are split. `None`: the device limit.
+    pub max_chunk_bytes: Option<u64>,
     /// Main-world camera entities whose views the line pass drew in the last frame
     /// (a capture waits for its camera to appear here: its pipeline is ready).
     pub drawn_views: Vec<bevy::ecs::entity::Entity>,
@@ -99,6 +105,14 @@ impl GpuLineStats {
     /// A copy of the counters.
     pub fn get(&self) -> GpuStats {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Caps the size of one geometry buffer (tests use it to split small geometries).
+    pub fn set_max_chunk_bytes(&self, bytes: Option<u64>) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .max_chunk_bytes = bytes;
     }
 
     /// Changes the GPU cache budget.

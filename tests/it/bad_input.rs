@@ -245,7 +245,7 @@ fn cases() -> Vec<Case> {
             Some(plain()),
             &["render", "{scene}", "--svg", "{dir}/folder", "--overwrite"],
             false,
-            &["folder"],
+            &["folder is a folder; give a file name"],
         ),
         cli(
             "output under a file",

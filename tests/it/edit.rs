@@ -375,3 +375,46 @@ fn a_queued_save_writes_on_the_io_pool_and_edits_made_meanwhile_stay_unsaved() {
     });
     assert!(std::fs::read_to_string(&file).unwrap().contains("#00ff00"));
 }
+
+#[test]
+fn a_file_changed_on_disk_under_unsaved_edits_keeps_the_edits_beside_it() {
+    let dir = tempdir("edit-displaced");
+    let file = dir.join(SCENE);
+    std::fs::write(&file, TEXT).unwrap();
+    let mut app = app(&dir, true);
+    settle(&mut app);
+    apply_edit(
+        app.world_mut(),
+        "ring",
+        &Edit::SetColor(Rgba::parse("#123456").unwrap()),
+        None,
+    )
+    .unwrap();
+    assert!(app.world().resource::<SceneDocument>().is_dirty());
+    // Another program rewrites the file: the file's version wins on screen…
+    std::fs::write(&file, TEXT.replace("#e76f51", "#00aa00")).unwrap();
+    run_until(&mut app, "the reload", |app| {
+        app.world().resource::<SceneDocument>().kept_edits.is_some()
+    });
+    let doc = app.world().resource::<SceneDocument>();
+    assert!(!doc.is_dirty());
+    assert_eq!(doc.history.undo_len(), 0, "undo cannot revert the reload");
+    // …and the edits are kept in a new file beside it, which reads back as the edited scene.
+    let kept = doc.kept_edits.clone().unwrap().unwrap();
+    assert_eq!(
+        kept.file_name().unwrap().to_string_lossy(),
+        "test.unsaved_001.scene.ron"
+    );
+    let text = std::fs::read_to_string(&kept).unwrap();
+    assert!(
+        text.contains("#123456") && !text.contains("#00aa00"),
+        "{text}"
+    );
+    assert!(Scene::parse(&text, "kept", &registry()).is_ok());
+    settle(&mut app);
+    let ring = entity(&mut app, "ring");
+    assert_eq!(
+        app.world().get::<Stroke>(ring).unwrap().color,
+        Rgba::parse("#00aa00").unwrap()
+    );
+}

@@ -2,6 +2,7 @@
 
 mod bad_input;
 mod capture;
+mod catalogue;
 mod cli;
 mod edit;
 mod export;

@@ -523,3 +523,27 @@ fn a_scene_budget_bounds_the_geometry_of_all_layers_together() {
     }
     assert_eq!(scene.held(), 401);
 }
+
+#[test]
+fn an_oversized_scene_file_is_refused_by_the_asset_loader_with_the_cap() {
+    let dir = tempdir("pipe-oversized");
+    // A valid scene padded with a comment past the cap: the loader must stop reading.
+    let mut text = String::from("// ");
+    text.push_str(&" ".repeat((graft::host::MAX_SCENE_BYTES + 10) as usize));
+    text.push('\n');
+    text.push_str(&scene_text("        (name: \"a\", source: line()),\n"));
+    std::fs::write(dir.join(SCENE), text).unwrap();
+    let mut app = app(&dir, false);
+    run_until(&mut app, "the failed load", |app| {
+        app.world().resource::<SceneStatus>().failures >= 1
+    });
+    let status = app.world().resource::<SceneStatus>().clone();
+    let err = status.error().expect("the error is published");
+    assert!(err.file.ends_with(SCENE), "{err}");
+    assert!(
+        err.message.contains("larger than 64 MiB"),
+        "{}",
+        err.message
+    );
+    assert!(names(&mut app).is_empty());
+}

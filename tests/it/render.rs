@@ -337,3 +337,172 @@ fn an_animated_layer_reuses_pooled_buffers_and_stays_within_three_times_its_geom
         ids.len()
     );
 }
+
+/// Spawns a closed triangle (a ring with three joints) of `width_mm` in `color`.
+fn spawn_triangle(app: &mut App, color: &str, width_mm: f64) -> Entity {
+    let recipe = Recipe {
+        source: call(
+            "polygon",
+            &[
+                ("n_sides", 3.into()),
+                ("scale", 70.0.into()),
+                ("center", [50.0, 50.0, 0.0].into()),
+            ],
+        ),
+        effects: vec![],
+    };
+    app.world_mut()
+        .spawn((
+            Layer {
+                name: "glass".into(),
+                order: 0,
+                visible: true,
+            },
+            Stroke {
+                color: Rgba::parse(color).unwrap(),
+                width_mm,
+            },
+            LayerRecipe(recipe),
+        ))
+        .id()
+}
+
+/// Captures until the paper shows (the first frames may predate the shaders).
+fn capture_with_paper(app: &mut App, target: &Handle<Image>) -> Image {
+    let mut image = capture(app, target);
+    for _ in 0..20 {
+        if close(rgb(&image, px(3.0, 3.0).0, px(3.0, 3.0).1), [255, 255, 255]) {
+            break;
+        }
+        image = capture(app, target);
+    }
+    image
+}
+
+#[test]
+fn a_translucent_pen_is_uniform_at_joints_and_blends_as_the_exported_png() {
+    let (mut app, target) = headless_render_app();
+    let layer = spawn_triangle(&mut app, "#0000ff80", 4.0);
+    settle(&mut app);
+    let image = capture_with_paper(&mut app, &target);
+    let realized = app.world().get::<Realized>(layer).unwrap().clone();
+    let ring = realized.geometry.lines().next().unwrap().to_vec();
+    let (a, b) = (ring[0], ring[1]);
+    let mid = (a + b) / 2.0;
+    let at = |x: f32, y: f32| rgb(&image, px(x, y).0, px(x, y).1);
+    let edge = at(mid.x, mid.y);
+    // Where two segments' round caps overlap (b), and where the ring closes (a), the
+    // pen is blended once, as along an edge.
+    assert!(
+        close(at(b.x, b.y), edge),
+        "joint {:?} vs edge {edge:?}",
+        at(b.x, b.y)
+    );
+    assert!(
+        close(at(a.x, a.y), edge),
+        "closing joint {:?} vs edge {edge:?}",
+        at(a.x, a.y)
+    );
+
+    // The same drawing rasterised by resvg (the PNG export): the same colour, i.e. a
+    // 50 % blue over white blended in sRGB space (about 127, not linear light's 188).
+    let drawing = graft::export::Drawing {
+        canvas: Canvas {
+            width: 100.0,
+            height: 100.0,
+            background: Rgba::WHITE,
+        },
+        layers: vec![graft::export::DrawnLayer {
+            name: "glass".into(),
+            color: Rgba::parse("#0000ff80").unwrap(),
+            pen_width: 4.0,
+            id: realized.id,
+            geometry: realized.geometry.clone(),
+        }],
+    };
+    let png = graft::export::to_png(&drawing, 25.4 * PX_PER_MM as f64).unwrap();
+    let pixmap = resvg::tiny_skia::Pixmap::decode_png(&png).unwrap();
+    let file_px = |x: f32, y: f32| {
+        let c = pixmap
+            .pixel((x * PX_PER_MM) as u32, (y * PX_PER_MM) as u32)
+            .unwrap()
+            .demultiply();
+        [c.red(), c.green(), c.blue()]
+    };
+    let file_edge = file_px(mid.x, mid.y);
+    assert!(
+        edge.iter().zip(file_edge).all(|(w, f)| w.abs_diff(f) <= 3),
+        "window {edge:?} vs PNG {file_edge:?}"
+    );
+    assert!((120..=135).contains(&edge[0]), "{edge:?}");
+    let file_joint = file_px(b.x, b.y);
+    assert!(close(file_joint, file_edge), "the PNG too: {file_joint:?}");
+}
+
+#[test]
+fn a_layer_beyond_the_buffer_size_limit_is_split_into_chunks_and_drawn_the_same() {
+    let (mut app, target) = headless_render_app();
+    let recipe = Recipe {
+        source: call(
+            "polygon",
+            &[
+                ("n_sides", 3000.into()),
+                ("scale", 70.0.into()),
+                ("center", [50.0, 50.0, 0.0].into()),
+            ],
+        ),
+        effects: vec![call(
+            "repeat",
+            &[
+                ("count", 3.into()),
+                ("offset", [0.0, 0.0, 0.0].into()),
+                ("scale", [0.5, 0.5, 1.0].into()),
+            ],
+        )],
+    };
+    let layer = app
+        .world_mut()
+        .spawn((
+            Layer {
+                name: "rings".into(),
+                order: 0,
+                visible: true,
+            },
+            Stroke {
+                color: Rgba::parse("#00000080").unwrap(),
+                width_mm: 1.0,
+            },
+            LayerRecipe(recipe),
+        ))
+        .id();
+    settle(&mut app);
+    let whole = capture_with_paper(&mut app, &target);
+    let stats = app.world().resource::<GpuLineStats>().clone();
+    let before = stats.get().total;
+    assert_eq!(before.chunks, before.uploads, "one buffer per geometry");
+
+    // Hidden with no budget, the layer's buffer is evicted; shown again as if the device
+    // allowed 4 KiB buffers (256 points), it is uploaded in chunks.
+    let set_visible = |app: &mut App, visible: bool| {
+        app.world_mut().get_mut::<Layer>(layer).unwrap().visible = visible;
+    };
+    set_visible(&mut app, false);
+    stats.set_budget(0);
+    for _ in 0..3 {
+        app.update();
+    }
+    stats.set_budget(graft::render::DEFAULT_GPU_BUDGET);
+    stats.set_max_chunk_bytes(Some(4096));
+    set_visible(&mut app, true);
+    let split = capture(&mut app, &target);
+    let after = stats.get().total;
+    let chunks = after.chunks - before.chunks;
+    let uploads = after.uploads - before.uploads;
+    // Four rings of 3001 points and their gaps: 12 008 points, 48 chunks of 255 segments.
+    assert_eq!(uploads, 1, "the layer is uploaded again");
+    assert!(chunks >= 45, "{chunks} chunks");
+    assert_eq!(
+        whole.data, split.data,
+        "the split layer draws exactly as the whole one"
+    );
+}

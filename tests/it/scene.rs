@@ -89,8 +89,9 @@ fn unknown_op_lists_the_valid_names() {
     assert_eq!(err.line, 3);
     assert!(err.message.contains("unknown primitive 'hexagon'"), "{err}");
     assert!(
-        err.message
-            .contains("circle, grid, line, lissajous, polygon, rect, spiral, text"),
+        err.message.contains(
+            "arc, circle, ellipse, grid, line, lissajous, polygon, rect, spiral, text, wave"
+        ),
         "{err}"
     );
     let text = "(\n  canvas: (size: (100, 80)),\n  layers: [(name: \"a\", source: line(), effects: [blur()])],\n)";

@@ -40,15 +40,21 @@ impl GeometryStats {
     }
 }
 
-/// The points of a geometry as the line shader reads them: `(x, y, z, 1)` per point, with
-/// one gap point (`w = 0`) after each polyline. Instance `i` of the draw reads points `i`
-/// and `i + 1`: a segment when both are real points, invisible when either is a gap, so a
-/// whole geometry is one buffer and one draw call.
+/// The points of a geometry as the line shader reads them: `(x, y, z, k)` per point of
+/// the `k`-th drawn polyline (from 1, so the shader can draw each polyline once per
+/// pixel), with one gap point (`w = 0`) after each polyline. Instance `i` of the draw
+/// reads points `i` and `i + 1`: a segment when both are real points, invisible when
+/// either is a gap, so a whole geometry is one buffer and one draw call.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LineVertices {
     points: Vec<Vec4>,
     segments: usize,
+    polylines: usize,
 }
+
+/// Largest polyline ordinal written (ordinals then start again at 1): below 2^24, so
+/// every ordinal is exact in `f32`.
+pub const MAX_POLYLINE_ORDINAL: u32 = (1 << 24) - 1;
 
 impl LineVertices {
     /// Lays out `geometry` (polylines with fewer than two points draw nothing and are skipped).
@@ -57,11 +63,24 @@ impl LineVertices {
         let (count, segments) =
             drawn().fold((0, 0), |(c, s), l| (c + l.len() + 1, s + l.len() - 1));
         let mut points = Vec::with_capacity(count);
+        let mut polylines = 0;
         for line in drawn() {
-            points.extend(line.iter().map(|p| p.extend(1.0)));
+            let ordinal = (polylines as u32 % MAX_POLYLINE_ORDINAL + 1) as f32;
+            points.extend(line.iter().map(|p| p.extend(ordinal)));
             points.push(line[line.len() - 1].extend(0.0));
+            polylines += 1;
         }
-        Self { points, segments }
+        Self {
+            points,
+            segments,
+            polylines,
+        }
+    }
+
+    /// Depth steps the shader uses for this geometry: one per drawn polyline, at most
+    /// [`MAX_POLYLINE_ORDINAL`].
+    pub fn depth_steps(&self) -> u32 {
+        self.polylines.min(MAX_POLYLINE_ORDINAL as usize) as u32
     }
 
     /// The points, gaps included.
@@ -104,7 +123,8 @@ mod tests {
         ]);
         let v = LineVertices::build(&p);
         let w: Vec<f32> = v.points().iter().map(|p| p.w).collect();
-        assert_eq!(w, [1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0]);
+        assert_eq!(w, [1.0, 1.0, 1.0, 0.0, 2.0, 2.0, 0.0]);
+        assert_eq!(v.depth_steps(), 2);
         assert_eq!(v.segment_count(), 3);
         assert_eq!(v.instance_count(), 6);
         assert_eq!(v.byte_size(), 7 * 16);

@@ -2,33 +2,9 @@
 
 use crate::geometry::{Polylines, Vec3};
 
+use super::arclength::{cumulative, point_at};
 use super::op::{EvalContext, OpError};
 use super::typed::Evaluate;
-
-/// Cumulative arc length at each vertex of `line` (first entry 0), in f64: the squared
-/// distance of far-apart f32 points overflows f32.
-fn cumulative(line: &[Vec3]) -> Vec<f64> {
-    let mut acc = 0.0f64;
-    let mut out = Vec::with_capacity(line.len());
-    out.push(0.0);
-    for w in line.windows(2) {
-        acc += w[0].as_dvec3().distance(w[1].as_dvec3());
-        out.push(acc);
-    }
-    out
-}
-
-/// Point at arc length `s` (clamped to the line).
-fn point_at(line: &[Vec3], cum: &[f64], s: f64) -> Vec3 {
-    let i = cum.partition_point(|&c| c <= s).clamp(1, line.len() - 1);
-    let (c0, c1) = (cum[i - 1], cum[i]);
-    let t = if c1 > c0 {
-        ((s - c0) / (c1 - c0)).clamp(0.0, 1.0)
-    } else {
-        0.0
-    };
-    line[i - 1].lerp(line[i], t as f32)
-}
 
 /// Appends the part of `line` between arc lengths `s0 < s1` as one polyline.
 fn push_piece(out: &mut Polylines, line: &[Vec3], cum: &[f64], s0: f64, s1: f64) {
@@ -54,22 +30,22 @@ fn jitter_unit(i: usize) -> f32 {
 
 crate::op! {
     /// cuts every polyline into dashes along its length; each dash becomes a polyline
-    #[op(effect, name = "dash", version = 1)]
+    #[op(effect, name = "dash", version = 2)]
     pub struct Dash {
         /// length of each dash
-        pub dash_length: f32 = 6.0 => ui(0.0, 100.0).min(0.0).unit("mm"),
+        pub dash_length: f64 = 6.0 => ui(0.0, 100.0).min(0.0).unit("mm"),
         /// length of each gap
-        pub gap_length: f32 = 3.0 => ui(0.0, 100.0).min(0.0).unit("mm"),
+        pub gap_length: f64 = 3.0 => ui(0.0, 100.0).min(0.0).unit("mm"),
         /// phase of the pattern at the start of each line
-        pub offset: f32 = 0.0 => ui(0.0, 100.0).unit("mm"),
+        pub offset: f64 = 0.0 => ui(0.0, 100.0).unit("mm"),
         /// random extra phase per line, up to ±this
-        pub offset_jitter: f32 = 0.0 => ui(0.0, 100.0).min(0.0).unit("mm"),
+        pub offset_jitter: f64 = 0.0 => ui(0.0, 100.0).min(0.0).unit("mm"),
     }
 }
 
 impl Evaluate for Dash {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
-        let (dash, gap) = (self.dash_length as f64, self.gap_length as f64);
+        let (dash, gap) = (self.dash_length, self.gap_length);
         let period = dash + gap;
         if period <= 0.0 {
             return Ok(input.clone());
@@ -86,7 +62,7 @@ impl Evaluate for Dash {
             (input.point_count() as u64).saturating_add(pieces.saturating_mul(2)),
             pieces,
         )?;
-        let (offset, jitter) = (self.offset as f64, self.offset_jitter as f64);
+        let (offset, jitter) = (self.offset, self.offset_jitter);
         let mut out = Polylines::with_capacity(input.point_count(), pieces as usize);
         for (i, (line, cum)) in input.lines().zip(&lengths).enumerate() {
             let total = *cum.last().unwrap_or(&0.0);
@@ -95,13 +71,17 @@ impl Evaluate for Dash {
             }
             // Start of the dash that covers (or precedes) arc length 0.
             let phase = (offset + jitter * jitter_unit(i) as f64).rem_euclid(period);
-            let mut start = -phase;
-            while start < total {
+            // Each dash start computed from its index, not accumulated: no drift.
+            for k in 0u64.. {
+                let start = -phase + k as f64 * period;
+                if start >= total {
+                    break;
+                }
                 let (s0, s1) = (start.max(0.0), (start + dash).min(total));
-                if s1 > s0 {
+                // A sliver left by rounding at the very end is no dash.
+                if s1 - s0 > period * 1e-9 {
                     push_piece(&mut out, line, cum, s0, s1);
                 }
-                start += period;
             }
         }
         Ok(out)

@@ -15,7 +15,7 @@ const LINES_PER_CHUNK: usize = 128;
 
 crate::op! {
     /// hatches closed regions (even-odd: holes stay empty); open lines pass through
-    #[op(effect, name = "fill", version = 1)]
+    #[op(effect, name = "fill", version = 2)]
     pub struct Fill {
         /// number of hatch directions, spread over 180°
         pub angle_sets: u32 = 1 => ui(1.0, 6.0).domain(1.0, 64.0),
@@ -23,7 +23,7 @@ crate::op! {
         pub angle: f64 = 45.0 => ui(0.0, 180.0).unit("deg"),
         /// hatch lines across the whole input's extent
         pub density: f64 = 35.0 => ui(0.0, 1000.0).domain(0.0, 100_000.0),
-        /// exponential change of spacing across the extent
+        /// exponential change of spacing across the hatch direction: positive packs lines towards the low side (the top of the paper at angle 0)
         pub spacing_gradient: f64 = 0.0 => ui(-4.0, 4.0).domain(-40.0, 40.0),
         /// drop the outlines, keep only the hatching
         pub remove_boundary: bool = false,
@@ -104,10 +104,13 @@ fn hatch(
     let scan_y: Vec<f32> = (0..count)
         .map(|i| {
             let u = (i as f64 + 0.5) / count as f64;
-            let v = if gradient.abs() < 1e-9 {
+            // Positive gradients pack the lines at the low side of the frame (the top
+            // of the paper at angle 0), as grafix does.
+            let g = -gradient;
+            let v = if g.abs() < 1e-9 {
                 u
             } else {
-                (1.0 + u * gradient.exp_m1()).ln() / gradient
+                (1.0 + u * g.exp_m1()).ln() / g
             };
             (ymin as f64 + height * v) as f32
         })

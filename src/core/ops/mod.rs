@@ -4,21 +4,28 @@
 //! Every built-in op is a typed struct declared with [`op!`](crate::op); sketches
 //! build layers from the same structs (`Grid { nx: 40, ..default() }`).
 
+mod arclength;
 mod context;
 mod dash;
 mod displace;
 mod error;
 mod expr;
 mod fill;
+mod mirror;
 pub mod noise;
 mod op;
 pub mod parallel;
+mod path_edit;
+mod perturb;
 mod primitives;
+mod random;
 mod recipe;
 mod registry;
 mod repeat;
 mod scene_budget;
 mod schema;
+mod select;
+mod shapes;
 mod subdivide;
 mod text;
 mod transform;
@@ -33,13 +40,18 @@ pub use error::{
 };
 pub use expr::Expr;
 pub use fill::Fill;
+pub use mirror::Mirror;
 pub use op::{EvalContext, EvalFn, FingerprintFn, Op, OpError, Params, ResourceBudget};
+pub use path_edit::{ClosedMode, Resample, Simplify};
+pub use perturb::{Bold, Quantize, Wobble};
 pub use primitives::{A4_CENTER, Circle, Grid, Line, LineAnchor, Lissajous, Polygon, Rect, Spiral};
 pub use recipe::{OpCall, ParamInput, RawParam, Recipe, ResolvedRecipe, Scalar, Stage, stage_id};
 pub use registry::OpRegistry;
 pub use repeat::{Repeat, RepeatLayout};
 pub use scene_budget::{DEFAULT_SCENE_VERTICES, OverSceneBudget, SceneBudget};
 pub use schema::{OpKind, OpSchema, ParamKind, ParamSpec};
+pub use select::{DropBy, DropLines, KeepMode};
+pub use shapes::{CircularArc, Ellipse, Wave, WaveKind};
 pub use subdivide::Subdivide;
 pub use text::{FontCache, FontError, HersheyFont, JhfError, Text, TextAlign, bundled_font_names};
 pub use transform::{Affine, Rotate, Scale, ScaleMode, Translate};
@@ -60,6 +72,9 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Spiral>(),
         Op::of::<Lissajous>(),
         Op::of::<Text>(),
+        Op::of::<CircularArc>(),
+        Op::of::<Ellipse>(),
+        Op::of::<Wave>(),
         Op::of::<Translate>(),
         Op::of::<Rotate>(),
         Op::of::<Scale>(),
@@ -70,5 +85,12 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Fill>(),
         Op::of::<Dash>(),
         Op::of::<Trim>(),
+        Op::of::<Resample>(),
+        Op::of::<Simplify>(),
+        Op::of::<Quantize>(),
+        Op::of::<Wobble>(),
+        Op::of::<Bold>(),
+        Op::of::<DropLines>(),
+        Op::of::<Mirror>(),
     ]
 }

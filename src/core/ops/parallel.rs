@@ -107,3 +107,32 @@ pub fn balanced_bounds(ex: &dyn Executor, prefix: &[usize], min_part: usize) -> 
     bounds.push(items);
     bounds
 }
+
+/// Polylines per chunk of [`map_lines`].
+const LINES_PER_CHUNK: usize = 512;
+
+/// Builds a new geometry from each polyline of `input` in turn (`f` appends any number of
+/// polylines for one input polyline), in chunks of polylines on the executor; the output
+/// keeps the input's order.
+pub fn map_lines<F>(
+    ex: &dyn Executor,
+    input: &crate::geometry::Polylines,
+    f: F,
+) -> crate::geometry::Polylines
+where
+    F: Fn(usize, &[crate::geometry::Vec3], &mut crate::geometry::Polylines) + Sync,
+{
+    let parts = map_ranges(ex, input.line_count(), LINES_PER_CHUNK, |range| {
+        let mut out = crate::geometry::Polylines::new();
+        for i in range {
+            f(i, input.line(i), &mut out);
+        }
+        out
+    });
+    let mut parts = parts.into_iter();
+    let mut out = parts.next().unwrap_or_default();
+    for part in parts {
+        out.extend_from(&part);
+    }
+    out
+}

@@ -14,7 +14,7 @@ use super::typed::Evaluate;
 pub const A4_CENTER: Vec3 = Vec3::new(105.0, 148.5, 0.0);
 
 /// Largest sample/segment count a primitive accepts (the budget still applies).
-const MAX_SAMPLES: f64 = 10_000_000.0;
+pub(super) const MAX_SAMPLES: f64 = 10_000_000.0;
 
 /// Unit-space point (x, y) scaled about the origin and moved to `center`.
 fn place(x: f64, y: f64, scale: f64, center: Vec3) -> Vec3 {
@@ -22,16 +22,27 @@ fn place(x: f64, y: f64, scale: f64, center: Vec3) -> Vec3 {
 }
 
 /// A ring of `n` pieces on an ellipse, closed by repeating the first point.
-/// A partial sweep gets `n + 1` points on the arc and is closed by a chord.
+/// A partial sweep keeps the full ring's vertices (every 360°/n) up to the sweep, ends
+/// exactly at the sweep (on the circle) when that falls between two of them, and is
+/// closed by a chord, as grafix draws it.
 fn ring(n: usize, phase_deg: f64, sweep_deg: f64, rx: f64, ry: f64, center: Vec3) -> Vec<Vec3> {
-    let (phase, sweep) = (phase_deg.to_radians(), sweep_deg.to_radians());
-    let count = if sweep_deg >= 360.0 - 1e-9 { n } else { n + 1 };
-    let mut pts: Vec<Vec3> = (0..count)
-        .map(|i| {
-            let a = phase + sweep * i as f64 / n as f64;
-            Vec3::new((rx * a.cos()) as f32, (ry * a.sin()) as f32, 0.0) + center
-        })
-        .collect();
+    let phase = phase_deg.to_radians();
+    let at = |a: f64| Vec3::new((rx * a.cos()) as f32, (ry * a.sin()) as f32, 0.0) + center;
+    let step = 360.0 / n as f64;
+    let mut pts: Vec<Vec3> = if sweep_deg >= 360.0 - 1e-9 {
+        (0..n)
+            .map(|i| at(phase + TAU * i as f64 / n as f64))
+            .collect()
+    } else {
+        let whole = ((sweep_deg / step) + 1e-9).floor() as usize;
+        let mut pts: Vec<Vec3> = (0..=whole)
+            .map(|i| at(phase + (step * i as f64).to_radians()))
+            .collect();
+        if sweep_deg - step * whole as f64 > 1e-9 {
+            pts.push(at(phase + sweep_deg.to_radians()));
+        }
+        pts
+    };
     pts.push(pts[0]);
     pts
 }
@@ -72,13 +83,13 @@ impl Evaluate for Line {
 
 crate::op! {
     /// regular polygon, closed; `scale` is the diameter of its circumcircle
-    #[op(primitive, name = "polygon", version = 1)]
+    #[op(primitive, name = "polygon", version = 2)]
     pub struct Polygon {
         /// number of sides
         pub n_sides: u32 = 6 => ui(3.0, 128.0).domain(3.0, MAX_SAMPLES),
         /// angle of the first vertex from +x
         pub phase: f64 = 0.0 => ui(0.0, 360.0).unit("deg"),
-        /// part of the turn covered; a partial sweep is closed by a chord
+        /// part of the turn covered: a partial sweep keeps the vertices within it (and its exact end on the circumcircle) and is closed by a chord
         pub sweep: f64 = 360.0 => ui(0.0, 360.0).unit("deg").domain(0.0, 360.0),
         /// position of the shape's centre
         pub center: Vec3 = A4_CENTER => ui(-300.0, 600.0).unit("mm"),

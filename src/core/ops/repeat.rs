@@ -59,6 +59,11 @@ crate::op! {
 impl Evaluate for Repeat {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
         let p = self;
+        // Nothing to copy: return before sizing any copy list (a radial layout could
+        // otherwise ask for a billion placements that the vertex budget never sees).
+        if input.point_count() == 0 {
+            return Ok(input.clone());
+        }
         let center = pivot(input, p.auto_center, p.pivot);
         let curve = p.curve;
         let ease = |flag: bool, t: f32| if flag { t.powf(curve) } else { t };

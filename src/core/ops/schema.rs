@@ -71,7 +71,13 @@ pub struct ParamSpec {
     pub unit: String,
     /// One-line description.
     pub doc: String,
+    /// The op stores the value in single precision (`f32`): values beyond
+    /// ±[`SINGLE_PRECISION_LIMIT`] are refused rather than becoming infinite.
+    pub single_precision: bool,
 }
+
+/// Largest magnitude a single-precision parameter accepts (`f32::MAX`).
+pub const SINGLE_PRECISION_LIMIT: f64 = f32::MAX as f64;
 
 impl ParamSpec {
     fn new(name: &str, kind: ParamKind, default: Value) -> Self {
@@ -85,7 +91,14 @@ impl ParamSpec {
             max: None,
             unit: String::new(),
             doc: String::new(),
+            single_precision: false,
         }
+    }
+
+    /// Marks the parameter as stored in `f32` (see [`ParamSpec::single_precision`]).
+    pub fn single(mut self) -> Self {
+        self.single_precision = true;
+        self
     }
 
     /// A float parameter.
@@ -182,11 +195,17 @@ impl ParamSpec {
                     ParamKind::Vec3 => "three numbers (x, y, z), each",
                     _ => "a number",
                 };
+                let limit = if self.single_precision {
+                    " within ±3.4e38 (single precision)"
+                } else {
+                    ""
+                };
                 match (self.min, self.max) {
                     (Some(lo), Some(hi)) => format!("{what} in {lo}..={hi}"),
-                    (Some(lo), None) => format!("{what} >= {lo}"),
-                    (None, Some(hi)) => format!("{what} <= {hi}"),
-                    (None, None) => format!("{what} (finite)"),
+                    (Some(lo), None) => format!("{what} >= {lo}{limit}"),
+                    (None, Some(hi)) => format!("{what} <= {hi}{limit}"),
+                    (None, None) if limit.is_empty() => format!("{what} (finite)"),
+                    (None, None) => format!("{what}{limit}"),
                 }
             }
         }
@@ -195,7 +214,10 @@ impl ParamSpec {
     /// Checks a concrete value against kind and domain.
     pub fn check(&self, v: &Value) -> Result<(), ValueError> {
         let in_domain = |x: f64| {
-            x.is_finite() && self.min.is_none_or(|lo| x >= lo) && self.max.is_none_or(|hi| x <= hi)
+            x.is_finite()
+                && (!self.single_precision || x.abs() <= SINGLE_PRECISION_LIMIT)
+                && self.min.is_none_or(|lo| x >= lo)
+                && self.max.is_none_or(|hi| x <= hi)
         };
         let ok = match (&self.kind, v) {
             (ParamKind::Float, Value::Float(x)) => in_domain(*x),

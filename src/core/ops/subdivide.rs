@@ -9,25 +9,35 @@ use super::typed::Evaluate;
 /// Segments are never split below this length (mm).
 const MIN_SEGMENT: f32 = 0.01;
 
-/// Levels applied to one polyline: as many as asked, but never below [`MIN_SEGMENT`].
-fn levels_for(line: &[Vec3], wanted: u32) -> u32 {
-    let shortest = line
-        .windows(2)
-        .map(|w| w[0].distance(w[1]))
-        .fold(f32::INFINITY, f32::min);
+/// Levels applied to a segment of `length`: as many as asked, but never below
+/// [`MIN_SEGMENT`]. Decided per segment, so one short segment (e.g. the end of a dash)
+/// does not stop the rest of its polyline from being subdivided.
+fn levels_for(length: f32, wanted: u32) -> u32 {
     let mut levels = 0;
-    while levels < wanted && shortest / (1u64 << (levels + 1)) as f32 >= MIN_SEGMENT {
+    while levels < wanted && length / (1u64 << (levels + 1)) as f32 >= MIN_SEGMENT {
         levels += 1;
     }
     levels
 }
 
-/// Writes `line` with each segment split into `pieces` equal parts into `out`.
-fn write_subdivided(line: &[Vec3], pieces: usize, out: &mut [Vec3]) {
-    let step = 1.0 / pieces as f32;
+/// Points `line` becomes: its last point plus each segment's pieces.
+fn subdivided_len(line: &[Vec3], wanted: u32) -> u64 {
+    if line.len() < 2 {
+        return line.len() as u64;
+    }
+    1 + line
+        .windows(2)
+        .map(|w| 1u64 << levels_for(w[0].distance(w[1]), wanted))
+        .sum::<u64>()
+}
+
+/// Writes `line` with each segment split into its equal parts into `out`.
+fn write_subdivided(line: &[Vec3], wanted: u32, out: &mut [Vec3]) {
     let mut o = 0;
     for w in line.windows(2) {
         let (a, d) = (w[0], w[1] - w[0]);
+        let pieces = 1usize << levels_for(d.length(), wanted);
+        let step = 1.0 / pieces as f32;
         for k in 0..pieces {
             out[o] = a + d * (k as f32 * step);
             o += 1;
@@ -37,8 +47,8 @@ fn write_subdivided(line: &[Vec3], pieces: usize, out: &mut [Vec3]) {
 }
 
 crate::op! {
-    /// each level inserts a midpoint in every segment; segments stay at least 0.01 mm long
-    #[op(effect, name = "subdivide", version = 1)]
+    /// each level inserts a midpoint in every segment; a segment stops splitting (on its own, not its whole polyline) before its pieces get shorter than 0.01 mm
+    #[op(effect, name = "subdivide", version = 2)]
     pub struct Subdivide {
         /// number of levels; each doubles the segment count
         pub subdivisions: u32 = 1 => ui(0.0, 10.0).domain(0.0, 24.0),
@@ -52,26 +62,11 @@ impl Evaluate for Subdivide {
             return Ok(input.clone());
         }
         let lines = input.line_count();
-        let levels: Vec<u32> = input
-            .lines()
-            .map(|l| {
-                if l.len() < 2 {
-                    0
-                } else {
-                    levels_for(l, wanted)
-                }
-            })
-            .collect();
         // Output offsets, computed in u64 so that the budget sees absurd sizes before any allocation.
         let mut prefix = Vec::with_capacity(lines + 1);
         prefix.push(0u64);
-        for (line, &lv) in input.lines().zip(&levels) {
-            let n = if line.len() < 2 {
-                line.len() as u64
-            } else {
-                (line.len() as u64 - 1) * (1u64 << lv) + 1
-            };
-            prefix.push(prefix.last().unwrap() + n);
+        for line in input.lines() {
+            prefix.push(prefix.last().unwrap() + subdivided_len(line, wanted));
         }
         ctx.budget
             .check("subdivide", *prefix.last().unwrap(), lines as u64)?;
@@ -87,7 +82,7 @@ impl Evaluate for Subdivide {
                 if line.len() < 2 {
                     dst.copy_from_slice(line);
                 } else {
-                    write_subdivided(line, 1 << levels[i], dst);
+                    write_subdivided(line, wanted, dst);
                 }
             }
         });

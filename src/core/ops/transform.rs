@@ -74,7 +74,7 @@ crate::choice! {
 
 crate::op! {
     /// scales per axis: all together, each open line, or each closed face about its own centre
-    #[op(effect, name = "scale", version = 1)]
+    #[op(effect, name = "scale", version = 2)]
     pub struct Scale {
         /// all points, each open polyline, or each closed polyline
         pub mode: ScaleMode = ScaleMode::All,
@@ -101,7 +101,14 @@ impl Evaluate for Scale {
             if line.is_empty() || is_closed(line, 1e-3) != want_closed {
                 continue;
             }
-            let c = line.iter().copied().sum::<Vec3>() / line.len() as f32;
+            // A closed ring repeats its first point at the end: counting it twice would
+            // pull the centre towards that corner.
+            let distinct = if want_closed && line.len() > 1 {
+                &line[..line.len() - 1]
+            } else {
+                &line[..]
+            };
+            let c = distinct.iter().copied().sum::<Vec3>() / distinct.len() as f32;
             for q in line.iter_mut() {
                 *q = (*q - c) * s + c;
             }

@@ -49,7 +49,7 @@ fn widen(x: f32) -> f64 {
 
 impl ParamType for f32 {
     fn spec(name: &str, default: &Self) -> ParamSpec {
-        ParamSpec::float(name, widen(*default))
+        ParamSpec::float(name, widen(*default)).single()
     }
     fn to_value(&self) -> Value {
         Value::Float(widen(*self))
@@ -113,7 +113,7 @@ impl ParamType for String {
 
 impl ParamType for Vec3 {
     fn spec(name: &str, default: &Self) -> ParamSpec {
-        ParamSpec::vec3(name, default.to_array().map(widen))
+        ParamSpec::vec3(name, default.to_array().map(widen)).single()
     }
     fn to_value(&self) -> Value {
         Value::Vec3(self.to_array().map(widen))

@@ -84,7 +84,16 @@ impl Font {
             Font::Outline(data) => ttf_parser::Face::parse(data, index)
                 .ok()
                 .map(|f| {
-                    let cap = f.capital_height().unwrap_or(f.ascender());
+                    // The capital H's top is the cap height itself; many fonts (DejaVu
+                    // among them) have no OS/2 cap height, and the ascender sits about
+                    // 0.2 em higher, which would hang the text low.
+                    let h_top = f
+                        .glyph_index('H')
+                        .and_then(|g| f.glyph_bounding_box(g))
+                        .map(|b| b.y_max);
+                    let cap = h_top
+                        .or(f.capital_height())
+                        .unwrap_or((f.ascender() as f32 * 0.75) as i16);
                     cap as f64 / f.units_per_em() as f64
                 })
                 .unwrap_or(0.7),
@@ -317,7 +326,7 @@ crate::choice! {
 
 crate::op! {
     /// text in a single-stroke (Hershey) or outline (TrueType/OpenType) font; `center` is the top of the capitals of the first line, at its left, centre or right per text_align
-    #[op(primitive, name = "text", version = 1)]
+    #[op(primitive, name = "text", version = 2)]
     pub struct Text {
         /// the text; \n starts a new line
         pub text: String = "graft".into(),
@@ -357,7 +366,14 @@ impl Evaluate for Text {
 }
 
 fn text_eval(p: &Text, ctx: &EvalContext) -> Result<Polylines, OpError> {
-    let text = p.text.as_str();
+    // Control characters no font draws: CR/CRLF end a line like LF, a tab is four
+    // spaces (Hershey fonts would draw them as '?').
+    let text = p
+        .text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', "    ");
+    let text = text.as_str();
     if text.chars().count() > MAX_CHARS {
         return Err(OpError::new(
             "text",

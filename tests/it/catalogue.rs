@@ -1,0 +1,564 @@
+//! The op catalogue: regression tests for the defects found in the first ops, and exact
+//! geometry of the ops added after them.
+
+use graft::geometry::Polylines;
+use graft::ops::RawParam;
+
+use crate::util::*;
+
+#[test]
+fn scale_by_face_keeps_a_closed_square_centred() {
+    // The closing point repeats the first corner; counting it twice put the centre at
+    // (40, 40) instead of (50, 50), so the scaled square landed 5 mm off.
+    let sq = Polylines::from_lines([square(0.0, 0.0, 100.0)]);
+    let out = effect(
+        "scale",
+        &[
+            ("mode", RawParam::from("by_face")),
+            ("scale", [0.5, 0.5, 1.0].into()),
+        ],
+        &sq,
+    )
+    .unwrap();
+    assert_eq!(
+        rounded(&out),
+        vec![vec![
+            (25.0, 25.0),
+            (75.0, 25.0),
+            (75.0, 75.0),
+            (25.0, 75.0),
+            (25.0, 25.0)
+        ]]
+    );
+}
+
+#[test]
+fn dash_keeps_every_dash_of_a_metre_at_a_hundredth_of_a_millimetre() {
+    let line = Polylines::from_lines([[v(0.0, 0.0), v(1000.0, 0.0)]]);
+    let out = effect(
+        "dash",
+        &[("dash_length", 0.005.into()), ("gap_length", 0.005.into())],
+        &line,
+    )
+    .unwrap();
+    assert_eq!(out.line_count(), 100_000);
+    let last = out.line(out.line_count() - 1);
+    // The last dash starts at 999.99 mm (f32 points there are good to 0.06 µm·1000).
+    assert!((last[0].x - 999.99).abs() < 1e-3, "{:?}", last[0]);
+}
+
+#[test]
+fn radial_repeat_of_nothing_allocates_nothing() {
+    let out = effect(
+        "repeat",
+        &[
+            ("layout", RawParam::from("radial")),
+            ("n_theta", 100_000.into()),
+            ("n_radius", 10_000.into()),
+        ],
+        &Polylines::new(),
+    )
+    .unwrap();
+    assert_eq!(out.point_count(), 0);
+}
+
+#[test]
+fn single_precision_parameters_refuse_values_beyond_f32() {
+    // `delta` of translate is an f32 vector: 1e39 would have become infinite.
+    let err = registry()
+        .call("translate", &[("delta", [1e39, 0.0, 0.0].into())])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("single precision"), "{err}");
+    // Still fine just below the limit.
+    let ok = effect(
+        "translate",
+        &[("delta", [1e38, 0.0, 0.0].into())],
+        &Polylines::from_lines([[v(0.0, 0.0)]]),
+    );
+    assert!(ok.is_ok(), "{ok:?}");
+}
+
+#[test]
+fn hershey_text_draws_no_question_marks_for_tabs_and_carriage_returns() {
+    let plain = primitive("text", &[("text", "A\nB    C".into())]).unwrap();
+    let controls = primitive("text", &[("text", "A\r\nB\tC".into())]).unwrap();
+    assert_eq!(rounded(&plain), rounded(&controls));
+    let cr = primitive("text", &[("text", "A\rB    C".into())]).unwrap();
+    assert_eq!(rounded(&plain), rounded(&cr));
+}
+
+#[test]
+fn outline_text_puts_the_top_of_the_capitals_at_center() {
+    let out = primitive(
+        "text",
+        &[
+            ("text", "H".into()),
+            ("font", "DejaVuSans".into()),
+            ("scale", 100.0.into()),
+            ("center", [0.0, 0.0, 0.0].into()),
+        ],
+    )
+    .unwrap();
+    let top = out
+        .points()
+        .iter()
+        .map(|p| p.y)
+        .fold(f32::INFINITY, f32::min);
+    let bottom = out
+        .points()
+        .iter()
+        .map(|p| p.y)
+        .fold(f32::NEG_INFINITY, f32::max);
+    // y grows downwards: the top of the H at y = 0, its foot on the baseline below.
+    assert!(top.abs() < 0.05, "top of H at {top}");
+    assert!((bottom - 72.9).abs() < 0.5, "baseline at {bottom}");
+}
+
+#[test]
+fn subdivide_decides_per_segment() {
+    // One 0.015 mm segment cannot be split; the 10 mm segment beside it still is.
+    let line = Polylines::from_lines([[v(0.0, 0.0), v(10.0, 0.0), v(10.015, 0.0)]]);
+    let out = effect("subdivide", &[("subdivisions", 2.into())], &line).unwrap();
+    let xs: Vec<f32> = out
+        .points()
+        .iter()
+        .map(|p| (p.x * 1000.0).round() / 1000.0)
+        .collect();
+    assert_eq!(xs, [0.0, 2.5, 5.0, 7.5, 10.0, 10.015]);
+    // After dash, every dash is subdivided.
+    let dashed = effect(
+        "dash",
+        &[("dash_length", 6.0.into()), ("gap_length", 3.0.into())],
+        &Polylines::from_lines([[v(0.0, 0.0), v(100.0, 0.0), v(100.0, 100.0)]]),
+    )
+    .unwrap();
+    let out = effect("subdivide", &[("subdivisions", 1.into())], &dashed).unwrap();
+    for (before, after) in dashed.lines().zip(out.lines()) {
+        assert_eq!(after.len(), 2 * before.len() - 1, "{before:?}");
+    }
+}
+
+const ORIGIN: [f64; 3] = [0.0, 0.0, 0.0];
+
+fn line_of(points: &[(f32, f32)]) -> Polylines {
+    Polylines::from_lines([points.iter().map(|&(x, y)| v(x, y)).collect::<Vec<_>>()])
+}
+
+fn lines_of(lines: &[&[(f32, f32)]]) -> Polylines {
+    Polylines::from_lines(
+        lines
+            .iter()
+            .map(|l| l.iter().map(|&(x, y)| v(x, y)).collect::<Vec<_>>()),
+    )
+}
+
+#[test]
+fn polygon_with_a_partial_sweep_keeps_the_regular_vertices_and_closes_by_a_chord() {
+    let half = primitive(
+        "polygon",
+        &[
+            ("n_sides", 6.into()),
+            ("sweep", 180.0.into()),
+            ("scale", 1.0.into()),
+            ("center", ORIGIN.into()),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        rounded(&half),
+        vec![vec![
+            (0.5, 0.0),
+            (0.25, 0.433),
+            (-0.25, 0.433),
+            (-0.5, 0.0),
+            (0.5, 0.0)
+        ]]
+    );
+    // Between two vertices, the sweep's end sits on the circumcircle.
+    let part = primitive(
+        "polygon",
+        &[
+            ("n_sides", 6.into()),
+            ("sweep", 150.0.into()),
+            ("scale", 1.0.into()),
+            ("center", ORIGIN.into()),
+        ],
+    )
+    .unwrap();
+    assert_eq!(rounded(&part)[0][3], (-0.433, 0.25));
+    assert_eq!(part.point_count(), 5);
+}
+
+#[test]
+fn fill_spacing_gradient_packs_lines_at_the_top_for_positive_values() {
+    let sq = Polylines::from_lines([square(0.0, 0.0, 10.0)]);
+    let out = effect(
+        "fill",
+        &[
+            ("angle", 0.0.into()),
+            ("density", 10.0.into()),
+            ("spacing_gradient", 2.0.into()),
+            ("remove_boundary", true.into()),
+        ],
+        &sq,
+    )
+    .unwrap();
+    let mut ys: Vec<f32> = out.lines().map(|l| l[0].y).collect();
+    ys.sort_by(f32::total_cmp);
+    let first_gap = ys[1] - ys[0];
+    let last_gap = ys[ys.len() - 1] - ys[ys.len() - 2];
+    assert!(
+        first_gap < last_gap / 2.0,
+        "gaps {first_gap} (top) vs {last_gap} (bottom)"
+    );
+}
+
+#[test]
+fn arc_ellipse_and_wave_lie_on_their_curves() {
+    let arc = primitive(
+        "arc",
+        &[
+            ("radius", 1.0.into()),
+            ("sweep", 90.0.into()),
+            ("segments", 4.into()),
+            ("center", ORIGIN.into()),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        rounded(&arc),
+        vec![vec![
+            (1.0, 0.0),
+            (0.924, 0.383),
+            (0.707, 0.707),
+            (0.383, 0.924),
+            (0.0, 1.0)
+        ]]
+    );
+    let ellipse = primitive(
+        "ellipse",
+        &[
+            ("radius_x", 2.0.into()),
+            ("radius_y", 1.0.into()),
+            ("angle", 30.0.into()),
+            ("segments", 4.into()),
+            ("center", ORIGIN.into()),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        rounded(&ellipse),
+        vec![vec![
+            (1.732, 1.0),
+            (-0.5, 0.866),
+            (-1.732, -1.0),
+            (0.5, -0.866),
+            (1.732, 1.0)
+        ]]
+    );
+    let wave = |kind: &str, samples: i64| {
+        primitive(
+            "wave",
+            &[
+                ("kind", RawParam::from(kind)),
+                ("length", 1.0.into()),
+                ("amplitude", 0.25.into()),
+                ("cycles", 1.0.into()),
+                ("samples", samples.into()),
+                ("center", ORIGIN.into()),
+            ],
+        )
+        .unwrap()
+    };
+    assert_eq!(
+        rounded(&wave("sine", 5)),
+        vec![vec![
+            (-0.5, 0.0),
+            (-0.25, 0.25),
+            (0.0, 0.0),
+            (0.25, -0.25),
+            (0.5, 0.0)
+        ]]
+    );
+    let tri: Vec<f32> = rounded(&wave("triangle", 9))[0]
+        .iter()
+        .map(|p| p.1)
+        .collect();
+    assert_eq!(
+        tri,
+        [0.0, 0.125, 0.25, 0.125, 0.0, -0.125, -0.25, -0.125, 0.0]
+    );
+    // A square wave jumps vertically, exactly at half a period.
+    assert_eq!(
+        rounded(&wave("square", 5)),
+        vec![vec![
+            (-0.5, 0.25),
+            (-0.25, 0.25),
+            (0.0, 0.25),
+            (0.0, -0.25),
+            (0.25, -0.25),
+            (0.5, -0.25)
+        ]]
+    );
+    // A saw rises from 0 and drops at half a period even between samples.
+    let saw = rounded(&wave("saw", 4));
+    assert_eq!(saw[0].len(), 6, "{saw:?}");
+    assert!(
+        saw[0].contains(&(0.0, 0.25)) && saw[0].contains(&(0.0, -0.25)),
+        "{saw:?}"
+    );
+}
+
+#[test]
+fn resample_spaces_points_evenly_and_keeps_rings_closed() {
+    let line = line_of(&[(0.0, 0.0), (10.0, 0.0)]);
+    let xs = |step: f64| -> Vec<f32> {
+        effect("resample", &[("step", step.into())], &line)
+            .unwrap()
+            .points()
+            .iter()
+            .map(|p| p.x)
+            .collect()
+    };
+    assert_eq!(xs(2.5), [0.0, 2.5, 5.0, 7.5, 10.0]);
+    assert_eq!(xs(3.0), [0.0, 3.0, 6.0, 9.0, 10.0]);
+    let ring = Polylines::from_lines([square(0.0, 0.0, 4.0)]);
+    let out = effect("resample", &[("step", 3.0.into())], &ring).unwrap();
+    assert_eq!(
+        rounded(&out),
+        vec![vec![
+            (0.0, 0.0),
+            (3.0, 0.0),
+            (4.0, 2.0),
+            (3.0, 4.0),
+            (0.0, 4.0),
+            (0.0, 1.0),
+            (0.0, 0.0)
+        ]]
+    );
+    // An open L closed on request ends on its first point.
+    let l = line_of(&[(0.0, 0.0), (4.0, 0.0), (4.0, 4.0)]);
+    let closed = effect(
+        "resample",
+        &[("step", 1.0.into()), ("closed", RawParam::from("closed"))],
+        &l,
+    )
+    .unwrap();
+    assert_eq!(closed.points().first(), closed.points().last());
+    // A step far below the input's scale is refused by the budget before allocating.
+    let long = line_of(&[(0.0, 0.0), (1.0e6, 0.0)]);
+    let err = effect("resample", &[("step", 0.001.into())], &long).unwrap_err();
+    assert!(
+        err.contains("op 'resample'") && err.contains("over the budget"),
+        "{err}"
+    );
+}
+
+#[test]
+fn simplify_drops_what_lies_within_the_tolerance() {
+    let zigzag = line_of(&[(0.0, 0.0), (1.0, 0.1), (2.0, -0.1), (3.0, 0.1), (4.0, 0.0)]);
+    let loose = effect("simplify", &[("tolerance", 0.2.into())], &zigzag).unwrap();
+    assert_eq!(rounded(&loose), vec![vec![(0.0, 0.0), (4.0, 0.0)]]);
+    let tight = effect("simplify", &[("tolerance", 0.05.into())], &zigzag).unwrap();
+    assert_eq!(tight.point_count(), 5);
+    // A square with edge midpoints keeps its corners and stays closed.
+    let ring = line_of(&[
+        (0.0, 0.0),
+        (1.0, 0.0),
+        (2.0, 0.0),
+        (2.0, 1.0),
+        (2.0, 2.0),
+        (1.0, 2.0),
+        (0.0, 2.0),
+        (0.0, 1.0),
+        (0.0, 0.0),
+    ]);
+    let out = effect("simplify", &[("tolerance", 0.1.into())], &ring).unwrap();
+    assert_eq!(
+        rounded(&out),
+        vec![vec![
+            (0.0, 0.0),
+            (2.0, 0.0),
+            (2.0, 2.0),
+            (0.0, 2.0),
+            (0.0, 0.0)
+        ]]
+    );
+    // Any tolerance leaves a ring at least a triangle.
+    let tri = effect("simplify", &[("tolerance", 100.0.into())], &ring).unwrap();
+    assert_eq!(tri.point_count(), 4);
+    assert_eq!(tri.points().first(), tri.points().last());
+}
+
+#[test]
+fn quantize_and_wobble_move_points_as_their_formulas_say() {
+    let pts = line_of(&[(0.5, -0.5), (1.49, 2.5), (-1.5, 0.2)]);
+    let q = effect("quantize", &[("step", [1.0, 1.0, 1.0].into())], &pts).unwrap();
+    assert_eq!(
+        rounded(&q),
+        vec![vec![(1.0, -1.0), (1.0, 3.0), (-2.0, 0.0)]]
+    );
+    let w = effect("wobble", &[], &line_of(&[(2.5, 1.25)])).unwrap();
+    assert_eq!(rounded(&w), vec![vec![(4.5, 2.664)]]);
+}
+
+#[test]
+fn drop_picks_by_interval_length_and_seeded_chance() {
+    let rows: Vec<Vec<(f32, f32)>> = (0..4)
+        .map(|y| vec![(0.0, y as f32), (1.0, y as f32)])
+        .collect();
+    let four = Polylines::from_lines(
+        rows.iter()
+            .map(|l| l.iter().map(|&(x, y)| v(x, y)).collect::<Vec<_>>()),
+    );
+    let ys = |params: &[(&str, RawParam)]| -> Vec<f32> {
+        effect("drop", params, &four)
+            .unwrap()
+            .lines()
+            .map(|l| l[0].y)
+            .collect()
+    };
+    assert_eq!(ys(&[("interval", 2.into())]), [1.0, 3.0]);
+    assert_eq!(
+        ys(&[("interval", 2.into()), ("index_offset", 1.into())]),
+        [0.0, 2.0]
+    );
+    assert_eq!(
+        ys(&[("interval", 3.into()), ("index_offset", 4.into())]),
+        [0.0, 2.0, 3.0]
+    );
+    assert_eq!(
+        ys(&[
+            ("interval", 2.into()),
+            ("keep_mode", RawParam::from("keep"))
+        ]),
+        [0.0, 2.0]
+    );
+    let mixed = lines_of(&[
+        &[(0.0, 0.0), (1.0, 0.0)],
+        &[(0.0, 1.0), (3.0, 1.0)],
+        &[(0.0, 2.0), (5.0, 2.0)],
+    ]);
+    let short = effect("drop", &[("min_length", 1.0.into())], &mixed).unwrap();
+    assert_eq!(short.line_count(), 2);
+    let long = effect("drop", &[("max_length", 5.0.into())], &mixed).unwrap();
+    assert_eq!(long.line_count(), 2);
+    // Chance: deterministic per seed; about the base probability of 100 lines.
+    let many = Polylines::from_lines((0..100).map(|i| vec![v(0.0, i as f32), v(1.0, i as f32)]));
+    let by_chance = |seed: i64| {
+        effect(
+            "drop",
+            &[
+                ("probability_base", [0.5, 0.0, 0.0].into()),
+                ("seed", seed.into()),
+            ],
+            &many,
+        )
+        .unwrap()
+    };
+    assert_eq!(rounded(&by_chance(3)), rounded(&by_chance(3)));
+    assert_ne!(rounded(&by_chance(3)), rounded(&by_chance(4)));
+    let kept = by_chance(3).line_count();
+    assert!((30..=70).contains(&kept), "{kept} of 100 kept");
+    // Face mode leaves two-point lines alone.
+    let faces = effect(
+        "drop",
+        &[("interval", 1.into()), ("by", RawParam::from("face"))],
+        &Polylines::from_lines([square(0.0, 0.0, 1.0), vec![v(0.0, 0.0), v(1.0, 1.0)]]),
+    )
+    .unwrap();
+    assert_eq!(faces.line_count(), 1);
+    assert_eq!(faces.line(0).len(), 2);
+}
+
+fn mirror(n: i64, input: &Polylines) -> Polylines {
+    effect(
+        "mirror",
+        &[
+            ("n_mirror", n.into()),
+            ("cx", 0.0.into()),
+            ("cy", 0.0.into()),
+        ],
+        input,
+    )
+    .unwrap()
+}
+
+#[test]
+fn mirror_reflects_halves_quadrants_and_wedges() {
+    let m = mirror(1, &line_of(&[(2.0, 0.0), (3.0, 1.0)]));
+    assert_eq!(
+        rounded(&m),
+        vec![vec![(2.0, 0.0), (3.0, 1.0)], vec![(-2.0, 0.0), (-3.0, 1.0)]]
+    );
+    // Cut at the mirror line.
+    let m = mirror(1, &line_of(&[(-1.0, 0.5), (2.0, 0.5)]));
+    assert_eq!(
+        rounded(&m),
+        vec![vec![(0.0, 0.5), (2.0, 0.5)], vec![(0.0, 0.5), (-2.0, 0.5)]]
+    );
+    // A point on the x axis: the point and its reflection; the repeats are dropped.
+    let m = mirror(2, &line_of(&[(1.0, 0.0)]));
+    assert_eq!(rounded(&m), vec![vec![(1.0, 0.0)], vec![(-1.0, 0.0)]]);
+    // n = 3: six copies of a segment inside the 60° wedge.
+    let m = mirror(3, &line_of(&[(1.0, 0.2), (2.0, 0.2)]));
+    let mut starts: Vec<(f32, f32)> = rounded(&m).iter().map(|l| l[0]).collect();
+    starts.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let mut expected = vec![
+        (1.0, 0.2),
+        (-0.673, 0.766),
+        (-0.327, -0.966),
+        (1.0, -0.2),
+        (-0.327, 0.966),
+        (-0.673, -0.766),
+    ];
+    expected.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    assert_eq!(starts, expected);
+    let planes = effect(
+        "mirror",
+        &[
+            ("n_mirror", 3.into()),
+            ("cx", 0.0.into()),
+            ("cy", 0.0.into()),
+            ("show_planes", true.into()),
+        ],
+        &line_of(&[(1.0, 0.2), (2.0, 0.2)]),
+    )
+    .unwrap();
+    assert_eq!(planes.line_count(), 6 + 3);
+}
+
+#[test]
+fn bold_overdraws_seeded_copies_within_the_radius() {
+    let seg = line_of(&[(0.0, 0.0), (1.0, 0.0)]);
+    let bold = |seed: i64| {
+        effect(
+            "bold",
+            &[
+                ("count", 3.into()),
+                ("radius", 0.5.into()),
+                ("seed", seed.into()),
+            ],
+            &seg,
+        )
+        .unwrap()
+    };
+    let out = bold(0);
+    assert_eq!(out.line_count(), 3);
+    assert_eq!(out.line(0), seg.line(0));
+    for l in out.lines().skip(1) {
+        let d = l[0] - seg.line(0)[0];
+        assert!(d.truncate().length() <= 0.5 && d.z == 0.0, "{d:?}");
+        assert_eq!(l[1] - l[0], seg.line(0)[1] - seg.line(0)[0]);
+    }
+    assert_eq!(rounded(&bold(0)), rounded(&bold(0)));
+    assert_ne!(rounded(&bold(0)), rounded(&bold(1)));
+    let err = effect(
+        "bold",
+        &[("count", 10_000.into())],
+        &primitive("grid", &[("nx", 500.into()), ("ny", 500.into())]).unwrap(),
+    )
+    .unwrap_err();
+    assert!(err.contains("over the budget"), "{err}");
+}
