@@ -57,8 +57,10 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> OutputError + '_ {
 }
 
 /// Fails if any of `paths` exists (a cheap check before a family is computed).
+/// A folder is named as such: `--overwrite` could not replace it either.
 pub fn ensure_absent(paths: &[PathBuf]) -> Result<(), OutputError> {
     match paths.iter().find(|p| p.exists()) {
+        Some(p) if p.is_dir() => Err(OutputError::IsFolder(p.clone())),
         Some(p) => Err(OutputError::Exists(p.clone())),
         None => Ok(()),
     }

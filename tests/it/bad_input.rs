@@ -248,6 +248,13 @@ fn cases() -> Vec<Case> {
             &["folder is a folder; give a file name"],
         ),
         cli(
+            "output is a folder, no --overwrite",
+            Some(plain()),
+            &["render", "{scene}", "--svg", "{dir}/folder"],
+            false,
+            &["folder is a folder; give a file name"],
+        ),
+        cli(
             "output under a file",
             Some(plain()),
             &["render", "{scene}", "--svg", "{dir}/keep.txt/a.svg"],
