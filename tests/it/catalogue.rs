@@ -562,3 +562,204 @@ fn bold_overdraws_seeded_copies_within_the_radius() {
     .unwrap_err();
     assert!(err.contains("over the budget"), "{err}");
 }
+
+fn segments(p: &Polylines) -> usize {
+    p.lines().map(|l| l.len().saturating_sub(1)).sum()
+}
+
+fn perspective(params: &[(&str, RawParam)], input: &Polylines) -> Polylines {
+    effect("perspective", params, input).unwrap()
+}
+
+#[test]
+fn perspective_projects_through_the_camera_as_computed_by_hand() {
+    let pts = Polylines::from_lines([vec![
+        graft::geometry::Vec3::new(0.5, 0.5, -0.5),
+        graft::geometry::Vec3::new(0.5, 0.5, 0.5),
+    ]]);
+    // Straight on from z = -5: the target plane keeps its size, nearer is larger.
+    let out = perspective(
+        &[
+            ("camera", [0.0, 0.0, -5.0].into()),
+            ("target", ORIGIN.into()),
+        ],
+        &pts,
+    );
+    assert_eq!(rounded(&out), vec![vec![(0.556, 0.556), (0.455, 0.455)]]);
+    assert!(out.points().iter().all(|p| p.z == 0.0));
+    // From (3, 0, -4): forward (-0.6, 0, 0.8), right (0.8, 0, 0.6), down +y.
+    let corner = Polylines::from_lines([vec![graft::geometry::Vec3::new(1.0, 1.0, 0.0)]]);
+    let out = perspective(
+        &[
+            ("camera", [3.0, 0.0, -4.0].into()),
+            ("target", ORIGIN.into()),
+        ],
+        &corner,
+    );
+    assert_eq!(rounded(&out), vec![vec![(0.909, 1.136)]]);
+    // A flat drawing seen straight on by the default camera is unchanged.
+    let flat = primitive("polygon", &[]).unwrap();
+    let same = perspective(&[], &flat);
+    for (a, b) in flat.points().iter().zip(same.points()) {
+        assert!(a.distance(*b) < 1e-3, "{a} vs {b}");
+    }
+    // Behind the near plane is cut off at the plane.
+    let through = Polylines::from_lines([vec![
+        graft::geometry::Vec3::new(10.0, 0.0, -450.0),
+        graft::geometry::Vec3::new(10.0, 0.0, 0.0),
+    ]]);
+    let out = perspective(
+        &[
+            ("camera", [0.0, 0.0, -400.0].into()),
+            ("target", ORIGIN.into()),
+        ],
+        &through,
+    );
+    assert_eq!(rounded(&out), vec![vec![(4000.0, 0.0), (10.0, 0.0)]]);
+    let err = effect(
+        "perspective",
+        &[("camera", ORIGIN.into()), ("target", ORIGIN.into())],
+        &through,
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("camera and target are the same point"),
+        "{err}"
+    );
+}
+
+#[test]
+fn perspective_hides_the_back_faces_of_a_polyhedron_and_draws_shared_edges_once() {
+    let cube = primitive(
+        "polyhedron",
+        &[
+            ("kind", RawParam::from("hexahedron")),
+            ("center", ORIGIN.into()),
+            ("scale", 100.0.into()),
+        ],
+    )
+    .unwrap();
+    assert_eq!((cube.line_count(), cube.point_count()), (6, 30));
+    let hidden = |camera: [f64; 3]| {
+        perspective(
+            &[
+                ("camera", camera.into()),
+                ("target", ORIGIN.into()),
+                ("hidden", RawParam::from("faces")),
+            ],
+            &cube,
+        )
+    };
+    // From a corner direction: three faces, nine distinct edges.
+    assert_eq!(segments(&hidden([300.0, -250.0, -400.0])), 9);
+    // Straight on: one face, four edges.
+    assert_eq!(segments(&hidden([0.0, 0.0, -400.0])), 4);
+    // Without hiding, all 24 face edges (each cube edge twice).
+    assert_eq!(
+        segments(&perspective(
+            &[
+                ("camera", [300.0, -250.0, -400.0].into()),
+                ("target", ORIGIN.into())
+            ],
+            &cube
+        )),
+        24
+    );
+}
+
+#[test]
+fn perspective_cuts_a_sphere_at_its_silhouette() {
+    let sphere = primitive(
+        "sphere",
+        &[("center", ORIGIN.into()), ("scale", 100.0.into())],
+    )
+    .unwrap();
+    let out = perspective(
+        &[
+            ("camera", [0.0, 0.0, -1000.0].into()),
+            ("target", ORIGIN.into()),
+            ("hidden", RawParam::from("sphere")),
+        ],
+        &sphere,
+    );
+    // The silhouette circle of a 50 mm ball seen from 1000 mm, projected with focal 1000.
+    let rho = 50.0 * (1.0f64 - 0.05 * 0.05).sqrt();
+    let silhouette = 1000.0 * rho / (1000.0 - 2.5);
+    let radius = |p: &graft::geometry::Vec3| (p.x as f64).hypot(p.y as f64);
+    let max = out.points().iter().map(radius).fold(0.0, f64::max);
+    assert!(
+        (max - silhouette).abs() < 0.01,
+        "outermost {max}, silhouette {silhouette}"
+    );
+    // Meridians are cut: each meridian keeps its front half, ends on the silhouette.
+    assert!(out.line_count() > sphere.line_count() / 2);
+    for line in out.lines() {
+        for end in [line[0], line[line.len() - 1]] {
+            let r = radius(&end);
+            assert!(r <= silhouette + 0.01, "{r}");
+        }
+    }
+    let all = perspective(
+        &[
+            ("camera", [0.0, 0.0, -1000.0].into()),
+            ("target", ORIGIN.into()),
+        ],
+        &sphere,
+    );
+    assert!(
+        out.point_count() < all.point_count() * 2 / 3,
+        "{} of {}",
+        out.point_count(),
+        all.point_count()
+    );
+}
+
+#[test]
+fn solids_have_their_expected_structure() {
+    let torus = primitive("torus", &[("center", ORIGIN.into())]).unwrap();
+    assert_eq!(torus.line_count(), 32 + 16);
+    assert_eq!(torus.point_count(), 32 * 17 + 16 * 33);
+    for line in torus.lines() {
+        assert_eq!(line.first(), line.last());
+    }
+    // The polyhedron's vertices lie on the circumsphere of diameter `scale`.
+    let ico = primitive(
+        "polyhedron",
+        &[
+            ("kind", RawParam::from("truncated_icosahedron")),
+            ("center", ORIGIN.into()),
+            ("scale", 80.0.into()),
+        ],
+    )
+    .unwrap();
+    assert_eq!(ico.line_count(), 32);
+    assert!(
+        ico.points()
+            .iter()
+            .all(|p| (p.length() - 40.0).abs() < 1e-3)
+    );
+    for style in ["latlon", "rings", "spiral", "icosphere"] {
+        let s = primitive(
+            "sphere",
+            &[
+                ("style", RawParam::from(style)),
+                ("center", ORIGIN.into()),
+                ("scale", 100.0.into()),
+            ],
+        )
+        .unwrap();
+        assert!(s.point_count() > 10, "{style}");
+        assert!(
+            s.points().iter().all(|p| (p.length() - 50.0).abs() < 1e-3),
+            "{style}: every point on the sphere"
+        );
+    }
+    let err = registry()
+        .call("sphere", &[("subdivisions", 9.into())])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("subdivisions") && err.contains("0..=7"),
+        "{err}"
+    );
+}

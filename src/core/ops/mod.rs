@@ -16,6 +16,7 @@ pub mod noise;
 mod op;
 pub mod parallel;
 mod path_edit;
+mod perspective;
 mod perturb;
 mod primitives;
 mod random;
@@ -26,6 +27,7 @@ mod scene_budget;
 mod schema;
 mod select;
 mod shapes;
+mod solids;
 mod subdivide;
 mod text;
 mod transform;
@@ -43,6 +45,7 @@ pub use fill::Fill;
 pub use mirror::Mirror;
 pub use op::{EvalContext, EvalFn, FingerprintFn, Op, OpError, Params, ResourceBudget};
 pub use path_edit::{ClosedMode, Resample, Simplify};
+pub use perspective::{HiddenLines, Perspective};
 pub use perturb::{Bold, Quantize, Wobble};
 pub use primitives::{A4_CENTER, Circle, Grid, Line, LineAnchor, Lissajous, Polygon, Rect, Spiral};
 pub use recipe::{OpCall, ParamInput, RawParam, Recipe, ResolvedRecipe, Scalar, Stage, stage_id};
@@ -52,6 +55,7 @@ pub use scene_budget::{DEFAULT_SCENE_VERTICES, OverSceneBudget, SceneBudget};
 pub use schema::{OpKind, OpSchema, ParamKind, ParamSpec};
 pub use select::{DropBy, DropLines, KeepMode};
 pub use shapes::{CircularArc, Ellipse, Wave, WaveKind};
+pub use solids::{Polyhedron, PolyhedronKind, Sphere, SphereLines, SphereStyle, Torus};
 pub use subdivide::Subdivide;
 pub use text::{FontCache, FontError, HersheyFont, JhfError, Text, TextAlign, bundled_font_names};
 pub use transform::{Affine, Rotate, Scale, ScaleMode, Translate};
@@ -75,6 +79,9 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<CircularArc>(),
         Op::of::<Ellipse>(),
         Op::of::<Wave>(),
+        Op::of::<Polyhedron>(),
+        Op::of::<Sphere>(),
+        Op::of::<Torus>(),
         Op::of::<Translate>(),
         Op::of::<Rotate>(),
         Op::of::<Scale>(),
@@ -92,5 +99,6 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Bold>(),
         Op::of::<DropLines>(),
         Op::of::<Mirror>(),
+        Op::of::<Perspective>(),
     ]
 }
