@@ -763,3 +763,185 @@ fn solids_have_their_expected_structure() {
         "{err}"
     );
 }
+
+#[test]
+fn lowpass_and_highpass_filter_along_the_line_as_grafix() {
+    let l = line_of(&[(0.0, 0.0), (2.0, 0.0), (2.0, 2.0)]);
+    let low = effect(
+        "lowpass",
+        &[("step", 1.0.into()), ("sigma", 1.0.into())],
+        &l,
+    )
+    .unwrap();
+    assert_eq!(
+        rounded(&low),
+        vec![vec![
+            (0.718, 0.009),
+            (1.063, 0.063),
+            (1.646, 0.354),
+            (1.937, 0.937),
+            (1.991, 1.282)
+        ]]
+    );
+    let high = effect(
+        "highpass",
+        &[("step", 1.0.into()), ("sigma", 1.0.into())],
+        &l,
+    )
+    .unwrap();
+    assert_eq!(
+        rounded(&high),
+        vec![vec![
+            (-0.718, -0.009),
+            (0.937, -0.063),
+            (2.354, -0.354),
+            (2.063, 1.063),
+            (2.009, 2.718)
+        ]]
+    );
+    // A ring stays closed and keeps its point count.
+    let ring = Polylines::from_lines([square(0.0, 0.0, 10.0)]);
+    let smooth = effect(
+        "lowpass",
+        &[("step", 1.0.into()), ("sigma", 2.0.into())],
+        &ring,
+    )
+    .unwrap();
+    assert_eq!(smooth.point_count(), 41);
+    assert_eq!(smooth.points().first(), smooth.points().last());
+}
+
+#[test]
+fn pixelate_walks_unit_steps_on_the_grid() {
+    let px = |corner: &str, pts: &[(f32, f32)]| {
+        rounded(
+            &effect(
+                "pixelate",
+                &[("corner", RawParam::from(corner))],
+                &line_of(pts),
+            )
+            .unwrap(),
+        )
+    };
+    assert_eq!(
+        px("auto", &[(0.0, 0.0), (3.0, 1.0)]),
+        vec![vec![
+            (0.0, 0.0),
+            (1.0, 0.0),
+            (2.0, 0.0),
+            (2.0, 1.0),
+            (3.0, 1.0)
+        ]]
+    );
+    assert_eq!(
+        px("auto", &[(0.0, 0.0), (2.0, 2.0)]),
+        vec![vec![
+            (0.0, 0.0),
+            (1.0, 0.0),
+            (1.0, 1.0),
+            (2.0, 1.0),
+            (2.0, 2.0)
+        ]]
+    );
+    assert_eq!(
+        px("yx", &[(0.0, 0.0), (2.0, 2.0)]),
+        vec![vec![
+            (0.0, 0.0),
+            (0.0, 1.0),
+            (1.0, 1.0),
+            (1.0, 2.0),
+            (2.0, 2.0)
+        ]]
+    );
+    let err = effect(
+        "pixelate",
+        &[("step", [0.0, 1.0, 1.0].into())],
+        &line_of(&[(0.0, 0.0)]),
+    )
+    .unwrap_err();
+    assert!(err.contains("step.x and step.y must be above 0"), "{err}");
+}
+
+#[test]
+fn twist_extrude_and_collapse_deform_as_specified() {
+    // Twist about y through the origin by 90°: the ends turn -90° and +90° (clockwise).
+    let seg = Polylines::from_lines([vec![
+        graft::geometry::Vec3::new(1.0, 0.0, 0.0),
+        graft::geometry::Vec3::new(1.0, 2.0, 0.0),
+    ]]);
+    let t = effect(
+        "twist",
+        &[
+            ("auto_center", false.into()),
+            ("pivot", ORIGIN.into()),
+            ("angle", 90.0.into()),
+            ("axis_dir", [0.0, 1.0, 0.0].into()),
+        ],
+        &seg,
+    )
+    .unwrap();
+    let p: Vec<[f32; 3]> = t
+        .points()
+        .iter()
+        .map(|p| [p.x, p.y, p.z].map(|c| (c * 1000.0).round() / 1000.0 + 0.0))
+        .collect();
+    assert_eq!(p, [[0.0, 0.0, -1.0], [0.0, 2.0, 1.0]]);
+    let err = effect("twist", &[("axis_dir", ORIGIN.into())], &seg).unwrap_err();
+    assert!(err.contains("axis_dir is zero"), "{err}");
+
+    let base = line_of(&[(0.0, 0.0), (2.0, 0.0)]);
+    let ex = |mode: &str| {
+        rounded(
+            &effect(
+                "extrude",
+                &[
+                    ("delta", [0.0, 1.0, 0.0].into()),
+                    ("subdivisions", 0.into()),
+                    ("center_mode", RawParam::from(mode)),
+                ],
+                &base,
+            )
+            .unwrap(),
+        )
+    };
+    assert_eq!(
+        ex("auto"),
+        vec![
+            vec![(0.0, 0.0), (2.0, 0.0)],
+            vec![(0.5, 1.0), (1.5, 1.0)],
+            vec![(0.0, 0.0), (0.5, 1.0)],
+            vec![(2.0, 0.0), (1.5, 1.0)],
+        ]
+    );
+    assert_eq!(ex("origin")[1], vec![(0.0, 0.5), (1.0, 0.5)]);
+
+    let c = |seed: i64| {
+        effect(
+            "collapse",
+            &[
+                ("intensity", 1.0.into()),
+                ("subdivisions", 2.into()),
+                ("seed", seed.into()),
+            ],
+            &line_of(&[(0.0, 0.0), (4.0, 0.0)]),
+        )
+        .unwrap()
+    };
+    let out = c(0);
+    assert_eq!(out.line_count(), 2);
+    for (k, l) in out.lines().enumerate() {
+        // Each piece keeps its length and direction and moves at most `intensity`.
+        assert!(((l[1] - l[0]).length() - 2.0).abs() < 1e-5);
+        let home = graft::geometry::Vec3::new(2.0 * k as f32, 0.0, 0.0);
+        assert!((l[0] - home).length() <= 1.0 + 1e-5);
+        assert!(
+            (l[0] - home).x.abs() < 1e-6,
+            "moved perpendicular to itself"
+        );
+    }
+    assert_eq!(rounded(&c(0)), rounded(&c(0)));
+    assert_ne!(
+        c(0).points().iter().map(|p| p.z).collect::<Vec<_>>(),
+        c(1).points().iter().map(|p| p.z).collect::<Vec<_>>()
+    );
+}

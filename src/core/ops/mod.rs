@@ -7,6 +7,7 @@
 mod arclength;
 mod context;
 mod dash;
+mod deform;
 mod displace;
 mod error;
 mod expr;
@@ -27,6 +28,7 @@ mod scene_budget;
 mod schema;
 mod select;
 mod shapes;
+mod smooth;
 mod solids;
 mod subdivide;
 mod text;
@@ -36,6 +38,7 @@ mod value;
 
 pub use context::{Executor, FileError, FileSource, Job, NoFiles, ScopedThreads, Serial};
 pub use dash::{Dash, Trim};
+pub use deform::{Collapse, Extrude, ExtrudeCenter, Twist};
 pub use displace::{Displace, GradientProfile};
 pub use error::{
     ColorError, EvalError, ExprError, ParamError, RegistryError, SchemaError, ValueError,
@@ -46,7 +49,7 @@ pub use mirror::Mirror;
 pub use op::{EvalContext, EvalFn, FingerprintFn, Op, OpError, Params, ResourceBudget};
 pub use path_edit::{ClosedMode, Resample, Simplify};
 pub use perspective::{HiddenLines, Perspective};
-pub use perturb::{Bold, Quantize, Wobble};
+pub use perturb::{Bold, PixelCorner, Pixelate, Quantize, Wobble};
 pub use primitives::{A4_CENTER, Circle, Grid, Line, LineAnchor, Lissajous, Polygon, Rect, Spiral};
 pub use recipe::{OpCall, ParamInput, RawParam, Recipe, ResolvedRecipe, Scalar, Stage, stage_id};
 pub use registry::OpRegistry;
@@ -55,6 +58,7 @@ pub use scene_budget::{DEFAULT_SCENE_VERTICES, OverSceneBudget, SceneBudget};
 pub use schema::{OpKind, OpSchema, ParamKind, ParamSpec};
 pub use select::{DropBy, DropLines, KeepMode};
 pub use shapes::{CircularArc, Ellipse, Wave, WaveKind};
+pub use smooth::{Highpass, Lowpass};
 pub use solids::{Polyhedron, PolyhedronKind, Sphere, SphereLines, SphereStyle, Torus};
 pub use subdivide::Subdivide;
 pub use text::{FontCache, FontError, HersheyFont, JhfError, Text, TextAlign, bundled_font_names};
@@ -100,5 +104,11 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<DropLines>(),
         Op::of::<Mirror>(),
         Op::of::<Perspective>(),
+        Op::of::<Lowpass>(),
+        Op::of::<Highpass>(),
+        Op::of::<Pixelate>(),
+        Op::of::<Twist>(),
+        Op::of::<Extrude>(),
+        Op::of::<Collapse>(),
     ]
 }

@@ -59,61 +59,69 @@ fn pieces(total: f64, step: f64) -> u64 {
     ((total / step - 1e-9).ceil().max(1.0)).min(u64::MAX as f64 / 4.0) as u64
 }
 
+/// `input` resampled at `step` (> 0) as `resample` does; the budget check names `op`.
+pub(super) fn resampled(
+    op: &str,
+    input: &Polylines,
+    step: f64,
+    mode: ClosedMode,
+    ctx: &EvalContext,
+) -> Result<Polylines, OpError> {
+    // Output size first, so that the budget refuses before anything is allocated.
+    let wanted: u64 = input
+        .lines()
+        .map(|l| {
+            if l.len() < 2 {
+                return l.len() as u64;
+            }
+            let path = as_path(l, mode.closes(l));
+            let total = *cumulative(&path).last().unwrap_or(&0.0);
+            if total > 0.0 {
+                pieces(total, step).max(3) + 1
+            } else {
+                l.len() as u64
+            }
+        })
+        .fold(0u64, u64::saturating_add);
+    ctx.budget.check(op, wanted, input.line_count() as u64)?;
+    Ok(parallel::map_lines(
+        &*ctx.executor,
+        input,
+        |_, line, out| {
+            if line.len() < 2 {
+                out.push_line(line.iter().copied());
+                return;
+            }
+            let ring = mode.closes(line);
+            let path = as_path(line, ring);
+            let cum = cumulative(&path);
+            let total = *cum.last().unwrap_or(&0.0);
+            if total <= 0.0 {
+                out.push_line(line.iter().copied());
+                return;
+            }
+            let mut n = pieces(total, step);
+            let mut step = step;
+            // A ring keeps at least three corners, evenly spread when the step is too long.
+            if ring && n < 3 {
+                n = 3;
+                step = total / 3.0;
+            }
+            for k in 0..n {
+                out.push_point(point_at(&path, &cum, k as f64 * step));
+            }
+            out.push_point(path[path.len() - 1]);
+            out.end_line();
+        },
+    ))
+}
+
 impl Evaluate for Resample {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
-        let step = self.step;
-        if step <= 0.0 {
+        if self.step <= 0.0 {
             return Ok(input.clone());
         }
-        let mode = self.closed;
-        // Output size first, so that the budget refuses before anything is allocated.
-        let wanted: u64 = input
-            .lines()
-            .map(|l| {
-                if l.len() < 2 {
-                    return l.len() as u64;
-                }
-                let path = as_path(l, mode.closes(l));
-                let total = *cumulative(&path).last().unwrap_or(&0.0);
-                if total > 0.0 {
-                    pieces(total, step).max(3) + 1
-                } else {
-                    l.len() as u64
-                }
-            })
-            .fold(0u64, u64::saturating_add);
-        ctx.budget
-            .check("resample", wanted, input.line_count() as u64)?;
-        Ok(parallel::map_lines(
-            &*ctx.executor,
-            input,
-            |_, line, out| {
-                if line.len() < 2 {
-                    out.push_line(line.iter().copied());
-                    return;
-                }
-                let ring = mode.closes(line);
-                let path = as_path(line, ring);
-                let cum = cumulative(&path);
-                let total = *cum.last().unwrap_or(&0.0);
-                if total <= 0.0 {
-                    out.push_line(line.iter().copied());
-                    return;
-                }
-                let mut n = pieces(total, step);
-                let mut step = step;
-                // A ring keeps at least three corners, evenly spread when the step is too long.
-                if ring && n < 3 {
-                    n = 3;
-                    step = total / 3.0;
-                }
-                for k in 0..n {
-                    out.push_point(point_at(&path, &cum, k as f64 * step));
-                }
-                out.push_point(path[path.len() - 1]);
-                out.end_line();
-            },
-        ))
+        resampled("resample", input, self.step, self.closed, ctx)
     }
 }
 

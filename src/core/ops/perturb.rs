@@ -94,3 +94,129 @@ impl Evaluate for Bold {
         Ok(out)
     }
 }
+
+crate::choice! {
+    /// Which leg a diagonal step of `pixelate` takes first.
+    pub enum PixelCorner { Auto = "auto", Xy = "xy", Yx = "yx" }
+}
+
+crate::op! {
+    /// turns every polyline into an axis-aligned staircase on a grid of `step`: vertices snap to cells and consecutive cells are joined by unit steps (a diagonal step becomes two, the longer axis first for auto); z is snapped at the vertices and interpolated along the steps
+    #[op(effect, name = "pixelate", version = 1)]
+    pub struct Pixelate {
+        /// grid spacing per axis (x and y above 0)
+        pub step: Vec3 = Vec3::ONE => ui(0.01, 10.0).min(0.0).unit("mm"),
+        /// which leg of a diagonal step comes first
+        pub corner: PixelCorner = PixelCorner::Auto,
+    }
+}
+
+impl Evaluate for Pixelate {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+        let step = self.step.as_dvec3();
+        if step.x <= 0.0 || step.y <= 0.0 {
+            return Err(OpError::new(
+                "pixelate",
+                "step.x and step.y must be above 0 mm",
+            ));
+        }
+        let cell = |p: Vec3| {
+            (
+                (p.x as f64 / step.x).round() as i64,
+                (p.y as f64 / step.y).round() as i64,
+            )
+        };
+        let snap_z = |z: f32| {
+            if step.z > 0.0 {
+                (z as f64 / step.z).round() * step.z
+            } else {
+                z as f64
+            }
+        };
+        let wanted: u64 = input
+            .lines()
+            .map(|l| {
+                1 + l
+                    .windows(2)
+                    .map(|w| {
+                        let (a, b) = (cell(w[0]), cell(w[1]));
+                        (a.0 - b.0).unsigned_abs() + (a.1 - b.1).unsigned_abs()
+                    })
+                    .sum::<u64>()
+            })
+            .fold(0u64, u64::saturating_add);
+        ctx.budget
+            .check("pixelate", wanted, input.line_count() as u64)?;
+        let corner = self.corner;
+        Ok(super::parallel::map_lines(
+            &*ctx.executor,
+            input,
+            |_, line, out| {
+                if line.is_empty() {
+                    return;
+                }
+                let at = |c: (i64, i64), z: f64| {
+                    Vec3::new(
+                        (c.0 as f64 * step.x) as f32,
+                        (c.1 as f64 * step.y) as f32,
+                        z as f32,
+                    )
+                };
+                out.push_point(at(cell(line[0]), snap_z(line[0].z)));
+                for w in line.windows(2) {
+                    let (a, b) = (cell(w[0]), cell(w[1]));
+                    let (za, zb) = (snap_z(w[0].z), snap_z(w[1].z));
+                    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+                    let (sx, sy) = (dx.signum(), dy.signum());
+                    let (ax, ay) = (dx.abs(), dy.abs());
+                    let total = (ax + ay).max(1) as f64;
+                    let x_first = match corner {
+                        PixelCorner::Xy => true,
+                        PixelCorner::Yx => false,
+                        PixelCorner::Auto => ax >= ay,
+                    };
+                    // Bresenham over the major axis; a step that moves both ways becomes
+                    // two unit legs.
+                    let (mut x, mut y) = a;
+                    let mut err = ax - ay;
+                    let mut moved = 0i64;
+                    let push = |c: (i64, i64), moved: i64, out: &mut Polylines| {
+                        let z = za + (zb - za) * (moved as f64 / total);
+                        out.push_point(at(c, z));
+                    };
+                    while (x, y) != b {
+                        let e2 = 2 * err;
+                        let step_x = e2 > -ay;
+                        let step_y = e2 < ax;
+                        match (step_x, step_y) {
+                            (true, true) => {
+                                err += -ay + ax;
+                                let mid = if x_first { (x + sx, y) } else { (x, y + sy) };
+                                moved += 1;
+                                push(mid, moved, out);
+                                x += sx;
+                                y += sy;
+                                moved += 1;
+                                push((x, y), moved, out);
+                            }
+                            (true, false) => {
+                                err -= ay;
+                                x += sx;
+                                moved += 1;
+                                push((x, y), moved, out);
+                            }
+                            (false, true) => {
+                                err += ax;
+                                y += sy;
+                                moved += 1;
+                                push((x, y), moved, out);
+                            }
+                            (false, false) => break,
+                        }
+                    }
+                }
+                out.end_line();
+            },
+        ))
+    }
+}
