@@ -945,3 +945,66 @@ fn twist_extrude_and_collapse_deform_as_specified() {
         c(1).points().iter().map(|p| p.z).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn deduplicate_draws_every_stroke_once() {
+    // A square drawn twice, the second time the other way round: one closed square.
+    let mut twice = square(0.0, 0.0, 1.0);
+    twice.reverse();
+    let input = Polylines::from_lines([square(0.0, 0.0, 1.0), twice]);
+    let out = effect("deduplicate", &[], &input).unwrap();
+    assert_eq!(out.line_count(), 1);
+    assert_eq!(out.point_count(), 5);
+    assert_eq!(out.points().first(), out.points().last());
+    assert_eq!(segments(&out), 4);
+    // Overlapping collinear strokes become one.
+    let overlap = lines_of(&[&[(0.0, 0.0), (2.0, 0.0)], &[(1.0, 0.0), (3.0, 0.0)]]);
+    let out = effect("deduplicate", &[], &overlap).unwrap();
+    assert_eq!(rounded(&out), vec![vec![(0.0, 0.0), (3.0, 0.0)]]);
+    // Repeats and a branch: chains end where three segments meet.
+    let branchy = lines_of(&[
+        &[(0.0, 0.0), (1.0, 0.0)],
+        &[(1.0, 0.0), (0.0, 0.0)],
+        &[(1.0, 0.0), (2.0, 0.0), (2.0, 1.0)],
+    ]);
+    let out = effect("deduplicate", &[], &branchy).unwrap();
+    assert_eq!(
+        rounded(&out),
+        vec![vec![(0.0, 0.0), (2.0, 0.0), (2.0, 1.0)]]
+    );
+    let t = lines_of(&[&[(0.0, 0.0), (0.0, 2.0)], &[(0.0, 1.0), (5.0, 1.0)]]);
+    let out = effect("deduplicate", &[], &t).unwrap();
+    assert_eq!(out.line_count(), 2, "{:?}", rounded(&out));
+    // Without chaining every segment stays on its own.
+    let out = effect("deduplicate", &[("merge_chains", false.into())], &branchy).unwrap();
+    assert_eq!(out.line_count(), 2);
+}
+
+#[test]
+fn deduplicate_a_grid_repeated_on_itself_gives_the_grid() {
+    let grid = primitive("grid", &[("nx", 50.into()), ("ny", 50.into())]).unwrap();
+    let doubled = effect(
+        "repeat",
+        &[("count", 1.into()), ("offset", ORIGIN.into())],
+        &grid,
+    )
+    .unwrap();
+    assert_eq!(doubled.line_count(), 200);
+    let out = effect("deduplicate", &[("merge_chains", false.into())], &doubled).unwrap();
+    assert_eq!(out.line_count(), 100);
+    // Rows shifted by half their length along themselves overlap their copies: one
+    // longer row each.
+    let rows = Polylines::from_lines((0..20).map(|i| vec![v(0.0, i as f32), v(10.0, i as f32)]));
+    let shifted = effect(
+        "repeat",
+        &[("count", 1.into()), ("offset", [5.0, 0.0, 0.0].into())],
+        &rows,
+    )
+    .unwrap();
+    let out = effect("deduplicate", &[], &shifted).unwrap();
+    assert_eq!(out.line_count(), 20);
+    assert!(
+        out.lines()
+            .all(|l| l.len() == 2 && (l[1].x - l[0].x).abs() == 15.0)
+    );
+}

@@ -7,6 +7,7 @@
 mod arclength;
 mod context;
 mod dash;
+mod dedupe;
 mod deform;
 mod displace;
 mod error;
@@ -38,6 +39,7 @@ mod value;
 
 pub use context::{Executor, FileError, FileSource, Job, NoFiles, ScopedThreads, Serial};
 pub use dash::{Dash, Trim};
+pub use dedupe::Deduplicate;
 pub use deform::{Collapse, Extrude, ExtrudeCenter, Twist};
 pub use displace::{Displace, GradientProfile};
 pub use error::{
@@ -110,5 +112,6 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Twist>(),
         Op::of::<Extrude>(),
         Op::of::<Collapse>(),
+        Op::of::<Deduplicate>(),
     ]
 }
