@@ -1008,3 +1008,69 @@ fn deduplicate_a_grid_repeated_on_itself_gives_the_grid() {
             .all(|l| l.len() == 2 && (l[1].x - l[0].x).abs() == 15.0)
     );
 }
+
+fn lsystem(params: &[(&str, RawParam)]) -> Result<Polylines, String> {
+    let mut all: Vec<(&str, RawParam)> = vec![
+        ("kind", RawParam::from("custom")),
+        ("center", ORIGIN.into()),
+        ("heading", 0.0.into()),
+        ("angle", 90.0.into()),
+        ("step", 1.0.into()),
+        ("iters", 1.into()),
+    ];
+    all.extend(params.iter().cloned());
+    primitive("lsystem", &all)
+}
+
+#[test]
+fn lsystem_rewrites_then_walks_the_turtle() {
+    let out = lsystem(&[("axiom", "F".into()), ("rules", "F=F+F".into())]).unwrap();
+    assert_eq!(
+        rounded(&out),
+        vec![vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)]]
+    );
+    // A branch ends its polyline and the turtle comes back.
+    let out = lsystem(&[
+        ("axiom", "F[+F]F".into()),
+        ("rules", "".into()),
+        ("iters", 0.into()),
+    ])
+    .unwrap();
+    assert_eq!(
+        rounded(&out),
+        vec![
+            vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)],
+            vec![(1.0, 0.0), (2.0, 0.0)]
+        ]
+    );
+    // f moves without drawing.
+    let out = lsystem(&[("axiom", "FfF".into()), ("iters", 0.into())]).unwrap();
+    assert_eq!(
+        rounded(&out),
+        vec![vec![(0.0, 0.0), (1.0, 0.0)], vec![(2.0, 0.0), (3.0, 0.0)]]
+    );
+    // Mistakes are named.
+    let err = lsystem(&[("axiom", "F]".into()), ("iters", 0.into())]).unwrap_err();
+    assert!(err.contains("']' at symbol 2 closes no '['"), "{err}");
+    let err = lsystem(&[("axiom", "F".into()), ("rules", "F-FF".into())]).unwrap_err();
+    assert!(
+        err.contains("rule 1 'F-FF' is not of the form SYMBOL=REPLACEMENT"),
+        "{err}"
+    );
+    let err = primitive("lsystem", &[("iters", 30.into())]).unwrap_err();
+    assert!(
+        err.contains("grows past 2000000 symbols") && err.contains("lower iters"),
+        "{err}"
+    );
+    // The plant: seeded jitter is deterministic and changes the drawing.
+    let plant = |seed: i64, jitter: f64| {
+        primitive(
+            "lsystem",
+            &[("seed", seed.into()), ("jitter", jitter.into())],
+        )
+        .unwrap()
+    };
+    assert!(plant(0, 0.0).line_count() > 100);
+    assert_eq!(rounded(&plant(1, 0.1)), rounded(&plant(1, 0.1)));
+    assert_ne!(rounded(&plant(1, 0.1)), rounded(&plant(2, 0.1)));
+}

@@ -13,6 +13,7 @@ mod displace;
 mod error;
 mod expr;
 mod fill;
+mod lsystem;
 mod mirror;
 pub mod noise;
 mod op;
@@ -47,6 +48,7 @@ pub use error::{
 };
 pub use expr::Expr;
 pub use fill::Fill;
+pub use lsystem::{Lsystem, LsystemKind};
 pub use mirror::Mirror;
 pub use op::{EvalContext, EvalFn, FingerprintFn, Op, OpError, Params, ResourceBudget};
 pub use path_edit::{ClosedMode, Resample, Simplify};
@@ -88,6 +90,7 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Polyhedron>(),
         Op::of::<Sphere>(),
         Op::of::<Torus>(),
+        Op::of::<Lsystem>(),
         Op::of::<Translate>(),
         Op::of::<Rotate>(),
         Op::of::<Scale>(),
