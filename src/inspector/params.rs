@@ -194,6 +194,33 @@ fn param_row(
                 target.out.push(EditCommand::Seal);
             }
         }
+        (ParamKind::Points, input) => {
+            // The list as written in a scene file; Enter (or leaving the field) applies it.
+            let source = input.to_ron();
+            let key = target.key(i, "points");
+            let mut text = widgets
+                .texts
+                .get(&key)
+                .cloned()
+                .unwrap_or_else(|| source.clone());
+            let response = ui.add(
+                egui::TextEdit::singleline(&mut text)
+                    .desired_width(220.0)
+                    .font(egui::TextStyle::Monospace),
+            );
+            response
+                .clone()
+                .on_hover_text("points as [(x, y), (x, y, z), …] in mm; Enter applies");
+            if response.has_focus() {
+                widgets.texts.insert(key, text);
+            } else {
+                widgets.texts.remove(&key);
+                if response.lost_focus() && text.trim() != source {
+                    let raw = crate::scene::parse_param_text(&text).unwrap_or(RawParam::Str(text));
+                    target.push(i, |p| Edit::SetRaw(p, raw), None);
+                }
+            }
+        }
         (_, other) => {
             ui.label(other.to_ron());
         }

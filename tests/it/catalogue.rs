@@ -1074,3 +1074,117 @@ fn lsystem_rewrites_then_walks_the_turtle() {
     assert_eq!(rounded(&plant(1, 0.1)), rounded(&plant(1, 0.1)));
     assert_ne!(rounded(&plant(1, 0.1)), rounded(&plant(2, 0.1)));
 }
+
+#[test]
+fn polyline_bezier_and_spline_go_through_their_points() {
+    let pl = primitive(
+        "polyline",
+        &[
+            (
+                "points",
+                RawParam::Seq(vec![
+                    RawParam::Seq(vec![0.0.into(), 0.0.into()]),
+                    RawParam::Seq(vec![10.0.into(), 0.0.into()]),
+                    RawParam::Seq(vec![10.0.into(), 5.0.into(), 2.0.into()]),
+                ]),
+            ),
+            ("closed", true.into()),
+        ],
+    )
+    .unwrap();
+    assert_eq!(
+        rounded(&pl),
+        vec![vec![(0.0, 0.0), (10.0, 0.0), (10.0, 5.0), (0.0, 0.0)]]
+    );
+    assert_eq!(pl.points()[2].z, 2.0);
+    let err = registry()
+        .call(
+            "polyline",
+            &[(
+                "points",
+                RawParam::Seq(vec![RawParam::Seq(vec![1.0.into()])]),
+            )],
+        )
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("point 1 as (x, y) or (x, y, z)"), "{err}");
+
+    let bz = primitive(
+        "bezier",
+        &[
+            ("p0", ORIGIN.into()),
+            ("p1", [0.0, 8.0, 0.0].into()),
+            ("p2", [8.0, 8.0, 0.0].into()),
+            ("p3", [8.0, 0.0, 0.0].into()),
+            ("segments", 2.into()),
+        ],
+    )
+    .unwrap();
+    // B(1/2) = (p0 + 3 p1 + 3 p2 + p3) / 8.
+    assert_eq!(rounded(&bz), vec![vec![(0.0, 0.0), (4.0, 6.0), (8.0, 0.0)]]);
+
+    let pts = |list: &[(f64, f64)]| {
+        RawParam::Seq(
+            list.iter()
+                .map(|&(x, y)| RawParam::Seq(vec![x.into(), y.into()]))
+                .collect(),
+        )
+    };
+    let anchors = [(0.0, 0.0), (10.0, 5.0), (20.0, 0.0), (30.0, 5.0)];
+    let sp = primitive(
+        "spline",
+        &[("points", pts(&anchors)), ("segments_per_span", 8.into())],
+    )
+    .unwrap();
+    let r = rounded(&sp);
+    assert_eq!(r[0].len(), 3 * 8 + 1);
+    for (k, &(x, y)) in anchors.iter().enumerate() {
+        assert_eq!(
+            r[0][k * 8],
+            (x as f32, y as f32),
+            "passes through anchor {k}"
+        );
+    }
+    // Tension 1: straight chords.
+    let straight = primitive(
+        "spline",
+        &[
+            ("points", pts(&anchors)),
+            ("segments_per_span", 2.into()),
+            ("tension", 1.0.into()),
+        ],
+    )
+    .unwrap();
+    assert_eq!(rounded(&straight)[0][1], (5.0, 2.5));
+    // Closed: ends exactly on its first point, smoothly past it.
+    let closed = primitive(
+        "spline",
+        &[
+            ("points", pts(&[(0.0, 0.0), (10.0, 0.0), (5.0, 8.0)])),
+            ("closed", true.into()),
+        ],
+    )
+    .unwrap();
+    assert_eq!(closed.points().first(), closed.points().last());
+    assert_eq!(closed.point_count(), 3 * 16 + 1);
+}
+
+#[test]
+fn points_parameters_read_and_write_as_lists_in_scene_files() {
+    let text = "(\n  canvas: (size: (100, 100)),\n  layers: [(name: \"path\", source: polyline(points: [(10, 10), (90, 10), (50, 80.5, 3)], closed: true))],\n)";
+    let scene = graft::scene::Scene::parse(text, "t.scene.ron", &registry()).unwrap();
+    let written = scene.to_ron("");
+    assert!(
+        written.contains("points: [(10.0, 10.0), (90.0, 10.0), (50.0, 80.5, 3.0)]"),
+        "{written}"
+    );
+    let again = graft::scene::Scene::parse(&written, "t.scene.ron", &registry()).unwrap();
+    let ctx = ctx();
+    let a = scene.realize(0.0, &ctx).unwrap();
+    let b = again.realize(0.0, &ctx).unwrap();
+    assert_eq!(a.layers[0].geometry.points(), b.layers[0].geometry.points());
+    assert_eq!(a.layers[0].geometry.point_count(), 4);
+    let bad = "(\n  canvas: (size: (100, 100)),\n  layers: [(name: \"path\", source: polyline(points: [(10, \"x\")]))],\n)";
+    let err = graft::scene::Scene::parse(bad, "t.scene.ron", &registry()).unwrap_err();
+    assert!(err.to_string().contains("numbers in point 1"), "{err}");
+}

@@ -139,6 +139,11 @@ proptest! {
                     Value::Choice(names[(a * names.len() as f64) as usize % names.len()].clone())
                 }
                 ParamKind::Color => Value::Color(Rgba([a as f32, b as f32, c as f32, 1.0])),
+                ParamKind::Points => Value::Points(
+                    (0..(a * 40.0) as usize)
+                        .map(|k| [number(b) + k as f64, number(c) - k as f64, 0.0])
+                        .collect(),
+                ),
                 ParamKind::String => Value::Str(
                     ["graft", "", "a\nb  c", "½ ∑ 😀", "futural", "/dev/null", "nofont"]
                         [(a * 7.0) as usize % 7]

@@ -6,6 +6,7 @@
 
 mod arclength;
 mod context;
+mod curves;
 mod dash;
 mod dedupe;
 mod deform;
@@ -39,6 +40,7 @@ mod typed;
 mod value;
 
 pub use context::{Executor, FileError, FileSource, Job, NoFiles, ScopedThreads, Serial};
+pub use curves::{Bezier, Polyline, Spline};
 pub use dash::{Dash, Trim};
 pub use dedupe::Deduplicate;
 pub use deform::{Collapse, Extrude, ExtrudeCenter, Twist};
@@ -91,6 +93,9 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Sphere>(),
         Op::of::<Torus>(),
         Op::of::<Lsystem>(),
+        Op::of::<Polyline>(),
+        Op::of::<Bezier>(),
+        Op::of::<Spline>(),
         Op::of::<Translate>(),
         Op::of::<Rotate>(),
         Op::of::<Scale>(),

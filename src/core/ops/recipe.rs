@@ -185,6 +185,35 @@ impl ParamInput {
                 ParamInput::Const(Value::Color(Rgba::parse(s)?))
             }
             (ParamKind::String, RawParam::Str(s)) => ParamInput::Const(Value::Str(s.clone())),
+            (ParamKind::Points, RawParam::Seq(items)) => {
+                let point = |(i, r): (usize, &RawParam)| -> Result<[f64; 3], ValueError> {
+                    match r {
+                        RawParam::Seq(c) if (2..=3).contains(&c.len()) => {
+                            let mut p = [0.0; 3];
+                            for (k, x) in c.iter().enumerate() {
+                                let RawParam::Num(v, _) = x else {
+                                    return Err(ValueError::WrongKind {
+                                        allowed: format!("numbers in point {}", i + 1),
+                                        found: raw_word(x),
+                                    });
+                                };
+                                p[k] = *v;
+                            }
+                            Ok(p)
+                        }
+                        other => Err(ValueError::WrongKind {
+                            allowed: format!("point {} as (x, y) or (x, y, z)", i + 1),
+                            found: raw_word(other),
+                        }),
+                    }
+                };
+                let points = items
+                    .iter()
+                    .enumerate()
+                    .map(point)
+                    .collect::<Result<_, _>>()?;
+                ParamInput::Const(Value::Points(points))
+            }
             (_, other) => {
                 return Err(ValueError::WrongKind {
                     allowed: spec.allowed(),

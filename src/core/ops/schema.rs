@@ -33,7 +33,12 @@ pub enum ParamKind {
     Color,
     /// Free text.
     String,
+    /// A list of points `[(x, y), (x, y, z), …]` (2D points lie at z = 0).
+    Points,
 }
+
+/// Most points a `points` parameter holds.
+pub const MAX_PARAM_POINTS: usize = 100_000;
 
 impl ParamKind {
     /// Short name used in messages and listings.
@@ -46,6 +51,7 @@ impl ParamKind {
             ParamKind::Vec3 => "vec3",
             ParamKind::Color => "color",
             ParamKind::String => "string",
+            ParamKind::Points => "points",
         }
     }
 }
@@ -109,6 +115,11 @@ impl ParamSpec {
     /// An integer parameter.
     pub fn int(name: &str, default: i64) -> Self {
         Self::new(name, ParamKind::Int, Value::Int(default)).step(1.0)
+    }
+
+    /// A list of points.
+    pub fn points(name: &str, default: Vec<[f64; 3]>) -> Self {
+        Self::new(name, ParamKind::Points, Value::Points(default))
     }
 
     /// A boolean parameter.
@@ -189,6 +200,14 @@ impl ParamSpec {
             ParamKind::Bool => "true or false".into(),
             ParamKind::Color => "a colour such as \"#1d3557\"".into(),
             ParamKind::String => "text".into(),
+            ParamKind::Points => format!(
+                "a list of at most {MAX_PARAM_POINTS} points [(x, y), (x, y, z), …], each coordinate finite{}",
+                if self.single_precision {
+                    " and within ±3.4e38"
+                } else {
+                    ""
+                }
+            ),
             kind => {
                 let what = match kind {
                     ParamKind::Int => "an integer",
@@ -227,6 +246,13 @@ impl ParamSpec {
             | (ParamKind::Color, Value::Color(_))
             | (ParamKind::String, Value::Str(_)) => true,
             (ParamKind::Choice(c), Value::Choice(x)) => c.contains(x),
+            (ParamKind::Points, Value::Points(ps)) => {
+                ps.len() <= MAX_PARAM_POINTS
+                    && ps.iter().flatten().all(|c| {
+                        c.is_finite()
+                            && (!self.single_precision || c.abs() <= SINGLE_PRECISION_LIMIT)
+                    })
+            }
             _ => false,
         };
         if ok {

@@ -123,6 +123,29 @@ impl ParamType for Vec3 {
     }
 }
 
+impl ParamType for Vec<Vec3> {
+    fn spec(name: &str, default: &Self) -> ParamSpec {
+        ParamSpec::points(
+            name,
+            default.iter().map(|p| p.to_array().map(widen)).collect(),
+        )
+        .single()
+    }
+    fn to_value(&self) -> Value {
+        Value::Points(self.iter().map(|p| p.to_array().map(widen)).collect())
+    }
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Points(ps) => Some(
+                ps.iter()
+                    .map(|p| Vec3::new(p[0] as f32, p[1] as f32, p[2] as f32))
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+}
+
 impl ParamType for [f64; 3] {
     fn spec(name: &str, default: &Self) -> ParamSpec {
         ParamSpec::vec3(name, *default)

@@ -117,6 +117,8 @@ pub enum Value {
     Color(Rgba),
     /// Free text (e.g. the text of `text`, a font name).
     Str(String),
+    /// A list of points (x, y, z).
+    Points(Vec<[f64; 3]>),
 }
 
 impl Value {
@@ -125,6 +127,7 @@ impl Value {
         match self {
             Value::Float(v) => Value::Float(quantise(v)),
             Value::Vec3(v) => Value::Vec3(v.map(quantise)),
+            Value::Points(ps) => Value::Points(ps.into_iter().map(|p| p.map(quantise)).collect()),
             other => other,
         }
     }
@@ -154,6 +157,12 @@ impl Value {
                     h.float(c as f64);
                 }
             }
+            Value::Points(ps) => {
+                h.int(ps.len() as i64);
+                for c in ps.iter().flatten() {
+                    h.float(*c);
+                }
+            }
         }
     }
 
@@ -166,6 +175,20 @@ impl Value {
             Value::Choice(v) | Value::Str(v) => format!("{v:?}"),
             Value::Vec3(v) => format!("({}, {}, {})", fmt_num(v[0]), fmt_num(v[1]), fmt_num(v[2])),
             Value::Color(c) => format!("{:?}", c.to_hex()),
+            // Points on the paper plane are written as (x, y).
+            Value::Points(ps) => {
+                let items: Vec<String> = ps
+                    .iter()
+                    .map(|p| {
+                        if p[2] == 0.0 {
+                            format!("({}, {})", fmt_num(p[0]), fmt_num(p[1]))
+                        } else {
+                            format!("({}, {}, {})", fmt_num(p[0]), fmt_num(p[1]), fmt_num(p[2]))
+                        }
+                    })
+                    .collect();
+                format!("[{}]", items.join(", "))
+            }
         }
     }
 

@@ -33,7 +33,7 @@ use crate::core::export::{GcodeProfile, PngSettings};
 use crate::geometry::Polylines;
 use crate::ops::{EvalContext, EvalError, OpError, OpRegistry, Recipe, ResolvedRecipe, Rgba};
 
-pub use parse::SceneError;
+pub use parse::{SceneError, parse_param_text};
 pub use write::leading_comments;
 
 /// One layer: a pen, and the recipe of what it draws.

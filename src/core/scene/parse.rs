@@ -367,6 +367,16 @@ impl<'de> Deserialize<'de> for Ident {
     }
 }
 
+/// A parameter value written as in a scene file (e.g. `[(0, 0), (10, 5)]` or `3.5`), as
+/// the inspector's text fields take it.
+pub fn parse_param_text(text: &str) -> Result<RawParam, ValueError> {
+    let value: ron::Value = ron::from_str(text).map_err(|e| ValueError::WrongKind {
+        allowed: "a value as written in a scene file, e.g. [(0, 0), (10, 5)]".into(),
+        found: format!("text that does not parse ({})", e.code),
+    })?;
+    to_raw(&value)
+}
+
 fn to_raw(v: &ron::Value) -> Result<RawParam, ValueError> {
     use ron::Value as V;
     Ok(match v {
