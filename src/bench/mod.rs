@@ -1,6 +1,7 @@
 //! `graft bench`: benchmarks timed in process. The core suite times ops and exports;
 //! the pipeline suite times frames of a headless app with graft's plugins.
 
+mod catalogue;
 mod pipeline;
 mod render;
 
@@ -268,4 +269,6 @@ fn run_core(runs: usize, executor: ComputePoolExecutor) {
         "    pen-up travel {:.0} mm before, {:.0} mm after ordering",
         travel.0, travel.1
     );
+
+    catalogue::run(&registry, &ctx, runs);
 }

@@ -1188,3 +1188,32 @@ fn points_parameters_read_and_write_as_lists_in_scene_files() {
     let err = graft::scene::Scene::parse(bad, "t.scene.ron", &registry()).unwrap_err();
     assert!(err.to_string().contains("numbers in point 1"), "{err}");
 }
+
+#[test]
+fn fill_hatches_each_face_of_a_solid_in_its_own_plane() {
+    let cube = primitive(
+        "polyhedron",
+        &[
+            ("kind", RawParam::from("hexahedron")),
+            ("center", ORIGIN.into()),
+            ("scale", 100.0.into()),
+        ],
+    )
+    .unwrap();
+    let filled = effect(
+        "fill",
+        &[("density", 10.0.into()), ("remove_boundary", true.into())],
+        &cube,
+    )
+    .unwrap();
+    // Ten lines per face, each on one face: one coordinate at ±half the edge.
+    assert_eq!(filled.line_count(), 60);
+    let half = 50.0 / 3f32.sqrt();
+    for l in filled.lines() {
+        let on_face = (0..3).any(|axis| {
+            (l[0][axis].abs() - half).abs() < 1e-3 && (l[1][axis] - l[0][axis]).abs() < 1e-3
+        });
+        assert!(on_face, "{l:?}");
+        assert!(l.iter().all(|p| p.abs().max_element() <= half + 1e-3));
+    }
+}

@@ -14,7 +14,7 @@ const CLOSE_TOLERANCE: f32 = 1e-3;
 const LINES_PER_CHUNK: usize = 128;
 
 crate::op! {
-    /// hatches closed regions (even-odd: holes stay empty); open lines pass through
+    /// hatches closed regions (even-odd: holes stay empty); open lines pass through; 3D input (a solid's faces) is hatched face by face, each in its own plane
     #[op(effect, name = "fill", version = 2)]
     pub struct Fill {
         /// number of hatch directions, spread over 180°
@@ -39,7 +39,102 @@ impl Evaluate for Fill {
 /// One closed ring, in 2D.
 type Ring = Vec<Vec2>;
 
+/// Whether every point lies at one height (the paper plane or parallel to it).
+fn is_flat(input: &Polylines) -> bool {
+    let z0 = input.points().first().map_or(0.0, |p| p.z);
+    input.points().iter().all(|p| (p.z - z0).abs() <= 1e-4)
+}
+
+/// A plane of a closed ring: origin, two in-plane axes and the normal; `u` follows the
+/// canvas +x projected into the plane (or the first edge when the plane faces +x).
+fn ring_frame(ring: &[Vec3]) -> Option<(glam::DVec3, glam::DVec3, glam::DVec3)> {
+    use glam::DVec3;
+    let pts: Vec<DVec3> = ring.iter().map(|p| p.as_dvec3()).collect();
+    let mut n = DVec3::ZERO;
+    for k in 0..pts.len() {
+        let (a, b) = (pts[k], pts[(k + 1) % pts.len()]);
+        n += DVec3::new(
+            (a.y - b.y) * (a.z + b.z),
+            (a.z - b.z) * (a.x + b.x),
+            (a.x - b.x) * (a.y + b.y),
+        );
+    }
+    let n = n.try_normalize()?;
+    let size = pts.iter().map(|p| p.distance(pts[0])).fold(0.0, f64::max);
+    if pts
+        .iter()
+        .any(|p| (*p - pts[0]).dot(n).abs() > 1e-4 * size.max(1.0))
+    {
+        return None;
+    }
+    let mut u = DVec3::X - n * n.x;
+    if u.length() < 1e-6 {
+        u = pts
+            .iter()
+            .map(|p| *p - pts[0])
+            .find(|d| d.length() > 1e-9)?;
+    }
+    let u = u.normalize();
+    Some((pts[0], u, n.cross(u)))
+}
+
+/// 3D input: each closed planar ring is hatched in its own plane (a face of a solid), as
+/// grafix does; other polylines pass through.
+fn fill_faces(input: &Polylines, p: &Fill, ctx: &EvalContext) -> Result<Polylines, OpError> {
+    let mut out = if p.remove_boundary {
+        Polylines::new()
+    } else {
+        input.clone()
+    };
+    let sets = p.angle_sets as usize;
+    let count = (p.density.round() as usize).clamp(2, 100_000);
+    for line in input
+        .lines()
+        .filter(|l| l.len() >= 4 && is_closed(l, CLOSE_TOLERANCE))
+    {
+        let Some((o, u, v)) = ring_frame(&line[..line.len() - 1]) else {
+            continue;
+        };
+        let flat: Vec<Vec3> = line
+            .iter()
+            .map(|q| {
+                let d = q.as_dvec3() - o;
+                Vec3::new(d.dot(u) as f32, d.dot(v) as f32, 0.0)
+            })
+            .collect();
+        let ring: Ring = flat.iter().map(|q| q.truncate()).collect();
+        let face = Polylines::from_lines([flat]);
+        for k in 0..sets {
+            let angle = (p.angle + k as f64 * 180.0 / sets as f64).to_radians();
+            let (points, lines) = (out.point_count(), out.line_count());
+            let segments = hatch(
+                &*ctx.executor,
+                std::slice::from_ref(&ring),
+                &face,
+                angle,
+                count,
+                p.spacing_gradient,
+                |crossings| {
+                    ctx.budget.check(
+                        "fill",
+                        (points + crossings) as u64,
+                        (lines + crossings / 2) as u64,
+                    )
+                },
+            )?;
+            for [a, b] in segments {
+                let back = |q: Vec3| (o + u * q.x as f64 + v * q.y as f64).as_vec3();
+                out.push_line([back(a), back(b)]);
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn fill(input: &Polylines, p: &Fill, ctx: &EvalContext) -> Result<Polylines, OpError> {
+    if !is_flat(input) {
+        return fill_faces(input, p, ctx);
+    }
     let rings: Vec<Ring> = input
         .lines()
         .filter(|l| is_closed(l, CLOSE_TOLERANCE))

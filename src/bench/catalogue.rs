@@ -1,0 +1,169 @@
+//! Benchmarks of the op catalogue: grafix's quick-start scene and the heavy new ops.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use super::{call, report, time};
+use crate::ops::{EvalContext, OpRegistry, Recipe};
+
+fn recipe(registry: &OpRegistry, chain: &[(&str, Vec<(&str, crate::ops::RawParam)>)]) -> Recipe {
+    let mut calls = chain
+        .iter()
+        .map(|(name, params)| call(registry, name, params));
+    Recipe {
+        source: calls.next().expect("a source"),
+        effects: calls.collect(),
+    }
+}
+
+/// Times the last stage of `r` over its cached prefix (what the pipeline recomputes when
+/// only the last stage changes), after one cold evaluation of the whole chain.
+fn time_chain(name: &str, r: &Recipe, ctx: &EvalContext, runs: usize, target: &str) {
+    let resolved = r.resolve(0.0, ctx).expect("valid recipe");
+    let stages = resolved.evaluate(ctx).expect("evaluates");
+    let last = stages.len() - 1;
+    let input = (last > 0).then(|| Arc::clone(&stages[last - 1]));
+    println!(
+        "{name}: {} vertices in, {} out",
+        input.as_ref().map_or(0, |i| i.point_count()),
+        stages[last].point_count()
+    );
+    let t = time(runs, |i| {
+        let r = r.resolve(super::frame_time(i), ctx).unwrap();
+        std::hint::black_box(
+            r.evaluate_from(last, input.clone(), ctx, |_, _| {})
+                .unwrap(),
+        );
+    });
+    report("   last stage", t, target);
+}
+
+/// Runs the catalogue benchmarks (7a-7f).
+pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
+    // 7a. grafix's README quick start: polyhedron -> fill -> subdivide -> displace ->
+    // rotate by t. Cold first frame, then frames where only the rotation changes.
+    let quick = recipe(
+        registry,
+        &[
+            (
+                "polyhedron",
+                vec![("kind", "dodecahedron".into()), ("scale", 120.0.into())],
+            ),
+            ("fill", vec![("density", 40.0.into())]),
+            ("subdivide", vec![("subdivisions", 3.into())]),
+            ("displace", vec![("amplitude", [3.0, 3.0, 0.0].into())]),
+            (
+                "rotate",
+                vec![(
+                    "rotation",
+                    crate::ops::RawParam::Seq(vec![0.0.into(), 0.0.into(), "t * 30".into()]),
+                )],
+            ),
+        ],
+    );
+    let start = Instant::now();
+    let cold = quick.resolve(0.0, ctx).unwrap().evaluate(ctx).unwrap();
+    println!(
+        "7a. grafix quick start (polyhedron, fill, subdivide, displace, rotate t): first frame {:.2} ms cold (target <= 50 ms), {} vertices",
+        start.elapsed().as_secs_f64() * 1e3,
+        cold[4].point_count()
+    );
+    time_chain("   per frame", &quick, ctx, runs, "<= 0.1 ms per frame");
+
+    // 7b/7c. resample and lowpass of about a million vertices.
+    let million = [
+        (
+            "grid",
+            vec![
+                ("nx", 500.into()),
+                ("ny", 500.into()),
+                ("scale", 200.0.into()),
+            ],
+        ),
+        ("subdivide", vec![("subdivisions", 10.into())]),
+    ];
+    let mut chain = million.to_vec();
+    chain.push(("resample", vec![("step", 0.2.into())]));
+    time_chain(
+        "7b. resample step 0.2 of 1M vertices",
+        &recipe(registry, &chain),
+        ctx,
+        runs.min(10),
+        "record",
+    );
+    let mut chain = million.to_vec();
+    chain.push(("lowpass", vec![("step", 0.2.into()), ("sigma", 1.0.into())]));
+    time_chain(
+        "7c. lowpass step 0.2 sigma 1 of 1M vertices",
+        &recipe(registry, &chain),
+        ctx,
+        runs.min(10),
+        "record",
+    );
+
+    // 7d. deduplicate a 200 x 200 grid drawn three times over itself.
+    let dedupe = recipe(
+        registry,
+        &[
+            (
+                "grid",
+                vec![
+                    ("nx", 200.into()),
+                    ("ny", 200.into()),
+                    ("scale", 200.0.into()),
+                ],
+            ),
+            ("subdivide", vec![("subdivisions", 4.into())]),
+            (
+                "repeat",
+                vec![("count", 2.into()), ("offset", [0.0, 0.0, 0.0].into())],
+            ),
+            ("deduplicate", vec![]),
+        ],
+    );
+    time_chain(
+        "7d. deduplicate 200x200 grid (16 segments per line) repeated twice",
+        &dedupe,
+        ctx,
+        runs.min(10),
+        "record",
+    );
+
+    // 7e. lsystem plant at 7 iterations.
+    let plant = recipe(
+        registry,
+        &[("lsystem", vec![("iters", 7.into()), ("step", 0.3.into())])],
+    );
+    time_chain(
+        "7e. lsystem plant, 7 iterations",
+        &plant,
+        ctx,
+        runs.min(10),
+        "record",
+    );
+
+    // 7f. a latlon sphere of 131k vertices through perspective with hidden lines.
+    let globe = recipe(
+        registry,
+        &[
+            (
+                "sphere",
+                vec![("subdivisions", 4.into()), ("scale", 150.0.into())],
+            ),
+            (
+                "perspective",
+                vec![
+                    ("camera", [300.0, -100.0, -350.0].into()),
+                    ("hidden", "sphere".into()),
+                ],
+            ),
+        ],
+    );
+    time_chain(
+        "7f. sphere -> perspective (hidden: sphere)",
+        &globe,
+        ctx,
+        runs.min(20),
+        "record",
+    );
+}
