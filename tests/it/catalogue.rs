@@ -1217,3 +1217,67 @@ fn fill_hatches_each_face_of_a_solid_in_its_own_plane() {
         assert!(l.iter().all(|p| p.abs().max_element() <= half + 1e-3));
     }
 }
+
+#[test]
+fn mirror3d_copies_by_azimuth_wedges_and_rotation_groups() {
+    let seg = |a: [f32; 3], b: [f32; 3]| {
+        Polylines::from_lines([vec![
+            graft::geometry::Vec3::from(a),
+            graft::geometry::Vec3::from(b),
+        ]])
+    };
+    let az = |n: i64, input: &Polylines| {
+        effect(
+            "mirror3d",
+            &[("n_azimuth", n.into()), ("center", ORIGIN.into())],
+            input,
+        )
+        .unwrap()
+    };
+    // n = 1 about z keeps x <= 0 (grafix's choice) and mirrors it.
+    assert_eq!(
+        az(1, &seg([1.0, 0.5, 0.0], [2.0, 0.5, 0.0])).line_count(),
+        0
+    );
+    let m = az(1, &seg([-1.0, 0.5, 0.0], [-2.0, 0.5, 0.0]));
+    assert_eq!(
+        rounded(&m),
+        vec![vec![(-1.0, 0.5), (-2.0, 0.5)], vec![(1.0, 0.5), (2.0, 0.5)]]
+    );
+    // n = 4: eight copies of a segment inside the 45° wedge (from +y towards -x).
+    let inside = seg([-0.3, 1.0, 0.5], [-0.5, 1.5, 0.5]);
+    assert_eq!(az(4, &inside).line_count(), 8);
+    let with_equator = effect(
+        "mirror3d",
+        &[
+            ("n_azimuth", 4.into()),
+            ("center", ORIGIN.into()),
+            ("mirror_equator", true.into()),
+        ],
+        &inside,
+    )
+    .unwrap();
+    assert_eq!(with_equator.line_count(), 16);
+    assert!(with_equator.points().iter().any(|p| p.z < 0.0));
+    // Polyhedral: one segment in the octant gives one copy per group element.
+    let octant = seg([0.2, 0.3, 0.9], [0.3, 0.5, 0.7]);
+    let poly = |group: &str, reflect: bool| {
+        effect(
+            "mirror3d",
+            &[
+                ("mode", RawParam::from("polyhedral")),
+                ("group", RawParam::from(group)),
+                ("use_reflection", reflect.into()),
+                ("center", ORIGIN.into()),
+            ],
+            &octant,
+        )
+        .unwrap()
+        .line_count()
+    };
+    assert_eq!(poly("T", false), 12);
+    assert_eq!(poly("O", true), 48);
+    assert_eq!(poly("I", false), 60);
+    let err = effect("mirror3d", &[("axis", ORIGIN.into())], &octant).unwrap_err();
+    assert!(err.contains("axis is zero"), "{err}");
+}

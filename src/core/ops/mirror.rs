@@ -166,7 +166,7 @@ impl Mirror {
 
 /// The key of a polyline for duplicate removal: its points on a grid, in the direction
 /// that sorts first (a reversed copy is the same stroke).
-fn stroke_key(line: &[Vec3]) -> Vec<[i64; 3]> {
+pub(super) fn stroke_key(line: &[Vec3]) -> Vec<[i64; 3]> {
     let q = |p: &Vec3| [p.x, p.y, p.z].map(|c| (c as f64 / SAME_POINT).round() as i64);
     let forward: Vec<[i64; 3]> = line.iter().map(q).collect();
     let backward: Vec<[i64; 3]> = line.iter().rev().map(q).collect();

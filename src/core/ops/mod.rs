@@ -16,6 +16,7 @@ mod expr;
 mod fill;
 mod lsystem;
 mod mirror;
+mod mirror3d;
 pub mod noise;
 mod op;
 pub mod parallel;
@@ -52,6 +53,7 @@ pub use expr::Expr;
 pub use fill::Fill;
 pub use lsystem::{Lsystem, LsystemKind};
 pub use mirror::Mirror;
+pub use mirror3d::{Mirror3d, Mirror3dMode, SymmetryGroup};
 pub use op::{EvalContext, EvalFn, FingerprintFn, Op, OpError, Params, ResourceBudget};
 pub use path_edit::{ClosedMode, Resample, Simplify};
 pub use perspective::{HiddenLines, Perspective};
@@ -121,5 +123,6 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Extrude>(),
         Op::of::<Collapse>(),
         Op::of::<Deduplicate>(),
+        Op::of::<Mirror3d>(),
     ]
 }
