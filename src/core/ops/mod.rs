@@ -35,6 +35,7 @@ mod shapes;
 mod smooth;
 mod solids;
 mod subdivide;
+mod symmetry;
 mod text;
 mod transform;
 mod typed;

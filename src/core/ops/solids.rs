@@ -39,6 +39,8 @@ crate::choice! {
         TruncatedIcosidodecahedron = "truncated_icosidodecahedron",
         SnubCubeLeft = "snub_cube_left",
         SnubCubeRight = "snub_cube_right",
+        SnubDodecahedronLeft = "snub_dodecahedron_left",
+        SnubDodecahedronRight = "snub_dodecahedron_right",
     }
 }
 
@@ -204,6 +206,19 @@ fn vertices(kind: PolyhedronKind) -> Vec<DVec3> {
                 }
             }
             if kind == SnubCubeRight {
+                out.iter_mut().for_each(|p| p.x = -p.x);
+            }
+            unique(out)
+        }
+        SnubDodecahedronLeft | SnubDodecahedronRight => {
+            // The orbit of one point under the 60 icosahedral rotations: the point where
+            // the pentagon, triangle and 2-fold edges come out equal (solved once).
+            let seed = DVec3::new(0.337_843_282, 0.656_480_600, 0.674_459_145);
+            let mut out: Vec<DVec3> = super::symmetry::rotations(super::mirror3d::SymmetryGroup::I)
+                .into_iter()
+                .map(|m| m * seed)
+                .collect();
+            if kind == SnubDodecahedronRight {
                 out.iter_mut().for_each(|p| p.x = -p.x);
             }
             unique(out)
@@ -501,6 +516,8 @@ mod tests {
             (TruncatedIcosidodecahedron, 120, 180, 62),
             (SnubCubeLeft, 24, 60, 38),
             (SnubCubeRight, 24, 60, 38),
+            (SnubDodecahedronLeft, 60, 150, 92),
+            (SnubDodecahedronRight, 60, 150, 92),
         ];
         for (kind, v, e, f) in expected {
             let verts = vertices(kind);
