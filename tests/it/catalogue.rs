@@ -1281,3 +1281,57 @@ fn mirror3d_copies_by_azimuth_wedges_and_rotation_groups() {
     let err = effect("mirror3d", &[("axis", ORIGIN.into())], &octant).unwrap_err();
     assert!(err.contains("axis is zero"), "{err}");
 }
+
+#[test]
+fn fill_spacing_puts_lines_on_a_lattice_that_stays_while_the_shape_grows() {
+    let ys = |size: f64| -> Vec<f32> {
+        let r = primitive(
+            "rect",
+            &[
+                ("width", size.into()),
+                ("height", size.into()),
+                ("center", ORIGIN.into()),
+            ],
+        )
+        .unwrap();
+        let out = effect(
+            "fill",
+            &[
+                ("angle", 0.0.into()),
+                ("spacing", 1.0.into()),
+                ("remove_boundary", true.into()),
+            ],
+            &r,
+        )
+        .unwrap();
+        let mut ys: Vec<f32> = out
+            .lines()
+            .map(|l| (l[0].y * 1000.0).round() / 1000.0)
+            .collect();
+        ys.sort_by(f32::total_cmp);
+        ys
+    };
+    let small = ys(10.0);
+    assert_eq!(small.len(), 10);
+    assert!(
+        small.windows(2).all(|w| (w[1] - w[0] - 1.0).abs() < 1e-3),
+        "{small:?}"
+    );
+    let big = ys(12.0);
+    assert_eq!(big.len(), 12);
+    assert!(
+        small.iter().all(|y| big.contains(y)),
+        "{small:?} within {big:?}"
+    );
+    let err = effect(
+        "fill",
+        &[("spacing", 0.001.into())],
+        &primitive(
+            "rect",
+            &[("width", 5000.0.into()), ("height", 5000.0.into())],
+        )
+        .unwrap(),
+    )
+    .unwrap_err();
+    assert!(err.contains("raise spacing"), "{err}");
+}

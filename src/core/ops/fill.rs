@@ -15,7 +15,7 @@ const LINES_PER_CHUNK: usize = 128;
 
 crate::op! {
     /// hatches closed regions (even-odd: holes stay empty); open lines pass through; 3D input (a solid's faces) is hatched face by face, each in its own plane
-    #[op(effect, name = "fill", version = 2)]
+    #[op(effect, name = "fill", version = 3)]
     pub struct Fill {
         /// number of hatch directions, spread over 180°
         pub angle_sets: u32 = 1 => ui(1.0, 6.0).domain(1.0, 64.0),
@@ -25,6 +25,8 @@ crate::op! {
         pub density: f64 = 35.0 => ui(0.0, 1000.0).domain(0.0, 100_000.0),
         /// exponential change of spacing across the hatch direction: positive packs lines towards the low side (the top of the paper at angle 0)
         pub spacing_gradient: f64 = 0.0 => ui(-4.0, 4.0).domain(-40.0, 40.0),
+        /// distance between hatch lines; above 0 it replaces `density` (and the gradient): lines sit on a lattice through the centre of the input's bounds, so they stay put while the shape grows or the angle turns
+        pub spacing: f64 = 0.0 => ui(0.0, 10.0).min(0.0).unit("mm"),
         /// drop the outlines, keep only the hatching
         pub remove_boundary: bool = false,
     }
@@ -87,7 +89,6 @@ fn fill_faces(input: &Polylines, p: &Fill, ctx: &EvalContext) -> Result<Polyline
         input.clone()
     };
     let sets = p.angle_sets as usize;
-    let count = (p.density.round() as usize).clamp(2, 100_000);
     for line in input
         .lines()
         .filter(|l| l.len() >= 4 && is_closed(l, CLOSE_TOLERANCE))
@@ -112,8 +113,7 @@ fn fill_faces(input: &Polylines, p: &Fill, ctx: &EvalContext) -> Result<Polyline
                 std::slice::from_ref(&ring),
                 &face,
                 angle,
-                count,
-                p.spacing_gradient,
+                p.scanlines(),
                 |crossings| {
                     ctx.budget.check(
                         "fill",
@@ -145,7 +145,6 @@ fn fill(input: &Polylines, p: &Fill, ctx: &EvalContext) -> Result<Polylines, OpE
         return Ok(input.clone());
     }
     let sets = p.angle_sets as usize;
-    let count = (p.density.round() as usize).clamp(2, 100_000);
     let mut out = if keep_boundary {
         input.clone()
     } else {
@@ -158,8 +157,7 @@ fn fill(input: &Polylines, p: &Fill, ctx: &EvalContext) -> Result<Polylines, OpE
             &rings,
             input,
             angle,
-            count,
-            p.spacing_gradient,
+            p.scanlines(),
             |crossings| {
                 let lines = (out.line_count() + crossings / 2) as u64;
                 ctx.budget
@@ -173,6 +171,31 @@ fn fill(input: &Polylines, p: &Fill, ctx: &EvalContext) -> Result<Polylines, OpE
     Ok(out)
 }
 
+/// Where the scanlines of a hatch go.
+#[derive(Clone, Copy)]
+enum Scanlines {
+    /// `count` lines across the extent, spaced by the gradient.
+    Count(usize, f64),
+    /// Every `spacing` mm on a lattice through the centre of the input.
+    Spacing(f64),
+}
+
+/// Most scanlines of one hatch direction.
+const MAX_SCANLINES: f64 = 1.0e6;
+
+impl Fill {
+    fn scanlines(&self) -> Scanlines {
+        if self.spacing > 0.0 {
+            Scanlines::Spacing(self.spacing)
+        } else {
+            Scanlines::Count(
+                (self.density.round() as usize).clamp(2, 100_000),
+                self.spacing_gradient,
+            )
+        }
+    }
+}
+
 /// Hatch segments of all rings for one direction.
 /// `admit` sees the number of crossings (two per segment) before anything is allocated.
 fn hatch(
@@ -180,8 +203,7 @@ fn hatch(
     rings: &[Ring],
     input: &Polylines,
     angle: f64,
-    count: usize,
-    gradient: f64,
+    lines: Scanlines,
     admit: impl FnOnce(usize) -> Result<(), OpError>,
 ) -> Result<Vec<[Vec3; 2]>, OpError> {
     let (s, c) = (angle.sin() as f32, angle.cos() as f32);
@@ -196,20 +218,45 @@ fn hatch(
             (lo.min(y), hi.max(y))
         });
     let height = (ymax - ymin) as f64;
-    let scan_y: Vec<f32> = (0..count)
-        .map(|i| {
-            let u = (i as f64 + 0.5) / count as f64;
-            // Positive gradients pack the lines at the low side of the frame (the top
-            // of the paper at angle 0), as grafix does.
-            let g = -gradient;
-            let v = if g.abs() < 1e-9 {
-                u
-            } else {
-                (1.0 + u * g.exp_m1()).ln() / g
-            };
-            (ymin as f64 + height * v) as f32
-        })
-        .collect();
+    let scan_y: Vec<f32> = match lines {
+        Scanlines::Spacing(step) => {
+            let centre = input
+                .bounds()
+                .map_or(Vec3::ZERO, |(lo, hi)| (lo + hi) / 2.0);
+            let anchor = to_frame(centre.truncate()).y as f64;
+            let (first, last) = (
+                ((ymin as f64 - anchor) / step - 0.5).ceil(),
+                ((ymax as f64 - anchor) / step - 0.5).floor(),
+            );
+            if last - first > MAX_SCANLINES {
+                return Err(OpError::new(
+                    "fill",
+                    format!(
+                        "spacing {step} mm gives {:.0} lines across {height:.1} mm; the most is {MAX_SCANLINES:.0}, raise spacing",
+                        last - first
+                    ),
+                ));
+            }
+            let (first, last) = (first as i64, last as i64);
+            (first..=last)
+                .map(|k| (anchor + (k as f64 + 0.5) * step) as f32)
+                .collect()
+        }
+        Scanlines::Count(count, gradient) => (0..count)
+            .map(|i| {
+                let u = (i as f64 + 0.5) / count as f64;
+                // Positive gradients pack the lines at the low side of the frame (the top
+                // of the paper at angle 0), as grafix does.
+                let g = -gradient;
+                let v = if g.abs() < 1e-9 {
+                    u
+                } else {
+                    (1.0 + u * g.exp_m1()).ln() / g
+                };
+                (ymin as f64 + height * v) as f32
+            })
+            .collect(),
+    };
     let framed: Vec<Ring> = rings
         .iter()
         .map(|r| r.iter().map(|&q| to_frame(q)).collect())
@@ -230,7 +277,7 @@ fn hatch(
         .sum();
     admit(total)?;
 
-    let chunks = parallel::map_ranges(ex, count, LINES_PER_CHUNK, |range| {
+    let chunks = parallel::map_ranges(ex, scan_y.len(), LINES_PER_CHUNK, |range| {
         let ys = &scan_y[range.clone()];
         let mut crossings: Vec<(u32, f32)> = Vec::new();
         for ring in &framed {
