@@ -49,6 +49,41 @@ fn demo_scene_loads_and_realises() {
 }
 
 #[test]
+fn solids_scene_loads_realises_and_round_trips() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/solids.scene.ron");
+    let scene = graft::host::load_scene(&path, &registry()).unwrap();
+    let names: Vec<&str> = scene.layers.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["globe", "crystal", "plant", "wave"]);
+    let drawing = scene.realize(1.0, &EvalContext::default()).unwrap();
+    assert!(
+        drawing
+            .layers
+            .iter()
+            .all(|l| l.geometry.segment_count() > 0)
+    );
+    // Everything lands on the paper plane, inside the sheet.
+    for layer in &drawing.layers {
+        for p in layer.geometry.points() {
+            assert!(
+                p.z == 0.0 || layer.name == "plant" || layer.name == "wave",
+                "{}",
+                layer.name
+            );
+            assert!(
+                (0.0..=210.0).contains(&p.x) && (0.0..=297.0).contains(&p.y),
+                "{}: {p}",
+                layer.name
+            );
+        }
+    }
+    let again = Scene::parse(&scene.to_ron(""), "solids.scene.ron", &registry()).unwrap();
+    let redrawn = again.realize(1.0, &EvalContext::default()).unwrap();
+    for (a, b) in drawing.layers.iter().zip(&redrawn.layers) {
+        assert_eq!(a.id, b.id, "{}", a.name);
+    }
+}
+
+#[test]
 fn fields_are_read_with_defaults_for_the_rest() {
     let scene = parse(ONE_LAYER).unwrap();
     assert_eq!((scene.canvas.width, scene.canvas.height), (100.0, 80.0));

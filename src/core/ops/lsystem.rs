@@ -42,7 +42,7 @@ crate::op! {
         /// start string (custom)
         pub axiom: String = "X".into(),
         /// rules (custom): one SYMBOL=REPLACEMENT per line or separated by ;
-        pub rules: String = "X=F-[[X]+X]+F[+FX]-X\nF=FF".into(),
+        pub rules: String = "X=F-[[X]+X]+F[+FX]-X; F=FF".into(),
     }
 }
 
