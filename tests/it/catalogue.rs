@@ -1335,3 +1335,26 @@ fn fill_spacing_puts_lines_on_a_lattice_that_stays_while_the_shape_grows() {
     .unwrap_err();
     assert!(err.contains("raise spacing"), "{err}");
 }
+
+#[test]
+fn displace_and_dash_jitter_take_a_seed() {
+    let grid = primitive("grid", &[("nx", 5.into()), ("ny", 5.into())]).unwrap();
+    let fine = effect("subdivide", &[("subdivisions", 4.into())], &grid).unwrap();
+    let displaced =
+        |seed: i64| rounded(&effect("displace", &[("seed", seed.into())], &fine).unwrap());
+    assert_eq!(displaced(0), displaced(0));
+    assert_ne!(displaced(0), displaced(7));
+    assert_eq!(displaced(7), displaced(7));
+    let dashed = |seed: i64| {
+        rounded(
+            &effect(
+                "dash",
+                &[("offset_jitter", 3.0.into()), ("seed", seed.into())],
+                &grid,
+            )
+            .unwrap(),
+        )
+    };
+    assert_eq!(dashed(1), dashed(1));
+    assert_ne!(dashed(1), dashed(2));
+}

@@ -20,8 +20,10 @@ fn push_piece(out: &mut Polylines, line: &[Vec3], cum: &[f64], s0: f64, s1: f64)
 }
 
 /// Deterministic value in -1..1 for polyline `i` (splitmix64), for dash jitter.
-fn jitter_unit(i: usize) -> f32 {
-    let mut z = (i as u64).wrapping_add(0x9E37_79B9_7F4A_7C15);
+fn jitter_unit(i: usize, seed: u32) -> f32 {
+    let mut z = (i as u64)
+        .wrapping_add(0x9E37_79B9_7F4A_7C15)
+        .wrapping_add((seed as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^= z >> 31;
@@ -40,6 +42,8 @@ crate::op! {
         pub offset: f64 = 0.0 => ui(0.0, 100.0).unit("mm"),
         /// random extra phase per line, up to ±this
         pub offset_jitter: f64 = 0.0 => ui(0.0, 100.0).min(0.0).unit("mm"),
+        /// random seed of the jitter (the same dashes for the same seed on every machine)
+        pub seed: u32 = 0 => ui(0.0, 9999.0),
     }
 }
 
@@ -70,7 +74,7 @@ impl Evaluate for Dash {
                 continue;
             }
             // Start of the dash that covers (or precedes) arc length 0.
-            let phase = (offset + jitter * jitter_unit(i) as f64).rem_euclid(period);
+            let phase = (offset + jitter * jitter_unit(i, self.seed) as f64).rem_euclid(period);
             // Each dash start computed from its index, not accumulated: no drift.
             for k in 0u64.. {
                 let start = -phase + k as f64 * period;

@@ -74,6 +74,8 @@ crate::op! {
         pub max_gradient_factor: f32 = 2.0 => ui(1.0, 4.0).domain(0.0, 100.0),
         /// noise phase; animate it with an expression such as "t * 0.2"
         pub t: f32 = 0.0 => ui(0.0, 1.0).unit("s"),
+        /// another noise field for each seed (0: grafix's field)
+        pub seed: u32 = 0 => ui(0.0, 9999.0),
     }
 }
 
@@ -108,7 +110,14 @@ impl Displace {
 fn displace(ex: &dyn Executor, input: &Polylines, p: &Displace) -> Polylines {
     let amplitude = p.amplitude;
     let freq = p.spatial_freq;
-    let phase = Vec3::splat(p.t * 10.0 + 1000.0);
+    // A seed moves the sample point to another part of the noise lattice.
+    let offset = if p.seed == 0 {
+        Vec3::ZERO
+    } else {
+        let mut rng = super::random::SeededRng::new(p.seed as u64, 0);
+        Vec3::new(rng.unit() as f32, rng.unit() as f32, rng.unit() as f32) * 500.0
+    };
+    let phase = Vec3::splat(p.t * 10.0 + 1000.0) + offset;
     let (amp_g, freq_g) = (
         p.gradient(p.amplitude_gradient),
         p.gradient(p.frequency_gradient),
