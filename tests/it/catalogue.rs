@@ -1358,3 +1358,33 @@ fn displace_and_dash_jitter_take_a_seed() {
     assert_eq!(dashed(1), dashed(1));
     assert_ne!(dashed(1), dashed(2));
 }
+
+#[test]
+fn every_op_works_from_a_scene_file_with_its_defaults() {
+    let registry = registry();
+    for op in registry.iter() {
+        let name = op.name();
+        let layer = match op.schema().kind {
+            graft::ops::OpKind::Primitive => format!("(name: \"a\", source: {name}())"),
+            graft::ops::OpKind::Effect => {
+                format!(
+                    "(name: \"a\", source: polyhedron(kind: \"cuboctahedron\"), effects: [{name}()])"
+                )
+            }
+        };
+        let text = format!("(\n  canvas: (size: (210, 297)),\n  layers: [{layer}],\n)");
+        let scene = graft::scene::Scene::parse(&text, "t.scene.ron", &registry)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let drawing = scene
+            .realize(0.5, &ctx())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            drawing.layers[0].geometry.point_count() > 0,
+            "{name} with its defaults draws something"
+        );
+        assert!(
+            drawing.layers[0].geometry.first_non_finite().is_none(),
+            "{name}"
+        );
+    }
+}
