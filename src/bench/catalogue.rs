@@ -142,7 +142,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         "record",
     );
 
-    // 7f. a latlon sphere of 131k vertices through perspective with hidden lines.
+    // 7f. a latlon sphere of about 97k vertices through perspective with hidden lines.
     let globe = recipe(
         registry,
         &[

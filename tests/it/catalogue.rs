@@ -960,7 +960,11 @@ fn deduplicate_draws_every_stroke_once() {
     // Overlapping collinear strokes become one.
     let overlap = lines_of(&[&[(0.0, 0.0), (2.0, 0.0)], &[(1.0, 0.0), (3.0, 0.0)]]);
     let out = effect("deduplicate", &[], &overlap).unwrap();
-    assert_eq!(rounded(&out), vec![vec![(0.0, 0.0), (3.0, 0.0)]]);
+    // Drawn once, every vertex kept.
+    assert_eq!(
+        rounded(&out),
+        vec![vec![(0.0, 0.0), (1.0, 0.0), (2.0, 0.0), (3.0, 0.0)]]
+    );
     // Repeats and a branch: chains end where three segments meet.
     let branchy = lines_of(&[
         &[(0.0, 0.0), (1.0, 0.0)],
@@ -968,16 +972,17 @@ fn deduplicate_draws_every_stroke_once() {
         &[(1.0, 0.0), (2.0, 0.0), (2.0, 1.0)],
     ]);
     let out = effect("deduplicate", &[], &branchy).unwrap();
+    // As grafix: (0,0) (1,0) (2,0) (2,1).
     assert_eq!(
         rounded(&out),
-        vec![vec![(0.0, 0.0), (2.0, 0.0), (2.0, 1.0)]]
+        vec![vec![(0.0, 0.0), (1.0, 0.0), (2.0, 0.0), (2.0, 1.0)]]
     );
     let t = lines_of(&[&[(0.0, 0.0), (0.0, 2.0)], &[(0.0, 1.0), (5.0, 1.0)]]);
     let out = effect("deduplicate", &[], &t).unwrap();
     assert_eq!(out.line_count(), 2, "{:?}", rounded(&out));
     // Without chaining every segment stays on its own.
     let out = effect("deduplicate", &[("merge_chains", false.into())], &branchy).unwrap();
-    assert_eq!(out.line_count(), 2);
+    assert_eq!(out.line_count(), 3);
 }
 
 #[test]
@@ -1005,7 +1010,9 @@ fn deduplicate_a_grid_repeated_on_itself_gives_the_grid() {
     assert_eq!(out.line_count(), 20);
     assert!(
         out.lines()
-            .all(|l| l.len() == 2 && (l[1].x - l[0].x).abs() == 15.0)
+            .all(|l| l.len() == 4 && (l[l.len() - 1].x - l[0].x).abs() == 15.0),
+        "{:?}",
+        rounded(&out)
     );
 }
 
@@ -1388,3 +1395,69 @@ fn every_op_works_from_a_scene_file_with_its_defaults() {
         );
     }
 }
+
+#[test]
+fn deduplicate_keeps_the_vertices_of_repeated_subdivided_lines() {
+    let line = line_of(&[(0.0, 0.0), (16.0, 0.0)]);
+    let fine = effect("subdivide", &[("subdivisions", 4.into())], &line).unwrap();
+    let twice = effect(
+        "repeat",
+        &[("count", 1.into()), ("offset", ORIGIN.into())],
+        &fine,
+    )
+    .unwrap();
+    let out = effect("deduplicate", &[], &twice).unwrap();
+    assert_eq!(out.line_count(), 1);
+    assert_eq!(
+        out.point_count(),
+        17,
+        "every vertex of the subdivided line stays"
+    );
+}
+
+#[test]
+fn perspective_hides_the_faces_of_a_small_turned_solid_on_the_paper() {
+    let small = primitive(
+        "polyhedron",
+        &[
+            ("kind", RawParam::from("hexahedron")),
+            ("scale", 8.0.into()),
+        ],
+    )
+    .unwrap();
+    let turned = effect("rotate", &[("rotation", [31.0, 47.0, 13.0].into())], &small).unwrap();
+    let out = effect(
+        "perspective",
+        &[
+            ("camera", [140.0, 120.0, -300.0].into()),
+            ("hidden", RawParam::from("faces")),
+        ],
+        &turned,
+    )
+    .unwrap();
+    // A cube seen from outside shows 1 to 3 faces: 4 to 9 distinct edges, never all 12.
+    let n = segments(&out);
+    assert!((4..=9).contains(&n), "{n} edges drawn");
+}
+
+#[test]
+fn seeded_ops_give_pinned_numbers() {
+    // Pinned: a change of the generator changes every seeded drawing.
+    let out = effect(
+        "bold",
+        &[
+            ("count", 2.into()),
+            ("radius", 1.0.into()),
+            ("seed", 0.into()),
+        ],
+        &line_of(&[(0.0, 0.0)]),
+    )
+    .unwrap();
+    let p = out.points()[1];
+    assert!(
+        (p.x - PINNED_BOLD.0).abs() < 1e-5 && (p.y - PINNED_BOLD.1).abs() < 1e-5,
+        "{p}"
+    );
+}
+
+const PINNED_BOLD: (f32, f32) = (-0.529_529_6, -0.604_247_2);

@@ -4,10 +4,12 @@
 mod id;
 mod line_vertices;
 mod polylines;
+mod travel;
 
 pub use id::{FLOAT_QUANTUM, GeometryId, IdHasher, quantise};
 pub use line_vertices::{GeometryStats, LineVertices};
 pub use polylines::{OffsetsError, Polylines, is_closed, line_length};
+pub use travel::{Placed, input_order, sort_for_travel, travel_of};
 
 /// Vector and matrix types of the core (f32, from glam, which Bevy also uses).
 pub use glam::{Mat3, Vec2, Vec3, Vec4};

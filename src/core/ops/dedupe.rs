@@ -16,7 +16,7 @@ use super::op::{EvalContext, OpError};
 use super::typed::Evaluate;
 
 crate::op! {
-    /// draws every stroke once: segments repeated (either direction) or overlapping along the same line within `tolerance` are merged, then, with merge_chains, segments meeting end to end are joined into polylines (split where three or more meet)
+    /// draws every stroke once: segments repeated (either direction) or overlapping along the same line within `tolerance` are drawn once (every vertex kept), then, with merge_chains, segments meeting end to end are joined into polylines (split where three or more meet); grafix removes exact repeats only
     #[op(effect, name = "deduplicate", version = 1)]
     pub struct Deduplicate {
         /// points closer than this are the same point; lines closer than this are the same line
@@ -47,7 +47,8 @@ impl Nodes {
         if self.tol > 0.0 {
             [p.x, p.y, p.z].map(|c| (c / self.tol).round() as i64)
         } else {
-            [p.x, p.y, p.z].map(|c| c.to_bits() as i64)
+            // + 0.0 folds -0.0 onto 0.0 (mirrored copies produce both).
+            [p.x, p.y, p.z].map(|c| (c + 0.0).to_bits() as i64)
         }
     }
 
@@ -162,22 +163,34 @@ impl Evaluate for Deduplicate {
                 members[group].push((sb, sa, pb, pa));
             }
         }
+        // Within a line: cut at every endpoint of its segments and keep each piece
+        // covered at least once, so overlaps are drawn once and every vertex stays.
         let mut merged: Vec<(DVec3, DVec3)> = Vec::with_capacity(segments.len());
-        for mut group in members {
-            group.sort_by(|x, y| x.0.total_cmp(&y.0));
-            let mut current = group[0];
-            for &next in &group[1..] {
-                if next.0 <= current.1 + tol {
-                    if next.1 > current.1 {
-                        current.1 = next.1;
-                        current.3 = next.3;
-                    }
-                } else {
-                    merged.push((current.2, current.3));
-                    current = next;
-                }
+        for group in members {
+            if group.len() == 1 {
+                merged.push((group[0].2, group[0].3));
+                continue;
             }
-            merged.push((current.2, current.3));
+            let mut events: Vec<(f64, i32, DVec3)> = Vec::with_capacity(group.len() * 2);
+            for &(s0, s1, p0, p1) in &group {
+                events.push((s0, 1, p0));
+                events.push((s1, -1, p1));
+            }
+            events.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.cmp(&a.1)));
+            let mut cover = 0;
+            let mut last: Option<(f64, DVec3)> = None;
+            for (s, delta, p) in events {
+                if let Some((ls, lp)) = last
+                    && cover > 0
+                    && s - ls > tol
+                {
+                    merged.push((lp, p));
+                }
+                if last.is_none_or(|(ls, _)| s - ls > tol) {
+                    last = Some((s, p));
+                }
+                cover += delta;
+            }
         }
         merged.extend(lone);
         ctx.budget

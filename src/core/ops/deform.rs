@@ -112,7 +112,13 @@ impl Evaluate for Extrude {
             }
             fine.push(line[line.len() - 1].as_dvec3());
             originals.push_line(fine.iter().map(|p| p.as_vec3()));
-            let mean = fine.iter().sum::<DVec3>() / fine.len() as f64;
+            // A ring's closing point is its first again: count it once.
+            let distinct = if fine.len() > 2 && fine[0] == fine[fine.len() - 1] {
+                &fine[..fine.len() - 1]
+            } else {
+                &fine[..]
+            };
+            let mean = distinct.iter().sum::<DVec3>() / distinct.len() as f64;
             let moved: Vec<DVec3> = fine
                 .iter()
                 .map(|&p| match self.center_mode {
@@ -133,7 +139,7 @@ impl Evaluate for Extrude {
 }
 
 crate::op! {
-    /// breaks every segment into `subdivisions` equal pieces and moves each piece on its own, perpendicular to itself, by up to `intensity` in a seeded random direction; `intensity_mask_*` fade the effect across the drawing as `drop`'s probability does
+    /// breaks every segment into `subdivisions` equal pieces and moves each piece on its own, perpendicular to itself, by `intensity` times the mask's strength there, in a seeded random direction around the piece; `intensity_mask_*` fade the effect across the drawing as `drop`'s probability does
     #[op(effect, name = "collapse", version = 1)]
     pub struct Collapse {
         /// largest displacement

@@ -74,7 +74,7 @@ crate::op! {
         pub max_gradient_factor: f32 = 2.0 => ui(1.0, 4.0).domain(0.0, 100.0),
         /// noise phase; animate it with an expression such as "t * 0.2"
         pub t: f32 = 0.0 => ui(0.0, 1.0).unit("s"),
-        /// another noise field for each seed (0: grafix's field)
+        /// another noise field for each seed (0: the field graft has always used)
         pub seed: u32 = 0 => ui(0.0, 9999.0),
     }
 }

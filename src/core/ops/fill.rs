@@ -19,9 +19,9 @@ crate::op! {
     pub struct Fill {
         /// number of hatch directions, spread over 180°
         pub angle_sets: u32 = 1 => ui(1.0, 6.0).domain(1.0, 64.0),
-        /// direction of the first hatch set
+        /// direction of the first hatch set, from the paper's +x axis (grafix: from the shape's first edge)
         pub angle: f64 = 45.0 => ui(0.0, 180.0).unit("deg"),
-        /// hatch lines across the whole input's extent
+        /// hatch lines across the whole input's extent in the hatch direction (grafix: across the unrotated height); see also `spacing`
         pub density: f64 = 35.0 => ui(0.0, 1000.0).domain(0.0, 100_000.0),
         /// exponential change of spacing across the hatch direction: positive packs lines towards the low side (the top of the paper at angle 0)
         pub spacing_gradient: f64 = 0.0 => ui(-4.0, 4.0).domain(-40.0, 40.0),
@@ -164,8 +164,10 @@ fn fill(input: &Polylines, p: &Fill, ctx: &EvalContext) -> Result<Polylines, OpE
                     .check("fill", (out.point_count() + crossings) as u64, lines)
             },
         )?;
+        // Hatching lies at the drawing's height (flat input may sit off z = 0).
+        let z = input.points().first().map_or(0.0, |p| p.z);
         for [a, b] in segments {
-            out.push_line([a, b]);
+            out.push_line([a.with_z(z), b.with_z(z)]);
         }
     }
     Ok(out)

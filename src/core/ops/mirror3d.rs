@@ -29,7 +29,7 @@ crate::choice! {
 }
 
 crate::op! {
-    /// 3D symmetry: azimuth keeps the wedge of 180°/n around `axis` (from `phi0`) and copies it by n rotations and their reflections (optionally mirrored across the equator too); polyhedral keeps the octant x, y, z ≥ 0 around the centre and copies it by the rotations of a regular solid's group (optionally with reflections); repeated copies are dropped
+    /// 3D symmetry: azimuth keeps the wedge of 180°/n around `axis` (from `phi0`) and copies it by n rotations and their reflections (optionally mirrored across the equator too); polyhedral keeps the octant x, y, z ≥ 0 around the centre (as grafix; copies of the octant overlap, the repeats are dropped) and copies it by the rotations of a regular solid's group (optionally with reflections); repeated copies are dropped
     #[op(effect, name = "mirror3d", version = 1)]
     pub struct Mirror3d {
         /// azimuth (about an axis) or polyhedral (a solid's rotation group)

@@ -8,6 +8,7 @@ use glam::DVec3;
 use crate::geometry::{Polylines, Vec3};
 
 use super::op::{EvalContext, OpError};
+use super::parallel;
 use super::primitives::A4_CENTER;
 use super::typed::Evaluate;
 
@@ -19,7 +20,7 @@ crate::choice! {
     pub enum HiddenLines {
         /// Nothing: every line is drawn.
         None = "none",
-        /// The input is one convex polyhedron made of closed planar faces (`polyhedron`, an icosphere): faces turned away from the camera are dropped, edges shared by two visible faces are drawn once.
+        /// The input is one convex polyhedron made of closed planar faces (`polyhedron`, an icosphere): faces turned away from the camera are dropped, edges shared by two visible faces are drawn once. Other lines (hatching, open lines) are kept whole: put `perspective` right after the solid and its rigid moves.
         Faces = "faces",
         /// The input lies on one sphere around the centre of its bounds (a latlon, rings or spiral `sphere`): the parts of lines on the far side are cut off exactly at the silhouette.
         Sphere = "sphere",
@@ -149,7 +150,7 @@ fn newell(ring: &[DVec3]) -> DVec3 {
 
 /// A closed planar polyline of three or more corners: its distinct points and unit normal.
 fn as_face(line: &[DVec3]) -> Option<(Vec<DVec3>, DVec3)> {
-    if line.len() < 4 || line[0].distance(line[line.len() - 1]) > 1e-6 {
+    if line.len() < 4 || line[0].distance(line[line.len() - 1]) > 1e-4 {
         return None;
     }
     let ring = &line[..line.len() - 1];
@@ -160,9 +161,10 @@ fn as_face(line: &[DVec3]) -> Option<(Vec<DVec3>, DVec3)> {
     }
     let n = n / len;
     let size = ring.iter().map(|p| p.distance(ring[0])).fold(0.0, f64::max);
+    // f32 coordinates at paper scale carry about 1e-5 mm of rounding, more after turns.
     let planar = ring
         .iter()
-        .all(|p| (*p - ring[0]).dot(n).abs() <= 1e-6 * size.max(1.0));
+        .all(|p| (*p - ring[0]).dot(n).abs() <= 1e-3 + 1e-6 * size);
     planar.then(|| (ring.to_vec(), n))
 }
 
@@ -225,31 +227,9 @@ impl Perspective {
                 out
             }
             HiddenLines::Sphere => {
-                let eye = cam.eye;
-                // Visible where the outward direction faces the eye: (p - c)·(eye - p) >= 0.
-                let g = move |p: DVec3| (p - centre).dot(eye - p);
-                let cross = move |a: DVec3, b: DVec3| {
-                    // g(a + t d) = g(a) + t·(d·(eye - a) - d·(a - c)) - t²·|d|²: solve = 0.
-                    let d = b - a;
-                    let (c0, c1, c2) = (
-                        g(a),
-                        d.dot(eye - a) - d.dot(a - centre),
-                        -d.length_squared(),
-                    );
-                    if c2.abs() < 1e-18 {
-                        return if c1.abs() < 1e-18 { 0.5 } else { -c0 / c1 };
-                    }
-                    let disc = (c1 * c1 - 4.0 * c2 * c0).max(0.0).sqrt();
-                    let roots = [(-c1 + disc) / (2.0 * c2), (-c1 - disc) / (2.0 * c2)];
-                    roots
-                        .into_iter()
-                        .filter(|t| (-1e-9..=1.0 + 1e-9).contains(t))
-                        .min_by(|x, y| (x - 0.5).abs().total_cmp(&(y - 0.5).abs()))
-                        .unwrap_or(0.5)
-                };
                 let mut out = Vec::new();
                 for line in lines {
-                    keep_where(&line, g, cross, &mut out);
+                    sphere_cut(&line, centre, cam.eye, &mut out);
                 }
                 out
             }
@@ -257,10 +237,42 @@ impl Perspective {
     }
 }
 
+/// Appends the parts of `line` on the near side of a sphere around `centre` seen from
+/// `eye`: where (p - centre)·(eye - p) >= 0, cut exactly where it is 0.
+fn sphere_cut(line: &[DVec3], centre: DVec3, eye: DVec3, out: &mut Vec<Vec<DVec3>>) {
+    let g = move |p: DVec3| (p - centre).dot(eye - p);
+    let cross = move |a: DVec3, b: DVec3| {
+        // g(a + t d) = g(a) + t·(d·(eye - a) - d·(a - c)) - t²·|d|²: solve = 0.
+        let d = b - a;
+        let (c0, c1, c2) = (
+            g(a),
+            d.dot(eye - a) - d.dot(a - centre),
+            -d.length_squared(),
+        );
+        if c2.abs() < 1e-18 {
+            return if c1.abs() < 1e-18 { 0.5 } else { -c0 / c1 };
+        }
+        let disc = (c1 * c1 - 4.0 * c2 * c0).max(0.0).sqrt();
+        let roots = [(-c1 + disc) / (2.0 * c2), (-c1 - disc) / (2.0 * c2)];
+        roots
+            .into_iter()
+            .filter(|t| (-1e-9..=1.0 + 1e-9).contains(t))
+            .min_by(|x, y| (x - 0.5).abs().total_cmp(&(y - 0.5).abs()))
+            .unwrap_or(0.5)
+    };
+    keep_where(line, g, cross, out);
+}
+
 impl Evaluate for Perspective {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
         let cam = Camera::of(self)?;
-        let runs = self.visible(input, &cam);
+        // Every cut adds at most one point per segment and one polyline.
+        let points = input.point_count() as u64;
+        ctx.budget.check(
+            "perspective",
+            points * 2,
+            points + input.line_count() as u64,
+        )?;
         let near = cam.near;
         let depth = |p: DVec3| cam.depth(p) - near;
         let cross = |a: DVec3, b: DVec3| {
@@ -271,17 +283,40 @@ impl Evaluate for Perspective {
                 da / (da - db)
             }
         };
-        let mut clipped = Vec::new();
-        for run in &runs {
-            keep_where(run, depth, cross, &mut clipped);
+        let finish = |runs: &[Vec<DVec3>], out: &mut Polylines| {
+            let mut clipped = Vec::new();
+            for run in runs {
+                keep_where(run, depth, cross, &mut clipped);
+            }
+            for run in clipped {
+                out.push_line(run.into_iter().map(|p| cam.project(p)));
+            }
+        };
+        if self.hidden == HiddenLines::Faces {
+            // Faces share edges: one pass over the whole solid.
+            let mut out = Polylines::new();
+            finish(&self.visible(input, &cam), &mut out);
+            return Ok(out);
         }
-        let points: usize = clipped.iter().map(Vec::len).sum();
-        ctx.budget
-            .check("perspective", points as u64, clipped.len() as u64)?;
-        let mut out = Polylines::with_capacity(points, clipped.len());
-        for run in clipped {
-            out.push_line(run.into_iter().map(|p| cam.project(p)));
-        }
-        Ok(out)
+        // Line by line, in chunks on the executor.
+        let centre = input
+            .bounds()
+            .map(|(lo, hi)| (lo.as_dvec3() + hi.as_dvec3()) / 2.0)
+            .unwrap_or_default();
+        let sphere = self.hidden == HiddenLines::Sphere;
+        Ok(parallel::map_lines(
+            &*ctx.executor,
+            input,
+            |_, line, out| {
+                let pts: Vec<DVec3> = line.iter().map(|p| p.as_dvec3()).collect();
+                if sphere {
+                    let mut runs = Vec::new();
+                    sphere_cut(&pts, centre, cam.eye, &mut runs);
+                    finish(&runs, out);
+                } else {
+                    finish(std::slice::from_ref(&pts), out);
+                }
+            },
+        ))
     }
 }

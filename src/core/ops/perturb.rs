@@ -140,7 +140,8 @@ impl Evaluate for Pixelate {
                     .windows(2)
                     .map(|w| {
                         let (a, b) = (cell(w[0]), cell(w[1]));
-                        (a.0 - b.0).unsigned_abs() + (a.1 - b.1).unsigned_abs()
+                        a.0.saturating_sub(b.0).unsigned_abs()
+                            + a.1.saturating_sub(b.1).unsigned_abs()
                     })
                     .sum::<u64>()
             })
@@ -166,7 +167,8 @@ impl Evaluate for Pixelate {
                 for w in line.windows(2) {
                     let (a, b) = (cell(w[0]), cell(w[1]));
                     let (za, zb) = (snap_z(w[0].z), snap_z(w[1].z));
-                    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+                    // Cells are bounded by the coordinate range: no overflow here.
+                    let (dx, dy) = (b.0.saturating_sub(a.0), b.1.saturating_sub(a.1));
                     let (sx, sy) = (dx.signum(), dy.signum());
                     let (ax, ay) = (dx.abs(), dy.abs());
                     let total = (ax + ay).max(1) as f64;

@@ -94,7 +94,13 @@ impl Evaluate for DropLines {
                     || (self.max_length >= 0.0 && len >= self.max_length)
             };
             let by_chance = random && {
-                let c = line.iter().copied().sum::<Vec3>() / line.len().max(1) as f32;
+                // A ring's closing point is its first again: count it once.
+                let pts = if line.len() > 2 && line[0] == line[line.len() - 1] {
+                    &line[..line.len() - 1]
+                } else {
+                    line
+                };
+                let c = pts.iter().copied().sum::<Vec3>() / pts.len().max(1) as f32;
                 SeededRng::new(self.seed as u64, i as u64).unit() < self.probability(c, lo, hi)
             };
             let picked = by_index || by_length || by_chance;

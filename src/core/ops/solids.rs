@@ -277,7 +277,7 @@ fn faces(v: &[DVec3]) -> Vec<Vec<usize>> {
 }
 
 crate::op! {
-    /// a Platonic or Archimedean solid as one closed polyline per face, counter-clockwise seen from outside; `scale` is the diameter of its circumsphere
+    /// a Platonic or Archimedean solid as one closed polyline per face, counter-clockwise seen from outside (so every edge is drawn twice: follow with `perspective(hidden: "faces")` or `deduplicate` to plot it once); `scale` is the diameter of its circumsphere
     #[op(primitive, name = "polyhedron", version = 1)]
     pub struct Polyhedron {
         /// which solid
