@@ -1461,3 +1461,126 @@ fn seeded_ops_give_pinned_numbers() {
 }
 
 const PINNED_BOLD: (f32, f32) = (-0.529_529_6, -0.604_247_2);
+
+#[test]
+fn plot_passes_merge_sort_reloop_and_more() {
+    // Two segments end to end (the second backwards) become one polyline.
+    let two = lines_of(&[&[(0.0, 0.0), (1.0, 0.0)], &[(2.0, 0.0), (1.0, 0.0)]]);
+    let merged = effect("linemerge", &[], &two).unwrap();
+    assert_eq!(
+        rounded(&merged),
+        vec![vec![(0.0, 0.0), (1.0, 0.0), (2.0, 0.0)]]
+    );
+    let kept = effect("linemerge", &[("allow_reverse", false.into())], &two).unwrap();
+    assert_eq!(kept.line_count(), 2);
+    // Joining at the front too.
+    let front = lines_of(&[&[(1.0, 0.0), (2.0, 0.0)], &[(0.0, 0.0), (1.0, 0.0)]]);
+    let merged = effect("linemerge", &[], &front).unwrap();
+    assert_eq!(
+        rounded(&merged),
+        vec![vec![(0.0, 0.0), (1.0, 0.0), (2.0, 0.0)]]
+    );
+
+    // A ring's start moves to the vertex nearest the previous end.
+    let input = Polylines::from_lines([vec![v(0.0, 0.0), v(9.0, 9.0)], square(10.0, 10.0, 5.0)]);
+    let out = effect("reloop", &[], &input).unwrap();
+    assert_eq!(
+        rounded(&out)[1],
+        vec![
+            (10.0, 10.0),
+            (15.0, 10.0),
+            (15.0, 15.0),
+            (10.0, 15.0),
+            (10.0, 10.0)
+        ]
+    );
+    let input = Polylines::from_lines([vec![v(0.0, 0.0), v(16.0, 16.0)], square(10.0, 10.0, 5.0)]);
+    let out = effect("reloop", &[], &input).unwrap();
+    assert_eq!(
+        rounded(&out)[1],
+        vec![
+            (15.0, 15.0),
+            (10.0, 15.0),
+            (10.0, 10.0),
+            (15.0, 10.0),
+            (15.0, 15.0)
+        ]
+    );
+
+    let seg = line_of(&[(0.0, 0.0), (1.0, 0.0)]);
+    let mp = effect("multipass", &[("count", 3.into())], &seg).unwrap();
+    assert_eq!(
+        rounded(&mp),
+        vec![vec![(0.0, 0.0), (1.0, 0.0), (0.0, 0.0), (1.0, 0.0)]]
+    );
+    let ring = effect(
+        "multipass",
+        &[],
+        &Polylines::from_lines([square(0.0, 0.0, 1.0)]),
+    )
+    .unwrap();
+    assert_eq!(ring.point_count(), 9);
+
+    let mixed = Polylines::from_lines([
+        square(0.0, 0.0, 1.0),
+        vec![v(0.0, 0.0), v(10.0, 0.0)],
+        vec![v(0.0, 0.0), v(0.5, 0.0)],
+    ]);
+    let long = effect("filter", &[("min_length", 1.0.into())], &mixed).unwrap();
+    assert_eq!(long.line_count(), 2);
+    let closed = effect("filter", &[("closed", RawParam::from("closed"))], &mixed).unwrap();
+    assert_eq!(closed.line_count(), 1);
+    let short = effect("filter", &[("max_length", 4.5.into())], &mixed).unwrap();
+    assert_eq!(short.line_count(), 2);
+
+    let split = effect(
+        "splitall",
+        &[],
+        &Polylines::from_lines([square(0.0, 0.0, 1.0)]),
+    )
+    .unwrap();
+    assert_eq!((split.line_count(), split.point_count()), (4, 8));
+    let rev = effect("reverse", &[("flip", true.into())], &two).unwrap();
+    assert_eq!(
+        rounded(&rev),
+        vec![vec![(1.0, 0.0), (2.0, 0.0)], vec![(1.0, 0.0), (0.0, 0.0)]]
+    );
+}
+
+#[test]
+fn linesort_never_increases_travel_on_a_thousand_random_inputs() {
+    use graft::geometry::{input_order, sort_for_travel, travel_of};
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let mut rnd = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f32 / (1u64 << 53) as f32 * 100.0
+    };
+    let mut shorter = 0;
+    for case in 0..1000 {
+        let n = 2 + case % 40;
+        let p = Polylines::from_lines((0..n).map(|_| {
+            let a = v(rnd(), rnd());
+            vec![a, a + v(rnd() / 10.0, rnd() / 10.0)]
+        }));
+        for (reverse, improve) in [(true, true), (true, false), (false, false)] {
+            let order = sort_for_travel(&p, reverse, improve);
+            let (before, after) = (travel_of(&p, &input_order(&p)), travel_of(&p, &order));
+            assert!(after <= before + 1e-9, "case {case}: {after} > {before}");
+            let mut seen: Vec<usize> = order.iter().map(|o| o.index).collect();
+            seen.sort();
+            assert_eq!(seen, (0..n).collect::<Vec<_>>(), "every polyline once");
+            if after < before * 0.5 {
+                shorter += 1;
+            }
+        }
+    }
+    assert!(shorter > 1000, "sorting shortens random travel: {shorter}");
+    // The linesort op keeps every stroke.
+    let grid = primitive("grid", &[("nx", 30.into()), ("ny", 30.into())]).unwrap();
+    let sorted = effect("linesort", &[], &grid).unwrap();
+    assert_eq!(sorted.point_count(), grid.point_count());
+    let total = |p: &Polylines| p.lines().map(graft::geometry::line_length).sum::<f64>();
+    assert!((total(&sorted) - total(&grid)).abs() < 1e-6 * total(&grid));
+}

@@ -20,6 +20,7 @@ mod mirror3d;
 pub mod noise;
 mod op;
 pub mod parallel;
+mod passes;
 mod path_edit;
 mod perspective;
 mod perturb;
@@ -56,6 +57,9 @@ pub use lsystem::{Lsystem, LsystemKind};
 pub use mirror::Mirror;
 pub use mirror3d::{Mirror3d, Mirror3dMode, SymmetryGroup};
 pub use op::{EvalContext, EvalFn, FingerprintFn, Op, OpError, Params, ResourceBudget};
+pub use passes::{
+    ClosedFilter, FilterLines, Linemerge, Linesort, Multipass, Reloop, ReverseLines, Splitall,
+};
 pub use path_edit::{ClosedMode, Resample, Simplify};
 pub use perspective::{HiddenLines, Perspective};
 pub use perturb::{Bold, PixelCorner, Pixelate, Quantize, Wobble};
@@ -125,5 +129,12 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Collapse>(),
         Op::of::<Deduplicate>(),
         Op::of::<Mirror3d>(),
+        Op::of::<Linemerge>(),
+        Op::of::<Linesort>(),
+        Op::of::<Reloop>(),
+        Op::of::<Multipass>(),
+        Op::of::<FilterLines>(),
+        Op::of::<Splitall>(),
+        Op::of::<ReverseLines>(),
     ]
 }

@@ -372,6 +372,8 @@ macro_rules! op {
             }
 
             fn from_values(values: &[$crate::ops::Value]) -> ::core::option::Option<Self> {
+                // An op without parameters reads nothing.
+                #[allow(unused_mut, unused_variables)]
                 let mut values = values.iter();
                 ::core::option::Option::Some(Self {
                     $($field: <$fty as $crate::ops::ParamType>::from_value(values.next()?)?,)*
