@@ -1584,3 +1584,123 @@ fn linesort_never_increases_travel_on_a_thousand_random_inputs() {
     let total = |p: &Polylines| p.lines().map(graft::geometry::line_length).sum::<f64>();
     assert!((total(&sorted) - total(&grid)).abs() < 1e-6 * total(&grid));
 }
+
+const HAND_SVG: &str = r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" width="100mm" height="100mm" viewBox="0 0 100 100">
+ <g id="l1" inkscape:groupmode="layer" inkscape:label="shapes">
+   <rect x="10" y="10" width="20" height="10"/>
+   <circle cx="50" cy="50" r="10"/>
+ </g>
+ <g id="l2" inkscape:groupmode="layer" inkscape:label="curves" transform="translate(5,0)">
+   <path d="M 0,80 C 10,60 30,60 40,80" fill="none" stroke="black"/>
+   <path d="M 50,80 Q 60,60 70,80" fill="none" stroke="black"/>
+ </g>
+</svg>"#;
+
+fn svg_file(name: &str, text: &str) -> String {
+    let dir = tempdir("svg-import");
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_string_lossy().into_owned()
+}
+
+#[test]
+fn svg_import_reads_shapes_curves_transforms_and_layers_in_mm() {
+    let path = svg_file("hand.svg", HAND_SVG);
+    let read = |layers: &str| {
+        primitive(
+            "svg",
+            &[("path", path.as_str().into()), ("layers", layers.into())],
+        )
+        .unwrap()
+    };
+    let shapes = read("shapes");
+    assert_eq!(shapes.line_count(), 2);
+    let rect: Vec<(f32, f32)> = rounded(&shapes)[0].clone();
+    assert_eq!(
+        rect,
+        vec![
+            (10.0, 10.0),
+            (30.0, 10.0),
+            (30.0, 20.0),
+            (10.0, 20.0),
+            (10.0, 10.0)
+        ]
+    );
+    let circle = shapes.line(1);
+    assert_eq!(circle.first(), circle.last());
+    for p in circle {
+        let r = (p.truncate() - graft::geometry::Vec2::new(50.0, 50.0)).length();
+        assert!((r - 10.0).abs() < 0.011, "{r}");
+    }
+    // Curves by layer id, moved by the layer's transform; ends exact, apex within tolerance.
+    let curves = read("l2");
+    assert_eq!(curves.line_count(), 2);
+    let cubic = curves.line(0);
+    assert!(
+        cubic[0].distance(v(5.0, 80.0)) < 1e-4
+            && cubic[cubic.len() - 1].distance(v(45.0, 80.0)) < 1e-4
+    );
+    let top = cubic.iter().map(|p| p.y).fold(f32::INFINITY, f32::min);
+    assert!((top - 65.0).abs() < 0.011, "cubic apex {top}");
+    let quad = curves.line(1);
+    assert!(
+        quad[0].distance(v(55.0, 80.0)) < 1e-4
+            && quad[quad.len() - 1].distance(v(75.0, 80.0)) < 1e-4
+    );
+    let top = quad.iter().map(|p| p.y).fold(f32::INFINITY, f32::min);
+    assert!((top - 70.0).abs() < 0.011, "quadratic apex {top}");
+    assert_eq!(read("").line_count(), 4);
+    // The bundled sample needs no file.
+    assert!(primitive("svg", &[]).unwrap().line_count() >= 3);
+}
+
+#[test]
+fn svg_written_by_graft_reads_back_the_same_geometry() {
+    let scene = graft::scene::Scene::parse(
+        "(canvas: (size: (120, 90)), layers: [(name: \"a\", source: polygon(center: (60, 45, 0), scale: 70)), (name: \"b\", source: spiral(center: (60, 45, 0)))])",
+        "t.scene.ron",
+        &registry(),
+    )
+    .unwrap();
+    let drawing = scene.realize(0.0, &ctx()).unwrap();
+    let path = svg_file("written.svg", &graft::export::to_svg(&drawing));
+    for layer in &drawing.layers {
+        let back = primitive(
+            "svg",
+            &[
+                ("path", path.as_str().into()),
+                ("layers", layer.name.as_str().into()),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            back.line_count(),
+            layer.geometry.line_count(),
+            "{}",
+            layer.name
+        );
+        for (a, b) in back.points().iter().zip(layer.geometry.points()) {
+            assert!(a.distance(*b) < 1e-3, "{}: {a} vs {b}", layer.name);
+        }
+    }
+}
+
+#[test]
+fn bad_svg_files_are_named_with_what_is_wrong() {
+    let err = |path: &str, layers: &str| {
+        primitive("svg", &[("path", path.into()), ("layers", layers.into())]).unwrap_err()
+    };
+    let not_svg = svg_file("notes.svg", "just some text");
+    let e = err(&not_svg, "");
+    assert!(e.contains("is not a readable SVG file"), "{e}");
+    let e = err("/no/such/file.svg", "");
+    assert!(e.contains("cannot read '/no/such/file.svg'"), "{e}");
+    let hand = svg_file("hand.svg", HAND_SVG);
+    let e = err(&hand, "sky");
+    assert!(
+        e.contains("has no layer 'sky'; its layers: curves, shapes"),
+        "{e}"
+    );
+    let e = err("/dev/zero", "");
+    assert!(e.contains("cannot read"), "{e}");
+}

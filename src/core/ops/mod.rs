@@ -36,6 +36,7 @@ mod shapes;
 mod smooth;
 mod solids;
 mod subdivide;
+mod svg_import;
 mod symmetry;
 mod text;
 mod transform;
@@ -74,6 +75,7 @@ pub use shapes::{CircularArc, Ellipse, Wave, WaveKind};
 pub use smooth::{Highpass, Lowpass};
 pub use solids::{Polyhedron, PolyhedronKind, Sphere, SphereLines, SphereStyle, Torus};
 pub use subdivide::Subdivide;
+pub use svg_import::SvgFile;
 pub use text::{FontCache, FontError, HersheyFont, JhfError, Text, TextAlign, bundled_font_names};
 pub use transform::{Affine, Rotate, Scale, ScaleMode, Translate};
 pub use typed::{
@@ -103,6 +105,7 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Polyline>(),
         Op::of::<Bezier>(),
         Op::of::<Spline>(),
+        Op::of::<SvgFile>(),
         Op::of::<Translate>(),
         Op::of::<Rotate>(),
         Op::of::<Scale>(),

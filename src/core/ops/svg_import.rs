@@ -1,0 +1,206 @@
+//! `svg`: the paths and shapes of an SVG file as polylines, in millimetres.
+//!
+//! usvg parses the file (shapes become paths, transforms and the viewBox are resolved,
+//! units honoured); curves are flattened by kurbo within the tolerance, after the
+//! transform, so the tolerance holds on paper. Inkscape/vpype layers are selected by
+//! label or id.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use kurbo::{BezPath, PathEl, Point};
+
+use crate::geometry::{IdHasher, Polylines, Vec3};
+
+use super::op::{EvalContext, OpError};
+use super::typed::Evaluate;
+
+/// Largest SVG file read.
+const MAX_SVG_BYTES: u64 = 256 << 20;
+/// Millimetres per CSS pixel (usvg's user unit at 96 dpi).
+const MM_PER_PX: f64 = 25.4 / 96.0;
+/// The drawing bundled under the name `sample`.
+const SAMPLE: &[u8] = include_bytes!("../../../assets/svg/sample.svg");
+
+crate::op! {
+    /// reads the paths and shapes of an SVG file (units, viewBox, transforms and groups honoured; curves flattened within `tolerance`); `layers` picks Inkscape/vpype layers by label or id
+    #[op(primitive, name = "svg", version = 1)]
+    pub struct SvgFile {
+        /// the file (or `sample`, a bundled drawing)
+        pub path: String = "sample".into(),
+        /// layers to read, by label or id, separated by commas (empty: all)
+        pub layers: String = "".into(),
+        /// largest distance between a curve and its polyline
+        pub tolerance: f64 = 0.01 => ui(0.001, 1.0).min(0.001).unit("mm"),
+    }
+}
+
+impl Evaluate for SvgFile {
+    fn eval(&self, _: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+        let bytes: Arc<[u8]> = if self.path == "sample" {
+            Arc::from(SAMPLE)
+        } else {
+            ctx.files
+                .read(&self.path, MAX_SVG_BYTES)
+                .map_err(|e| OpError::new("svg", format!("cannot read '{}': {e}", self.path)))?
+        };
+        import(&bytes, &self.path, &self.layers, self.tolerance, ctx)
+    }
+
+    fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {
+        // Editing the file on disk changes the id (size and modification time).
+        if self.path != "sample"
+            && let Some(stamp) = ctx.files.stamp(&self.path)
+        {
+            h.bytes(&stamp.to_le_bytes());
+        }
+    }
+}
+
+/// Layer groups of the file: id → label (`inkscape:label`, else the id).
+fn layer_labels(text: &str) -> HashMap<String, String> {
+    let Ok(doc) = roxmltree::Document::parse(text) else {
+        return HashMap::new();
+    };
+    const INKSCAPE: &str = "http://www.inkscape.org/namespaces/inkscape";
+    doc.descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute((INKSCAPE, "groupmode")) == Some("layer"))
+        .filter_map(|n| {
+            let id = n.attribute("id")?.to_string();
+            let label = n.attribute((INKSCAPE, "label")).unwrap_or(&id).to_string();
+            Some((id, label))
+        })
+        .collect()
+}
+
+fn import(
+    bytes: &[u8],
+    path: &str,
+    layers: &str,
+    tolerance: f64,
+    ctx: &EvalContext,
+) -> Result<Polylines, OpError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        OpError::new(
+            "svg",
+            format!("'{path}' is not an SVG file (not UTF-8 text)"),
+        )
+    })?;
+    let tree = resvg::usvg::Tree::from_str(text, &resvg::usvg::Options::default())
+        .map_err(|e| OpError::new("svg", format!("'{path}' is not a readable SVG file: {e}")))?;
+    let labels = layer_labels(text);
+    let wanted: Vec<&str> = layers
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if let Some(missing) = wanted
+        .iter()
+        .find(|w| !labels.iter().any(|(id, label)| id == *w || label == *w))
+    {
+        let mut known: Vec<&str> = labels.values().map(String::as_str).collect();
+        known.sort();
+        return Err(OpError::new(
+            "svg",
+            format!(
+                "'{path}' has no layer '{missing}'; its layers: {}",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            ),
+        ));
+    }
+    let mut out = Polylines::new();
+    walk(tree.root(), None, &labels, &wanted, tolerance, &mut out);
+    ctx.budget
+        .check("svg", out.point_count() as u64, out.line_count() as u64)?;
+    Ok(out)
+}
+
+/// Appends the paths under `group`; `layer` is the label of the layer it is in.
+fn walk(
+    group: &resvg::usvg::Group,
+    layer: Option<&str>,
+    labels: &HashMap<String, String>,
+    wanted: &[&str],
+    tolerance: f64,
+    out: &mut Polylines,
+) {
+    for node in group.children() {
+        match node {
+            resvg::usvg::Node::Group(g) => {
+                let inner = labels.get(g.id()).map(|label| (g.id(), label.as_str()));
+                let here = match inner {
+                    Some((id, _)) if wanted.contains(&id) => Some(id),
+                    Some((_, label)) => Some(label),
+                    None => layer,
+                };
+                walk(g, here, labels, wanted, tolerance, out);
+            }
+            resvg::usvg::Node::Path(p) => {
+                let selected = wanted.is_empty() || layer.is_some_and(|l| wanted.contains(&l));
+                if selected {
+                    flatten(p.data(), p.abs_transform(), tolerance, out);
+                }
+            }
+            // Text is converted to paths by usvg only with fonts loaded; images have no
+            // lines to plot.
+            _ => {}
+        }
+    }
+}
+
+/// The path, transformed to millimetres, as polylines.
+fn flatten(
+    data: &resvg::tiny_skia::Path,
+    t: resvg::tiny_skia::Transform,
+    tolerance: f64,
+    out: &mut Polylines,
+) {
+    use resvg::tiny_skia::PathSegment;
+    let map = |p: resvg::tiny_skia::Point| {
+        let (x, y) = (
+            t.sx as f64 * p.x as f64 + t.kx as f64 * p.y as f64 + t.tx as f64,
+            t.ky as f64 * p.x as f64 + t.sy as f64 * p.y as f64 + t.ty as f64,
+        );
+        Point::new(x * MM_PER_PX, y * MM_PER_PX)
+    };
+    let mut path = BezPath::new();
+    for seg in data.segments() {
+        match seg {
+            PathSegment::MoveTo(p) => path.move_to(map(p)),
+            PathSegment::LineTo(p) => path.line_to(map(p)),
+            PathSegment::QuadTo(a, p) => path.quad_to(map(a), map(p)),
+            PathSegment::CubicTo(a, b, p) => path.curve_to(map(a), map(b), map(p)),
+            PathSegment::Close => path.close_path(),
+        }
+    }
+    let mut run: Vec<Vec3> = Vec::new();
+    let mut start = Point::ZERO;
+    let flush = |run: &mut Vec<Vec3>, out: &mut Polylines| {
+        if run.len() > 1 {
+            out.push_line(run.drain(..));
+        } else {
+            run.clear();
+        }
+    };
+    let point = |p: Point| Vec3::new(p.x as f32, p.y as f32, 0.0);
+    kurbo::flatten(path, tolerance, |el| match el {
+        PathEl::MoveTo(p) => {
+            flush(&mut run, out);
+            start = p;
+            run.push(point(p));
+        }
+        PathEl::LineTo(p) => run.push(point(p)),
+        PathEl::ClosePath => {
+            if run.last() != Some(&point(start)) {
+                run.push(point(start));
+            }
+            flush(&mut run, out);
+        }
+        _ => {}
+    });
+    flush(&mut run, out);
+}
