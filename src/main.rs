@@ -63,6 +63,9 @@ enum Command {
         /// Show only this op.
         name: Option<String>,
     },
+    /// Prepare any SVG for plotting: deduplicate, merge, simplify, sort and reloop its
+    /// lines, keeping its layers, colours and widths; prints the travel saved.
+    Optimize(OptimizeCmd),
     /// Run the built-in benchmarks.
     Bench {
         /// Worker threads for op work (0 = all cores).
@@ -75,6 +78,36 @@ enum Command {
         #[arg(long, value_enum, default_value_t = graft::bench::Suite::All)]
         suite: graft::bench::Suite,
     },
+}
+
+#[derive(clap::Args)]
+struct OptimizeCmd {
+    /// The SVG file to read.
+    input: PathBuf,
+    /// The SVG file to write.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Draw repeated and overlapping strokes once (tolerance in mm).
+    #[arg(long, value_name = "TOL")]
+    dedupe: Option<f64>,
+    /// Join polylines whose ends meet (tolerance in mm).
+    #[arg(long, value_name = "TOL")]
+    linemerge: Option<f64>,
+    /// Reorder and reverse polylines to shorten pen-up travel.
+    #[arg(long)]
+    linesort: bool,
+    /// Start closed polylines next to where the pen is.
+    #[arg(long)]
+    reloop: bool,
+    /// Remove vertices within this distance of the simplified path (mm).
+    #[arg(long, value_name = "TOL")]
+    simplify: Option<f64>,
+    /// Curve flattening tolerance when reading (mm).
+    #[arg(long, default_value_t = 0.01)]
+    tolerance: f64,
+    /// Replace an existing output file.
+    #[arg(long)]
+    overwrite: bool,
 }
 
 #[derive(clap::Args)]
@@ -111,6 +144,7 @@ fn main() -> ExitCode {
         Some(Command::Render(cmd)) => render(cmd),
         Some(Command::Frames(cmd)) => frames(cmd),
         Some(Command::Ops { name }) => ops(name.as_deref()),
+        Some(Command::Optimize(cmd)) => optimize(cmd),
         Some(Command::Bench {
             threads,
             runs,
@@ -148,6 +182,8 @@ enum CliError {
     Time(f64),
     #[error("{file}: {error}")]
     Gcode { file: String, error: GcodeError },
+    #[error("{0}")]
+    Optimize(String),
 }
 
 fn open(
@@ -219,6 +255,107 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
     for line in write_outputs(&drawing, &export.gcode, &request)? {
         println!("{line}");
     }
+    Ok(())
+}
+
+fn optimize(cmd: OptimizeCmd) -> Result<(), CliError> {
+    use graft::ops::FileSource;
+    let fail = |e: String| CliError::Optimize(e);
+    for (flag, v) in [
+        ("--dedupe", cmd.dedupe),
+        ("--linemerge", cmd.linemerge),
+        ("--simplify", cmd.simplify),
+        ("--tolerance", Some(cmd.tolerance)),
+    ] {
+        if let Some(v) = v
+            && !(v.is_finite() && (0.0..=100.0).contains(&v))
+        {
+            return Err(fail(format!(
+                "{flag} {v} is not allowed: use a tolerance in 0..=100 mm"
+            )));
+        }
+    }
+    if cmd.tolerance < 0.001 {
+        return Err(fail(format!(
+            "--tolerance {} is not allowed: use at least 0.001 mm",
+            cmd.tolerance
+        )));
+    }
+    let same = |a: &Path, b: &Path| {
+        a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
+    };
+    if same(&cmd.input, &cmd.output) {
+        return Err(fail(format!(
+            "{} is the input; write the optimised drawing to another file",
+            cmd.output.display()
+        )));
+    }
+    graft::export::ensure_absent(if cmd.overwrite {
+        &[]
+    } else {
+        std::slice::from_ref(&cmd.output)
+    })
+    .map_err(|e| CliError::Export(e.into()))?;
+    let name = cmd.input.display().to_string();
+    let start = std::time::Instant::now();
+    let bytes = graft::host::DiskFiles
+        .read(&name, 512 << 20)
+        .map_err(|e| fail(format!("cannot read {name}: {e}")))?;
+    let doc = graft::ops::read_svg_document(&bytes, &name, cmd.tolerance)
+        .map_err(|e| fail(e.to_string()))?;
+    let drawing = Drawing {
+        canvas: graft::scene::Canvas {
+            width: doc.width_mm,
+            height: doc.height_mm,
+            background: graft::ops::Rgba::WHITE,
+        },
+        layers: doc
+            .layers
+            .into_iter()
+            .map(|l| graft::export::DrawnLayer {
+                name: l.name,
+                color: l.color,
+                pen_width: l.width_mm,
+                id: graft::geometry::GeometryId(0),
+                geometry: Arc::new(l.geometry),
+            })
+            .collect(),
+    };
+    let options = graft::export::OptimizeOptions {
+        dedupe: cmd.dedupe,
+        linemerge: cmd.linemerge,
+        simplify: cmd.simplify,
+        linesort: cmd.linesort,
+        reloop: cmd.reloop,
+    };
+    let (out, report) =
+        graft::export::optimize(&drawing, &options, &graft::ops::EvalContext::default())
+            .map_err(|e| fail(e.to_string()))?;
+    out.check_coordinates()
+        .map_err(|e| CliError::Export(e.into()))?;
+    graft::export::write_atomic(
+        &cmd.output,
+        graft::export::to_svg(&out).as_bytes(),
+        cmd.overwrite,
+    )
+    .map_err(|e| CliError::Export(e.into()))?;
+    println!(
+        "{name}: {} layers, {} polylines -> {}; pen-down {:.1} mm -> {:.1} mm; pen-up travel {:.1} mm -> {:.1} mm ({:.0} % less) in {:.0} ms",
+        out.layers.len(),
+        report.polylines.0,
+        report.polylines.1,
+        report.pen_down_before,
+        report.pen_down_after,
+        report.travel_before,
+        report.travel_after,
+        if report.travel_before > 0.0 {
+            100.0 * (1.0 - report.travel_after / report.travel_before)
+        } else {
+            0.0
+        },
+        start.elapsed().as_secs_f64() * 1e3
+    );
+    println!("wrote {}", cmd.output.display());
     Ok(())
 }
 

@@ -3,6 +3,7 @@
 
 mod error;
 mod frames;
+mod optimize;
 mod output;
 mod outputs;
 
@@ -16,6 +17,7 @@ pub use frames::{
     FrameFormats, FrameRange, MAX_FRAMES, assemble_mp4, export_frames, ffmpeg_command, frame_path,
     terminal_progress,
 };
+pub use optimize::{OptimizeOptions, OptimizeReport, optimize};
 pub use output::{
     FileFamily, OutputError, create_numbered_dir, ensure_absent, numbered_name, numbered_path,
     write_atomic, write_numbered,

@@ -349,3 +349,94 @@ fn without_a_gpu_adapter_the_renderer_benchmark_is_skipped_with_a_reason() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn optimize_keeps_layers_colours_widths_and_strokes_and_cuts_travel() {
+    let dir = crate::util::tempdir("cli-optimize");
+    let input = dir.join("in.svg");
+    let output = dir.join("out.svg");
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/scenes/demo.scene.ron");
+    let r = graft(&["render", demo, "--svg", input.to_str().unwrap()]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let o = graft(&[
+        "optimize",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+        "--linemerge",
+        "0.01",
+        "--linesort",
+        "--reloop",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let said = text(&o.stdout);
+    assert!(
+        said.contains("pen-up travel") && said.contains("% less"),
+        "{said}"
+    );
+    let read = |p: &std::path::Path| {
+        graft::ops::read_svg_document(&std::fs::read(p).unwrap(), "x", 0.01).unwrap()
+    };
+    let (a, b) = (read(&input), read(&output));
+    assert_eq!(a.layers.len(), 4);
+    let travel = |d: &graft::ops::SvgDocument| -> f64 {
+        d.layers
+            .iter()
+            .map(|l| {
+                graft::geometry::travel_of(&l.geometry, &graft::geometry::input_order(&l.geometry))
+            })
+            .sum()
+    };
+    assert!(
+        travel(&b) < travel(&a) / 2.0,
+        "{} -> {}",
+        travel(&a),
+        travel(&b)
+    );
+    for (x, y) in a.layers.iter().zip(&b.layers) {
+        assert_eq!(x.name, y.name);
+        assert_eq!(x.color, y.color, "{}", x.name);
+        assert!((x.width_mm - y.width_mm).abs() < 1e-6, "{}", x.name);
+        let len = |l: &graft::ops::SvgLayer| {
+            l.geometry
+                .lines()
+                .map(graft::geometry::line_length)
+                .sum::<f64>()
+        };
+        assert!(
+            (len(x) - len(y)).abs() <= 1e-6 * len(x) + 1e-3,
+            "{}: {} vs {}",
+            x.name,
+            len(x),
+            len(y)
+        );
+    }
+    // Never over the input, never over an existing file without --overwrite.
+    let same = graft(&[
+        "optimize",
+        input.to_str().unwrap(),
+        "-o",
+        input.to_str().unwrap(),
+        "--overwrite",
+    ]);
+    assert!(!same.status.success() && text(&same.stderr).contains("is the input"));
+    let again = graft(&[
+        "optimize",
+        input.to_str().unwrap(),
+        "-o",
+        output.to_str().unwrap(),
+    ]);
+    assert!(!again.status.success() && text(&again.stderr).contains("already exists"));
+    let bad = graft(&[
+        "optimize",
+        input.to_str().unwrap(),
+        "-o",
+        dir.join("x.svg").to_str().unwrap(),
+        "--simplify=-1",
+    ]);
+    assert!(
+        !bad.status.success() && text(&bad.stderr).contains("--simplify -1 is not allowed"),
+        "{}",
+        text(&bad.stderr)
+    );
+}

@@ -75,7 +75,7 @@ pub use shapes::{CircularArc, Ellipse, Wave, WaveKind};
 pub use smooth::{Highpass, Lowpass};
 pub use solids::{Polyhedron, PolyhedronKind, Sphere, SphereLines, SphereStyle, Torus};
 pub use subdivide::Subdivide;
-pub use svg_import::SvgFile;
+pub use svg_import::{SvgDocument, SvgFile, SvgLayer, read_svg_document};
 pub use text::{FontCache, FontError, HersheyFont, JhfError, Text, TextAlign, bundled_font_names};
 pub use transform::{Affine, Rotate, Scale, ScaleMode, Translate};
 pub use typed::{

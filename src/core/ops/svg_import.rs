@@ -204,3 +204,98 @@ fn flatten(
     });
     flush(&mut run, out);
 }
+
+/// One layer of an SVG file, with the pen of its first stroked path.
+#[derive(Clone, Debug)]
+pub struct SvgLayer {
+    /// Inkscape/vpype label (or the file's only layer: `svg`).
+    pub name: String,
+    /// Stroke colour of its first stroked path (black when none is stroked).
+    pub color: super::Rgba,
+    /// Stroke width of that path in mm (0.3 when none is stroked).
+    pub width_mm: f64,
+    /// Its paths, in mm.
+    pub geometry: Polylines,
+}
+
+/// An SVG file's size (mm) and layers, for plot preparation (`graft optimize`).
+#[derive(Clone, Debug)]
+pub struct SvgDocument {
+    /// Width in mm.
+    pub width_mm: f64,
+    /// Height in mm.
+    pub height_mm: f64,
+    /// Layers in file order; paths outside every layer form a first layer `svg`.
+    pub layers: Vec<SvgLayer>,
+}
+
+/// Reads every layer of an SVG file (see [`SvgFile`]).
+pub fn read_svg_document(bytes: &[u8], path: &str, tolerance: f64) -> Result<SvgDocument, OpError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        OpError::new(
+            "svg",
+            format!("'{path}' is not an SVG file (not UTF-8 text)"),
+        )
+    })?;
+    let tree = resvg::usvg::Tree::from_str(text, &resvg::usvg::Options::default())
+        .map_err(|e| OpError::new("svg", format!("'{path}' is not a readable SVG file: {e}")))?;
+    let labels = layer_labels(text);
+    let mut layers: Vec<SvgLayer> = Vec::new();
+    collect(tree.root(), "svg", &labels, tolerance, &mut layers);
+    layers.retain(|l| !l.geometry.is_empty());
+    let size = tree.size();
+    Ok(SvgDocument {
+        width_mm: size.width() as f64 * MM_PER_PX,
+        height_mm: size.height() as f64 * MM_PER_PX,
+        layers,
+    })
+}
+
+fn collect(
+    group: &resvg::usvg::Group,
+    layer: &str,
+    labels: &HashMap<String, String>,
+    tolerance: f64,
+    out: &mut Vec<SvgLayer>,
+) {
+    for node in group.children() {
+        match node {
+            resvg::usvg::Node::Group(g) => {
+                let here = labels.get(g.id()).map_or(layer, String::as_str);
+                collect(g, here, labels, tolerance, out);
+            }
+            resvg::usvg::Node::Path(p) => {
+                let index = match out.iter().position(|l| l.name == layer) {
+                    Some(i) => i,
+                    None => {
+                        out.push(SvgLayer {
+                            name: layer.to_string(),
+                            color: super::Rgba::BLACK,
+                            width_mm: 0.3,
+                            geometry: Polylines::new(),
+                        });
+                        out.len() - 1
+                    }
+                };
+                let l = &mut out[index];
+                if l.geometry.is_empty()
+                    && let Some(stroke) = p.stroke()
+                {
+                    if let resvg::usvg::Paint::Color(c) = stroke.paint() {
+                        l.color = super::Rgba([
+                            c.red as f32 / 255.0,
+                            c.green as f32 / 255.0,
+                            c.blue as f32 / 255.0,
+                            stroke.opacity().get(),
+                        ]);
+                    }
+                    let t = p.abs_transform();
+                    let scale = ((t.sx * t.sy - t.kx * t.ky).abs() as f64).sqrt();
+                    l.width_mm = stroke.width().get() as f64 * scale * MM_PER_PX;
+                }
+                flatten(p.data(), p.abs_transform(), tolerance, &mut l.geometry);
+            }
+            _ => {}
+        }
+    }
+}
