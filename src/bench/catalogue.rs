@@ -166,4 +166,23 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         runs.min(20),
         "record",
     );
+
+    // 8. linesort on 100 000 random segments: travel and time, greedy and with 2-opt.
+    let segments = super::random_segments(100_000);
+    let base = crate::geometry::travel_of(&segments, &crate::geometry::input_order(&segments));
+    for (name, improve) in [
+        ("8a. linesort greedy, 100k random segments", false),
+        ("8b. linesort greedy + 2-opt, 100k random segments", true),
+    ] {
+        let mut order = Vec::new();
+        let t = time(runs.min(5), |_| {
+            order = crate::geometry::sort_for_travel(&segments, true, improve);
+        });
+        report(name, t, "<= 1000 ms");
+        println!(
+            "    pen-up travel {:.0} mm in input order, {:.0} mm sorted",
+            base,
+            crate::geometry::travel_of(&segments, &order)
+        );
+    }
 }
