@@ -42,6 +42,7 @@ impl OutputArgs {
             dpi: self.dpi.unwrap_or(scene_dpi),
             overwrite: self.overwrite,
             inputs,
+            scene: None,
         }
     }
 }

@@ -120,11 +120,12 @@ struct FramesCmd {
 
 #[derive(clap::Args)]
 struct RenderCmd {
-    /// The scene file (*.scene.ron).
+    /// The scene file (*.scene.ron), or an SVG graft wrote (its scene is re-made).
     scene: PathBuf,
-    /// Time in seconds at which animated parameters are evaluated.
-    #[arg(long, default_value_t = 0.0)]
-    t: f64,
+    /// Time in seconds at which animated parameters are evaluated (default 0, or the
+    /// time stored in the SVG).
+    #[arg(long)]
+    t: Option<f64>,
     /// Order the polylines of each layer by nearest neighbour in G-code (overrides the scene).
     #[arg(long)]
     sort_travel: bool,
@@ -184,6 +185,8 @@ enum CliError {
     Gcode { file: String, error: GcodeError },
     #[error("{0}")]
     Optimize(String),
+    #[error("{0}")]
+    FromSvg(String),
 }
 
 fn open(
@@ -192,6 +195,8 @@ fn open(
     overwrite: bool,
 ) -> Result<(), CliError> {
     let scene = scene.unwrap_or_else(graft::app::demo_scene);
+    // An SVG written by graft opens as the scene it came from (a temporary copy).
+    let (scene, _) = scene_file(&scene)?;
     let exit = graft::app::run(
         &scene,
         graft::app::AppOptions {
@@ -225,12 +230,47 @@ fn scene_app(path: &Path) -> Result<App, CliError> {
     Ok(headless_sketch_app(Some(path), |_| {})?)
 }
 
-fn render(cmd: RenderCmd) -> Result<(), CliError> {
-    if !cmd.t.is_finite() {
-        return Err(CliError::Time(cmd.t));
+/// The scene file to load for `path`: the file itself, or for an SVG written by graft
+/// the scene stored in it (written to a temporary file) with its time.
+fn scene_file(path: &Path) -> Result<(PathBuf, Option<graft::export::SceneSource>), CliError> {
+    use graft::ops::FileSource;
+    let is_svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"));
+    if !is_svg {
+        return Ok((path.to_path_buf(), None));
     }
-    let mut app = scene_app(&cmd.scene)?;
-    let drawing = render_at(&mut app, cmd.t)?;
+    let name = path.display().to_string();
+    let bytes = graft::host::DiskFiles
+        .read(&name, 512 << 20)
+        .map_err(|e| CliError::FromSvg(format!("cannot read {name}: {e}")))?;
+    let source = std::str::from_utf8(&bytes)
+        .ok()
+        .and_then(graft::export::scene_in_svg)
+        .ok_or_else(|| {
+            CliError::FromSvg(format!(
+                "{name} holds no graft scene (only SVG files written by graft render carry one)"
+            ))
+        })?;
+    let dir = std::env::temp_dir().join(format!("graft-from-svg-{}", std::process::id()));
+    let stem = path
+        .file_stem()
+        .map_or("drawing".into(), |s| s.to_string_lossy().into_owned());
+    let file = dir.join(format!("{stem}.scene.ron"));
+    std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(&file, &source.text))
+        .map_err(|e| CliError::FromSvg(format!("cannot write {}: {e}", file.display())))?;
+    Ok((file, Some(source)))
+}
+
+fn render(cmd: RenderCmd) -> Result<(), CliError> {
+    let (scene, from_svg) = scene_file(&cmd.scene)?;
+    let t = cmd.t.or(from_svg.as_ref().map(|s| s.t)).unwrap_or(0.0);
+    if !t.is_finite() {
+        return Err(CliError::Time(t));
+    }
+    let mut app = scene_app(&scene)?;
+    let drawing = render_at(&mut app, t)?;
     // The scene's settings are known once the app has loaded it; nothing is written yet.
     let mut export = app.world().resource::<SceneExport>().0.clone();
     let canvas = app.world().resource::<SceneCanvas>().0.clone();
@@ -250,8 +290,18 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
     drawing
         .check_coordinates()
         .map_err(|e| CliError::Export(e.into()))?;
-    print_stats(&cmd.scene.display().to_string(), cmd.t, &drawing);
-    let request = cmd.outputs.request(export.png.dpi, vec![cmd.scene.clone()]);
+    print_stats(&cmd.scene.display().to_string(), t, &drawing);
+    let mut request = cmd
+        .outputs
+        .request(export.png.dpi, vec![cmd.scene.clone(), scene.clone()]);
+    // The SVG carries its recipe: `graft render drawing.svg` makes it again.
+    request.scene = std::fs::read_to_string(&scene)
+        .ok()
+        .map(|text| graft::export::SceneSource {
+            text,
+            t,
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        });
     for line in write_outputs(&drawing, &export.gcode, &request)? {
         println!("{line}");
     }

@@ -26,7 +26,7 @@ pub use animation::AnimationExport;
 use crate::ecs::{ActiveScene, SceneExport, current_drawing};
 use crate::export::{
     ExportError, GcodeError, OutputError, PngError, layer_suffix, to_gcode, to_gcode_per_layer,
-    to_png, to_svg, write_numbered,
+    to_png, write_numbered,
 };
 
 /// Why a capture wrote nothing.
@@ -188,6 +188,18 @@ fn start_captures(world: &mut World) {
         let dpi = export.png.dpi;
         let dir = world.resource::<CaptureSettings>().dir.clone();
         let stem = stem(world);
+        // The recipe for the SVG's metadata: the file as on disk when nothing is edited
+        // (so a capture and `graft render` write the same bytes), else the edited scene.
+        let t = world
+            .get_resource::<crate::ecs::SceneClock>()
+            .map_or(0.0, |c| c.t);
+        let file = world.get_resource::<ActiveScene>().map(|a| a.file.clone());
+        let edited = world
+            .get_resource::<crate::ecs::SceneDocument>()
+            .and_then(|d| {
+                let scene = d.scene.as_ref()?;
+                (d.saved.as_ref() != Some(scene)).then(|| scene.to_ron(&d.header))
+            });
         let task = IoTaskPool::get().spawn(async move {
             let result = (|| -> Result<Vec<PathBuf>, CaptureError> {
                 if drawing.layers.is_empty() {
@@ -197,7 +209,17 @@ fn start_captures(world: &mut World) {
                     .check_coordinates()
                     .map_err(|e| CaptureError::Export(e.into()))?;
                 let files: Vec<(String, &str, Vec<u8>)> = match kind {
-                    CaptureKind::Svg => vec![(String::new(), "svg", to_svg(&drawing).into_bytes())],
+                    CaptureKind::Svg => {
+                        let text =
+                            edited.or_else(|| file.and_then(|f| std::fs::read_to_string(f).ok()));
+                        let source = text.map(|text| crate::export::SceneSource {
+                            text,
+                            t,
+                            version: env!("CARGO_PKG_VERSION").to_string(),
+                        });
+                        let svg = crate::export::to_svg_with_scene(&drawing, source.as_ref());
+                        vec![(String::new(), "svg", svg.into_bytes())]
+                    }
                     CaptureKind::Gcode => vec![(
                         String::new(),
                         "gcode",

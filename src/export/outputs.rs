@@ -7,7 +7,6 @@ use super::error::ExportError;
 use super::output::{FileFamily, ensure_absent};
 use crate::core::drawing::Drawing;
 use crate::core::export::to_png;
-use crate::core::export::to_svg;
 use crate::core::export::{GcodeFile, GcodeProfile, layer_suffix, to_gcode, to_gcode_per_layer};
 
 /// Which files to write.
@@ -27,6 +26,8 @@ pub struct OutputRequest {
     pub overwrite: bool,
     /// Files the command reads (the scene): never written, even with `overwrite`.
     pub inputs: Vec<PathBuf>,
+    /// The scene to embed in the SVG's metadata (reproducible SVG).
+    pub scene: Option<crate::core::export::SceneSource>,
 }
 
 /// True when `a` and `b` name the same existing file.
@@ -60,7 +61,8 @@ pub fn write_outputs(
     drawing.check_coordinates()?;
     let mut files: Vec<(PathBuf, Vec<u8>, String)> = Vec::new();
     if let Some(path) = &request.svg {
-        files.push((path.clone(), to_svg(drawing).into_bytes(), String::new()));
+        let svg = crate::core::export::to_svg_with_scene(drawing, request.scene.as_ref());
+        files.push((path.clone(), svg.into_bytes(), String::new()));
     }
     if let Some(path) = &request.gcode {
         let gcode: Vec<(PathBuf, GcodeFile)> = if request.gcode_per_layer {

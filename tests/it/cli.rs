@@ -440,3 +440,50 @@ fn optimize_keeps_layers_colours_widths_and_strokes_and_cuts_travel() {
         text(&bad.stderr)
     );
 }
+
+#[test]
+fn an_svg_written_by_graft_renders_again_byte_for_byte() {
+    let dir = crate::util::tempdir("cli-reproducible");
+    let (a, b) = (dir.join("a.svg"), dir.join("b.svg"));
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/scenes/demo.scene.ron");
+    let r = graft(&["render", demo, "--t", "2.5", "--svg", a.to_str().unwrap()]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let first = std::fs::read_to_string(&a).unwrap();
+    let source = graft::export::scene_in_svg(&first).expect("the scene is embedded");
+    assert_eq!(source.t, 2.5);
+    assert_eq!(source.text, std::fs::read_to_string(demo).unwrap());
+    assert!(
+        first.contains("inkscape:label=\"1 sun\""),
+        "AxiDraw layer numbers"
+    );
+    // From the SVG alone: the same scene at the same time, the same bytes.
+    let r = graft(&["render", a.to_str().unwrap(), "--svg", b.to_str().unwrap()]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    assert_eq!(first, std::fs::read_to_string(&b).unwrap());
+    // Layers read back by name, without their number.
+    let doc = graft::ops::read_svg_document(first.as_bytes(), "a.svg", 0.01).unwrap();
+    assert_eq!(doc.layers[0].name, "sun");
+    // An SVG from elsewhere says what it lacks; the SVG is never its own output.
+    let plain = dir.join("plain.svg");
+    std::fs::write(&plain, "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    let e = graft(&[
+        "render",
+        plain.to_str().unwrap(),
+        "--svg",
+        dir.join("c.svg").to_str().unwrap(),
+    ]);
+    assert!(
+        !e.status.success() && text(&e.stderr).contains("holds no graft scene"),
+        "{}",
+        text(&e.stderr)
+    );
+    let e = graft(&[
+        "render",
+        a.to_str().unwrap(),
+        "--svg",
+        a.to_str().unwrap(),
+        "--overwrite",
+    ]);
+    assert!(!e.status.success(), "the input is never overwritten");
+    assert_eq!(first, std::fs::read_to_string(&a).unwrap());
+}

@@ -10,7 +10,6 @@ use graft::ecs::{
     redo, save, undo,
 };
 use graft::edit::{Edit, EditHistory, EffectSlot, ParamPath};
-use graft::export::to_svg;
 use graft::ops::{EvalContext, ParamInput, RawParam, Rgba, Scalar};
 use graft::scene::Scene;
 
@@ -322,7 +321,16 @@ fn edits_through_the_ecs_change_ids_undo_restores_them_and_save_writes_the_file(
         .status()
         .unwrap();
     assert!(status.success());
-    let memory = to_svg(&document.realize(1.5, &EvalContext::default()).unwrap());
+    // The CLI embeds the file it rendered (reproducible SVG).
+    let source = graft::export::SceneSource {
+        text: std::fs::read_to_string(&file).unwrap(),
+        t: 1.5,
+        version: env!("CARGO_PKG_VERSION").to_string(),
+    };
+    let memory = graft::export::to_svg_with_scene(
+        &document.realize(1.5, &EvalContext::default()).unwrap(),
+        Some(&source),
+    );
     assert_eq!(std::fs::read_to_string(&out).unwrap(), memory);
     assert!(app.world().get::<LayerRecipe>(waves).is_some());
 }

@@ -62,7 +62,8 @@ fn svg_parses_back_with_one_layer_group_per_layer() {
     assert_eq!(groups.len(), 2);
     for (g, (label, stroke, paths)) in groups
         .iter()
-        .zip([("red & co", "#ff0000", 2), ("blue", "#0000ff", 1)])
+        // AxiDraw's layer mode reads the number at the start of the label.
+        .zip([("1 red & co", "#ff0000", 2), ("2 blue", "#0000ff", 1)])
     {
         assert_eq!(g.attribute((INKSCAPE, "groupmode")), Some("layer"));
         assert_eq!(g.attribute((INKSCAPE, "label")), Some(label));

@@ -58,7 +58,7 @@ fn a_layer_name_cannot_inject_commands_into_gcode_or_break_the_svg() {
         .find_map(|n| n.attribute(("http://www.inkscape.org/namespaces/inkscape", "label")))
         .unwrap();
     assert!(
-        label.starts_with("evil") && !label.chars().any(char::is_control),
+        label.starts_with("1 evil") && !label.chars().any(char::is_control),
         "{label:?}"
     );
 }

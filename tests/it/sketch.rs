@@ -252,7 +252,7 @@ fn a_headless_sketch_renders_byte_identical_svg_across_runs() {
     let a = render();
     let b = render();
     assert_eq!(a, b);
-    assert!(a.contains("inkscape:label=\"shifted\""));
+    assert!(a.contains("inkscape:label=\"1 shifted\""));
     // And through the sketch's command line.
     let dir = tempdir("sketch-cli");
     let out = dir.join("s.svg");

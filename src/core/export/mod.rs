@@ -11,4 +11,4 @@ pub use gcode::{
     GcodeError, GcodeFile, GcodeProfile, PenControl, layer_suffix, to_gcode, to_gcode_per_layer,
 };
 pub use png::{PngError, PngSettings, pixel_size, to_png};
-pub use svg::to_svg;
+pub use svg::{GRAFT_SVG_NAMESPACE, SceneSource, scene_in_svg, to_svg, to_svg_with_scene};

@@ -26,8 +26,42 @@ fn escape(s: &str) -> String {
     out
 }
 
+/// The scene a drawing was rendered from, embedded in the SVG's metadata so that a
+/// plotted sheet can be traced back to its recipe and made again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SceneSource {
+    /// The scene file's text (RON).
+    pub text: String,
+    /// The time the drawing was rendered at.
+    pub t: f64,
+    /// The graft version that rendered it.
+    pub version: String,
+}
+
+/// Namespace of graft's SVG metadata.
+pub const GRAFT_SVG_NAMESPACE: &str = "https://graft.invalid/scene/1";
+
 /// The drawing as an SVG document. Deterministic: the same drawing gives the same bytes.
 pub fn to_svg(drawing: &Drawing) -> String {
+    to_svg_with_scene(drawing, None)
+}
+
+/// The scene embedded in an SVG written by [`to_svg_with_scene`], if there is one.
+pub fn scene_in_svg(text: &str) -> Option<SceneSource> {
+    let doc = roxmltree::Document::parse(text).ok()?;
+    let node = doc.descendants().find(|n| {
+        n.tag_name().name() == "scene" && n.tag_name().namespace() == Some(GRAFT_SVG_NAMESPACE)
+    })?;
+    Some(SceneSource {
+        text: node.text().unwrap_or_default().to_string(),
+        t: node.attribute("t")?.parse().ok()?,
+        version: node.attribute("version").unwrap_or_default().to_string(),
+    })
+}
+
+/// [`to_svg`] with the scene it came from in the metadata (CDATA, so the text is kept
+/// byte for byte).
+pub fn to_svg_with_scene(drawing: &Drawing, scene: Option<&SceneSource>) -> String {
     let (w, h) = (drawing.canvas.width, drawing.canvas.height);
     let points: usize = drawing
         .layers
@@ -53,13 +87,26 @@ pub fn to_svg(drawing: &Drawing) -> String {
         "<sodipodi:namedview pagecolor=\"{}\" inkscape:document-units=\"mm\"/>",
         drawing.canvas.background.to_hex()
     );
+    if let Some(scene) = scene {
+        let _ = write!(
+            out,
+            "<metadata><graft:scene xmlns:graft=\"{GRAFT_SVG_NAMESPACE}\" t=\"{}\" version=\"{}\"><![CDATA[{}]]></graft:scene></metadata>\n",
+            scene.t,
+            escape(&scene.version),
+            // "]]>" cannot appear inside CDATA: split it across two sections.
+            scene.text.replace("]]>", "]]]]><![CDATA[>")
+        );
+    }
     for (i, layer) in drawing.layers.iter().enumerate() {
         // Colour as #rrggbb, alpha as stroke-opacity: renderers that ignore #rrggbbaa
         // would draw a translucent pen opaque.
         let [r, g, b, alpha] = layer.color.0;
         let _ = write!(
             out,
-            "<g id=\"layer{}\" inkscape:groupmode=\"layer\" inkscape:label=\"{}\" fill=\"none\" stroke=\"{}\"",
+            // The number first: AxiDraw's layer mode plots layers by that number, and
+            // vpype reads the same label.
+            "<g id=\"layer{}\" inkscape:groupmode=\"layer\" inkscape:label=\"{} {}\" fill=\"none\" stroke=\"{}\"",
+            i + 1,
             i + 1,
             escape(&layer.name),
             Rgba([r, g, b, 1.0]).to_hex()

@@ -57,7 +57,20 @@ impl Evaluate for SvgFile {
     }
 }
 
-/// Layer groups of the file: id → label (`inkscape:label`, else the id).
+/// A layer label without the number AxiDraw plots it by (`"2 sun"` → `"sun"`).
+fn without_number(label: &str) -> &str {
+    match label.split_once(' ') {
+        Some((n, rest))
+            if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty() =>
+        {
+            rest
+        }
+        _ => label,
+    }
+}
+
+/// Layer groups of the file: id → label (`inkscape:label` without a leading layer
+/// number, else the id).
 fn layer_labels(text: &str) -> HashMap<String, String> {
     let Ok(doc) = roxmltree::Document::parse(text) else {
         return HashMap::new();
@@ -67,7 +80,7 @@ fn layer_labels(text: &str) -> HashMap<String, String> {
         .filter(|n| n.has_tag_name("g") && n.attribute((INKSCAPE, "groupmode")) == Some("layer"))
         .filter_map(|n| {
             let id = n.attribute("id")?.to_string();
-            let label = n.attribute((INKSCAPE, "label")).unwrap_or(&id).to_string();
+            let label = without_number(n.attribute((INKSCAPE, "label")).unwrap_or(&id)).to_string();
             Some((id, label))
         })
         .collect()
