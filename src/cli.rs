@@ -22,6 +22,12 @@ pub struct OutputArgs {
     /// Write a PNG file.
     #[arg(long)]
     pub png: Option<PathBuf>,
+    /// Write an HPGL file (one pen per layer).
+    #[arg(long)]
+    pub hpgl: Option<PathBuf>,
+    /// The plotter the HPGL is for: hp7475a (A3, 6 pens), hp7440a (A4, 8 pens) or generic.
+    #[arg(long, default_value = "generic")]
+    pub hpgl_device: String,
     /// PNG resolution in dots per inch (default: the scene's export.png.dpi, else 150).
     #[arg(long)]
     pub dpi: Option<f64>,
@@ -32,18 +38,27 @@ pub struct OutputArgs {
 
 impl OutputArgs {
     /// The request, with `scene_dpi` when no --dpi is given; `inputs` (the scene file)
-    /// are never written.
-    pub fn request(&self, scene_dpi: f64, inputs: Vec<PathBuf>) -> OutputRequest {
-        OutputRequest {
+    /// are never written. Fails on an unknown `--hpgl-device`.
+    pub fn request(
+        &self,
+        scene_dpi: f64,
+        inputs: Vec<PathBuf>,
+    ) -> Result<OutputRequest, ExportError> {
+        let hpgl = match &self.hpgl {
+            Some(path) => Some((path.clone(), crate::export::hpgl_device(&self.hpgl_device)?)),
+            None => None,
+        };
+        Ok(OutputRequest {
             svg: self.svg.clone(),
             gcode: self.gcode.clone(),
             gcode_per_layer: self.gcode_per_layer,
             png: self.png.clone(),
+            hpgl,
             dpi: self.dpi.unwrap_or(scene_dpi),
             overwrite: self.overwrite,
             inputs,
             scene: None,
-        }
+        })
     }
 }
 

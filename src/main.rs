@@ -293,7 +293,7 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
     print_stats(&cmd.scene.display().to_string(), t, &drawing);
     let mut request = cmd
         .outputs
-        .request(export.png.dpi, vec![cmd.scene.clone(), scene.clone()]);
+        .request(export.png.dpi, vec![cmd.scene.clone(), scene.clone()])?;
     // The SVG carries its recipe: `graft render drawing.svg` makes it again.
     request.scene = std::fs::read_to_string(&scene)
         .ok()

@@ -21,6 +21,9 @@ pub enum ExportError {
     /// G-code could not be made with this profile.
     #[error(transparent)]
     Gcode(#[from] GcodeError),
+    /// HPGL could not be made for this device.
+    #[error(transparent)]
+    Hpgl(#[from] crate::core::export::HpglError),
     /// A PNG could not be made at this resolution.
     #[error(transparent)]
     Png(#[from] PngError),

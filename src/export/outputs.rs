@@ -20,6 +20,8 @@ pub struct OutputRequest {
     pub gcode_per_layer: bool,
     /// PNG file.
     pub png: Option<PathBuf>,
+    /// HPGL file and the device it is for.
+    pub hpgl: Option<(PathBuf, crate::core::export::HpglDevice)>,
     /// PNG resolution.
     pub dpi: f64,
     /// Replace existing files.
@@ -87,6 +89,14 @@ pub fn write_outputs(
             );
             files.push((p, f.text.into_bytes(), note));
         }
+    }
+    if let Some((path, device)) = &request.hpgl {
+        let text = crate::core::export::to_hpgl(drawing, device)?;
+        files.push((
+            path.clone(),
+            text.into_bytes(),
+            format!(" for the {}", device.name),
+        ));
     }
     if let Some(path) = &request.png {
         let bytes = to_png(drawing, request.dpi)?;

@@ -137,7 +137,9 @@ impl<P: Plugin> Sketch<P> {
                 for line in describe_stats("sketch", t, &drawing) {
                     println!("{line}");
                 }
-                let request = outputs.request(export.png.dpi, inputs);
+                let request = outputs
+                    .request(export.png.dpi, inputs)
+                    .map_err(SketchError::Export)?;
                 for line in write_outputs(&drawing, &export.gcode, &request)? {
                     println!("{line}");
                 }

@@ -362,3 +362,113 @@ fn translucent_pens_are_written_with_stroke_opacity() {
     let c = pixmap.pixel(4 * 30, 4 * 10).unwrap();
     assert!((120..=136).contains(&c.green()), "{c:?}");
 }
+
+/// HPGL commands as (mnemonic, numbers).
+fn hpgl_commands(text: &str) -> Vec<(String, Vec<i64>)> {
+    text.split(';')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            let (name, args) = c.split_at(2);
+            let nums = args
+                .split(',')
+                .filter(|a| !a.is_empty())
+                .map(|a| a.parse().unwrap())
+                .collect();
+            (name.to_string(), nums)
+        })
+        .collect()
+}
+
+#[test]
+fn hpgl_selects_a_pen_per_layer_and_keeps_every_point_on_the_page() {
+    let d = Drawing {
+        canvas: Canvas {
+            width: 100.0,
+            height: 50.0,
+            background: Rgba::WHITE,
+        },
+        layers: vec![
+            layer(
+                "red",
+                "#ff0000",
+                vec![vec![v(10.0, 10.0), v(50.0, 10.0)], square(60.0, 20.0, 10.0)],
+            ),
+            layer("blue", "#0000ff", vec![vec![v(0.0, 0.0), v(100.0, 50.0)]]),
+        ],
+    };
+    let device = graft::export::hpgl_device("hp7475a").unwrap();
+    let text = graft::export::to_hpgl(&d, &device).unwrap();
+    let cmds = hpgl_commands(&text);
+    assert_eq!(cmds[0].0, "IN");
+    let pens: Vec<i64> = cmds
+        .iter()
+        .filter(|c| c.0 == "SP")
+        .map(|c| c.1.first().copied().unwrap_or(0))
+        .collect();
+    assert_eq!(pens, [1, 2, 0]);
+    // 40 units per mm, y up from the bottom edge: (10, 10) mm is (400, 1600).
+    assert_eq!(cmds[2], ("PU".to_string(), vec![400, 1600]));
+    assert_eq!(cmds[3], ("PD".to_string(), vec![2000, 1600]));
+    for (name, nums) in &cmds {
+        if name == "PU" || name == "PD" {
+            for xy in nums.chunks(2) {
+                assert!(
+                    (0..=4000).contains(&xy[0]) && (0..=2000).contains(&xy[1]),
+                    "{name} {xy:?}"
+                );
+            }
+        }
+    }
+    // Off the paper, too many layers, a too large sheet, an unknown device: refused.
+    let off = Drawing {
+        layers: vec![layer(
+            "out",
+            "#000000",
+            vec![vec![v(-1.0, 0.0), v(5.0, 5.0)]],
+        )],
+        ..d.clone()
+    };
+    let e = graft::export::to_hpgl(&off, &device)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("layer 'out'") && e.contains("off the 100 × 50 mm paper"),
+        "{e}"
+    );
+    let many = Drawing {
+        layers: (0..7)
+            .map(|i| {
+                layer(
+                    &format!("l{i}"),
+                    "#000000",
+                    vec![vec![v(1.0, 1.0), v(2.0, 2.0)]],
+                )
+            })
+            .collect(),
+        ..d.clone()
+    };
+    let e = graft::export::to_hpgl(&many, &device)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("holds 6 pens; this drawing has 7 layers"), "{e}");
+    let big = Drawing {
+        canvas: Canvas {
+            width: 600.0,
+            height: 400.0,
+            background: Rgba::WHITE,
+        },
+        ..d.clone()
+    };
+    let e = graft::export::to_hpgl(&big, &device)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("does not fit the hp7475a"), "{e}");
+    let e = graft::export::hpgl_device("hp9999")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("known devices: hp7475a, hp7440a, generic"),
+        "{e}"
+    );
+}
