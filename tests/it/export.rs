@@ -472,3 +472,52 @@ fn hpgl_selects_a_pen_per_layer_and_keeps_every_point_on_the_page() {
         "{e}"
     );
 }
+
+#[test]
+fn one_gcode_file_pauses_for_a_pen_change_between_layers() {
+    let d = Drawing {
+        canvas: Canvas {
+            width: 100.0,
+            height: 50.0,
+            background: Rgba::WHITE,
+        },
+        layers: vec![
+            layer("red", "#ff0000", vec![vec![v(10.0, 10.0), v(50.0, 10.0)]]),
+            layer(
+                "blue\nG1 Z-40",
+                "#0000ff",
+                vec![vec![v(10.0, 20.0), v(50.0, 20.0)]],
+            ),
+        ],
+    };
+    let profile = GcodeProfile {
+        pen_change: vec!["M0 ; insert pen {n}: {name}".into()],
+        ..Default::default()
+    };
+    let g = to_gcode(&d, &profile).unwrap();
+    let lines: Vec<&str> = g.text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("M0"))
+        .expect("a pause");
+    assert_eq!(lines[at], "M0 ; insert pen 2: blue G1 Z-40");
+    assert_eq!(
+        lines.iter().filter(|l| l.starts_with("M0")).count(),
+        1,
+        "only between layers"
+    );
+    // The pen is up at the pause: the last pen command before it raised it.
+    let last_z = lines[..at].iter().rev().find(|l| l.contains(" Z")).unwrap();
+    assert!(last_z.starts_with("G0 Z3"), "{last_z}");
+    assert_plotter_safe(&g.text, &profile, (100.0, 50.0));
+    // A name outside a comment could be a command: refused.
+    let bad = GcodeProfile {
+        pen_change: vec!["{name}".into()],
+        ..Default::default()
+    };
+    let e = bad.validate(&d.canvas).unwrap_err().to_string();
+    assert!(
+        e.contains("gcode.pen_change") && e.contains("put {name} after a ';'"),
+        "{e}"
+    );
+}

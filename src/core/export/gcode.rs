@@ -43,6 +43,10 @@ pub struct GcodeProfile {
     pub header: Vec<String>,
     /// Lines written after the drawing (after the final pen-up). Default none.
     pub footer: Vec<String>,
+    /// Lines written between layers in one file, with the pen up: a pause to change
+    /// pens, e.g. `["M0 ; insert pen {n}: {name}"]` (`{n}` the next layer's number,
+    /// `{name}` its name, only inside a comment). Default none.
+    pub pen_change: Vec<String>,
     /// Machine y = paper height − canvas y (machines with y up). Default true.
     pub y_flip: bool,
     /// Machine coordinates of the paper's corner, added after the flip. Default (0, 0).
@@ -79,6 +83,7 @@ impl Default for GcodeProfile {
                 "G90 ; absolute positioning".into(),
             ],
             footer: vec![],
+            pen_change: vec![],
             y_flip: true,
             origin: (0.0, 0.0),
             decimals: 3,
@@ -247,6 +252,19 @@ impl GcodeProfile {
         }
         check_lines("header", &self.header)?;
         check_lines("footer", &self.footer)?;
+        check_lines("pen_change", &self.pen_change)?;
+        // A layer's name is text from the scene: never where it could be a command.
+        if let Some(bad) = self.pen_change.iter().find(|l| {
+            l.find("{name}")
+                .is_some_and(|at| l.find(';').is_none_or(|c| c > at))
+        }) {
+            return Err(profile_error(
+                "pen_change",
+                format!("{bad:?}"),
+                "put {name} after a ';' (in a comment), e.g. \"M0 ; insert pen {n}: {name}\""
+                    .into(),
+            ));
+        }
         Ok(())
     }
 }
@@ -647,8 +665,19 @@ fn write_file(
     }
     wr.pen(false);
     let (mut before, mut after) = (0.0, 0.0);
-    for &index in layers {
+    for (written, &index) in layers.iter().enumerate() {
         let layer = &drawing.layers[index];
+        if written > 0 && !profile.pen_change.is_empty() {
+            // Pen up before the pause: the operator changes pens at a raised carriage.
+            wr.pen(false);
+            let name = comment_text(&layer.name);
+            for l in &profile.pen_change {
+                wr.line(
+                    &l.replace("{n}", &(index + 1).to_string())
+                        .replace("{name}", &name),
+                );
+            }
+        }
         wr.line(&format!(
             "; layer {}: {}",
             index + 1,
