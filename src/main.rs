@@ -291,6 +291,19 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
         .check_coordinates()
         .map_err(|e| CliError::Export(e.into()))?;
     print_stats(&cmd.scene.display().to_string(), t, &drawing);
+    let s = graft::export::PlotStats::of(&drawing);
+    let secs = export
+        .gcode
+        .plot_seconds(s.pen_down_mm, s.pen_up_mm, s.segments, s.polylines);
+    println!(
+        "estimated plot time {}:{:02} min (feeds {} / {} mm/min, acceleration {} mm/s², pen {} s each way)",
+        (secs / 60.0) as u64,
+        (secs % 60.0) as u64,
+        export.gcode.draw_feed,
+        export.gcode.travel_feed,
+        export.gcode.acceleration,
+        export.gcode.pen_delay
+    );
     let mut request = cmd
         .outputs
         .request(export.png.dpi, vec![cmd.scene.clone(), scene.clone()])?;

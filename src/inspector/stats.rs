@@ -189,8 +189,11 @@ fn sample_stats(world: &mut World, mut sampler: Local<Sampler>) {
     stats.pen_down_mm = plot.pen_down_mm;
     stats.pen_up_mm = plot.pen_up_mm;
     let profile = &world.resource::<SceneExport>().0.gcode;
-    stats.plot_seconds = 60.0
-        * (plot.pen_down_mm / profile.draw_feed.max(1e-9)
-            + plot.pen_up_mm / profile.travel_feed.max(1e-9));
+    stats.plot_seconds = profile.plot_seconds(
+        plot.pen_down_mm,
+        plot.pen_up_mm,
+        plot.segments,
+        plot.polylines,
+    );
     *world.resource_mut::<LiveStats>() = stats;
 }

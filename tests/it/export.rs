@@ -521,3 +521,24 @@ fn one_gcode_file_pauses_for_a_pen_change_between_layers() {
         "{e}"
     );
 }
+
+#[test]
+fn plot_time_counts_acceleration_and_pen_lifts() {
+    let p = GcodeProfile {
+        draw_feed: 600.0,    // 10 mm/s
+        travel_feed: 1200.0, // 20 mm/s
+        acceleration: 100.0,
+        pen_delay: 0.5,
+        ..Default::default()
+    };
+    // 100 mm drawn in 4 segments, 50 mm of travel, 2 polylines:
+    // 10 s + 4 · 0.1 s + 2.5 s + 2 · (0.2 s + 1 s).
+    let t = p.plot_seconds(100.0, 50.0, 4, 2);
+    assert!((t - (10.0 + 0.4 + 2.5 + 2.4)).abs() < 1e-9, "{t}");
+    let bad = GcodeProfile {
+        acceleration: 0.0,
+        ..Default::default()
+    };
+    let e = bad.validate_fields().unwrap_err().to_string();
+    assert!(e.contains("gcode.acceleration = 0"), "{e}");
+}

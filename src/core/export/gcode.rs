@@ -67,6 +67,34 @@ pub struct GcodeProfile {
     pub allow_reverse: bool,
     /// Pieces of the same polyline closer than this are joined with the pen down (mm). Default 0.5.
     pub bridge_distance: f64,
+    /// Acceleration of the machine (mm/s²), for the plot time estimate. Default 1000.
+    pub acceleration: f64,
+    /// Time the pen takes to go up or down (s), for the plot time estimate. Default 0.15.
+    pub pen_delay: f64,
+}
+
+impl GcodeProfile {
+    /// Estimated plot time (s) of a drawing with these totals: each segment and each
+    /// pen-up move accelerates from rest to its feed and back (a trapezoid: length / speed
+    /// + speed / acceleration), and each polyline lifts and lowers the pen once. Real
+    /// planners blend corners, so this is an upper bound on the motion time.
+    pub fn plot_seconds(
+        &self,
+        pen_down_mm: f64,
+        pen_up_mm: f64,
+        segments: usize,
+        polylines: usize,
+    ) -> f64 {
+        let a = self.acceleration.max(1e-9);
+        let (draw, travel) = (
+            self.draw_feed.max(1e-9) / 60.0,
+            self.travel_feed.max(1e-9) / 60.0,
+        );
+        pen_down_mm / draw
+            + segments as f64 * draw / a
+            + pen_up_mm / travel
+            + polylines as f64 * (travel / a + 2.0 * self.pen_delay)
+    }
 }
 
 impl Default for GcodeProfile {
@@ -94,6 +122,8 @@ impl Default for GcodeProfile {
             sort_polylines: false,
             allow_reverse: true,
             bridge_distance: 0.5,
+            acceleration: 1000.0,
+            pen_delay: 0.15,
         }
     }
 }
@@ -177,6 +207,22 @@ impl GcodeProfile {
         positive("draw_feed", self.draw_feed)?;
         if self.decimals > 6 {
             return Err(profile_error("decimals", self.decimals, "use 0..=6".into()));
+        }
+        let a = self.acceleration;
+        if !(a.is_finite() && a > 0.0 && a <= 1e6) {
+            return Err(profile_error(
+                "acceleration",
+                a,
+                "use mm/s², > 0 and <= 1000000".into(),
+            ));
+        }
+        let d = self.pen_delay;
+        if !(d.is_finite() && (0.0..=60.0).contains(&d)) {
+            return Err(profile_error(
+                "pen_delay",
+                d,
+                "use seconds in 0..=60".into(),
+            ));
         }
         let m = self.paper_margin;
         if !(m.is_finite() && (0.0..=MAX_MACHINE_MM).contains(&m)) {
