@@ -28,6 +28,15 @@ pub struct OutputArgs {
     /// The plotter the HPGL is for: hp7475a (A3, 6 pens), hp7440a (A4, 8 pens) or generic.
     #[arg(long, default_value = "generic")]
     pub hpgl_device: String,
+    /// Fit the drawing to a page (a0..a6, b3..b5, letter, legal, tabloid), centred.
+    #[arg(long, value_name = "PAGE")]
+    pub layout: Option<String>,
+    /// With --layout, turn the page to landscape.
+    #[arg(long)]
+    pub landscape: bool,
+    /// With --layout, the margin kept free on every side (mm).
+    #[arg(long, default_value_t = 10.0)]
+    pub margin: f64,
     /// PNG resolution in dots per inch (default: the scene's export.png.dpi, else 150).
     #[arg(long)]
     pub dpi: Option<f64>,
@@ -48,6 +57,10 @@ impl OutputArgs {
             Some(path) => Some((path.clone(), crate::export::hpgl_device(&self.hpgl_device)?)),
             None => None,
         };
+        let layout = match &self.layout {
+            Some(page) => Some((crate::export::page_size(page, self.landscape)?, self.margin)),
+            None => None,
+        };
         Ok(OutputRequest {
             svg: self.svg.clone(),
             gcode: self.gcode.clone(),
@@ -58,6 +71,8 @@ impl OutputArgs {
             overwrite: self.overwrite,
             inputs,
             scene: None,
+            layout,
+            sort_travel: false,
         })
     }
 }

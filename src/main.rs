@@ -105,6 +105,15 @@ struct OptimizeCmd {
     /// Curve flattening tolerance when reading (mm).
     #[arg(long, default_value_t = 0.01)]
     tolerance: f64,
+    /// Fit the drawing to a page (a0..a6, b3..b5, letter, legal, tabloid), centred.
+    #[arg(long, value_name = "PAGE")]
+    layout: Option<String>,
+    /// With --layout, turn the page to landscape.
+    #[arg(long)]
+    landscape: bool,
+    /// With --layout, the margin kept free on every side (mm).
+    #[arg(long, default_value_t = 10.0)]
+    margin: f64,
     /// Replace an existing output file.
     #[arg(long)]
     overwrite: bool,
@@ -126,7 +135,8 @@ struct RenderCmd {
     /// time stored in the SVG).
     #[arg(long)]
     t: Option<f64>,
-    /// Order the polylines of each layer by nearest neighbour in G-code (overrides the scene).
+    /// Order (and turn) the polylines of each layer for less pen-up travel, in every file
+    /// written (SVG, G-code, HPGL; overrides the scene's gcode.sort_polylines).
     #[arg(long)]
     sort_travel: bool,
     #[command(flatten)]
@@ -307,6 +317,8 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
     let mut request = cmd
         .outputs
         .request(export.png.dpi, vec![cmd.scene.clone(), scene.clone()])?;
+    // --sort-travel orders the polylines of every file, the SVG too (AxiDraw users plot it).
+    request.sort_travel = cmd.sort_travel;
     // The SVG carries its recipe: `graft render drawing.svg` makes it again.
     request.scene = std::fs::read_to_string(&scene)
         .ok()
@@ -394,6 +406,15 @@ fn optimize(cmd: OptimizeCmd) -> Result<(), CliError> {
     let (out, report) =
         graft::export::optimize(&drawing, &options, &graft::ops::EvalContext::default())
             .map_err(|e| fail(e.to_string()))?;
+    let out = match &cmd.layout {
+        Some(page) => {
+            let page = graft::export::page_size(page, cmd.landscape)
+                .map_err(|e| CliError::Export(e.into()))?;
+            graft::export::lay_out(&out, page, cmd.margin)
+                .map_err(|e| CliError::Export(e.into()))?
+        }
+        None => out,
+    };
     out.check_coordinates()
         .map_err(|e| CliError::Export(e.into()))?;
     graft::export::write_atomic(

@@ -21,6 +21,9 @@ pub enum ExportError {
     /// G-code could not be made with this profile.
     #[error(transparent)]
     Gcode(#[from] GcodeError),
+    /// The page layout cannot be made.
+    #[error(transparent)]
+    Layout(#[from] crate::core::export::LayoutError),
     /// HPGL could not be made for this device.
     #[error(transparent)]
     Hpgl(#[from] crate::core::export::HpglError),

@@ -30,6 +30,11 @@ pub struct OutputRequest {
     pub inputs: Vec<PathBuf>,
     /// The scene to embed in the SVG's metadata (reproducible SVG).
     pub scene: Option<crate::core::export::SceneSource>,
+    /// Fit the drawing to this page (mm) inside this margin (mm), centred.
+    pub layout: Option<((f64, f64), f64)>,
+    /// Reorder each layer's polylines for less pen-up travel in every file (G-code sorts
+    /// with its profile's `sort_polylines`).
+    pub sort_travel: bool,
 }
 
 /// True when `a` and `b` name the same existing file.
@@ -61,6 +66,22 @@ pub fn write_outputs(
     request: &OutputRequest,
 ) -> Result<Vec<String>, ExportError> {
     drawing.check_coordinates()?;
+    // Layout and sorting change what is written, never the scene.
+    let laid_out;
+    let drawing = match request.layout {
+        Some((page, margin)) => {
+            laid_out = crate::core::export::lay_out(drawing, page, margin)?;
+            &laid_out
+        }
+        None => drawing,
+    };
+    let sorted;
+    let drawing = if request.sort_travel {
+        sorted = crate::core::export::sort_layers(drawing);
+        &sorted
+    } else {
+        drawing
+    };
     let mut files: Vec<(PathBuf, Vec<u8>, String)> = Vec::new();
     if let Some(path) = &request.svg {
         let svg = crate::core::export::to_svg_with_scene(drawing, request.scene.as_ref());

@@ -542,3 +542,84 @@ fn plot_time_counts_acceleration_and_pen_lifts() {
     let e = bad.validate_fields().unwrap_err().to_string();
     assert!(e.contains("gcode.acceleration = 0"), "{e}");
 }
+
+#[test]
+fn layout_fits_and_centres_the_drawing_on_a_page() {
+    let d = Drawing {
+        canvas: Canvas {
+            width: 100.0,
+            height: 100.0,
+            background: Rgba::WHITE,
+        },
+        layers: vec![layer(
+            "a",
+            "#000000",
+            vec![vec![v(0.0, 0.0), v(10.0, 20.0)]],
+        )],
+    };
+    let page = graft::export::page_size("A4", false).unwrap();
+    let out = graft::export::lay_out(&d, page, 10.0).unwrap();
+    assert_eq!((out.canvas.width, out.canvas.height), (210.0, 297.0));
+    // 10 × 20 mm fills the 277 mm of height: 138.5 × 277 mm, centred.
+    let p = out.layers[0].geometry.points();
+    assert!(
+        (p[0].x - 35.75).abs() < 1e-3 && (p[0].y - 10.0).abs() < 1e-3,
+        "{}",
+        p[0]
+    );
+    assert!(
+        (p[1].x - 174.25).abs() < 1e-3 && (p[1].y - 287.0).abs() < 1e-3,
+        "{}",
+        p[1]
+    );
+    assert_eq!(
+        graft::export::page_size("letter", true).unwrap(),
+        (279.4, 215.9)
+    );
+    let e = graft::export::page_size("a9", false)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("unknown page size 'a9'") && e.contains("tabloid"),
+        "{e}"
+    );
+    let e = graft::export::lay_out(&d, page, 200.0)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("200 mm margin leaves no room"), "{e}");
+    // The scene's own drawing is untouched.
+    assert_eq!(d.layers[0].geometry.points()[1], v(10.0, 20.0));
+}
+
+#[test]
+fn sort_travel_orders_the_svg_too() {
+    let scattered = Drawing {
+        canvas: Canvas {
+            width: 100.0,
+            height: 100.0,
+            background: Rgba::WHITE,
+        },
+        layers: vec![layer(
+            "dots",
+            "#000000",
+            (0..40)
+                .map(|i| {
+                    let x = ((i * 37) % 40) as f32 * 2.0 + 5.0;
+                    vec![v(x, 50.0), v(x + 1.0, 50.0)]
+                })
+                .collect(),
+        )],
+    };
+    let sorted = graft::export::sort_layers(&scattered);
+    let travel = |d: &Drawing| {
+        let g = &d.layers[0].geometry;
+        graft::geometry::travel_of(g, &graft::geometry::input_order(g))
+    };
+    assert!(
+        travel(&sorted) < travel(&scattered) / 5.0,
+        "{} vs {}",
+        travel(&sorted),
+        travel(&scattered)
+    );
+    assert_eq!(sorted.layers[0].geometry.point_count(), 80);
+}

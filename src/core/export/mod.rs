@@ -4,6 +4,7 @@
 mod fmt;
 mod gcode;
 mod hpgl;
+mod layout;
 mod png;
 mod svg;
 
@@ -12,5 +13,6 @@ pub use gcode::{
     GcodeError, GcodeFile, GcodeProfile, PenControl, layer_suffix, to_gcode, to_gcode_per_layer,
 };
 pub use hpgl::{HPGL_DEVICES, HpglDevice, HpglError, hpgl_device, to_hpgl};
+pub use layout::{LayoutError, PAGE_SIZES, lay_out, page_size, sort_layers};
 pub use png::{PngError, PngSettings, pixel_size, to_png};
 pub use svg::{GRAFT_SVG_NAMESPACE, SceneSource, scene_in_svg, to_svg, to_svg_with_scene};

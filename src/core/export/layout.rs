@@ -1,0 +1,150 @@
+//! Page layout at export: the drawing scaled to fit a page size with a margin and
+//! centred on it, without touching the scene's geometry.
+
+use std::sync::Arc;
+
+use crate::core::drawing::{Canvas, Drawing, DrawnLayer};
+use crate::geometry::{Vec3, sort_for_travel};
+
+/// Paper sizes in mm, portrait.
+pub const PAGE_SIZES: &[(&str, f64, f64)] = &[
+    ("a0", 841.0, 1189.0),
+    ("a1", 594.0, 841.0),
+    ("a2", 420.0, 594.0),
+    ("a3", 297.0, 420.0),
+    ("a4", 210.0, 297.0),
+    ("a5", 148.0, 210.0),
+    ("a6", 105.0, 148.0),
+    ("b3", 353.0, 500.0),
+    ("b4", 250.0, 353.0),
+    ("b5", 176.0, 250.0),
+    ("letter", 215.9, 279.4),
+    ("legal", 215.9, 355.6),
+    ("tabloid", 279.4, 431.8),
+];
+
+/// Why a layout cannot be made.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum LayoutError {
+    /// No such page size.
+    #[error("unknown page size '{name}'; known: {known}")]
+    UnknownPage {
+        /// What was asked for.
+        name: String,
+        /// The sizes graft knows.
+        known: String,
+    },
+    /// The margin leaves no room.
+    #[error("a {margin} mm margin leaves no room on a {w} × {h} mm page; use 0 <= margin < {max}")]
+    Margin {
+        /// The margin asked for.
+        margin: f64,
+        /// Page width.
+        w: f64,
+        /// Page height.
+        h: f64,
+        /// Largest margin.
+        max: f64,
+    },
+}
+
+/// The size (mm) of the page called `name`, turned when `landscape`.
+pub fn page_size(name: &str, landscape: bool) -> Result<(f64, f64), LayoutError> {
+    let (_, w, h) = PAGE_SIZES
+        .iter()
+        .find(|(n, ..)| n.eq_ignore_ascii_case(name))
+        .ok_or_else(|| LayoutError::UnknownPage {
+            name: name.chars().take(40).collect(),
+            known: PAGE_SIZES
+                .iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })?;
+    Ok(if landscape { (*h, *w) } else { (*w, *h) })
+}
+
+/// `drawing` on a `page` (mm): its lines scaled (keeping proportions) to fill the page
+/// inside `margin` and centred; the paper colour is kept.
+pub fn lay_out(drawing: &Drawing, page: (f64, f64), margin: f64) -> Result<Drawing, LayoutError> {
+    let (w, h) = page;
+    let max = w.min(h) / 2.0;
+    if !(margin.is_finite() && margin >= 0.0 && margin < max) {
+        return Err(LayoutError::Margin { margin, w, h, max });
+    }
+    let bounds = drawing
+        .layers
+        .iter()
+        .filter_map(|l| l.geometry.bounds())
+        .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)));
+    let canvas = Canvas {
+        width: w,
+        height: h,
+        background: drawing.canvas.background,
+    };
+    let Some((lo, hi)) = bounds else {
+        return Ok(Drawing {
+            canvas,
+            layers: drawing.layers.clone(),
+        });
+    };
+    let (bw, bh) = ((hi.x - lo.x) as f64, (hi.y - lo.y) as f64);
+    let room = (w - 2.0 * margin, h - 2.0 * margin);
+    // A point or a line along one axis is only centred on the other.
+    let scale = match (bw > 1e-9, bh > 1e-9) {
+        (true, true) => (room.0 / bw).min(room.1 / bh),
+        (true, false) => room.0 / bw,
+        (false, true) => room.1 / bh,
+        (false, false) => 1.0,
+    };
+    let centre = ((lo + hi) / 2.0).as_dvec3();
+    let move_point = |p: Vec3| {
+        Vec3::new(
+            ((p.x as f64 - centre.x) * scale + w / 2.0) as f32,
+            ((p.y as f64 - centre.y) * scale + h / 2.0) as f32,
+            p.z,
+        )
+    };
+    let layers = drawing
+        .layers
+        .iter()
+        .map(|l| {
+            let points = l.geometry.points().iter().map(|&p| move_point(p)).collect();
+            DrawnLayer {
+                geometry: Arc::new(l.geometry.with_points(points)),
+                ..l.clone()
+            }
+        })
+        .collect();
+    Ok(Drawing { canvas, layers })
+}
+
+/// Each layer's polylines reordered (and turned) to shorten pen-up travel, as `linesort`.
+pub fn sort_layers(drawing: &Drawing) -> Drawing {
+    let layers = drawing
+        .layers
+        .iter()
+        .map(|l| {
+            let g = &l.geometry;
+            let order = sort_for_travel(g, true, true);
+            let mut out =
+                crate::geometry::Polylines::with_capacity(g.point_count(), g.line_count());
+            for p in order {
+                let line = g.line(p.index);
+                if p.reversed {
+                    out.push_line(line.iter().rev().copied());
+                } else {
+                    out.push_line(line.iter().copied());
+                }
+            }
+            DrawnLayer {
+                geometry: Arc::new(out),
+                ..l.clone()
+            }
+        })
+        .collect();
+    Drawing {
+        canvas: drawing.canvas.clone(),
+        layers,
+    }
+}
