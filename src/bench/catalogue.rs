@@ -129,6 +129,35 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         "record",
     );
 
+    // 7g. deduplicate a million segments with many overlaps: a subdivided grid and a
+    // copy shifted along its rows.
+    let million = recipe(
+        registry,
+        &[
+            (
+                "grid",
+                vec![
+                    ("nx", 250.into()),
+                    ("ny", 250.into()),
+                    ("scale", 200.0.into()),
+                ],
+            ),
+            ("subdivide", vec![("subdivisions", 10.into())]),
+            (
+                "repeat",
+                vec![("count", 1.into()), ("offset", [0.4, 0.0, 0.0].into())],
+            ),
+            ("deduplicate", vec![]),
+        ],
+    );
+    time_chain(
+        "7g. deduplicate 1M segments (a grid and a shifted copy)",
+        &million,
+        ctx,
+        runs.min(3),
+        "<= 2000 ms",
+    );
+
     // 7e. lsystem plant at 7 iterations.
     let plant = recipe(
         registry,
