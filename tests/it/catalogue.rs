@@ -1704,3 +1704,73 @@ fn bad_svg_files_are_named_with_what_is_wrong() {
     let e = err("/dev/zero", "");
     assert!(e.contains("cannot read"), "{e}");
 }
+
+#[test]
+fn crop_cuts_lines_exactly_at_a_rectangle_or_a_circle() {
+    // A 10 x 10 hatch cropped by a circle of radius 3 at its centre.
+    let sq = Polylines::from_lines([square(0.0, 0.0, 10.0)]);
+    let hatch = effect(
+        "fill",
+        &[("density", 40.0.into()), ("remove_boundary", true.into())],
+        &sq,
+    )
+    .unwrap();
+    let kept = effect(
+        "crop",
+        &[
+            ("shape", RawParam::from("circle")),
+            ("center", [5.0, 5.0, 0.0].into()),
+            ("radius", 3.0.into()),
+        ],
+        &hatch,
+    )
+    .unwrap();
+    assert!(kept.line_count() > 10);
+    for l in kept.lines() {
+        for p in [l[0], l[l.len() - 1]] {
+            let r = (p.truncate() - graft::geometry::Vec2::new(5.0, 5.0)).length();
+            assert!((r - 3.0).abs() < 1e-4, "endpoint at radius {r}");
+        }
+    }
+    // A rectangle: exact cut points; outside keeps the two ends.
+    let line = line_of(&[(0.0, 5.0), (10.0, 5.0)]);
+    let rect = |keep: &str| {
+        rounded(
+            &effect(
+                "crop",
+                &[
+                    ("keep", RawParam::from(keep)),
+                    ("center", [5.0, 5.0, 0.0].into()),
+                    ("width", 4.0.into()),
+                    ("height", 4.0.into()),
+                ],
+                &line,
+            )
+            .unwrap(),
+        )
+    };
+    assert_eq!(rect("inside"), vec![vec![(3.0, 5.0), (7.0, 5.0)]]);
+    assert_eq!(
+        rect("outside"),
+        vec![vec![(0.0, 5.0), (3.0, 5.0)], vec![(7.0, 5.0), (10.0, 5.0)]]
+    );
+    // A line that leaves and comes back becomes two; inner vertices stay.
+    let zig = line_of(&[(4.0, 4.0), (5.0, 4.5), (9.0, 5.0), (5.0, 5.5), (4.0, 6.0)]);
+    let out = effect(
+        "crop",
+        &[
+            ("center", [5.0, 5.0, 0.0].into()),
+            ("width", 4.0.into()),
+            ("height", 4.0.into()),
+        ],
+        &zig,
+    )
+    .unwrap();
+    assert_eq!(
+        rounded(&out),
+        vec![
+            vec![(4.0, 4.0), (5.0, 4.5), (7.0, 4.75)],
+            vec![(7.0, 5.25), (5.0, 5.5), (4.0, 6.0)]
+        ]
+    );
+}

@@ -6,6 +6,7 @@
 
 mod arclength;
 mod context;
+mod crop;
 mod curves;
 mod dash;
 mod dedupe;
@@ -44,6 +45,7 @@ mod typed;
 mod value;
 
 pub use context::{Executor, FileError, FileSource, Job, NoFiles, ScopedThreads, Serial};
+pub use crop::{Crop, CropKeep, CropShape};
 pub use curves::{Bezier, Polyline, Spline};
 pub use dash::{Dash, Trim};
 pub use dedupe::Deduplicate;
@@ -139,5 +141,6 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<FilterLines>(),
         Op::of::<Splitall>(),
         Op::of::<ReverseLines>(),
+        Op::of::<Crop>(),
     ]
 }

@@ -1,0 +1,155 @@
+//! `crop`: keeps the parts of lines inside (or outside) a rectangle or a circle, cut
+//! exactly where they cross its edge.
+
+use glam::DVec2;
+
+use crate::geometry::{Polylines, Vec3};
+
+use super::op::{EvalContext, OpError};
+use super::parallel;
+use super::primitives::A4_CENTER;
+use super::typed::Evaluate;
+
+crate::choice! {
+    /// The region of `crop`.
+    pub enum CropShape { Rect = "rect", Circle = "circle" }
+}
+
+crate::choice! {
+    /// Which side of the region `crop` keeps.
+    pub enum CropKeep { Inside = "inside", Outside = "outside" }
+}
+
+crate::op! {
+    /// keeps the parts of every line inside (or outside) a rectangle or a circle, cut exactly at its edge; a line that leaves and comes back becomes several
+    #[op(effect, name = "crop", version = 1)]
+    pub struct Crop {
+        /// rectangle or circle
+        pub shape: CropShape = CropShape::Rect,
+        /// keep what is inside or outside
+        pub keep: CropKeep = CropKeep::Inside,
+        /// centre of the region
+        pub center: Vec3 = A4_CENTER => ui(-300.0, 600.0).unit("mm"),
+        /// width of the rectangle
+        pub width: f64 = 190.0 => ui(0.0, 600.0).min(0.0).unit("mm"),
+        /// height of the rectangle
+        pub height: f64 = 277.0 => ui(0.0, 600.0).min(0.0).unit("mm"),
+        /// radius of the circle
+        pub radius: f64 = 80.0 => ui(0.0, 300.0).min(0.0).unit("mm"),
+    }
+}
+
+impl Crop {
+    /// The part [t0, t1] of the segment a → b inside the region (None: all outside).
+    fn inside(&self, a: DVec2, b: DVec2) -> Option<(f64, f64)> {
+        let c = DVec2::new(self.center.x as f64, self.center.y as f64);
+        let d = b - a;
+        match self.shape {
+            CropShape::Rect => {
+                // Liang–Barsky against the four sides.
+                let (hw, hh) = (self.width / 2.0, self.height / 2.0);
+                let (mut t0, mut t1) = (0.0f64, 1.0f64);
+                for (p, q) in [
+                    (-d.x, a.x - (c.x - hw)),
+                    (d.x, (c.x + hw) - a.x),
+                    (-d.y, a.y - (c.y - hh)),
+                    (d.y, (c.y + hh) - a.y),
+                ] {
+                    if p == 0.0 {
+                        if q < 0.0 {
+                            return None;
+                        }
+                    } else {
+                        let r = q / p;
+                        if p < 0.0 {
+                            t0 = t0.max(r);
+                        } else {
+                            t1 = t1.min(r);
+                        }
+                    }
+                }
+                (t0 <= t1).then_some((t0, t1))
+            }
+            CropShape::Circle => {
+                // |a + t d - c|² = r²
+                let f = a - c;
+                let (qa, qb, qc) = (
+                    d.length_squared(),
+                    2.0 * f.dot(d),
+                    f.length_squared() - self.radius * self.radius,
+                );
+                if qa == 0.0 {
+                    return (qc <= 0.0).then_some((0.0, 1.0));
+                }
+                let disc = qb * qb - 4.0 * qa * qc;
+                if disc < 0.0 {
+                    return None;
+                }
+                let s = disc.sqrt();
+                let (t0, t1) = ((-qb - s) / (2.0 * qa), (-qb + s) / (2.0 * qa));
+                let (t0, t1) = (t0.max(0.0), t1.min(1.0));
+                (t0 <= t1).then_some((t0, t1))
+            }
+        }
+    }
+}
+
+impl Evaluate for Crop {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+        let out = parallel::map_lines(&*ctx.executor, input, |_, line, out| {
+            let mut run: Vec<Vec3> = Vec::new();
+            let flush = |run: &mut Vec<Vec3>, out: &mut Polylines| {
+                if run.len() > 1 {
+                    out.push_line(run.drain(..));
+                } else {
+                    run.clear();
+                }
+            };
+            if line.len() == 1 {
+                let p = DVec2::new(line[0].x as f64, line[0].y as f64);
+                let inside = self.inside(p, p).is_some();
+                if inside == (self.keep == CropKeep::Inside) {
+                    out.push_line([line[0]]);
+                }
+                return;
+            }
+            for w in line.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                let (a2, b2) = (
+                    DVec2::new(a.x as f64, a.y as f64),
+                    DVec2::new(b.x as f64, b.y as f64),
+                );
+                let at = |t: f64| a.lerp(b, t as f32);
+                // The kept pieces of this segment, in order.
+                let pieces: Vec<(f64, f64)> = match (self.keep, self.inside(a2, b2)) {
+                    (CropKeep::Inside, Some(span)) => vec![span],
+                    (CropKeep::Inside, None) => vec![],
+                    (CropKeep::Outside, None) => vec![(0.0, 1.0)],
+                    (CropKeep::Outside, Some((t0, t1))) => [(0.0, t0), (t1, 1.0)]
+                        .into_iter()
+                        .filter(|(s, e)| e > s)
+                        .collect(),
+                };
+                for (t0, t1) in pieces {
+                    let (p, q) = (at(t0), at(t1));
+                    // A piece that starts where the run ends continues it.
+                    if t0 > 0.0 || run.last() != Some(&p) {
+                        flush(&mut run, out);
+                        run.push(p);
+                    }
+                    run.push(q);
+                    if t1 < 1.0 {
+                        flush(&mut run, out);
+                    }
+                }
+                if run.last() != Some(&b) {
+                    flush(&mut run, out);
+                }
+            }
+            flush(&mut run, out);
+        });
+        ctx.budget
+            .check("crop", out.point_count() as u64, out.line_count() as u64)?;
+        Ok(out)
+    }
+}
