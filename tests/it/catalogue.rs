@@ -1774,3 +1774,60 @@ fn crop_cuts_lines_exactly_at_a_rectangle_or_a_circle() {
         ]
     );
 }
+
+#[test]
+fn fill_rules_decide_what_overlapping_shapes_fill() {
+    let two = Polylines::from_lines([square(0.0, 0.0, 10.0), square(5.0, 0.0, 10.0)]);
+    let row = |rule: &str, input: &Polylines| -> Vec<(f32, f32)> {
+        let out = effect(
+            "fill",
+            &[
+                ("angle", 0.0.into()),
+                ("density", 10.0.into()),
+                ("remove_boundary", true.into()),
+                ("rule", RawParam::from(rule)),
+            ],
+            input,
+        )
+        .unwrap();
+        // The scanline nearest y = 5.
+        let y = out
+            .lines()
+            .map(|l| l[0].y)
+            .min_by(|a, b| (a - 5.0).abs().total_cmp(&(b - 5.0).abs()))
+            .unwrap();
+        let mut xs: Vec<(f32, f32)> = out
+            .lines()
+            .filter(|l| l[0].y == y)
+            .map(|l| {
+                let (a, b) = (l[0].x.min(l[1].x), l[0].x.max(l[1].x));
+                ((a * 1000.0).round() / 1000.0, (b * 1000.0).round() / 1000.0)
+            })
+            .collect();
+        xs.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        xs
+    };
+    assert_eq!(
+        row("even_odd", &two),
+        [(0.0, 5.0), (10.0, 15.0)],
+        "the overlap cancels"
+    );
+    assert_eq!(
+        row("nonzero", &two),
+        [(0.0, 15.0)],
+        "the overlap filled once"
+    );
+    assert_eq!(
+        row("per_shape", &two),
+        [(0.0, 10.0), (5.0, 15.0)],
+        "each square on its own"
+    );
+    // A hole stays empty in every rule (the inner ring winds the other way for nonzero).
+    let mut hole = square(3.0, 3.0, 4.0);
+    hole.reverse();
+    let holed = Polylines::from_lines([square(0.0, 0.0, 10.0), hole]);
+    for rule in ["even_odd", "nonzero", "per_shape"] {
+        let r = row(rule, &holed);
+        assert_eq!(r, [(0.0, 3.0), (7.0, 10.0)], "{rule}");
+    }
+}

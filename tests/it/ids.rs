@@ -25,8 +25,8 @@ fn golden_id_is_stable_across_runs_and_machines() {
 }
 
 /// Recorded once; a change means every cached id and saved reference changes too.
-/// (Re-recorded when polygon v2 and fill v3 changed their geometry and parameters.)
-const GOLDEN: &str = "21afa198d24cec53be66a2b9780637b3";
+/// (Re-recorded when polygon v2 and fill v3 changed their geometry and fill gained spacing and rule.)
+const GOLDEN: &str = "a2a1512a3cf86780aa2ca3124d4ad21e";
 
 #[test]
 fn every_stage_has_its_own_id() {

@@ -29,6 +29,8 @@ crate::op! {
         pub spacing: f64 = 0.0 => ui(0.0, 10.0).min(0.0).unit("mm"),
         /// drop the outlines, keep only the hatching
         pub remove_boundary: bool = false,
+        /// which regions are inside: even_odd (holes stay empty; overlaps cancel), nonzero (overlaps of rings wound the same way are filled once), per_shape (each outer ring with its own holes, on its own: overlapping shapes are each hatched)
+        pub rule: FillRule = FillRule::EvenOdd,
     }
 }
 
@@ -38,8 +40,75 @@ impl Evaluate for Fill {
     }
 }
 
+crate::choice! {
+    /// What `fill` counts as inside.
+    pub enum FillRule { EvenOdd = "even_odd", Nonzero = "nonzero", PerShape = "per_shape" }
+}
+
 /// One closed ring, in 2D.
 type Ring = Vec<Vec2>;
+
+/// Whether `p` lies inside `ring` (even-odd ray test).
+fn contains(ring: &[Vec2], p: Vec2) -> bool {
+    let mut inside = false;
+    for w in ring.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if (a.y > p.y) != (b.y > p.y) && p.x < a.x + (b.x - a.x) * (p.y - a.y) / (b.y - a.y) {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
+/// Whether ring `inner` lies inside `outer`, judged at its first vertex off `outer`'s
+/// edges (shapes that touch, or share a corner, are not nested).
+fn ring_inside(inner: &[Vec2], outer: &[Vec2]) -> bool {
+    let on_edge = |p: Vec2| {
+        outer.windows(2).any(|w| {
+            let (a, b) = (w[0], w[1]);
+            let d = b - a;
+            let t = ((p - a).dot(d) / d.length_squared().max(1e-12)).clamp(0.0, 1.0);
+            (a + d * t).distance(p) < 1e-5
+        })
+    };
+    inner
+        .iter()
+        .find(|&&p| !on_edge(p))
+        .is_some_and(|&p| contains(outer, p))
+}
+
+/// Rings grouped as shapes: each outer ring (inside an even number of others) with the
+/// holes directly inside it.
+fn shapes(rings: &[Ring]) -> Vec<Vec<Ring>> {
+    let depth: Vec<usize> = rings
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            rings
+                .iter()
+                .enumerate()
+                .filter(|(j, o)| *j != i && ring_inside(r, o))
+                .count()
+        })
+        .collect();
+    let mut groups: Vec<(usize, Vec<Ring>)> = Vec::new();
+    for (i, r) in rings.iter().enumerate() {
+        if depth[i] % 2 == 0 {
+            groups.push((i, vec![r.clone()]));
+        }
+    }
+    for (i, r) in rings.iter().enumerate() {
+        if depth[i] % 2 == 1
+            && let Some(g) = groups
+                .iter_mut()
+                .filter(|(o, _)| depth[*o] + 1 == depth[i] && ring_inside(r, &rings[*o]))
+                .min_by_key(|(o, _)| *o)
+        {
+            g.1.push(r.clone());
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
 
 /// Whether every point lies at one height (the paper plane or parallel to it).
 fn is_flat(input: &Polylines) -> bool {
@@ -114,6 +183,7 @@ fn fill_faces(input: &Polylines, p: &Fill, ctx: &EvalContext) -> Result<Polyline
                 &face,
                 angle,
                 p.scanlines(),
+                false,
                 |crossings| {
                     ctx.budget.check(
                         "fill",
@@ -152,18 +222,32 @@ fn fill(input: &Polylines, p: &Fill, ctx: &EvalContext) -> Result<Polylines, OpE
     };
     for k in 0..sets {
         let angle = (p.angle + k as f64 * 180.0 / sets as f64).to_radians();
-        let segments = hatch(
-            &*ctx.executor,
-            &rings,
-            input,
-            angle,
-            p.scanlines(),
-            |crossings| {
-                let lines = (out.line_count() + crossings / 2) as u64;
-                ctx.budget
-                    .check("fill", (out.point_count() + crossings) as u64, lines)
-            },
-        )?;
+        let groups = match p.rule {
+            FillRule::PerShape => shapes(&rings),
+            _ => vec![rings.clone()],
+        };
+        let mut segments = Vec::new();
+        for group in &groups {
+            let (points, lines) = (
+                out.point_count() + 2 * segments.len(),
+                out.line_count() + segments.len(),
+            );
+            segments.extend(hatch(
+                &*ctx.executor,
+                group,
+                input,
+                angle,
+                p.scanlines(),
+                p.rule == FillRule::Nonzero,
+                |crossings| {
+                    ctx.budget.check(
+                        "fill",
+                        (points + crossings) as u64,
+                        (lines + crossings / 2) as u64,
+                    )
+                },
+            )?);
+        }
         // Hatching lies at the drawing's height (flat input may sit off z = 0).
         let z = input.points().first().map_or(0.0, |p| p.z);
         for [a, b] in segments {
@@ -206,6 +290,7 @@ fn hatch(
     input: &Polylines,
     angle: f64,
     lines: Scanlines,
+    nonzero: bool,
     admit: impl FnOnce(usize) -> Result<(), OpError>,
 ) -> Result<Vec<[Vec3; 2]>, OpError> {
     let (s, c) = (angle.sin() as f32, angle.cos() as f32);
@@ -281,14 +366,16 @@ fn hatch(
 
     let chunks = parallel::map_ranges(ex, scan_y.len(), LINES_PER_CHUNK, |range| {
         let ys = &scan_y[range.clone()];
-        let mut crossings: Vec<(u32, f32)> = Vec::new();
+        // (scanline, x, winding: +1 for an edge going up the frame, -1 down).
+        let mut crossings: Vec<(u32, f32, i32)> = Vec::new();
         for ring in &framed {
             for w in ring.windows(2) {
                 let (lo, hi, hits) = crossed(ys, w[0], w[1]);
+                let winding = if w[0].y < w[1].y { 1 } else { -1 };
                 for i in hits {
                     let y = ys[i];
                     let x = lo.x + (hi.x - lo.x) * (y - lo.y) / (hi.y - lo.y);
-                    crossings.push((i as u32, x));
+                    crossings.push((i as u32, x, winding));
                 }
             }
         }
@@ -296,6 +383,23 @@ fn hatch(
         let mut segments = Vec::with_capacity(crossings.len() / 2);
         for run in crossings.chunk_by(|p, q| p.0 == q.0) {
             let y = ys[run[0].0 as usize];
+            if nonzero {
+                // Inside wherever the winding number is not zero.
+                let (mut w, mut from) = (0, 0.0f32);
+                for c in run {
+                    let before = w;
+                    w += c.2;
+                    if before == 0 && w != 0 {
+                        from = c.1;
+                    } else if before != 0 && w == 0 && c.1 > from {
+                        segments.push([
+                            from_frame(Vec2::new(from, y)),
+                            from_frame(Vec2::new(c.1, y)),
+                        ]);
+                    }
+                }
+                continue;
+            }
             for pair in run.chunks_exact(2) {
                 if pair[1].1 > pair[0].1 {
                     segments.push([

@@ -55,7 +55,7 @@ pub use error::{
     ColorError, EvalError, ExprError, ParamError, RegistryError, SchemaError, ValueError,
 };
 pub use expr::Expr;
-pub use fill::Fill;
+pub use fill::{Fill, FillRule};
 pub use lsystem::{Lsystem, LsystemKind};
 pub use mirror::Mirror;
 pub use mirror3d::{Mirror3d, Mirror3dMode, SymmetryGroup};
