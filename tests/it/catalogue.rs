@@ -1831,3 +1831,33 @@ fn fill_rules_decide_what_overlapping_shapes_fill() {
         assert_eq!(r, [(0.0, 3.0), (7.0, 10.0)], "{rule}");
     }
 }
+
+#[test]
+fn occult_hides_what_later_closed_shapes_cover() {
+    // A square drawn over a line removes exactly the covered part.
+    let over = Polylines::from_lines([vec![v(0.0, 5.0), v(10.0, 5.0)], square(3.0, 3.0, 4.0)]);
+    let out = effect("occult", &[], &over).unwrap();
+    assert_eq!(
+        rounded(&out),
+        vec![
+            vec![(0.0, 5.0), (3.0, 5.0)],
+            vec![(7.0, 5.0), (10.0, 5.0)],
+            vec![(3.0, 3.0), (7.0, 3.0), (7.0, 7.0), (3.0, 7.0), (3.0, 3.0)],
+        ]
+    );
+    // Drawn before the line, the square hides nothing.
+    let under = Polylines::from_lines([square(3.0, 3.0, 4.0), vec![v(0.0, 5.0), v(10.0, 5.0)]]);
+    assert_eq!(
+        rounded(&effect("occult", &[], &under).unwrap()),
+        rounded(&under)
+    );
+    // The later of two overlapping squares covers the corner of the first.
+    let two = Polylines::from_lines([square(0.0, 0.0, 4.0), square(2.0, 2.0, 4.0)]);
+    let out = effect("occult", &[], &two).unwrap();
+    let r = rounded(&out);
+    assert_eq!(r[0], vec![(0.0, 0.0), (4.0, 0.0), (4.0, 2.0)]);
+    assert_eq!(r[1], vec![(2.0, 4.0), (0.0, 4.0), (0.0, 0.0)]);
+    let total: f64 = out.lines().map(graft::geometry::line_length).sum();
+    // 16 of the first square minus the 4 mm hidden inside the second, plus the second's 16.
+    assert!((total - 28.0).abs() < 1e-4, "{total}");
+}

@@ -19,6 +19,7 @@ mod lsystem;
 mod mirror;
 mod mirror3d;
 pub mod noise;
+mod occult;
 mod op;
 pub mod parallel;
 mod passes;
@@ -59,6 +60,7 @@ pub use fill::{Fill, FillRule};
 pub use lsystem::{Lsystem, LsystemKind};
 pub use mirror::Mirror;
 pub use mirror3d::{Mirror3d, Mirror3dMode, SymmetryGroup};
+pub use occult::Occult;
 pub use op::{EvalContext, EvalFn, FingerprintFn, Op, OpError, Params, ResourceBudget};
 pub use passes::{
     ClosedFilter, FilterLines, Linemerge, Linesort, Multipass, Reloop, ReverseLines, Splitall,
@@ -142,5 +144,6 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Splitall>(),
         Op::of::<ReverseLines>(),
         Op::of::<Crop>(),
+        Op::of::<Occult>(),
     ]
 }
