@@ -57,6 +57,8 @@ pub fn input_order(input: &Polylines) -> Vec<Placed> {
         .collect()
 }
 
+/// Up to this many polylines, 2-opt tries every pair (as vpype's two-opt does).
+const EXHAUSTIVE: usize = 2000;
 /// Neighbours tried per endpoint by the 2-opt passes.
 const NEIGHBOURS: usize = 8;
 /// 2-opt passes at most.
@@ -166,8 +168,10 @@ fn two_opt(e: &[(Pt, Pt)], order: &mut [Placed]) {
         }
     };
     let mut work = 0usize;
-    let budget = WORK_PER_POLYLINE * n;
-    for pass in 0..PASSES {
+    // Small drawings get the full search; large ones a bounded one.
+    let budget = (WORK_PER_POLYLINE * n).max(if n <= EXHAUSTIVE { 50 * n * n } else { 0 });
+    let passes = if n <= EXHAUSTIVE { 200 } else { PASSES };
+    for pass in 0..passes {
         // Short reversals first (cheap, most of the gain), longer ones in later passes.
         let span = 64usize.saturating_mul(4usize.saturating_pow(pass as u32));
         let mut improved = false;
@@ -179,13 +183,22 @@ fn two_opt(e: &[(Pt, Pt)], order: &mut [Placed]) {
                 continue;
             }
             let here_end = 2 * order[i].index + usize::from(!order[i].reversed);
-            for &(q, is_end_point) in &near[here_end] {
-                let j = position[q as usize];
-                if j <= i || j - i > span {
-                    continue;
-                }
-                // The candidate must be j's current end.
-                if (order[j].reversed) == is_end_point {
+            // Small drawings try every later polyline; large ones the nearest ends.
+            let exhaustive = n <= EXHAUSTIVE;
+            let candidates: Vec<usize> = if exhaustive {
+                (i + 1..n).collect()
+            } else {
+                near[here_end]
+                    .iter()
+                    // The candidate must be a later polyline's current end.
+                    .filter(|&&(q, is_end_point)| {
+                        order[position[q as usize]].reversed != is_end_point
+                    })
+                    .map(|&(q, _)| position[q as usize])
+                    .collect()
+            };
+            for j in candidates {
+                if j <= i || (!exhaustive && j - i > span) {
                     continue;
                 }
                 let ej = end(&order[j]);
