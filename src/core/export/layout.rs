@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::core::drawing::{Canvas, Drawing, DrawnLayer};
-use crate::geometry::{Vec3, sort_for_travel};
+use crate::geometry::{Vec3, reorder, sort_for_travel};
 
 /// Paper sizes in mm, portrait.
 pub const PAGE_SIZES: &[(&str, f64, f64)] = &[
@@ -126,17 +126,7 @@ pub fn sort_layers(drawing: &Drawing) -> Drawing {
         .iter()
         .map(|l| {
             let g = &l.geometry;
-            let order = sort_for_travel(g, true, true);
-            let mut out =
-                crate::geometry::Polylines::with_capacity(g.point_count(), g.line_count());
-            for p in order {
-                let line = g.line(p.index);
-                if p.reversed {
-                    out.push_line(line.iter().rev().copied());
-                } else {
-                    out.push_line(line.iter().copied());
-                }
-            }
+            let out = reorder(g, &sort_for_travel(g, true, true));
             DrawnLayer {
                 geometry: Arc::new(out),
                 ..l.clone()

@@ -106,6 +106,16 @@ impl Polylines {
         Arc::make_mut(&mut self.offsets).push(end);
     }
 
+    /// Appends `run` as one polyline when it has two or more points (a single point
+    /// draws nothing), and empties it: the pattern of ops that cut lines into runs.
+    pub fn push_run(&mut self, run: &mut Vec<Vec3>) {
+        if run.len() > 1 {
+            self.push_line(run.drain(..));
+        } else {
+            run.clear();
+        }
+    }
+
     /// Appends the points of a polyline one at a time; call [`Self::end_line`] after.
     pub fn push_point(&mut self, p: Vec3) {
         self.points.push(p);
@@ -240,6 +250,16 @@ impl Polylines {
 /// True when a polyline's first and last points coincide (within `tolerance`).
 pub fn is_closed(line: &[Vec3], tolerance: f32) -> bool {
     line.len() >= 3 && line[0].distance(line[line.len() - 1]) <= tolerance
+}
+
+/// The distinct points of a ring whose last point repeats its first exactly (so a
+/// centre counts that corner once); other lines unchanged.
+pub fn without_closing_point<T: PartialEq>(line: &[T]) -> &[T] {
+    if line.len() > 2 && line[0] == line[line.len() - 1] {
+        &line[..line.len() - 1]
+    } else {
+        line
+    }
 }
 
 /// Length of a polyline along its points.

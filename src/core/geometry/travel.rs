@@ -57,6 +57,20 @@ pub fn input_order(input: &Polylines) -> Vec<Placed> {
         .collect()
 }
 
+/// `input`'s polylines in `order`, each turned round where it says so.
+pub fn reorder(input: &Polylines, order: &[Placed]) -> Polylines {
+    let mut out = Polylines::with_capacity(input.point_count(), input.line_count());
+    for p in order {
+        let line = input.line(p.index);
+        if p.reversed {
+            out.push_line(line.iter().rev().copied());
+        } else {
+            out.push_line(line.iter().copied());
+        }
+    }
+    out
+}
+
 /// Up to this many polylines, 2-opt tries every pair (as vpype's two-opt does).
 const EXHAUSTIVE: usize = 2000;
 /// Neighbours tried per endpoint by the 2-opt passes.

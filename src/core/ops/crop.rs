@@ -98,13 +98,6 @@ impl Evaluate for Crop {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
         let out = parallel::map_lines(&*ctx.executor, input, |_, line, out| {
             let mut run: Vec<Vec3> = Vec::new();
-            let flush = |run: &mut Vec<Vec3>, out: &mut Polylines| {
-                if run.len() > 1 {
-                    out.push_line(run.drain(..));
-                } else {
-                    run.clear();
-                }
-            };
             if line.len() == 1 {
                 let p = DVec2::new(line[0].x as f64, line[0].y as f64);
                 let inside = self.inside(p, p).is_some();
@@ -134,19 +127,19 @@ impl Evaluate for Crop {
                     let (p, q) = (at(t0), at(t1));
                     // A piece that starts where the run ends continues it.
                     if t0 > 0.0 || run.last() != Some(&p) {
-                        flush(&mut run, out);
+                        out.push_run(&mut run);
                         run.push(p);
                     }
                     run.push(q);
                     if t1 < 1.0 {
-                        flush(&mut run, out);
+                        out.push_run(&mut run);
                     }
                 }
                 if run.last() != Some(&b) {
-                    flush(&mut run, out);
+                    out.push_run(&mut run);
                 }
             }
-            flush(&mut run, out);
+            out.push_run(&mut run);
         });
         ctx.budget
             .check("crop", out.point_count() as u64, out.line_count() as u64)?;

@@ -112,12 +112,7 @@ impl Evaluate for Extrude {
             }
             fine.push(line[line.len() - 1].as_dvec3());
             originals.push_line(fine.iter().map(|p| p.as_vec3()));
-            // A ring's closing point is its first again: count it once.
-            let distinct = if fine.len() > 2 && fine[0] == fine[fine.len() - 1] {
-                &fine[..fine.len() - 1]
-            } else {
-                &fine[..]
-            };
+            let distinct = crate::geometry::without_closing_point(&fine);
             let mean = distinct.iter().sum::<DVec3>() / distinct.len() as f64;
             let moved: Vec<DVec3> = fine
                 .iter()

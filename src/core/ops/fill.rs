@@ -121,16 +121,7 @@ fn is_flat(input: &Polylines) -> bool {
 fn ring_frame(ring: &[Vec3]) -> Option<(glam::DVec3, glam::DVec3, glam::DVec3)> {
     use glam::DVec3;
     let pts: Vec<DVec3> = ring.iter().map(|p| p.as_dvec3()).collect();
-    let mut n = DVec3::ZERO;
-    for k in 0..pts.len() {
-        let (a, b) = (pts[k], pts[(k + 1) % pts.len()]);
-        n += DVec3::new(
-            (a.y - b.y) * (a.z + b.z),
-            (a.z - b.z) * (a.x + b.x),
-            (a.x - b.x) * (a.y + b.y),
-        );
-    }
-    let n = n.try_normalize()?;
+    let n = crate::geometry::newell_normal(&pts).try_normalize()?;
     let size = pts.iter().map(|p| p.distance(pts[0])).fold(0.0, f64::max);
     if pts
         .iter()

@@ -128,13 +128,6 @@ impl Evaluate for Lsystem {
         let mut stack: Vec<(DVec2, f64)> = Vec::new();
         let mut out = Polylines::new();
         let mut run: Vec<Vec3> = Vec::new();
-        let flush = |run: &mut Vec<Vec3>, out: &mut Polylines| {
-            if run.len() > 1 {
-                out.push_line(run.drain(..));
-            } else {
-                run.clear();
-            }
-        };
         for (i, &symbol) in s.iter().enumerate() {
             match symbol {
                 'F' | 'f' => {
@@ -146,7 +139,7 @@ impl Evaluate for Lsystem {
                         }
                         run.push(to_point(next));
                     } else {
-                        flush(&mut run, &mut out);
+                        out.push_run(&mut run);
                     }
                     pos = next;
                 }
@@ -163,13 +156,13 @@ impl Evaluate for Lsystem {
                             ),
                         ));
                     };
-                    flush(&mut run, &mut out);
+                    out.push_run(&mut run);
                     (pos, heading) = (p, h);
                 }
                 _ => {}
             }
         }
-        flush(&mut run, &mut out);
+        out.push_run(&mut run);
         Ok(out)
     }
 }

@@ -90,13 +90,6 @@ impl Evaluate for Occult {
             }
             let hidden = |p: DVec2| later.iter().any(|s| s.contains(p));
             let mut run: Vec<Vec3> = Vec::new();
-            let flush = |run: &mut Vec<Vec3>, out: &mut Polylines| {
-                if run.len() > 1 {
-                    out.push_line(run.drain(..));
-                } else {
-                    run.clear();
-                }
-            };
             if line.len() == 1 {
                 if !hidden(xy(line[0])) {
                     out.push_line([line[0]]);
@@ -120,17 +113,17 @@ impl Evaluate for Occult {
                     let mid = xy(a).lerp(xy(b), (t0 + t1) / 2.0);
                     let (p, q) = (a.lerp(b, t0 as f32), a.lerp(b, t1 as f32));
                     if hidden(mid) {
-                        flush(&mut run, &mut out);
+                        out.push_run(&mut run);
                         continue;
                     }
                     if run.last() != Some(&p) {
-                        flush(&mut run, &mut out);
+                        out.push_run(&mut run);
                         run.push(p);
                     }
                     run.push(q);
                 }
             }
-            flush(&mut run, &mut out);
+            out.push_run(&mut run);
             ctx.budget
                 .check("occult", out.point_count() as u64, out.line_count() as u64)?;
         }

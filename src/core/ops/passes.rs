@@ -5,7 +5,7 @@
 use rstar::RTree;
 use rstar::primitives::GeomWithData;
 
-use crate::geometry::{Polylines, Vec3, is_closed, line_length, sort_for_travel};
+use crate::geometry::{Polylines, Vec3, is_closed, line_length, reorder, sort_for_travel};
 
 use super::op::{EvalContext, OpError};
 use super::typed::Evaluate;
@@ -125,15 +125,7 @@ impl Evaluate for Linesort {
                 .map(<[Vec3]>::to_vec),
         );
         let order = sort_for_travel(&drawn, self.allow_reverse, self.improve);
-        let mut out = Polylines::with_capacity(drawn.point_count(), drawn.line_count());
-        for p in order {
-            let l = drawn.line(p.index);
-            if p.reversed {
-                out.push_line(l.iter().rev().copied());
-            } else {
-                out.push_line(l.iter().copied());
-            }
-        }
+        let out = reorder(&drawn, &order);
         Ok(out)
     }
 }

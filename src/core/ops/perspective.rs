@@ -134,27 +134,13 @@ fn keep_where(
     }
 }
 
-/// Newell normal of a closed polygon (first point repeated at the end or not).
-fn newell(ring: &[DVec3]) -> DVec3 {
-    let mut n = DVec3::ZERO;
-    for (k, &a) in ring.iter().enumerate() {
-        let b = ring[(k + 1) % ring.len()];
-        n += DVec3::new(
-            (a.y - b.y) * (a.z + b.z),
-            (a.z - b.z) * (a.x + b.x),
-            (a.x - b.x) * (a.y + b.y),
-        );
-    }
-    n
-}
-
 /// A closed planar polyline of three or more corners: its distinct points and unit normal.
 fn as_face(line: &[DVec3]) -> Option<(Vec<DVec3>, DVec3)> {
     if line.len() < 4 || line[0].distance(line[line.len() - 1]) > 1e-4 {
         return None;
     }
     let ring = &line[..line.len() - 1];
-    let n = newell(ring);
+    let n = crate::geometry::newell_normal(ring);
     let len = n.length();
     if len < 1e-12 {
         return None;

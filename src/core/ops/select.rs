@@ -94,12 +94,7 @@ impl Evaluate for DropLines {
                     || (self.max_length >= 0.0 && len >= self.max_length)
             };
             let by_chance = random && {
-                // A ring's closing point is its first again: count it once.
-                let pts = if line.len() > 2 && line[0] == line[line.len() - 1] {
-                    &line[..line.len() - 1]
-                } else {
-                    line
-                };
+                let pts = crate::geometry::without_closing_point(line);
                 let c = pts.iter().copied().sum::<Vec3>() / pts.len().max(1) as f32;
                 SeededRng::new(self.seed as u64, i as u64).unit() < self.probability(c, lo, hi)
             };

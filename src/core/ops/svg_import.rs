@@ -86,13 +86,11 @@ fn layer_labels(text: &str) -> HashMap<String, String> {
         .collect()
 }
 
-fn import(
+/// The file parsed by usvg, with its layer labels; errors name the file.
+fn parse(
     bytes: &[u8],
     path: &str,
-    layers: &str,
-    tolerance: f64,
-    ctx: &EvalContext,
-) -> Result<Polylines, OpError> {
+) -> Result<(resvg::usvg::Tree, HashMap<String, String>), OpError> {
     let text = std::str::from_utf8(bytes).map_err(|_| {
         OpError::new(
             "svg",
@@ -101,7 +99,17 @@ fn import(
     })?;
     let tree = resvg::usvg::Tree::from_str(text, &resvg::usvg::Options::default())
         .map_err(|e| OpError::new("svg", format!("'{path}' is not a readable SVG file: {e}")))?;
-    let labels = layer_labels(text);
+    Ok((tree, layer_labels(text)))
+}
+
+fn import(
+    bytes: &[u8],
+    path: &str,
+    layers: &str,
+    tolerance: f64,
+    ctx: &EvalContext,
+) -> Result<Polylines, OpError> {
+    let (tree, labels) = parse(bytes, path)?;
     let wanted: Vec<&str> = layers
         .split(',')
         .map(str::trim)
@@ -192,17 +200,10 @@ fn flatten(
     }
     let mut run: Vec<Vec3> = Vec::new();
     let mut start = Point::ZERO;
-    let flush = |run: &mut Vec<Vec3>, out: &mut Polylines| {
-        if run.len() > 1 {
-            out.push_line(run.drain(..));
-        } else {
-            run.clear();
-        }
-    };
     let point = |p: Point| Vec3::new(p.x as f32, p.y as f32, 0.0);
     kurbo::flatten(path, tolerance, |el| match el {
         PathEl::MoveTo(p) => {
-            flush(&mut run, out);
+            out.push_run(&mut run);
             start = p;
             run.push(point(p));
         }
@@ -211,11 +212,11 @@ fn flatten(
             if run.last() != Some(&point(start)) {
                 run.push(point(start));
             }
-            flush(&mut run, out);
+            out.push_run(&mut run);
         }
         _ => {}
     });
-    flush(&mut run, out);
+    out.push_run(&mut run);
 }
 
 /// One layer of an SVG file, with the pen of its first stroked path.
@@ -244,15 +245,7 @@ pub struct SvgDocument {
 
 /// Reads every layer of an SVG file (see [`SvgFile`]).
 pub fn read_svg_document(bytes: &[u8], path: &str, tolerance: f64) -> Result<SvgDocument, OpError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        OpError::new(
-            "svg",
-            format!("'{path}' is not an SVG file (not UTF-8 text)"),
-        )
-    })?;
-    let tree = resvg::usvg::Tree::from_str(text, &resvg::usvg::Options::default())
-        .map_err(|e| OpError::new("svg", format!("'{path}' is not a readable SVG file: {e}")))?;
-    let labels = layer_labels(text);
+    let (tree, labels) = parse(bytes, path)?;
     let mut layers: Vec<SvgLayer> = Vec::new();
     collect(tree.root(), "svg", &labels, tolerance, &mut layers);
     layers.retain(|l| !l.geometry.is_empty());
