@@ -1861,3 +1861,38 @@ fn occult_hides_what_later_closed_shapes_cover() {
     // 16 of the first square minus the 4 mm hidden inside the second, plus the second's 16.
     assert!((total - 28.0).abs() < 1e-4, "{total}");
 }
+
+#[test]
+fn linesort_finds_the_snake_through_a_shuffled_grid_of_segments() {
+    use graft::geometry::{sort_for_travel, travel_of};
+    // Rows of unit segments 1 mm apart, rows 2 mm apart, shuffled and half of them
+    // backwards, starting in the middle: the best tour snakes along the rows with
+    // (side - 1) gaps of 1 mm per row and (side - 1) steps of 2 mm between rows.
+    // 30 x 30 takes the exhaustive search, 60 x 60 the one between nearest ends.
+    for side in [30usize, 60] {
+        let mut cells: Vec<(usize, usize)> =
+            (0..side * side).map(|k| (k % side, k / side)).collect();
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for k in (1..cells.len()).rev() {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            cells.swap(k, (state % (k as u64 + 1)) as usize);
+        }
+        let p = Polylines::from_lines(cells.iter().enumerate().map(|(k, &(x, y))| {
+            let (a, b) = (
+                v(2.0 * x as f32, 2.0 * y as f32),
+                v(2.0 * x as f32 + 1.0, 2.0 * y as f32),
+            );
+            if k % 2 == 0 { vec![a, b] } else { vec![b, a] }
+        }));
+        let best = ((side - 1) * side + 2 * (side - 1)) as f64;
+        let greedy = travel_of(&p, &sort_for_travel(&p, true, false));
+        let improved = travel_of(&p, &sort_for_travel(&p, true, true));
+        assert!(improved <= greedy, "{side}: {improved} > {greedy}");
+        assert!(
+            improved <= best * 1.03,
+            "{side}: {improved} vs the best {best} (greedy {greedy})"
+        );
+    }
+}

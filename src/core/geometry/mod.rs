@@ -3,6 +3,7 @@
 
 mod id;
 mod line_vertices;
+mod nearest;
 mod polylines;
 mod travel;
 

@@ -106,7 +106,7 @@ impl Evaluate for Linemerge {
 }
 
 crate::op! {
-    /// reorders polylines (and turns them round when allowed) to shorten pen-up travel: greedy nearest-next, then 2-opt improvement; never longer than the input order; the first polyline stays first
+    /// reorders polylines (and turns them round when allowed) to shorten pen-up travel: greedy nearest-next from the first polyline, then 2-opt and Or-opt improvement (which may change the first); never longer than the input order
     #[op(effect, name = "linesort", version = 1)]
     pub struct Linesort {
         /// a polyline may be drawn backwards
