@@ -7,6 +7,13 @@ use crate::export::{
     terminal_progress,
 };
 
+/// Prints a line to stdout, ignoring a closed pipe (`graft … | head -1`) so the command
+/// still finishes its files instead of panicking.
+pub fn say(line: std::fmt::Arguments) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
 /// The files a render writes.
 #[derive(clap::Args, Clone, Debug)]
 pub struct OutputArgs {
@@ -28,15 +35,9 @@ pub struct OutputArgs {
     /// The plotter the HPGL is for: hp7475a (A3, 6 pens), hp7440a (A4, 8 pens) or generic.
     #[arg(long, default_value = "generic")]
     pub hpgl_device: String,
-    /// Fit the drawing to a page (a0..a6, b3..b5, letter, legal, tabloid), centred.
-    #[arg(long, value_name = "PAGE")]
-    pub layout: Option<String>,
-    /// With --layout, turn the page to landscape.
-    #[arg(long)]
-    pub landscape: bool,
-    /// With --layout, the margin kept free on every side (mm).
-    #[arg(long, default_value_t = 10.0)]
-    pub margin: f64,
+    /// Page layout.
+    #[command(flatten)]
+    pub layout: LayoutArgs,
     /// PNG resolution in dots per inch (default: the scene's export.png.dpi, else 150).
     #[arg(long)]
     pub dpi: Option<f64>,
@@ -57,10 +58,7 @@ impl OutputArgs {
             Some(path) => Some((path.clone(), crate::export::hpgl_device(&self.hpgl_device)?)),
             None => None,
         };
-        let layout = match &self.layout {
-            Some(page) => Some((crate::export::page_size(page, self.landscape)?, self.margin)),
-            None => None,
-        };
+        let layout = self.layout.layout()?;
         Ok(OutputRequest {
             svg: self.svg.clone(),
             gcode: self.gcode.clone(),
@@ -74,6 +72,43 @@ impl OutputArgs {
             layout,
             sort_travel: false,
         })
+    }
+}
+
+/// Page layout at export: `--layout a4 --landscape --margin 10`, `--scale-to 150x100`.
+#[derive(clap::Args, Clone, Debug, Default)]
+pub struct LayoutArgs {
+    /// Fit the drawing to a page (a0..a6, b3..b5, letter, legal, tabloid), centred.
+    #[arg(long, value_name = "PAGE")]
+    pub layout: Option<String>,
+    /// With --layout, turn the page to landscape.
+    #[arg(long)]
+    pub landscape: bool,
+    /// With --layout, the margin kept free on every side (mm).
+    #[arg(long, default_value_t = 10.0)]
+    pub margin: f64,
+    /// Scale the drawing to fit this size, keeping proportions, centred on the page
+    /// (--layout's, else its own): WIDTHxHEIGHT in mm, cm or in, e.g. 150x100, 6inx4in.
+    #[arg(long, value_name = "WxH")]
+    pub scale_to: Option<String>,
+}
+
+impl LayoutArgs {
+    /// The layout asked for, if any.
+    pub fn layout(&self) -> Result<Option<crate::export::Layout>, crate::export::LayoutError> {
+        let page = match &self.layout {
+            Some(page) => Some(crate::export::page_size(page, self.landscape)?),
+            None => None,
+        };
+        let fit = match &self.scale_to {
+            Some(size) => {
+                let (w, h) = crate::export::parse_size(size)?;
+                crate::export::Fit::Size(w, h)
+            }
+            None if page.is_some() => crate::export::Fit::Margin(self.margin),
+            None => return Ok(None),
+        };
+        Ok(Some(crate::export::Layout { page, fit }))
     }
 }
 
@@ -138,10 +173,14 @@ pub fn write_frames<E: std::fmt::Display>(
         drawing_at,
         terminal_progress(),
     )?;
-    println!("wrote {} files to {}", written.len(), args.out.display());
+    say(format_args!(
+        "wrote {} files to {}",
+        written.len(),
+        args.out.display()
+    ));
     match assemble_mp4(&args.out, args.fps) {
-        Ok(mp4) => println!("wrote {}", mp4.display()),
-        Err(e) => println!("{e}"),
+        Ok(mp4) => say(format_args!("wrote {}", mp4.display())),
+        Err(e) => say(format_args!("{e}")),
     }
     Ok(())
 }

@@ -20,6 +20,14 @@ use graft::sketch::{SketchError, headless_sketch_app, render_at};
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Prints a line to stdout; a closed pipe (`graft render … | head -1`) is not an error,
+/// so the command still finishes its files.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        graft::cli::say(format_args!($($arg)*))
+    };
+}
+
 #[derive(Parser)]
 #[command(
     name = "graft",
@@ -105,15 +113,12 @@ struct OptimizeCmd {
     /// Curve flattening tolerance when reading (mm).
     #[arg(long, default_value_t = 0.01)]
     tolerance: f64,
-    /// Fit the drawing to a page (a0..a6, b3..b5, letter, legal, tabloid), centred.
-    #[arg(long, value_name = "PAGE")]
-    layout: Option<String>,
-    /// With --layout, turn the page to landscape.
+    /// With --linesort, only the greedy nearest-next tour (faster, more travel).
     #[arg(long)]
-    landscape: bool,
-    /// With --layout, the margin kept free on every side (mm).
-    #[arg(long, default_value_t = 10.0)]
-    margin: f64,
+    greedy: bool,
+    /// Page layout.
+    #[command(flatten)]
+    layout: graft::cli::LayoutArgs,
     /// Replace an existing output file.
     #[arg(long)]
     overwrite: bool,
@@ -228,7 +233,7 @@ fn ops(name: Option<&str>) -> Result<(), CliError> {
 
 fn print_stats(name: &str, t: f64, drawing: &Drawing) {
     for line in graft::export::describe_stats(name, t, drawing) {
-        println!("{line}");
+        say!("{line}");
     }
 }
 
@@ -305,7 +310,7 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
     let secs = export
         .gcode
         .plot_seconds(s.pen_down_mm, s.pen_up_mm, s.segments, s.polylines);
-    println!(
+    say!(
         "estimated plot time {}:{:02} min (feeds {} / {} mm/min, acceleration {} mm/s², pen {} s each way)",
         (secs / 60.0) as u64,
         (secs % 60.0) as u64,
@@ -328,7 +333,7 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
             version: env!("CARGO_PKG_VERSION").to_string(),
         });
     for line in write_outputs(&drawing, &export.gcode, &request)? {
-        println!("{line}");
+        say!("{line}");
     }
     Ok(())
 }
@@ -356,6 +361,10 @@ fn optimize(cmd: OptimizeCmd) -> Result<(), CliError> {
             cmd.tolerance
         )));
     }
+    let layout = cmd
+        .layout
+        .layout()
+        .map_err(|e| CliError::Export(e.into()))?;
     let same = |a: &Path, b: &Path| {
         a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
     };
@@ -401,17 +410,15 @@ fn optimize(cmd: OptimizeCmd) -> Result<(), CliError> {
         linemerge: cmd.linemerge,
         simplify: cmd.simplify,
         linesort: cmd.linesort,
+        greedy: cmd.greedy,
         reloop: cmd.reloop,
     };
     let (out, report) =
         graft::export::optimize(&drawing, &options, &graft::ops::EvalContext::default())
             .map_err(|e| fail(e.to_string()))?;
-    let out = match &cmd.layout {
-        Some(page) => {
-            let page = graft::export::page_size(page, cmd.landscape)
-                .map_err(|e| CliError::Export(e.into()))?;
-            graft::export::lay_out(&out, page, cmd.margin)
-                .map_err(|e| CliError::Export(e.into()))?
+    let out = match &layout {
+        Some(layout) => {
+            graft::export::lay_out(&out, layout).map_err(|e| CliError::Export(e.into()))?
         }
         None => out,
     };
@@ -423,7 +430,7 @@ fn optimize(cmd: OptimizeCmd) -> Result<(), CliError> {
         cmd.overwrite,
     )
     .map_err(|e| CliError::Export(e.into()))?;
-    println!(
+    say!(
         "{name}: {} layers, {} polylines -> {}; pen-down {:.1} mm -> {:.1} mm; pen-up travel {:.1} mm -> {:.1} mm ({:.0} % less) in {:.0} ms",
         out.layers.len(),
         report.polylines.0,
@@ -439,7 +446,7 @@ fn optimize(cmd: OptimizeCmd) -> Result<(), CliError> {
         },
         start.elapsed().as_secs_f64() * 1e3
     );
-    println!("wrote {}", cmd.output.display());
+    say!("wrote {}", cmd.output.display());
     Ok(())
 }
 

@@ -21,6 +21,8 @@ pub struct OptimizeOptions {
     pub simplify: Option<f64>,
     /// Reorder (and reverse) polylines to shorten pen-up travel.
     pub linesort: bool,
+    /// With `linesort`, only the greedy tour (no improvement phase).
+    pub greedy: bool,
     /// Start closed polylines near the previous end.
     pub reloop: bool,
 }
@@ -82,7 +84,7 @@ pub fn optimize(
         if opts.linesort {
             g = Linesort {
                 allow_reverse: true,
-                improve: true,
+                improve: !opts.greedy,
             }
             .eval(&g, ctx)?;
         }

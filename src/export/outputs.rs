@@ -30,8 +30,8 @@ pub struct OutputRequest {
     pub inputs: Vec<PathBuf>,
     /// The scene to embed in the SVG's metadata (reproducible SVG).
     pub scene: Option<crate::core::export::SceneSource>,
-    /// Fit the drawing to this page (mm) inside this margin (mm), centred.
-    pub layout: Option<((f64, f64), f64)>,
+    /// Place the drawing on a page or scale it to a size, centred.
+    pub layout: Option<crate::core::export::Layout>,
     /// Reorder each layer's polylines for less pen-up travel in every file (G-code sorts
     /// with its profile's `sort_polylines`).
     pub sort_travel: bool,
@@ -68,9 +68,9 @@ pub fn write_outputs(
     drawing.check_coordinates()?;
     // Layout and sorting change what is written, never the scene.
     let laid_out;
-    let drawing = match request.layout {
-        Some((page, margin)) => {
-            laid_out = crate::core::export::lay_out(drawing, page, margin)?;
+    let drawing = match &request.layout {
+        Some(layout) => {
+            laid_out = crate::core::export::lay_out(drawing, layout)?;
             &laid_out
         }
         None => drawing,

@@ -487,3 +487,101 @@ fn an_svg_written_by_graft_renders_again_byte_for_byte() {
     assert!(!e.status.success(), "the input is never overwritten");
     assert_eq!(first, std::fs::read_to_string(&a).unwrap());
 }
+
+#[test]
+fn optimize_scales_to_a_size_and_sorts_greedily_when_asked() {
+    let dir = crate::util::tempdir("cli-scaleto");
+    let input = dir.join("in.svg");
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/scenes/demo.scene.ron");
+    let r = graft(&["render", demo, "--svg", input.to_str().unwrap()]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let read = |p: &std::path::Path| {
+        graft::ops::read_svg_document(&std::fs::read(p).unwrap(), "x", 0.01).unwrap()
+    };
+    let bounds = |d: &graft::ops::SvgDocument| {
+        d.layers
+            .iter()
+            .filter_map(|l| l.geometry.bounds())
+            .reduce(|(a, b), (c, d)| (a.min(c), b.max(d)))
+            .unwrap()
+    };
+    let mut travels = Vec::new();
+    for (name, extra) in [("greedy", &["--greedy"][..]), ("improved", &[][..])] {
+        let output = dir.join(format!("{name}.svg"));
+        let mut args = vec![
+            "optimize",
+            input.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+            "--linesort",
+            "--layout",
+            "a5",
+            "--scale-to",
+            "10cmx5cm",
+        ];
+        args.extend(extra);
+        let o = graft(&args);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let d = read(&output);
+        assert!((d.width_mm - 148.0).abs() < 1e-3 && (d.height_mm - 210.0).abs() < 1e-3);
+        // The demo is taller than wide: 5 cm high, centred on the A5 page.
+        let (lo, hi) = bounds(&d);
+        assert!((hi.y - lo.y - 50.0).abs() < 0.01, "{lo} {hi}");
+        assert!(hi.x - lo.x < 100.0);
+        assert!(
+            ((lo.x + hi.x) / 2.0 - 74.0).abs() < 0.01 && ((lo.y + hi.y) / 2.0 - 105.0).abs() < 0.01
+        );
+        travels.push(
+            d.layers
+                .iter()
+                .map(|l| {
+                    graft::geometry::travel_of(
+                        &l.geometry,
+                        &graft::geometry::input_order(&l.geometry),
+                    )
+                })
+                .sum::<f64>(),
+        );
+    }
+    assert!(
+        travels[1] < travels[0],
+        "improvement shortens the greedy tour: {travels:?}"
+    );
+    let bad = graft(&[
+        "optimize",
+        input.to_str().unwrap(),
+        "-o",
+        dir.join("bad.svg").to_str().unwrap(),
+        "--scale-to",
+        "10cm",
+    ]);
+    assert!(
+        !bad.status.success() && text(&bad.stderr).contains("'10cm' is not a size"),
+        "{}",
+        text(&bad.stderr)
+    );
+    assert!(!dir.join("bad.svg").exists());
+}
+
+#[test]
+fn a_closed_stdout_pipe_neither_panics_nor_stops_the_files_being_written() {
+    use std::process::Stdio;
+    let dir = crate::util::tempdir("cli-pipe");
+    let svg = dir.join("demo.svg");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_graft"))
+        .args(["render", DEMO, "--svg", svg.to_str().unwrap()])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // as `| head -0` would
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("panicked"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(svg.exists());
+}

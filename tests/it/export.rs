@@ -545,6 +545,7 @@ fn plot_time_counts_acceleration_and_pen_lifts() {
 
 #[test]
 fn layout_fits_and_centres_the_drawing_on_a_page() {
+    use graft::export::Fit;
     let d = Drawing {
         canvas: Canvas {
             width: 100.0,
@@ -558,7 +559,11 @@ fn layout_fits_and_centres_the_drawing_on_a_page() {
         )],
     };
     let page = graft::export::page_size("A4", false).unwrap();
-    let out = graft::export::lay_out(&d, page, 10.0).unwrap();
+    let on_page = |page, fit| graft::export::Layout {
+        page: Some(page),
+        fit,
+    };
+    let out = graft::export::lay_out(&d, &on_page(page, Fit::Margin(10.0))).unwrap();
     assert_eq!((out.canvas.width, out.canvas.height), (210.0, 297.0));
     // 10 × 20 mm fills the 277 mm of height: 138.5 × 277 mm, centred.
     let p = out.layers[0].geometry.points();
@@ -583,10 +588,51 @@ fn layout_fits_and_centres_the_drawing_on_a_page() {
         e.contains("unknown page size 'a9'") && e.contains("tabloid"),
         "{e}"
     );
-    let e = graft::export::lay_out(&d, page, 200.0)
+    let e = graft::export::lay_out(&d, &on_page(page, Fit::Margin(200.0)))
         .unwrap_err()
         .to_string();
     assert!(e.contains("200 mm margin leaves no room"), "{e}");
+    // scaleto: 10 × 20 mm into 15cm × 10cm keeps proportions (50 × 100 mm), centred on
+    // the page given, else on the drawing's own paper.
+    assert_eq!(
+        graft::export::parse_size("15cmx10cm").unwrap(),
+        (150.0, 100.0)
+    );
+    let (w, h) = graft::export::parse_size("6inx4in").unwrap();
+    assert!((w - 152.4).abs() < 1e-9 && (h - 101.6).abs() < 1e-9);
+    assert_eq!(
+        graft::export::parse_size("150x100").unwrap(),
+        (150.0, 100.0)
+    );
+    for bad in ["150", "axb", "10pxx5px"] {
+        let e = graft::export::parse_size(bad).unwrap_err().to_string();
+        assert!(
+            e.contains("is not a size") && e.contains("15cmx10cm"),
+            "{e}"
+        );
+    }
+    let out = graft::export::lay_out(&d, &on_page(page, Fit::Size(150.0, 100.0))).unwrap();
+    let p = out.layers[0].geometry.points();
+    assert!((p[0] - v(80.0, 98.5)).length() < 1e-3, "{}", p[0]);
+    assert!((p[1] - v(130.0, 198.5)).length() < 1e-3, "{}", p[1]);
+    let own = graft::export::Layout {
+        page: None,
+        fit: Fit::Size(150.0, 100.0),
+    };
+    let out = graft::export::lay_out(&d, &own).unwrap();
+    assert_eq!((out.canvas.width, out.canvas.height), (100.0, 100.0));
+    let p = out.layers[0].geometry.points();
+    assert!((p[0] - v(25.0, 0.0)).length() < 1e-3, "{}", p[0]);
+    assert!((p[1] - v(75.0, 100.0)).length() < 1e-3, "{}", p[1]);
+    for size in [(0.0, 10.0), (f64::NAN, 10.0), (1e9, 10.0)] {
+        let e = graft::export::lay_out(&d, &on_page(page, Fit::Size(size.0, size.1)))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("cannot scale to") && e.contains("10000 mm"),
+            "{e}"
+        );
+    }
     // The scene's own drawing is untouched.
     assert_eq!(d.layers[0].geometry.points()[1], v(10.0, 20.0));
 }

@@ -1,5 +1,6 @@
-//! Page layout at export: the drawing scaled to fit a page size with a margin and
-//! centred on it, without touching the scene's geometry.
+//! Page layout at export: the drawing scaled to fit a page size with a margin (or to a
+//! given size, as vpype's `scaleto`) and centred on it, without touching the scene's
+//! geometry.
 
 use std::sync::Arc;
 
@@ -46,6 +47,72 @@ pub enum LayoutError {
         /// Largest margin.
         max: f64,
     },
+    /// A size to scale to that is not a positive size.
+    #[error(
+        "cannot scale to {w} × {h} mm; give sizes between 0 and {MAX_SIZE_MM} mm, e.g. 150x100 or 15cmx10cm"
+    )]
+    Size {
+        /// Width asked for.
+        w: f64,
+        /// Height asked for.
+        h: f64,
+    },
+    /// A size that does not read as `WxH`.
+    #[error(
+        "'{text}' is not a size; write WIDTHxHEIGHT in mm, cm or in, e.g. 150x100, 15cmx10cm, 6inx4in"
+    )]
+    SizeText {
+        /// What was given.
+        text: String,
+    },
+}
+
+/// The largest size a drawing may be scaled to (mm): 10 m.
+pub const MAX_SIZE_MM: f64 = 10_000.0;
+
+/// What the drawing is scaled to.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Fit {
+    /// As large as fits inside this margin (mm) of the page.
+    Margin(f64),
+    /// As large as fits in this width and height (mm), keeping proportions.
+    Size(f64, f64),
+}
+
+/// How a drawing is placed at export.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Layout {
+    /// The page (mm); `None` keeps the drawing's own paper.
+    pub page: Option<(f64, f64)>,
+    /// The scale: fit the page inside a margin, or a size.
+    pub fit: Fit,
+}
+
+/// Reads a size such as `150x100`, `15cmx10cm` or `6inx4in` as mm.
+pub fn parse_size(text: &str) -> Result<(f64, f64), LayoutError> {
+    let bad = || LayoutError::SizeText {
+        text: text.chars().take(40).collect(),
+    };
+    let one = |part: &str| -> Result<f64, LayoutError> {
+        let part = part.trim();
+        let (number, unit) = match part.find(|c: char| c.is_ascii_alphabetic()) {
+            Some(at) => part.split_at(at),
+            None => (part, "mm"),
+        };
+        let mm = match unit.trim() {
+            "mm" => 1.0,
+            "cm" => 10.0,
+            "in" => 25.4,
+            _ => return Err(bad()),
+        };
+        number
+            .trim()
+            .parse::<f64>()
+            .map(|v| v * mm)
+            .map_err(|_| bad())
+    };
+    let (w, h) = text.split_once(['x', 'X', '×']).ok_or_else(bad)?;
+    Ok((one(w)?, one(h)?))
 }
 
 /// The size (mm) of the page called `name`, turned when `landscape`.
@@ -64,14 +131,29 @@ pub fn page_size(name: &str, landscape: bool) -> Result<(f64, f64), LayoutError>
     Ok(if landscape { (*h, *w) } else { (*w, *h) })
 }
 
-/// `drawing` on a `page` (mm): its lines scaled (keeping proportions) to fill the page
-/// inside `margin` and centred; the paper colour is kept.
-pub fn lay_out(drawing: &Drawing, page: (f64, f64), margin: f64) -> Result<Drawing, LayoutError> {
-    let (w, h) = page;
-    let max = w.min(h) / 2.0;
-    if !(margin.is_finite() && margin >= 0.0 && margin < max) {
-        return Err(LayoutError::Margin { margin, w, h, max });
-    }
+/// `drawing` placed by `layout`: on its page (or its own paper), its lines scaled
+/// (keeping proportions) to fill the page inside the margin or to the size, and centred;
+/// the paper colour is kept.
+pub fn lay_out(drawing: &Drawing, layout: &Layout) -> Result<Drawing, LayoutError> {
+    let (w, h) = layout
+        .page
+        .unwrap_or((drawing.canvas.width, drawing.canvas.height));
+    let room = match layout.fit {
+        Fit::Margin(margin) => {
+            let max = w.min(h) / 2.0;
+            if !(margin.is_finite() && margin >= 0.0 && margin < max) {
+                return Err(LayoutError::Margin { margin, w, h, max });
+            }
+            (w - 2.0 * margin, h - 2.0 * margin)
+        }
+        Fit::Size(sw, sh) => {
+            let ok = |v: f64| v.is_finite() && v > 0.0 && v <= MAX_SIZE_MM;
+            if !(ok(sw) && ok(sh)) {
+                return Err(LayoutError::Size { w: sw, h: sh });
+            }
+            (sw, sh)
+        }
+    };
     let bounds = drawing
         .layers
         .iter()
@@ -89,7 +171,6 @@ pub fn lay_out(drawing: &Drawing, page: (f64, f64), margin: f64) -> Result<Drawi
         });
     };
     let (bw, bh) = ((hi.x - lo.x) as f64, (hi.y - lo.y) as f64);
-    let room = (w - 2.0 * margin, h - 2.0 * margin);
     // A point or a line along one axis is only centred on the other.
     let scale = match (bw > 1e-9, bh > 1e-9) {
         (true, true) => (room.0 / bw).min(room.1 / bh),
