@@ -256,7 +256,7 @@ fn scene_file(path: &Path) -> Result<(PathBuf, Option<graft::export::SceneSource
         return Ok((path.to_path_buf(), None));
     }
     let name = path.display().to_string();
-    let bytes = graft::host::DiskFiles
+    let bytes = graft::host::DiskFiles::default()
         .read(&name, 512 << 20)
         .map_err(|e| CliError::FromSvg(format!("cannot read {name}: {e}")))?;
     let source = std::str::from_utf8(&bytes)
@@ -382,7 +382,7 @@ fn optimize(cmd: OptimizeCmd) -> Result<(), CliError> {
     .map_err(|e| CliError::Export(e.into()))?;
     let name = cmd.input.display().to_string();
     let start = std::time::Instant::now();
-    let bytes = graft::host::DiskFiles
+    let bytes = graft::host::DiskFiles::default()
         .read(&name, 512 << 20)
         .map_err(|e| fail(format!("cannot read {name}: {e}")))?;
     let doc = graft::ops::read_svg_document(&bytes, &name, cmd.tolerance)

@@ -13,13 +13,14 @@ use bevy::window::RequestRedraw;
 use bevy::winit::{EventLoopProxyWrapper, UpdateMode, WinitSettings, WinitUserEvent};
 
 use crate::capture::CaptureLog;
-use crate::ecs::{ActiveScene, InFlight, Realized, Resolved, SceneClock, SceneState, SceneStatus};
+use crate::ecs::{
+    ActiveScene, FILE_POLL, InFlight, PipelineSettings, Realized, Resolved, SceneClock, SceneState,
+    SceneStatus,
+};
 
 /// How long the app stays awake after the scene file changed on disk: the asset
 /// watcher's debounce and the reload happen within it.
 const RELOAD_WINDOW: Duration = Duration::from_millis(1500);
-/// How often the scene file's modification time is checked (a `stat`, nothing more).
-const FILE_POLL: Duration = Duration::from_millis(100);
 
 /// Requests frames while anything is moving, and wakes the idle app when the scene file
 /// changes on disk so a hot reload shows at once.
@@ -48,14 +49,18 @@ impl Default for FileChanged {
     }
 }
 
+/// Polls the scene file, and the files its ops read (SVG drawings, fonts), waking the
+/// idle app when one changes.
 fn watch_scene_file(
     active: Option<Res<ActiveScene>>,
     proxy: Option<Res<EventLoopProxyWrapper>>,
     changed: Res<FileChanged>,
+    settings: Option<Res<PipelineSettings>>,
 ) {
     let (Some(active), Some(proxy)) = (active, proxy) else {
         return;
     };
+    let referenced = settings.map(|s| s.files.clone());
     let file = active.file.clone();
     let proxy = (**proxy).clone();
     let changed = changed.0.clone();
@@ -71,7 +76,8 @@ fn watch_scene_file(
             loop {
                 std::thread::sleep(FILE_POLL);
                 let now = stamp(&file);
-                if now != last {
+                let referenced_changed = referenced.as_ref().is_some_and(|f| f.poll());
+                if now != last || referenced_changed {
                     last = now;
                     let ms = changed.0.elapsed().as_millis() as u64;
                     changed.1.store(ms.max(1), Ordering::Relaxed);

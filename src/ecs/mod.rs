@@ -25,7 +25,9 @@ pub use document::{
 pub use drawing::{current_drawing, visible_layer_defs};
 pub use executor::{ComputePoolExecutor, task_pool_options};
 pub use layer::{FromScene, InFlight, Layer, LayerError, LayerRecipe, Realized, Resolved, Stroke};
-pub use pipeline::{Evaluations, PipelinePlugin, PipelineSettings, SharedCache, layers_settled};
+pub use pipeline::{
+    Evaluations, FILE_POLL, PipelinePlugin, PipelineSettings, SharedCache, layers_settled,
+};
 pub use registry::{OpRegistrationErrors, OpsRegistry, SystemErrors};
 pub use scene::{
     ActiveScene, SceneAsset, SceneCanvas, SceneExport, SceneLoader, ScenePlugin, SceneState,

@@ -9,13 +9,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use bevy::app::{App, Plugin, Update};
-use bevy::ecs::change_detection::DetectChanges;
 use bevy::ecs::change_detection::Ref;
+use bevy::ecs::change_detection::{DetectChanges, DetectChangesMut};
 use bevy::ecs::entity::Entity;
 use bevy::ecs::query::With;
 use bevy::ecs::resource::Resource;
 use bevy::ecs::schedule::IntoScheduleConfigs;
-use bevy::ecs::system::{Commands, Query, Res, ResMut};
+use bevy::ecs::system::{Commands, Local, Query, Res, ResMut};
 use bevy::ecs::world::World;
 use bevy::log::warn;
 use bevy::tasks::futures::check_ready;
@@ -40,18 +40,49 @@ pub struct PipelineSettings {
     pub max_in_flight: usize,
     /// Output limits every op is held to, and the scene's budget all layers draw from.
     pub eval: EvalContext,
+    /// The files ops read (shared with `eval`): watched, so that editing an SVG or a
+    /// font a layer reads re-evaluates that layer.
+    pub files: DiskFiles,
 }
 
 impl Default for PipelineSettings {
     fn default() -> Self {
+        let files = DiskFiles::default();
         Self {
             max_in_flight: 8,
             eval: EvalContext::new(
                 ResourceBudget::default(),
-                Arc::new(DiskFiles),
+                Arc::new(files.clone()),
                 Arc::new(ComputePoolExecutor::default()),
             )
             .with_scene_budget(Arc::new(SceneBudget::default())),
+            files,
+        }
+    }
+}
+
+/// How often the files ops read are looked at again (a `stat` each).
+pub const FILE_POLL: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// When a file an op read changed on disk, every layer is resolved again: the ids of
+/// the stages that read it change (they hold its content hash), so exactly those
+/// stages run again and everything else comes from the cache.
+fn notice_file_changes(
+    settings: Res<PipelineSettings>,
+    mut last: Local<(u64, Option<Instant>)>,
+    mut recipes: Query<&mut LayerRecipe>,
+) {
+    let now = std::time::Instant::now();
+    if last.1.is_none_or(|at| now - at >= FILE_POLL) {
+        last.1 = Some(now);
+        settings.files.poll();
+    }
+    // The app's watcher thread may have polled too; either way the generation moved.
+    let generation = settings.files.generation();
+    if generation != last.0 {
+        last.0 = generation;
+        for mut recipe in &mut recipes {
+            recipe.set_changed();
         }
     }
 }
@@ -130,7 +161,9 @@ impl Plugin for PipelinePlugin {
             .add_systems(
                 Update,
                 (
-                    resolve_layers.in_set(GraftSystems::Resolve),
+                    (notice_file_changes, resolve_layers)
+                        .chain()
+                        .in_set(GraftSystems::Resolve),
                     dispatch_layers.in_set(GraftSystems::Dispatch),
                     collect_layers.in_set(GraftSystems::Collect),
                     release_scene_budget.after(dispatch_layers),

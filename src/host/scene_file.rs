@@ -19,7 +19,7 @@ pub fn load_scene(path: &Path, registry: &Arc<OpRegistry>) -> Result<Scene, Scen
         column: 0,
         message: format!("cannot read the scene file: {message}"),
     };
-    let bytes = DiskFiles
+    let bytes = DiskFiles::default()
         .read(&file, MAX_SCENE_BYTES)
         .map_err(|e| unreadable(e.to_string()))?;
     let text =

@@ -547,3 +547,64 @@ fn an_oversized_scene_file_is_refused_by_the_asset_loader_with_the_cap() {
     );
     assert!(names(&mut app).is_empty());
 }
+
+#[test]
+fn editing_a_referenced_svg_on_disk_recomputes_only_the_layer_that_reads_it() {
+    let dir = tempdir("pipe-svg-watch");
+    let svg = dir.join("logo.svg");
+    let drawing = |x: u32| {
+        format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100mm\" height=\"100mm\" viewBox=\"0 0 100 100\"><path d=\"M 0,0 L {x},10\" stroke=\"black\"/></svg>"
+        )
+    };
+    std::fs::write(&svg, drawing(10)).unwrap();
+    let layers = format!(
+        "        (name: \"logo\", source: svg(path: {:?})),\n{CIRCLE}",
+        svg.to_str().unwrap()
+    );
+    std::fs::write(dir.join(SCENE), scene_text(&layers)).unwrap();
+    let mut app = app(&dir, false);
+    settle(&mut app);
+    let (logo, circle) = (entity(&mut app, "logo"), entity(&mut app, "circle"));
+    let end_x = |app: &App| realized(app, logo).geometry.points()[1].x;
+    assert_eq!(end_x(&app), 10.0);
+    let circle_id = realized(&app, circle).id;
+    let before = stats(&app);
+
+    // A new drawing in the file: only the svg stage runs again.
+    std::fs::write(&svg, drawing(70)).unwrap();
+    run_until(&mut app, "the edited SVG to show", |app| end_x(app) == 70.0);
+    settle(&mut app);
+    let after = stats(&app);
+    assert_eq!(
+        after.stage_misses - before.stage_misses,
+        1,
+        "only the svg stage"
+    );
+    assert_eq!(realized(&app, circle).id, circle_id);
+
+    // Saving the same content again changes no id: nothing runs.
+    let edited_id = realized(&app, logo).id;
+    std::thread::sleep(Duration::from_millis(20));
+    std::fs::write(&svg, drawing(70)).unwrap();
+    let until = Instant::now() + Duration::from_millis(400);
+    while Instant::now() < until {
+        app.update();
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    settle(&mut app);
+    assert_eq!(stats(&app).stage_misses, after.stage_misses);
+    assert_eq!(realized(&app, logo).id, edited_id);
+
+    // A file that disappears is an error naming it; the last good drawing stays.
+    std::fs::remove_file(&svg).unwrap();
+    run_until(&mut app, "the missing file's error", |app| {
+        app.world().get::<LayerError>(logo).unwrap().is_set()
+    });
+    let message = format!("{:?}", app.world().get::<LayerError>(logo).unwrap());
+    assert!(message.contains("logo.svg"), "{message}");
+    assert_eq!(end_x(&app), 70.0);
+    // And when it is back, the layer recovers by itself.
+    std::fs::write(&svg, drawing(30)).unwrap();
+    run_until(&mut app, "the restored SVG", |app| end_x(app) == 30.0);
+}

@@ -30,7 +30,7 @@ pub fn effect(
 pub fn ctx() -> EvalContext {
     EvalContext::new(
         graft::ops::ResourceBudget::default(),
-        std::sync::Arc::new(graft::host::DiskFiles),
+        std::sync::Arc::new(graft::host::DiskFiles::default()),
         std::sync::Arc::new(graft::ops::Serial),
     )
 }
