@@ -24,9 +24,9 @@ if [ -z "$IN" ]; then
     IN="$TMP/demo.svg"
     "$GRAFT" render assets/scenes/demo.scene.ron --t 2 --svg "$IN" >/dev/null
 fi
-travel() {  # the last "Pen-up length" of vpype's stat is the total
+travel() {  # the last "Pen-up length" of vpype's stat is the total, in CSS px
     [ -s "$1" ] || { echo "-"; return; }
-    "$VPYPE" read "$1" stat 2>/dev/null | awk '/^  Pen-up length:/ { s = $3 } END { printf "%.1f", s }'
+    "$VPYPE" read "$1" stat 2>/dev/null | awk '/^  Pen-up length:/ { s = $3 } END { printf "%.1f", s * 25.4 / 96 }'
 }
 row() {  # row NAME OUT COMMAND...: time the command, then measure OUT
     name=$1 out=$2

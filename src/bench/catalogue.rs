@@ -196,6 +196,53 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         "record",
     );
 
+    // 9a. buffer of the demo's title (single-stroke text: every stroke outlined, unioned).
+    let title = recipe(
+        registry,
+        &[
+            (
+                "text",
+                vec![
+                    ("text", "graft".into()),
+                    ("font", "futural".into()),
+                    ("scale", 14.0.into()),
+                    ("center", [105.0, 272.0, 0.0].into()),
+                    ("text_align", "center".into()),
+                ],
+            ),
+            ("buffer", vec![("distance", 0.5.into())]),
+        ],
+    );
+    time_chain(
+        "9a. buffer 0.5 mm of the demo's title text",
+        &title,
+        ctx,
+        runs.min(20),
+        "<= 100 ms",
+    );
+    // 9b. buffer of 401 nearly coincident hexagons: thousands of even-odd bands to grow and merge.
+    let hexagons = recipe(
+        registry,
+        &[
+            (
+                "polygon",
+                vec![("n_sides", 6.into()), ("scale", 8.0.into())],
+            ),
+            (
+                "repeat",
+                vec![("count", 400.into()), ("offset", [9.0, 0.0, 0.0].into())],
+            ),
+            ("buffer", vec![("distance", 1.0.into())]),
+        ],
+    );
+    time_chain(
+        "9b. buffer 1 mm of 401 overlapping hexagons (even-odd bands)",
+        &hexagons,
+        ctx,
+        runs.min(20),
+        "record",
+    );
+
     // 8. linesort on 100 000 random segments: travel and time, greedy and with 2-opt.
     let segments = super::random_segments(100_000);
     let base = crate::geometry::travel_of(&segments, &crate::geometry::input_order(&segments));

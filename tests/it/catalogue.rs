@@ -1896,3 +1896,172 @@ fn linesort_finds_the_snake_through_a_shuffled_grid_of_segments() {
         );
     }
 }
+
+fn ring_area(line: &[graft::geometry::Vec3]) -> f64 {
+    let n = line.len();
+    (0..n)
+        .map(|i| {
+            let (a, b) = (line[i], line[(i + 1) % n]);
+            a.x as f64 * b.y as f64 - b.x as f64 * a.y as f64
+        })
+        .sum::<f64>()
+        / 2.0
+}
+
+#[test]
+fn buffer_grows_and_shrinks_regions_and_strokes_open_lines() {
+    let unit = Polylines::from_lines([square(0.0, 0.0, 1.0)]);
+    let grown = effect("buffer", &[("distance", 1.0.into())], &unit).unwrap();
+    assert_eq!(grown.line_count(), 1, "one outer ring");
+    let area = ring_area(grown.line(0)).abs();
+    let want = 1.0 + 4.0 + std::f64::consts::PI;
+    assert!((area - want).abs() < 0.005 * want, "{area} vs {want}");
+    // Every point lies at distance 1 from the square (round corners), closed ring.
+    let l = grown.line(0);
+    assert_eq!(l[0], l[l.len() - 1]);
+    for p in l {
+        let dx = (p.x - 0.5).abs() - 0.5;
+        let dy = (p.y - 0.5).abs() - 0.5;
+        let d = (dx.max(0.0).hypot(dy.max(0.0))) as f64;
+        assert!((d - 1.0).abs() < 1e-3, "{p}: {d}");
+    }
+    // Mitre keeps square corners: a 3 × 3 square.
+    let mitre = effect(
+        "buffer",
+        &[("distance", 1.0.into()), ("join", "mitre".into())],
+        &unit,
+    )
+    .unwrap();
+    assert!((ring_area(mitre.line(0)).abs() - 9.0).abs() < 1e-3);
+    let bevel = effect(
+        "buffer",
+        &[("distance", 1.0.into()), ("join", "bevel".into())],
+        &unit,
+    )
+    .unwrap();
+    assert!(
+        (ring_area(bevel.line(0)).abs() - 7.0).abs() < 1e-3,
+        "{}",
+        ring_area(bevel.line(0))
+    );
+    // Shrinking a 10 mm square by 1 mm leaves an 8 mm one; by 6 mm, nothing.
+    let big = Polylines::from_lines([square(0.0, 0.0, 10.0)]);
+    let shrunk = effect("buffer", &[("distance", (-1.0).into())], &big).unwrap();
+    assert_eq!(shrunk.line_count(), 1);
+    assert!((ring_area(shrunk.line(0)).abs() - 64.0).abs() < 1e-3);
+    let gone = effect("buffer", &[("distance", (-6.0).into())], &big).unwrap();
+    assert_eq!(gone.line_count(), 0);
+    // A square with a hole (even-odd): growing it shrinks the hole.
+    let holed = Polylines::from_lines([square(0.0, 0.0, 10.0), square(3.0, 3.0, 4.0)]);
+    let g = effect(
+        "buffer",
+        &[("distance", 1.0.into()), ("join", "mitre".into())],
+        &holed,
+    )
+    .unwrap();
+    let mut areas: Vec<f64> = g.lines().map(|l| ring_area(l).abs()).collect();
+    areas.sort_by(f64::total_cmp);
+    assert_eq!(areas.len(), 2);
+    assert!(
+        (areas[0] - 4.0).abs() < 1e-3 && (areas[1] - 144.0).abs() < 1e-3,
+        "{areas:?}"
+    );
+    // Two overlapping squares grow into one outline.
+    let two = Polylines::from_lines([square(0.0, 0.0, 2.0), square(1.0, 1.0, 2.0)]);
+    let g = effect("buffer", &[("distance", 0.5.into())], &two).unwrap();
+    assert_eq!(g.line_count(), 1);
+    // An open 10 mm line grows into a stroke of width 2 with round ends: 20 + π.
+    let line = Polylines::from_lines([vec![v(0.0, 0.0), v(10.0, 0.0)]]);
+    let s = effect("buffer", &[("distance", 1.0.into())], &line).unwrap();
+    assert_eq!(s.line_count(), 1);
+    let a = ring_area(s.line(0)).abs();
+    assert!((a - (20.0 + std::f64::consts::PI)).abs() < 0.005 * a, "{a}");
+    // keep_original draws the input too; distance 0 is the input.
+    let k = effect(
+        "buffer",
+        &[("distance", 1.0.into()), ("keep_original", true.into())],
+        &unit,
+    )
+    .unwrap();
+    assert_eq!(k.line_count(), 2);
+    assert_eq!(
+        effect("buffer", &[("distance", 0.0.into())], &unit).unwrap(),
+        unit
+    );
+}
+
+#[test]
+fn buffer_of_degenerate_and_self_intersecting_rings_never_panics() {
+    let mut state = 0x1234_5678_9abc_def1u64;
+    let mut rnd = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state >> 11) as f32 / (1u64 << 53) as f32
+    };
+    for case in 0..300 {
+        let n = 1 + case % 9;
+        let lines: Vec<Vec<graft::geometry::Vec3>> = (0..1 + case % 4)
+            .map(|_| {
+                let mut pts: Vec<_> = (0..n)
+                    .map(|_| {
+                        // Snap to a coarse grid: many coincident points and edges.
+                        v((rnd() * 8.0).round(), (rnd() * 8.0).round())
+                    })
+                    .collect();
+                if case % 2 == 0 {
+                    pts.push(pts[0]);
+                }
+                pts
+            })
+            .collect();
+        let input = Polylines::from_lines(lines);
+        for d in [-2.0, -0.5, 0.3, 1.0] {
+            let out = effect("buffer", &[("distance", d.into())], &input).unwrap();
+            for l in out.lines() {
+                assert!(
+                    l.len() >= 4 && l[0] == l[l.len() - 1],
+                    "case {case}: closed rings"
+                );
+                assert!(l.iter().all(|p| p.is_finite()));
+            }
+        }
+    }
+}
+
+#[test]
+fn buffer_rules_merge_repeated_shapes_or_cancel_their_overlaps() {
+    // Two overlapping 2 mm squares, and a square with a hole.
+    let two = Polylines::from_lines([square(0.0, 0.0, 2.0), square(1.0, 1.0, 2.0)]);
+    let area = |p: &Polylines| p.lines().map(|l| ring_area(l)).sum::<f64>().abs();
+    let grow = |rule: &str, p: &Polylines| {
+        effect(
+            "buffer",
+            &[
+                ("distance", 0.25.into()),
+                ("join", "mitre".into()),
+                ("rule", rule.into()),
+            ],
+            p,
+        )
+        .unwrap()
+    };
+    // per_shape (the default) and nonzero merge them: one 2.5 mm L-ish outline.
+    let merged = grow("per_shape", &two);
+    assert_eq!(merged.line_count(), 1);
+    assert!(
+        (area(&merged) - (2.0 * 6.25 - 1.5 * 1.5)).abs() < 1e-3,
+        "{}",
+        area(&merged)
+    );
+    assert_eq!(grow("nonzero", &two).line_count(), 1);
+    // even_odd cancels the overlap: the two L shapes grown, the middle square shrunk.
+    let cancelled = grow("even_odd", &two);
+    assert!(cancelled.line_count() >= 2, "{}", cancelled.line_count());
+    // A nested ring is a hole under per_shape and even_odd alike.
+    let holed = Polylines::from_lines([square(0.0, 0.0, 10.0), square(3.0, 3.0, 4.0)]);
+    for rule in ["per_shape", "even_odd"] {
+        let g = grow(rule, &holed);
+        assert_eq!(g.line_count(), 2, "{rule}");
+    }
+}

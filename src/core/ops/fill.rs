@@ -60,8 +60,9 @@ fn contains(ring: &[Vec2], p: Vec2) -> bool {
     inside
 }
 
-/// Whether ring `inner` lies inside `outer`, judged at its first vertex off `outer`'s
-/// edges (shapes that touch, or share a corner, are not nested).
+/// Whether ring `inner` lies inside `outer`: every vertex off `outer`'s edges is inside
+/// it, and there is one (shapes that touch, or share a corner, are not nested; shapes
+/// that only overlap are not either).
 fn ring_inside(inner: &[Vec2], outer: &[Vec2]) -> bool {
     let on_edge = |p: Vec2| {
         outer.windows(2).any(|w| {
@@ -71,15 +72,13 @@ fn ring_inside(inner: &[Vec2], outer: &[Vec2]) -> bool {
             (a + d * t).distance(p) < 1e-5
         })
     };
-    inner
-        .iter()
-        .find(|&&p| !on_edge(p))
-        .is_some_and(|&p| contains(outer, p))
+    let mut off = inner.iter().filter(|&&p| !on_edge(p)).peekable();
+    off.peek().is_some() && off.all(|&p| contains(outer, p))
 }
 
 /// Rings grouped as shapes: each outer ring (inside an even number of others) with the
 /// holes directly inside it.
-fn shapes(rings: &[Ring]) -> Vec<Vec<Ring>> {
+pub(super) fn shapes(rings: &[Ring]) -> Vec<Vec<Ring>> {
     let depth: Vec<usize> = rings
         .iter()
         .enumerate()

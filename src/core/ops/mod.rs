@@ -5,6 +5,7 @@
 //! build layers from the same structs (`Grid { nx: 40, ..default() }`).
 
 mod arclength;
+mod buffer;
 mod context;
 mod crop;
 mod curves;
@@ -45,6 +46,7 @@ mod transform;
 mod typed;
 mod value;
 
+pub use buffer::{Buffer, BufferJoin};
 pub use context::{Executor, FileError, FileSource, Job, NoFiles, ScopedThreads, Serial};
 pub use crop::{Crop, CropKeep, CropShape};
 pub use curves::{Bezier, Polyline, Spline};
@@ -144,6 +146,7 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Splitall>(),
         Op::of::<ReverseLines>(),
         Op::of::<Crop>(),
+        Op::of::<Buffer>(),
         Op::of::<Occult>(),
     ]
 }

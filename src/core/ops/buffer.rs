@@ -1,0 +1,179 @@
+//! `buffer`: grows or shrinks the closed regions of a layer by a distance (Shapely's
+//! `buffer`), with round, mitre or bevel corners. Open lines grow into the outline of a
+//! stroke of twice the distance. The offsetting and the union of the results are
+//! i_overlay's (robust integer overlay: self-intersecting, zero-area and coincident
+//! input gives a defined result); which regions are inside follows `fill`'s rules.
+
+use i_overlay::core::fill_rule::FillRule as Winding;
+use i_overlay::core::overlay_rule::OverlayRule;
+use i_overlay::float::simplify::SimplifyShape;
+use i_overlay::float::single::SingleFloatOverlay;
+use i_overlay::mesh::float::outline::offset::OutlineOffset;
+use i_overlay::mesh::float::stroke::offset::StrokeOffset;
+use i_overlay::mesh::float::style::{LineCap, LineJoin, OutlineStyle, StrokeStyle};
+
+use crate::geometry::{Polylines, Vec3};
+
+use super::fill::{FillRule, shapes};
+use super::op::{EvalContext, OpError};
+use super::typed::Evaluate;
+
+crate::choice! {
+    /// Corner style of `buffer`.
+    pub enum BufferJoin { Round = "round", Mitre = "mitre", Bevel = "bevel" }
+}
+
+crate::op! {
+    /// grows (distance > 0) or shrinks (< 0) the closed regions (ends within 0.001 mm closed) by a distance, as Shapely's buffer; open lines grow into stroke outlines; the result is their union as closed rings, on the XY plane
+    #[op(effect, name = "buffer", version = 1)]
+    pub struct Buffer {
+        /// how far the outline moves out (negative: in)
+        pub distance: f64 = 5.0 => ui(-25.0, 25.0).min(-1000.0).max(1000.0).unit("mm"),
+        /// corners: round arcs, mitred points or bevelled cuts
+        pub join: BufferJoin = BufferJoin::Round,
+        /// which regions are inside: per_shape (each outer ring with the holes nested in it; overlapping shapes merge), even_odd (overlaps cancel), nonzero (rings wound the same way merge)
+        pub rule: FillRule = FillRule::PerShape,
+        /// segments per quarter circle of round corners and ends
+        pub quad_segs: u32 = 12 => ui(1.0, 100.0).domain(1.0, 1000.0),
+        /// also draw the input
+        pub keep_original: bool = false,
+    }
+}
+
+/// Ends this close count as one point: the polyline is a ring.
+const CLOSE: f64 = 1e-3;
+
+type P = [f64; 2];
+type Shapes = Vec<Vec<Vec<P>>>;
+
+impl Buffer {
+    fn join(&self) -> LineJoin<f64> {
+        // i_overlay's round step is the arc length per segment over the radius.
+        let step = std::f64::consts::FRAC_PI_2 / self.quad_segs.max(1) as f64;
+        match self.join {
+            BufferJoin::Round => LineJoin::Round(step),
+            // Shapely's default mitre limit (5) is a corner of about 23 degrees.
+            BufferJoin::Mitre => LineJoin::Miter(0.4),
+            BufferJoin::Bevel => LineJoin::Bevel,
+        }
+    }
+}
+
+/// The rings (closed, without the repeated point) and the open paths of `input`, in XY.
+fn rings_and_paths(input: &Polylines) -> (Vec<Vec<P>>, Vec<Vec<P>>) {
+    let (mut rings, mut paths) = (Vec::new(), Vec::new());
+    for line in input.lines() {
+        let mut pts: Vec<P> = line.iter().map(|p| [p.x as f64, p.y as f64]).collect();
+        pts.dedup();
+        if pts.len() < 2 {
+            continue;
+        }
+        let (a, b) = (pts[0], pts[pts.len() - 1]);
+        if pts.len() >= 3 && (a[0] - b[0]).hypot(a[1] - b[1]) <= CLOSE {
+            pts.pop();
+            if pts.len() >= 3 {
+                rings.push(pts);
+            }
+        } else {
+            paths.push(pts);
+        }
+    }
+    (rings, paths)
+}
+
+impl Evaluate for Buffer {
+    fn eval(&self, input: &Polylines, _ctx: &EvalContext) -> Result<Polylines, OpError> {
+        let d = self.distance;
+        if !d.is_finite() {
+            return Err(OpError::new(
+                "buffer",
+                "distance must be a finite number of mm",
+            ));
+        }
+        let (rings, paths) = rings_and_paths(input);
+        let mut out = if self.keep_original {
+            input.clone()
+        } else {
+            Polylines::new()
+        };
+        if d == 0.0 {
+            return Ok(input.clone());
+        }
+        // Each region (and each open line) is grown on its own, then the results are
+        // merged pairwise: one overlay of thousands of overlapping outlines (the even-odd
+        // bands of repeated shapes) costs quadratic time and memory, a merge tree of small
+        // ones does not.
+        let mut parts: Vec<Shapes> = Vec::new();
+        if !rings.is_empty() {
+            // The regions as proper shapes (outer rings with their holes) first.
+            let style = OutlineStyle::new(d).line_join(self.join());
+            let regions: Shapes = match self.rule {
+                FillRule::EvenOdd => rings.simplify_shape(Winding::EvenOdd),
+                FillRule::Nonzero => rings.simplify_shape(Winding::NonZero),
+                FillRule::PerShape => {
+                    let as_vec2: Vec<Vec<glam::Vec2>> = rings
+                        .iter()
+                        .map(|r| {
+                            r.iter()
+                                .map(|p| glam::Vec2::new(p[0] as f32, p[1] as f32))
+                                .collect()
+                        })
+                        .collect();
+                    shapes(&as_vec2)
+                        .into_iter()
+                        .flat_map(|group| {
+                            let group: Vec<Vec<P>> = group
+                                .iter()
+                                .map(|r| r.iter().map(|p| [p.x as f64, p.y as f64]).collect())
+                                .collect();
+                            group.simplify_shape(Winding::EvenOdd)
+                        })
+                        .collect()
+                }
+            };
+            for region in regions {
+                parts.push(region.outline(&style));
+            }
+        }
+        if d > 0.0 && !paths.is_empty() {
+            let cap = match self.join {
+                BufferJoin::Round => {
+                    LineCap::Round(std::f64::consts::FRAC_PI_2 / self.quad_segs.max(1) as f64)
+                }
+                _ => LineCap::Square,
+            };
+            let style = StrokeStyle::new(2.0 * d)
+                .line_join(self.join())
+                .start_cap(cap.clone())
+                .end_cap(cap);
+            for path in &paths {
+                parts.push(path.stroke(style.clone(), false));
+            }
+        }
+        while parts.len() > 1 {
+            let mut next = Vec::with_capacity(parts.len().div_ceil(2));
+            let mut pairs = parts.into_iter();
+            while let Some(a) = pairs.next() {
+                next.push(match pairs.next() {
+                    Some(b) => a.overlay(&b, OverlayRule::Union, Winding::NonZero),
+                    None => a,
+                });
+            }
+            parts = next;
+        }
+        let merged = parts.pop().unwrap_or_default();
+        for shape in merged {
+            for contour in shape {
+                if contour.len() >= 3 {
+                    out.push_line(
+                        contour
+                            .iter()
+                            .chain(contour.first())
+                            .map(|p| Vec3::new(p[0] as f32, p[1] as f32, 0.0)),
+                    );
+                }
+            }
+        }
+        Ok(out)
+    }
+}
