@@ -220,7 +220,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         runs.min(20),
         "<= 100 ms",
     );
-    // 9b. buffer of 401 nearly coincident hexagons: thousands of even-odd bands to grow and merge.
+    // 9b. buffer of 401 nearly coincident hexagons: 401 outlines grown and merged into one.
     let hexagons = recipe(
         registry,
         &[
@@ -236,7 +236,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         ],
     );
     time_chain(
-        "9b. buffer 1 mm of 401 overlapping hexagons (even-odd bands)",
+        "9b. buffer 1 mm of 401 overlapping hexagons, merged into one",
         &hexagons,
         ctx,
         runs.min(20),
