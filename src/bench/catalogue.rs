@@ -243,6 +243,28 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         "record",
     );
 
+    // 9c. offset fill: 30 concentric contours inside and outside the demo's sun.
+    let sun = recipe(
+        registry,
+        &[
+            (
+                "circle",
+                vec![("radius", 30.0.into()), ("segments", 180.into())],
+            ),
+            (
+                "offset_curve",
+                vec![("distance", 1.0.into()), ("count", 30.into())],
+            ),
+        ],
+    );
+    time_chain(
+        "9c. offset_curve 30 contours each side of a 180-gon",
+        &sun,
+        ctx,
+        runs.min(20),
+        "record",
+    );
+
     // 8. linesort on 100 000 random segments: travel and time, greedy and with 2-opt.
     let segments = super::random_segments(100_000);
     let base = crate::geometry::travel_of(&segments, &crate::geometry::input_order(&segments));

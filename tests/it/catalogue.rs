@@ -2065,3 +2065,114 @@ fn buffer_rules_merge_repeated_shapes_or_cancel_their_overlaps() {
         assert_eq!(g.line_count(), 2, "{rule}");
     }
 }
+
+#[test]
+fn offset_curve_draws_concentric_contours_and_one_sided_parallels() {
+    // A circle of radius 10 (1024 sides): 3 curves each side at radii 11, 12, 13 and 9, 8, 7.
+    let circle = primitive(
+        "circle",
+        &[
+            ("radius", 10.0.into()),
+            ("segments", 1024.into()),
+            ("center", [50.0, 50.0, 0.0].into()),
+        ],
+    )
+    .unwrap();
+    let rings = effect(
+        "offset_curve",
+        &[("distance", 1.0.into()), ("count", 3.into())],
+        &circle,
+    )
+    .unwrap();
+    assert_eq!(rings.line_count(), 6);
+    let mut radii: Vec<f64> = rings
+        .lines()
+        .map(|l| {
+            assert!(
+                l.len() > 8 && l[0].distance(l[l.len() - 1]) < 1e-4,
+                "closed"
+            );
+            let r: Vec<f64> = l
+                .iter()
+                .map(|p| (p.x as f64 - 50.0).hypot(p.y as f64 - 50.0))
+                .collect();
+            let (lo, hi) = r
+                .iter()
+                .fold((f64::MAX, 0.0f64), |(a, b), &x| (a.min(x), b.max(x)));
+            assert!(hi - lo < 2e-3, "round: {lo}..{hi}");
+            (lo + hi) / 2.0
+        })
+        .collect();
+    radii.sort_by(f64::total_cmp);
+    for (got, want) in radii.iter().zip([7.0, 8.0, 9.0, 11.0, 12.0, 13.0]) {
+        assert!((got - want).abs() < 2e-3, "{radii:?}");
+    }
+    // Inside runs out: a radius-2.5 circle has only two inner contours at spacing 1.
+    let small = primitive(
+        "circle",
+        &[("radius", 2.5.into()), ("segments", 256.into())],
+    )
+    .unwrap();
+    let inner = effect(
+        "offset_curve",
+        &[
+            ("distance", 1.0.into()),
+            ("count", 5.into()),
+            ("side", "left".into()),
+        ],
+        &small,
+    );
+    let outer = effect(
+        "offset_curve",
+        &[
+            ("distance", 1.0.into()),
+            ("count", 5.into()),
+            ("side", "right".into()),
+        ],
+        &small,
+    );
+    let (inner, outer) = (inner.unwrap(), outer.unwrap());
+    assert_eq!(
+        inner.line_count() + outer.line_count(),
+        7,
+        "{} + {}",
+        inner.line_count(),
+        outer.line_count()
+    );
+    // An open line drawn to the right: on the paper (y down) its left side is -y.
+    let line = Polylines::from_lines([vec![v(0.0, 0.0), v(10.0, 0.0)]]);
+    let left = effect(
+        "offset_curve",
+        &[("distance", 2.0.into()), ("side", "left".into())],
+        &line,
+    )
+    .unwrap();
+    assert_eq!(rounded(&left), vec![vec![(0.0, -2.0), (10.0, -2.0)]]);
+    let right = effect(
+        "offset_curve",
+        &[("distance", 2.0.into()), ("side", "right".into())],
+        &line,
+    )
+    .unwrap();
+    assert_eq!(rounded(&right), vec![vec![(0.0, 2.0), (10.0, 2.0)]]);
+    let kept = effect("offset_curve", &[("keep_original", true.into())], &line).unwrap();
+    assert_eq!(kept.line_count(), 3);
+    // Degenerate input never panics.
+    let junk = Polylines::from_lines([
+        vec![v(0.0, 0.0), v(0.0, 0.0)],
+        vec![v(1.0, 1.0), v(2.0, 2.0), v(1.0, 1.0)],
+        vec![
+            v(0.0, 0.0),
+            v(4.0, 4.0),
+            v(4.0, 0.0),
+            v(0.0, 4.0),
+            v(0.0, 0.0),
+        ],
+    ]);
+    effect(
+        "offset_curve",
+        &[("distance", 0.5.into()), ("count", 4.into())],
+        &junk,
+    )
+    .unwrap();
+}

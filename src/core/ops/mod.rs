@@ -21,6 +21,7 @@ mod mirror;
 mod mirror3d;
 pub mod noise;
 mod occult;
+mod offset_curve;
 mod op;
 pub mod parallel;
 mod passes;
@@ -63,6 +64,7 @@ pub use lsystem::{Lsystem, LsystemKind};
 pub use mirror::Mirror;
 pub use mirror3d::{Mirror3d, Mirror3dMode, SymmetryGroup};
 pub use occult::Occult;
+pub use offset_curve::{OffsetCurve, OffsetSide};
 pub use op::{EvalContext, EvalFn, FingerprintFn, Op, OpError, Params, ResourceBudget};
 pub use passes::{
     ClosedFilter, FilterLines, Linemerge, Linesort, Multipass, Reloop, ReverseLines, Splitall,
@@ -147,6 +149,7 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<ReverseLines>(),
         Op::of::<Crop>(),
         Op::of::<Buffer>(),
+        Op::of::<OffsetCurve>(),
         Op::of::<Occult>(),
     ]
 }
