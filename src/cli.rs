@@ -94,6 +94,50 @@ pub struct LayoutArgs {
 }
 
 impl LayoutArgs {
+    /// These settings (and `sort_travel`) as command-line flags, to record in an SVG's
+    /// metadata; empty when none change the geometry. Only valid settings are recorded.
+    pub fn canonical(&self, sort_travel: bool) -> String {
+        let mut flags = Vec::new();
+        if let Ok(Some(layout)) = self.layout() {
+            if let Some(page) = &self.layout {
+                flags.push(format!("--layout {}", page.to_ascii_lowercase()));
+                if self.landscape {
+                    flags.push("--landscape".into());
+                }
+            }
+            match layout.fit {
+                crate::export::Fit::Margin(m) => flags.push(format!("--margin {m}")),
+                crate::export::Fit::Size(w, h) => flags.push(format!("--scale-to {w}x{h}")),
+            }
+        }
+        if sort_travel {
+            flags.push("--sort-travel".into());
+        }
+        flags.join(" ")
+    }
+
+    /// Settings read back from [`LayoutArgs::canonical`], and whether travel was sorted;
+    /// `None` when the text is not such flags.
+    pub fn from_canonical(text: &str) -> Option<(LayoutArgs, bool)> {
+        let mut args = LayoutArgs {
+            margin: 10.0,
+            ..Default::default()
+        };
+        let mut sort = false;
+        let mut words = text.split_whitespace();
+        while let Some(flag) = words.next() {
+            match flag {
+                "--layout" => args.layout = Some(words.next()?.to_string()),
+                "--landscape" => args.landscape = true,
+                "--margin" => args.margin = words.next()?.parse().ok()?,
+                "--scale-to" => args.scale_to = Some(words.next()?.to_string()),
+                "--sort-travel" => sort = true,
+                _ => return None,
+            }
+        }
+        Some((args, sort))
+    }
+
     /// The layout asked for, if any.
     pub fn layout(&self) -> Result<Option<crate::export::Layout>, crate::export::LayoutError> {
         let page = match &self.layout {

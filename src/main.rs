@@ -289,7 +289,19 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
     // The scene's settings are known once the app has loaded it; nothing is written yet.
     let mut export = app.world().resource::<SceneExport>().0.clone();
     let canvas = app.world().resource::<SceneCanvas>().0.clone();
-    if cmd.sort_travel {
+    // Re-made from an SVG with no layout flags given: the ones it was made with apply.
+    let mut outputs = cmd.outputs.clone();
+    let mut sort_travel = cmd.sort_travel;
+    let given = outputs.layout.layout.is_some() || outputs.layout.scale_to.is_some() || sort_travel;
+    if !given
+        && let Some((stored, sort)) = from_svg
+            .as_ref()
+            .and_then(|s| graft::cli::LayoutArgs::from_canonical(&s.export))
+    {
+        outputs.layout = stored;
+        sort_travel = sort;
+    }
+    if sort_travel {
         export.gcode.sort_polylines = true;
     }
     // The profile matters only when G-code is written (a tiny canvas is fine for SVG).
@@ -319,11 +331,9 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
         export.gcode.acceleration,
         export.gcode.pen_delay
     );
-    let mut request = cmd
-        .outputs
-        .request(export.png.dpi, vec![cmd.scene.clone(), scene.clone()])?;
+    let mut request = outputs.request(export.png.dpi, vec![cmd.scene.clone(), scene.clone()])?;
     // --sort-travel orders the polylines of every file, the SVG too (AxiDraw users plot it).
-    request.sort_travel = cmd.sort_travel;
+    request.sort_travel = sort_travel;
     // The SVG carries its recipe: `graft render drawing.svg` makes it again.
     request.scene = std::fs::read_to_string(&scene)
         .ok()
@@ -331,6 +341,7 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
             text,
             t,
             version: env!("CARGO_PKG_VERSION").to_string(),
+            export: outputs.layout.canonical(sort_travel),
         });
     for line in write_outputs(&drawing, &export.gcode, &request)? {
         say!("{line}");

@@ -216,6 +216,7 @@ fn start_captures(world: &mut World) {
                             text,
                             t,
                             version: env!("CARGO_PKG_VERSION").to_string(),
+                            export: String::new(),
                         });
                         let svg = crate::export::to_svg_with_scene(&drawing, source.as_ref());
                         vec![(String::new(), "svg", svg.into_bytes())]

@@ -585,3 +585,48 @@ fn a_closed_stdout_pipe_neither_panics_nor_stops_the_files_being_written() {
     );
     assert!(svg.exists());
 }
+
+#[test]
+fn a_laid_out_svg_records_its_layout_and_renders_again_byte_for_byte() {
+    let dir = crate::util::tempdir("cli-reproducible-layout");
+    let (a, b, c) = (dir.join("a.svg"), dir.join("b.svg"), dir.join("c.svg"));
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/scenes/demo.scene.ron");
+    let flags = [
+        "--layout",
+        "A5",
+        "--landscape",
+        "--scale-to",
+        "10cmx8cm",
+        "--sort-travel",
+    ];
+    let mut args = vec!["render", demo, "--t", "1", "--svg", a.to_str().unwrap()];
+    args.extend(flags);
+    let r = graft(&args);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let first = std::fs::read_to_string(&a).unwrap();
+    let source = graft::export::scene_in_svg(&first).unwrap();
+    assert_eq!(
+        source.export,
+        "--layout a5 --landscape --scale-to 100x80 --sort-travel"
+    );
+    // Re-made from the SVG alone: the same page, scale and order, the same bytes.
+    let r = graft(&["render", a.to_str().unwrap(), "--svg", b.to_str().unwrap()]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    assert_eq!(first, std::fs::read_to_string(&b).unwrap());
+    // Flags given on the command line replace the recorded ones.
+    let r = graft(&[
+        "render",
+        a.to_str().unwrap(),
+        "--svg",
+        c.to_str().unwrap(),
+        "--layout",
+        "a4",
+    ]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let third = std::fs::read_to_string(&c).unwrap();
+    assert!(third.contains("width=\"210mm\" height=\"297mm\""));
+    assert_eq!(
+        graft::export::scene_in_svg(&third).unwrap().export,
+        "--layout a4 --margin 10"
+    );
+}

@@ -326,6 +326,7 @@ fn edits_through_the_ecs_change_ids_undo_restores_them_and_save_writes_the_file(
         text: std::fs::read_to_string(&file).unwrap(),
         t: 1.5,
         version: env!("CARGO_PKG_VERSION").to_string(),
+        export: String::new(),
     };
     let memory = graft::export::to_svg_with_scene(
         &document.realize(1.5, &EvalContext::default()).unwrap(),

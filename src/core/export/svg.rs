@@ -36,6 +36,10 @@ pub struct SceneSource {
     pub t: f64,
     /// The graft version that rendered it.
     pub version: String,
+    /// Export settings that change the geometry written (`--layout a4 --margin 10`,
+    /// `--scale-to 150x100`, `--sort-travel`), so a re-render applies them again; empty
+    /// when there were none.
+    pub export: String,
 }
 
 /// Namespace of graft's SVG metadata.
@@ -56,6 +60,7 @@ pub fn scene_in_svg(text: &str) -> Option<SceneSource> {
         text: node.text().unwrap_or_default().to_string(),
         t: node.attribute("t")?.parse().ok()?,
         version: node.attribute("version").unwrap_or_default().to_string(),
+        export: node.attribute("export").unwrap_or_default().to_string(),
     })
 }
 
@@ -90,9 +95,14 @@ pub fn to_svg_with_scene(drawing: &Drawing, scene: Option<&SceneSource>) -> Stri
     if let Some(scene) = scene {
         let _ = write!(
             out,
-            "<metadata><graft:scene xmlns:graft=\"{GRAFT_SVG_NAMESPACE}\" t=\"{}\" version=\"{}\"><![CDATA[{}]]></graft:scene></metadata>\n",
+            "<metadata><graft:scene xmlns:graft=\"{GRAFT_SVG_NAMESPACE}\" t=\"{}\" version=\"{}\"{}><![CDATA[{}]]></graft:scene></metadata>\n",
             scene.t,
             escape(&scene.version),
+            if scene.export.is_empty() {
+                String::new()
+            } else {
+                format!(" export=\"{}\"", escape(&scene.export))
+            },
             // "]]>" cannot appear inside CDATA: split it across two sections.
             scene.text.replace("]]>", "]]]]><![CDATA[>")
         );
