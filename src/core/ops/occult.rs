@@ -3,6 +3,8 @@
 //! it are cut away exactly at its edge (as the vpype-occult plugin does).
 
 use glam::DVec2;
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
 
 use crate::geometry::{Polylines, Vec3, is_closed};
 
@@ -80,10 +82,38 @@ impl Evaluate for Occult {
                 })
             })
             .collect();
+        // The shapes' bounds in an R-tree: each line meets only the few shapes near it.
+        type Boxed = GeomWithData<Rectangle<[f64; 2]>, usize>;
+        let tree: RTree<Boxed> = RTree::bulk_load(
+            shapes
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| {
+                    let s = s.as_ref()?;
+                    Some(Boxed::new(
+                        Rectangle::from_corners([s.lo.x, s.lo.y], [s.hi.x, s.hi.y]),
+                        i,
+                    ))
+                })
+                .collect(),
+        );
         let mut out = Polylines::with_capacity(input.point_count(), input.line_count());
         let mut cuts = Vec::new();
         for (k, line) in input.lines().enumerate() {
-            let later: Vec<&Shape> = shapes[k + 1..].iter().flatten().collect();
+            let (lo, hi) = line.iter().fold(
+                ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
+                |(lo, hi), p| {
+                    let (x, y) = (p.x as f64, p.y as f64);
+                    ([lo[0].min(x), lo[1].min(y)], [hi[0].max(x), hi[1].max(y)])
+                },
+            );
+            let mut near: Vec<usize> = tree
+                .locate_in_envelope_intersecting(AABB::from_corners(lo, hi))
+                .map(|b| b.data)
+                .filter(|&i| i > k)
+                .collect();
+            near.sort_unstable();
+            let later: Vec<&Shape> = near.iter().filter_map(|&i| shapes[i].as_ref()).collect();
             if later.is_empty() {
                 out.push_line(line.iter().copied());
                 continue;
