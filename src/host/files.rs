@@ -81,19 +81,6 @@ impl DiskFiles {
         self.generation.load(Ordering::Relaxed)
     }
 
-    /// The files stages have asked about.
-    pub fn referenced(&self) -> Vec<String> {
-        let mut paths: Vec<String> = self
-            .seen
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .keys()
-            .cloned()
-            .collect();
-        paths.sort();
-        paths
-    }
-
     fn remember(&self, path: &str) {
         self.seen
             .lock()

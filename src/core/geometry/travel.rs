@@ -164,6 +164,17 @@ fn greedy(e: &[(Pt, Pt)], allow_reverse: bool) -> Vec<Placed> {
     order
 }
 
+/// The endpoint number of a polyline's current first (or, with `last`, last) point,
+/// drawn backwards or not: `2 * index` is its first point in the input, `+ 1` its last.
+fn endpoint_id(index: usize, reversed: bool, last: bool) -> usize {
+    2 * index + usize::from(last != reversed)
+}
+
+/// Whether endpoint `id` is currently the last point of its polyline.
+fn is_current_end(id: u32, reversed: bool) -> bool {
+    (id % 2 == 1) != reversed
+}
+
 /// Length of a pen-up move; none when either side is the free start or end of the tour.
 fn link(a: Option<Pt>, b: Option<Pt>) -> f64 {
     match (a, b) {
@@ -227,11 +238,11 @@ impl<'a> Tour<'a> {
     }
 
     fn start_id(&self, k: usize) -> usize {
-        2 * self.order[k].index + usize::from(self.order[k].reversed)
+        endpoint_id(self.order[k].index, self.order[k].reversed, false)
     }
 
     fn end_id(&self, k: usize) -> usize {
-        2 * self.order[k].index + usize::from(!self.order[k].reversed)
+        endpoint_id(self.order[k].index, self.order[k].reversed, true)
     }
 
     /// Nearest endpoints of endpoint `id`, each as (its position in the order, whether
@@ -242,7 +253,7 @@ impl<'a> Tour<'a> {
             .map(|&c| {
                 let q = c as usize / 2;
                 let pos = self.position[q];
-                (pos, (c % 2 == 1) != self.order[pos].reversed)
+                (pos, is_current_end(c, self.order[pos].reversed))
             })
     }
 
@@ -467,12 +478,11 @@ impl<'a> Chain<'a> {
                 best = Some((g, turned, gain));
             }
         };
-        let ids =
-            |q: u32, last: bool| 2 * q as usize + usize::from(last != self.reversed[q as usize]);
-        for (id, from_start) in [(ids(p, false), true), (ids(b, true), false)] {
+        let id = |q: u32, last: bool| endpoint_id(q as usize, self.reversed[q as usize], last);
+        for (id, from_start) in [(id(p, false), true), (id(b, true), false)] {
             for &c in &near[id * NEIGHBOURS..(id + 1) * NEIGHBOURS] {
                 let q = c / 2;
-                let is_end = (c % 2 == 1) != self.reversed[q as usize];
+                let is_end = is_current_end(c, self.reversed[q as usize]);
                 // Next to q's end: after q; next to its start: before it.
                 let g = if is_end { q } else { self.prev[q as usize] };
                 // The run's start meets q's end (or its end q's start) forwards.

@@ -16,6 +16,7 @@ use crate::geometry::{Polylines, Vec3};
 
 use super::fill::{FillRule, shapes};
 use super::op::{EvalContext, OpError};
+use super::planar::planar;
 use super::typed::Evaluate;
 
 crate::choice! {
@@ -40,18 +41,19 @@ crate::op! {
     }
 }
 
-/// Ends this close count as one point: the polyline is a ring.
-const CLOSE: f64 = 1e-3;
-
 type P = [f64; 2];
 type Shapes = Vec<Vec<Vec<P>>>;
 
 impl Buffer {
+    /// The angle of one segment of a round corner or end: i_overlay's round step (arc
+    /// length per segment over the radius).
+    fn round_step(&self) -> f64 {
+        std::f64::consts::FRAC_PI_2 / self.quad_segs.max(1) as f64
+    }
+
     fn join(&self) -> LineJoin<f64> {
-        // i_overlay's round step is the arc length per segment over the radius.
-        let step = std::f64::consts::FRAC_PI_2 / self.quad_segs.max(1) as f64;
         match self.join {
-            BufferJoin::Round => LineJoin::Round(step),
+            BufferJoin::Round => LineJoin::Round(self.round_step()),
             // Shapely's default mitre limit (5) is a corner of about 23 degrees.
             BufferJoin::Mitre => LineJoin::Miter(0.4),
             BufferJoin::Bevel => LineJoin::Bevel,
@@ -62,20 +64,11 @@ impl Buffer {
 /// The rings (closed, without the repeated point) and the open paths of `input`, in XY.
 fn rings_and_paths(input: &Polylines) -> (Vec<Vec<P>>, Vec<Vec<P>>) {
     let (mut rings, mut paths) = (Vec::new(), Vec::new());
-    for line in input.lines() {
-        let mut pts: Vec<P> = line.iter().map(|p| [p.x as f64, p.y as f64]).collect();
-        pts.dedup();
-        if pts.len() < 2 {
-            continue;
-        }
-        let (a, b) = (pts[0], pts[pts.len() - 1]);
-        if pts.len() >= 3 && (a[0] - b[0]).hypot(a[1] - b[1]) <= CLOSE {
-            pts.pop();
-            if pts.len() >= 3 {
-                rings.push(pts);
-            }
+    for (pts, closed) in input.lines().filter_map(planar) {
+        if closed {
+            rings.push(pts)
         } else {
-            paths.push(pts);
+            paths.push(pts)
         }
     }
     (rings, paths)
@@ -90,15 +83,15 @@ impl Evaluate for Buffer {
                 "distance must be a finite number of mm",
             ));
         }
+        if d == 0.0 {
+            return Ok(input.clone());
+        }
         let (rings, paths) = rings_and_paths(input);
         let mut out = if self.keep_original {
             input.clone()
         } else {
             Polylines::new()
         };
-        if d == 0.0 {
-            return Ok(input.clone());
-        }
         // Each region (and each open line) is grown on its own, then the results are
         // merged pairwise: one overlay of thousands of overlapping outlines (the even-odd
         // bands of repeated shapes) costs quadratic time and memory, a merge tree of small
@@ -137,9 +130,7 @@ impl Evaluate for Buffer {
         }
         if d > 0.0 && !paths.is_empty() {
             let cap = match self.join {
-                BufferJoin::Round => {
-                    LineCap::Round(std::f64::consts::FRAC_PI_2 / self.quad_segs.max(1) as f64)
-                }
+                BufferJoin::Round => LineCap::Round(self.round_step()),
                 _ => LineCap::Square,
             };
             let style = StrokeStyle::new(2.0 * d)

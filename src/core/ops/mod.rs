@@ -28,6 +28,7 @@ mod passes;
 mod path_edit;
 mod perspective;
 mod perturb;
+mod planar;
 mod primitives;
 mod random;
 mod recipe;

@@ -8,6 +8,7 @@ use cavalier_contours::polyline::{PlineSource, PlineSourceMut, Polyline};
 use crate::geometry::{Polylines, Vec3};
 
 use super::op::{EvalContext, OpError};
+use super::planar::planar;
 use super::typed::Evaluate;
 
 crate::choice! {
@@ -32,23 +33,9 @@ crate::op! {
 
 /// Largest distance between an arc and its polyline (mm).
 const ARC_TOLERANCE: f64 = 0.01;
-/// Ends this close count as one point: the polyline is a ring.
-const CLOSE: f64 = 1e-3;
 
 fn pline_of(line: &[Vec3]) -> Option<Polyline> {
-    let mut pts: Vec<[f64; 2]> = line.iter().map(|p| [p.x as f64, p.y as f64]).collect();
-    // cavalier needs distinct consecutive points.
-    pts.dedup_by(|a, b| (a[0] - b[0]).hypot(a[1] - b[1]) < 1e-9);
-    let closed = pts.len() >= 3 && {
-        let (a, b) = (pts[0], pts[pts.len() - 1]);
-        (a[0] - b[0]).hypot(a[1] - b[1]) <= CLOSE
-    };
-    if closed {
-        pts.pop();
-    }
-    if pts.len() < 2 || (closed && pts.len() < 3) {
-        return None;
-    }
+    let (pts, closed) = planar(line)?;
     let mut pl = Polyline::new();
     for p in pts {
         pl.add(p[0], p[1], 0.0);
@@ -140,9 +127,7 @@ impl Evaluate for OffsetCurve {
             }
         }
         if self.keep_original {
-            for line in input.lines() {
-                out.push_line(line.iter().copied());
-            }
+            out.extend_from(input);
         }
         Ok(out)
     }
