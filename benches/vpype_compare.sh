@@ -5,7 +5,7 @@
 # printing wall time and total pen-up travel (as vpype's `stat` measures it) of each.
 # vpype's two-opt is O(n²) per pass: it is stopped after TWO_OPT_TIMEOUT seconds (600).
 # Usage: sh benches/vpype_compare.sh [IN.svg]   (default: the demo scene at t = 2)
-#   python3 benches/random_segments_svg.py /tmp/r.svg  makes graft bench's 100k segments;
+#   python3 benches/bench_inputs_svg.py segments /tmp/r.svg  makes graft bench's 100k segments;
 #   graft render benches/hatched_dashes.scene.ron --svg /tmp/d.svg  80 799 dashes.
 set -eu
 cd "$(dirname "$0")/.."

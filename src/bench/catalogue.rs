@@ -266,7 +266,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
     );
 
     // 9d. occult of 10 000 random overlapping circles (closed 64-gons) in one layer.
-    let circles = random_circles(10_000);
+    let circles = super::random_circles(10_000);
     let mut kept = 0;
     let t = time(runs.min(5), |_| {
         let out = crate::ops::Evaluate::eval(&crate::ops::Occult::default(), &circles, ctx)
@@ -279,7 +279,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         "<= 100 ms",
     );
     println!(
-        "    {} vertices in, {kept} out (benches/occult_circles_svg.py writes the same circles for vpype-occult)",
+        "    {} vertices in, {kept} out (benches/bench_inputs_svg.py circles writes them for vpype-occult)",
         circles.point_count()
     );
 
@@ -301,25 +301,4 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
             crate::geometry::travel_of(&segments, &order)
         );
     }
-}
-
-/// `n` circles (closed 64-gons) of radius 2..6 mm at random centres on an A4 sheet; the
-/// same generator as `benches/occult_circles_svg.py`.
-pub fn random_circles(n: usize) -> crate::geometry::Polylines {
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    let mut rnd = move || {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        (state >> 11) as f64 / (1u64 << 53) as f64
-    };
-    let mut out = crate::geometry::Polylines::with_capacity(65 * n, n);
-    for _ in 0..n {
-        let (cx, cy, r) = (5.0 + rnd() * 200.0, 5.0 + rnd() * 287.0, 2.0 + rnd() * 4.0);
-        out.push_line((0..=64).map(|k| {
-            let a = std::f64::consts::TAU * (k % 64) as f64 / 64.0;
-            crate::geometry::Vec3::new((cx + r * a.cos()) as f32, (cy + r * a.sin()) as f32, 0.0)
-        }));
-    }
-    out
 }

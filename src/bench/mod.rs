@@ -89,20 +89,41 @@ pub fn grid_displace_recipe(registry: &OpRegistry, t_expr: &str) -> Recipe {
     }
 }
 
-/// 100k random segments on an A4 sheet (fixed seed).
-pub fn random_segments(n: usize) -> Polylines {
-    let mut state = 0x2545_F491_4F6C_DD1Du64;
-    let mut rnd = move || {
+/// Uniform numbers in [0, 1) from a xorshift generator: the benchmarks' inputs, made
+/// the same way by `benches/bench_inputs_svg.py` for the Python tools.
+fn xorshift(seed: u64) -> impl FnMut() -> f64 {
+    let mut state = seed;
+    move || {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        (state >> 11) as f32 / (1u64 << 53) as f32
-    };
+        (state >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+/// 100k random segments on an A4 sheet (fixed seed).
+pub fn random_segments(n: usize) -> Polylines {
+    let mut next = xorshift(0x2545_F491_4F6C_DD1D);
+    let mut rnd = move || next() as f32;
     let mut out = Polylines::with_capacity(2 * n, n);
     for _ in 0..n {
         let a = Vec3::new(5.0 + rnd() * 200.0, 5.0 + rnd() * 287.0, 0.0);
         let b = a + Vec3::new(rnd() * 10.0 - 5.0, rnd() * 10.0 - 5.0, 0.0);
         out.push_line([a, b]);
+    }
+    out
+}
+
+/// `n` circles (closed 64-gons) of radius 2..6 mm at random centres on an A4 sheet.
+pub fn random_circles(n: usize) -> Polylines {
+    let mut rnd = xorshift(0x9E37_79B9_7F4A_7C15);
+    let mut out = Polylines::with_capacity(65 * n, n);
+    for _ in 0..n {
+        let (cx, cy, r) = (5.0 + rnd() * 200.0, 5.0 + rnd() * 287.0, 2.0 + rnd() * 4.0);
+        out.push_line((0..=64).map(|k| {
+            let a = std::f64::consts::TAU * (k % 64) as f64 / 64.0;
+            Vec3::new((cx + r * a.cos()) as f32, (cy + r * a.sin()) as f32, 0.0)
+        }));
     }
     out
 }
