@@ -17,7 +17,7 @@ use bevy::ecs::world::World;
 use bevy::tasks::IoTaskPool;
 
 use super::{CaptureKind, CaptureLog, CaptureOutcome, CaptureSettings, spawn_capture, stem};
-use crate::ecs::{PipelineSettings, SceneCanvas, SceneExport, SharedCache, visible_layer_defs};
+use crate::ecs::{PipelineSettings, SceneCanvas, SceneExport, SharedCache, scene_defs};
 use crate::export::{FrameFormats, FrameRange, assemble_mp4, create_numbered_dir, export_frames};
 
 /// The animation export's settings (edited in the inspector) and progress.
@@ -81,7 +81,7 @@ pub(super) fn start_animation_export(world: &mut World) {
     };
     let ctx = world.resource::<PipelineSettings>().eval.clone();
     let cache = world.resource::<SharedCache>().clone();
-    let layers = visible_layer_defs(world);
+    let (layers, shapes) = scene_defs(world);
     let stem = format!("{}_frames", stem(world));
     let dir = match create_numbered_dir(&world.resource::<CaptureSettings>().dir, &stem) {
         Ok(dir) => dir,
@@ -93,8 +93,9 @@ pub(super) fn start_animation_export(world: &mut World) {
     let task = IoTaskPool::get().spawn(async move {
         // Through the pipeline's cache: what the window already computed is reused, and
         // stages that do not change with t are computed once for the whole sequence.
-        let drawing_at =
-            |t: f64| crate::scene::realize_layers_cached(&canvas, &layers, t, &ctx, &cache.0);
+        let drawing_at = |t: f64| {
+            crate::scene::realize_layers_cached(&canvas, &layers, &shapes, t, &ctx, &cache.0)
+        };
         let result = export_frames(&dir, range, formats, false, drawing_at, |done, _| {
             progress.0.store(done, Ordering::Relaxed)
         });

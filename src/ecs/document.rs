@@ -17,7 +17,7 @@ use bevy::tasks::futures::check_ready;
 use bevy::tasks::{IoTaskPool, Task};
 
 use super::GraftSystems;
-use super::layer::{FromScene, Layer, LayerRecipe, Stroke, layer_def_of};
+use super::layer::{FromScene, Layer, LayerRecipe, Shape, Stroke, layer_def_of};
 use super::scene::{ActiveScene, SceneLoaded};
 use crate::edit::{Edit, EditHistory, LayerEditError};
 use crate::export::{OutputError, write_atomic};
@@ -277,11 +277,19 @@ fn write_layer(world: &mut World, entity: Entity, old_name: &str, def: &LayerDef
     {
         r.0 = def.recipe.clone();
     }
+    let is_shape = e.contains::<Shape>();
     if e.contains::<FromScene>()
         && let Some(scene) = world.resource_mut::<SceneDocument>().scene.as_mut()
-        && let Some(slot) = scene.layers.iter_mut().find(|l| l.name == old_name)
     {
-        *slot = def.clone();
+        if is_shape {
+            // A shape keeps its place in `shapes:`; only its name and recipe are its own.
+            if let Some(slot) = scene.shapes.iter_mut().find(|s| s.name == old_name) {
+                slot.name = def.name.clone();
+                slot.recipe = def.recipe.clone();
+            }
+        } else if let Some(slot) = scene.layers.iter_mut().find(|l| l.name == old_name) {
+            *slot = def.clone();
+        }
     }
 }
 

@@ -4,10 +4,12 @@ use std::sync::Arc;
 
 use bevy::ecs::world::World;
 
-use super::layer::{Layer, LayerRecipe, Realized, Stroke, layer_def_of};
+use bevy::ecs::query::Has;
+
+use super::layer::{Layer, LayerRecipe, Realized, Shape, Stroke, layer_def_of, shape_def_of};
 use super::scene::SceneCanvas;
 use crate::export::{Drawing, DrawnLayer};
-use crate::scene::LayerDef;
+use crate::scene::{LayerDef, ShapeDef};
 
 /// Items keyed by their layer, in drawing order (by `order`, then name).
 fn in_drawing_order<T>(mut layers: Vec<(&Layer, T)>) -> Vec<T> {
@@ -48,13 +50,19 @@ pub fn current_drawing(world: &mut World) -> Drawing {
     }
 }
 
-/// The visible layers as scene layer definitions (recipes as written), in drawing order.
-pub fn visible_layer_defs(world: &mut World) -> Vec<LayerDef> {
-    let mut q = world.query::<(&Layer, &Stroke, &LayerRecipe)>();
-    let layers = q
-        .iter(world)
-        .filter(|(l, ..)| l.visible)
-        .map(|(l, s, r)| (l, layer_def_of(l, s, r)))
-        .collect();
-    in_drawing_order(layers)
+/// Every layer (hidden ones too) and every shape as scene definitions (recipes as
+/// written), layers in drawing order: what evaluating the scene away from the pipeline
+/// needs, since a stage may read any of them.
+pub fn scene_defs(world: &mut World) -> (Vec<LayerDef>, Vec<ShapeDef>) {
+    let mut q = world.query::<(&Layer, &Stroke, &LayerRecipe, Has<Shape>)>();
+    let mut layers = Vec::new();
+    let mut shapes = Vec::new();
+    for (l, s, r, shape) in q.iter(world) {
+        if shape {
+            shapes.push((l, shape_def_of(l, r)));
+        } else {
+            layers.push((l, layer_def_of(l, s, r)));
+        }
+    }
+    (in_drawing_order(layers), in_drawing_order(shapes))
 }

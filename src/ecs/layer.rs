@@ -6,7 +6,7 @@ use bevy::ecs::component::Component;
 
 use crate::geometry::{GeometryId, LineVertices, Polylines};
 use crate::ops::{OpError, Recipe, ResolvedRecipe, Rgba};
-use crate::scene::LayerDef;
+use crate::scene::{LayerDef, ShapeDef};
 
 /// A layer: one pen. `order` is the drawing order (lower first).
 #[derive(Component, Clone, Debug, PartialEq)]
@@ -33,6 +33,11 @@ pub struct Stroke {
 #[derive(Component, Clone, Debug, PartialEq)]
 #[require(LayerError, InFlight)]
 pub struct LayerRecipe(pub Recipe);
+
+/// Marks a shape of the scene: a recipe that is evaluated like a layer (hidden, so
+/// never drawn or exported) for other layers' stages to read.
+#[derive(Component, Clone, Copy, Debug, Default)]
+pub struct Shape;
 
 /// Marks layers that come from the scene file (reloads may despawn them; layers a sketch
 /// spawns itself are left alone).
@@ -175,6 +180,14 @@ impl InFlight {
     /// True when a task for `id` is running.
     pub fn has(&self, id: GeometryId) -> bool {
         self.tasks.iter().any(|t| t.id == id)
+    }
+}
+
+/// A shape entity's components as a scene shape definition.
+pub(crate) fn shape_def_of(layer: &Layer, recipe: &LayerRecipe) -> ShapeDef {
+    ShapeDef {
+        name: layer.name.clone(),
+        recipe: recipe.0.clone(),
     }
 }
 

@@ -22,9 +22,11 @@ pub use clock::{ClockPlugin, FRAME_STEP, SceneClock};
 pub use document::{
     EditCommand, EditQueue, SceneDocument, apply_edit, layer_def, redo, save, undo,
 };
-pub use drawing::{current_drawing, visible_layer_defs};
+pub use drawing::{current_drawing, scene_defs};
 pub use executor::{ComputePoolExecutor, task_pool_options};
-pub use layer::{FromScene, InFlight, Layer, LayerError, LayerRecipe, Realized, Resolved, Stroke};
+pub use layer::{
+    FromScene, InFlight, Layer, LayerError, LayerRecipe, Realized, Resolved, Shape, Stroke,
+};
 pub use pipeline::{
     Evaluations, FILE_POLL, PipelinePlugin, PipelineSettings, SharedCache, layers_settled,
 };

@@ -31,7 +31,8 @@ use super::stats::PipelineStats;
 use crate::cache::{CacheBudget, GeometryCache};
 use crate::geometry::{GeometryId, LineVertices, Polylines};
 use crate::host::DiskFiles;
-use crate::ops::{EvalContext, OpError, ResolvedRecipe, ResourceBudget, SceneBudget};
+use crate::ops::{EvalContext, OpError, RefError, ResolvedRecipe, ResourceBudget, SceneBudget};
+use crate::scene::{GraphError, Node, evaluation_order};
 
 /// Pipeline limits.
 #[derive(Resource, Clone, Debug)]
@@ -194,17 +195,69 @@ type ResolveQuery<'w, 's> = Query<
     's,
     (
         Entity,
+        &'static Layer,
         Ref<'static, LayerRecipe>,
         Option<&'static mut Resolved>,
         &'static InFlight,
         &'static mut LayerError,
     ),
-    With<Layer>,
 >;
 
-/// Resolves layers whose recipe changed, and animated layers when the clock moved.
-/// An animated layer that is still computing keeps its request: when it is free it
-/// samples the newest time, so slow layers skip frames instead of queueing them.
+/// The order to resolve layers in (every layer after the layers and shapes it reads),
+/// and the layers that cannot be resolved with why: those in a cycle, and those that
+/// read a name nothing has.
+fn resolution_order(graph: &[(Entity, String, Vec<String>)]) -> (Vec<usize>, Vec<(usize, String)>) {
+    let mut reads: Vec<Vec<String>> = graph.iter().map(|(.., r)| r.clone()).collect();
+    let mut broken: Vec<(usize, String)> = Vec::new();
+    // Each round takes the layers one error names out of the graph (they read nothing
+    // any more and are skipped), until the rest can be ordered.
+    loop {
+        let nodes: Vec<Node<'_>> = graph
+            .iter()
+            .zip(&reads)
+            .map(|((_, name, _), reads)| Node {
+                name,
+                reads: reads.clone(),
+            })
+            .collect();
+        let error = match evaluation_order(&nodes, None) {
+            Ok(order) => {
+                let skip: Vec<usize> = broken.iter().map(|(i, _)| *i).collect();
+                return (
+                    order.into_iter().filter(|i| !skip.contains(i)).collect(),
+                    broken,
+                );
+            }
+            Err(e) => e,
+        };
+        let named: Vec<usize> = match &error {
+            GraphError::Missing { from, .. } => graph
+                .iter()
+                .position(|(_, n, _)| n == from)
+                .into_iter()
+                .collect(),
+            GraphError::Cycle(names) => graph
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, n, _))| names.contains(n))
+                .map(|(i, _)| i)
+                .collect(),
+        };
+        if named.is_empty() {
+            return (Vec::new(), broken);
+        }
+        for i in named {
+            reads[i].clear();
+            broken.push((i, error.to_string()));
+        }
+    }
+}
+
+/// Resolves layers whose recipe changed, animated layers when the clock moved, and
+/// layers whose stages read a layer or shape whose id moved; readers are resolved after
+/// what they read, so their ids cover its new id in the same frame. An animated layer
+/// that is still computing keeps its request: when it is free it samples the newest
+/// time, so slow layers skip frames instead of queueing them.
 /// Used in [`GraftSystems::Resolve`].
 fn resolve_layers(
     mut commands: Commands,
@@ -215,21 +268,70 @@ fn resolve_layers(
 ) {
     frame.0 += 1;
     let now = frame.0;
-    for (entity, recipe, resolved, in_flight, mut error) in &mut layers {
+    let graph: Vec<(Entity, String, Vec<String>)> = layers
+        .iter()
+        .map(|(entity, layer, recipe, ..)| (entity, layer.name.clone(), recipe.0.references()))
+        .collect();
+    let (order, broken) = resolution_order(&graph);
+    for (i, message) in broken {
+        if let Ok((.., mut error)) = layers.get_mut(graph[i].0)
+            && error.message.as_deref() != Some(message.as_str())
+        {
+            warn!("layer '{}': {message}", graph[i].1);
+            error.set(message, None);
+        }
+    }
+    // The id each layer wants, as resolved so far this frame.
+    let mut final_ids: HashMap<&str, GeometryId> = HashMap::new();
+    let valid: Vec<&str> = graph.iter().map(|(_, n, _)| n.as_str()).collect();
+    for i in order {
+        let (entity, name, reads) = &graph[i];
+        let Ok((_, _, recipe, resolved, in_flight, mut error)) = layers.get_mut(*entity) else {
+            continue;
+        };
         let edited = recipe.is_changed();
         let due = match &resolved {
             None => true,
             Some(r) => r.animated && r.t != clock.t && in_flight.is_empty(),
         };
-        if !(edited || due) {
+        let reads_moved = resolved.as_ref().is_some_and(|r| {
+            r.recipe
+                .references()
+                .iter()
+                .any(|(read, id)| final_ids.get(read.as_str()) != Some(id))
+        });
+        // A reader that could not bind waits for what it reads to come right.
+        let retry = !reads.is_empty() && error.is_set() && error.failed.is_none();
+        if !(edited || due || reads_moved || retry) {
+            if let Some(r) = &resolved
+                && !error.is_set()
+            {
+                final_ids.insert(name, r.wanted());
+            }
             continue;
         }
-        match recipe.0.resolve(clock.t, &settings.eval) {
+        let bind = |read: &str| {
+            final_ids.get(read).copied().ok_or_else(|| {
+                if valid.contains(&read) {
+                    RefError::Unavailable {
+                        name: read.into(),
+                        why: "it has an error of its own".into(),
+                    }
+                } else {
+                    RefError::Missing {
+                        name: read.into(),
+                        valid: valid.join(", "),
+                    }
+                }
+            })
+        };
+        match recipe.0.resolve_in(clock.t, &settings.eval, &bind) {
             Ok(stages) => {
                 let ids = stages.ids();
                 if error.is_set() && error.failed != ids.last().copied() {
                     error.clear();
                 }
+                final_ids.insert(name, *ids.last().expect("a recipe has a source"));
                 let previous = resolved.as_deref();
                 let changes: Vec<(u64, u64)> = ids
                     .iter()
@@ -263,14 +365,14 @@ fn resolve_layers(
                         }
                     }
                     None => {
-                        commands.entity(entity).insert(next);
+                        commands.entity(*entity).insert(next);
                     }
                 }
             }
             Err(e) => {
                 let message = e.to_string();
                 if error.message.as_deref() != Some(message.as_str()) {
-                    warn!("layer {entity}: {message}");
+                    warn!("layer '{name}': {message}");
                     error.set(message, None);
                 }
             }
@@ -286,7 +388,7 @@ type DispatchQuery<'w, 's> = Query<
         &'static Resolved,
         Option<&'static Realized>,
         &'static mut InFlight,
-        &'static LayerError,
+        &'static mut LayerError,
     ),
     With<Layer>,
 >;
@@ -304,13 +406,20 @@ fn dispatch_layers(
     mut stats: ResMut<PipelineStats>,
     mut layers: DispatchQuery,
 ) {
+    // What readers may read: every layer's last good geometry, and the ids that failed.
+    let shown: HashMap<GeometryId, Arc<Polylines>> = layers
+        .iter()
+        .filter_map(|(_, _, realized, ..)| realized.map(|r| (r.id, Arc::clone(&r.geometry))))
+        .collect();
+    let failed: Vec<GeometryId> = layers.iter().filter_map(|(.., e)| e.failed).collect();
     let mut order: Vec<(u64, Entity)> = layers
         .iter()
         .map(|(entity, .., in_flight, _)| (in_flight.waiting_since.unwrap_or(frame.0), entity))
         .collect();
     order.sort_unstable();
     for (_, entity) in order {
-        let Ok((entity, resolved, realized, mut in_flight, error)) = layers.get_mut(entity) else {
+        let Ok((entity, resolved, realized, mut in_flight, mut error)) = layers.get_mut(entity)
+        else {
             continue;
         };
         let wanted = resolved.wanted();
@@ -360,6 +469,29 @@ fn dispatch_layers(
                 None => cache.resume_point(&resolved.recipe),
             }
         };
+        // A stage that reads other layers or shapes needs their geometry: until it is
+        // there the layer keeps showing its last good result.
+        let references = resolved.recipe.references();
+        let recipe = if references.is_empty() {
+            Arc::clone(&resolved.recipe)
+        } else {
+            let read = |id: GeometryId| cache.lock().get(id).or_else(|| shown.get(&id).cloned());
+            match resolved.recipe.with_inputs(read) {
+                Ok(bound) => Arc::new(bound),
+                Err(name) => {
+                    if let Some((read, id)) = references.iter().find(|(n, _)| *n == name)
+                        && failed.contains(id)
+                        && error.failed != Some(wanted)
+                    {
+                        error.set(
+                            format!("reads '{read}', which failed; see that layer's error"),
+                            Some(wanted),
+                        );
+                    }
+                    continue;
+                }
+            }
+        };
         if in_flight.len() >= MAX_TASKS_PER_LAYER || evaluations.len() >= settings.max_in_flight {
             stats.deferred += 1;
             in_flight.waiting_since.get_or_insert(frame.0);
@@ -368,7 +500,7 @@ fn dispatch_layers(
         stats.stage_hits += start as u64;
         stats.tasks_spawned += 1;
         let task = spawn_evaluation(
-            Arc::clone(&resolved.recipe),
+            recipe,
             resolved.churning(),
             start,
             input,

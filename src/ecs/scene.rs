@@ -14,7 +14,7 @@ use bevy::asset::{
 use bevy::ecs::change_detection::DetectChangesMut;
 use bevy::ecs::entity::Entity;
 use bevy::ecs::message::{Message, MessageReader, MessageWriter};
-use bevy::ecs::query::With;
+use bevy::ecs::query::{Has, With};
 use bevy::ecs::resource::Resource;
 use bevy::ecs::schedule::IntoScheduleConfigs;
 use bevy::ecs::system::{Commands, Query, Res, ResMut};
@@ -25,7 +25,7 @@ use bevy::reflect::TypePath;
 use bevy::tasks::futures_lite::AsyncReadExt;
 
 use super::GraftSystems;
-use super::layer::{FromScene, Layer, LayerError, LayerRecipe, Stroke};
+use super::layer::{FromScene, Layer, LayerError, LayerRecipe, Shape, Stroke};
 use super::registry::OpsRegistry;
 use crate::host::MAX_SCENE_BYTES;
 use crate::scene::{Canvas, ExportSettings, Scene, SceneError, leading_comments};
@@ -264,7 +264,7 @@ pub(super) fn sync_scene(
     mut canvas: ResMut<SceneCanvas>,
     mut export: ResMut<SceneExport>,
     mut loads: MessageWriter<SceneLoaded>,
-    mut layers: Query<(Entity, &mut Layer, &mut Stroke, &mut LayerRecipe), With<FromScene>>,
+    mut layers: SceneLayers,
 ) {
     let Some(active) = active else {
         loaded.clear();
@@ -310,18 +310,42 @@ pub(super) fn sync_scene(
     );
 }
 
+/// The layer (and shape) entities a scene file made.
+type SceneLayers<'w, 's> = Query<
+    'w,
+    's,
+    (
+        Entity,
+        &'static mut Layer,
+        &'static mut Stroke,
+        &'static mut LayerRecipe,
+        Has<Shape>,
+    ),
+    With<FromScene>,
+>;
+
 /// Makes the scene-owned layer entities match `scene`: same names keep their entity and
 /// are only written where something differs (so unchanged layers do no work).
-fn reconcile(
-    commands: &mut Commands,
-    scene: &Scene,
-    layers: &mut Query<(Entity, &mut Layer, &mut Stroke, &mut LayerRecipe), With<FromScene>>,
-) {
+fn reconcile(commands: &mut Commands, scene: &Scene, layers: &mut SceneLayers) {
     let mut by_name: HashMap<String, Entity> = layers
         .iter()
         .map(|(entity, layer, ..)| (layer.name.clone(), entity))
         .collect();
-    for (order, def) in scene.layers.iter().enumerate() {
+    // Shapes are hidden layer entities after the layers, marked `Shape`: the pipeline
+    // evaluates them like any layer, and nothing draws or exports them.
+    let shapes = scene.shapes.iter().enumerate().map(|(i, def)| {
+        let layer = Layer {
+            name: def.name.clone(),
+            order: scene.layers.len() + i,
+            visible: false,
+        };
+        let stroke = Stroke {
+            color: crate::ops::Rgba::BLACK,
+            width_mm: 0.3,
+        };
+        (layer, stroke, &def.recipe, true)
+    });
+    let entries = scene.layers.iter().enumerate().map(|(order, def)| {
         let layer = Layer {
             name: def.name.clone(),
             order,
@@ -331,22 +355,38 @@ fn reconcile(
             color: def.color,
             width_mm: def.pen_width,
         };
-        match by_name.remove(&def.name) {
+        (layer, stroke, &def.recipe, false)
+    });
+    for (layer, stroke, recipe, is_shape) in entries.chain(shapes) {
+        match by_name.remove(&layer.name) {
             Some(entity) => {
-                let (_, l, s, r): (Entity, Mut<Layer>, Mut<Stroke>, Mut<LayerRecipe>) =
-                    layers.get_mut(entity).expect("entity from this query");
+                let (_, l, s, r, was_shape): (
+                    Entity,
+                    Mut<Layer>,
+                    Mut<Stroke>,
+                    Mut<LayerRecipe>,
+                    bool,
+                ) = layers.get_mut(entity).expect("entity from this query");
                 set_if_changed(l, layer);
                 set_if_changed(s, stroke);
-                set_if_changed(r, LayerRecipe(def.recipe.clone()));
+                set_if_changed(r, LayerRecipe(recipe.clone()));
+                if is_shape && !was_shape {
+                    commands.entity(entity).insert(Shape);
+                } else if was_shape && !is_shape {
+                    commands.entity(entity).remove::<Shape>();
+                }
             }
             None => {
-                commands.spawn((
+                let mut spawned = commands.spawn((
                     layer,
                     stroke,
-                    LayerRecipe(def.recipe.clone()),
+                    LayerRecipe(recipe.clone()),
                     LayerError::default(),
                     FromScene,
                 ));
+                if is_shape {
+                    spawned.insert(Shape);
+                }
             }
         }
     }

@@ -19,6 +19,8 @@ pub(super) struct LayerRow<'a> {
     pub recipe: &'a LayerRecipe,
     pub error: &'a LayerError,
     pub busy: bool,
+    /// A shape of the scene (never drawn; other layers' stages read it).
+    pub shape: bool,
 }
 
 fn edit(out: &mut Vec<EditCommand>, layer: &str, edit: Edit, merge: Option<u64>) {
@@ -36,18 +38,30 @@ pub(super) fn layers_section(
     state: &mut InspectorState,
     out: &mut Vec<EditCommand>,
 ) {
+    // What reference parameters may choose from: every layer and shape.
+    let names: Vec<String> = rows.iter().map(|r| r.layer.name.clone()).collect();
     ui.heading("Layers");
-    if rows.is_empty() {
+    if rows.iter().all(|r| r.shape) {
         ui.weak("no layers");
     }
-    for row in rows {
-        layer_group(ui, row, registry, state, out);
+    for row in rows.iter().filter(|r| !r.shape) {
+        layer_group(ui, row, &names, registry, state, out);
+    }
+    if rows.iter().any(|r| r.shape) {
+        ui.separator();
+        ui.heading("Shapes").on_hover_text(
+            "recipes that are never drawn: clip, boolean and occult read them by name",
+        );
+        for row in rows.iter().filter(|r| r.shape) {
+            layer_group(ui, row, &names, registry, state, out);
+        }
     }
 }
 
 fn layer_group(
     ui: &mut egui::Ui,
     row: &LayerRow,
+    names: &[String],
     registry: &Arc<OpRegistry>,
     state: &mut InspectorState,
     out: &mut Vec<EditCommand>,
@@ -61,7 +75,7 @@ fn layer_group(
                 ui.colored_label(egui::Color32::from_rgb(235, 90, 80), message);
             }
             let recipe = &row.recipe.0;
-            source_group(ui, name, recipe, registry, state, out);
+            source_group(ui, name, names, recipe, registry, state, out);
             let n = recipe.effects.len();
             for (i, call) in recipe.effects.iter().enumerate() {
                 let header_id = ui.make_persistent_id(("effect", name, i, call.op.name()));
@@ -101,6 +115,7 @@ fn layer_group(
                     let mut target = OpTarget {
                         layer: name,
                         slot: EffectSlot::Effect(i),
+                        names,
                         out,
                     };
                     op_params(ui, call, &mut state.params, &mut target);
@@ -113,6 +128,15 @@ fn layer_group(
 /// Visibility, name, colour and pen width on the layer's header line.
 fn pen_row(ui: &mut egui::Ui, row: &LayerRow, out: &mut Vec<EditCommand>) {
     let name = row.layer.name.as_str();
+    if row.shape {
+        // A shape has no pen and is never drawn: only its name.
+        ui.label(egui::RichText::new(name).strong())
+            .on_hover_text("a shape: read by name, never drawn");
+        if row.busy {
+            ui.spinner();
+        }
+        return;
+    }
     let mut visible = row.layer.visible;
     if ui
         .checkbox(&mut visible, "")
@@ -161,6 +185,7 @@ fn pen_row(ui: &mut egui::Ui, row: &LayerRow, out: &mut Vec<EditCommand>) {
 fn source_group(
     ui: &mut egui::Ui,
     name: &str,
+    names: &[String],
     recipe: &crate::ops::Recipe,
     registry: &Arc<OpRegistry>,
     state: &mut InspectorState,
@@ -191,6 +216,7 @@ fn source_group(
             let mut target = OpTarget {
                 layer: name,
                 slot: EffectSlot::Source,
+                names,
                 out,
             };
             op_params(ui, source, &mut state.params, &mut target);

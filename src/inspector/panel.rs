@@ -10,7 +10,7 @@ use super::{InspectorState, LiveStats};
 use crate::capture::{AnimationExport, CaptureKind, CaptureLog, CaptureQueue, CaptureSettings};
 use crate::ecs::{
     ActiveScene, EditCommand, EditQueue, InFlight, Layer, LayerError, LayerRecipe, OpsRegistry,
-    SceneClock, SceneDocument, SceneState, SceneStatus, Stroke,
+    SceneClock, SceneDocument, SceneState, SceneStatus, Shape, Stroke,
 };
 use crate::ecs::{FRAME_STEP, OpRegistrationErrors};
 
@@ -38,6 +38,7 @@ pub(super) struct PanelData<'w, 's> {
             &'static LayerRecipe,
             &'static LayerError,
             &'static InFlight,
+            Has<Shape>,
         ),
     >,
 }
@@ -81,12 +82,13 @@ pub(super) fn inspector_ui(
                 let mut rows: Vec<LayerRow> = data
                     .layers
                     .iter()
-                    .map(|(l, s, r, e, f)| LayerRow {
+                    .map(|(l, s, r, e, f, shape)| LayerRow {
                         layer: l,
                         stroke: s,
                         recipe: r,
                         error: e,
                         busy: !f.is_empty(),
+                        shape,
                     })
                     .collect();
                 rows.sort_by_key(|r| r.layer.order);

@@ -10,7 +10,7 @@ use bevy_egui::egui;
 use crate::ecs::EditCommand;
 use crate::edit::{Edit, EffectSlot, ParamPath};
 use crate::ops::{
-    OpCall, ParamInput, ParamKind, ParamSpec, RawParam, Rgba, Scalar, Value, fmt_num,
+    GeometryRef, OpCall, ParamInput, ParamKind, ParamSpec, RawParam, Rgba, Scalar, Value, fmt_num,
 };
 
 /// Widget state that outlives a frame: widened ranges and expression texts being typed.
@@ -24,6 +24,8 @@ pub(super) struct ParamWidgets {
 pub(super) struct OpTarget<'a> {
     pub layer: &'a str,
     pub slot: EffectSlot,
+    /// Every layer and shape name (what a reference parameter may choose).
+    pub names: &'a [String],
     pub out: &'a mut Vec<EditCommand>,
 }
 
@@ -221,12 +223,55 @@ fn param_row(
                 }
             }
         }
+        (ParamKind::Refs, ParamInput::Const(Value::Inputs(current))) => {
+            refs_menu(ui, i, current, target)
+        }
         (_, other) => {
             ui.label(other.to_ron());
         }
     }
     if !spec.unit.is_empty() {
         ui.weak(&spec.unit);
+    }
+}
+
+/// A reference as a menu of the scene's other layers and shapes, each ticked on or off.
+fn refs_menu(ui: &mut egui::Ui, i: usize, current: &[GeometryRef], target: &mut OpTarget) {
+    let shown = if current.is_empty() {
+        "(none)".to_string()
+    } else {
+        current
+            .iter()
+            .map(|r| r.name.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut picked: Vec<String> = current.iter().map(|r| r.name.clone()).collect();
+    let before = picked.clone();
+    let own = target.layer.to_string();
+    let names = target.names;
+    egui::ComboBox::from_id_salt(target.key(i, "refs"))
+        .selected_text(shown)
+        .show_ui(ui, |ui| {
+            // A layer cannot read itself; the other names are offered in scene order.
+            for name in names.iter().filter(|n| **n != own) {
+                let mut on = picked.contains(name);
+                if ui.checkbox(&mut on, name.as_str()).changed() {
+                    if on {
+                        picked.push(name.clone());
+                    } else {
+                        picked.retain(|n| n != name);
+                    }
+                }
+            }
+        });
+    if picked != before {
+        let refs = picked.into_iter().map(GeometryRef::named).collect();
+        target.push(
+            i,
+            |p| Edit::SetParam(p, ParamInput::Const(Value::Inputs(refs))),
+            None,
+        );
     }
 }
 

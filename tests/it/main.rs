@@ -17,6 +17,7 @@ mod pipeline_cache;
 mod plotter_safety;
 mod properties;
 mod purity;
+mod regions;
 mod render;
 mod scene;
 mod sketch;

@@ -144,6 +144,8 @@ proptest! {
                         .map(|k| [number(b) + k as f64, number(c) - k as f64, 0.0])
                         .collect(),
                 ),
+                // Nothing to read outside a scene: the op refuses or passes through.
+                ParamKind::Refs => Value::Inputs(Vec::new()),
                 ParamKind::String => Value::Str(
                     ["graft", "", "a\nb  c", "½ ∑ 😀", "futural", "/dev/null", "nofont"]
                         [(a * 7.0) as usize % 7]

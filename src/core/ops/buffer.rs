@@ -6,17 +6,16 @@
 
 use i_overlay::core::fill_rule::FillRule as Winding;
 use i_overlay::core::overlay_rule::OverlayRule;
-use i_overlay::float::simplify::SimplifyShape;
 use i_overlay::float::single::SingleFloatOverlay;
 use i_overlay::mesh::float::outline::offset::OutlineOffset;
 use i_overlay::mesh::float::stroke::offset::StrokeOffset;
 use i_overlay::mesh::float::style::{LineCap, LineJoin, OutlineStyle, StrokeStyle};
 
-use crate::geometry::{Polylines, Vec3};
+use crate::geometry::Polylines;
 
-use super::fill::{FillRule, shapes};
+use super::fill::FillRule;
 use super::op::{EvalContext, OpError};
-use super::planar::planar;
+use super::planar::{Shapes, push_contours, regions, rings_and_paths};
 use super::typed::Evaluate;
 
 crate::choice! {
@@ -41,9 +40,6 @@ crate::op! {
     }
 }
 
-type P = [f64; 2];
-type Shapes = Vec<Vec<Vec<P>>>;
-
 impl Buffer {
     /// The angle of one segment of a round corner or end: i_overlay's round step (arc
     /// length per segment over the radius).
@@ -59,19 +55,6 @@ impl Buffer {
             BufferJoin::Bevel => LineJoin::Bevel,
         }
     }
-}
-
-/// The rings (closed, without the repeated point) and the open paths of `input`, in XY.
-fn rings_and_paths(input: &Polylines) -> (Vec<Vec<P>>, Vec<Vec<P>>) {
-    let (mut rings, mut paths) = (Vec::new(), Vec::new());
-    for (pts, closed) in input.lines().filter_map(planar) {
-        if closed {
-            rings.push(pts)
-        } else {
-            paths.push(pts)
-        }
-    }
-    (rings, paths)
 }
 
 impl Evaluate for Buffer {
@@ -100,30 +83,7 @@ impl Evaluate for Buffer {
         if !rings.is_empty() {
             // The regions as proper shapes (outer rings with their holes) first.
             let style = OutlineStyle::new(d).line_join(self.join());
-            let regions: Shapes = match self.rule {
-                FillRule::EvenOdd => rings.simplify_shape(Winding::EvenOdd),
-                FillRule::Nonzero => rings.simplify_shape(Winding::NonZero),
-                FillRule::PerShape => {
-                    let as_vec2: Vec<Vec<glam::Vec2>> = rings
-                        .iter()
-                        .map(|r| {
-                            r.iter()
-                                .map(|p| glam::Vec2::new(p[0] as f32, p[1] as f32))
-                                .collect()
-                        })
-                        .collect();
-                    shapes(&as_vec2)
-                        .into_iter()
-                        .flat_map(|group| {
-                            let group: Vec<Vec<P>> = group
-                                .iter()
-                                .map(|r| r.iter().map(|p| [p.x as f64, p.y as f64]).collect())
-                                .collect();
-                            group.simplify_shape(Winding::EvenOdd)
-                        })
-                        .collect()
-                }
-            };
+            let regions = regions(&rings, self.rule);
             for region in regions {
                 parts.push(region.outline(&style));
             }
@@ -152,19 +112,7 @@ impl Evaluate for Buffer {
             }
             parts = next;
         }
-        let merged = parts.pop().unwrap_or_default();
-        for shape in merged {
-            for contour in shape {
-                if contour.len() >= 3 {
-                    out.push_line(
-                        contour
-                            .iter()
-                            .chain(contour.first())
-                            .map(|p| Vec3::new(p[0] as f32, p[1] as f32, 0.0)),
-                    );
-                }
-            }
-        }
+        push_contours(&mut out, &parts.pop().unwrap_or_default());
         Ok(out)
     }
 }

@@ -151,6 +151,17 @@ pub enum ParamError {
         #[source]
         error: ValueError,
     },
+    /// A reference parameter names geometry that cannot be read.
+    #[error("{op}.{param}: {error}")]
+    Reference {
+        /// The op.
+        op: String,
+        /// The parameter.
+        param: String,
+        /// What is wrong with the reference.
+        #[source]
+        error: super::reference::RefError,
+    },
     /// A typed op was registered under another name.
     #[error("op '{declared}' was registered under the name '{registered}'")]
     NameMismatch {
@@ -230,6 +241,9 @@ pub enum EvalError {
     /// An op failed.
     #[error(transparent)]
     Op(#[from] super::op::OpError),
+    /// The layers and shapes cannot be put in an order (a cycle, a missing name).
+    #[error("{0}")]
+    Graph(String),
 }
 
 /// An op name that the registry cannot resolve or accept.

@@ -79,14 +79,53 @@ fn ring_inside(inner: &[Vec2], outer: &[Vec2]) -> bool {
 /// Rings grouped as shapes: each outer ring (inside an even number of others) with the
 /// holes directly inside it.
 pub(super) fn shapes(rings: &[Ring]) -> Vec<Vec<Ring>> {
-    let depth: Vec<usize> = rings
+    use rstar::primitives::{GeomWithData, Rectangle};
+    use rstar::{AABB, RTree};
+    let bounds: Vec<([f32; 2], [f32; 2])> = rings
         .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            rings
-                .iter()
-                .enumerate()
-                .filter(|(j, o)| *j != i && ring_inside(r, o))
+        .map(|r| {
+            r.iter().fold(
+                ([f32::INFINITY; 2], [f32::NEG_INFINITY; 2]),
+                |(lo, hi), p| {
+                    (
+                        [lo[0].min(p.x), lo[1].min(p.y)],
+                        [hi[0].max(p.x), hi[1].max(p.y)],
+                    )
+                },
+            )
+        })
+        .collect();
+    // Only a ring whose bounds hold another's can hold it: an R-tree of the bounds keeps
+    // the nesting test near-linear on thousands of separate shapes.
+    type Boxed = GeomWithData<Rectangle<[f32; 2]>, usize>;
+    let tree: RTree<Boxed> = RTree::bulk_load(
+        bounds
+            .iter()
+            .enumerate()
+            .map(|(i, (lo, hi))| Boxed::new(Rectangle::from_corners(*lo, *hi), i))
+            .collect(),
+    );
+    // Candidates `o` for "r inside o": bounds of o hold those of r (with a little slack
+    // for rings that share an edge).
+    let holders = |i: usize| {
+        let (lo, hi) = bounds[i];
+        let bounds = &bounds;
+        let eps = 1e-4;
+        tree.locate_in_envelope_intersecting(AABB::from_corners(lo, hi))
+            .map(|b| b.data)
+            .filter(move |&j| {
+                let (olo, ohi) = bounds[j];
+                j != i
+                    && olo[0] <= lo[0] + eps
+                    && olo[1] <= lo[1] + eps
+                    && ohi[0] >= hi[0] - eps
+                    && ohi[1] >= hi[1] - eps
+            })
+    };
+    let depth: Vec<usize> = (0..rings.len())
+        .map(|i| {
+            holders(i)
+                .filter(|&j| ring_inside(&rings[i], &rings[j]))
                 .count()
         })
         .collect();

@@ -5,7 +5,9 @@
 //! build layers from the same structs (`Grid { nx: 40, ..default() }`).
 
 mod arclength;
+mod boolean;
 mod buffer;
+mod clip;
 mod context;
 mod crop;
 mod curves;
@@ -32,6 +34,7 @@ mod planar;
 mod primitives;
 mod random;
 mod recipe;
+mod reference;
 mod registry;
 mod repeat;
 mod scene_budget;
@@ -48,7 +51,9 @@ mod transform;
 mod typed;
 mod value;
 
+pub use boolean::{Boolean, BooleanOp};
 pub use buffer::{Buffer, BufferJoin};
+pub use clip::{Clip, ClipMode};
 pub use context::{Executor, FileError, FileSource, Job, NoFiles, ScopedThreads, Serial};
 pub use crop::{Crop, CropKeep, CropShape};
 pub use curves::{Bezier, Polyline, Spline};
@@ -75,6 +80,7 @@ pub use perspective::{HiddenLines, Perspective};
 pub use perturb::{Bold, PixelCorner, Pixelate, Quantize, Wobble};
 pub use primitives::{A4_CENTER, Circle, Grid, Line, LineAnchor, Lissajous, Polygon, Rect, Spiral};
 pub use recipe::{OpCall, ParamInput, RawParam, Recipe, ResolvedRecipe, Scalar, Stage, stage_id};
+pub use reference::{Binder, GeometryRef, Inputs, RefError};
 pub use registry::OpRegistry;
 pub use repeat::{Repeat, RepeatLayout};
 pub use scene_budget::{DEFAULT_SCENE_VERTICES, OverSceneBudget, SceneBudget};
@@ -152,5 +158,7 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Buffer>(),
         Op::of::<OffsetCurve>(),
         Op::of::<Occult>(),
+        Op::of::<Clip>(),
+        Op::of::<Boolean>(),
     ]
 }

@@ -9,12 +9,15 @@ use rstar::{AABB, RTree};
 use crate::geometry::{Polylines, Vec3, is_closed};
 
 use super::op::{EvalContext, OpError};
+use super::reference::Inputs;
 use super::typed::Evaluate;
 
 crate::op! {
     /// hides what lies under later closed shapes: walking the layer in drawing order, each closed polyline covers the parts of every earlier line inside it (cut exactly at its edge)
-    #[op(effect, name = "occult", version = 1)]
+    #[op(effect, name = "occult", version = 2)]
     pub struct Occult {
+        /// layers or shapes drawn above this one: their closed shapes hide this layer's lines too (vpype-occult across layers)
+        pub by: Inputs = Inputs::none(),
         /// ends closer than this make a closed polyline (a shape that can hide)
         pub tolerance: f64 = 0.01 => ui(0.0, 1.0).min(0.0).unit("mm"),
     }
@@ -66,7 +69,21 @@ impl Shape {
 }
 
 impl Evaluate for Occult {
-    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+    fn eval(&self, own: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+        // What `by` names is drawn after the whole layer: appended, it hides every line
+        // of the layer, and only the layer's own lines are written.
+        let drawn = own.line_count();
+        let joined;
+        let input = if self.by.is_empty() {
+            own
+        } else {
+            let mut all = own.clone();
+            for g in self.by.geometries() {
+                all.extend_from(g);
+            }
+            joined = all;
+            &joined
+        };
         let xy = |p: Vec3| DVec2::new(p.x as f64, p.y as f64);
         // The shape each polyline makes, if it is closed.
         let shapes: Vec<Option<Shape>> = input
@@ -99,7 +116,7 @@ impl Evaluate for Occult {
         );
         let mut out = Polylines::with_capacity(input.point_count(), input.line_count());
         let mut cuts = Vec::new();
-        for (k, line) in input.lines().enumerate() {
+        for (k, line) in input.lines().enumerate().take(drawn) {
             let (lo, hi) = line.iter().fold(
                 ([f64::INFINITY; 2], [f64::NEG_INFINITY; 2]),
                 |(lo, hi), p| {

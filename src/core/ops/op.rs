@@ -171,6 +171,11 @@ impl Params {
     pub fn values(&self) -> &[Value] {
         &self.values
     }
+
+    /// Values in schema order, to bind references in place.
+    pub(crate) fn values_mut(&mut self) -> &mut [Value] {
+        &mut self.values
+    }
 }
 
 /// Evaluates an op: input geometry (empty for primitives) and parameters to output.

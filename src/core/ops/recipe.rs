@@ -8,6 +8,7 @@ use crate::geometry::{GeometryId, IdHasher, Polylines};
 use super::error::{ExprError, ParamError, ValueError};
 use super::expr::Expr;
 use super::op::{EvalContext, Op, OpError, Params};
+use super::reference::{Binder, GeometryRef, RefError};
 use super::schema::{ParamKind, ParamSpec};
 use super::typed::{Evaluate, OpParams};
 use super::value::{Rgba, Value};
@@ -185,6 +186,27 @@ impl ParamInput {
                 ParamInput::Const(Value::Color(Rgba::parse(s)?))
             }
             (ParamKind::String, RawParam::Str(s)) => ParamInput::Const(Value::Str(s.clone())),
+            (ParamKind::Refs, RawParam::Str(s)) if s.is_empty() => {
+                ParamInput::Const(Value::Inputs(Vec::new()))
+            }
+            (ParamKind::Refs, RawParam::Str(s)) => {
+                ParamInput::Const(Value::Inputs(vec![GeometryRef::named(s.clone())]))
+            }
+            (ParamKind::Refs, RawParam::Seq(items)) => {
+                let name = |(i, r): (usize, &RawParam)| match r {
+                    RawParam::Str(s) => Ok(GeometryRef::named(s.clone())),
+                    other => Err(ValueError::WrongKind {
+                        allowed: format!("a layer or shape name as text in place {}", i + 1),
+                        found: raw_word(other),
+                    }),
+                };
+                let refs = items
+                    .iter()
+                    .enumerate()
+                    .map(name)
+                    .collect::<Result<_, _>>()?;
+                ParamInput::Const(Value::Inputs(refs))
+            }
             (ParamKind::Points, RawParam::Seq(items)) => {
                 let point = |(i, r): (usize, &RawParam)| -> Result<[f64; 3], ValueError> {
                     match r {
@@ -475,12 +497,63 @@ impl Recipe {
         self.source.is_animated() || self.effects.iter().any(|e| e.enabled && e.is_animated())
     }
 
+    /// The enabled stages, source first.
+    fn enabled_calls(&self) -> impl Iterator<Item = &OpCall> {
+        std::iter::once(&self.source).chain(self.effects.iter().filter(|e| e.enabled))
+    }
+
+    /// Names of the layers and shapes the enabled stages read, each once, in order.
+    pub fn references(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for call in self.enabled_calls() {
+            for input in &call.params {
+                if let ParamInput::Const(Value::Inputs(refs)) = input {
+                    for r in refs {
+                        if !names.contains(&r.name) {
+                            names.push(r.name.clone());
+                        }
+                    }
+                }
+            }
+        }
+        names
+    }
+
     /// Resolves every enabled stage at time `t` and computes the chain of ids (the
-    /// context tells ops with external inputs, such as font files, their stamps).
+    /// context tells ops with external inputs, such as font files, their stamps). A
+    /// recipe that reads other layers or shapes needs [`Recipe::resolve_in`].
     pub fn resolve(&self, t: f64, ctx: &EvalContext) -> Result<ResolvedRecipe, ParamError> {
+        self.resolve_in(t, ctx, &|name| {
+            Err(RefError::Unavailable {
+                name: name.into(),
+                why: "this recipe is evaluated on its own, outside a scene".into(),
+            })
+        })
+    }
+
+    /// Like [`Recipe::resolve`], with `bind` giving the id of each layer or shape a stage
+    /// reads; a stage's id covers those ids.
+    pub fn resolve_in(
+        &self,
+        t: f64,
+        ctx: &EvalContext,
+        bind: &Binder<'_>,
+    ) -> Result<ResolvedRecipe, ParamError> {
         let mut stages: Vec<Stage> = Vec::with_capacity(1 + self.effects.len());
-        for call in std::iter::once(&self.source).chain(self.effects.iter().filter(|e| e.enabled)) {
-            let params = call.resolve(t)?;
+        for call in self.enabled_calls() {
+            let mut params = call.resolve(t)?;
+            let schema = Arc::clone(call.op.schema());
+            for (spec, value) in schema.params.iter().zip(params.values_mut()) {
+                if let Value::Inputs(refs) = value {
+                    for r in refs {
+                        r.id = Some(bind(&r.name).map_err(|error| ParamError::Reference {
+                            op: schema.name.clone(),
+                            param: spec.name.clone(),
+                            error,
+                        })?);
+                    }
+                }
+            }
             let id = stage_id(&call.op, &params, stages.last().map(|s| s.id), ctx);
             let animated = call.is_animated() || stages.last().is_some_and(|s| s.animated);
             stages.push(Stage {
@@ -498,6 +571,45 @@ impl ResolvedRecipe {
     /// Ids of every stage, source first.
     pub fn ids(&self) -> Vec<GeometryId> {
         self.stages.iter().map(|s| s.id).collect()
+    }
+
+    /// The ids of the geometry the stages read besides their input, each once.
+    pub fn references(&self) -> Vec<(String, GeometryId)> {
+        let mut out: Vec<(String, GeometryId)> = Vec::new();
+        for stage in &self.stages {
+            for value in stage.params.values() {
+                if let Value::Inputs(refs) = value {
+                    for r in refs {
+                        if let Some(id) = r.id
+                            && !out.iter().any(|(_, seen)| *seen == id)
+                        {
+                            out.push((r.name.clone(), id));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The same stages with the geometry each reference reads attached (`geometry` gives
+    /// it by id); `Err` names the first reference whose geometry is not there.
+    pub fn with_inputs(
+        &self,
+        geometry: impl Fn(GeometryId) -> Option<Arc<Polylines>>,
+    ) -> Result<ResolvedRecipe, String> {
+        let mut bound = self.clone();
+        for stage in &mut bound.stages {
+            for value in stage.params.values_mut() {
+                if let Value::Inputs(refs) = value {
+                    for r in refs {
+                        let found = r.id.and_then(&geometry);
+                        r.geometry = Some(found.ok_or_else(|| r.name.clone())?);
+                    }
+                }
+            }
+        }
+        Ok(bound)
     }
 
     /// Id of the final geometry.

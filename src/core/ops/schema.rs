@@ -35,7 +35,13 @@ pub enum ParamKind {
     String,
     /// A list of points `[(x, y), (x, y, z), …]` (2D points lie at z = 0).
     Points,
+    /// Names of other layers or shapes whose geometry the stage reads: `"frame"` or
+    /// `["sun", "title"]`.
+    Refs,
 }
+
+/// Most names a reference parameter holds.
+pub const MAX_REFS: usize = 64;
 
 /// Most points a `points` parameter holds.
 pub const MAX_PARAM_POINTS: usize = 100_000;
@@ -52,6 +58,7 @@ impl ParamKind {
             ParamKind::Color => "color",
             ParamKind::String => "string",
             ParamKind::Points => "points",
+            ParamKind::Refs => "refs",
         }
     }
 }
@@ -147,6 +154,11 @@ impl ParamSpec {
         Self::new(name, ParamKind::Color, Value::Color(default))
     }
 
+    /// A reference parameter: names of layers or shapes (none by default).
+    pub fn refs(name: &str) -> Self {
+        Self::new(name, ParamKind::Refs, Value::Inputs(Vec::new()))
+    }
+
     /// A text parameter.
     pub fn string(name: &str, default: &str) -> Self {
         Self::new(name, ParamKind::String, Value::Str(default.into()))
@@ -200,6 +212,9 @@ impl ParamSpec {
             ParamKind::Bool => "true or false".into(),
             ParamKind::Color => "a colour such as \"#1d3557\"".into(),
             ParamKind::String => "text".into(),
+            ParamKind::Refs => format!(
+                "the name of a layer or shape, or a list of at most {MAX_REFS} names [\"a\", \"b\"]"
+            ),
             ParamKind::Points => format!(
                 "a list of at most {MAX_PARAM_POINTS} points [(x, y), (x, y, z), …], each coordinate finite{}",
                 if self.single_precision {
@@ -246,6 +261,9 @@ impl ParamSpec {
             | (ParamKind::Color, Value::Color(_))
             | (ParamKind::String, Value::Str(_)) => true,
             (ParamKind::Choice(c), Value::Choice(x)) => c.contains(x),
+            (ParamKind::Refs, Value::Inputs(refs)) => {
+                refs.len() <= MAX_REFS && refs.iter().all(|r| !r.name.trim().is_empty())
+            }
             (ParamKind::Points, Value::Points(ps)) => {
                 ps.len() <= MAX_PARAM_POINTS
                     && ps.iter().flatten().all(|c| {

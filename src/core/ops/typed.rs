@@ -8,6 +8,7 @@ use std::marker::PhantomData;
 use crate::geometry::{IdHasher, Polylines, Vec3};
 
 use super::op::{EvalContext, Op, OpError};
+use super::reference::Inputs;
 use super::schema::{OpKind, OpSchema, ParamSpec};
 use super::value::{Rgba, Value};
 
@@ -141,6 +142,21 @@ impl ParamType for Vec<Vec3> {
                     .map(|p| Vec3::new(p[0] as f32, p[1] as f32, p[2] as f32))
                     .collect(),
             ),
+            _ => None,
+        }
+    }
+}
+
+impl ParamType for Inputs {
+    fn spec(name: &str, _default: &Self) -> ParamSpec {
+        ParamSpec::refs(name)
+    }
+    fn to_value(&self) -> Value {
+        Value::Inputs(self.0.clone())
+    }
+    fn from_value(value: &Value) -> Option<Self> {
+        match value {
+            Value::Inputs(refs) => Some(Inputs(refs.clone())),
             _ => None,
         }
     }

@@ -3,6 +3,7 @@
 use std::fmt;
 
 use super::error::ColorError;
+use super::reference::GeometryRef;
 use crate::geometry::{IdHasher, Vec3, quantise};
 
 /// An RGBA colour with components in 0..=1.
@@ -119,6 +120,8 @@ pub enum Value {
     Str(String),
     /// A list of points (x, y, z).
     Points(Vec<[f64; 3]>),
+    /// Other geometry the stage reads (layers or shapes of the scene, by name).
+    Inputs(Vec<GeometryRef>),
 }
 
 impl Value {
@@ -163,6 +166,17 @@ impl Value {
                     h.float(*c);
                 }
             }
+            // The ids of the geometry read, not the names: renaming a mask whose
+            // geometry stays the same recomputes nothing.
+            Value::Inputs(refs) => {
+                h.int(refs.len() as i64);
+                for r in refs {
+                    match r.id {
+                        Some(id) => h.input(id),
+                        None => h.string(&r.name),
+                    };
+                }
+            }
         }
     }
 
@@ -189,6 +203,14 @@ impl Value {
                     .collect();
                 format!("[{}]", items.join(", "))
             }
+            // One name reads as a plain string, several as a list.
+            Value::Inputs(refs) => match refs.as_slice() {
+                [one] => format!("{:?}", one.name),
+                many => {
+                    let names: Vec<String> = many.iter().map(|r| format!("{:?}", r.name)).collect();
+                    format!("[{}]", names.join(", "))
+                }
+            },
         }
     }
 

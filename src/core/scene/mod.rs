@@ -21,17 +21,23 @@
 //! Ops are written as `name(param: value, …)`; any numeric parameter may be a string
 //! holding an expression of `t` (seconds). `enabled: false` switches an effect off.
 
+mod graph;
 mod parse;
 mod write;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use crate::core::cache::{GeometryCache, evaluate_cached};
 pub use crate::core::drawing::Canvas;
 use crate::core::drawing::{Drawing, DrawnLayer, RealizeError};
 use crate::core::export::{GcodeProfile, PngSettings};
-use crate::geometry::Polylines;
-use crate::ops::{EvalContext, EvalError, OpError, OpRegistry, Recipe, ResolvedRecipe, Rgba};
+use crate::geometry::{GeometryId, Polylines};
+use crate::ops::{
+    EvalContext, EvalError, OpError, OpRegistry, Recipe, RefError, ResolvedRecipe, Rgba,
+};
+
+pub use graph::{GraphError, Node, evaluation_order};
 
 pub use parse::{SceneError, parse_param_text};
 pub use write::leading_comments;
@@ -47,6 +53,16 @@ pub struct LayerDef {
     pub pen_width: f64,
     /// Hidden layers are neither shown nor exported.
     pub visible: bool,
+    /// Source op and effects.
+    pub recipe: Recipe,
+}
+
+/// A shape: geometry defined once and never drawn, read by stages of layers
+/// (`clip(mask: "frame")`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShapeDef {
+    /// Unique name among layers and shapes.
+    pub name: String,
     /// Source op and effects.
     pub recipe: Recipe,
 }
@@ -67,6 +83,8 @@ pub struct Scene {
     pub canvas: Canvas,
     /// Layers in drawing order.
     pub layers: Vec<LayerDef>,
+    /// Named recipes that are never drawn; stages of layers (and other shapes) read them.
+    pub shapes: Vec<ShapeDef>,
     /// Export settings.
     pub export: ExportSettings,
 }
@@ -86,63 +104,138 @@ impl Scene {
     /// cache: for code using the pure core alone. The app, the CLI and sketches evaluate
     /// through the cached ECS pipeline instead.
     pub fn realize(&self, t: f64, ctx: &EvalContext) -> Result<Drawing, RealizeError> {
-        realize_layers(&self.canvas, self.visible_layers(), t, ctx)
+        realize_layers(&self.canvas, &self.layers, &self.shapes, t, ctx)
+    }
+
+    /// Every layer and shape name, layers first.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.layers
+            .iter()
+            .map(|l| l.name.as_str())
+            .chain(self.shapes.iter().map(|s| s.name.as_str()))
+    }
+
+    /// Checks that every name a stage reads exists and that no layer or shape reads
+    /// itself through others.
+    pub fn check_graph(&self) -> Result<(), GraphError> {
+        evaluation_order(&nodes(&self.layers, &self.shapes), None).map(|_| ())
     }
 }
 
-/// Evaluates `layers` (in the order given) at time `t` on `canvas`, every stage from
-/// scratch.
-pub fn realize_layers<'a>(
+/// Evaluates the visible `layers` at time `t` on `canvas`, every stage from scratch.
+/// `layers` is every layer of the scene, hidden ones too, and `shapes` its shapes:
+/// a stage may read any of them.
+pub fn realize_layers(
     canvas: &Canvas,
-    layers: impl IntoIterator<Item = &'a LayerDef>,
+    layers: &[LayerDef],
+    shapes: &[ShapeDef],
     t: f64,
     ctx: &EvalContext,
 ) -> Result<Drawing, RealizeError> {
-    realize_with(canvas, layers, t, ctx, |recipe| {
+    realize_with(canvas, layers, shapes, t, ctx, |recipe| {
         Ok(recipe.evaluate(ctx)?.pop().unwrap_or_default())
     })
 }
 
-/// Evaluates `layers` at time `t` through `cache` (the pipeline's cache, when called
-/// from the app): stages that do not change with `t` are computed once for a whole
-/// frame sequence.
-pub fn realize_layers_cached<'a>(
+/// Like [`realize_layers`], through `cache` (the pipeline's cache, when called from the
+/// app): stages that do not change with `t` are computed once for a whole frame sequence.
+pub fn realize_layers_cached(
     canvas: &Canvas,
-    layers: impl IntoIterator<Item = &'a LayerDef>,
+    layers: &[LayerDef],
+    shapes: &[ShapeDef],
     t: f64,
     ctx: &EvalContext,
     cache: &Mutex<GeometryCache>,
 ) -> Result<Drawing, RealizeError> {
-    realize_with(canvas, layers, t, ctx, |recipe| {
+    realize_with(canvas, layers, shapes, t, ctx, |recipe| {
         evaluate_cached(recipe, ctx, cache)
     })
 }
 
-fn realize_with<'a>(
+/// The graph nodes of `layers` then `shapes`.
+fn nodes<'a>(layers: &'a [LayerDef], shapes: &'a [ShapeDef]) -> Vec<Node<'a>> {
+    layers
+        .iter()
+        .map(|l| (l.name.as_str(), &l.recipe))
+        .chain(shapes.iter().map(|s| (s.name.as_str(), &s.recipe)))
+        .map(|(name, recipe)| Node {
+            name,
+            reads: recipe.references(),
+        })
+        .collect()
+}
+
+fn realize_with(
     canvas: &Canvas,
-    layers: impl IntoIterator<Item = &'a LayerDef>,
+    layers: &[LayerDef],
+    shapes: &[ShapeDef],
     t: f64,
     ctx: &EvalContext,
     evaluate: impl Fn(&ResolvedRecipe) -> Result<Arc<Polylines>, OpError>,
 ) -> Result<Drawing, RealizeError> {
+    let nodes = nodes(layers, shapes);
+    let visible: Vec<usize> = (0..layers.len()).filter(|&i| layers[i].visible).collect();
+    let order = evaluation_order(&nodes, Some(&visible)).map_err(|e| RealizeError {
+        layer: match &e {
+            GraphError::Missing { from, .. } => from.clone(),
+            GraphError::Cycle(names) => names[0].clone(),
+        },
+        error: EvalError::Graph(e.to_string()),
+    })?;
+    let recipe_of = |i: usize| {
+        if i < layers.len() {
+            &layers[i].recipe
+        } else {
+            &shapes[i - layers.len()].recipe
+        }
+    };
+    let mut done: HashMap<&str, (GeometryId, Arc<Polylines>)> = HashMap::new();
+    for i in order {
+        let name = nodes[i].name;
+        let err = |e: EvalError| RealizeError {
+            layer: name.to_string(),
+            error: e,
+        };
+        let bind = |read: &str| {
+            done.get(read)
+                .map(|(id, _)| *id)
+                .ok_or_else(|| RefError::Unavailable {
+                    name: read.into(),
+                    why: "it has not been evaluated".into(),
+                })
+        };
+        let resolved = recipe_of(i)
+            .resolve_in(t, ctx, &bind)
+            .map_err(|e| err(e.into()))?;
+        let bound = resolved
+            .with_inputs(|id| {
+                done.values()
+                    .find(|(d, _)| *d == id)
+                    .map(|(_, g)| Arc::clone(g))
+            })
+            .map_err(|missing| {
+                err(EvalError::Op(OpError::new(
+                    "scene",
+                    format!("'{missing}' has no geometry"),
+                )))
+            })?;
+        let geometry = evaluate(&bound).map_err(|e| err(e.into()))?;
+        done.insert(name, (resolved.final_id(), geometry));
+    }
     let layers = layers
-        .into_iter()
+        .iter()
+        .filter(|l| l.visible)
         .map(|layer| {
-            let err = |e: EvalError| RealizeError {
-                layer: layer.name.clone(),
-                error: e,
-            };
-            let resolved = layer.recipe.resolve(t, ctx).map_err(|e| err(e.into()))?;
-            let geometry = evaluate(&resolved).map_err(|e| err(e.into()))?;
-            Ok(DrawnLayer {
+            let (id, geometry) = done[layer.name.as_str()].clone();
+            DrawnLayer {
                 name: layer.name.clone(),
                 color: layer.color,
                 pen_width: layer.pen_width,
-                id: resolved.final_id(),
+                id,
                 geometry,
-            })
+            }
         })
-        .collect::<Result<_, _>>()?;
+        .collect();
     Ok(Drawing {
         canvas: canvas.clone(),
         layers,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use serde::de::{self, Deserialize, Deserializer, EnumAccess, MapAccess, VariantAccess, Visitor};
 
-use super::{Canvas, ExportSettings, LayerDef, Scene};
+use super::{Canvas, ExportSettings, GraphError, LayerDef, Scene, ShapeDef};
 use crate::core::export::{GcodeProfile, PngSettings};
 use crate::ops::{OpCall, OpKind, OpRegistry, RawParam, Recipe, Rgba, ValueError};
 
@@ -100,6 +100,28 @@ pub(super) fn parse_scene(
             },
         });
     }
+    let mut shapes: Vec<ShapeDef> = Vec::with_capacity(raw.shapes.len());
+    for s in raw.shapes {
+        if !names.insert(s.name.clone()) {
+            let (line, column) = nth_position(text, &format!("{:?}", s.name), 2);
+            return Err(SceneError {
+                file: file.into(),
+                line,
+                column,
+                message: format!(
+                    "the name \"{}\" is used twice; layer and shape names must be unique",
+                    s.name
+                ),
+            });
+        }
+        shapes.push(ShapeDef {
+            name: s.name,
+            recipe: Recipe {
+                source: s.source.0,
+                effects: s.effects.into_iter().map(|e| e.0).collect(),
+            },
+        });
+    }
     let canvas = Canvas {
         width: raw.canvas.size.0.0,
         height: raw.canvas.size.1.0,
@@ -139,14 +161,29 @@ pub(super) fn parse_scene(
             ),
         ));
     }
-    Ok(Scene {
+    let scene = Scene {
         canvas,
         layers,
+        shapes,
         export: ExportSettings {
             gcode: raw.export.gcode,
             png: raw.export.png,
         },
-    })
+    };
+    scene.check_graph().map_err(|e| {
+        // Point at the reference that cannot be followed (or the first name of the cycle).
+        let (line, column) = match &e {
+            GraphError::Missing { name, .. } => nth_position(text, &format!("{name:?}"), 1),
+            GraphError::Cycle(names) => nth_position(text, &format!("{:?}", names[0]), 1),
+        };
+        SceneError {
+            file: file.into(),
+            line,
+            column,
+            message: e.to_string(),
+        }
+    })?;
+    Ok(scene)
 }
 
 /// Deepest nesting of brackets a scene file may have.
@@ -190,6 +227,8 @@ struct SceneFile {
     canvas: CanvasFile,
     layers: Vec<LayerFile>,
     #[serde(default)]
+    shapes: Vec<ShapeFile>,
+    #[serde(default)]
     export: ExportFile,
 }
 
@@ -220,6 +259,15 @@ struct LayerFile {
     pen_width: PenWidth,
     #[serde(default = "yes")]
     visible: bool,
+    source: OpDe<true>,
+    #[serde(default)]
+    effects: Vec<OpDe<false>>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ShapeFile {
+    name: String,
     source: OpDe<true>,
     #[serde(default)]
     effects: Vec<OpDe<false>>,

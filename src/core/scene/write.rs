@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::{Canvas, LayerDef, Scene};
 use crate::core::export::{GcodeProfile, PngSettings};
-use crate::ops::{OpCall, ParamInput, Scalar, Value, fmt_num};
+use crate::ops::{OpCall, ParamInput, Recipe, Scalar, Value, fmt_num};
 
 impl Scene {
     /// The scene as scene-file text. `header` (e.g. the comment lines that opened the
@@ -23,6 +23,16 @@ impl Scene {
             write_layer(&mut s, layer);
         }
         s.push_str("    ],\n");
+        if !self.shapes.is_empty() {
+            s.push_str("    shapes: [\n");
+            for shape in &self.shapes {
+                s.push_str("        (\n");
+                let _ = writeln!(s, "            name: {},", quoted(&shape.name));
+                write_recipe(&mut s, &shape.recipe);
+                s.push_str("        ),\n");
+            }
+            s.push_str("    ],\n");
+        }
         let export = export_fields(&self.export.gcode, &self.export.png);
         if !export.is_empty() {
             let _ = writeln!(s, "    export: ({export}),");
@@ -65,19 +75,23 @@ fn write_layer(s: &mut String, l: &LayerDef) {
     if !l.visible {
         s.push_str("            visible: false,\n");
     }
+    write_recipe(s, &l.recipe);
+    s.push_str("        ),\n");
+}
+
+fn write_recipe(s: &mut String, recipe: &Recipe) {
     let _ = writeln!(
         s,
         "            source: {},",
-        op_call(&l.recipe.source, 12, "source: ".len())
+        op_call(&recipe.source, 12, "source: ".len())
     );
-    if !l.recipe.effects.is_empty() {
+    if !recipe.effects.is_empty() {
         s.push_str("            effects: [\n");
-        for e in &l.recipe.effects {
+        for e in &recipe.effects {
             let _ = writeln!(s, "                {},", op_call(e, 16, 0));
         }
         s.push_str("            ],\n");
     }
-    s.push_str("        ),\n");
 }
 
 /// Longest op call kept on one line; longer ones get a line per parameter.

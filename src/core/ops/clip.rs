@@ -1,0 +1,89 @@
+//! `clip`: keeps the parts of every line inside (or outside) the closed regions of
+//! other geometry, a layer or a shape of the scene (`clip(mask: "frame")`). The cutting
+//! is i_overlay's string clipping, exact at the mask's edges.
+
+use i_overlay::core::fill_rule::FillRule as Winding;
+use i_overlay::float::clip::FloatClip;
+use i_overlay::string::clip::ClipRule;
+
+use crate::geometry::{Polylines, Vec3};
+
+use super::fill::FillRule;
+use super::op::{EvalContext, OpError};
+use super::planar::{P, planar, push_contours, regions, rings_and_paths};
+use super::reference::Inputs;
+use super::typed::Evaluate;
+
+crate::choice! {
+    /// Which side of the mask `clip` keeps.
+    pub enum ClipMode { Inside = "inside", Outside = "outside" }
+}
+
+crate::op! {
+    /// keeps the parts of every line inside (or outside) the closed regions of a mask: other layers or shapes of the scene; the cut is exact at the mask's edges; the result lies on the XY plane
+    #[op(effect, name = "clip", version = 1)]
+    pub struct Clip {
+        /// the layers or shapes whose closed regions cut (ends within 0.001 mm closed)
+        pub mask: Inputs = Inputs::none(),
+        /// keep what lies inside the regions, or outside them
+        pub mode: ClipMode = ClipMode::Inside,
+        /// which parts of the mask are inside: per_shape (each outer ring with its holes; overlapping shapes merge), even_odd (overlaps cancel), nonzero
+        pub rule: FillRule = FillRule::PerShape,
+        /// also draw the mask's outline
+        pub outline: bool = false,
+    }
+}
+
+impl Evaluate for Clip {
+    fn eval(&self, input: &Polylines, _ctx: &EvalContext) -> Result<Polylines, OpError> {
+        if self.mask.is_empty() {
+            return Err(OpError::new(
+                "clip",
+                "no mask: set `mask` to the name of a layer or shape, e.g. clip(mask: \"frame\")",
+            ));
+        }
+        let mut rings: Vec<Vec<P>> = Vec::new();
+        for geometry in self.mask.geometries() {
+            rings.extend(rings_and_paths(geometry).0);
+        }
+        let mask = regions(&rings, self.rule);
+        // Every line is clipped as an open path; a ring keeps its closing point.
+        let paths: Vec<Vec<P>> = input
+            .lines()
+            .filter_map(|l| {
+                let (mut pts, closed) = planar(l)?;
+                if closed {
+                    pts.push(pts[0]);
+                }
+                Some(pts)
+            })
+            .collect();
+        let mut out = Polylines::with_capacity(input.point_count(), input.line_count());
+        let keep_all = mask.is_empty() && self.mode == ClipMode::Outside;
+        if keep_all {
+            for p in &paths {
+                out.push_line(p.iter().map(|q| Vec3::new(q[0] as f32, q[1] as f32, 0.0)));
+            }
+        } else if !mask.is_empty() && !paths.is_empty() {
+            let rule = ClipRule {
+                invert: self.mode == ClipMode::Outside,
+                boundary_included: false,
+            };
+            // The mask's shapes do not overlap each other's holes, so non-zero reads their
+            // union (overlapping per-shape regions merge).
+            for piece in paths.clip_by(&mask, Winding::NonZero, rule) {
+                if piece.len() >= 2 {
+                    out.push_line(
+                        piece
+                            .iter()
+                            .map(|q| Vec3::new(q[0] as f32, q[1] as f32, 0.0)),
+                    );
+                }
+            }
+        }
+        if self.outline {
+            push_contours(&mut out, &mask);
+        }
+        Ok(out)
+    }
+}
