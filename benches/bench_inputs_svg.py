@@ -2,6 +2,7 @@
 generator (xorshift, fixed seeds) as src/bench/mod.rs:
     python3 benches/bench_inputs_svg.py segments OUT.svg [N]   # benchmark 8: 100 000 segments
     python3 benches/bench_inputs_svg.py circles OUT.svg [N]    # benchmark 9d: 10 000 circles
+    python3 benches/bench_inputs_svg.py squares OUT.svg [N]    # benchmark 9e: 10 000 squares
 """
 import math
 import sys
@@ -38,8 +39,15 @@ def circles(n):
                 cy + r * math.sin(2 * math.pi * (k % 64) / 64)) for k in range(65)]
 
 
+def squares(n):
+    rnd = xorshift(0xD1B54A32D192ED03)
+    for _ in range(n):
+        x, y, s = 5 + rnd() * 200, 5 + rnd() * 287, 2 + rnd() * 6
+        yield [(x, y), (x + s, y), (x + s, y + s), (x, y + s), (x, y)]
+
+
 def main():
-    kinds = {"segments": (segments, 100_000), "circles": (circles, 10_000)}
+    kinds = {"segments": (segments, 100_000), "circles": (circles, 10_000), "squares": (squares, 10_000)}
     if len(sys.argv) < 3 or sys.argv[1] not in kinds:
         sys.exit(__doc__)
     make, n = kinds[sys.argv[1]]
@@ -50,4 +58,5 @@ def main():
                 '<g fill="none" stroke="black" stroke-width="0.3">\n' + "\n".join(paths) + "\n</g></svg>\n")
 
 
-main()
+if __name__ == "__main__":
+    main()

@@ -283,6 +283,52 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         circles.point_count()
     );
 
+    // 9e. boolean union of 10 000 random overlapping squares, in one layer; non-zero, so
+    // that every square counts on its own, as in Shapely's unary_union (per_shape would
+    // read a square lying inside another as its hole).
+    let squares = super::random_squares(10_000);
+    let union = crate::ops::Boolean {
+        rule: crate::ops::FillRule::Nonzero,
+        ..Default::default()
+    };
+    let mut rings = 0;
+    let t = time(runs.min(10), |_| {
+        let out = crate::ops::Evaluate::eval(&union, &squares, ctx).expect("boolean evaluates");
+        rings = out.line_count();
+    });
+    report("9e. boolean union of 10 000 random squares", t, "<= 100 ms");
+    println!(
+        "    10 000 squares in, {rings} rings out (benches/bench_inputs_svg.py squares writes them for Shapely)"
+    );
+
+    // 9f. clip of a 400 × 400 hatch (a grid of 400 + 400 lines, 400 mm square) by a star.
+    let hatch = crate::ops::Evaluate::eval(
+        &crate::ops::Grid {
+            nx: 400,
+            ny: 400,
+            scale: 400.0,
+            ..Default::default()
+        },
+        &crate::geometry::Polylines::new(),
+        ctx,
+    )
+    .expect("grid evaluates");
+    let clip = crate::ops::Clip {
+        mask: crate::ops::Inputs(vec![crate::ops::GeometryRef {
+            name: "star".into(),
+            id: None,
+            geometry: Some(Arc::new(super::star(105.0, 148.5, 180.0))),
+        }]),
+        ..Default::default()
+    };
+    let mut pieces = 0;
+    let t = time(runs.min(10), |_| {
+        let out = crate::ops::Evaluate::eval(&clip, &hatch, ctx).expect("clip evaluates");
+        pieces = out.line_count();
+    });
+    report("9f. clip of a 400 x 400 hatch by a star", t, "<= 100 ms");
+    println!("    {} lines in, {pieces} pieces out", hatch.line_count());
+
     // 8. linesort on 100 000 random segments: travel and time, greedy and with 2-opt.
     let segments = super::random_segments(100_000);
     let base = crate::geometry::travel_of(&segments, &crate::geometry::input_order(&segments));

@@ -128,6 +128,33 @@ pub fn random_circles(n: usize) -> Polylines {
     out
 }
 
+/// `n` axis-aligned squares of side 2..8 mm at random positions on an A4 sheet.
+pub fn random_squares(n: usize) -> Polylines {
+    let mut rnd = xorshift(0xD1B5_4A32_D192_ED03);
+    let mut out = Polylines::with_capacity(5 * n, n);
+    for _ in 0..n {
+        let (x, y, s) = (5.0 + rnd() * 200.0, 5.0 + rnd() * 287.0, 2.0 + rnd() * 6.0);
+        let corners = [(x, y), (x + s, y), (x + s, y + s), (x, y + s), (x, y)];
+        out.push_line(corners.map(|(x, y)| Vec3::new(x as f32, y as f32, 0.0)));
+    }
+    out
+}
+
+/// A five-pointed star (outer radius `r`, inner `r` · 0.4) centred at (`cx`, `cy`), closed.
+pub fn star(cx: f64, cy: f64, r: f64) -> Polylines {
+    let mut out = Polylines::new();
+    out.push_line((0..=10).map(|k| {
+        let a = std::f64::consts::TAU * (k % 10) as f64 / 10.0 - std::f64::consts::FRAC_PI_2;
+        let radius = if k % 2 == 0 { r } else { 0.4 * r };
+        Vec3::new(
+            (cx + radius * a.cos()) as f32,
+            (cy + radius * a.sin()) as f32,
+            0.0,
+        )
+    }));
+    out
+}
+
 fn a4() -> Canvas {
     Canvas {
         width: 210.0,

@@ -10,6 +10,7 @@ use crate::geometry::{Polylines, Vec3};
 
 use super::fill::FillRule;
 use super::op::{EvalContext, OpError};
+use super::parallel;
 use super::planar::{P, planar, push_contours, regions, rings_and_paths};
 use super::reference::Inputs;
 use super::typed::Evaluate;
@@ -34,8 +35,26 @@ crate::op! {
     }
 }
 
+/// Consecutive ranges of `paths` holding at least `points` points each (the last may
+/// hold fewer).
+fn groups_of(paths: &[Vec<P>], points: usize) -> Vec<std::ops::Range<usize>> {
+    let mut groups = Vec::new();
+    let (mut start, mut held) = (0, 0);
+    for (i, path) in paths.iter().enumerate() {
+        held += path.len();
+        if held >= points {
+            groups.push(start..i + 1);
+            (start, held) = (i + 1, 0);
+        }
+    }
+    if start < paths.len() {
+        groups.push(start..paths.len());
+    }
+    groups
+}
+
 impl Evaluate for Clip {
-    fn eval(&self, input: &Polylines, _ctx: &EvalContext) -> Result<Polylines, OpError> {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
         if self.mask.is_empty() {
             return Err(OpError::new(
                 "clip",
@@ -69,16 +88,31 @@ impl Evaluate for Clip {
                 invert: self.mode == ClipMode::Outside,
                 boundary_included: false,
             };
-            // The mask's shapes do not overlap each other's holes, so non-zero reads their
-            // union (overlapping per-shape regions merge).
-            for piece in paths.clip_by(&mask, Winding::NonZero, rule) {
-                if piece.len() >= 2 {
-                    out.push_line(
-                        piece
-                            .iter()
-                            .map(|q| Vec3::new(q[0] as f32, q[1] as f32, 0.0)),
-                    );
+            // Paths are clipped in groups: one overlay of every path would also compute
+            // every crossing between paths (a hatch's lines cross by the thousand), one
+            // overlay per path would rebuild the mask each time. A group holds about as
+            // many points as the mask, so the mask costs at most as much as the paths.
+            let mask_points: usize = mask.iter().flatten().map(Vec::len).sum();
+            let groups = groups_of(&paths, mask_points.max(256));
+            let parts = parallel::map_ranges(ctx.executor.as_ref(), groups.len(), 1, |range| {
+                let mut part = Polylines::new();
+                for group in &groups[range] {
+                    // The mask's shapes do not overlap each other's holes, so non-zero
+                    // reads their union (overlapping per-shape regions merge).
+                    for piece in (&paths[group.clone()]).clip_by(&mask, Winding::NonZero, rule) {
+                        if piece.len() >= 2 {
+                            part.push_line(
+                                piece
+                                    .iter()
+                                    .map(|q| Vec3::new(q[0] as f32, q[1] as f32, 0.0)),
+                            );
+                        }
+                    }
                 }
+                part
+            });
+            for part in &parts {
+                out.extend_from(part);
             }
         }
         if self.outline {

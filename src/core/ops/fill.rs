@@ -129,23 +129,26 @@ pub(super) fn shapes(rings: &[Ring]) -> Vec<Vec<Ring>> {
                 .count()
         })
         .collect();
-    let mut groups: Vec<(usize, Vec<Ring>)> = Vec::new();
+    // Group of each outer ring, by ring index.
+    let mut group_of: Vec<Option<usize>> = vec![None; rings.len()];
+    let mut groups: Vec<Vec<Ring>> = Vec::new();
     for (i, r) in rings.iter().enumerate() {
         if depth[i] % 2 == 0 {
-            groups.push((i, vec![r.clone()]));
+            group_of[i] = Some(groups.len());
+            groups.push(vec![r.clone()]);
         }
     }
     for (i, r) in rings.iter().enumerate() {
         if depth[i] % 2 == 1
-            && let Some(g) = groups
-                .iter_mut()
-                .filter(|(o, _)| depth[*o] + 1 == depth[i] && ring_inside(r, &rings[*o]))
-                .min_by_key(|(o, _)| *o)
+            && let Some(o) = holders(i)
+                .filter(|&o| depth[o] + 1 == depth[i] && ring_inside(r, &rings[o]))
+                .min()
+            && let Some(g) = group_of[o]
         {
-            g.1.push(r.clone());
+            groups[g].push(r.clone());
         }
     }
-    groups.into_iter().map(|(_, g)| g).collect()
+    groups
 }
 
 /// Whether every point lies at one height (the paper plane or parallel to it).
