@@ -27,11 +27,14 @@ use super::executor::ComputePoolExecutor;
 use super::layer::{
     InFlight, Layer, LayerError, LayerRecipe, PendingTask, Realized, Resolved, TaskOutput,
 };
+use super::scene::SceneCanvas;
 use super::stats::PipelineStats;
 use crate::cache::{CacheBudget, GeometryCache};
 use crate::geometry::{GeometryId, LineVertices, Polylines};
 use crate::host::DiskFiles;
-use crate::ops::{EvalContext, OpError, RefError, ResolvedRecipe, ResourceBudget, SceneBudget};
+use crate::ops::{
+    EvalContext, OpError, Page, RefError, ResolvedRecipe, ResourceBudget, SceneBudget,
+};
 use crate::scene::{GraphError, Node, evaluation_order};
 
 /// Pipeline limits.
@@ -82,6 +85,28 @@ fn notice_file_changes(
     let generation = settings.files.generation();
     if generation != last.0 {
         last.0 = generation;
+        for mut recipe in &mut recipes {
+            recipe.set_changed();
+        }
+    }
+}
+
+/// The scene's canvas is the page ops such as `crop(shape: "paper")` work to: when it
+/// changes, every layer is resolved again (only stages that read the page get new ids).
+fn follow_canvas(
+    canvas: Option<Res<SceneCanvas>>,
+    mut settings: ResMut<PipelineSettings>,
+    mut recipes: Query<&mut LayerRecipe>,
+) {
+    let Some(canvas) = canvas else {
+        return;
+    };
+    let page = Page {
+        width: canvas.0.width,
+        height: canvas.0.height,
+    };
+    if settings.eval.page != Some(page) {
+        settings.eval.page = Some(page);
         for mut recipe in &mut recipes {
             recipe.set_changed();
         }
@@ -162,7 +187,7 @@ impl Plugin for PipelinePlugin {
             .add_systems(
                 Update,
                 (
-                    (notice_file_changes, resolve_layers)
+                    (follow_canvas, notice_file_changes, resolve_layers)
                         .chain()
                         .in_set(GraftSystems::Resolve),
                     dispatch_layers.in_set(GraftSystems::Dispatch),

@@ -8,8 +8,8 @@ use std::sync::Arc;
 use graft::ecs::{LayerError, PipelineStats, Realized};
 use graft::geometry::{Polylines, Vec3};
 use graft::ops::{
-    Boolean, BooleanOp, Clip, ClipMode, EvalContext, Evaluate, FillRule, GeometryRef, Inputs,
-    Occult, ScopedThreads,
+    Boolean, BooleanOp, Clip, ClipMode, Crop, CropShape, EvalContext, Evaluate, FillRule,
+    GeometryRef, Inputs, Occult, ScopedThreads,
 };
 use graft::scene::Scene;
 use proptest::prelude::*;
@@ -185,6 +185,55 @@ fn union_of_ten_thousand_squares_has_shapelys_area() {
     // grafix's fill: less area, never more.
     let per_shape = Boolean::default().eval(&squares, &ctx).unwrap();
     assert!(net_area(&per_shape) < net_area(&union) - 1.0);
+}
+
+#[test]
+fn crop_to_the_paper_keeps_a_margin_on_every_side_and_follows_the_canvas() {
+    let on = |size: &str| {
+        format!(
+            "(canvas: (size: {size}), layers: [(name: \"g\", source: grid(nx: 30, ny: 30, center: (100, 100, 0), scale: 400), effects: [crop(shape: \"paper\", margin: 10)])])"
+        )
+    };
+    let ctx = EvalContext::default();
+    let a4ish = parse(&on("(200, 200)"))
+        .unwrap()
+        .realize(0.0, &ctx)
+        .unwrap();
+    let small = parse(&on("(100, 150)"))
+        .unwrap()
+        .realize(0.0, &ctx)
+        .unwrap();
+    for (drawing, (w, h)) in [(&a4ish, (200.0, 200.0)), (&small, (100.0, 150.0))] {
+        let g = &drawing.layers[0].geometry;
+        assert!(g.line_count() > 0);
+        let (mut lo, mut hi) = ([f32::MAX; 2], [f32::MIN; 2]);
+        for p in g.points() {
+            lo = [lo[0].min(p.x), lo[1].min(p.y)];
+            hi = [hi[0].max(p.x), hi[1].max(p.y)];
+        }
+        // The grid spans far beyond the paper: the cut lies exactly at the margin.
+        for (got, want) in [
+            (lo[0], 10.0),
+            (lo[1], 10.0),
+            (hi[0], w - 10.0),
+            (hi[1], h - 10.0),
+        ] {
+            assert!((got as f64 - want).abs() < 1e-4, "{got} vs {want}");
+        }
+    }
+    assert_ne!(
+        a4ish.layers[0].id, small.layers[0].id,
+        "the paper's size is part of the id"
+    );
+    // Outside a scene there is no paper to crop to.
+    let grid = Polylines::from_lines([vec![Vec3::new(0.0, 0.0, 0.0), Vec3::new(1.0, 1.0, 0.0)]]);
+    let err = Crop {
+        shape: CropShape::Paper,
+        ..Crop::default()
+    }
+    .eval(&grid, &ctx)
+    .unwrap_err();
+    assert!(err.to_string().contains("canvas"), "{err}");
 }
 
 #[test]

@@ -1,9 +1,9 @@
-//! `crop`: keeps the parts of lines inside (or outside) a rectangle or a circle, cut
-//! exactly where they cross its edge.
+//! `crop`: keeps the parts of lines inside (or outside) a rectangle, a circle or the
+//! scene's paper, cut exactly where they cross its edge.
 
 use glam::DVec2;
 
-use crate::geometry::{Polylines, Vec3};
+use crate::geometry::{IdHasher, Polylines, Vec3};
 
 use super::op::{EvalContext, OpError};
 use super::parallel;
@@ -12,7 +12,7 @@ use super::typed::Evaluate;
 
 crate::choice! {
     /// The region of `crop`.
-    pub enum CropShape { Rect = "rect", Circle = "circle" }
+    pub enum CropShape { Rect = "rect", Circle = "circle", Paper = "paper" }
 }
 
 crate::choice! {
@@ -21,10 +21,10 @@ crate::choice! {
 }
 
 crate::op! {
-    /// keeps the parts of every line inside (or outside) a rectangle or a circle, cut exactly at its edge; a line that leaves and comes back becomes several
+    /// keeps the parts of every line inside (or outside) a rectangle, a circle or the paper, less a margin, cut exactly at its edge; a line that leaves and comes back becomes several
     #[op(effect, name = "crop", version = 1)]
     pub struct Crop {
-        /// rectangle or circle
+        /// rectangle, circle, or the scene's paper (its canvas)
         pub shape: CropShape = CropShape::Rect,
         /// keep what is inside or outside
         pub keep: CropKeep = CropKeep::Inside,
@@ -36,18 +36,64 @@ crate::op! {
         pub height: f64 = 277.0 => ui(0.0, 600.0).min(0.0).unit("mm"),
         /// radius of the circle
         pub radius: f64 = 80.0 => ui(0.0, 300.0).min(0.0).unit("mm"),
+        /// how far inside the region's edge the cut lies (every side of a rectangle or the paper)
+        pub margin: f64 = 0.0 => ui(0.0, 50.0).min(0.0).unit("mm"),
     }
 }
 
+/// The region a crop cuts by, its margin taken off.
+#[derive(Clone, Copy, Debug)]
+enum Region {
+    /// Centre and half sizes (a rectangle narrower than twice the margin is empty).
+    Rect { c: DVec2, hw: f64, hh: f64 },
+    /// Centre and radius.
+    Circle { c: DVec2, r: f64 },
+    /// Nothing is inside.
+    Empty,
+}
+
 impl Crop {
+    /// The region with the margin taken off; the paper needs the scene's page.
+    fn region(&self, ctx: &EvalContext) -> Result<Region, OpError> {
+        let center = DVec2::new(self.center.x as f64, self.center.y as f64);
+        let m = self.margin;
+        let rect = |c: DVec2, w: f64, h: f64| {
+            let (hw, hh) = (w / 2.0 - m, h / 2.0 - m);
+            if hw < 0.0 || hh < 0.0 {
+                Region::Empty
+            } else {
+                Region::Rect { c, hw, hh }
+            }
+        };
+        Ok(match self.shape {
+            CropShape::Rect => rect(center, self.width, self.height),
+            CropShape::Circle if self.radius - m < 0.0 => Region::Empty,
+            CropShape::Circle => Region::Circle {
+                c: center,
+                r: self.radius - m,
+            },
+            CropShape::Paper => {
+                let page = ctx.page.ok_or_else(|| {
+                    OpError::new(
+                        "crop",
+                        "shape \"paper\" needs a scene's canvas; this recipe is evaluated on its own (use shape \"rect\")",
+                    )
+                })?;
+                let c = DVec2::new(page.width / 2.0, page.height / 2.0);
+                rect(c, page.width, page.height)
+            }
+        })
+    }
+}
+
+impl Region {
     /// The part [t0, t1] of the segment a → b inside the region (None: all outside).
-    fn inside(&self, a: DVec2, b: DVec2) -> Option<(f64, f64)> {
-        let c = DVec2::new(self.center.x as f64, self.center.y as f64);
+    fn inside(self, a: DVec2, b: DVec2) -> Option<(f64, f64)> {
         let d = b - a;
-        match self.shape {
-            CropShape::Rect => {
+        match self {
+            Region::Empty => None,
+            Region::Rect { c, hw, hh } => {
                 // Liang–Barsky against the four sides.
-                let (hw, hh) = (self.width / 2.0, self.height / 2.0);
                 let (mut t0, mut t1) = (0.0f64, 1.0f64);
                 for (p, q) in [
                     (-d.x, a.x - (c.x - hw)),
@@ -70,13 +116,13 @@ impl Crop {
                 }
                 (t0 <= t1).then_some((t0, t1))
             }
-            CropShape::Circle => {
+            Region::Circle { c, r } => {
                 // |a + t d - c|² = r²
                 let f = a - c;
                 let (qa, qb, qc) = (
                     d.length_squared(),
                     2.0 * f.dot(d),
-                    f.length_squared() - self.radius * self.radius,
+                    f.length_squared() - r * r,
                 );
                 if qa == 0.0 {
                     return (qc <= 0.0).then_some((0.0, 1.0));
@@ -96,11 +142,12 @@ impl Crop {
 
 impl Evaluate for Crop {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpError> {
+        let region = self.region(ctx)?;
         let out = parallel::map_lines(&*ctx.executor, input, |_, line, out| {
             let mut run: Vec<Vec3> = Vec::new();
             if line.len() == 1 {
                 let p = DVec2::new(line[0].x as f64, line[0].y as f64);
-                let inside = self.inside(p, p).is_some();
+                let inside = region.inside(p, p).is_some();
                 if inside == (self.keep == CropKeep::Inside) {
                     out.push_line([line[0]]);
                 }
@@ -114,7 +161,7 @@ impl Evaluate for Crop {
                 );
                 let at = |t: f64| a.lerp(b, t as f32);
                 // The kept pieces of this segment, in order.
-                let pieces: Vec<(f64, f64)> = match (self.keep, self.inside(a2, b2)) {
+                let pieces: Vec<(f64, f64)> = match (self.keep, region.inside(a2, b2)) {
                     (CropKeep::Inside, Some(span)) => vec![span],
                     (CropKeep::Inside, None) => vec![],
                     (CropKeep::Outside, None) => vec![(0.0, 1.0)],
@@ -144,5 +191,14 @@ impl Evaluate for Crop {
         ctx.budget
             .check("crop", out.point_count() as u64, out.line_count() as u64)?;
         Ok(out)
+    }
+
+    fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {
+        // The paper's size enters the id: a new canvas crops anew.
+        if self.shape == CropShape::Paper
+            && let Some(page) = ctx.page
+        {
+            h.float(page.width).float(page.height);
+        }
     }
 }

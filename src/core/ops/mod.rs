@@ -71,7 +71,7 @@ pub use mirror::Mirror;
 pub use mirror3d::{Mirror3d, Mirror3dMode, SymmetryGroup};
 pub use occult::Occult;
 pub use offset_curve::{OffsetCurve, OffsetSide};
-pub use op::{EvalContext, EvalFn, FingerprintFn, Op, OpError, Params, ResourceBudget};
+pub use op::{EvalContext, EvalFn, FingerprintFn, Op, OpError, Page, Params, ResourceBudget};
 pub use passes::{
     ClosedFilter, FilterLines, Linemerge, Linesort, Multipass, Reloop, ReverseLines, Splitall,
 };

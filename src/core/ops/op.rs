@@ -91,6 +91,18 @@ pub struct EvalContext {
     /// The geometry the whole scene may hold, shared by every evaluation of its layers
     /// (none: only each op's own budget applies).
     pub scene: Option<Arc<SceneBudget>>,
+    /// The scene's paper, for ops that work to it (`crop(shape: "paper")`); none when a
+    /// recipe is evaluated outside a scene.
+    pub page: Option<Page>,
+}
+
+/// The size of the paper a scene draws on, in mm; its top-left corner is the origin.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Page {
+    /// Width in mm.
+    pub width: f64,
+    /// Height in mm.
+    pub height: f64,
 }
 
 impl fmt::Debug for EvalContext {
@@ -126,6 +138,7 @@ impl EvalContext {
             executor,
             fonts: Arc::default(),
             scene: None,
+            page: None,
         }
     }
 
@@ -138,6 +151,12 @@ impl EvalContext {
     /// The same context with another budget.
     pub fn with_budget(mut self, budget: ResourceBudget) -> Self {
         self.budget = budget;
+        self
+    }
+
+    /// The same context on a paper of `width` × `height` mm.
+    pub fn with_page(mut self, width: f64, height: f64) -> Self {
+        self.page = Some(Page { width, height });
         self
     }
 

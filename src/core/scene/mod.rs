@@ -132,7 +132,7 @@ pub fn realize_layers(
     t: f64,
     ctx: &EvalContext,
 ) -> Result<Drawing, RealizeError> {
-    realize_with(canvas, layers, shapes, t, ctx, |recipe| {
+    realize_with(canvas, layers, shapes, t, ctx, |recipe, ctx| {
         Ok(recipe.evaluate(ctx)?.pop().unwrap_or_default())
     })
 }
@@ -147,7 +147,7 @@ pub fn realize_layers_cached(
     ctx: &EvalContext,
     cache: &Mutex<GeometryCache>,
 ) -> Result<Drawing, RealizeError> {
-    realize_with(canvas, layers, shapes, t, ctx, |recipe| {
+    realize_with(canvas, layers, shapes, t, ctx, |recipe, ctx| {
         evaluate_cached(recipe, ctx, cache)
     })
 }
@@ -171,8 +171,10 @@ fn realize_with(
     shapes: &[ShapeDef],
     t: f64,
     ctx: &EvalContext,
-    evaluate: impl Fn(&ResolvedRecipe) -> Result<Arc<Polylines>, OpError>,
+    evaluate: impl Fn(&ResolvedRecipe, &EvalContext) -> Result<Arc<Polylines>, OpError>,
 ) -> Result<Drawing, RealizeError> {
+    // The canvas is the page of ops that work to the paper.
+    let ctx = &ctx.clone().with_page(canvas.width, canvas.height);
     let nodes = nodes(layers, shapes);
     let visible: Vec<usize> = (0..layers.len()).filter(|&i| layers[i].visible).collect();
     let order = evaluation_order(&nodes, Some(&visible)).map_err(|e| RealizeError {
@@ -219,7 +221,7 @@ fn realize_with(
                     format!("'{missing}' has no geometry"),
                 )))
             })?;
-        let geometry = evaluate(&bound).map_err(|e| err(e.into()))?;
+        let geometry = evaluate(&bound, ctx).map_err(|e| err(e.into()))?;
         done.insert(name, (resolved.final_id(), geometry));
     }
     let layers = layers
