@@ -9,7 +9,7 @@ use graft::ecs::{LayerError, PipelineStats, Realized};
 use graft::geometry::{Polylines, Vec3};
 use graft::ops::{
     Boolean, BooleanOp, Clip, ClipMode, Crop, CropShape, EvalContext, Evaluate, FillRule,
-    GeometryRef, Inputs, Occult, ScopedThreads,
+    GeometryRef, Inputs, LensKind, LensProfile, Occult, ScopedThreads, Warp, WarpMode,
 };
 use graft::scene::Scene;
 use proptest::prelude::*;
@@ -257,6 +257,164 @@ fn occult_across_layers_removes_exactly_the_part_under_the_upper_layer() {
     );
     // The square itself is drawn whole.
     assert_eq!(drawn(&text, "square").line_count(), 1);
+}
+
+fn points(pts: &[(f32, f32)]) -> Polylines {
+    Polylines::from_lines(pts.iter().map(|&(x, y)| vec![Vec3::new(x, y, 0.0)]))
+}
+
+fn close(a: Vec3, x: f32, y: f32) -> bool {
+    (a.x - x).abs() < 1e-4 && (a.y - y).abs() < 1e-4
+}
+
+#[test]
+fn warp_attract_moves_points_onto_the_outline_and_lens_scales_only_inside() {
+    let square =
+        Polylines::from_lines([ring(&[(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0)])]);
+    let ctx = EvalContext::default();
+    // Full strength, no falloff, no snap band: every point lands on its nearest edge,
+    // from outside and from inside, and z is kept.
+    let attract = Warp {
+        mask: attached("m", square.clone()),
+        mode: WarpMode::Attract,
+        falloff: 0.0,
+        snap_band: 0.0,
+        ..Warp::default()
+    };
+    let mut input = points(&[(15.0, 5.0), (5.0, 3.0), (-2.0, -2.0)]);
+    input.points_mut()[0].z = 7.0;
+    let out = attract.eval(&input, &ctx).unwrap();
+    let p = out.points();
+    assert!(close(p[0], 10.0, 5.0) && p[0].z == 7.0, "{p:?}");
+    assert!(close(p[1], 5.0, 0.0), "{p:?}");
+    assert!(close(p[2], 0.0, 0.0), "{p:?}");
+    // Half strength moves half way; a snap band of 3 leaves the point 5 mm away alone.
+    let half = Warp {
+        strength: 0.5,
+        ..attract.clone()
+    }
+    .eval(&input, &ctx)
+    .unwrap();
+    assert!(close(half.points()[0], 12.5, 5.0), "{:?}", half.points());
+    let banded = Warp {
+        snap_band: 3.0,
+        ..attract.clone()
+    }
+    .eval(&input, &ctx)
+    .unwrap();
+    assert!(close(banded.points()[0], 15.0, 5.0) && close(banded.points()[1], 5.0, 0.0));
+    // Repel pushes away by the same amount; a falloff of 5 scales the pull by e^(-d/5).
+    let repel = Warp {
+        direction: graft::ops::AttractDirection::Repel,
+        ..attract.clone()
+    };
+    assert!(close(
+        repel.eval(&input, &ctx).unwrap().points()[0],
+        20.0,
+        5.0
+    ));
+    let soft = Warp {
+        falloff: 5.0,
+        ..attract.clone()
+    }
+    .eval(&input, &ctx)
+    .unwrap();
+    let pulled = 5.0 * (-1.0f32).exp();
+    assert!(
+        close(soft.points()[0], 15.0 - pulled, 5.0),
+        "{:?}",
+        soft.points()
+    );
+
+    // Lens, scale 2 with a hard edge: inside points scale about the mask's centre (5, 5),
+    // outside points stay.
+    let lens = Warp {
+        mask: attached("m", square.clone()),
+        scale: 2.0,
+        band: 0.0,
+        ..Warp::default()
+    };
+    let out = lens
+        .eval(&points(&[(6.0, 7.0), (12.0, 3.0)]), &ctx)
+        .unwrap();
+    assert!(close(out.points()[0], 7.0, 9.0), "{:?}", out.points());
+    assert!(close(out.points()[1], 12.0, 3.0), "{:?}", out.points());
+    // Everywhere (inside_only off), rotate by 90° about a pivot.
+    let rotate = Warp {
+        kind: LensKind::Rotate,
+        angle: 90.0,
+        inside_only: false,
+        auto_center: false,
+        pivot: Vec3::new(10.0, 0.0, 0.0),
+        ..lens.clone()
+    };
+    let out = rotate
+        .eval(&points(&[(12.0, 0.0), (5.0, 5.0)]), &ctx)
+        .unwrap();
+    assert!(close(out.points()[0], 10.0, 2.0), "{:?}", out.points());
+    assert!(close(out.points()[1], 5.0, -5.0), "{:?}", out.points());
+    // A band of 4: no move on the edge, the full move 2 mm deep (band profile's peak),
+    // and with the ramp profile the full move from 4 mm deep on.
+    let banded = Warp {
+        band: 4.0,
+        ..lens.clone()
+    };
+    let out = banded
+        .eval(&points(&[(5.0, 0.0), (5.0, 2.0)]), &ctx)
+        .unwrap();
+    assert!(close(out.points()[0], 5.0, 0.0), "{:?}", out.points());
+    assert!(close(out.points()[1], 5.0, -1.0), "{:?}", out.points());
+    let ramp = Warp {
+        profile: LensProfile::Ramp,
+        ..banded.clone()
+    };
+    let out = ramp.eval(&points(&[(5.0, 2.0), (5.0, 4.0)]), &ctx).unwrap();
+    assert!(close(out.points()[0], 5.0, 0.5), "{:?}", out.points());
+    assert!(close(out.points()[1], 5.0, 3.0), "{:?}", out.points());
+
+    // The original and the mask can be drawn too, after the warped lines.
+    let extras = Warp {
+        keep_original: true,
+        show_mask: true,
+        ..lens.clone()
+    };
+    let out = extras.eval(&points(&[(6.0, 7.0)]), &ctx).unwrap();
+    assert_eq!(out.line_count(), 3);
+    assert!(close(out.points()[0], 7.0, 9.0) && close(out.points()[1], 6.0, 7.0));
+    assert_eq!(out.lines().nth(2).unwrap().len(), 5);
+    // No mask is an error that says what to set.
+    let e = Warp::default().eval(&input, &ctx).unwrap_err().to_string();
+    assert!(e.contains("set `mask`"), "{e}");
+}
+
+#[test]
+fn warp_reads_a_shape_of_the_scene() {
+    // A hatch through a circular lens shape that scales by 1.5 inside it: points inside
+    // move away from the centre, points outside the circle stay where they were.
+    let text = scene(
+        "        (name: \"hatch\", source: grid(nx: 9, ny: 9, center: (100, 100, 0), scale: 100), effects: [subdivide(subdivisions: 4), warp(mask: \"lens\", scale: 1.5, band: 10)]),\n",
+        "        (name: \"lens\", source: polygon(n_sides: 64, center: (100, 100, 0), scale: 60)),\n",
+    );
+    let warped = drawn(&text, "hatch");
+    let plain = drawn(
+        &text.replace("warp(mask: \"lens\", scale: 1.5, band: 10)", "rotate()"),
+        "hatch",
+    );
+    assert_eq!(warped.point_count(), plain.point_count());
+    let (mut moved, mut outside_moved) = (0, 0);
+    for (a, b) in warped.points().iter().zip(plain.points()) {
+        let r = (b.x - 100.0).hypot(b.y - 100.0);
+        if (*a - *b).length() > 1e-3 {
+            moved += 1;
+            if r > 30.0 {
+                outside_moved += 1;
+            }
+            // Scaling about the centre moves a point outward.
+            assert!((a.x - 100.0).hypot(a.y - 100.0) > r);
+        }
+    }
+    assert!(moved > 20, "{moved}");
+    assert_eq!(outside_moved, 0);
 }
 
 #[test]
@@ -525,6 +683,7 @@ proptest! {
             Clip { mask: attached("m", mask.clone()), mode: ClipMode::Outside, rule, outline: false }.eval(&input, &ctx),
             Boolean { op: [BooleanOp::Union, BooleanOp::Intersection, BooleanOp::Difference, BooleanOp::Xor][pick % 4], with: attached("m", mask.clone()), rule }.eval(&input, &ctx),
             Occult { by: attached("m", mask.clone()), ..Occult::default() }.eval(&input, &ctx),
+            Warp { mask: attached("m", mask.clone()), mode: [WarpMode::Lens, WarpMode::Attract][pick % 2], kind: [LensKind::Scale, LensKind::Rotate, LensKind::Shear, LensKind::Swirl][pick % 4], band: (pick % 3) as f64 * 5.0, ..Warp::default() }.eval(&input, &ctx),
         ];
         for r in results {
             let g = r.expect("a defined result");

@@ -50,6 +50,7 @@ mod text;
 mod transform;
 mod typed;
 mod value;
+mod warp;
 
 pub use boolean::{Boolean, BooleanOp};
 pub use buffer::{Buffer, BufferJoin};
@@ -98,6 +99,7 @@ pub use typed::{
     choice_spec, doc_text,
 };
 pub use value::{Rgba, Value, fmt_num};
+pub use warp::{AttractDirection, LensKind, LensProfile, Warp, WarpMode};
 
 /// Every built-in op, primitives first.
 pub(crate) fn builtin_ops() -> Vec<Op> {
@@ -160,5 +162,6 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Occult>(),
         Op::of::<Clip>(),
         Op::of::<Boolean>(),
+        Op::of::<Warp>(),
     ]
 }
