@@ -3,9 +3,10 @@
 //! covers it: the parts of earlier lines inside it are cut away exactly at its edge (as
 //! the vpype-occult plugin does).
 //!
-//! Each segment meets only the hiding edges near it (a grid of edges), and whether a
-//! part is hidden is tested only where the line crosses an edge: between crossings it
-//! stays as it was.
+//! Each segment meets only the hiding edges near it (a grid of edges). A line carries
+//! the set of shapes that cover it: crossing an edge inside it (away from its ends)
+//! enters or leaves that edge's shape, and only crossings at or near a vertex, where
+//! that is ambiguous, make it test again which shapes cover it.
 
 use glam::DVec2;
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -13,6 +14,7 @@ use rstar::{AABB, RTree};
 
 use crate::geometry::{Polylines, Vec3, is_closed};
 
+use super::context::Executor;
 use super::op::{EvalContext, OpError};
 use super::parallel;
 use super::reference::Inputs;
@@ -31,19 +33,21 @@ crate::op! {
 
 /// A closed shape that hides: its ring and bounds.
 struct Shape {
-    ring: Vec<DVec2>,
+    /// The points as they came (f32), closed.
+    ring: Vec<glam::Vec2>,
     lo: DVec2,
     hi: DVec2,
 }
 
 impl Shape {
+    /// Whether `p` lies inside (even-odd, so self-crossing rings are defined too).
     fn contains(&self, p: DVec2) -> bool {
         if p.x < self.lo.x || p.y < self.lo.y || p.x > self.hi.x || p.y > self.hi.y {
             return false;
         }
         let mut inside = false;
         for w in self.ring.windows(2) {
-            let (a, b) = (w[0], w[1]);
+            let (a, b) = (w[0].as_dvec2(), w[1].as_dvec2());
             if (a.y > p.y) != (b.y > p.y) && p.x < a.x + (b.x - a.x) * (p.y - a.y) / (b.y - a.y) {
                 inside = !inside;
             }
@@ -52,13 +56,36 @@ impl Shape {
     }
 }
 
+/// Where a segment meets a hiding edge.
+#[derive(Clone, Copy)]
+struct Cut {
+    /// Parameter along the segment (0..1).
+    t: f64,
+    /// The shape whose edge it is.
+    owner: usize,
+    /// The edge's index.
+    edge: u32,
+    /// A transversal crossing inside both the segment and the edge: the segment enters
+    /// or leaves `owner` there. Otherwise (at a vertex, or nearly parallel) what covers
+    /// the segment past it is tested anew.
+    clean: bool,
+}
+
 /// One edge of a hiding shape.
 #[derive(Clone, Copy)]
 struct Edge {
-    a: DVec2,
-    b: DVec2,
+    // f32 as the points came (exact), half the memory of f64: the edge lists are the
+    // biggest arrays occult builds.
+    a: glam::Vec2,
+    b: glam::Vec2,
     /// Index of the polyline whose shape it bounds.
-    owner: usize,
+    owner: u32,
+}
+
+impl Edge {
+    fn ends(&self) -> (DVec2, DVec2) {
+        (self.a.as_dvec2(), self.b.as_dvec2())
+    }
 }
 
 /// The hiding shapes' edges bucketed in a uniform grid, so that a segment meets only
@@ -74,18 +101,33 @@ struct EdgeGrid {
     items: Vec<u32>,
 }
 
+/// Columns c0..=c1 and rows r0..=r1 of a grid.
+type CellSpan = [u32; 4];
+
 /// Most cells of an edge grid (bounds the memory of sparse, far-flung drawings).
 const MAX_CELLS: usize = 1 << 22;
 
 impl EdgeGrid {
-    fn new(edges: Vec<Edge>) -> Self {
-        let (mut lo, mut hi) = (DVec2::splat(f64::INFINITY), DVec2::splat(f64::NEG_INFINITY));
-        let mut total = 0.0;
-        for e in &edges {
-            lo = lo.min(e.a.min(e.b));
-            hi = hi.max(e.a.max(e.b));
-            total += e.a.distance(e.b);
-        }
+    fn new(edges: Vec<Edge>, ex: &dyn Executor) -> Self {
+        let extents = parallel::map_ranges(ex, edges.len(), 1 << 14, |range| {
+            let (mut lo, mut hi) = (DVec2::splat(f64::INFINITY), DVec2::splat(f64::NEG_INFINITY));
+            let mut total = 0.0;
+            for e in &edges[range] {
+                let (a, b) = e.ends();
+                lo = lo.min(a.min(b));
+                hi = hi.max(a.max(b));
+                total += a.distance(b);
+            }
+            (lo, hi, total)
+        });
+        let (mut lo, mut hi, total) = extents.into_iter().fold(
+            (
+                DVec2::splat(f64::INFINITY),
+                DVec2::splat(f64::NEG_INFINITY),
+                0.0,
+            ),
+            |(lo, hi, t), (l, h, u)| (lo.min(l), hi.max(h), t + u),
+        );
         if edges.is_empty() {
             lo = DVec2::ZERO;
             hi = DVec2::ONE;
@@ -106,10 +148,21 @@ impl EdgeGrid {
             starts: Vec::new(),
             items: Vec::new(),
         };
+        // Each edge's block of cells, found in parallel; the counting and filling below
+        // then only walk integers.
+        let spans: Vec<CellSpan> = parallel::map_ranges(ex, grid.edges.len(), 1 << 14, |range| {
+            grid.edges[range]
+                .iter()
+                .map(|e| {
+                    let (a, b) = e.ends();
+                    grid.span(a.min(b), a.max(b))
+                })
+                .collect::<Vec<_>>()
+        })
+        .concat();
         let mut counts = vec![0u32; cols * rows + 1];
-        for i in 0..grid.edges.len() {
-            let e = grid.edges[i];
-            grid.for_cells(e.a.min(e.b), e.a.max(e.b), |c| counts[c] += 1);
+        for span in &spans {
+            grid.for_span(*span, |c| counts[c] += 1);
         }
         let mut starts = Vec::with_capacity(counts.len());
         let mut sum = 0u32;
@@ -119,9 +172,8 @@ impl EdgeGrid {
         }
         let mut fill = starts.clone();
         let mut items = vec![0u32; sum as usize];
-        for i in 0..grid.edges.len() {
-            let e = grid.edges[i];
-            grid.for_cells(e.a.min(e.b), e.a.max(e.b), |c| {
+        for (i, span) in spans.iter().enumerate() {
+            grid.for_span(*span, |c| {
                 items[fill[c] as usize] = i as u32;
                 fill[c] += 1;
             });
@@ -131,53 +183,77 @@ impl EdgeGrid {
         grid
     }
 
-    fn for_cells(&self, lo: DVec2, hi: DVec2, mut f: impl FnMut(usize)) {
-        let to_cell =
-            |v: f64, o: f64, n: usize| (((v - o) / self.cell).floor().max(0.0) as usize).min(n - 1);
-        let (c0, c1) = (
+    /// The block of cells that the box `lo..hi` overlaps.
+    fn span(&self, lo: DVec2, hi: DVec2) -> CellSpan {
+        let to_cell = |v: f64, o: f64, n: usize| {
+            (((v - o) / self.cell).floor().max(0.0) as usize).min(n - 1) as u32
+        };
+        [
             to_cell(lo.x, self.origin.x, self.cols),
             to_cell(hi.x, self.origin.x, self.cols),
-        );
-        let (r0, r1) = (
             to_cell(lo.y, self.origin.y, self.rows),
             to_cell(hi.y, self.origin.y, self.rows),
-        );
-        for r in r0..=r1 {
-            for c in c0..=c1 {
+        ]
+    }
+
+    fn for_span(&self, [c0, c1, r0, r1]: CellSpan, mut f: impl FnMut(usize)) {
+        for r in r0 as usize..=r1 as usize {
+            for c in c0 as usize..=c1 as usize {
                 f(r * self.cols + c);
             }
         }
     }
 
-    /// Parameters along a → b where it meets an edge of a shape drawn after polyline
-    /// `k`; returns whether any crossing lies at or near the segment's ends or inside it.
-    fn crossings(&self, a: DVec2, b: DVec2, k: usize, out: &mut Vec<f64>) -> bool {
+    fn for_cells(&self, lo: DVec2, hi: DVec2, f: impl FnMut(usize)) {
+        self.for_span(self.span(lo, hi), f)
+    }
+
+    /// Where a → b meets edges of shapes drawn after polyline `k`, by ascending `t`
+    /// (an edge listed in several of the segment's cells is met once).
+    fn crossings(&self, a: DVec2, b: DVec2, k: usize, out: &mut Vec<Cut>) {
         let d = b - a;
-        let mut any = false;
+        let d_len = d.length();
         self.for_cells(a.min(b), a.max(b), |cell| {
             let (s, e) = (self.starts[cell] as usize, self.starts[cell + 1] as usize);
-            for &i in &self.items[s..e] {
+            // A cell lists its edges by ascending owner: the ones that can hide polyline
+            // `k` come last.
+            for &i in self.items[s..e].iter().rev() {
                 let edge = self.edges[i as usize];
-                if edge.owner <= k {
-                    continue;
+                if edge.owner as usize <= k {
+                    break;
                 }
-                let f = edge.b - edge.a;
+                let (ea, eb) = edge.ends();
+                let f = eb - ea;
                 let den = d.perp_dot(f);
                 if den.abs() < 1e-15 {
                     continue;
                 }
-                let t = (edge.a - a).perp_dot(f) / den;
-                let u = (edge.a - a).perp_dot(d) / den;
-                // Slightly wider than the segment: a crossing at a shared vertex marks
-                // both segments as changing (the exact cut is clamped below).
+                let t = (ea - a).perp_dot(f) / den;
+                let u = (ea - a).perp_dot(d) / den;
+                // Slightly wider than the segment: a crossing at a shared vertex is seen
+                // by both segments (the exact cut is clamped).
                 const NEAR: f64 = 1e-9;
                 if (-NEAR..=1.0 + NEAR).contains(&t) && (-NEAR..=1.0 + NEAR).contains(&u) {
-                    any = true;
-                    out.push(t.clamp(0.0, 1.0));
+                    // Within a micrometre of either end, or at a grazing angle, which
+                    // side is which is not trusted.
+                    const END: f64 = 1e-6;
+                    let f_len = f.length();
+                    let clean = den.abs() >= 1e-9 * d_len * f_len
+                        && t * d_len > END
+                        && (1.0 - t) * d_len > END
+                        && u * f_len > END
+                        && (1.0 - u) * f_len > END;
+                    out.push(Cut {
+                        t: t.clamp(0.0, 1.0),
+                        owner: edge.owner as usize,
+                        edge: i,
+                        clean,
+                    });
                 }
             }
         });
-        any
+        out.sort_by(|x, y| x.t.total_cmp(&y.t).then(x.edge.cmp(&y.edge)));
+        out.dedup_by_key(|c| c.edge);
     }
 }
 
@@ -199,32 +275,48 @@ impl Evaluate for Occult {
         };
         let xy = |p: Vec3| DVec2::new(p.x as f64, p.y as f64);
         // The shape each polyline makes, if it is closed.
-        let shapes: Vec<Option<Shape>> = input
-            .lines()
-            .map(|l| {
-                (l.len() >= 4 && is_closed(l, self.tolerance as f32)).then(|| {
-                    let ring: Vec<DVec2> = l.iter().map(|&p| xy(p)).collect();
-                    let (lo, hi) = ring.iter().fold(
-                        (DVec2::splat(f64::INFINITY), DVec2::splat(f64::NEG_INFINITY)),
-                        |(lo, hi), p| (lo.min(*p), hi.max(*p)),
-                    );
-                    Shape { ring, lo, hi }
+        let ex = ctx.executor.as_ref();
+        let all: Vec<&[Vec3]> = input.lines().collect();
+        let shapes: Vec<Option<Shape>> = parallel::map_ranges(ex, all.len(), 1024, |range| {
+            all[range]
+                .iter()
+                .map(|l| {
+                    (l.len() >= 4 && is_closed(l, self.tolerance as f32)).then(|| {
+                        let mut ring: Vec<glam::Vec2> = l.iter().map(|p| p.truncate()).collect();
+                        // Ends within the tolerance are joined, so that the edges and the
+                        // inside test see the same closed ring.
+                        if ring[0] != ring[ring.len() - 1] {
+                            ring.push(ring[0]);
+                        }
+                        let (lo, hi) = ring.iter().fold(
+                            (DVec2::splat(f64::INFINITY), DVec2::splat(f64::NEG_INFINITY)),
+                            |(lo, hi), p| (lo.min(p.as_dvec2()), hi.max(p.as_dvec2())),
+                        );
+                        Shape { ring, lo, hi }
+                    })
                 })
-            })
-            .collect();
-        let edges: Vec<Edge> = shapes
-            .iter()
-            .enumerate()
-            .filter_map(|(owner, s)| Some((owner, s.as_ref()?)))
-            .flat_map(|(owner, s)| {
-                s.ring.windows(2).map(move |w| Edge {
-                    a: w[0],
-                    b: w[1],
-                    owner,
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+        let edges: Vec<Edge> = parallel::map_ranges(ex, shapes.len(), 1024, |range| {
+            let start = range.start;
+            shapes[range]
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| Some((start + i, s.as_ref()?)))
+                .flat_map(|(owner, s)| {
+                    s.ring.windows(2).map(move |w| Edge {
+                        a: w[0],
+                        b: w[1],
+                        owner: owner as u32,
+                    })
                 })
-            })
-            .collect();
-        let grid = EdgeGrid::new(edges);
+                .collect::<Vec<_>>()
+        })
+        .concat();
+        let grid = EdgeGrid::new(edges, ex);
         // The shapes' bounds in an R-tree, for the few tests of whether a point is hidden.
         type Boxed = GeomWithData<Rectangle<[f64; 2]>, usize>;
         let tree: RTree<Boxed> = RTree::bulk_load(
@@ -240,73 +332,221 @@ impl Evaluate for Occult {
                 })
                 .collect(),
         );
-        let hidden = |p: DVec2, k: usize| {
-            tree.locate_in_envelope_intersecting(AABB::from_point([p.x, p.y]))
-                .any(|b| b.data > k && shapes[b.data].as_ref().is_some_and(|s| s.contains(p)))
+        // The shapes drawn after polyline `k` that contain `p`.
+        let covering = |p: DVec2, k: usize, set: &mut Vec<usize>| {
+            set.clear();
+            set.extend(
+                tree.locate_in_envelope_intersecting(AABB::from_point([p.x, p.y]))
+                    .map(|b| b.data)
+                    .filter(|&j| j > k && shapes[j].as_ref().is_some_and(|s| s.contains(p))),
+            );
         };
         let lines: Vec<&[Vec3]> = input.lines().take(drawn).collect();
-        let chunks = parallel::map_ranges(ctx.executor.as_ref(), lines.len(), 256, |range| {
+        let occlude = |range: std::ops::Range<usize>| {
             let mut out = Polylines::new();
             let mut cuts = Vec::new();
             let mut run: Vec<Vec3> = Vec::new();
+            let mut cover: Vec<usize> = Vec::new();
             for k in range {
                 let line = lines[k];
                 if line.len() == 1 {
-                    if !hidden(xy(line[0]), k) {
+                    covering(xy(line[0]), k, &mut cover);
+                    if cover.is_empty() {
                         out.push_line([line[0]]);
                     }
                     continue;
                 }
-                // Whether the last span was hidden; `None` until it is known.
-                let mut state: Option<bool> = None;
+                // `cover` holds the shapes over the last span unless `stale`.
+                let mut stale = true;
                 for w in line.windows(2) {
                     let (a, b) = (w[0], w[1]);
                     cuts.clear();
-                    let crossed = grid.crossings(xy(a), xy(b), k, &mut cuts);
-                    if !crossed && let Some(was_hidden) = state {
-                        // No edge met: the whole segment is as the last span was.
-                        if !was_hidden {
-                            if run.last() != Some(&a) {
-                                out.push_run(&mut run);
-                                run.push(a);
+                    grid.crossings(xy(a), xy(b), k, &mut cuts);
+                    let mut t0 = 0.0;
+                    for i in 0..=cuts.len() {
+                        let t1 = cuts.get(i).map_or(1.0, |c| c.t);
+                        if t1 - t0 >= 1e-12 {
+                            if stale {
+                                // a + (b - a)·t, not lerp: a segment along an axis-parallel
+                                // edge keeps its exact coordinate, so it is inside or
+                                // outside as the edge's side says, not as rounding does.
+                                let (p, q) = (xy(a), xy(b));
+                                covering(p + (q - p) * ((t0 + t1) / 2.0), k, &mut cover);
+                                stale = false;
                             }
-                            run.push(b);
+                            if cover.is_empty() {
+                                let (p, q) = (a.lerp(b, t0 as f32), a.lerp(b, t1 as f32));
+                                if run.last() != Some(&p) {
+                                    out.push_run(&mut run);
+                                    run.push(p);
+                                }
+                                run.push(q);
+                            } else {
+                                out.push_run(&mut run);
+                            }
                         }
-                        continue;
-                    }
-                    cuts.push(0.0);
-                    cuts.push(1.0);
-                    cuts.sort_by(f64::total_cmp);
-                    for span in cuts.windows(2) {
-                        let (t0, t1) = (span[0], span[1]);
-                        if t1 - t0 < 1e-12 {
-                            continue;
+                        if let Some(cut) = cuts.get(i) {
+                            if !cut.clean {
+                                stale = true;
+                            } else if let Some(at) = cover.iter().position(|&j| j == cut.owner) {
+                                cover.swap_remove(at);
+                            } else {
+                                cover.push(cut.owner);
+                            }
                         }
-                        let mid = xy(a).lerp(xy(b), (t0 + t1) / 2.0);
-                        let (p, q) = (a.lerp(b, t0 as f32), a.lerp(b, t1 as f32));
-                        let is_hidden = hidden(mid, k);
-                        state = Some(is_hidden);
-                        if is_hidden {
-                            out.push_run(&mut run);
-                            continue;
-                        }
-                        if run.last() != Some(&p) {
-                            out.push_run(&mut run);
-                            run.push(p);
-                        }
-                        run.push(q);
+                        t0 = t1;
                     }
                 }
                 out.push_run(&mut run);
             }
             out
+        };
+        // Early lines meet every later shape, late ones few: the lines are dealt out in
+        // blocks, round robin, so that every worker gets early and late ones.
+        const BLOCK: usize = 64;
+        let blocks = lines.len().div_ceil(BLOCK);
+        let workers = if blocks < 8 {
+            1
+        } else {
+            ctx.executor.threads().clamp(1, blocks)
+        };
+        let dealt = parallel::map_ranges(ctx.executor.as_ref(), workers, 1, |ws| {
+            ws.flat_map(|w| (w..blocks).step_by(workers))
+                .map(|b| (b, occlude(b * BLOCK..((b + 1) * BLOCK).min(lines.len()))))
+                .collect::<Vec<_>>()
         });
+        let mut chunks: Vec<(usize, Polylines)> = dealt.into_iter().flatten().collect();
+        chunks.sort_by_key(|c| c.0);
         let mut out = Polylines::with_capacity(input.point_count(), input.line_count());
-        for chunk in &chunks {
+        for (_, chunk) in &chunks {
             out.extend_from(chunk);
         }
         ctx.budget
             .check("occult", out.point_count() as u64, out.line_count() as u64)?;
         Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sine hash in 0..1 (deterministic, no RNG needed).
+    fn hash(i: usize, k: f64) -> f64 {
+        ((i as f64 * 12.9898 + k * 78.233).sin() * 43758.5453)
+            .fract()
+            .abs()
+    }
+
+    /// Circles of 5..64 sides, squares on a 1 mm lattice (shared vertices and
+    /// collinear edges) and open zigzags, interleaved.
+    fn scene(n: usize) -> Polylines {
+        let mut out = Polylines::new();
+        for i in 0..n {
+            let (x, y) = (hash(i, 1.0) * 60.0, hash(i, 2.0) * 60.0);
+            match i % 3 {
+                0 => {
+                    let sides = 5 + (hash(i, 3.0) * 60.0) as usize;
+                    let r = 2.0 + hash(i, 4.0) * 6.0;
+                    out.push_line((0..=sides).map(|k| {
+                        let a = std::f64::consts::TAU * (k % sides) as f64 / sides as f64;
+                        Vec3::new((x + r * a.cos()) as f32, (y + r * a.sin()) as f32, 0.0)
+                    }));
+                }
+                1 => {
+                    let (x, y, s) = (x.round(), y.round(), 1.0 + (hash(i, 5.0) * 6.0).round());
+                    let c = [(x, y), (x + s, y), (x + s, y + s), (x, y + s), (x, y)];
+                    out.push_line(c.map(|(x, y)| Vec3::new(x as f32, y as f32, 0.0)));
+                }
+                _ => {
+                    let y = y.round();
+                    out.push_line((0..12).map(|k| {
+                        Vec3::new(
+                            (x + k as f64 * 1.5) as f32,
+                            (y + (k % 2) as f64) as f32,
+                            0.0,
+                        )
+                    }));
+                }
+            }
+        }
+        out
+    }
+
+    /// Visible length by brute force: every segment cut at every later edge, each piece
+    /// tested against every later shape.
+    fn naive_visible_length(input: &Polylines) -> f64 {
+        let xy = |p: Vec3| DVec2::new(p.x as f64, p.y as f64);
+        let lines: Vec<Vec<DVec2>> = input
+            .lines()
+            .map(|l| l.iter().map(|&p| xy(p)).collect())
+            .collect();
+        let closed: Vec<bool> = input
+            .lines()
+            .map(|l| l.len() >= 4 && is_closed(l, 0.01))
+            .collect();
+        let inside = |ring: &[DVec2], p: DVec2| {
+            let mut c = false;
+            for w in ring.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                if (a.y > p.y) != (b.y > p.y) && p.x < a.x + (b.x - a.x) * (p.y - a.y) / (b.y - a.y)
+                {
+                    c = !c;
+                }
+            }
+            c
+        };
+        let mut total = 0.0;
+        for (k, line) in lines.iter().enumerate() {
+            for w in line.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                let mut ts = vec![0.0, 1.0];
+                for j in (k + 1..lines.len()).filter(|&j| closed[j]) {
+                    for e in lines[j].windows(2) {
+                        let (d, f) = (b - a, e[1] - e[0]);
+                        let den = d.perp_dot(f);
+                        if den.abs() < 1e-15 {
+                            continue;
+                        }
+                        let t = (e[0] - a).perp_dot(f) / den;
+                        let u = (e[0] - a).perp_dot(d) / den;
+                        if (0.0..=1.0).contains(&t) && (0.0..=1.0).contains(&u) {
+                            ts.push(t);
+                        }
+                    }
+                }
+                ts.sort_by(f64::total_cmp);
+                for s in ts.windows(2) {
+                    let mid = a + (b - a) * ((s[0] + s[1]) / 2.0);
+                    let hidden = (k + 1..lines.len()).any(|j| closed[j] && inside(&lines[j], mid));
+                    if !hidden {
+                        total += (s[1] - s[0]) * a.distance(b);
+                    }
+                }
+            }
+        }
+        total
+    }
+
+    #[test]
+    fn carrying_what_covers_a_line_matches_testing_every_piece() {
+        let input = scene(2000);
+        let out = Occult::default()
+            .eval(&input, &EvalContext::default())
+            .unwrap();
+        let length: f64 = out
+            .lines()
+            .flat_map(|l| l.windows(2))
+            .map(|w| xy_len(w[0], w[1]))
+            .sum();
+        let expected = naive_visible_length(&input);
+        assert!(
+            (length - expected).abs() < 1e-7 * expected,
+            "{length} vs {expected}"
+        );
+    }
+
+    fn xy_len(a: Vec3, b: Vec3) -> f64 {
+        (a.x as f64 - b.x as f64).hypot(a.y as f64 - b.y as f64)
     }
 }
