@@ -102,7 +102,7 @@ struct EdgeGrid {
 }
 
 /// Columns c0..=c1 and rows r0..=r1 of a grid.
-type CellSpan = [u32; 4];
+type CellSpan = [u16; 4];
 
 /// Most cells of an edge grid (bounds the memory of sparse, far-flung drawings).
 const MAX_CELLS: usize = 1 << 22;
@@ -138,7 +138,7 @@ impl EdgeGrid {
         let floor = (extent.x * extent.y / MAX_CELLS as f64).sqrt();
         let cell = (2.0 * mean).max(floor).max(1e-6);
         let cols = ((extent.x / cell) as usize + 1).min(1 << 12);
-        let rows = ((extent.y / cell) as usize + 1).min(MAX_CELLS / cols);
+        let rows = ((extent.y / cell) as usize + 1).min(MAX_CELLS / cols).min(1 << 16);
         let mut grid = Self {
             edges,
             origin: lo,
@@ -186,7 +186,7 @@ impl EdgeGrid {
     /// The block of cells that the box `lo..hi` overlaps.
     fn span(&self, lo: DVec2, hi: DVec2) -> CellSpan {
         let to_cell = |v: f64, o: f64, n: usize| {
-            (((v - o) / self.cell).floor().max(0.0) as usize).min(n - 1) as u32
+            (((v - o) / self.cell).floor().max(0.0) as usize).min(n - 1) as u16
         };
         [
             to_cell(lo.x, self.origin.x, self.cols),
