@@ -17,5 +17,10 @@ pub use crate::ops::{
     RawParam, Rect, Repeat, RepeatLayout, Rgba, Rotate, Scale, ScaleMode, Spiral, Subdivide, Text,
     TextAlign, Translate, Trim,
 };
+// Region ops, which read other layers by name (`Inputs::named(["frame"])`).
+pub use crate::ops::{
+    Boolean, BooleanOp, Buffer, Clip, ClipMode, Crop, CropShape, FillRule, Inputs, Occult,
+    OffsetCurve, Warp, WarpMode,
+};
 pub use crate::sketch::{LayerSpec, RegisterOp, SetParam, Sketch, SpawnLayer};
 pub use crate::{choice, field, op};

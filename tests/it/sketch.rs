@@ -403,3 +403,54 @@ fn an_error_returned_by_a_sketch_system_fails_a_headless_render_with_its_message
         "fails at once, not after a timeout"
     );
 }
+
+struct Masked;
+
+impl Plugin for Masked {
+    fn build(&self, app: &mut App) {
+        app.add_systems(Startup, spawn_masked);
+    }
+}
+
+fn spawn_masked(mut commands: Commands, registry: Res<OpsRegistry>) -> Result {
+    // A hidden layer serves as the mask of another, named as in a scene file.
+    commands.spawn_layer(
+        &registry,
+        LayerSpec::new("frame").hidden().source(Rect {
+            width: 20.0,
+            height: 20.0,
+            center: Vec3::new(50.0, 50.0, 0.0),
+            ..default()
+        }),
+    )?;
+    commands.spawn_layer(
+        &registry,
+        LayerSpec::new("cut")
+            .source(Line {
+                length: 100.0,
+                center: Vec3::new(50.0, 50.0, 0.0),
+                ..default()
+            })
+            .then(Clip {
+                mask: Inputs::named(["frame"]),
+                ..default()
+            }),
+    )?;
+    Ok(())
+}
+
+#[test]
+fn a_sketch_layer_clips_by_another_layer_named_in_a_typed_op() {
+    let _serial = one_at_a_time();
+    let mut app = Sketch::new(Masked).headless().unwrap();
+    let drawing = render_at(&mut app, 0.0).unwrap();
+    let names: Vec<&str> = drawing.layers.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["cut"], "the hidden mask is not drawn");
+    let xs: Vec<f32> = drawing.layers[0]
+        .geometry
+        .points()
+        .iter()
+        .map(|p| p.x)
+        .collect();
+    assert_eq!(xs, [40.0, 60.0], "the line is cut at the frame's edges");
+}

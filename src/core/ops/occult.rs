@@ -138,7 +138,9 @@ impl EdgeGrid {
         let floor = (extent.x * extent.y / MAX_CELLS as f64).sqrt();
         let cell = (2.0 * mean).max(floor).max(1e-6);
         let cols = ((extent.x / cell) as usize + 1).min(1 << 12);
-        let rows = ((extent.y / cell) as usize + 1).min(MAX_CELLS / cols).min(1 << 16);
+        let rows = ((extent.y / cell) as usize + 1)
+            .min(MAX_CELLS / cols)
+            .min(1 << 16);
         let mut grid = Self {
             edges,
             origin: lo,
