@@ -84,6 +84,48 @@ fn solids_scene_loads_realises_and_round_trips() {
 }
 
 #[test]
+fn regions_scene_of_the_readme_clips_warps_and_hides_within_the_paper() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/regions.scene.ron");
+    let scene = graft::host::load_scene(&path, &registry()).unwrap();
+    let drawing = scene.realize(0.0, &EvalContext::default()).unwrap();
+    let names: Vec<&str> = drawing.layers.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["sun", "sea", "sky"],
+        "the shape `water` is not drawn"
+    );
+    let inside_sun = |p: &graft::geometry::Vec3| (p.x - 105.0).hypot(p.y - 135.0) < 35.0 - 0.05; // the circle is a polygon: its chords lie inside
+    for layer in &drawing.layers[1..] {
+        assert!(layer.geometry.segment_count() > 0, "{}", layer.name);
+        // No zero-length leftovers where a cut only touches a region.
+        for line in layer.geometry.lines() {
+            let length: f32 = line.windows(2).map(|w| w[0].distance(w[1])).sum();
+            assert!(length > 1e-4, "{}: {line:?}", layer.name);
+        }
+        for p in layer.geometry.points() {
+            // Nothing inside the sun; the sea in the water, the sky within the margin.
+            assert!(!inside_sun(p), "{}: {p}", layer.name);
+            assert!(
+                (10.0 - 1e-3..=200.0 + 1e-3).contains(&p.x)
+                    && (10.0 - 1e-3..=287.0 + 1e-3).contains(&p.y),
+                "{}: {p}",
+                layer.name
+            );
+            if layer.name == "sea" {
+                assert!(p.y >= 157.0 - 1e-3, "{p}");
+            } else {
+                assert!(p.y <= 157.0 + 1e-3, "{p}");
+            }
+        }
+    }
+    let again = Scene::parse(&scene.to_ron(""), "regions.scene.ron", &registry()).unwrap();
+    let redrawn = again.realize(0.0, &EvalContext::default()).unwrap();
+    for (a, b) in drawing.layers.iter().zip(&redrawn.layers) {
+        assert_eq!(a.id, b.id, "{}", a.name);
+    }
+}
+
+#[test]
 fn fields_are_read_with_defaults_for_the_rest() {
     let scene = parse(ONE_LAYER).unwrap();
     assert_eq!((scene.canvas.width, scene.canvas.height), (100.0, 80.0));

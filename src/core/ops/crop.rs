@@ -162,8 +162,10 @@ impl Evaluate for Crop {
                 let at = |t: f64| a.lerp(b, t as f32);
                 // The kept pieces of this segment, in order.
                 let pieces: Vec<(f64, f64)> = match (self.keep, region.inside(a2, b2)) {
-                    (CropKeep::Inside, Some(span)) => vec![span],
-                    (CropKeep::Inside, None) => vec![],
+                    // A segment that only touches the region (at a corner, or a tangent)
+                    // leaves no zero-length piece behind.
+                    (CropKeep::Inside, Some(span)) if span.1 > span.0 => vec![span],
+                    (CropKeep::Inside, _) => vec![],
                     (CropKeep::Outside, None) => vec![(0.0, 1.0)],
                     (CropKeep::Outside, Some((t0, t1))) => [(0.0, t0), (t1, 1.0)]
                         .into_iter()
