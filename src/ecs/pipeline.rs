@@ -27,7 +27,7 @@ use super::executor::ComputePoolExecutor;
 use super::layer::{
     InFlight, Layer, LayerError, LayerRecipe, PendingTask, Realized, Resolved, TaskOutput,
 };
-use super::scene::SceneCanvas;
+use super::scene::{ActiveScene, SceneCanvas};
 use super::stats::PipelineStats;
 use crate::cache::{CacheBudget, GeometryCache};
 use crate::geometry::{GeometryId, LineVertices, Polylines};
@@ -113,6 +113,26 @@ fn follow_canvas(
     }
 }
 
+/// Files a scene names by relative paths (svg, fonts) are read beside the scene: when
+/// the open scene's folder changes, every layer is resolved again.
+fn follow_scene_folder(
+    scene: Option<Res<ActiveScene>>,
+    settings: Res<PipelineSettings>,
+    mut recipes: Query<&mut LayerRecipe>,
+) {
+    let Some(scene) = scene.filter(|s| s.is_changed()) else {
+        return;
+    };
+    if settings
+        .files
+        .set_base(scene.file.parent().map(|d| d.to_path_buf()))
+    {
+        for mut recipe in &mut recipes {
+            recipe.set_changed();
+        }
+    }
+}
+
 /// The CPU cache of stage results, shared with the tasks that fill it.
 #[derive(Resource, Clone)]
 pub struct SharedCache(pub Arc<Mutex<GeometryCache>>);
@@ -187,7 +207,12 @@ impl Plugin for PipelinePlugin {
             .add_systems(
                 Update,
                 (
-                    (follow_canvas, notice_file_changes, resolve_layers)
+                    (
+                        follow_canvas,
+                        follow_scene_folder,
+                        notice_file_changes,
+                        resolve_layers,
+                    )
                         .chain()
                         .in_set(GraftSystems::Resolve),
                     dispatch_layers.in_set(GraftSystems::Dispatch),

@@ -3,8 +3,9 @@
 
 use std::collections::HashMap;
 use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::SystemTime;
 
 use crate::ops::{FileError, FileSource};
@@ -42,14 +43,39 @@ fn content_hash(path: &str) -> Option<u64> {
 /// Reads files from the local file system: regular files only, never more than the
 /// limit the op asks for (so `/dev/zero` or a huge file is an error, not a hang).
 /// Stamps are content hashes (so saving a file unchanged recomputes nothing), and every
-/// file asked about is remembered for [`DiskFiles::poll`]. Clones share that memory.
+/// file asked about is remembered for [`DiskFiles::poll`]. Relative paths are read from
+/// the base folder (the open scene's), else from the working directory. Clones share
+/// all of this.
 #[derive(Clone, Debug, Default)]
 pub struct DiskFiles {
     seen: Arc<Mutex<HashMap<String, Seen>>>,
     generation: Arc<AtomicU64>,
+    base: Arc<RwLock<Option<PathBuf>>>,
 }
 
 impl DiskFiles {
+    /// Reads relative paths from `dir` (a scene's folder, so that `svg(path: "logo.svg")`
+    /// finds the file beside the scene wherever graft is started); `None`: from the
+    /// working directory. Returns whether the base changed.
+    pub fn set_base(&self, dir: Option<PathBuf>) -> bool {
+        let dir = dir.filter(|d| !d.as_os_str().is_empty());
+        let mut base = self.base.write().unwrap_or_else(|e| e.into_inner());
+        let changed = *base != dir;
+        *base = dir;
+        changed
+    }
+
+    /// `path` as it is read: relative paths joined to the base folder.
+    fn resolve(&self, path: &str) -> String {
+        let base = self.base.read().unwrap_or_else(|e| e.into_inner());
+        match base.as_deref() {
+            Some(dir) if Path::new(path).is_relative() => {
+                dir.join(path).to_string_lossy().into_owned()
+            }
+            _ => path.to_owned(),
+        }
+    }
+
     /// Looks again at every file a stage has read or stamped (a `stat` each); when one
     /// changed, appeared or disappeared, forgets its hash, counts a new generation and
     /// returns true.
@@ -95,6 +121,7 @@ impl DiskFiles {
 
 impl FileSource for DiskFiles {
     fn read(&self, path: &str, limit: u64) -> Result<Arc<[u8]>, FileError> {
+        let path = &self.resolve(path);
         self.remember(path);
         let unreadable = |e: std::io::Error| FileError::Unreadable {
             path: path.into(),
@@ -129,6 +156,7 @@ impl FileSource for DiskFiles {
     }
 
     fn stamp(&self, path: &str) -> Option<u64> {
+        let path = &self.resolve(path);
         let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
         let meta = meta_of(path);
         let entry = seen

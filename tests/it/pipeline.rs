@@ -549,6 +549,24 @@ fn an_oversized_scene_file_is_refused_by_the_asset_loader_with_the_cap() {
 }
 
 #[test]
+fn a_relative_file_path_in_a_scene_is_read_beside_the_scene() {
+    // The tests run in the project folder; the scene and its SVG lie elsewhere.
+    let dir = tempdir("pipe-svg-relative");
+    std::fs::write(
+        dir.join("logo.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"100mm\" height=\"100mm\" viewBox=\"0 0 100 100\"><path d=\"M 0,0 L 20,10\" stroke=\"black\"/></svg>",
+    )
+    .unwrap();
+    let layers = format!("        (name: \"logo\", source: svg(path: \"logo.svg\")),\n{CIRCLE}");
+    std::fs::write(dir.join(SCENE), scene_text(&layers)).unwrap();
+    let mut app = app(&dir, false);
+    settle(&mut app);
+    let logo = entity(&mut app, "logo");
+    assert!(!app.world().get::<LayerError>(logo).unwrap().is_set());
+    assert_eq!(realized(&app, logo).geometry.points()[1].x, 20.0);
+}
+
+#[test]
 fn editing_a_referenced_svg_on_disk_recomputes_only_the_layer_that_reads_it() {
     let dir = tempdir("pipe-svg-watch");
     let svg = dir.join("logo.svg");

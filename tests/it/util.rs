@@ -72,8 +72,11 @@ pub fn rounded(p: &Polylines) -> Vec<Vec<(f32, f32)>> {
 
 /// A fresh empty directory under the target directory's temp area.
 pub fn tempdir(name: &str) -> std::path::PathBuf {
+    // A fresh folder per call: tests running in parallel may ask for the same name.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("{name}-{}", std::process::id()));
+        .join(format!("{name}-{}-{call}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
