@@ -14,7 +14,7 @@ use super::context::Executor;
 use super::fill::FillRule;
 use super::op::{EvalContext, OpError};
 use super::parallel;
-use super::planar::{P, Shapes, push_contours, regions, rings_and_paths};
+use super::planar::{P, Shapes, push_contours, regions, rings_and_paths, rings_of};
 use super::reference::Inputs;
 use super::typed::{Choice, Evaluate};
 
@@ -86,10 +86,7 @@ impl Evaluate for Boolean {
             regions(&rings_and_paths(input).0, self.rule),
             ctx.executor.as_ref(),
         );
-        let mut others: Vec<Vec<P>> = Vec::new();
-        for geometry in self.with.geometries() {
-            others.extend(rings_and_paths(geometry).0);
-        }
+        let others = rings_of(&self.with);
         let clip = merged(regions(&others, self.rule), ctx.executor.as_ref());
         let rule = match self.op {
             BooleanOp::Union => OverlayRule::Union,

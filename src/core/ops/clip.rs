@@ -11,7 +11,7 @@ use crate::geometry::{Polylines, Vec3};
 use super::fill::FillRule;
 use super::op::{EvalContext, OpError};
 use super::parallel;
-use super::planar::{P, planar, push_contours, regions, rings_and_paths};
+use super::planar::{P, planar, push_contours, regions, rings_of};
 use super::reference::Inputs;
 use super::typed::Evaluate;
 
@@ -61,10 +61,7 @@ impl Evaluate for Clip {
                 "no mask: set `mask` to the name of a layer or shape, e.g. clip(mask: \"frame\")",
             ));
         }
-        let mut rings: Vec<Vec<P>> = Vec::new();
-        for geometry in self.mask.geometries() {
-            rings.extend(rings_and_paths(geometry).0);
-        }
+        let rings = rings_of(&self.mask);
         let mask = regions(&rings, self.rule);
         // Every line is clipped as an open path; a ring keeps its closing point.
         let paths: Vec<Vec<P>> = input

@@ -48,6 +48,15 @@ pub(super) fn rings_and_paths(input: &Polylines) -> (Vec<Vec<P>>, Vec<Vec<P>>) {
     (rings, paths)
 }
 
+/// The rings (as [`rings_and_paths`] finds them) of every geometry `inputs` reads, in
+/// order: the closed regions of a mask.
+pub(super) fn rings_of(inputs: &super::reference::Inputs) -> Vec<Vec<P>> {
+    inputs
+        .geometries()
+        .flat_map(|g| rings_and_paths(g).0)
+        .collect()
+}
+
 /// The regions `rings` enclose under `rule`, as proper shapes (outer contours with their
 /// holes, no overlaps within one shape). Per shape, each outer ring with the holes
 /// nested in it is one region; overlapping regions stay separate shapes.

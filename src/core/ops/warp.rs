@@ -10,7 +10,7 @@ use crate::geometry::{Polylines, Vec3};
 
 use super::op::{EvalContext, OpError};
 use super::parallel;
-use super::planar::{P, rings_and_paths};
+use super::planar::{P, rings_of};
 use super::reference::Inputs;
 use super::typed::Evaluate;
 
@@ -280,10 +280,7 @@ impl Evaluate for Warp {
                 "no mask: set `mask` to the name of a layer or shape, e.g. warp(mask: \"lens\")",
             ));
         }
-        let mut rings: Vec<Vec<P>> = Vec::new();
-        for geometry in self.mask.geometries() {
-            rings.extend(rings_and_paths(geometry).0);
-        }
+        let rings = rings_of(&self.mask);
         // A mask without closed rings has no inside: the lines stay as they are.
         let mut out = if rings.is_empty() {
             input.clone()
