@@ -309,11 +309,54 @@ pub fn apply_edit(
         return Err(DocumentError::NameTaken(after.name));
     }
     write_layer(world, entity, &before.name, &after);
+    let linked = if after.name != before.name {
+        follow_rename(world, &before.name, &after.name)
+    } else {
+        Vec::new()
+    };
     world
         .resource_mut::<SceneDocument>()
         .history
-        .record(before, after, merge);
+        .record_linked(before, after, linked, merge);
     Ok(())
+}
+
+/// Points every reference to `from` (in all layers and shapes) at `to`; returns the
+/// layers changed, before and after.
+fn follow_rename(world: &mut World, from: &str, to: &str) -> Vec<(LayerDef, LayerDef)> {
+    let readers: Vec<String> = world
+        .query::<(&Layer, &LayerRecipe)>()
+        .iter(world)
+        .filter(|(_, r)| {
+            let mut probe = r.0.clone();
+            probe.rename_reference(from, to)
+        })
+        .map(|(l, _)| l.name.clone())
+        .collect();
+    let mut changed = Vec::with_capacity(readers.len());
+    for name in readers {
+        if let Some((entity, before)) = layer_def(world, &name) {
+            let mut after = before.clone();
+            after.recipe.rename_reference(from, to);
+            write_layer(world, entity, &name, &after);
+            changed.push((before, after));
+        }
+    }
+    changed
+}
+
+/// Writes the `linked` layers of a step: their `before` state on undo, `after` on redo.
+fn write_linked(world: &mut World, linked: &[(LayerDef, LayerDef)], undo: bool) {
+    for (before, after) in linked {
+        let (from, to) = if undo {
+            (after, before)
+        } else {
+            (before, after)
+        };
+        if let Some((entity, _)) = layer_def(world, &from.name) {
+            write_layer(world, entity, &from.name, to);
+        }
+    }
 }
 
 /// Undoes the last step; returns the name of the layer it changed.
@@ -321,6 +364,7 @@ pub fn undo(world: &mut World) -> Option<String> {
     let step = world.resource_mut::<SceneDocument>().history.undo()?;
     let (entity, _) = layer_def(world, &step.after.name)?;
     write_layer(world, entity, &step.after.name, &step.before);
+    write_linked(world, &step.linked, true);
     Some(step.before.name)
 }
 
@@ -329,6 +373,7 @@ pub fn redo(world: &mut World) -> Option<String> {
     let step = world.resource_mut::<SceneDocument>().history.redo()?;
     let (entity, _) = layer_def(world, &step.before.name)?;
     write_layer(world, entity, &step.before.name, &step.after);
+    write_linked(world, &step.linked, false);
     Some(step.after.name)
 }
 

@@ -427,3 +427,70 @@ fn a_file_changed_on_disk_under_unsaved_edits_keeps_the_edits_beside_it() {
         Rgba::parse("#00aa00").unwrap()
     );
 }
+
+const READERS: &str = "(\n    canvas: (size: (200, 150)),\n    layers: [\n        (name: \"sun\", source: circle(radius: 20, center: (100, 75, 0))),\n        (name: \"sea\", source: grid(nx: 0, ny: 20, scale: 150, center: (100, 75, 0)), effects: [clip(mask: \"water\"), occult(by: [\"sun\"])]),\n    ],\n    shapes: [\n        (name: \"water\", source: rect(width: 150, height: 60, center: (100, 100, 0))),\n    ],\n)\n";
+
+#[test]
+fn renaming_a_layer_or_shape_renames_the_references_to_it_and_undo_renames_them_back() {
+    let dir = tempdir("edit-rename-refs");
+    let file = dir.join(SCENE);
+    std::fs::write(&file, READERS).unwrap();
+    let mut app = app(&dir, false);
+    settle(&mut app);
+    let sea = entity(&mut app, "sea");
+    let final_id = |app: &mut App| {
+        *app.world()
+            .get::<Resolved>(sea)
+            .unwrap()
+            .ids
+            .last()
+            .unwrap()
+    };
+    let id0 = final_id(&mut app);
+    let refs = |app: &mut App| app.world().get::<LayerRecipe>(sea).unwrap().0.references();
+    assert_eq!(refs(&mut app), ["water", "sun"]);
+
+    apply_edit(app.world_mut(), "sun", &Edit::Rename("star".into()), None).unwrap();
+    apply_edit(app.world_mut(), "water", &Edit::Rename("lake".into()), None).unwrap();
+    settle(&mut app);
+    assert_eq!(refs(&mut app), ["lake", "star"]);
+    let error = app.world().get::<graft::ecs::LayerError>(sea).unwrap();
+    assert!(!error.is_set(), "{:?}", error.message);
+    assert_eq!(
+        final_id(&mut app),
+        id0,
+        "same geometry read under new names"
+    );
+    let doc = app
+        .world()
+        .resource::<SceneDocument>()
+        .scene
+        .clone()
+        .unwrap();
+    assert_eq!(doc.layers[1].recipe.references(), ["lake", "star"]);
+    assert_eq!(doc.shapes[0].name, "lake");
+
+    // One undo step per rename, the readers included.
+    assert_eq!(
+        app.world().resource::<SceneDocument>().history.undo_len(),
+        2
+    );
+    undo(app.world_mut()).unwrap();
+    settle(&mut app);
+    assert_eq!(refs(&mut app), ["water", "star"]);
+    undo(app.world_mut()).unwrap();
+    settle(&mut app);
+    assert_eq!(refs(&mut app), ["water", "sun"]);
+    assert!(!app.world().resource::<SceneDocument>().is_dirty());
+    redo(app.world_mut()).unwrap();
+    settle(&mut app);
+    assert_eq!(refs(&mut app), ["water", "star"]);
+
+    // Saved and reloaded, the references still resolve.
+    save(app.world_mut()).unwrap();
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(!written.contains("\"sun\""), "{written}");
+    let reloaded = Scene::parse(&written, SCENE, &registry()).unwrap();
+    assert_eq!(reloaded.layers[0].name, "star");
+    assert_eq!(reloaded.layers[1].recipe.references(), ["water", "star"]);
+}

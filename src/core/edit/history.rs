@@ -10,6 +10,9 @@ pub struct Step {
     pub before: LayerDef,
     /// The layer after it.
     pub after: LayerDef,
+    /// Other layers changed with it, before and after (the readers of a renamed layer,
+    /// whose references follow the new name); undone and redone together.
+    pub linked: Vec<(LayerDef, LayerDef)>,
     /// Edits with the same key merge into this step until it is sealed (a slider drag).
     key: Option<u64>,
     sealed: bool,
@@ -30,13 +33,27 @@ impl EditHistory {
     /// sealed) the change joins it: a drag of many small moves is one step.
     /// A change that changes nothing is not recorded. Any new change clears redo.
     pub fn record(&mut self, before: LayerDef, after: LayerDef, merge_key: Option<u64>) {
-        if before == after {
+        self.record_linked(before, after, Vec::new(), merge_key);
+    }
+
+    /// Records a change of one layer together with changes of others (`linked`, before
+    /// and after each) as one step. Steps with linked changes never merge.
+    pub fn record_linked(
+        &mut self,
+        before: LayerDef,
+        after: LayerDef,
+        linked: Vec<(LayerDef, LayerDef)>,
+        merge_key: Option<u64>,
+    ) {
+        if before == after && linked.is_empty() {
             return;
         }
+        let merge_key = merge_key.filter(|_| linked.is_empty());
         self.redo.clear();
         if let (Some(key), Some(last)) = (merge_key, self.undo.last_mut())
             && last.key == Some(key)
             && !last.sealed
+            && last.linked.is_empty()
             && last.after.name == before.name
         {
             last.after = after;
@@ -49,6 +66,7 @@ impl EditHistory {
         self.undo.push(Step {
             before,
             after,
+            linked,
             key: merge_key,
             sealed: merge_key.is_none(),
         });

@@ -519,6 +519,23 @@ impl Recipe {
         names
     }
 
+    /// Makes every reference to `from` (in any stage, switched off or not) read `to`
+    /// instead: a renamed layer or shape keeps its readers. True when one changed.
+    pub fn rename_reference(&mut self, from: &str, to: &str) -> bool {
+        let mut changed = false;
+        for call in std::iter::once(&mut self.source).chain(self.effects.iter_mut()) {
+            for input in &mut call.params {
+                if let ParamInput::Const(Value::Inputs(refs)) = input {
+                    for r in refs.iter_mut().filter(|r| r.name == from) {
+                        r.name = to.to_string();
+                        changed = true;
+                    }
+                }
+            }
+        }
+        changed
+    }
+
     /// Resolves every enabled stage at time `t` and computes the chain of ids (the
     /// context tells ops with external inputs, such as font files, their stamps). A
     /// recipe that reads other layers or shapes needs [`Recipe::resolve_in`].
