@@ -85,6 +85,10 @@ enum Command {
         /// Which benchmarks: core (ops, exports), pipeline (headless app frames) or all.
         #[arg(long, value_enum, default_value_t = graft::bench::Suite::All)]
         suite: graft::bench::Suite,
+        /// Only the core benchmarks whose number starts with one of these (e.g. `9d`, or
+        /// `9` for all region ops); comma-separated.
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<String>,
     },
 }
 
@@ -165,8 +169,9 @@ fn main() -> ExitCode {
             threads,
             runs,
             suite,
+            only,
         }) => {
-            graft::bench::run(suite, threads, runs);
+            graft::bench::run(suite, threads, runs, &only);
             Ok(())
         }
     };

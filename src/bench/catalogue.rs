@@ -42,309 +42,324 @@ fn time_chain(name: &str, r: &Recipe, ctx: &EvalContext, runs: usize, target: &s
 pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
     // 7a. grafix's README quick start: polyhedron -> fill -> subdivide -> displace ->
     // rotate by t. Cold first frame, then frames where only the rotation changes.
-    let quick = recipe(
-        registry,
-        &[
-            (
-                "polyhedron",
-                vec![("kind", "dodecahedron".into()), ("scale", 120.0.into())],
-            ),
-            ("fill", vec![("density", 40.0.into())]),
-            ("subdivide", vec![("subdivisions", 3.into())]),
-            ("displace", vec![("amplitude", [3.0, 3.0, 0.0].into())]),
-            (
-                "rotate",
-                vec![(
-                    "rotation",
-                    crate::ops::RawParam::Seq(vec![0.0.into(), 0.0.into(), "t * 30".into()]),
-                )],
-            ),
-        ],
-    );
-    let start = Instant::now();
-    let cold = quick.resolve(0.0, ctx).unwrap().evaluate(ctx).unwrap();
-    println!(
-        "7a. grafix quick start (polyhedron, fill, subdivide, displace, rotate t): first frame {:.2} ms cold (target <= 50 ms), {} vertices",
-        start.elapsed().as_secs_f64() * 1e3,
-        cold[4].point_count()
-    );
-    time_chain("   per frame", &quick, ctx, runs, "<= 0.1 ms per frame");
-
-    // 7b/7c. resample and lowpass of about a million vertices.
-    let million = [
-        (
-            "grid",
-            vec![
-                ("nx", 500.into()),
-                ("ny", 500.into()),
-                ("scale", 200.0.into()),
+    if super::wanted("7a") {
+        let quick = recipe(
+            registry,
+            &[
+                (
+                    "polyhedron",
+                    vec![("kind", "dodecahedron".into()), ("scale", 120.0.into())],
+                ),
+                ("fill", vec![("density", 40.0.into())]),
+                ("subdivide", vec![("subdivisions", 3.into())]),
+                ("displace", vec![("amplitude", [3.0, 3.0, 0.0].into())]),
+                (
+                    "rotate",
+                    vec![(
+                        "rotation",
+                        crate::ops::RawParam::Seq(vec![0.0.into(), 0.0.into(), "t * 30".into()]),
+                    )],
+                ),
             ],
-        ),
-        ("subdivide", vec![("subdivisions", 10.into())]),
-    ];
-    let mut chain = million.to_vec();
-    chain.push(("resample", vec![("step", 0.2.into())]));
-    time_chain(
-        "7b. resample step 0.2 of 1M vertices",
-        &recipe(registry, &chain),
-        ctx,
-        runs.min(10),
-        "record",
-    );
-    let mut chain = million.to_vec();
-    chain.push(("lowpass", vec![("step", 0.2.into()), ("sigma", 1.0.into())]));
-    time_chain(
-        "7c. lowpass step 0.2 sigma 1 of 1M vertices",
-        &recipe(registry, &chain),
-        ctx,
-        runs.min(10),
-        "record",
-    );
-
-    // 7d. deduplicate a 200 x 200 grid drawn three times over itself.
-    let dedupe = recipe(
-        registry,
-        &[
+        );
+        let start = Instant::now();
+        let cold = quick.resolve(0.0, ctx).unwrap().evaluate(ctx).unwrap();
+        println!(
+            "7a. grafix quick start (polyhedron, fill, subdivide, displace, rotate t): first frame {:.2} ms cold (target <= 50 ms), {} vertices",
+            start.elapsed().as_secs_f64() * 1e3,
+            cold[4].point_count()
+        );
+        time_chain("   per frame", &quick, ctx, runs, "<= 0.1 ms per frame");
+    }
+    // 7b/7c. resample and lowpass of about a million vertices.
+    if super::wanted("7b") {
+        let million = [
             (
                 "grid",
                 vec![
-                    ("nx", 200.into()),
-                    ("ny", 200.into()),
-                    ("scale", 200.0.into()),
-                ],
-            ),
-            ("subdivide", vec![("subdivisions", 4.into())]),
-            (
-                "repeat",
-                vec![("count", 2.into()), ("offset", [0.0, 0.0, 0.0].into())],
-            ),
-            ("deduplicate", vec![]),
-        ],
-    );
-    time_chain(
-        "7d. deduplicate 200x200 grid (16 segments per line) repeated twice",
-        &dedupe,
-        ctx,
-        runs.min(10),
-        "record",
-    );
-
-    // 7g. deduplicate a million segments with many overlaps: a subdivided grid and a
-    // copy shifted along its rows.
-    let million = recipe(
-        registry,
-        &[
-            (
-                "grid",
-                vec![
-                    ("nx", 250.into()),
-                    ("ny", 250.into()),
+                    ("nx", 500.into()),
+                    ("ny", 500.into()),
                     ("scale", 200.0.into()),
                 ],
             ),
             ("subdivide", vec![("subdivisions", 10.into())]),
-            (
-                "repeat",
-                vec![("count", 1.into()), ("offset", [0.4, 0.0, 0.0].into())],
-            ),
-            ("deduplicate", vec![]),
-        ],
-    );
-    time_chain(
-        "7g. deduplicate 1M segments (a grid and a shifted copy)",
-        &million,
-        ctx,
-        runs.min(3),
-        "<= 2000 ms",
-    );
-
+        ];
+        let mut chain = million.to_vec();
+        chain.push(("resample", vec![("step", 0.2.into())]));
+        time_chain(
+            "7b. resample step 0.2 of 1M vertices",
+            &recipe(registry, &chain),
+            ctx,
+            runs.min(10),
+            "record",
+        );
+        let mut chain = million.to_vec();
+        chain.push(("lowpass", vec![("step", 0.2.into()), ("sigma", 1.0.into())]));
+        time_chain(
+            "7c. lowpass step 0.2 sigma 1 of 1M vertices",
+            &recipe(registry, &chain),
+            ctx,
+            runs.min(10),
+            "record",
+        );
+    }
+    // 7d. deduplicate a 200 x 200 grid drawn three times over itself.
+    if super::wanted("7d") {
+        let dedupe = recipe(
+            registry,
+            &[
+                (
+                    "grid",
+                    vec![
+                        ("nx", 200.into()),
+                        ("ny", 200.into()),
+                        ("scale", 200.0.into()),
+                    ],
+                ),
+                ("subdivide", vec![("subdivisions", 4.into())]),
+                (
+                    "repeat",
+                    vec![("count", 2.into()), ("offset", [0.0, 0.0, 0.0].into())],
+                ),
+                ("deduplicate", vec![]),
+            ],
+        );
+        time_chain(
+            "7d. deduplicate 200x200 grid (16 segments per line) repeated twice",
+            &dedupe,
+            ctx,
+            runs.min(10),
+            "record",
+        );
+    }
+    // 7g. deduplicate a million segments with many overlaps: a subdivided grid and a
+    // copy shifted along its rows.
+    if super::wanted("7g") {
+        let million = recipe(
+            registry,
+            &[
+                (
+                    "grid",
+                    vec![
+                        ("nx", 250.into()),
+                        ("ny", 250.into()),
+                        ("scale", 200.0.into()),
+                    ],
+                ),
+                ("subdivide", vec![("subdivisions", 10.into())]),
+                (
+                    "repeat",
+                    vec![("count", 1.into()), ("offset", [0.4, 0.0, 0.0].into())],
+                ),
+                ("deduplicate", vec![]),
+            ],
+        );
+        time_chain(
+            "7g. deduplicate 1M segments (a grid and a shifted copy)",
+            &million,
+            ctx,
+            runs.min(3),
+            "<= 2000 ms",
+        );
+    }
     // 7e. lsystem plant at 7 iterations.
-    let plant = recipe(
-        registry,
-        &[("lsystem", vec![("iters", 7.into()), ("step", 0.3.into())])],
-    );
-    time_chain(
-        "7e. lsystem plant, 7 iterations",
-        &plant,
-        ctx,
-        runs.min(10),
-        "record",
-    );
-
+    if super::wanted("7e") {
+        let plant = recipe(
+            registry,
+            &[("lsystem", vec![("iters", 7.into()), ("step", 0.3.into())])],
+        );
+        time_chain(
+            "7e. lsystem plant, 7 iterations",
+            &plant,
+            ctx,
+            runs.min(10),
+            "record",
+        );
+    }
     // 7f. a latlon sphere of about 97k vertices through perspective with hidden lines.
-    let globe = recipe(
-        registry,
-        &[
-            (
-                "sphere",
-                vec![("subdivisions", 4.into()), ("scale", 150.0.into())],
-            ),
-            (
-                "perspective",
-                vec![
-                    ("camera", [300.0, -100.0, -350.0].into()),
-                    ("hidden", "sphere".into()),
-                ],
-            ),
-        ],
-    );
-    time_chain(
-        "7f. sphere -> perspective (hidden: sphere)",
-        &globe,
-        ctx,
-        runs.min(20),
-        "record",
-    );
-
+    if super::wanted("7f") {
+        let globe = recipe(
+            registry,
+            &[
+                (
+                    "sphere",
+                    vec![("subdivisions", 4.into()), ("scale", 150.0.into())],
+                ),
+                (
+                    "perspective",
+                    vec![
+                        ("camera", [300.0, -100.0, -350.0].into()),
+                        ("hidden", "sphere".into()),
+                    ],
+                ),
+            ],
+        );
+        time_chain(
+            "7f. sphere -> perspective (hidden: sphere)",
+            &globe,
+            ctx,
+            runs.min(20),
+            "record",
+        );
+    }
     // 9a. buffer of the demo's title (single-stroke text: every stroke outlined, unioned).
-    let title = recipe(
-        registry,
-        &[
-            (
-                "text",
-                vec![
-                    ("text", "graft".into()),
-                    ("font", "futural".into()),
-                    ("scale", 14.0.into()),
-                    ("center", [105.0, 272.0, 0.0].into()),
-                    ("text_align", "center".into()),
-                ],
-            ),
-            ("buffer", vec![("distance", 0.5.into())]),
-        ],
-    );
-    time_chain(
-        "9a. buffer 0.5 mm of the demo's title text",
-        &title,
-        ctx,
-        runs.min(20),
-        "<= 100 ms",
-    );
+    if super::wanted("9a") {
+        let title = recipe(
+            registry,
+            &[
+                (
+                    "text",
+                    vec![
+                        ("text", "graft".into()),
+                        ("font", "futural".into()),
+                        ("scale", 14.0.into()),
+                        ("center", [105.0, 272.0, 0.0].into()),
+                        ("text_align", "center".into()),
+                    ],
+                ),
+                ("buffer", vec![("distance", 0.5.into())]),
+            ],
+        );
+        time_chain(
+            "9a. buffer 0.5 mm of the demo's title text",
+            &title,
+            ctx,
+            runs.min(20),
+            "<= 100 ms",
+        );
+    }
     // 9b. buffer of 401 nearly coincident hexagons: 401 outlines grown and merged into one.
-    let hexagons = recipe(
-        registry,
-        &[
-            (
-                "polygon",
-                vec![("n_sides", 6.into()), ("scale", 8.0.into())],
-            ),
-            (
-                "repeat",
-                vec![("count", 400.into()), ("offset", [9.0, 0.0, 0.0].into())],
-            ),
-            ("buffer", vec![("distance", 1.0.into())]),
-        ],
-    );
-    time_chain(
-        "9b. buffer 1 mm of 401 overlapping hexagons, merged into one",
-        &hexagons,
-        ctx,
-        runs.min(20),
-        "record",
-    );
-
+    if super::wanted("9b") {
+        let hexagons = recipe(
+            registry,
+            &[
+                (
+                    "polygon",
+                    vec![("n_sides", 6.into()), ("scale", 8.0.into())],
+                ),
+                (
+                    "repeat",
+                    vec![("count", 400.into()), ("offset", [9.0, 0.0, 0.0].into())],
+                ),
+                ("buffer", vec![("distance", 1.0.into())]),
+            ],
+        );
+        time_chain(
+            "9b. buffer 1 mm of 401 overlapping hexagons, merged into one",
+            &hexagons,
+            ctx,
+            runs.min(20),
+            "record",
+        );
+    }
     // 9c. offset fill: 30 concentric contours inside and outside the demo's sun.
-    let sun = recipe(
-        registry,
-        &[
-            (
-                "circle",
-                vec![("radius", 30.0.into()), ("segments", 180.into())],
-            ),
-            (
-                "offset_curve",
-                vec![("distance", 1.0.into()), ("count", 30.into())],
-            ),
-        ],
-    );
-    time_chain(
-        "9c. offset_curve 30 contours each side of a 180-gon",
-        &sun,
-        ctx,
-        runs.min(20),
-        "record",
-    );
-
+    if super::wanted("9c") {
+        let sun = recipe(
+            registry,
+            &[
+                (
+                    "circle",
+                    vec![("radius", 30.0.into()), ("segments", 180.into())],
+                ),
+                (
+                    "offset_curve",
+                    vec![("distance", 1.0.into()), ("count", 30.into())],
+                ),
+            ],
+        );
+        time_chain(
+            "9c. offset_curve 30 contours each side of a 180-gon",
+            &sun,
+            ctx,
+            runs.min(20),
+            "record",
+        );
+    }
     // 9d. occult of 10 000 random overlapping circles (closed 64-gons) in one layer.
-    let circles = super::random_circles(10_000);
-    let mut kept = 0;
-    let t = time(runs.min(5), |_| {
-        let out = crate::ops::Evaluate::eval(&crate::ops::Occult::default(), &circles, ctx)
-            .expect("occult evaluates");
-        kept = out.point_count();
-    });
-    report(
-        "9d. occult of 10 000 random overlapping circles (64-gons)",
-        t,
-        "<= 100 ms",
-    );
-    println!(
-        "    {} vertices in, {kept} out (benches/bench_inputs_svg.py circles writes them for vpype-occult)",
-        circles.point_count()
-    );
-
+    if super::wanted("9d") {
+        let circles = super::random_circles(10_000);
+        let mut kept = 0;
+        let t = time(runs.min(5), |_| {
+            let out = crate::ops::Evaluate::eval(&crate::ops::Occult::default(), &circles, ctx)
+                .expect("occult evaluates");
+            kept = out.point_count();
+        });
+        report(
+            "9d. occult of 10 000 random overlapping circles (64-gons)",
+            t,
+            "<= 100 ms",
+        );
+        println!(
+            "    {} vertices in, {kept} out (benches/bench_inputs_svg.py circles writes them for vpype-occult)",
+            circles.point_count()
+        );
+    }
     // 9e. boolean union of 10 000 random overlapping squares, in one layer; non-zero, so
     // that every square counts on its own, as in Shapely's unary_union (per_shape would
     // read a square lying inside another as its hole).
-    let squares = super::random_squares(10_000);
-    let union = crate::ops::Boolean {
-        rule: crate::ops::FillRule::Nonzero,
-        ..Default::default()
-    };
-    let mut rings = 0;
-    let t = time(runs.min(10), |_| {
-        let out = crate::ops::Evaluate::eval(&union, &squares, ctx).expect("boolean evaluates");
-        rings = out.line_count();
-    });
-    report("9e. boolean union of 10 000 random squares", t, "<= 100 ms");
-    println!(
-        "    10 000 squares in, {rings} rings out (benches/bench_inputs_svg.py squares writes them for Shapely)"
-    );
-
-    // 9f. clip of a 400 × 400 hatch (a grid of 400 + 400 lines, 400 mm square) by a star.
-    let hatch = crate::ops::Evaluate::eval(
-        &crate::ops::Grid {
-            nx: 400,
-            ny: 400,
-            scale: 400.0,
+    if super::wanted("9e") {
+        let squares = super::random_squares(10_000);
+        let union = crate::ops::Boolean {
+            rule: crate::ops::FillRule::Nonzero,
             ..Default::default()
-        },
-        &crate::geometry::Polylines::new(),
-        ctx,
-    )
-    .expect("grid evaluates");
-    let clip = crate::ops::Clip {
-        mask: crate::ops::Inputs(vec![crate::ops::GeometryRef {
-            name: "star".into(),
-            id: None,
-            geometry: Some(Arc::new(super::star(105.0, 148.5, 180.0))),
-        }]),
-        ..Default::default()
-    };
-    let mut pieces = 0;
-    let t = time(runs.min(10), |_| {
-        let out = crate::ops::Evaluate::eval(&clip, &hatch, ctx).expect("clip evaluates");
-        pieces = out.line_count();
-    });
-    report("9f. clip of a 400 x 400 hatch by a star", t, "<= 100 ms");
-    println!("    {} lines in, {pieces} pieces out", hatch.line_count());
-
-    // 8. linesort on 100 000 random segments: travel and time, greedy and with 2-opt.
-    let segments = super::random_segments(100_000);
-    let base = crate::geometry::travel_of(&segments, &crate::geometry::input_order(&segments));
-    for (name, improve) in [
-        ("8a. linesort greedy, 100k random segments", false),
-        ("8b. linesort greedy + 2-opt, 100k random segments", true),
-    ] {
-        let mut order = Vec::new();
-        let t = time(runs.min(5), |_| {
-            order = crate::geometry::sort_for_travel(&segments, true, improve);
+        };
+        let mut rings = 0;
+        let t = time(runs.min(10), |_| {
+            let out = crate::ops::Evaluate::eval(&union, &squares, ctx).expect("boolean evaluates");
+            rings = out.line_count();
         });
-        report(name, t, "<= 1000 ms");
+        report("9e. boolean union of 10 000 random squares", t, "<= 100 ms");
         println!(
-            "    pen-up travel {:.0} mm in input order, {:.0} mm sorted",
-            base,
-            crate::geometry::travel_of(&segments, &order)
+            "    10 000 squares in, {rings} rings out (benches/bench_inputs_svg.py squares writes them for Shapely)"
         );
+    }
+    // 9f. clip of a 400 × 400 hatch (a grid of 400 + 400 lines, 400 mm square) by a star.
+    if super::wanted("9f") {
+        let hatch = crate::ops::Evaluate::eval(
+            &crate::ops::Grid {
+                nx: 400,
+                ny: 400,
+                scale: 400.0,
+                ..Default::default()
+            },
+            &crate::geometry::Polylines::new(),
+            ctx,
+        )
+        .expect("grid evaluates");
+        let clip = crate::ops::Clip {
+            mask: crate::ops::Inputs(vec![crate::ops::GeometryRef {
+                name: "star".into(),
+                id: None,
+                geometry: Some(Arc::new(super::star(105.0, 148.5, 180.0))),
+            }]),
+            ..Default::default()
+        };
+        let mut pieces = 0;
+        let t = time(runs.min(10), |_| {
+            let out = crate::ops::Evaluate::eval(&clip, &hatch, ctx).expect("clip evaluates");
+            pieces = out.line_count();
+        });
+        report("9f. clip of a 400 x 400 hatch by a star", t, "<= 100 ms");
+        println!("    {} lines in, {pieces} pieces out", hatch.line_count());
+    }
+    // 8. linesort on 100 000 random segments: travel and time, greedy and with 2-opt.
+    if super::wanted("8") {
+        let segments = super::random_segments(100_000);
+        let base = crate::geometry::travel_of(&segments, &crate::geometry::input_order(&segments));
+        for (name, improve) in [
+            ("8a. linesort greedy, 100k random segments", false),
+            ("8b. linesort greedy + 2-opt, 100k random segments", true),
+        ] {
+            let mut order = Vec::new();
+            let t = time(runs.min(5), |_| {
+                order = crate::geometry::sort_for_travel(&segments, true, improve);
+            });
+            report(name, t, "<= 1000 ms");
+            println!(
+                "    pen-up travel {:.0} mm in input order, {:.0} mm sorted",
+                base,
+                crate::geometry::travel_of(&segments, &order)
+            );
+        }
     }
 }

@@ -183,8 +183,23 @@ pub enum Suite {
     All,
 }
 
-/// Runs a suite with at most `threads` worker threads for op work (0 = all cores).
-pub fn run(suite: Suite, threads: usize, runs: usize) {
+/// The benchmark numbers asked for (`--only`); empty: all.
+static ONLY: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+
+/// Whether benchmark `number` (e.g. "9d") is to run: `--only 9` selects 9a..9f, `--only
+/// 8b` the section numbered 8.
+fn wanted(number: &str) -> bool {
+    let only = ONLY.get_or_init(Vec::new);
+    only.is_empty()
+        || only
+            .iter()
+            .any(|p| number.starts_with(p.as_str()) || p.starts_with(number))
+}
+
+/// Runs a suite with at most `threads` worker threads for op work (0 = all cores);
+/// `only` names the core benchmarks to run by number prefix (empty: all).
+pub fn run(suite: Suite, threads: usize, runs: usize, only: &[String]) {
+    let _ = ONLY.set(only.to_vec());
     let executor = ComputePoolExecutor {
         max_threads: if threads == 0 { usize::MAX } else { threads },
     };
@@ -208,115 +223,118 @@ fn run_core(runs: usize, executor: ComputePoolExecutor) {
     );
 
     // 1. Animated displaced grid.
-    let recipe = grid_displace_recipe(&registry, "t");
-    let resolved = recipe.resolve(0.0, &ctx).expect("valid recipe");
-    let stages = resolved.evaluate(&ctx).expect("evaluates");
-    println!(
-        "1. grid 200x200 -> subdivide 10 -> displace: {} vertices",
-        stages[2].point_count()
-    );
-    let full = time(runs, |i| {
-        let r = recipe.resolve(frame_time(i), &ctx).unwrap();
-        std::hint::black_box(r.evaluate(&ctx).unwrap());
-    });
-    report("   full chain per frame (t changes)", full, "<= 5 ms");
-    let cached = time(runs, |i| {
-        let r = recipe.resolve(frame_time(i), &ctx).unwrap();
-        // grid and subdivide do not depend on t: their result is the cached prefix.
-        std::hint::black_box(
-            r.evaluate_from(2, Some(Arc::clone(&stages[1])), &ctx, |_, _| {})
-                .unwrap(),
+    if wanted("1") {
+        let recipe = grid_displace_recipe(&registry, "t");
+        let resolved = recipe.resolve(0.0, &ctx).expect("valid recipe");
+        let stages = resolved.evaluate(&ctx).expect("evaluates");
+        println!(
+            "1. grid 200x200 -> subdivide 10 -> displace: {} vertices",
+            stages[2].point_count()
         );
-    });
-    report(
-        "   displace only, cached grid+subdivide prefix",
-        cached,
-        "<= 5 ms",
-    );
-
-    // 2. 400 hatched hexagons with an animated angle.
-    let hexagons: Vec<Recipe> = (0..400)
-        .map(|i| Recipe {
-            source: call(
-                &registry,
-                "polygon",
-                &[
-                    ("n_sides", 6.into()),
-                    ("scale", 9.0.into()),
-                    (
-                        "center",
-                        [
-                            10.0 + (i % 20) as f64 * 9.5,
-                            10.0 + (i / 20) as f64 * 9.5,
-                            0.0,
-                        ]
-                        .into(),
-                    ),
-                ],
-            ),
-            effects: vec![call(
-                &registry,
-                "fill",
-                &[("density", 60.0.into()), ("angle", "t * 45".into())],
-            )],
-        })
-        .collect();
-    let sources: Vec<Arc<Polylines>> = hexagons
-        .iter()
-        .map(|r| Arc::clone(&r.resolve(0.0, &ctx).unwrap().evaluate(&ctx).unwrap()[0]))
-        .collect();
-    let hatch = time(runs, |i| {
-        for (recipe, source) in hexagons.iter().zip(&sources) {
+        let full = time(runs, |i| {
             let r = recipe.resolve(frame_time(i), &ctx).unwrap();
+            std::hint::black_box(r.evaluate(&ctx).unwrap());
+        });
+        report("   full chain per frame (t changes)", full, "<= 5 ms");
+        let cached = time(runs, |i| {
+            let r = recipe.resolve(frame_time(i), &ctx).unwrap();
+            // grid and subdivide do not depend on t: their result is the cached prefix.
             std::hint::black_box(
-                r.evaluate_from(1, Some(Arc::clone(source)), &ctx, |_, _| {})
+                r.evaluate_from(2, Some(Arc::clone(&stages[1])), &ctx, |_, _| {})
                     .unwrap(),
             );
-        }
-    });
-    report(
-        "2. 400 hexagons, each fill density 60, animated angle",
-        hatch,
-        "<= 12 ms",
-    );
-
+        });
+        report(
+            "   displace only, cached grid+subdivide prefix",
+            cached,
+            "<= 5 ms",
+        );
+    }
+    // 2. 400 hatched hexagons with an animated angle.
+    if wanted("2") {
+        let hexagons: Vec<Recipe> = (0..400)
+            .map(|i| Recipe {
+                source: call(
+                    &registry,
+                    "polygon",
+                    &[
+                        ("n_sides", 6.into()),
+                        ("scale", 9.0.into()),
+                        (
+                            "center",
+                            [
+                                10.0 + (i % 20) as f64 * 9.5,
+                                10.0 + (i / 20) as f64 * 9.5,
+                                0.0,
+                            ]
+                            .into(),
+                        ),
+                    ],
+                ),
+                effects: vec![call(
+                    &registry,
+                    "fill",
+                    &[("density", 60.0.into()), ("angle", "t * 45".into())],
+                )],
+            })
+            .collect();
+        let sources: Vec<Arc<Polylines>> = hexagons
+            .iter()
+            .map(|r| Arc::clone(&r.resolve(0.0, &ctx).unwrap().evaluate(&ctx).unwrap()[0]))
+            .collect();
+        let hatch = time(runs, |i| {
+            for (recipe, source) in hexagons.iter().zip(&sources) {
+                let r = recipe.resolve(frame_time(i), &ctx).unwrap();
+                std::hint::black_box(
+                    r.evaluate_from(1, Some(Arc::clone(source)), &ctx, |_, _| {})
+                        .unwrap(),
+                );
+            }
+        });
+        report(
+            "2. 400 hexagons, each fill density 60, animated angle",
+            hatch,
+            "<= 12 ms",
+        );
+    }
     // 3. 100k random segments to SVG and to sorted G-code.
-    let drawing = Drawing {
-        canvas: a4(),
-        layers: vec![DrawnLayer {
-            name: "random".into(),
-            color: crate::ops::Rgba::BLACK,
-            pen_width: 0.3,
-            id: crate::geometry::GeometryId(0),
-            geometry: Arc::new(random_segments(100_000)),
-        }],
-    };
-    let svg_runs = runs.min(10);
-    let dir = std::env::temp_dir().join(format!("graft-bench-{}", std::process::id()));
-    let svg = time(svg_runs, |_| {
-        write_atomic(&dir.join("bench.svg"), to_svg(&drawing).as_bytes(), true).unwrap();
-    });
-    report("3a. 100k random segments -> SVG file", svg, "<= 300 ms");
-    let profile = GcodeProfile {
-        sort_polylines: true,
-        ..Default::default()
-    };
-    let mut travel = (0.0, 0.0);
-    let gcode = time(svg_runs, |_| {
-        let g = to_gcode(&drawing, &profile).unwrap();
-        write_atomic(&dir.join("bench.gcode"), g.text.as_bytes(), true).unwrap();
-        travel = (g.travel_before_mm, g.travel_after_mm);
-    });
-    report(
-        "3b. 100k random segments -> G-code file, nearest-neighbour order",
-        gcode,
-        "<= 1000 ms",
-    );
-    let _ = std::fs::remove_dir_all(&dir);
-    println!(
-        "    pen-up travel {:.0} mm before, {:.0} mm after ordering",
-        travel.0, travel.1
-    );
-
+    if wanted("3") {
+        let drawing = Drawing {
+            canvas: a4(),
+            layers: vec![DrawnLayer {
+                name: "random".into(),
+                color: crate::ops::Rgba::BLACK,
+                pen_width: 0.3,
+                id: crate::geometry::GeometryId(0),
+                geometry: Arc::new(random_segments(100_000)),
+            }],
+        };
+        let svg_runs = runs.min(10);
+        let dir = std::env::temp_dir().join(format!("graft-bench-{}", std::process::id()));
+        let svg = time(svg_runs, |_| {
+            write_atomic(&dir.join("bench.svg"), to_svg(&drawing).as_bytes(), true).unwrap();
+        });
+        report("3a. 100k random segments -> SVG file", svg, "<= 300 ms");
+        let profile = GcodeProfile {
+            sort_polylines: true,
+            ..Default::default()
+        };
+        let mut travel = (0.0, 0.0);
+        let gcode = time(svg_runs, |_| {
+            let g = to_gcode(&drawing, &profile).unwrap();
+            write_atomic(&dir.join("bench.gcode"), g.text.as_bytes(), true).unwrap();
+            travel = (g.travel_before_mm, g.travel_after_mm);
+        });
+        report(
+            "3b. 100k random segments -> G-code file, nearest-neighbour order",
+            gcode,
+            "<= 1000 ms",
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+        println!(
+            "    pen-up travel {:.0} mm before, {:.0} mm after ordering",
+            travel.0, travel.1
+        );
+    }
     catalogue::run(&registry, &ctx, runs);
 }

@@ -3,14 +3,14 @@
 //! covers it: the parts of earlier lines inside it are cut away exactly at its edge (as
 //! the vpype-occult plugin does).
 //!
-//! Each segment meets only the hiding edges near it (a grid of edges). A line carries
-//! the set of shapes that cover it: crossing an edge inside it (away from its ends)
-//! enters or leaves that edge's shape, and only crossings at or near a vertex, where
-//! that is ambiguous, make it test again which shapes cover it.
+//! Each segment meets only the hiding edges near it (a uniform grid of edges; a second
+//! grid of shape bounds answers "which shapes contain this point"). A line being walked
+//! knows what covers it: a set of shapes (crossing an edge away from its ends enters or
+//! leaves that edge's shape), or one shape it lies inside, so that only that shape's
+//! edges can change anything until the line leaves it, or nothing certain (after a
+//! crossing at or near a vertex), when it looks up which shapes contain the point.
 
 use glam::DVec2;
-use rstar::primitives::{GeomWithData, Rectangle};
-use rstar::{AABB, RTree};
 
 use crate::geometry::{Polylines, Vec3, is_closed};
 
@@ -56,6 +56,20 @@ impl Shape {
     }
 }
 
+/// What covers the current point of a line being walked.
+#[derive(Clone, Copy)]
+enum Under {
+    /// Exactly the shapes in the walker's cover set (crossing an edge inside both the
+    /// segment and the edge enters or leaves that edge's shape).
+    Set,
+    /// At least this shape (it hides the point; other shapes are not followed until the
+    /// line crosses this one's outline).
+    In(usize),
+    /// Not known: tested afresh at the next piece (a crossing at or near a vertex, at a
+    /// grazing angle, or out of the shape followed).
+    Unknown,
+}
+
 /// Where a segment meets a hiding edge.
 #[derive(Clone, Copy)]
 struct Cut {
@@ -88,15 +102,14 @@ impl Edge {
     }
 }
 
-/// The hiding shapes' edges bucketed in a uniform grid, so that a segment meets only
-/// the edges near it.
-struct EdgeGrid {
-    edges: Vec<Edge>,
+/// Boxes bucketed in a uniform grid: for each cell, the indices of the boxes that
+/// overlap it, ascending.
+struct Cells {
     origin: DVec2,
     cell: f64,
     cols: usize,
     rows: usize,
-    /// Edge indices per cell, rows first (CSR: `starts[c]..starts[c + 1]`).
+    /// Box indices per cell, rows first (CSR: `starts[c]..starts[c + 1]`).
     starts: Vec<u32>,
     items: Vec<u32>,
 }
@@ -104,45 +117,32 @@ struct EdgeGrid {
 /// Columns c0..=c1 and rows r0..=r1 of a grid.
 type CellSpan = [u16; 4];
 
-/// Most cells of an edge grid (bounds the memory of sparse, far-flung drawings).
+/// Most cells of a grid (bounds the memory of sparse, far-flung drawings).
 const MAX_CELLS: usize = 1 << 22;
 
-impl EdgeGrid {
-    fn new(edges: Vec<Edge>, ex: &dyn Executor) -> Self {
-        let extents = parallel::map_ranges(ex, edges.len(), 1 << 14, |range| {
-            let (mut lo, mut hi) = (DVec2::splat(f64::INFINITY), DVec2::splat(f64::NEG_INFINITY));
-            let mut total = 0.0;
-            for e in &edges[range] {
-                let (a, b) = e.ends();
-                lo = lo.min(a.min(b));
-                hi = hi.max(a.max(b));
-                total += a.distance(b);
-            }
-            (lo, hi, total)
-        });
-        let (mut lo, mut hi, total) = extents.into_iter().fold(
-            (
-                DVec2::splat(f64::INFINITY),
-                DVec2::splat(f64::NEG_INFINITY),
-                0.0,
-            ),
-            |(lo, hi, t), (l, h, u)| (lo.min(l), hi.max(h), t + u),
-        );
-        if edges.is_empty() {
-            lo = DVec2::ZERO;
-            hi = DVec2::ONE;
-        }
+impl Cells {
+    /// A grid over `lo..hi` of cells about `size` wide (fewer when that would make more
+    /// than [`MAX_CELLS`]) holding the `n` boxes `bounds(i)`.
+    fn new(
+        n: usize,
+        (lo, hi): (DVec2, DVec2),
+        size: f64,
+        bounds: impl Fn(usize) -> (DVec2, DVec2) + Sync,
+        ex: &dyn Executor,
+    ) -> Self {
+        let (lo, hi) = if n == 0 || !(lo.is_finite() && hi.is_finite()) {
+            (DVec2::ZERO, DVec2::ONE)
+        } else {
+            (lo, hi)
+        };
         let extent = (hi - lo).max(DVec2::splat(1e-9));
-        // Cells about two edges long, and never more than MAX_CELLS of them.
-        let mean = total / edges.len().max(1) as f64;
         let floor = (extent.x * extent.y / MAX_CELLS as f64).sqrt();
-        let cell = (2.0 * mean).max(floor).max(1e-6);
+        let cell = size.max(floor).max(1e-6);
         let cols = ((extent.x / cell) as usize + 1).min(1 << 12);
         let rows = ((extent.y / cell) as usize + 1)
             .min(MAX_CELLS / cols)
             .min(1 << 16);
         let mut grid = Self {
-            edges,
             origin: lo,
             cell,
             cols,
@@ -150,14 +150,13 @@ impl EdgeGrid {
             starts: Vec::new(),
             items: Vec::new(),
         };
-        // Each edge's block of cells, found in parallel; the counting and filling below
+        // Each box's block of cells, found in parallel; the counting and filling below
         // then only walk integers.
-        let spans: Vec<CellSpan> = parallel::map_ranges(ex, grid.edges.len(), 1 << 14, |range| {
-            grid.edges[range]
-                .iter()
-                .map(|e| {
-                    let (a, b) = e.ends();
-                    grid.span(a.min(b), a.max(b))
+        let spans: Vec<CellSpan> = parallel::map_ranges(ex, n, 1 << 14, |range| {
+            range
+                .map(|i| {
+                    let (lo, hi) = bounds(i);
+                    grid.span(lo, hi)
                 })
                 .collect::<Vec<_>>()
         })
@@ -187,9 +186,10 @@ impl EdgeGrid {
 
     /// The block of cells that the box `lo..hi` overlaps.
     fn span(&self, lo: DVec2, hi: DVec2) -> CellSpan {
-        let to_cell = |v: f64, o: f64, n: usize| {
-            (((v - o) / self.cell).floor().max(0.0) as usize).min(n - 1) as u16
-        };
+        // Truncation is floor for the non-negative values left after `max` (and cheaper:
+        // the baseline x86-64 target has no floor instruction).
+        let to_cell =
+            |v: f64, o: f64, n: usize| (((v - o) / self.cell).max(0.0) as usize).min(n - 1) as u16;
         [
             to_cell(lo.x, self.origin.x, self.cols),
             to_cell(hi.x, self.origin.x, self.cols),
@@ -206,8 +206,98 @@ impl EdgeGrid {
         }
     }
 
-    fn for_cells(&self, lo: DVec2, hi: DVec2, f: impl FnMut(usize)) {
-        self.for_span(self.span(lo, hi), f)
+    /// The boxes of each cell that the box `lo..hi` overlaps (a box may come in several).
+    fn for_cells(&self, lo: DVec2, hi: DVec2, mut f: impl FnMut(&[u32])) {
+        self.for_span(self.span(lo, hi), |c| {
+            f(&self.items[self.starts[c] as usize..self.starts[c + 1] as usize])
+        })
+    }
+}
+
+/// The hiding shapes' edges in a grid, so that a segment meets only the edges near it.
+struct EdgeGrid {
+    edges: Vec<Edge>,
+    cells: Cells,
+}
+
+impl EdgeGrid {
+    fn new(edges: Vec<Edge>, ex: &dyn Executor) -> Self {
+        let extents = parallel::map_ranges(ex, edges.len(), 1 << 14, |range| {
+            let (mut lo, mut hi) = (DVec2::splat(f64::INFINITY), DVec2::splat(f64::NEG_INFINITY));
+            let mut total = 0.0;
+            for e in &edges[range] {
+                let (a, b) = e.ends();
+                lo = lo.min(a.min(b));
+                hi = hi.max(a.max(b));
+                total += a.distance(b);
+            }
+            (lo, hi, total)
+        });
+        let (lo, hi, total) = extents.into_iter().fold(
+            (
+                DVec2::splat(f64::INFINITY),
+                DVec2::splat(f64::NEG_INFINITY),
+                0.0,
+            ),
+            |(lo, hi, t), (l, h, u)| (lo.min(l), hi.max(h), t + u),
+        );
+        // Cells about two edges long.
+        let mean = total / edges.len().max(1) as f64;
+        let bounds = |i: usize| {
+            let (a, b) = edges[i].ends();
+            (a.min(b), a.max(b))
+        };
+        let cells = Cells::new(edges.len(), (lo, hi), 2.0 * mean, bounds, ex);
+        Self { edges, cells }
+    }
+
+    fn for_cells(&self, lo: DVec2, hi: DVec2, f: impl FnMut(&[u32])) {
+        self.cells.for_cells(lo, hi, f)
+    }
+
+    /// Whether a → b comes near an edge of shape `j`: crosses or touches one (with a
+    /// margin), or runs nearly parallel close to one. False means the segment lies
+    /// wholly on one side of `j`'s outline.
+    fn touches_shape(&self, a: DVec2, b: DVec2, j: usize) -> bool {
+        let d = b - a;
+        let (lo, hi) = (a.min(b), a.max(b));
+        let mut hit = false;
+        self.for_cells(lo, hi, |items| {
+            if hit {
+                return;
+            }
+            // By ascending owner: `j`'s edges come after the later shapes' ones.
+            for &i in items.iter().rev() {
+                let edge = self.edges[i as usize];
+                let owner = edge.owner as usize;
+                if owner < j {
+                    break;
+                }
+                if owner > j {
+                    continue;
+                }
+                let (ea, eb) = edge.ends();
+                let f = eb - ea;
+                let den = d.perp_dot(f);
+                const MARGIN: f64 = 1e-6;
+                if den * den <= 1e-18 * d.length_squared() * f.length_squared() {
+                    // Nearly parallel: near when the boxes meet.
+                    let (elo, ehi) = (ea.min(eb), ea.max(eb));
+                    if elo.cmple(hi + MARGIN).all() && ehi.cmpge(lo - MARGIN).all() {
+                        hit = true;
+                        return;
+                    }
+                    continue;
+                }
+                let t = (ea - a).perp_dot(f) / den;
+                let u = (ea - a).perp_dot(d) / den;
+                if (-MARGIN..=1.0 + MARGIN).contains(&t) && (-MARGIN..=1.0 + MARGIN).contains(&u) {
+                    hit = true;
+                    return;
+                }
+            }
+        });
+        hit
     }
 
     /// Where a → b meets edges of shapes drawn after polyline `k`, by ascending `t`
@@ -215,11 +305,10 @@ impl EdgeGrid {
     fn crossings(&self, a: DVec2, b: DVec2, k: usize, out: &mut Vec<Cut>) {
         let d = b - a;
         let d_len = d.length();
-        self.for_cells(a.min(b), a.max(b), |cell| {
-            let (s, e) = (self.starts[cell] as usize, self.starts[cell + 1] as usize);
+        self.for_cells(a.min(b), a.max(b), |items| {
             // A cell lists its edges by ascending owner: the ones that can hide polyline
             // `k` come last.
-            for &i in self.items[s..e].iter().rev() {
+            for &i in items.iter().rev() {
                 let edge = self.edges[i as usize];
                 if edge.owner as usize <= k {
                     break;
@@ -319,64 +408,100 @@ impl Evaluate for Occult {
         })
         .concat();
         let grid = EdgeGrid::new(edges, ex);
-        // The shapes' bounds in an R-tree, for the few tests of whether a point is hidden.
-        type Boxed = GeomWithData<Rectangle<[f64; 2]>, usize>;
-        let tree: RTree<Boxed> = RTree::bulk_load(
-            shapes
-                .iter()
-                .enumerate()
-                .filter_map(|(i, s)| {
-                    let s = s.as_ref()?;
-                    Some(Boxed::new(
-                        Rectangle::from_corners([s.lo.x, s.lo.y], [s.hi.x, s.hi.y]),
-                        i,
-                    ))
-                })
-                .collect(),
+        // The shapes' bounds in a grid of cells about a shape wide, for the tests of
+        // whether a point is hidden.
+        let boxed: Vec<usize> = (0..shapes.len()).filter(|&i| shapes[i].is_some()).collect();
+        let bounds = |i: usize| {
+            let s = shapes[boxed[i]].as_ref().expect("boxed shapes exist");
+            (s.lo, s.hi)
+        };
+        let (lo, hi, size) = boxed.iter().fold(
+            (
+                DVec2::splat(f64::INFINITY),
+                DVec2::splat(f64::NEG_INFINITY),
+                0.0,
+            ),
+            |(lo, hi, size), &i| {
+                let s = shapes[i].as_ref().expect("boxed shapes exist");
+                (
+                    lo.min(s.lo),
+                    hi.max(s.hi),
+                    size + (s.hi - s.lo).max_element(),
+                )
+            },
         );
-        // The shapes drawn after polyline `k` that contain `p`.
-        let covering = |p: DVec2, k: usize, set: &mut Vec<usize>| {
-            set.clear();
-            set.extend(
-                tree.locate_in_envelope_intersecting(AABB::from_point([p.x, p.y]))
-                    .map(|b| b.data)
-                    .filter(|&j| j > k && shapes[j].as_ref().is_some_and(|s| s.contains(p))),
-            );
+        let shape_cells = Cells::new(
+            boxed.len(),
+            (lo, hi),
+            size / boxed.len().max(1) as f64,
+            bounds,
+            ex,
+        );
+        // A shape drawn after polyline `k` that contains `p`, if any.
+        let covered_by = |p: DVec2, k: usize| {
+            let mut found = None;
+            shape_cells.for_cells(p, p, |items| {
+                // Ascending: the shapes that can hide polyline `k` come last.
+                found = items
+                    .iter()
+                    .rev()
+                    .map(|&i| boxed[i as usize])
+                    .take_while(|&j| j > k)
+                    .find(|&j| shapes[j].as_ref().is_some_and(|s| s.contains(p)));
+            });
+            found
         };
         let lines: Vec<&[Vec3]> = input.lines().take(drawn).collect();
         let occlude = |range: std::ops::Range<usize>| {
             let mut out = Polylines::new();
             let mut cuts = Vec::new();
             let mut run: Vec<Vec3> = Vec::new();
+            // The shapes over the current span, when `under` is `Under::Set`.
             let mut cover: Vec<usize> = Vec::new();
             for k in range {
                 let line = lines[k];
                 if line.len() == 1 {
-                    covering(xy(line[0]), k, &mut cover);
-                    if cover.is_empty() {
+                    if covered_by(xy(line[0]), k).is_none() {
                         out.push_line([line[0]]);
                     }
                     continue;
                 }
-                // `cover` holds the shapes over the last span unless `stale`.
-                let mut stale = true;
+                let mut under = Under::Unknown;
                 for w in line.windows(2) {
                     let (a, b) = (w[0], w[1]);
+                    if matches!(under, Under::Set) && !cover.is_empty() {
+                        under = Under::In(cover.iter().copied().max().unwrap_or(0));
+                    }
+                    // Inside a shape, a segment that never comes near its outline lies in
+                    // it whole, so is hidden, whatever other edges it crosses: only that
+                    // shape's edges are tested (most lines of a crowded drawing lie deep
+                    // under later shapes).
+                    if let Under::In(j) = under
+                        && !grid.touches_shape(xy(a), xy(b), j)
+                    {
+                        out.push_run(&mut run);
+                        continue;
+                    }
                     cuts.clear();
                     grid.crossings(xy(a), xy(b), k, &mut cuts);
                     let mut t0 = 0.0;
                     for i in 0..=cuts.len() {
                         let t1 = cuts.get(i).map_or(1.0, |c| c.t);
                         if t1 - t0 >= 1e-12 {
-                            if stale {
+                            if let Under::Unknown = under {
                                 // a + (b - a)·t, not lerp: a segment along an axis-parallel
                                 // edge keeps its exact coordinate, so it is inside or
                                 // outside as the edge's side says, not as rounding does.
                                 let (p, q) = (xy(a), xy(b));
-                                covering(p + (q - p) * ((t0 + t1) / 2.0), k, &mut cover);
-                                stale = false;
+                                under = match covered_by(p + (q - p) * ((t0 + t1) / 2.0), k) {
+                                    Some(j) => Under::In(j),
+                                    None => {
+                                        cover.clear();
+                                        Under::Set
+                                    }
+                                };
                             }
-                            if cover.is_empty() {
+                            if matches!(under, Under::Set) && cover.is_empty() {
                                 let (p, q) = (a.lerp(b, t0 as f32), a.lerp(b, t1 as f32));
                                 if run.last() != Some(&p) {
                                     out.push_run(&mut run);
@@ -388,12 +513,17 @@ impl Evaluate for Occult {
                             }
                         }
                         if let Some(cut) = cuts.get(i) {
-                            if !cut.clean {
-                                stale = true;
-                            } else if let Some(at) = cover.iter().position(|&j| j == cut.owner) {
-                                cover.swap_remove(at);
-                            } else {
-                                cover.push(cut.owner);
+                            match under {
+                                Under::In(j) if cut.owner == j => under = Under::Unknown,
+                                Under::Set if !cut.clean => under = Under::Unknown,
+                                Under::Set => {
+                                    if let Some(at) = cover.iter().position(|&j| j == cut.owner) {
+                                        cover.swap_remove(at);
+                                    } else {
+                                        cover.push(cut.owner);
+                                    }
+                                }
+                                _ => {}
                             }
                         }
                         t0 = t1;
