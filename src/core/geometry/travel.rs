@@ -12,8 +12,11 @@ use super::nearest::k_nearest;
 
 type Pt = [f64; 2];
 
+/// Plain sqrt of squares: the sort's hot loop, where libm's `hypot` (careful about
+/// overflow that millimetre coordinates never reach) took 40 % of `graft optimize`.
 fn dist(a: Pt, b: Pt) -> f64 {
-    (a[0] - b[0]).hypot(a[1] - b[1])
+    let (dx, dy) = (a[0] - b[0], a[1] - b[1]);
+    (dx * dx + dy * dy).sqrt()
 }
 
 /// One polyline in a drawing order: its index and whether it is drawn backwards.
