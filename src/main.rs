@@ -215,8 +215,9 @@ fn open(
     overwrite: bool,
 ) -> Result<(), CliError> {
     let scene = scene.unwrap_or_else(graft::app::demo_scene);
-    // An SVG written by graft opens as the scene it came from (a temporary copy).
-    let (scene, _) = scene_file(&scene)?;
+    // An SVG written by graft opens as the scene it came from, saved beside it so the
+    // artist's edits outlive the session.
+    let (scene, _) = scene_file(&scene, SceneCopy::BesideSvg)?;
     let exit = graft::app::run(
         &scene,
         graft::app::AppOptions {
@@ -250,9 +251,21 @@ fn scene_app(path: &Path) -> Result<App, CliError> {
     Ok(headless_sketch_app(Some(path), |_| {})?)
 }
 
+/// Where the scene stored in an SVG is written to be loaded.
+#[derive(Clone, Copy)]
+enum SceneCopy {
+    /// A temporary file (`render`: reading an SVG leaves no file behind).
+    Temp,
+    /// `NAME.scene.ron` beside the SVG (`open`: edits are saved somewhere lasting).
+    BesideSvg,
+}
+
 /// The scene file to load for `path`: the file itself, or for an SVG written by graft
-/// the scene stored in it (written to a temporary file) with its time.
-fn scene_file(path: &Path) -> Result<(PathBuf, Option<graft::export::SceneSource>), CliError> {
+/// the scene stored in it (written out as `copy` says) with its time.
+fn scene_file(
+    path: &Path,
+    copy: SceneCopy,
+) -> Result<(PathBuf, Option<graft::export::SceneSource>), CliError> {
     use graft::ops::FileSource;
     let is_svg = path
         .extension()
@@ -272,10 +285,20 @@ fn scene_file(path: &Path) -> Result<(PathBuf, Option<graft::export::SceneSource
                 "{name} holds no graft scene (only SVG files written by graft render carry one)"
             ))
         })?;
-    let dir = std::env::temp_dir().join(format!("graft-from-svg-{}", std::process::id()));
     let stem = path
         .file_stem()
         .map_or("drawing".into(), |s| s.to_string_lossy().into_owned());
+    if let SceneCopy::BesideSvg = copy {
+        let dir = path.parent().unwrap_or(Path::new(""));
+        match scene_beside(dir, &stem, &source.text) {
+            Ok(file) => {
+                say!("{name}: its scene is {}", file.display());
+                return Ok((file, Some(source)));
+            }
+            Err(e) => say!("{name}: {e}; editing a temporary copy instead"),
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("graft-from-svg-{}", std::process::id()));
     let file = dir.join(format!("{stem}.scene.ron"));
     std::fs::create_dir_all(&dir)
         .and_then(|()| std::fs::write(&file, &source.text))
@@ -283,8 +306,43 @@ fn scene_file(path: &Path) -> Result<(PathBuf, Option<graft::export::SceneSource
     Ok((file, Some(source)))
 }
 
+/// `STEM.scene.ron` in `dir` holding `text`: an existing file with exactly that text is
+/// reused, any other existing file is left alone and the next free `STEM-N.scene.ron`
+/// is written (never overwriting the artist's work).
+fn scene_beside(dir: &Path, stem: &str, text: &str) -> Result<PathBuf, String> {
+    for n in 0..100 {
+        let name = match n {
+            0 => format!("{stem}.scene.ron"),
+            n => format!("{stem}-{n}.scene.ron"),
+        };
+        let file = dir.join(name);
+        if std::fs::read(&file).is_ok_and(|old| old == text.as_bytes()) {
+            return Ok(file);
+        }
+        let created = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&file);
+        match created {
+            Ok(mut f) => {
+                use std::io::Write;
+                return f
+                    .write_all(text.as_bytes())
+                    .map(|()| file.clone())
+                    .map_err(|e| format!("cannot write {}: {e}", file.display()));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("cannot write {}: {e}", file.display())),
+        }
+    }
+    Err(format!(
+        "{stem}.scene.ron to {stem}-99.scene.ron in {} all exist",
+        dir.display()
+    ))
+}
+
 fn render(cmd: RenderCmd) -> Result<(), CliError> {
-    let (scene, from_svg) = scene_file(&cmd.scene)?;
+    let (scene, from_svg) = scene_file(&cmd.scene, SceneCopy::Temp)?;
     let t = cmd.t.or(from_svg.as_ref().map(|s| s.t)).unwrap_or(0.0);
     if !t.is_finite() {
         return Err(CliError::Time(t));

@@ -442,6 +442,45 @@ fn optimize_keeps_layers_colours_widths_and_strokes_and_cuts_travel() {
 }
 
 #[test]
+fn opening_an_svg_saves_its_scene_beside_it_and_never_overwrites_one() {
+    let dir = crate::util::tempdir("cli-open-svg");
+    let svg = dir.join("d.svg");
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/scenes/demo.scene.ron");
+    let r = graft(&["render", demo, "--svg", svg.to_str().unwrap()]);
+    assert!(r.status.success(), "{}", text(&r.stderr));
+    let recipe = std::fs::read_to_string(demo).unwrap();
+    // No display here, so the window fails to open, after the scene is written.
+    let open = || {
+        graft_env(
+            &["open", svg.to_str().unwrap()],
+            &[("DISPLAY", None), ("WAYLAND_DISPLAY", None)],
+        )
+    };
+    let out = open();
+    let first = dir.join("d.scene.ron");
+    assert!(
+        text(&out.stdout).contains(&format!("its scene is {}", first.display())),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(std::fs::read_to_string(&first).unwrap(), recipe);
+    // The artist edited it: opening the SVG again leaves the edit alone.
+    std::fs::write(&first, "edited").unwrap();
+    open();
+    assert_eq!(std::fs::read_to_string(&first).unwrap(), "edited");
+    let second = dir.join("d-1.scene.ron");
+    assert_eq!(std::fs::read_to_string(&second).unwrap(), recipe);
+    // An identical copy is reused rather than multiplied.
+    let out = open();
+    assert!(
+        text(&out.stdout).contains("d-1.scene.ron"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(!dir.join("d-2.scene.ron").exists());
+}
+
+#[test]
 fn an_svg_written_by_graft_renders_again_byte_for_byte() {
     let dir = crate::util::tempdir("cli-reproducible");
     let (a, b) = (dir.join("a.svg"), dir.join("b.svg"));
