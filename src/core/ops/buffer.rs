@@ -16,6 +16,9 @@ use crate::geometry::Polylines;
 use super::fill::FillRule;
 use super::op::{EvalContext, OpError};
 use super::planar::{Shapes, push_contours, regions, rings_and_paths};
+
+/// Open paths stroked together in one overlay before the pairwise merges.
+const STROKES_PER_OVERLAY: usize = 32;
 use super::typed::Evaluate;
 
 crate::choice! {
@@ -97,8 +100,10 @@ impl Evaluate for Buffer {
                 .line_join(self.join())
                 .start_cap(cap.clone())
                 .end_cap(cap);
-            for path in &paths {
-                parts.push(path.stroke(style.clone(), false));
+            // A few dozen strokes go through one overlay (text: 10 strokes in one call
+            // instead of 10 calls and 9 merges); more are grouped for the merge tree.
+            for group in paths.chunks(STROKES_PER_OVERLAY) {
+                parts.push(group.stroke(style.clone(), false));
             }
         }
         while parts.len() > 1 {
