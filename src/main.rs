@@ -217,12 +217,13 @@ fn open(
     let scene = scene.unwrap_or_else(graft::app::demo_scene);
     // An SVG written by graft opens as the scene it came from, saved beside it so the
     // artist's edits outlive the session.
-    let (scene, _) = scene_file(&scene, SceneCopy::BesideSvg)?;
+    let (scene, from_svg) = scene_file(&scene, SceneCopy::BesideSvg)?;
     let exit = graft::app::run(
         &scene,
         graft::app::AppOptions {
             screenshot,
             overwrite,
+            start_at: from_svg.map(|s| s.t),
         },
     )?;
     if exit.is_success() {

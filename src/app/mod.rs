@@ -86,6 +86,9 @@ pub struct AppOptions {
     pub screenshot: Option<PathBuf>,
     /// Replace an existing screenshot file.
     pub overwrite: bool,
+    /// Open paused at this time (an SVG reopened at the `t` it was drawn at) instead of
+    /// playing from 0.
+    pub start_at: Option<f64>,
 }
 
 /// Everything the windowed app is made of: Bevy's default plugins with the window and
@@ -184,6 +187,9 @@ pub fn run(scene: &Path, options: AppOptions) -> Result<AppExit, AppError> {
     crate::render::probe_adapter().map_err(AppError::NoAdapter)?;
     let mut app = App::new();
     app.add_plugins(GraftAppPlugins::new(Some(scene))?);
+    if let Some(t) = options.start_at.filter(|t| t.is_finite()) {
+        app.insert_resource(crate::ecs::SceneClock::paused_at(t));
+    }
     if let Some(path) = options.screenshot {
         app.add_plugins(pacing::ScreenshotAndExit {
             path,
