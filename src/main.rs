@@ -320,20 +320,14 @@ fn scene_beside(dir: &Path, stem: &str, text: &str) -> Result<PathBuf, String> {
         if std::fs::read(&file).is_ok_and(|old| old == text.as_bytes()) {
             return Ok(file);
         }
-        let created = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&file);
-        match created {
-            Ok(mut f) => {
-                use std::io::Write;
-                return f
-                    .write_all(text.as_bytes())
-                    .map(|()| file.clone())
-                    .map_err(|e| format!("cannot write {}: {e}", file.display()));
+        match graft::export::write_atomic(&file, text.as_bytes(), false) {
+            Ok(()) => return Ok(file),
+            Err(
+                graft::export::OutputError::Exists(_) | graft::export::OutputError::IsFolder(_),
+            ) => {
+                continue;
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(format!("cannot write {}: {e}", file.display())),
+            Err(e) => return Err(e.to_string()),
         }
     }
     Err(format!(

@@ -39,10 +39,11 @@ fn time_chain(name: &str, r: &Recipe, ctx: &EvalContext, runs: usize, target: &s
 }
 
 /// Runs the catalogue benchmarks (7a-7f).
-pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
+/// `only`: the benchmark numbers asked for (see [`super::wanted`]).
+pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize, only: &[String]) {
     // 7a. grafix's README quick start: polyhedron -> fill -> subdivide -> displace ->
     // rotate by t. Cold first frame, then frames where only the rotation changes.
-    if super::wanted("7a") {
+    if super::wanted(only, "7a") {
         let quick = recipe(
             registry,
             &[
@@ -72,7 +73,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         time_chain("   per frame", &quick, ctx, runs, "<= 0.1 ms per frame");
     }
     // 7b/7c. resample and lowpass of about a million vertices.
-    if super::wanted("7b") {
+    if super::wanted(only, "7b") {
         let million = [
             (
                 "grid",
@@ -104,7 +105,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         );
     }
     // 7d. deduplicate a 200 x 200 grid drawn three times over itself.
-    if super::wanted("7d") {
+    if super::wanted(only, "7d") {
         let dedupe = recipe(
             registry,
             &[
@@ -134,7 +135,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
     }
     // 7g. deduplicate a million segments with many overlaps: a subdivided grid and a
     // copy shifted along its rows.
-    if super::wanted("7g") {
+    if super::wanted(only, "7g") {
         let million = recipe(
             registry,
             &[
@@ -163,7 +164,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         );
     }
     // 7e. lsystem plant at 7 iterations.
-    if super::wanted("7e") {
+    if super::wanted(only, "7e") {
         let plant = recipe(
             registry,
             &[("lsystem", vec![("iters", 7.into()), ("step", 0.3.into())])],
@@ -177,7 +178,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         );
     }
     // 7f. a latlon sphere of about 97k vertices through perspective with hidden lines.
-    if super::wanted("7f") {
+    if super::wanted(only, "7f") {
         let globe = recipe(
             registry,
             &[
@@ -203,7 +204,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         );
     }
     // 9a. buffer of the demo's title (single-stroke text: every stroke outlined, unioned).
-    if super::wanted("9a") {
+    if super::wanted(only, "9a") {
         let title = recipe(
             registry,
             &[
@@ -229,7 +230,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         );
     }
     // 9b. buffer of 401 nearly coincident hexagons: 401 outlines grown and merged into one.
-    if super::wanted("9b") {
+    if super::wanted(only, "9b") {
         let hexagons = recipe(
             registry,
             &[
@@ -253,7 +254,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         );
     }
     // 9c. offset fill: 30 concentric contours inside and outside the demo's sun.
-    if super::wanted("9c") {
+    if super::wanted(only, "9c") {
         let sun = recipe(
             registry,
             &[
@@ -276,7 +277,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         );
     }
     // 9d. occult of 10 000 random overlapping circles (closed 64-gons) in one layer.
-    if super::wanted("9d") {
+    if super::wanted(only, "9d") {
         let circles = super::random_circles(10_000);
         let mut kept = 0;
         let t = time(runs.min(5), |_| {
@@ -297,7 +298,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
     // 9e. boolean union of 10 000 random overlapping squares, in one layer; non-zero, so
     // that every square counts on its own, as in Shapely's unary_union (per_shape would
     // read a square lying inside another as its hole).
-    if super::wanted("9e") {
+    if super::wanted(only, "9e") {
         let squares = super::random_squares(10_000);
         let union = crate::ops::Boolean {
             rule: crate::ops::FillRule::Nonzero,
@@ -314,7 +315,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         );
     }
     // 9f. clip of a 400 × 400 hatch (a grid of 400 + 400 lines, 400 mm square) by a star.
-    if super::wanted("9f") {
+    if super::wanted(only, "9f") {
         let hatch = crate::ops::Evaluate::eval(
             &crate::ops::Grid {
                 nx: 400,
@@ -343,7 +344,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize) {
         println!("    {} lines in, {pieces} pieces out", hatch.line_count());
     }
     // 8. linesort on 100 000 random segments: travel and time, greedy and with 2-opt.
-    if super::wanted("8") {
+    if super::wanted(only, "8") {
         let segments = super::random_segments(100_000);
         let base = crate::geometry::travel_of(&segments, &crate::geometry::input_order(&segments));
         for (name, improve) in [

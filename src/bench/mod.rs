@@ -183,13 +183,9 @@ pub enum Suite {
     All,
 }
 
-/// The benchmark numbers asked for (`--only`); empty: all.
-static ONLY: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-
-/// Whether benchmark `number` (e.g. "9d") is to run: `--only 9` selects 9a..9f, `--only
-/// 8b` the section numbered 8.
-fn wanted(number: &str) -> bool {
-    let only = ONLY.get_or_init(Vec::new);
+/// Whether benchmark `number` (e.g. "9d") is among `only` (`--only`; empty: all):
+/// `--only 9` selects 9a..9f, `--only 8b` the section numbered 8.
+fn wanted(only: &[String], number: &str) -> bool {
     only.is_empty()
         || only
             .iter()
@@ -199,12 +195,11 @@ fn wanted(number: &str) -> bool {
 /// Runs a suite with at most `threads` worker threads for op work (0 = all cores);
 /// `only` names the core benchmarks to run by number prefix (empty: all).
 pub fn run(suite: Suite, threads: usize, runs: usize, only: &[String]) {
-    let _ = ONLY.set(only.to_vec());
     let executor = ComputePoolExecutor {
         max_threads: if threads == 0 { usize::MAX } else { threads },
     };
     if matches!(suite, Suite::Core | Suite::All) {
-        run_core(runs, executor);
+        run_core(runs, executor, only);
     }
     if matches!(suite, Suite::Pipeline | Suite::All) {
         pipeline::run(runs);
@@ -214,7 +209,7 @@ pub fn run(suite: Suite, threads: usize, runs: usize, only: &[String]) {
     }
 }
 
-fn run_core(runs: usize, executor: ComputePoolExecutor) {
+fn run_core(runs: usize, executor: ComputePoolExecutor, only: &[String]) {
     let registry = OpRegistry::builtin();
     let ctx = EvalContext::default().with_executor(Arc::new(executor));
     println!(
@@ -223,7 +218,7 @@ fn run_core(runs: usize, executor: ComputePoolExecutor) {
     );
 
     // 1. Animated displaced grid.
-    if wanted("1") {
+    if wanted(only, "1") {
         let recipe = grid_displace_recipe(&registry, "t");
         let resolved = recipe.resolve(0.0, &ctx).expect("valid recipe");
         let stages = resolved.evaluate(&ctx).expect("evaluates");
@@ -251,7 +246,7 @@ fn run_core(runs: usize, executor: ComputePoolExecutor) {
         );
     }
     // 2. 400 hatched hexagons with an animated angle.
-    if wanted("2") {
+    if wanted(only, "2") {
         let hexagons: Vec<Recipe> = (0..400)
             .map(|i| Recipe {
                 source: call(
@@ -298,7 +293,7 @@ fn run_core(runs: usize, executor: ComputePoolExecutor) {
         );
     }
     // 3. 100k random segments to SVG and to sorted G-code.
-    if wanted("3") {
+    if wanted(only, "3") {
         let drawing = Drawing {
             canvas: a4(),
             layers: vec![DrawnLayer {
@@ -336,5 +331,5 @@ fn run_core(runs: usize, executor: ComputePoolExecutor) {
             travel.0, travel.1
         );
     }
-    catalogue::run(&registry, &ctx, runs);
+    catalogue::run(&registry, &ctx, runs, only);
 }

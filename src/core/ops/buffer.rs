@@ -16,10 +16,10 @@ use crate::geometry::Polylines;
 use super::fill::FillRule;
 use super::op::{EvalContext, OpError};
 use super::planar::{Shapes, push_contours, regions, rings_and_paths};
+use super::typed::Evaluate;
 
 /// Open paths stroked together in one overlay before the pairwise merges.
 const STROKES_PER_OVERLAY: usize = 32;
-use super::typed::Evaluate;
 
 crate::choice! {
     /// Corner style of `buffer`.
