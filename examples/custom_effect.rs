@@ -23,7 +23,7 @@ op! {
 
 /// The effect: y += amplitude · sin(2π · x / wavelength + phase).
 impl Evaluate for Wobble {
-    fn eval(&self, input: &Polylines, _ctx: &EvalContext) -> Result<Polylines, OpError> {
+    fn eval(&self, input: &Polylines, _ctx: &EvalContext) -> Result<Polylines, OpFailure> {
         let k = std::f32::consts::TAU / self.wavelength;
         let phase = self.phase.to_radians();
         let points = input

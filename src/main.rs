@@ -8,11 +8,12 @@ use bevy::app::App;
 use clap::{Parser, Subcommand};
 use graft::app::AppError;
 use graft::cli::{FramesArgs, OutputArgs, write_frames};
+use graft::ecs::SceneLoadOverrides;
 use graft::ecs::{SceneCanvas, SceneExport};
 use graft::export::{Drawing, ExportError, GcodeError, write_outputs};
 use graft::host::load_scene;
 use graft::ops::{OpRegistry, RegistryError};
-use graft::scene::SceneError;
+use graft::scene::{OverrideError, SceneError, SceneOverrides};
 use graft::sketch::{SketchError, headless_sketch_app, render_at};
 
 /// mimalloc keeps freed pages for reuse: a fresh multi-megabyte geometry per frame then
@@ -134,6 +135,36 @@ struct FramesCmd {
     scene: PathBuf,
     #[command(flatten)]
     frames: FramesArgs,
+    #[command(flatten)]
+    overrides: OverrideArgs,
+}
+
+/// A seed and parameter values laid over the scene (recorded in the files written).
+#[derive(clap::Args, Clone, Default)]
+struct OverrideArgs {
+    /// The scene seed: random stages whose own `seed` is not written draw from it, each
+    /// by its address.
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Sets a parameter by address, VALUE as in a scene file; repeatable. E.g.
+    /// --set 'ridges/displace/amplitude=(9, 9, 0)' --set 'ridges/rotate#2/angle="t * 10"'.
+    #[arg(long = "set", value_name = "ADDRESS=VALUE")]
+    sets: Vec<String>,
+}
+
+impl OverrideArgs {
+    /// The overrides, each `--set` checked for its form (its address is checked against
+    /// the scene when it loads).
+    fn parse(&self) -> Result<SceneOverrides, CliError> {
+        let mut overrides = SceneOverrides {
+            seed: self.seed,
+            sets: Vec::new(),
+        };
+        for text in &self.sets {
+            overrides.push_assignment(text)?;
+        }
+        Ok(overrides)
+    }
 }
 
 #[derive(clap::Args)]
@@ -150,6 +181,8 @@ struct RenderCmd {
     sort_travel: bool,
     #[command(flatten)]
     outputs: OutputArgs,
+    #[command(flatten)]
+    overrides: OverrideArgs,
 }
 
 fn main() -> ExitCode {
@@ -207,6 +240,10 @@ enum CliError {
     Optimize(String),
     #[error("{0}")]
     FromSvg(String),
+    #[error("{file}: {error}")]
+    Override { file: String, error: OverrideError },
+    #[error(transparent)]
+    OverrideForm(#[from] OverrideError),
 }
 
 fn open(
@@ -247,9 +284,27 @@ fn print_stats(name: &str, t: f64, drawing: &Drawing) {
 /// The scene in a headless graft app: `render` and `frames` evaluate through the same
 /// ECS pipeline (and cache) as the window and sketches. The file is read and checked
 /// first, so a broken scene fails at once with file:line:col.
-fn scene_app(path: &Path) -> Result<App, CliError> {
-    load_scene(path, &Arc::new(OpRegistry::builtin()))?;
-    Ok(headless_sketch_app(Some(path), |_| {})?)
+/// With `overrides`, the scene is the file's with them laid over it; returns the app and,
+/// when anything was overridden, the scene text to record in the files written.
+fn scene_app(path: &Path, overrides: &SceneOverrides) -> Result<(App, Option<String>), CliError> {
+    let mut scene = load_scene(path, &Arc::new(OpRegistry::builtin()))?;
+    let recorded = if overrides.is_empty() {
+        None
+    } else {
+        overrides
+            .apply(&mut scene)
+            .map_err(|error| CliError::Override {
+                file: path.display().to_string(),
+                error,
+            })?;
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        Some(scene.to_ron(&graft::scene::leading_comments(&text)))
+    };
+    let overrides = overrides.clone();
+    let app = headless_sketch_app(Some(path), move |app| {
+        app.world().resource::<SceneLoadOverrides>().set(overrides);
+    })?;
+    Ok((app, recorded))
 }
 
 /// Where the scene stored in an SVG is written to be loaded.
@@ -342,7 +397,7 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
     if !t.is_finite() {
         return Err(CliError::Time(t));
     }
-    let mut app = scene_app(&scene)?;
+    let (mut app, recorded) = scene_app(&scene, &cmd.overrides.parse()?)?;
     let drawing = render_at(&mut app, t)?;
     // The scene's settings are known once the app has loaded it; nothing is written yet.
     let mut export = app.world().resource::<SceneExport>().0.clone();
@@ -393,8 +448,8 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
     // --sort-travel orders the polylines of every file, the SVG too (AxiDraw users plot it).
     request.sort_travel = sort_travel;
     // The SVG carries its recipe: `graft render drawing.svg` makes it again.
-    request.scene = std::fs::read_to_string(&scene)
-        .ok()
+    request.scene = recorded
+        .or_else(|| std::fs::read_to_string(&scene).ok())
         .map(|text| graft::export::SceneSource {
             text,
             t,
@@ -520,7 +575,7 @@ fn optimize(cmd: OptimizeCmd) -> Result<(), CliError> {
 }
 
 fn frames(cmd: FramesCmd) -> Result<(), CliError> {
-    let mut app = scene_app(&cmd.scene)?;
+    let (mut app, _) = scene_app(&cmd.scene, &cmd.overrides.parse()?)?;
     let dpi = app.world().resource::<SceneExport>().0.png.dpi;
     Ok(write_frames(&cmd.frames, dpi, |t| render_at(&mut app, t))?)
 }

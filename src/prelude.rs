@@ -13,9 +13,9 @@ pub use crate::ecs::{
 pub use crate::geometry::Polylines;
 pub use crate::ops::{
     Affine, Circle, Dash, Displace, EvalContext, Evaluate, Fill, GradientProfile, Grid, Line,
-    LineAnchor, Lissajous, Op, OpError, OpKind, OpParams, OpSchema, ParamSpec, Params, Polygon,
-    RawParam, Rect, Repeat, RepeatLayout, Rgba, Rotate, Scale, ScaleMode, Spiral, Subdivide, Text,
-    TextAlign, Translate, Trim,
+    LineAnchor, Lissajous, Op, OpError, OpFailure, OpKind, OpParams, OpSchema, ParamSpec, Params,
+    Polygon, RawParam, Rect, Repeat, RepeatLayout, Rgba, Rotate, Scale, ScaleMode, Spiral,
+    Subdivide, Text, TextAlign, Translate, Trim,
 };
 // Region ops, which read other layers by name (`Inputs::named(["frame"])`).
 pub use crate::ops::{

@@ -32,8 +32,8 @@ pub use pipeline::{
 };
 pub use registry::{OpRegistrationErrors, OpsRegistry, SystemErrors};
 pub use scene::{
-    ActiveScene, SceneAsset, SceneCanvas, SceneExport, SceneLoader, ScenePlugin, SceneState,
-    SceneStatus,
+    ActiveScene, SceneAsset, SceneCanvas, SceneExport, SceneLoadOverrides, SceneLoader,
+    ScenePlugin, SceneSeed, SceneState, SceneStatus,
 };
 pub use stats::{PipelineStats, TaskTimes};
 

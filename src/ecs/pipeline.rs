@@ -27,13 +27,13 @@ use super::executor::ComputePoolExecutor;
 use super::layer::{
     InFlight, Layer, LayerError, LayerRecipe, PendingTask, Realized, Resolved, TaskOutput,
 };
-use super::scene::{ActiveScene, SceneCanvas};
+use super::scene::{ActiveScene, SceneCanvas, SceneSeed};
 use super::stats::PipelineStats;
 use crate::cache::{CacheBudget, GeometryCache};
 use crate::geometry::{GeometryId, LineVertices, Polylines};
 use crate::host::DiskFiles;
 use crate::ops::{
-    EvalContext, OpError, Page, RefError, ResolvedRecipe, ResourceBudget, SceneBudget,
+    EvalContext, OpError, OpFailure, Page, RefError, ResolvedRecipe, ResourceBudget, SceneBudget,
 };
 use crate::scene::{GraphError, Node, evaluation_order};
 
@@ -107,6 +107,24 @@ fn follow_canvas(
     };
     if settings.eval.page != Some(page) {
         settings.eval.page = Some(page);
+        for mut recipe in &mut recipes {
+            recipe.set_changed();
+        }
+    }
+}
+
+/// The scene's seed enters the ids of random stages: when it changes, every layer is
+/// resolved again (only stages that draw from it get new ids).
+fn follow_seed(
+    seed: Option<Res<SceneSeed>>,
+    mut settings: ResMut<PipelineSettings>,
+    mut recipes: Query<&mut LayerRecipe>,
+) {
+    let Some(seed) = seed else {
+        return;
+    };
+    if settings.eval.seed != seed.0 {
+        settings.eval.seed = seed.0;
         for mut recipe in &mut recipes {
             recipe.set_changed();
         }
@@ -209,6 +227,7 @@ impl Plugin for PipelinePlugin {
                 (
                     (
                         follow_canvas,
+                        follow_seed,
                         follow_scene_folder,
                         notice_file_changes,
                         resolve_layers,
@@ -375,7 +394,7 @@ fn resolve_layers(
                 }
             })
         };
-        match recipe.0.resolve_in(clock.t, &settings.eval, &bind) {
+        match recipe.0.resolve_as(name, clock.t, &settings.eval, &bind) {
             Ok(stages) => {
                 let ids = stages.ids();
                 if error.is_set() && error.failed != ids.last().copied() {
@@ -611,7 +630,12 @@ fn spawn_evaluation(
             cache.lock().insert_vertices(id, Arc::clone(&vertices));
             Ok((geometry, vertices))
         }))
-        .unwrap_or_else(|_| Err(OpError::new("pipeline", "evaluation panicked")));
+        .unwrap_or_else(|_| {
+            Err(OpError::new(
+                "pipeline",
+                OpFailure::Panicked("evaluation panicked".into()),
+            ))
+        });
         TaskOutput {
             id,
             t,

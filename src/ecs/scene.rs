@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use bevy::app::{App, Plugin, Startup, Update};
@@ -28,7 +29,7 @@ use super::GraftSystems;
 use super::layer::{FromScene, Layer, LayerError, LayerRecipe, Shape, Stroke};
 use super::registry::OpsRegistry;
 use crate::host::MAX_SCENE_BYTES;
-use crate::scene::{Canvas, ExportSettings, Scene, SceneError, leading_comments};
+use crate::scene::{Canvas, ExportSettings, Scene, SceneError, SceneOverrides, leading_comments};
 
 /// A parsed scene file.
 #[derive(Asset, TypePath, Clone, Debug)]
@@ -43,6 +44,19 @@ pub struct SceneAsset {
 #[derive(TypePath)]
 pub struct SceneLoader {
     registry: OpsRegistry,
+    overrides: SceneLoadOverrides,
+}
+
+/// A seed and parameter values laid over every scene as it loads (the CLI's `--seed` and
+/// `--set`); empty in the window.
+#[derive(Resource, Clone, Default)]
+pub struct SceneLoadOverrides(pub Arc<std::sync::RwLock<SceneOverrides>>);
+
+impl SceneLoadOverrides {
+    /// Lays `overrides` over the scenes loaded from now on.
+    pub fn set(&self, overrides: SceneOverrides) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = overrides;
+    }
 }
 
 impl AssetLoader for SceneLoader {
@@ -82,7 +96,14 @@ impl AssetLoader for SceneLoader {
             column: 0,
             message: format!("the scene file is not UTF-8 text: {e}"),
         })?;
-        let scene = Scene::parse(&text, &file, &self.registry.snapshot())?;
+        let mut scene = Scene::parse(&text, &file, &self.registry.snapshot())?;
+        let overrides = self.overrides.0.read().unwrap_or_else(|e| e.into_inner());
+        overrides.apply(&mut scene).map_err(|e| SceneError {
+            file: file.clone(),
+            line: 0,
+            column: 0,
+            message: e.to_string(),
+        })?;
         Ok(SceneAsset {
             scene,
             header: leading_comments(&text),
@@ -168,6 +189,10 @@ impl SceneStatus {
 #[derive(Resource, Clone, Debug, PartialEq)]
 pub struct SceneCanvas(pub Canvas);
 
+/// The open scene's seed (none: each op's own `seed` applies).
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
+pub struct SceneSeed(pub Option<u64>);
+
 impl Default for SceneCanvas {
     fn default() -> Self {
         Self(Canvas {
@@ -203,10 +228,18 @@ impl Plugin for ScenePlugin {
             .world_mut()
             .get_resource_or_insert_with(OpsRegistry::default)
             .clone();
+        let overrides = app
+            .world_mut()
+            .get_resource_or_insert_with(SceneLoadOverrides::default)
+            .clone();
         app.init_asset::<SceneAsset>()
-            .register_asset_loader(SceneLoader { registry })
+            .register_asset_loader(SceneLoader {
+                registry,
+                overrides,
+            })
             .init_resource::<SceneStatus>()
             .init_resource::<SceneCanvas>()
+            .init_resource::<SceneSeed>()
             .init_resource::<SceneExport>()
             .add_message::<SceneLoaded>()
             .add_systems(Update, sync_scene.in_set(GraftSystems::SceneSync));
@@ -262,6 +295,7 @@ pub(super) fn sync_scene(
     mut failed: MessageReader<AssetLoadFailedEvent<SceneAsset>>,
     mut status: ResMut<SceneStatus>,
     mut canvas: ResMut<SceneCanvas>,
+    mut seed: ResMut<SceneSeed>,
     mut export: ResMut<SceneExport>,
     mut loads: MessageWriter<SceneLoaded>,
     mut layers: SceneLayers,
@@ -294,6 +328,7 @@ pub(super) fn sync_scene(
         header: header.clone(),
     });
     canvas.set_if_neq(SceneCanvas(scene.canvas.clone()));
+    seed.set_if_neq(SceneSeed(scene.seed));
     export.set_if_neq(SceneExport(scene.export.clone()));
     reconcile(&mut commands, scene, &mut layers);
     status.loads += 1;

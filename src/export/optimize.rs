@@ -65,31 +65,31 @@ pub fn optimize(
                 tolerance,
                 merge_chains: true,
             }
-            .eval(&g, ctx)?;
+            .apply(&g, ctx)?;
         }
         if let Some(tolerance) = opts.linemerge {
             g = Linemerge {
                 tolerance,
                 allow_reverse: true,
             }
-            .eval(&g, ctx)?;
+            .apply(&g, ctx)?;
         }
         if let Some(tolerance) = opts.simplify {
             g = Simplify {
                 tolerance,
                 ..Default::default()
             }
-            .eval(&g, ctx)?;
+            .apply(&g, ctx)?;
         }
         if opts.linesort {
             g = Linesort {
                 allow_reverse: true,
                 improve: !opts.greedy,
             }
-            .eval(&g, ctx)?;
+            .apply(&g, ctx)?;
         }
         if opts.reloop {
-            g = Reloop::default().eval(&g, ctx)?;
+            g = Reloop::default().apply(&g, ctx)?;
         }
         report.pen_down_after += pen_down(&g);
         report.travel_after += travel_of(&g, &input_order(&g));

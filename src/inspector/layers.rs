@@ -9,7 +9,7 @@ use bevy_egui::egui;
 use super::InspectorState;
 use super::params::{OpTarget, op_params};
 use crate::ecs::{EditCommand, Layer, LayerError, LayerRecipe, Stroke};
-use crate::edit::{Edit, EffectSlot};
+use crate::edit::Edit;
 use crate::ops::{OpKind, OpRegistry, Rgba};
 
 /// One layer as the panel reads it.
@@ -77,6 +77,7 @@ fn layer_group(
             let recipe = &row.recipe.0;
             source_group(ui, name, names, recipe, registry, state, out);
             let n = recipe.effects.len();
+            let stages = recipe.stage_names();
             for (i, call) in recipe.effects.iter().enumerate() {
                 let header_id = ui.make_persistent_id(("effect", name, i, call.op.name()));
                 egui::collapsing_header::CollapsingState::load_with_default_open(
@@ -112,12 +113,8 @@ fn layer_group(
                     }
                 })
                 .body(|ui| {
-                    let mut target = OpTarget {
-                        layer: name,
-                        slot: EffectSlot::Effect(i),
-                        names,
-                        out,
-                    };
+                    let stage = stages[i + 1].clone();
+                    let mut target = OpTarget::new(name, stage, names, out);
                     op_params(ui, call, &mut state.params, &mut target);
                 });
             }
@@ -213,12 +210,8 @@ fn source_group(
             }
         })
         .body(|ui| {
-            let mut target = OpTarget {
-                layer: name,
-                slot: EffectSlot::Source,
-                names,
-                out,
-            };
+            let stage = recipe.stage_names().swap_remove(0);
+            let mut target = OpTarget::new(name, stage, names, out);
             op_params(ui, source, &mut state.params, &mut target);
         });
 }

@@ -8,9 +8,10 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use bevy_egui::egui;
 
 use crate::ecs::EditCommand;
-use crate::edit::{Edit, EffectSlot, ParamPath};
+use crate::edit::{Edit, ParamPath};
 use crate::ops::{
-    GeometryRef, OpCall, ParamInput, ParamKind, ParamSpec, RawParam, Rgba, Scalar, Value, fmt_num,
+    GeometryRef, OpCall, ParamInput, ParamKind, ParamSpec, RawParam, Rgba, Scalar, StageName,
+    Value, fmt_num,
 };
 
 /// Widget state that outlives a frame: widened ranges and expression texts being typed.
@@ -20,25 +21,49 @@ pub(super) struct ParamWidgets {
     texts: HashMap<String, String>,
 }
 
-/// Where the widgets of one op send their edits.
+/// Where the widgets of one op send their edits: every widget names its parameter by
+/// address, so widget state and edits stay on their stage when effects move.
 pub(super) struct OpTarget<'a> {
     pub layer: &'a str,
-    pub slot: EffectSlot,
+    /// The stage, by id or op and ordinal.
+    pub stage: StageName,
     /// Every layer and shape name (what a reference parameter may choose).
     pub names: &'a [String],
     pub out: &'a mut Vec<EditCommand>,
+    /// The op's parameter names in schema order (set by [`op_params`]).
+    params: Vec<String>,
 }
 
-impl OpTarget<'_> {
+impl<'a> OpTarget<'a> {
+    /// Edits of stage `stage` of layer `layer`.
+    pub fn new(
+        layer: &'a str,
+        stage: StageName,
+        names: &'a [String],
+        out: &'a mut Vec<EditCommand>,
+    ) -> Self {
+        Self {
+            layer,
+            stage,
+            names,
+            out,
+            params: Vec::new(),
+        }
+    }
+
+    fn path(&self, param: usize) -> ParamPath {
+        ParamPath {
+            stage: self.stage.clone(),
+            param: self.params.get(param).cloned().unwrap_or_default(),
+        }
+    }
+
     fn key(&self, param: usize, part: &str) -> String {
-        format!("{}/{:?}/{param}/{part}", self.layer, self.slot)
+        format!("{}/{part}", self.path(param).in_layer(self.layer))
     }
 
     fn push(&mut self, param: usize, edit_of: impl FnOnce(ParamPath) -> Edit, merge: Option<u64>) {
-        let path = ParamPath {
-            slot: self.slot,
-            param,
-        };
+        let path = self.path(param);
         self.out.push(EditCommand::Edit {
             layer: self.layer.to_string(),
             edit: edit_of(path),
@@ -88,7 +113,8 @@ pub(super) fn op_params(
     target: &mut OpTarget,
 ) {
     let schema = std::sync::Arc::clone(call.op.schema());
-    egui::Grid::new(format!("{}/{:?}/grid", target.layer, target.slot))
+    target.params = schema.params.iter().map(|p| p.name.clone()).collect();
+    egui::Grid::new(format!("{}/{}/grid", target.layer, target.stage))
         .num_columns(2)
         .striped(false)
         .show(ui, |ui| {

@@ -8,7 +8,7 @@ use bevy::ecs::system::Commands;
 use crate::ecs::{Layer, LayerRecipe, OpsRegistry, Stroke};
 use crate::ops::{
     ColorError, EffectOp, Field, OpCall, OpKind, OpParams, OpRegistry, ParamError, ParamType,
-    PrimitiveOp, RawParam, Recipe, RegistryError, Rgba, Value,
+    PrimitiveOp, RawParam, Recipe, RegistryError, Rgba, StageName, Value,
 };
 
 /// Why a [`LayerSpec`] cannot become a layer.
@@ -88,6 +88,19 @@ pub enum SetParamError {
     /// The layer's recipe has no stage of this op.
     #[error("the layer has no op '{0}'")]
     NoOp(&'static str),
+    /// The stage named is not there, or is not of the field's op.
+    #[error(transparent)]
+    Address(#[from] crate::ops::AddressError),
+    /// The stage named runs another op than the field's.
+    #[error("stage '{stage}' is '{found}', not '{wanted}'")]
+    WrongOp {
+        /// The stage asked for.
+        stage: String,
+        /// The field's op.
+        wanted: &'static str,
+        /// The stage's op.
+        found: String,
+    },
     /// The value is not allowed.
     #[error(transparent)]
     Param(#[from] ParamError),
@@ -374,6 +387,16 @@ pub trait SetParam {
         field: Field<O, V>,
         value: V,
     ) -> Result<(), SetParamError>;
+
+    /// Sets a field of the stage named `stage` (its `id`, or its op and ordinal:
+    /// `"rotate#2"` is the second `rotate`), which must be an `O` stage:
+    /// `recipe.set_in("rotate#2", field!(Rotate::angle), 30.0)`.
+    fn set_in<O: OpParams, V: ParamType>(
+        &mut self,
+        stage: &str,
+        field: Field<O, V>,
+        value: V,
+    ) -> Result<(), SetParamError>;
 }
 
 impl SetParam for bevy::ecs::change_detection::Mut<'_, LayerRecipe> {
@@ -382,32 +405,35 @@ impl SetParam for bevy::ecs::change_detection::Mut<'_, LayerRecipe> {
         field: Field<O, V>,
         value: V,
     ) -> Result<(), SetParamError> {
+        if !self.0.calls().any(|c| c.op.name() == O::NAME) {
+            return Err(SetParamError::NoOp(O::NAME));
+        }
+        self.set_in(O::NAME, field, value)
+    }
+
+    fn set_in<O: OpParams, V: ParamType>(
+        &mut self,
+        stage: &str,
+        field: Field<O, V>,
+        value: V,
+    ) -> Result<(), SetParamError> {
         // Read through `Deref` first: only a real change marks the component changed.
         let recipe = &self.0;
-        let index = if recipe.source.op.name() == O::NAME {
-            None
-        } else {
-            Some(
-                recipe
-                    .effects
-                    .iter()
-                    .position(|e| e.op.name() == O::NAME)
-                    .ok_or(SetParamError::NoOp(O::NAME))?,
-            )
-        };
-        let current = match index {
-            None => &recipe.source,
-            Some(i) => &recipe.effects[i],
-        };
+        let name = StageName::parse(stage)?;
+        let index = recipe.find_stage("this layer", &name)?;
+        let current = recipe.call(index).expect("found by find_stage");
+        if current.op.name() != O::NAME {
+            return Err(SetParamError::WrongOp {
+                stage: stage.into(),
+                wanted: O::NAME,
+                found: current.op.name().into(),
+            });
+        }
         let mut next = current.clone();
         if !next.set_value(field.name(), value.to_value())? {
             return Ok(());
         }
-        let recipe = &mut self.0;
-        match index {
-            None => recipe.source = next,
-            Some(i) => recipe.effects[i] = next,
-        }
+        *self.0.call_mut(index).expect("found by find_stage") = next;
         Ok(())
     }
 }

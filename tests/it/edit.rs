@@ -9,7 +9,7 @@ use graft::ecs::{
     EditCommand, EditQueue, LayerRecipe, Resolved, SceneDocument, SceneStatus, Stroke, apply_edit,
     redo, save, undo,
 };
-use graft::edit::{Edit, EditHistory, EffectSlot, ParamPath};
+use graft::edit::{Edit, EditHistory, ParamPath};
 use graft::ops::{EvalContext, ParamInput, RawParam, Rgba, Scalar};
 use graft::scene::Scene;
 
@@ -19,10 +19,7 @@ use crate::util::{registry, tempdir};
 const TEXT: &str = "// a header comment that survives saving\n(\n    canvas: (size: (200, 150), background: \"#fafafa\"),\n    layers: [\n        (name: \"waves\", color: \"#1d3557\", pen_width: 0.35,\n         source: grid(nx: 8, ny: 8, scale: 100, center: (100, 75, 0)),\n         effects: [subdivide(subdivisions: 2), displace(amplitude: (2, 2, 0), t: \"t * 0.5\"), dash(dash_length: 3)]),\n        (name: \"ring\", color: \"#e76f51\", source: circle(radius: 30, center: (100, 75, 0)), effects: [fill(density: 12, enabled: false)]),\n    ],\n    export: (gcode: (travel_feed: 4000, pen: Commands(up: [\"M5\"], down: [\"M3 S30\"])), png: (dpi: 100)),\n)\n";
 
 fn amplitude() -> ParamPath {
-    ParamPath {
-        slot: EffectSlot::Effect(1),
-        param: 0,
-    }
+    ParamPath::parse("displace/amplitude").unwrap()
 }
 
 fn vec3(x: f64) -> ParamInput {
@@ -78,10 +75,7 @@ fn an_edit_changes_the_recipe_and_ids_and_undo_restores_the_exact_ids() {
 
     // A refused edit names the layer, op and parameter and changes nothing.
     let err = Edit::SetRaw(
-        ParamPath {
-            slot: EffectSlot::Effect(0),
-            param: 0,
-        },
+        ParamPath::parse("subdivide/subdivisions").unwrap(),
         RawParam::Num(-3.0, true),
     )
     .apply(&mut layer)

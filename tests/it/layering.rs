@@ -182,3 +182,162 @@ fn a_deliberate_cycle_is_reported() {
     assert_eq!(cycles(&graph), vec![vec!["a".to_string(), "b".to_string()]]);
     assert_eq!(graph["c"], BTreeSet::from(["core".to_string()]));
 }
+
+/// The floors of `core/ops`, bottom up, and the floors each may import.
+const OPS_FLOORS: &[(&str, &[&str])] = &[
+    ("model", &[]),
+    ("recipe", &["model"]),
+    ("kit", &["model"]),
+    ("primitives", &["model", "kit"]),
+    ("effects", &["model", "kit"]),
+    ("regions", &["model", "kit"]),
+    ("plot", &["model", "kit"]),
+    ("generative", &["model", "kit"]),
+];
+
+/// Every import across floors of the ops folder `ops` that its floor may not make, as
+/// "file: floor → floor" lines; also a `crate::ops::Name` flat path inside a floor
+/// (it would hide which floor it reaches) and a floor file outside every floor.
+fn ops_floor_violations(ops: &Path) -> Vec<String> {
+    let floors: Vec<&str> = OPS_FLOORS.iter().map(|(f, _)| *f).collect();
+    let mut out = Vec::new();
+    for file in rust_files(ops) {
+        let rel = file.strip_prefix(ops).unwrap();
+        let mut parts = rel.components();
+        let first = parts
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy()
+            .into_owned();
+        if parts.next().is_none() {
+            // ops/mod.rs gathers the floors and holds the catalogue's list.
+            if first != "mod.rs" {
+                out.push(format!("{first}: not in a floor"));
+            }
+            continue;
+        }
+        let Some((floor, allowed)) = OPS_FLOORS.iter().find(|(f, _)| *f == first) else {
+            out.push(format!("{}: not in a floor", rel.display()));
+            continue;
+        };
+        let text = std::fs::read_to_string(&file).unwrap();
+        for code in code_lines(&text) {
+            // `$crate::ops::` in a macro is resolved where the macro is used.
+            let code = code.replace("$crate::", "");
+            for name in names_after(&code, "crate::ops::") {
+                if name == *floor || allowed.contains(&name) {
+                    continue;
+                }
+                if floors.contains(&name) {
+                    out.push(format!("{}: {floor} → {name}", rel.display()));
+                } else {
+                    out.push(format!(
+                        "{}: {floor} → crate::ops::{name} (name the floor)",
+                        rel.display()
+                    ));
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The type names of the ops the catalogue declares (`pub struct X` after `#[op(`).
+fn catalogue_op_names(ops: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for file in rust_files(ops) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (i, _) in text.match_indices("#[op(") {
+            if let Some(at) = text[i..].find("pub struct ") {
+                let rest = &text[i + at + "pub struct ".len()..];
+                let end = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(0);
+                names.push(rest[..end].to_string());
+            }
+        }
+    }
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// Op type names that code in the model floor mentions.
+fn model_naming_ops(ops: &Path) -> Vec<String> {
+    let ops_names = catalogue_op_names(ops);
+    let mut out = Vec::new();
+    for file in rust_files(&ops.join("model")) {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for code in code_lines(&text) {
+            for word in code.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+                if ops_names.iter().any(|n| n == word) {
+                    out.push(format!("{}: {word}", file.display()));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn ops_dir() -> std::path::PathBuf {
+    src().join("core/ops")
+}
+
+#[test]
+fn the_ops_floors_import_only_downwards_and_no_catalogue_folder_imports_another() {
+    let ops = ops_dir();
+    for (floor, _) in &OPS_FLOORS[..7] {
+        assert!(ops.join(floor).join("mod.rs").is_file(), "floor {floor}");
+    }
+    assert_eq!(ops_floor_violations(&ops), Vec::<String>::new());
+    let graph = folder_graph(&ops.join("model"), "crate::ops::model::");
+    assert!(graph.contains_key("op") && graph.contains_key("error"));
+    assert_eq!(cycles(&graph), Vec::<Vec<String>>::new(), "{graph:#?}");
+    // The model never names an op of the catalogue.
+    assert!(catalogue_op_names(&ops).len() >= 59);
+    assert_eq!(model_naming_ops(&ops), Vec::<String>::new());
+}
+
+#[test]
+fn a_deliberate_floor_violation_is_reported() {
+    let dir = crate::util::tempdir("floors");
+    for floor in ["model", "kit", "effects", "regions"] {
+        std::fs::create_dir_all(dir.join(floor)).unwrap();
+        std::fs::write(dir.join(floor).join("mod.rs"), "").unwrap();
+    }
+    std::fs::write(dir.join("mod.rs"), "use crate::ops::effects::fill::Fill;\n").unwrap();
+    std::fs::write(
+        dir.join("model/op.rs"),
+        "use crate::ops::kit::noise;\n// use crate::ops::regions::x;\nstruct A(Hatch);\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("kit/noise.rs"),
+        "use crate::ops::model::op::Op;\nmacro_rules! m { () => { $crate::ops::Value } }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("effects/fill.rs"),
+        "use crate::ops::regions::clip::Clip;\nuse crate::ops::kit::noise;\nuse crate::ops::FillRule;\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("regions/clip.rs"),
+        "crate::op! {\n    #[op(effect, name = \"hatch\", version = 1)]\n    pub struct Hatch {}\n}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("stray.rs"), "").unwrap();
+    let sep = std::path::MAIN_SEPARATOR;
+    assert_eq!(
+        ops_floor_violations(&dir),
+        vec![
+            format!("effects{sep}fill.rs: effects → crate::ops::FillRule (name the floor)"),
+            format!("effects{sep}fill.rs: effects → regions"),
+            format!("model{sep}op.rs: model → kit"),
+            "stray.rs: not in a floor".to_string(),
+        ]
+    );
+    assert_eq!(catalogue_op_names(&dir), vec!["Hatch".to_string()]);
+    assert_eq!(model_naming_ops(&dir).len(), 1);
+}

@@ -1,5 +1,6 @@
 //! graft's integration tests: one binary (each test binary links the whole crate).
 
+mod address;
 mod bad_input;
 mod capture;
 mod catalogue;

@@ -2,7 +2,7 @@
 
 use graft::geometry::{Polylines, Vec3};
 use graft::ops::{
-    EvalContext, Op, OpError, OpRegistry, OpSchema, ParamSpec, Recipe, ResourceBudget,
+    EvalContext, Op, OpFailure, OpRegistry, OpSchema, ParamSpec, Recipe, ResourceBudget,
 };
 
 use crate::util::*;
@@ -60,7 +60,21 @@ fn budget_refuses_absurd_subdivision_before_allocating() {
         )
         .err()
         .expect("refused");
-    assert!(e.message.contains("would produce 80 vertices"), "{e}");
+    // Callers match the failure's kind, not its words.
+    assert!(
+        matches!(
+            e.failure,
+            OpFailure::OverBudget {
+                what: "vertices",
+                count: 80,
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(e.failure.is_over_budget());
+    assert_eq!(e.op, "grid");
+    assert!(e.to_string().contains("would produce 80 vertices"), "{e}");
 }
 
 #[test]
@@ -532,7 +546,7 @@ fn custom_ops_are_checked_and_panics_become_errors() {
     );
     let boom = Op::new(
         OpSchema::effect("boom", 1, "always panics", vec![]),
-        |_, _, _| -> Result<Polylines, OpError> { panic!("kaboom") },
+        |_, _, _| -> Result<Polylines, OpFailure> { panic!("kaboom") },
     );
     r.register(boom).unwrap();
     let recipe = Recipe {

@@ -10,7 +10,7 @@ use graft::ecs::{
     Resolved, SceneClock, SceneState, SceneStatus, layers_settled,
 };
 use graft::geometry::Polylines;
-use graft::ops::{EvalContext, Evaluate, Op, OpError, RawParam};
+use graft::ops::{EvalContext, Evaluate, Op, OpFailure, RawParam};
 use graft::scene::Scene;
 
 use crate::util::{registry, rust_app, spawn_layer, tempdir};
@@ -257,7 +257,7 @@ graft::op! {
 }
 
 impl Evaluate for Explode {
-    fn eval(&self, input: &Polylines, _: &EvalContext) -> Result<Polylines, OpError> {
+    fn eval(&self, input: &Polylines, _: &EvalContext) -> Result<Polylines, OpFailure> {
         if self.now {
             panic!("the op blew up");
         }
@@ -406,7 +406,7 @@ graft::op! {
 }
 
 impl Evaluate for Slow {
-    fn eval(&self, input: &Polylines, _: &EvalContext) -> Result<Polylines, OpError> {
+    fn eval(&self, input: &Polylines, _: &EvalContext) -> Result<Polylines, OpFailure> {
         std::thread::sleep(Duration::from_millis(self.ms as u64));
         let dx = self.dx;
         Ok(input.with_points(input.points().iter().map(|q| *q + Vec3::X * dx).collect()))

@@ -590,7 +590,7 @@ fn editing_a_mask_recomputes_only_the_stages_that_read_it_and_cycles_are_layer_e
     // An edit in the app that makes a cycle is an error on the layers in it, and each
     // keeps its last good drawing.
     use graft::ecs::{EditCommand, EditQueue};
-    use graft::edit::{Edit, EffectSlot, ParamPath};
+    use graft::edit::{Edit, ParamPath};
     use graft::ops::{ParamInput, Value};
     let other_before = app.world().get::<Realized>(other).unwrap().id;
     let mut queue = app.world_mut().resource_mut::<EditQueue>();
@@ -602,10 +602,7 @@ fn editing_a_mask_recomputes_only_the_stages_that_read_it_and_cycles_are_layer_e
     queue.push(EditCommand::Edit {
         layer: "other".into(),
         edit: Edit::SetParam(
-            ParamPath {
-                slot: EffectSlot::Effect(0),
-                param: 0,
-            },
+            ParamPath::parse("clip/mask").unwrap(),
             ParamInput::Const(Value::Inputs(vec![GeometryRef::named("hatch")])),
         ),
         merge: None,
@@ -613,10 +610,7 @@ fn editing_a_mask_recomputes_only_the_stages_that_read_it_and_cycles_are_layer_e
     queue.push(EditCommand::Edit {
         layer: "hatch".into(),
         edit: Edit::SetParam(
-            ParamPath {
-                slot: EffectSlot::Effect(1),
-                param: 0,
-            },
+            ParamPath::parse("clip/mask").unwrap(),
             ParamInput::Const(Value::Inputs(vec![GeometryRef::named("other")])),
         ),
         merge: None,

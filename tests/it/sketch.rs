@@ -27,7 +27,7 @@ op! {
 
 /// `shift`: moves every point right by `dx` mm.
 impl Evaluate for Shift {
-    fn eval(&self, input: &Polylines, _: &EvalContext) -> Result<Polylines, OpError> {
+    fn eval(&self, input: &Polylines, _: &EvalContext) -> Result<Polylines, OpFailure> {
         let dx = self.dx;
         Ok(input.with_points(
             input
@@ -48,7 +48,7 @@ op! {
 }
 
 impl Evaluate for Bad {
-    fn eval(&self, input: &Polylines, _: &EvalContext) -> Result<Polylines, OpError> {
+    fn eval(&self, input: &Polylines, _: &EvalContext) -> Result<Polylines, OpFailure> {
         Ok(input.clone())
     }
 }
@@ -60,8 +60,8 @@ op! {
 }
 
 impl Evaluate for Fails {
-    fn eval(&self, _: &Polylines, _: &EvalContext) -> Result<Polylines, OpError> {
-        Err(OpError::new("fails", "no luck"))
+    fn eval(&self, _: &Polylines, _: &EvalContext) -> Result<Polylines, OpFailure> {
+        Err(OpFailure::bad_input("no luck"))
     }
 }
 

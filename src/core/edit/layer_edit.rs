@@ -2,7 +2,10 @@
 
 use std::sync::Arc;
 
-use crate::ops::{Op, OpCall, OpKind, ParamError, ParamInput, RawParam, Rgba};
+use crate::ops::{
+    AddressError, Op, OpCall, OpKind, ParamAddress, ParamError, ParamInput, RawParam, Rgba,
+    StageName,
+};
 use crate::scene::LayerDef;
 
 /// Why an edit was refused; the layer is left as it was.
@@ -24,14 +27,9 @@ pub enum EditError {
         /// Effects in the chain.
         count: usize,
     },
-    /// A parameter index the op does not have.
-    #[error("op '{op}' has no parameter {index}")]
-    NoParam {
-        /// The op.
-        op: String,
-        /// The index asked for.
-        index: usize,
-    },
+    /// A stage or parameter the layer does not have.
+    #[error(transparent)]
+    Address(#[from] AddressError),
     /// The parameter's new value is not allowed.
     #[error(transparent)]
     Param(#[from] ParamError),
@@ -64,22 +62,35 @@ pub struct LayerEditError {
     pub error: EditError,
 }
 
-/// Which op of a layer: the source, or effect `i` of the chain.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum EffectSlot {
-    /// The primitive that starts the layer.
-    Source,
-    /// Effect at this index of the chain.
-    Effect(usize),
+/// A parameter of a layer: its stage (by `id:` or op and ordinal, so inserting an
+/// effect of another op keeps it on the same stage) and its name. With the layer's name
+/// it is a [`ParamAddress`].
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ParamPath {
+    /// The stage.
+    pub stage: StageName,
+    /// The parameter's name in the op's schema.
+    pub param: String,
 }
 
-/// A parameter of a layer's op: the op and the parameter's index in its schema.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct ParamPath {
-    /// The op.
-    pub slot: EffectSlot,
-    /// Index of the parameter in the op's schema.
-    pub param: usize,
+impl ParamPath {
+    /// `stage/param` (`displace/amplitude`, `rotate#2/angle`).
+    pub fn parse(text: &str) -> Result<ParamPath, AddressError> {
+        let address = ParamAddress::parse(&format!("_/{text}"))?;
+        Ok(ParamPath {
+            stage: address.stage,
+            param: address.param,
+        })
+    }
+
+    /// The full address of this parameter in layer `layer`.
+    pub fn in_layer(&self, layer: &str) -> ParamAddress {
+        ParamAddress {
+            owner: layer.into(),
+            stage: self.stage.clone(),
+            param: self.param.clone(),
+        }
+    }
 }
 
 /// One change to one layer.
@@ -135,33 +146,21 @@ impl Edit {
                 })
             }
         };
-        let no_param = |op: &str, index: usize| EditError::NoParam {
-            op: op.into(),
-            index,
-        };
         match self {
             Edit::SetParam(path, input) => {
-                let call = op_at(layer, path.slot)?;
+                let (call, i) = param_at(layer, path)?;
                 let schema = Arc::clone(call.op.schema());
-                let spec = schema
-                    .params
-                    .get(path.param)
-                    .ok_or_else(|| no_param(&schema.name, path.param))?;
+                let spec = &schema.params[i];
                 if !input.is_animated() {
                     input
                         .resolve(spec, 0.0)
                         .map_err(|e| ParamError::invalid(&schema.name, &spec.name, e))?;
                 }
-                call.params[path.param] = input.clone();
+                call.params[i] = input.clone();
             }
             Edit::SetRaw(path, raw) => {
-                let call = op_at(layer, path.slot)?;
-                let schema = Arc::clone(call.op.schema());
-                let spec = schema
-                    .params
-                    .get(path.param)
-                    .ok_or_else(|| no_param(&schema.name, path.param))?;
-                call.set(&spec.name, raw)?;
+                let (call, _) = param_at(layer, path)?;
+                call.set(&path.param, raw)?;
             }
             Edit::SetEnabled(i, on) => {
                 layer.recipe.effects[effect_index(*i)?].enabled = *on;
@@ -223,14 +222,15 @@ impl Edit {
     }
 }
 
-fn op_at(layer: &mut LayerDef, slot: EffectSlot) -> Result<&mut OpCall, EditError> {
-    let n = layer.recipe.effects.len();
-    match slot {
-        EffectSlot::Source => Ok(&mut layer.recipe.source),
-        EffectSlot::Effect(i) => layer
-            .recipe
-            .effects
-            .get_mut(i)
-            .ok_or(EditError::NoEffect { index: i, count: n }),
-    }
+/// The call and parameter index `path` names in `layer`.
+fn param_at<'a>(
+    layer: &'a mut LayerDef,
+    path: &ParamPath,
+) -> Result<(&'a mut OpCall, usize), EditError> {
+    let slot = layer.recipe.find_param(&path.in_layer(&layer.name))?;
+    let call = layer
+        .recipe
+        .call_mut(slot.call)
+        .expect("found by find_param");
+    Ok((call, slot.param))
 }

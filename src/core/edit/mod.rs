@@ -6,4 +6,4 @@ mod history;
 mod layer_edit;
 
 pub use history::{EditHistory, Step};
-pub use layer_edit::{Edit, EditError, EffectSlot, LayerEditError, ParamPath};
+pub use layer_edit::{Edit, EditError, LayerEditError, ParamPath};

@@ -4,102 +4,89 @@
 //! Every built-in op is a typed struct declared with [`op!`](crate::op); sketches
 //! build layers from the same structs (`Grid { nx: 40, ..default() }`).
 
-mod arclength;
-mod boolean;
-mod buffer;
-mod clip;
-mod context;
-mod crop;
-mod curves;
-mod dash;
-mod dedupe;
-mod deform;
-mod displace;
-mod error;
-mod expr;
-mod fill;
-mod lsystem;
-mod mirror;
-mod mirror3d;
-pub mod noise;
-mod occult;
-mod offset_curve;
-mod op;
-pub mod parallel;
-mod passes;
-mod path_edit;
-mod perspective;
-mod perturb;
-mod planar;
-mod primitives;
-mod random;
-mod recipe;
-mod reference;
-mod registry;
-mod repeat;
-mod scene_budget;
-mod schema;
-mod select;
-mod shapes;
-mod smooth;
-mod solids;
-mod subdivide;
-mod svg_import;
-mod symmetry;
-mod text;
-mod transform;
-mod typed;
-mod value;
-mod warp;
+// Floors, bottom up: the op model (how an op is declared and what it may consult),
+// recipes (calls, chains, the registry), a kit of shared algorithms with no op types,
+// then the catalogue by kind. `tests/it/layering.rs` holds them to that order.
+pub(crate) mod effects;
+pub(crate) mod kit;
+pub(crate) mod model;
+pub(crate) mod plot;
+pub(crate) mod primitives;
+pub(crate) mod recipe;
+pub(crate) mod regions;
 
-pub use boolean::{Boolean, BooleanOp};
-pub use buffer::{Buffer, BufferJoin};
-pub use clip::{Clip, ClipMode};
-pub use context::{Executor, FileError, FileSource, Job, NoFiles, ScopedThreads, Serial};
-pub use crop::{Crop, CropKeep, CropShape};
-pub use curves::{Bezier, Polyline, Spline};
-pub use dash::{Dash, Trim};
-pub use dedupe::Deduplicate;
-pub use deform::{Collapse, Extrude, ExtrudeCenter, Twist};
-pub use displace::{Displace, GradientProfile};
-pub use error::{
-    ColorError, EvalError, ExprError, ParamError, RegistryError, SchemaError, ValueError,
+pub use kit::{noise, parallel};
+
+pub use effects::dash::{Dash, Trim};
+pub use effects::deform::{Collapse, Extrude, ExtrudeCenter, Twist};
+pub use effects::displace::{Displace, GradientProfile};
+pub use effects::fill::Fill;
+pub use effects::mirror::Mirror;
+pub use effects::mirror3d::{Mirror3d, Mirror3dMode};
+pub use effects::path_edit::{ClosedMode, Resample, Simplify};
+pub use effects::perspective::{HiddenLines, Perspective};
+pub use effects::perturb::{Bold, PixelCorner, Pixelate, Quantize, Wobble};
+pub use effects::repeat::{Repeat, RepeatLayout};
+pub use effects::select::{DropBy, DropLines, KeepMode};
+pub use effects::smooth::{Highpass, Lowpass};
+pub use effects::subdivide::Subdivide;
+pub use effects::transform::{Affine, Rotate, Scale, ScaleMode, Translate};
+pub use kit::defaults::A4_CENTER;
+pub use kit::fill_rule::FillRule;
+pub use kit::symmetry::SymmetryGroup;
+pub use model::context::{Executor, FileError, FileSource, Job, NoFiles, ScopedThreads, Serial};
+pub use model::error::{ColorError, EvalError, ParamError, RegistryError, SchemaError, ValueError};
+pub use model::expr::Expr;
+pub use model::expr::{EXPR_FUNCTIONS, ExprError};
+pub use model::failure::{OpError, OpFailure};
+pub use model::memo::Memo;
+pub use model::op::{
+    EvalContext, EvalFn, FingerprintFn, Op, Page, Params, PassthroughFn, ResourceBudget,
 };
-pub use expr::Expr;
-pub use fill::{Fill, FillRule};
-pub use lsystem::{Lsystem, LsystemKind};
-pub use mirror::Mirror;
-pub use mirror3d::{Mirror3d, Mirror3dMode, SymmetryGroup};
-pub use occult::Occult;
-pub use offset_curve::{OffsetCurve, OffsetSide};
-pub use op::{EvalContext, EvalFn, FingerprintFn, Op, OpError, Page, Params, ResourceBudget};
-pub use passes::{
-    ClosedFilter, FilterLines, Linemerge, Linesort, Multipass, Reloop, ReverseLines, Splitall,
-};
-pub use path_edit::{ClosedMode, Resample, Simplify};
-pub use perspective::{HiddenLines, Perspective};
-pub use perturb::{Bold, PixelCorner, Pixelate, Quantize, Wobble};
-pub use primitives::{A4_CENTER, Circle, Grid, Line, LineAnchor, Lissajous, Polygon, Rect, Spiral};
-pub use recipe::{OpCall, ParamInput, RawParam, Recipe, ResolvedRecipe, Scalar, Stage, stage_id};
-pub use reference::{Binder, GeometryRef, Inputs, RefError};
-pub use registry::OpRegistry;
-pub use repeat::{Repeat, RepeatLayout};
-pub use scene_budget::{DEFAULT_SCENE_VERTICES, OverSceneBudget, SceneBudget};
-pub use schema::{OpKind, OpSchema, ParamKind, ParamSpec};
-pub use select::{DropBy, DropLines, KeepMode};
-pub use shapes::{CircularArc, Ellipse, Wave, WaveKind};
-pub use smooth::{Highpass, Lowpass};
-pub use solids::{Polyhedron, PolyhedronKind, Sphere, SphereLines, SphereStyle, Torus};
-pub use subdivide::Subdivide;
-pub use svg_import::{SvgDocument, SvgFile, SvgLayer, read_svg_document};
-pub use text::{FontCache, FontError, HersheyFont, JhfError, Text, TextAlign, bundled_font_names};
-pub use transform::{Affine, Rotate, Scale, ScaleMode, Translate};
-pub use typed::{
+pub use model::reference::{Binder, GeometryRef, Inputs, RefError};
+pub use model::scene_budget::{DEFAULT_SCENE_VERTICES, OverSceneBudget, SceneBudget};
+pub use model::schema::{OpKind, OpSchema, ParamKind, ParamSpec};
+pub use model::typed::{
     Choice, EffectOp, Evaluate, Field, OpParams, ParamType, PrimitiveOp, choice_from_value,
     choice_spec, doc_text,
 };
-pub use value::{Rgba, Value, fmt_num};
-pub use warp::{AttractDirection, LensKind, LensProfile, Warp, WarpMode};
+pub use model::value::{Rgba, Value, fmt_num};
+pub use plot::dedupe::Deduplicate;
+pub use plot::passes::{
+    ClosedFilter, FilterLines, Linemerge, Linesort, Multipass, Reloop, ReverseLines, Splitall,
+};
+pub use primitives::basic::{Circle, Grid, Line, LineAnchor, Lissajous, Polygon, Rect, Spiral};
+pub use primitives::curves::{Bezier, Polyline, Spline};
+pub use primitives::lsystem::{Lsystem, LsystemKind};
+pub use primitives::shapes::{CircularArc, Ellipse, Wave, WaveKind};
+pub use primitives::solids::{Polyhedron, PolyhedronKind, Sphere, SphereLines, SphereStyle, Torus};
+pub use primitives::svg_import::{SvgDocument, SvgFile, SvgLayer, read_svg_document};
+pub use primitives::text::{
+    FontCache, FontError, HersheyFont, JhfError, Text, TextAlign, bundled_font_names,
+};
+pub use recipe::address::{AddressError, ParamAddress, ParamSlot, StageName};
+pub use recipe::chain::{
+    OpCall, ParamInput, RawParam, Recipe, ResolvedRecipe, SEED_PARAM, Scalar, Stage, stage_id,
+};
+pub use recipe::registry::OpRegistry;
+pub use regions::boolean::{Boolean, BooleanOp};
+pub use regions::buffer::{Buffer, BufferJoin};
+pub use regions::clip::{Clip, ClipMode};
+pub use regions::crop::{Crop, CropKeep, CropShape};
+pub use regions::occult::Occult;
+pub use regions::offset_curve::{OffsetCurve, OffsetSide};
+pub use regions::warp::{AttractDirection, LensKind, LensProfile, Warp, WarpMode};
+
+impl OpRegistry {
+    /// A registry with every built-in primitive and effect.
+    pub fn builtin() -> Self {
+        let mut r = Self::empty();
+        for op in builtin_ops() {
+            r.register(op).expect("built-in schemas are valid");
+        }
+        r
+    }
+}
 
 /// Every built-in op, primitives first.
 pub(crate) fn builtin_ops() -> Vec<Op> {

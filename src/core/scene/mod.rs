@@ -22,6 +22,7 @@
 //! holding an expression of `t` (seconds). `enabled: false` switches an effect off.
 
 mod graph;
+mod overrides;
 mod parse;
 mod write;
 
@@ -34,11 +35,12 @@ use crate::core::drawing::{Drawing, DrawnLayer, RealizeError};
 use crate::core::export::{GcodeProfile, PngSettings};
 use crate::geometry::{GeometryId, Polylines};
 use crate::ops::{
-    EvalContext, EvalError, OpError, OpRegistry, Recipe, RefError, ResolvedRecipe, Rgba,
+    EvalContext, EvalError, OpError, OpFailure, OpRegistry, Recipe, RefError, ResolvedRecipe, Rgba,
 };
 
 pub use graph::{GraphError, Node, evaluation_order};
 
+pub use overrides::{OverrideError, SceneOverrides};
 pub use parse::{SceneError, parse_param_text};
 pub use write::leading_comments;
 
@@ -79,6 +81,9 @@ pub struct ExportSettings {
 /// A loaded scene.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scene {
+    /// The scene's seed (`seed: 7` in the file): random stages whose own `seed` is not
+    /// written draw from it, each by its address; none keeps each op's own seed.
+    pub seed: Option<u64>,
     /// The paper.
     pub canvas: Canvas,
     /// Layers in drawing order.
@@ -104,6 +109,7 @@ impl Scene {
     /// cache: for code using the pure core alone. The app, the CLI and sketches evaluate
     /// through the cached ECS pipeline instead.
     pub fn realize(&self, t: f64, ctx: &EvalContext) -> Result<Drawing, RealizeError> {
+        let ctx = &ctx.clone().with_seed(self.seed);
         realize_layers(&self.canvas, &self.layers, &self.shapes, t, ctx)
     }
 
@@ -207,7 +213,7 @@ fn realize_with(
                 })
         };
         let resolved = recipe_of(i)
-            .resolve_in(t, ctx, &bind)
+            .resolve_as(name, t, ctx, &bind)
             .map_err(|e| err(e.into()))?;
         let bound = resolved
             .with_inputs(|id| {
@@ -218,7 +224,7 @@ fn realize_with(
             .map_err(|missing| {
                 err(EvalError::Op(OpError::new(
                     "scene",
-                    format!("'{missing}' has no geometry"),
+                    OpFailure::MissingInput(missing),
                 )))
             })?;
         let geometry = evaluate(&bound, ctx).map_err(|e| err(e.into()))?;

@@ -161,7 +161,31 @@ pub(super) fn parse_scene(
             ),
         ));
     }
+    // Stage ids name stages in parameter addresses: unique within their chain.
+    for (owner, recipe) in layers
+        .iter()
+        .map(|l| (&l.name, &l.recipe))
+        .chain(shapes.iter().map(|s| (&s.name, &s.recipe)))
+    {
+        let ids: Vec<&str> = recipe.calls().filter_map(|c| c.id.as_deref()).collect();
+        if let Some(id) = ids
+            .iter()
+            .enumerate()
+            .find_map(|(k, id)| ids[..k].contains(id).then_some(id))
+        {
+            let (line, column) = nth_position(text, &format!("{id:?}"), 2);
+            return Err(SceneError {
+                file: file.into(),
+                line,
+                column,
+                message: format!(
+                    "'{owner}' has two stages with id \"{id}\"; stage ids must be unique within a layer or shape"
+                ),
+            });
+        }
+    }
     let scene = Scene {
+        seed: raw.seed,
         canvas,
         layers,
         shapes,
@@ -230,6 +254,8 @@ struct SceneFile {
     shapes: Vec<ShapeFile>,
     #[serde(default)]
     export: ExportFile,
+    #[serde(default)]
+    seed: Option<u64>,
 }
 
 #[derive(serde::Deserialize)]
@@ -384,6 +410,16 @@ impl<'de> Visitor<'de> for ParamsVisitor {
             }
             if key == "enabled" {
                 self.0.enabled = map.next_value::<bool>()?;
+            } else if key == "id" {
+                let id = map.next_value::<String>()?;
+                if id.is_empty() || id.contains(['/', '#']) || id.chars().any(char::is_whitespace) {
+                    return Err(de::Error::custom(format!(
+                        "{}.id \"{}\" is not allowed: a stage id is a word without '/', '#' or spaces, e.g. id: \"tilt\"",
+                        self.0.op.name(),
+                        crate::ops::model::message::shorten(&id)
+                    )));
+                }
+                self.0.id = Some(id);
             } else {
                 let value: ron::Value = map.next_value()?;
                 let raw = to_raw(&value)

@@ -17,6 +17,9 @@ impl Scene {
             let _ = writeln!(s, "{line}");
         }
         s.push_str("(\n");
+        if let Some(seed) = self.seed {
+            let _ = writeln!(s, "    seed: {seed},");
+        }
         write_canvas(&mut s, &self.canvas);
         s.push_str("    layers: [\n");
         for layer in &self.layers {
@@ -109,8 +112,11 @@ fn op_call(call: &OpCall, indent: usize, prefix: usize) -> String {
         .copied()
         .filter(|&i| i < schema.params.len())
         .chain((0..schema.params.len()).filter(|i| !call.written.contains(i) && differs(*i)));
-    let mut parts: Vec<String> = order
-        .map(|i| format!("{}: {}", schema.params[i].name, input_ron(&call.params[i])))
+    let mut parts: Vec<String> = call
+        .id
+        .iter()
+        .map(|id| format!("id: {}", quoted(id)))
+        .chain(order.map(|i| format!("{}: {}", schema.params[i].name, input_ron(&call.params[i]))))
         .collect();
     if !call.enabled {
         parts.push("enabled: false".into());

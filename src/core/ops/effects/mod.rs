@@ -1,0 +1,14 @@
+pub(crate) mod dash;
+pub(crate) mod deform;
+pub(crate) mod displace;
+pub(crate) mod fill;
+pub(crate) mod mirror;
+pub(crate) mod mirror3d;
+pub(crate) mod path_edit;
+pub(crate) mod perspective;
+pub(crate) mod perturb;
+pub(crate) mod repeat;
+pub(crate) mod select;
+pub(crate) mod smooth;
+pub(crate) mod subdivide;
+pub(crate) mod transform;

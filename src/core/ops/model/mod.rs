@@ -1,0 +1,12 @@
+pub(crate) mod context;
+pub(crate) mod error;
+pub(crate) mod expr;
+pub(crate) mod failure;
+pub(crate) mod memo;
+pub(crate) mod message;
+pub(crate) mod op;
+pub(crate) mod reference;
+pub(crate) mod scene_budget;
+pub(crate) mod schema;
+pub(crate) mod typed;
+pub(crate) mod value;

@@ -1,0 +1,2 @@
+pub(crate) mod dedupe;
+pub(crate) mod passes;

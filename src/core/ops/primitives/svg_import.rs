@@ -1,0 +1,305 @@
+//! `svg`: the paths and shapes of an SVG file as polylines, in millimetres.
+//!
+//! usvg parses the file (shapes become paths, transforms and the viewBox are resolved,
+//! units honoured); curves are flattened by kurbo within the tolerance, after the
+//! transform, so the tolerance holds on paper. Inkscape/vpype layers are selected by
+//! label or id.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use kurbo::{BezPath, PathEl, Point};
+
+use crate::geometry::{IdHasher, Polylines, Vec3};
+
+use crate::ops::model::failure::OpFailure;
+use crate::ops::model::op::EvalContext;
+use crate::ops::model::typed::Evaluate;
+
+/// Largest SVG file read.
+const MAX_SVG_BYTES: u64 = 256 << 20;
+/// Millimetres per CSS pixel (usvg's user unit at 96 dpi).
+const MM_PER_PX: f64 = 25.4 / 96.0;
+/// The drawing bundled under the name `sample`.
+const SAMPLE: &[u8] = include_bytes!("../../../../assets/svg/sample.svg");
+
+crate::op! {
+    /// reads the paths and shapes of an SVG file (units, viewBox, transforms and groups honoured; curves flattened within `tolerance`); `layers` picks Inkscape/vpype layers by label or id
+    #[op(primitive, name = "svg", version = 1)]
+    pub struct SvgFile {
+        /// the file (or `sample`, a bundled drawing)
+        pub path: String = "sample".into(),
+        /// layers to read, by label or id, separated by commas (empty: all)
+        pub layers: String = "".into(),
+        /// largest distance between a curve and its polyline
+        pub tolerance: f64 = 0.01 => ui(0.001, 1.0).min(0.001).unit("mm"),
+    }
+}
+
+impl Evaluate for SvgFile {
+    fn eval(&self, _: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+        let bytes: Arc<[u8]> = if self.path == "sample" {
+            Arc::from(SAMPLE)
+        } else {
+            ctx.files
+                .read(&self.path, MAX_SVG_BYTES)
+                .map_err(|e| OpFailure::File(format!("cannot read '{}': {e}", self.path)))?
+        };
+        import(&bytes, &self.path, &self.layers, self.tolerance, ctx)
+    }
+
+    fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {
+        // Editing the file on disk changes the id (size and modification time).
+        if self.path != "sample"
+            && let Some(stamp) = ctx.files.stamp(&self.path)
+        {
+            h.bytes(&stamp.to_le_bytes());
+        }
+    }
+}
+
+/// A layer label without the number AxiDraw plots it by (`"2 sun"` → `"sun"`).
+fn without_number(label: &str) -> &str {
+    match label.split_once(' ') {
+        Some((n, rest))
+            if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty() =>
+        {
+            rest
+        }
+        _ => label,
+    }
+}
+
+/// Layer groups of the file: id → label (`inkscape:label` without a leading layer
+/// number, else the id).
+fn layer_labels(text: &str) -> HashMap<String, String> {
+    let Ok(doc) = roxmltree::Document::parse(text) else {
+        return HashMap::new();
+    };
+    const INKSCAPE: &str = "http://www.inkscape.org/namespaces/inkscape";
+    doc.descendants()
+        .filter(|n| n.has_tag_name("g") && n.attribute((INKSCAPE, "groupmode")) == Some("layer"))
+        .filter_map(|n| {
+            let id = n.attribute("id")?.to_string();
+            let label = without_number(n.attribute((INKSCAPE, "label")).unwrap_or(&id)).to_string();
+            Some((id, label))
+        })
+        .collect()
+}
+
+/// The file parsed by usvg, with its layer labels; errors name the file.
+fn parse(
+    bytes: &[u8],
+    path: &str,
+) -> Result<(resvg::usvg::Tree, HashMap<String, String>), OpFailure> {
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        OpFailure::bad_input(format!("'{path}' is not an SVG file (not UTF-8 text)"))
+    })?;
+    let tree = resvg::usvg::Tree::from_str(text, &resvg::usvg::Options::default())
+        .map_err(|e| OpFailure::bad_input(format!("'{path}' is not a readable SVG file: {e}")))?;
+    Ok((tree, layer_labels(text)))
+}
+
+fn import(
+    bytes: &[u8],
+    path: &str,
+    layers: &str,
+    tolerance: f64,
+    ctx: &EvalContext,
+) -> Result<Polylines, OpFailure> {
+    let (tree, labels) = parse(bytes, path)?;
+    let wanted: Vec<&str> = layers
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if let Some(missing) = wanted
+        .iter()
+        .find(|w| !labels.iter().any(|(id, label)| id == *w || label == *w))
+    {
+        let mut known: Vec<&str> = labels.values().map(String::as_str).collect();
+        known.sort();
+        return Err(OpFailure::bad_input(format!(
+            "'{path}' has no layer '{missing}'; its layers: {}",
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        )));
+    }
+    let mut out = Polylines::new();
+    walk(tree.root(), None, &labels, &wanted, tolerance, &mut out);
+    ctx.check_budget(out.point_count() as u64, out.line_count() as u64)?;
+    Ok(out)
+}
+
+/// Appends the paths under `group`; `layer` is the label of the layer it is in.
+fn walk(
+    group: &resvg::usvg::Group,
+    layer: Option<&str>,
+    labels: &HashMap<String, String>,
+    wanted: &[&str],
+    tolerance: f64,
+    out: &mut Polylines,
+) {
+    for node in group.children() {
+        match node {
+            resvg::usvg::Node::Group(g) => {
+                let inner = labels.get(g.id()).map(|label| (g.id(), label.as_str()));
+                let here = match inner {
+                    Some((id, _)) if wanted.contains(&id) => Some(id),
+                    Some((_, label)) => Some(label),
+                    None => layer,
+                };
+                walk(g, here, labels, wanted, tolerance, out);
+            }
+            resvg::usvg::Node::Path(p) => {
+                let selected = wanted.is_empty() || layer.is_some_and(|l| wanted.contains(&l));
+                if selected {
+                    flatten(p.data(), p.abs_transform(), tolerance, out);
+                }
+            }
+            // Text is converted to paths by usvg only with fonts loaded; images have no
+            // lines to plot.
+            _ => {}
+        }
+    }
+}
+
+/// The path, transformed to millimetres, as polylines.
+fn flatten(
+    data: &resvg::tiny_skia::Path,
+    t: resvg::tiny_skia::Transform,
+    tolerance: f64,
+    out: &mut Polylines,
+) {
+    use resvg::tiny_skia::PathSegment;
+    let map = |p: resvg::tiny_skia::Point| {
+        let (x, y) = (
+            t.sx as f64 * p.x as f64 + t.kx as f64 * p.y as f64 + t.tx as f64,
+            t.ky as f64 * p.x as f64 + t.sy as f64 * p.y as f64 + t.ty as f64,
+        );
+        Point::new(x * MM_PER_PX, y * MM_PER_PX)
+    };
+    let mut path = BezPath::new();
+    for seg in data.segments() {
+        match seg {
+            PathSegment::MoveTo(p) => path.move_to(map(p)),
+            PathSegment::LineTo(p) => path.line_to(map(p)),
+            PathSegment::QuadTo(a, p) => path.quad_to(map(a), map(p)),
+            PathSegment::CubicTo(a, b, p) => path.curve_to(map(a), map(b), map(p)),
+            PathSegment::Close => path.close_path(),
+        }
+    }
+    let mut run: Vec<Vec3> = Vec::new();
+    let mut start = Point::ZERO;
+    let point = |p: Point| Vec3::new(p.x as f32, p.y as f32, 0.0);
+    kurbo::flatten(path, tolerance, |el| match el {
+        PathEl::MoveTo(p) => {
+            out.push_run(&mut run);
+            start = p;
+            run.push(point(p));
+        }
+        PathEl::LineTo(p) => run.push(point(p)),
+        PathEl::ClosePath => {
+            if run.last() != Some(&point(start)) {
+                run.push(point(start));
+            }
+            out.push_run(&mut run);
+        }
+        _ => {}
+    });
+    out.push_run(&mut run);
+}
+
+/// One layer of an SVG file, with the pen of its first stroked path.
+#[derive(Clone, Debug)]
+pub struct SvgLayer {
+    /// Inkscape/vpype label (or the file's only layer: `svg`).
+    pub name: String,
+    /// Stroke colour of its first stroked path (black when none is stroked).
+    pub color: crate::ops::model::value::Rgba,
+    /// Stroke width of that path in mm (0.3 when none is stroked).
+    pub width_mm: f64,
+    /// Its paths, in mm.
+    pub geometry: Polylines,
+}
+
+/// An SVG file's size (mm) and layers, for plot preparation (`graft optimize`).
+#[derive(Clone, Debug)]
+pub struct SvgDocument {
+    /// Width in mm.
+    pub width_mm: f64,
+    /// Height in mm.
+    pub height_mm: f64,
+    /// Layers in file order; paths outside every layer form a first layer `svg`.
+    pub layers: Vec<SvgLayer>,
+}
+
+/// Reads every layer of an SVG file (see [`SvgFile`]).
+pub fn read_svg_document(
+    bytes: &[u8],
+    path: &str,
+    tolerance: f64,
+) -> Result<SvgDocument, OpFailure> {
+    let (tree, labels) = parse(bytes, path)?;
+    let mut layers: Vec<SvgLayer> = Vec::new();
+    collect(tree.root(), "svg", &labels, tolerance, &mut layers);
+    layers.retain(|l| !l.geometry.is_empty());
+    let size = tree.size();
+    Ok(SvgDocument {
+        width_mm: size.width() as f64 * MM_PER_PX,
+        height_mm: size.height() as f64 * MM_PER_PX,
+        layers,
+    })
+}
+
+fn collect(
+    group: &resvg::usvg::Group,
+    layer: &str,
+    labels: &HashMap<String, String>,
+    tolerance: f64,
+    out: &mut Vec<SvgLayer>,
+) {
+    for node in group.children() {
+        match node {
+            resvg::usvg::Node::Group(g) => {
+                let here = labels.get(g.id()).map_or(layer, String::as_str);
+                collect(g, here, labels, tolerance, out);
+            }
+            resvg::usvg::Node::Path(p) => {
+                let index = match out.iter().position(|l| l.name == layer) {
+                    Some(i) => i,
+                    None => {
+                        out.push(SvgLayer {
+                            name: layer.to_string(),
+                            color: crate::ops::model::value::Rgba::BLACK,
+                            width_mm: 0.3,
+                            geometry: Polylines::new(),
+                        });
+                        out.len() - 1
+                    }
+                };
+                let l = &mut out[index];
+                if l.geometry.is_empty()
+                    && let Some(stroke) = p.stroke()
+                {
+                    if let resvg::usvg::Paint::Color(c) = stroke.paint() {
+                        l.color = crate::ops::model::value::Rgba([
+                            c.red as f32 / 255.0,
+                            c.green as f32 / 255.0,
+                            c.blue as f32 / 255.0,
+                            stroke.opacity().get(),
+                        ]);
+                    }
+                    let t = p.abs_transform();
+                    let scale = ((t.sx * t.sy - t.kx * t.ky).abs() as f64).sqrt();
+                    l.width_mm = stroke.width().get() as f64 * scale * MM_PER_PX;
+                }
+                flatten(p.data(), p.abs_transform(), tolerance, &mut l.geometry);
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,3 @@
+pub(crate) mod address;
+pub(crate) mod chain;
+pub(crate) mod registry;
