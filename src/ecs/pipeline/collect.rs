@@ -1,0 +1,113 @@
+//! Collection: finished evaluations are polled without blocking and handed to every
+//! layer that asked for them; the latest request wins.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bevy::ecs::entity::Entity;
+use bevy::ecs::system::{Commands, Query, ResMut};
+use bevy::log::warn;
+use bevy::tasks::futures::check_ready;
+
+use super::{Evaluations, PipelineWork};
+use crate::ecs::layer::{InFlight, LayerError, Realized, Resolved, TaskOutput};
+use crate::ecs::stats::PipelineStats;
+use crate::geometry::GeometryId;
+
+type CollectQuery<'w, 's> = Query<
+    'w,
+    's,
+    (
+        Entity,
+        &'static mut InFlight,
+        Option<&'static Resolved>,
+        &'static mut LayerError,
+    ),
+>;
+
+/// Polls every evaluation without blocking and hands each finished one to every layer
+/// that asked for it. A result for the id the layer wants becomes its `Realized`; a
+/// superseded one is shown only while it is newer than what is on screen (latest
+/// request wins; a result never replaces a newer one). Used in [`GraftSystems::Collect`].
+pub(super) fn collect_layers(
+    mut commands: Commands,
+    mut evaluations: ResMut<Evaluations>,
+    mut stats: ResMut<PipelineStats>,
+    mut work: ResMut<PipelineWork>,
+    mut layers: CollectQuery,
+) {
+    let mut finished: HashMap<GeometryId, TaskOutput> = HashMap::new();
+    evaluations
+        .running
+        .retain(|id, task| match check_ready(task) {
+            Some(output) => {
+                stats.tasks_finished += 1;
+                stats.stage_misses += output.stages_evaluated as u64;
+                stats.task_times.push(output.millis);
+                finished.insert(*id, output);
+                false
+            }
+            None => true,
+        });
+    if finished.is_empty() {
+        return;
+    }
+    // Readers waiting for this geometry, and layers deferred for a free slot, go again.
+    work.dispatch_due = true;
+    for (entity, mut in_flight, resolved, mut error) in &mut layers {
+        let wanted = resolved.map(Resolved::wanted);
+        let mut i = 0;
+        while i < in_flight.tasks.len() {
+            let Some(output) = finished.get(&in_flight.tasks[i].id) else {
+                i += 1;
+                continue;
+            };
+            let seq = in_flight.tasks.swap_remove(i).seq;
+            if Some(output.id) == wanted {
+                // What the layer wants now, whatever was shown in between.
+                in_flight.shown_seq = in_flight.shown_seq.max(seq);
+                match &output.result {
+                    Ok((geometry, vertices)) => {
+                        commands.entity(entity).insert(Realized {
+                            id: output.id,
+                            geometry: Arc::clone(geometry),
+                            vertices: Arc::clone(vertices),
+                            t: output.t,
+                        });
+                        in_flight.delivered = Some(output.id);
+                        if error.is_set() {
+                            error.clear();
+                        }
+                    }
+                    Err(e) => {
+                        stats.failures += 1;
+                        warn!("layer {entity}: {e}");
+                        error.set(e.to_string(), Some(output.id));
+                    }
+                }
+                continue;
+            }
+            if seq < in_flight.shown_seq {
+                // Older than what is on screen: never shown.
+                stats.stale_dropped += 1;
+                continue;
+            }
+            // Superseded but newer than what is shown (a slider being dragged): shown
+            // until the wanted result arrives, so a drag shows its way there.
+            match &output.result {
+                Ok((geometry, vertices)) => {
+                    stats.interim_shown += 1;
+                    in_flight.shown_seq = seq;
+                    commands.entity(entity).insert(Realized {
+                        id: output.id,
+                        geometry: Arc::clone(geometry),
+                        vertices: Arc::clone(vertices),
+                        t: output.t,
+                    });
+                    in_flight.delivered = Some(output.id);
+                }
+                Err(_) => stats.stale_dropped += 1,
+            }
+        }
+    }
+}

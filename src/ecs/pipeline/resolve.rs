@@ -1,0 +1,257 @@
+//! Resolution: recipes at the clock's time into stage ids, every layer after what it
+//! reads. A still scene is not looked at again.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use bevy::ecs::change_detection::{DetectChanges, Ref};
+use bevy::ecs::entity::Entity;
+use bevy::ecs::lifecycle::RemovedComponents;
+use bevy::ecs::query::{Changed, Or};
+use bevy::ecs::system::{Commands, Local, Query, Res, ResMut};
+use bevy::log::warn;
+
+use super::{PipelineFrame, PipelineSettings, PipelineWork};
+use crate::ecs::clock::SceneClock;
+use crate::ecs::layer::{InFlight, Layer, LayerError, LayerRecipe, Resolved};
+use crate::geometry::GeometryId;
+use crate::ops::RefError;
+use crate::scene::{GraphError, Node, evaluation_order};
+
+/// What the last full resolution pass left pending.
+#[derive(Default)]
+pub(super) struct ResolveRest {
+    /// The clock time it resolved at (NaN before the first pass).
+    t: Option<f64>,
+    /// An animated layer still wants a newer time (it was busy).
+    animated_waiting: bool,
+    /// A reader waits to bind what it reads.
+    retrying: bool,
+    /// Some layer changes with `t`.
+    has_animated: bool,
+}
+
+type ResolveQuery<'w, 's> = Query<
+    'w,
+    's,
+    (
+        Entity,
+        &'static Layer,
+        Ref<'static, LayerRecipe>,
+        Option<&'static mut Resolved>,
+        &'static InFlight,
+        &'static mut LayerError,
+    ),
+>;
+
+/// The order to resolve layers in (every layer after the layers and shapes it reads),
+/// and the layers that cannot be resolved with why: those in a cycle, and those that
+/// read a name nothing has.
+fn resolution_order(graph: &[(Entity, String, Vec<String>)]) -> (Vec<usize>, Vec<(usize, String)>) {
+    let mut reads: Vec<Vec<String>> = graph.iter().map(|(.., r)| r.clone()).collect();
+    let mut broken: Vec<(usize, String)> = Vec::new();
+    // Each round takes the layers one error names out of the graph (they read nothing
+    // any more and are skipped), until the rest can be ordered.
+    loop {
+        let nodes: Vec<Node<'_>> = graph
+            .iter()
+            .zip(&reads)
+            .map(|((_, name, _), reads)| Node {
+                name,
+                reads: reads.clone(),
+            })
+            .collect();
+        let error = match evaluation_order(&nodes, None) {
+            Ok(order) => {
+                let skip: Vec<usize> = broken.iter().map(|(i, _)| *i).collect();
+                return (
+                    order.into_iter().filter(|i| !skip.contains(i)).collect(),
+                    broken,
+                );
+            }
+            Err(e) => e,
+        };
+        let named: Vec<usize> = match &error {
+            GraphError::Missing { from, .. } => graph
+                .iter()
+                .position(|(_, n, _)| n == from)
+                .into_iter()
+                .collect(),
+            GraphError::Cycle(names) => graph
+                .iter()
+                .enumerate()
+                .filter(|(_, (_, n, _))| names.contains(n))
+                .map(|(i, _)| i)
+                .collect(),
+        };
+        if named.is_empty() {
+            return (Vec::new(), broken);
+        }
+        for i in named {
+            reads[i].clear();
+            broken.push((i, error.to_string()));
+        }
+    }
+}
+
+/// Resolves layers whose recipe changed, animated layers when the clock moved, and
+/// layers whose stages read a layer or shape whose id moved; readers are resolved after
+/// what they read, so their ids cover its new id in the same frame. An animated layer
+/// that is still computing keeps its request: when it is free it samples the newest
+/// time, so slow layers skip frames instead of queueing them.
+/// Used in [`GraftSystems::Resolve`].
+#[allow(clippy::too_many_arguments)]
+pub(super) fn resolve_layers(
+    mut commands: Commands,
+    clock: Res<SceneClock>,
+    settings: Res<PipelineSettings>,
+    mut frame: ResMut<PipelineFrame>,
+    mut rest: Local<ResolveRest>,
+    mut work: ResMut<PipelineWork>,
+    changed: Query<(), Or<(Changed<LayerRecipe>, Changed<Layer>)>>,
+    mut removed: RemovedComponents<Layer>,
+    mut layers: ResolveQuery,
+) {
+    frame.0 += 1;
+    let now = frame.0;
+    // At rest (no recipe, layer or time changed, nobody waiting) nothing is resolved:
+    // the cost of a still frame does not grow with the number of layers.
+    let layers_gone = removed.read().count() > 0;
+    let time_moved = rest.t != Some(clock.t);
+    if changed.is_empty()
+        && !layers_gone
+        && !rest.retrying
+        && !(rest.animated_waiting || time_moved && rest.has_animated)
+        && rest.t.is_some()
+    {
+        rest.t = Some(clock.t);
+        return;
+    }
+    rest.t = Some(clock.t);
+    // Something changed: dispatch looks at every layer (a removed layer's geometry, say,
+    // leaves the scene budget).
+    work.dispatch_due = true;
+    rest.animated_waiting = false;
+    rest.retrying = false;
+    rest.has_animated = layers
+        .iter()
+        .any(|(_, _, recipe, ..)| recipe.0.is_animated());
+    let graph: Vec<(Entity, String, Vec<String>)> = layers
+        .iter()
+        .map(|(entity, layer, recipe, ..)| (entity, layer.name.clone(), recipe.0.references()))
+        .collect();
+    let (order, broken) = resolution_order(&graph);
+    for (i, message) in broken {
+        if let Ok((.., mut error)) = layers.get_mut(graph[i].0)
+            && error.message.as_deref() != Some(message.as_str())
+        {
+            warn!("layer '{}': {message}", graph[i].1);
+            error.set(message, None);
+        }
+    }
+    // The id each layer wants, as resolved so far this frame.
+    let mut final_ids: HashMap<&str, GeometryId> = HashMap::new();
+    let valid: Vec<&str> = graph.iter().map(|(_, n, _)| n.as_str()).collect();
+    for i in order {
+        let (entity, name, reads) = &graph[i];
+        let Ok((_, _, recipe, resolved, in_flight, mut error)) = layers.get_mut(*entity) else {
+            continue;
+        };
+        let edited = recipe.is_changed();
+        let due = match &resolved {
+            None => true,
+            Some(r) => r.animated && r.t != clock.t && in_flight.is_empty(),
+        };
+        let reads_moved = resolved.as_ref().is_some_and(|r| {
+            r.recipe
+                .references()
+                .iter()
+                .any(|(read, id)| final_ids.get(read.as_str()) != Some(id))
+        });
+        // A reader that could not bind waits for what it reads to come right.
+        let retry = !reads.is_empty() && error.is_set() && error.failed.is_none();
+        rest.retrying |= retry;
+        if let Some(r) = &resolved
+            && r.animated
+            && r.t != clock.t
+            && !in_flight.is_empty()
+        {
+            rest.animated_waiting = true;
+        }
+        if !(edited || due || reads_moved || retry) {
+            if let Some(r) = &resolved
+                && !error.is_set()
+            {
+                final_ids.insert(name, r.wanted());
+            }
+            continue;
+        }
+        let bind = |read: &str| {
+            final_ids.get(read).copied().ok_or_else(|| {
+                if valid.contains(&read) {
+                    RefError::Unavailable {
+                        name: read.into(),
+                        why: "it has an error of its own".into(),
+                    }
+                } else {
+                    RefError::Missing {
+                        name: read.into(),
+                        valid: valid.join(", "),
+                    }
+                }
+            })
+        };
+        match recipe.0.resolve_as(name, clock.t, &settings.eval, &bind) {
+            Ok(stages) => {
+                let ids = stages.ids();
+                if error.is_set() && error.failed != ids.last().copied() {
+                    error.clear();
+                }
+                final_ids.insert(name, *ids.last().expect("a recipe has a source"));
+                let previous = resolved.as_deref();
+                let changes: Vec<(u64, u64)> = ids
+                    .iter()
+                    .enumerate()
+                    .map(|(i, id)| {
+                        let before =
+                            previous.and_then(|p| Some((*p.ids.get(i)?, *p.changes.get(i)?)));
+                        match before {
+                            Some((old, kept)) if old == *id => kept,
+                            Some((_, (last, _))) => (now, last),
+                            // The first resolution is no change.
+                            None => (0, 0),
+                        }
+                    })
+                    .collect();
+                let next = Resolved {
+                    animated: recipe.0.is_animated(),
+                    recipe: Arc::new(stages),
+                    ids,
+                    t: clock.t,
+                    changes,
+                };
+                match resolved {
+                    // Written in place so that dispatch sees it this frame.
+                    Some(mut current) => {
+                        if edited || current.ids != next.ids {
+                            *current = next;
+                        } else {
+                            // A tick that changes no id (below the quantum) is no new request.
+                            current.t = next.t;
+                        }
+                    }
+                    None => {
+                        commands.entity(*entity).insert(next);
+                    }
+                }
+            }
+            Err(e) => {
+                let message = e.to_string();
+                if error.message.as_deref() != Some(message.as_str()) {
+                    warn!("layer '{name}': {message}");
+                    error.set(message, None);
+                }
+            }
+        }
+    }
+}
