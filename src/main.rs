@@ -346,7 +346,11 @@ fn scene_file(
         .map_or("drawing".into(), |s| s.to_string_lossy().into_owned());
     if let SceneCopy::BesideSvg = copy {
         let dir = path.parent().unwrap_or(Path::new(""));
-        match scene_beside(dir, &stem, &source.text) {
+        // Never overwriting the artist's work: an identical file is reused, another one
+        // left alone for the next free `STEM_NNN.scene.ron`.
+        match graft::export::write_beside(dir, &stem, "scene.ron", source.text.as_bytes())
+            .map_err(|e| e.to_string())
+        {
             Ok(file) => {
                 say!("{name}: its scene is {}", file.display());
                 return Ok((file, Some(source)));
@@ -360,35 +364,6 @@ fn scene_file(
         .and_then(|()| std::fs::write(&file, &source.text))
         .map_err(|e| CliError::FromSvg(format!("cannot write {}: {e}", file.display())))?;
     Ok((file, Some(source)))
-}
-
-/// `STEM.scene.ron` in `dir` holding `text`: an existing file with exactly that text is
-/// reused, any other existing file is left alone and the next free `STEM-N.scene.ron`
-/// is written (never overwriting the artist's work).
-fn scene_beside(dir: &Path, stem: &str, text: &str) -> Result<PathBuf, String> {
-    for n in 0..100 {
-        let name = match n {
-            0 => format!("{stem}.scene.ron"),
-            n => format!("{stem}-{n}.scene.ron"),
-        };
-        let file = dir.join(name);
-        if std::fs::read(&file).is_ok_and(|old| old == text.as_bytes()) {
-            return Ok(file);
-        }
-        match graft::export::write_atomic(&file, text.as_bytes(), false) {
-            Ok(()) => return Ok(file),
-            Err(
-                graft::export::OutputError::Exists(_) | graft::export::OutputError::IsFolder(_),
-            ) => {
-                continue;
-            }
-            Err(e) => return Err(e.to_string()),
-        }
-    }
-    Err(format!(
-        "{stem}.scene.ron to {stem}-99.scene.ron in {} all exist",
-        dir.display()
-    ))
 }
 
 fn render(cmd: RenderCmd) -> Result<(), CliError> {

@@ -54,7 +54,7 @@ pub fn summarise(mut ms: Vec<f64>) -> Timing {
         };
     }
     ms.sort_by(f64::total_cmp);
-    let pick = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
+    let pick = |q: f64| crate::core::stats::quantile(&ms, q).unwrap_or(f64::NAN);
     Timing {
         p50: pick(0.5),
         p95: pick(0.95),

@@ -24,10 +24,7 @@ use bevy::tasks::{IoTaskPool, Task};
 pub use animation::AnimationExport;
 
 use crate::ecs::{ActiveScene, SceneExport, current_drawing};
-use crate::export::{
-    ExportError, GcodeError, OutputError, PngError, layer_suffix, to_gcode, to_gcode_per_layer,
-    to_png, write_numbered,
-};
+use crate::export::{ExportError, Format, OutputError, encode, write_numbered};
 
 /// Why a capture wrote nothing.
 #[derive(Debug, thiserror::Error)]
@@ -38,18 +35,6 @@ enum CaptureError {
     /// The export failed.
     #[error(transparent)]
     Export(#[from] ExportError),
-}
-
-impl From<GcodeError> for CaptureError {
-    fn from(e: GcodeError) -> Self {
-        Self::Export(e.into())
-    }
-}
-
-impl From<PngError> for CaptureError {
-    fn from(e: PngError) -> Self {
-        Self::Export(e.into())
-    }
 }
 
 impl From<OutputError> for CaptureError {
@@ -208,41 +193,26 @@ fn start_captures(world: &mut World) {
                 drawing
                     .check_coordinates()
                     .map_err(|e| CaptureError::Export(e.into()))?;
-                let files: Vec<(String, &str, Vec<u8>)> = match kind {
+                let format = match kind {
                     CaptureKind::Svg => {
                         let text =
                             edited.or_else(|| file.and_then(|f| std::fs::read_to_string(f).ok()));
-                        let source = text.map(|text| crate::export::SceneSource {
+                        Format::Svg(text.map(|text| crate::export::SceneSource {
                             text,
                             t,
                             version: env!("CARGO_PKG_VERSION").to_string(),
                             export: String::new(),
-                        });
-                        let svg = crate::export::to_svg_with_scene(&drawing, source.as_ref());
-                        vec![(String::new(), "svg", svg.into_bytes())]
+                        }))
                     }
-                    CaptureKind::Gcode => vec![(
-                        String::new(),
-                        "gcode",
-                        to_gcode(&drawing, &profile)?.text.into_bytes(),
-                    )],
-                    CaptureKind::GcodePerLayer => {
-                        let n = drawing.layers.len();
-                        to_gcode_per_layer(&drawing, &profile)?
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, f)| {
-                                (
-                                    layer_suffix(i, n, &drawing.layers[i].name),
-                                    "gcode",
-                                    f.text.into_bytes(),
-                                )
-                            })
-                            .collect()
-                    }
-                    CaptureKind::Png => vec![(String::new(), "png", to_png(&drawing, dpi)?)],
+                    CaptureKind::Gcode => Format::Gcode,
+                    CaptureKind::GcodePerLayer => Format::GcodePerLayer,
+                    CaptureKind::Png => Format::Png(dpi),
                     CaptureKind::Frames => unreachable!("started by its own system"),
                 };
+                let files: Vec<(String, &str, Vec<u8>)> = encode(&drawing, &profile, &format)?
+                    .into_iter()
+                    .map(|f| (f.suffix, f.ext, f.bytes))
+                    .collect();
                 Ok(write_numbered(&dir, &stem, &files)?)
             })()
             .map_err(|e| e.to_string());

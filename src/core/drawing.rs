@@ -5,6 +5,18 @@ use std::sync::Arc;
 use crate::geometry::{GeometryId, GeometryStats, Polylines};
 use crate::ops::{EvalError, Rgba};
 
+/// Widest pen a layer may have (mm).
+pub const MAX_PEN_WIDTH_MM: f64 = 50.0;
+
+/// The pen widths allowed, for messages.
+pub const PEN_WIDTH_ALLOWED: &str = "a width in mm, > 0 and <= 50";
+
+/// True for a pen width a layer may have: finite, above 0 and at most
+/// [`MAX_PEN_WIDTH_MM`].
+pub fn pen_width_allowed(width_mm: f64) -> bool {
+    width_mm.is_finite() && width_mm > 0.0 && width_mm <= MAX_PEN_WIDTH_MM
+}
+
 /// The paper.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Canvas {

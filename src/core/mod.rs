@@ -14,3 +14,4 @@ pub mod export;
 pub mod geometry;
 pub mod ops;
 pub mod scene;
+pub mod stats;

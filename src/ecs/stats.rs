@@ -28,12 +28,9 @@ impl TaskTimes {
 
     /// The `q` quantile (0..=1) of recent durations.
     pub fn quantile(&self, q: f64) -> Option<f64> {
-        if self.recent.is_empty() {
-            return None;
-        }
         let mut v: Vec<f64> = self.recent.iter().copied().collect();
         v.sort_by(f64::total_cmp);
-        Some(v[((v.len() - 1) as f64 * q.clamp(0.0, 1.0)).round() as usize])
+        crate::core::stats::quantile(&v, q)
     }
 }
 

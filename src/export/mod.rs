@@ -20,6 +20,6 @@ pub use frames::{
 pub use optimize::{OptimizeOptions, OptimizeReport, optimize};
 pub use output::{
     FileFamily, OutputError, create_numbered_dir, ensure_absent, numbered_name, numbered_path,
-    write_atomic, write_numbered,
+    write_atomic, write_beside, write_numbered,
 };
-pub use outputs::{OutputRequest, with_suffix, write_outputs};
+pub use outputs::{Encoded, Format, OutputRequest, encode, with_suffix, write_outputs};

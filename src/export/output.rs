@@ -228,6 +228,35 @@ pub fn write_numbered(
     }
 }
 
+/// `dir/STEM.EXT` holding `bytes`: reused when it holds exactly them, written when it is
+/// free, otherwise the same at the first `dir/STEM_NNN.EXT` that is free or identical
+/// (the numbering of [`write_numbered`]; what is there is never replaced).
+pub fn write_beside(
+    dir: &Path,
+    stem: &str,
+    ext: &str,
+    bytes: &[u8],
+) -> Result<PathBuf, OutputError> {
+    fs::create_dir_all(dir).map_err(folder_err(dir))?;
+    let plain = dir.join(format!("{stem}.{ext}"));
+    let candidates = std::iter::once(plain)
+        .chain((1..=MAX_NUMBER).map(|n| numbered_name(dir, stem, n, "", ext)));
+    for path in candidates {
+        if fs::read(&path).is_ok_and(|old| old == bytes) {
+            return Ok(path);
+        }
+        match write_atomic(&path, bytes, false) {
+            Ok(()) => return Ok(path),
+            Err(OutputError::Exists(_) | OutputError::IsFolder(_)) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(OutputError::NoFreeName {
+        dir: dir.to_path_buf(),
+        stem: stem.to_string(),
+    })
+}
+
 /// Creates a new folder `dir/STEM_NNN` at the first free number (e.g. a frame sequence).
 pub fn create_numbered_dir(dir: &Path, stem: &str) -> Result<PathBuf, OutputError> {
     fs::create_dir_all(dir).map_err(folder_err(dir))?;

@@ -37,6 +37,88 @@ pub struct OutputRequest {
     pub sort_travel: bool,
 }
 
+/// A format graft writes a drawing in, with what it needs besides the drawing.
+#[derive(Clone, Debug)]
+pub enum Format {
+    /// SVG, with the scene to embed (reproducible SVG).
+    Svg(Option<crate::core::export::SceneSource>),
+    /// One G-code file.
+    Gcode,
+    /// One G-code file per layer.
+    GcodePerLayer,
+    /// HPGL for a device.
+    Hpgl(crate::core::export::HpglDevice),
+    /// PNG at a resolution (dpi).
+    Png(f64),
+}
+
+/// One file's bytes, as [`encode`] makes them.
+#[derive(Clone, Debug)]
+pub struct Encoded {
+    /// Added to the file's name before the extension (`_layer001_waves`; empty for most).
+    pub suffix: String,
+    /// The extension.
+    pub ext: &'static str,
+    /// The file's contents.
+    pub bytes: Vec<u8>,
+    /// A note for the user (`at 150 dpi`, the G-code travel saved).
+    pub note: String,
+}
+
+/// The one place a drawing becomes file bytes: `render`, sketches and the window's
+/// captures all write through it.
+pub fn encode(
+    drawing: &Drawing,
+    profile: &GcodeProfile,
+    format: &Format,
+) -> Result<Vec<Encoded>, ExportError> {
+    let one = |ext, bytes, note: String| Encoded {
+        suffix: String::new(),
+        ext,
+        bytes,
+        note,
+    };
+    let gcode_note = |f: &GcodeFile| {
+        format!(
+            " (pen-up travel {:.1} mm before optimisation, {:.1} mm after)",
+            f.travel_before_mm, f.travel_after_mm
+        )
+    };
+    Ok(match format {
+        Format::Svg(scene) => {
+            let svg = crate::core::export::to_svg_with_scene(drawing, scene.as_ref());
+            vec![one("svg", svg.into_bytes(), String::new())]
+        }
+        Format::Gcode => {
+            let f = to_gcode(drawing, profile)?;
+            let note = gcode_note(&f);
+            vec![one("gcode", f.text.into_bytes(), note)]
+        }
+        Format::GcodePerLayer => {
+            let n = drawing.layers.len();
+            to_gcode_per_layer(drawing, profile)?
+                .into_iter()
+                .enumerate()
+                .map(|(i, f)| Encoded {
+                    suffix: layer_suffix(i, n, &drawing.layers[i].name),
+                    ext: "gcode",
+                    note: gcode_note(&f),
+                    bytes: f.text.into_bytes(),
+                })
+                .collect()
+        }
+        Format::Hpgl(device) => {
+            let text = crate::core::export::to_hpgl(drawing, device)?;
+            vec![one(
+                "hpgl",
+                text.into_bytes(),
+                format!(" for the {}", device.name),
+            )]
+        }
+        Format::Png(dpi) => vec![one("png", to_png(drawing, *dpi)?, format!(" at {dpi} dpi"))],
+    })
+}
+
 /// True when `a` and `b` name the same existing file.
 fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
@@ -83,45 +165,33 @@ pub fn write_outputs(
         drawing
     };
     let mut files: Vec<(PathBuf, Vec<u8>, String)> = Vec::new();
+    let mut add = |path: &Path, format: Format| -> Result<(), ExportError> {
+        for f in encode(drawing, profile, &format)? {
+            let path = if f.suffix.is_empty() {
+                path.to_path_buf()
+            } else {
+                with_suffix(path, &f.suffix)
+            };
+            files.push((path, f.bytes, f.note));
+        }
+        Ok(())
+    };
     if let Some(path) = &request.svg {
-        let svg = crate::core::export::to_svg_with_scene(drawing, request.scene.as_ref());
-        files.push((path.clone(), svg.into_bytes(), String::new()));
+        add(path, Format::Svg(request.scene.clone()))?;
     }
     if let Some(path) = &request.gcode {
-        let gcode: Vec<(PathBuf, GcodeFile)> = if request.gcode_per_layer {
-            let n = drawing.layers.len();
-            to_gcode_per_layer(drawing, profile)?
-                .into_iter()
-                .enumerate()
-                .map(|(i, f)| {
-                    (
-                        with_suffix(path, &layer_suffix(i, n, &drawing.layers[i].name)),
-                        f,
-                    )
-                })
-                .collect()
+        let format = if request.gcode_per_layer {
+            Format::GcodePerLayer
         } else {
-            vec![(path.clone(), to_gcode(drawing, profile)?)]
+            Format::Gcode
         };
-        for (p, f) in gcode {
-            let note = format!(
-                " (pen-up travel {:.1} mm before optimisation, {:.1} mm after)",
-                f.travel_before_mm, f.travel_after_mm
-            );
-            files.push((p, f.text.into_bytes(), note));
-        }
+        add(path, format)?;
     }
     if let Some((path, device)) = &request.hpgl {
-        let text = crate::core::export::to_hpgl(drawing, device)?;
-        files.push((
-            path.clone(),
-            text.into_bytes(),
-            format!(" for the {}", device.name),
-        ));
+        add(path, Format::Hpgl(device.clone()))?;
     }
     if let Some(path) = &request.png {
-        let bytes = to_png(drawing, request.dpi)?;
-        files.push((path.clone(), bytes, format!(" at {} dpi", request.dpi)));
+        add(path, Format::Png(request.dpi))?;
     }
     if let Some((path, _, _)) = files
         .iter()

@@ -80,10 +80,7 @@ impl Plugin for StatsPlugin {
 }
 
 fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
+    crate::core::stats::quantile(sorted, q).unwrap_or(0.0)
 }
 
 fn sample_stats(world: &mut World, mut sampler: Local<Sampler>) {

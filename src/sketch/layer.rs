@@ -43,7 +43,7 @@ pub enum SpecProblem {
     #[error(transparent)]
     Color(#[from] ColorError),
     /// The pen width.
-    #[error("pen width {0} is not allowed: use a width in mm, > 0 and <= 50")]
+    #[error("pen width {0} is not allowed: use {allowed}", allowed = crate::core::drawing::PEN_WIDTH_ALLOWED)]
     PenWidth(f64),
     /// No `.source(…)`.
     #[error("no source op: call .source(Polygon::default()) first")]
@@ -287,7 +287,7 @@ impl LayerSpec {
             return Err(err(m.clone()));
         }
         let color = Rgba::parse(&self.color).map_err(|e| err(e.into()))?;
-        if !(self.pen_width.is_finite() && self.pen_width > 0.0 && self.pen_width <= 50.0) {
+        if !crate::core::drawing::pen_width_allowed(self.pen_width) {
             return Err(err(SpecProblem::PenWidth(self.pen_width)));
         }
         let source = self

@@ -468,16 +468,16 @@ fn opening_an_svg_saves_its_scene_beside_it_and_never_overwrites_one() {
     std::fs::write(&first, "edited").unwrap();
     open();
     assert_eq!(std::fs::read_to_string(&first).unwrap(), "edited");
-    let second = dir.join("d-1.scene.ron");
+    let second = dir.join("d_001.scene.ron");
     assert_eq!(std::fs::read_to_string(&second).unwrap(), recipe);
     // An identical copy is reused rather than multiplied.
     let out = open();
     assert!(
-        text(&out.stdout).contains("d-1.scene.ron"),
+        text(&out.stdout).contains("d_001.scene.ron"),
         "{}",
         text(&out.stdout)
     );
-    assert!(!dir.join("d-2.scene.ron").exists());
+    assert!(!dir.join("d_002.scene.ron").exists());
 }
 
 #[test]

@@ -80,3 +80,66 @@ fn golden_scenes_write_the_checked_in_svg_and_gcode() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// Everything but the embedded scene (`graft render` records it; the goldens have none).
+fn without_metadata(svg: &str) -> String {
+    match (svg.find("<metadata"), svg.find("</metadata>")) {
+        (Some(a), Some(b)) => {
+            format!(
+                "{}{}",
+                &svg[..a],
+                svg[b + "</metadata>".len()..].trim_start()
+            )
+        }
+        _ => svg.to_string(),
+    }
+}
+
+#[test]
+fn graft_render_writes_the_golden_bytes_through_the_app_pipeline() {
+    // The command runs the ECS pipeline, the goldens above the core's evaluator: the
+    // same graph order, binding and stage evaluation, so the same bytes.
+    let dir = crate::util::tempdir("golden-cli");
+    let mut scenes: Vec<PathBuf> = std::fs::read_dir(golden_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".scene.ron"))
+        .collect();
+    scenes.sort();
+    for path in &scenes {
+        let name = path
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace(".scene.ron", "");
+        let (svg, gcode) = (
+            dir.join(format!("{name}.svg")),
+            dir.join(format!("{name}.gcode")),
+        );
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+            .args(["render", path.to_str().unwrap(), "--svg"])
+            .arg(&svg)
+            .arg("--gcode")
+            .arg(&gcode)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let expected = |ext: &str| {
+            std::fs::read_to_string(golden_dir().join(format!("{name}.{ext}"))).unwrap()
+        };
+        assert_eq!(
+            without_metadata(&std::fs::read_to_string(&svg).unwrap()),
+            expected("svg"),
+            "{name}.svg"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&gcode).unwrap(),
+            expected("gcode"),
+            "{name}.gcode"
+        );
+    }
+}

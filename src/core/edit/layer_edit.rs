@@ -34,7 +34,7 @@ pub enum EditError {
     #[error(transparent)]
     Param(#[from] ParamError),
     /// A pen width out of range.
-    #[error("pen width {0} is not allowed: use a width in mm, > 0 and <= 50")]
+    #[error("pen width {0} is not allowed: use {allowed}", allowed = crate::core::drawing::PEN_WIDTH_ALLOWED)]
     PenWidth(f64),
     /// An empty layer name.
     #[error("a layer name cannot be empty")]
@@ -167,7 +167,7 @@ impl Edit {
             }
             Edit::SetColor(c) => layer.color = *c,
             Edit::SetPenWidth(w) => {
-                if !(w.is_finite() && *w > 0.0 && *w <= 50.0) {
+                if !crate::core::drawing::pen_width_allowed(*w) {
                     return Err(EditError::PenWidth(*w));
                 }
                 layer.pen_width = *w;

@@ -1,12 +1,14 @@
 //! The pure geometry core: packed polylines, recipe ids and small math helpers.
 //! Nothing here depends on Bevy's ECS or renderer.
 
+mod clip;
 mod id;
 mod line_vertices;
 mod nearest;
 mod polylines;
 mod travel;
 
+pub use clip::{clip_to_half_space, segment_in_rect};
 pub use id::{FLOAT_QUANTUM, GeometryId, IdHasher, quantise};
 pub use line_vertices::{GeometryStats, LineVertices};
 pub use polylines::{OffsetsError, Polylines, is_closed, line_length, without_closing_point};

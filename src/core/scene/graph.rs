@@ -2,6 +2,11 @@
 //! shapes. Gives the order that evaluates every name after the names it reads, and
 //! refuses cycles and missing names with messages that name them.
 
+use std::collections::HashMap;
+
+use crate::geometry::GeometryId;
+use crate::ops::RefError;
+
 /// Why the names of a scene cannot be put in order.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum GraphError {
@@ -98,6 +103,75 @@ pub fn evaluation_order(
         }
     }
     Ok(order)
+}
+
+/// Like [`evaluation_order`] for a scene that may be broken: the nodes an error names
+/// (those in a cycle, one that reads a missing name) are taken out with the error's
+/// message, and the rest are put in order.
+pub fn order_around_errors(nodes: &[Node<'_>]) -> (Vec<usize>, Vec<(usize, String)>) {
+    let mut reads: Vec<Vec<String>> = nodes.iter().map(|n| n.reads.clone()).collect();
+    let mut broken: Vec<(usize, String)> = Vec::new();
+    // Each round takes the nodes one error names out of the graph (they read nothing
+    // any more and are skipped), until the rest can be ordered.
+    loop {
+        let round: Vec<Node<'_>> = nodes
+            .iter()
+            .zip(&reads)
+            .map(|(n, reads)| Node {
+                name: n.name,
+                reads: reads.clone(),
+            })
+            .collect();
+        let error = match evaluation_order(&round, None) {
+            Ok(order) => {
+                let skip: Vec<usize> = broken.iter().map(|(i, _)| *i).collect();
+                return (
+                    order.into_iter().filter(|i| !skip.contains(i)).collect(),
+                    broken,
+                );
+            }
+            Err(e) => e,
+        };
+        let named: Vec<usize> = match &error {
+            GraphError::Missing { from, .. } => nodes
+                .iter()
+                .position(|n| n.name == from)
+                .into_iter()
+                .collect(),
+            GraphError::Cycle(names) => (0..nodes.len())
+                .filter(|&i| names.iter().any(|n| n == nodes[i].name))
+                .collect(),
+        };
+        if named.is_empty() {
+            return (Vec::new(), broken);
+        }
+        for i in named {
+            reads[i].clear();
+            broken.push((i, error.to_string()));
+        }
+    }
+}
+
+/// The id of the layer or shape `read` among those evaluated so far (`done`); `valid` is
+/// every name of the scene, for the message when it is not one of them.
+pub fn bind_by_name(
+    read: &str,
+    done: &HashMap<&str, GeometryId>,
+    valid: &[&str],
+) -> Result<GeometryId, RefError> {
+    done.get(read).copied().ok_or_else(|| {
+        if valid.contains(&read) {
+            RefError::Unavailable {
+                name: read.into(),
+                why: "it has an error of its own".into(),
+            }
+        } else {
+            RefError::Missing {
+                name: read.into(),
+                valid: valid.join(", "),
+            }
+        }
+    })
 }
 
 #[cfg(test)]

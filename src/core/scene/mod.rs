@@ -35,10 +35,10 @@ use crate::core::drawing::{Drawing, DrawnLayer, RealizeError};
 use crate::core::export::{GcodeProfile, PngSettings};
 use crate::geometry::{GeometryId, Polylines};
 use crate::ops::{
-    EvalContext, EvalError, OpError, OpFailure, OpRegistry, Recipe, RefError, ResolvedRecipe, Rgba,
+    EvalContext, EvalError, OpError, OpFailure, OpRegistry, Recipe, ResolvedRecipe, Rgba,
 };
 
-pub use graph::{GraphError, Node, evaluation_order};
+pub use graph::{GraphError, Node, bind_by_name, evaluation_order, order_around_errors};
 
 pub use overrides::{OverrideError, SceneOverrides};
 pub use parse::{SceneError, parse_param_text};
@@ -197,30 +197,21 @@ fn realize_with(
             &shapes[i - layers.len()].recipe
         }
     };
-    let mut done: HashMap<&str, (GeometryId, Arc<Polylines>)> = HashMap::new();
+    let valid: Vec<&str> = nodes.iter().map(|n| n.name).collect();
+    let mut ids: HashMap<&str, GeometryId> = HashMap::new();
+    let mut geometry_of: HashMap<GeometryId, Arc<Polylines>> = HashMap::new();
     for i in order {
         let name = nodes[i].name;
         let err = |e: EvalError| RealizeError {
             layer: name.to_string(),
             error: e,
         };
-        let bind = |read: &str| {
-            done.get(read)
-                .map(|(id, _)| *id)
-                .ok_or_else(|| RefError::Unavailable {
-                    name: read.into(),
-                    why: "it has not been evaluated".into(),
-                })
-        };
+        let bind = |read: &str| bind_by_name(read, &ids, &valid);
         let resolved = recipe_of(i)
             .resolve_as(name, t, ctx, &bind)
             .map_err(|e| err(e.into()))?;
         let bound = resolved
-            .with_inputs(|id| {
-                done.values()
-                    .find(|(d, _)| *d == id)
-                    .map(|(_, g)| Arc::clone(g))
-            })
+            .with_inputs(|id| geometry_of.get(&id).cloned())
             .map_err(|missing| {
                 err(EvalError::Op(OpError::new(
                     "scene",
@@ -228,13 +219,15 @@ fn realize_with(
                 )))
             })?;
         let geometry = evaluate(&bound, ctx).map_err(|e| err(e.into()))?;
-        done.insert(name, (resolved.final_id(), geometry));
+        ids.insert(name, resolved.final_id());
+        geometry_of.insert(resolved.final_id(), geometry);
     }
     let layers = layers
         .iter()
         .filter(|l| l.visible)
         .map(|layer| {
-            let (id, geometry) = done[layer.name.as_str()].clone();
+            let id = ids[layer.name.as_str()];
+            let geometry = Arc::clone(&geometry_of[&id]);
             DrawnLayer {
                 name: layer.name.clone(),
                 color: layer.color,

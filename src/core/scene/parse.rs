@@ -344,11 +344,12 @@ struct PenWidth(f64);
 impl<'de> Deserialize<'de> for PenWidth {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = f64::deserialize(d)?;
-        if v.is_finite() && v > 0.0 && v <= 50.0 {
+        if crate::core::drawing::pen_width_allowed(v) {
             Ok(PenWidth(v))
         } else {
             Err(de::Error::custom(format!(
-                "pen_width {v} is not allowed: use a width in mm, > 0 and <= 50"
+                "pen_width {v} is not allowed: use {}",
+                crate::core::drawing::PEN_WIDTH_ALLOWED
             )))
         }
     }

@@ -15,8 +15,7 @@ use super::{PipelineFrame, PipelineSettings, PipelineWork};
 use crate::ecs::clock::SceneClock;
 use crate::ecs::layer::{InFlight, Layer, LayerError, LayerRecipe, Resolved};
 use crate::geometry::GeometryId;
-use crate::ops::RefError;
-use crate::scene::{GraphError, Node, evaluation_order};
+use crate::scene::{Node, bind_by_name, order_around_errors};
 
 /// What the last full resolution pass left pending.
 #[derive(Default)]
@@ -43,56 +42,6 @@ type ResolveQuery<'w, 's> = Query<
         &'static mut LayerError,
     ),
 >;
-
-/// The order to resolve layers in (every layer after the layers and shapes it reads),
-/// and the layers that cannot be resolved with why: those in a cycle, and those that
-/// read a name nothing has.
-fn resolution_order(graph: &[(Entity, String, Vec<String>)]) -> (Vec<usize>, Vec<(usize, String)>) {
-    let mut reads: Vec<Vec<String>> = graph.iter().map(|(.., r)| r.clone()).collect();
-    let mut broken: Vec<(usize, String)> = Vec::new();
-    // Each round takes the layers one error names out of the graph (they read nothing
-    // any more and are skipped), until the rest can be ordered.
-    loop {
-        let nodes: Vec<Node<'_>> = graph
-            .iter()
-            .zip(&reads)
-            .map(|((_, name, _), reads)| Node {
-                name,
-                reads: reads.clone(),
-            })
-            .collect();
-        let error = match evaluation_order(&nodes, None) {
-            Ok(order) => {
-                let skip: Vec<usize> = broken.iter().map(|(i, _)| *i).collect();
-                return (
-                    order.into_iter().filter(|i| !skip.contains(i)).collect(),
-                    broken,
-                );
-            }
-            Err(e) => e,
-        };
-        let named: Vec<usize> = match &error {
-            GraphError::Missing { from, .. } => graph
-                .iter()
-                .position(|(_, n, _)| n == from)
-                .into_iter()
-                .collect(),
-            GraphError::Cycle(names) => graph
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, n, _))| names.contains(n))
-                .map(|(i, _)| i)
-                .collect(),
-        };
-        if named.is_empty() {
-            return (Vec::new(), broken);
-        }
-        for i in named {
-            reads[i].clear();
-            broken.push((i, error.to_string()));
-        }
-    }
-}
 
 /// Resolves layers whose recipe changed, animated layers when the clock moved, and
 /// layers whose stages read a layer or shape whose id moved; readers are resolved after
@@ -140,7 +89,14 @@ pub(super) fn resolve_layers(
         .iter()
         .map(|(entity, layer, recipe, ..)| (entity, layer.name.clone(), recipe.0.references()))
         .collect();
-    let (order, broken) = resolution_order(&graph);
+    let nodes: Vec<Node<'_>> = graph
+        .iter()
+        .map(|(_, name, reads)| Node {
+            name,
+            reads: reads.clone(),
+        })
+        .collect();
+    let (order, broken) = order_around_errors(&nodes);
     for (i, message) in broken {
         if let Ok((.., mut error)) = layers.get_mut(graph[i].0)
             && error.message.as_deref() != Some(message.as_str())
@@ -186,21 +142,7 @@ pub(super) fn resolve_layers(
             }
             continue;
         }
-        let bind = |read: &str| {
-            final_ids.get(read).copied().ok_or_else(|| {
-                if valid.contains(&read) {
-                    RefError::Unavailable {
-                        name: read.into(),
-                        why: "it has an error of its own".into(),
-                    }
-                } else {
-                    RefError::Missing {
-                        name: read.into(),
-                        valid: valid.join(", "),
-                    }
-                }
-            })
-        };
+        let bind = |read: &str| bind_by_name(read, &final_ids, &valid);
         match recipe.0.resolve_as(name, clock.t, &settings.eval, &bind) {
             Ok(stages) => {
                 let ids = stages.ids();

@@ -5,7 +5,7 @@ use std::f64::consts::PI;
 
 use glam::DVec2;
 
-use crate::geometry::{Polylines, Vec3};
+use crate::geometry::{Polylines, Vec3, clip_to_half_space};
 
 use crate::ops::kit::defaults::A4_CENTER;
 use crate::ops::model::failure::OpFailure;
@@ -51,34 +51,12 @@ impl HalfPlane {
 
     /// The parts of `line` inside, each a polyline (a boundary point counts as inside).
     fn clip(&self, line: &[Vec3]) -> Vec<Vec<Vec3>> {
-        let mut parts = Vec::new();
-        let mut current: Vec<Vec3> = Vec::new();
-        for (i, &p) in line.iter().enumerate() {
-            let inside = self.side(p) >= -ON_PLANE;
-            if i > 0 {
-                let q = line[i - 1];
-                let (sq, sp) = (self.side(q), self.side(p));
-                let crosses =
-                    (sq < -ON_PLANE && sp > ON_PLANE) || (sq > ON_PLANE && sp < -ON_PLANE);
-                if crosses {
-                    let t = (sq / (sq - sp)) as f32;
-                    let x = q.lerp(p, t);
-                    current.push(x);
-                    if !inside {
-                        parts.push(std::mem::take(&mut current));
-                    }
-                }
-            }
-            if inside {
-                current.push(p);
-            } else if !current.is_empty() {
-                parts.push(std::mem::take(&mut current));
-            }
-        }
-        if !current.is_empty() {
-            parts.push(current);
-        }
-        parts
+        clip_to_half_space(
+            line,
+            ON_PLANE,
+            |p| self.side(p),
+            |q, p, t| q.lerp(p, t as f32),
+        )
     }
 }
 

@@ -6,7 +6,7 @@ use std::f64::consts::PI;
 
 use glam::{DMat3, DVec3};
 
-use crate::geometry::{Polylines, Vec3};
+use crate::geometry::{Polylines, Vec3, clip_to_half_space};
 
 use super::mirror::stroke_key;
 use crate::ops::kit::defaults::A4_CENTER;
@@ -50,31 +50,7 @@ crate::op! {
 
 /// The parts of `line` where `normal · (p - centre) >= 0`.
 fn clip(line: &[DVec3], normal: DVec3, centre: DVec3) -> Vec<Vec<DVec3>> {
-    let side = |p: DVec3| normal.dot(p - centre);
-    let mut parts = Vec::new();
-    let mut run: Vec<DVec3> = Vec::new();
-    for (i, &p) in line.iter().enumerate() {
-        let inside = side(p) >= -ON_PLANE;
-        if i > 0 {
-            let q = line[i - 1];
-            let (sq, sp) = (side(q), side(p));
-            if (sq < -ON_PLANE && sp > ON_PLANE) || (sq > ON_PLANE && sp < -ON_PLANE) {
-                run.push(q.lerp(p, sq / (sq - sp)));
-                if !inside {
-                    parts.push(std::mem::take(&mut run));
-                }
-            }
-        }
-        if inside {
-            run.push(p);
-        } else if !run.is_empty() {
-            parts.push(std::mem::take(&mut run));
-        }
-    }
-    if !run.is_empty() {
-        parts.push(run);
-    }
-    parts
+    clip_to_half_space(line, ON_PLANE, |p| normal.dot(p - centre), DVec3::lerp)
 }
 
 /// Reflection across the plane through the origin with unit normal `n`.

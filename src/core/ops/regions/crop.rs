@@ -3,7 +3,7 @@
 
 use glam::DVec2;
 
-use crate::geometry::{IdHasher, Polylines, Vec3};
+use crate::geometry::{IdHasher, Polylines, Vec3, segment_in_rect};
 
 use crate::ops::kit::defaults::A4_CENTER;
 use crate::ops::kit::parallel;
@@ -91,30 +91,12 @@ impl Region {
         let d = b - a;
         match self {
             Region::Empty => None,
-            Region::Rect { c, hw, hh } => {
-                // Liang–Barsky against the four sides.
-                let (mut t0, mut t1) = (0.0f64, 1.0f64);
-                for (p, q) in [
-                    (-d.x, a.x - (c.x - hw)),
-                    (d.x, (c.x + hw) - a.x),
-                    (-d.y, a.y - (c.y - hh)),
-                    (d.y, (c.y + hh) - a.y),
-                ] {
-                    if p == 0.0 {
-                        if q < 0.0 {
-                            return None;
-                        }
-                    } else {
-                        let r = q / p;
-                        if p < 0.0 {
-                            t0 = t0.max(r);
-                        } else {
-                            t1 = t1.min(r);
-                        }
-                    }
-                }
-                (t0 <= t1).then_some((t0, t1))
-            }
+            Region::Rect { c, hw, hh } => segment_in_rect(
+                a.to_array(),
+                b.to_array(),
+                [c.x - hw, c.y - hh],
+                [c.x + hw, c.y + hh],
+            ),
             Region::Circle { c, r } => {
                 // |a + t d - c|² = r²
                 let f = a - c;
