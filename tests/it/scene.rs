@@ -265,3 +265,57 @@ fn a_missing_file_names_the_file() {
     assert_eq!(err.file, "/nonexistent/x.scene.ron");
     assert!(err.message.contains("cannot read the scene file"), "{err}");
 }
+
+#[test]
+fn seeds_scene_of_the_readme_draws_anew_for_each_seed_and_its_addresses_resolve() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/seeds.scene.ron");
+    let scene = graft::host::load_scene(&path, &registry()).unwrap();
+    assert_eq!(scene.seed, Some(7));
+    let with_seed = |seed: u64| {
+        let mut s = scene.clone();
+        s.seed = Some(seed);
+        s.realize(0.0, &EvalContext::default()).unwrap()
+    };
+    let (one, two) = (with_seed(1), with_seed(2));
+    for (a, b) in one.layers.iter().zip(&two.layers) {
+        assert!(a.geometry.segment_count() > 100, "{}", a.name);
+        assert_ne!(a.geometry, b.geometry, "{} changes with the seed", a.name);
+        for p in a.geometry.points() {
+            assert!(
+                (0.0..=150.0).contains(&p.x) && (0.0..=150.0).contains(&p.y),
+                "{p}"
+            );
+        }
+    }
+    assert_eq!(with_seed(1).layers[0].geometry, one.layers[0].geometry);
+    // The README's --set examples name real stages.
+    let mut set = graft::scene::SceneOverrides::default();
+    set.push_assignment("field/tilt/rotation=(0, 0, -8)")
+        .unwrap();
+    set.push_assignment("garden/plant/angle=18").unwrap();
+    let mut tilted = scene.clone();
+    set.apply(&mut tilted).unwrap();
+    assert_ne!(tilted, scene);
+    let again = Scene::parse(&scene.to_ron(""), "seeds.scene.ron", &registry()).unwrap();
+    assert_eq!(again, scene);
+}
+
+#[test]
+fn the_readme_lists_every_expression_function_and_shows_its_pictures() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("(functions: `{}`", graft::ops::EXPR_FUNCTIONS)),
+        "the README's function list differs from the parser's: {}",
+        graft::ops::EXPR_FUNCTIONS
+    );
+    // Every picture the README shows is in the repository.
+    for (i, _) in readme.match_indices("src=\"docs/images/") {
+        let rest = &readme[i + "src=\"".len()..];
+        let path = &rest[..rest.find('"').unwrap()];
+        assert!(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join(path).is_file(),
+            "{path}"
+        );
+    }
+}
