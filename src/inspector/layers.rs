@@ -79,7 +79,10 @@ fn layer_group(
             let n = recipe.effects.len();
             let stages = recipe.stage_names();
             for (i, call) in recipe.effects.iter().enumerate() {
-                let header_id = ui.make_persistent_id(("effect", name, i, call.op.name()));
+                // Keyed by the stage's address, so its open state stays with it when
+                // effects are inserted or moved.
+                let stage = stages[i + 1].to_string();
+                let header_id = ui.make_persistent_id(("effect", name, stage.as_str()));
                 egui::collapsing_header::CollapsingState::load_with_default_open(
                     ui.ctx(),
                     header_id,
@@ -87,8 +90,12 @@ fn layer_group(
                 )
                 .show_header(ui, |ui| {
                     let mut on = call.enabled;
+                    let title = match &call.id {
+                        Some(id) => format!("{} · {id}", call.op.name()),
+                        None => call.op.name().to_string(),
+                    };
                     if ui
-                        .checkbox(&mut on, egui::RichText::new(call.op.name()).strong())
+                        .checkbox(&mut on, egui::RichText::new(title).strong())
                         .on_hover_text(call.op.schema().doc.as_str())
                         .changed()
                     {

@@ -119,10 +119,13 @@ pub(super) fn op_params(
         .striped(false)
         .show(ui, |ui| {
             for (i, (spec, input)) in schema.params.iter().zip(&call.params).enumerate() {
-                let label = ui.label(&spec.name);
-                if !spec.doc.is_empty() {
-                    label.on_hover_text(format!("{} ({})", spec.doc, spec.allowed()));
-                }
+                // The hover names the parameter's address, as `--set` and presets write it.
+                let address = target.path(i).in_layer(target.layer);
+                ui.label(&spec.name).on_hover_text(if spec.doc.is_empty() {
+                    address.to_string()
+                } else {
+                    format!("{} ({})\n{address}", spec.doc, spec.allowed())
+                });
                 ui.horizontal(|ui| param_row(ui, i, spec, input, widgets, target));
                 ui.end_row();
             }

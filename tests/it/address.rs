@@ -387,3 +387,52 @@ fn render_and_frames_take_seed_and_set_and_record_them_in_the_svg() {
     let frame = std::fs::read_to_string(first).unwrap();
     assert_eq!(strip(&frame), strip(&core));
 }
+
+#[test]
+fn a_sketch_reaches_the_second_stage_of_an_op_by_its_address() {
+    use graft::ecs::LayerRecipe;
+    use graft::ops::Rotate;
+    use graft::sketch::SetParam;
+    let scene = parse(&scene_text(None, ""));
+    let mut world = bevy::ecs::world::World::new();
+    let layer = world
+        .spawn(LayerRecipe(scene.layers[0].recipe.clone()))
+        .id();
+    let mut recipe = world.get_mut::<LayerRecipe>(layer).unwrap();
+    let turn = bevy::math::Vec3::new(0.0, 0.0, 33.0);
+    recipe
+        .set_in("rotate#2", graft::field!(Rotate::rotation), turn)
+        .unwrap();
+    // By its id too; the first rotate is untouched.
+    recipe
+        .set_in("tilt", graft::field!(Rotate::auto_center), false)
+        .unwrap();
+    let err = recipe
+        .set_in("displace", graft::field!(Rotate::rotation), turn)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("'displace', not 'rotate'"), "{err}");
+    let err = recipe
+        .set_in("rotate#3", graft::field!(Rotate::rotation), turn)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("grid, rotate, subdivide, displace, tilt, drop"),
+        "{err}"
+    );
+    let effects = &world.get::<LayerRecipe>(layer).unwrap().0.effects;
+    let value = |i: usize, name: &str| {
+        let call = &effects[i];
+        let k = call.op.schema().index_of(name).unwrap();
+        call.params[k].clone()
+    };
+    assert_eq!(
+        value(3, "rotation"),
+        graft::ops::ParamInput::Const(graft::ops::Value::Vec3([0.0, 0.0, 33.0]))
+    );
+    assert_eq!(
+        value(3, "auto_center"),
+        graft::ops::ParamInput::Const(graft::ops::Value::Bool(false))
+    );
+    assert_eq!(effects[0], scene.layers[0].recipe.effects[0]);
+}
