@@ -251,6 +251,10 @@ fn open(
     screenshot: Option<PathBuf>,
     overwrite: bool,
 ) -> Result<(), CliError> {
+    // Checked before the window opens: a screenshot is a PNG.
+    if let Some(path) = &screenshot {
+        graft::export::Format::Png(0.0).check_path(path)?;
+    }
     let scene = scene.unwrap_or_else(graft::app::demo_scene);
     // An SVG written by graft opens as the scene it came from, saved beside it so the
     // artist's edits outlive the session.

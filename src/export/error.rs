@@ -12,6 +12,16 @@ pub enum ExportError {
     /// A point cannot be written.
     #[error(transparent)]
     Coordinates(#[from] CoordinateError),
+    /// An output's extension is not one of its format's.
+    #[error("{} does not end in {allowed}, the extension of {format} files: name the file so", .path.display())]
+    WrongExtension {
+        /// The path given.
+        path: PathBuf,
+        /// The format asked for.
+        format: &'static str,
+        /// The extensions allowed, e.g. ".png".
+        allowed: String,
+    },
     /// An output would replace a file the command reads.
     #[error("{} is an input of this command (the scene); write the output elsewhere", .0.display())]
     OutputIsInput(PathBuf),

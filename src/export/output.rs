@@ -109,11 +109,22 @@ impl FileFamily {
             .unwrap_or_default();
         // The temporary file is removed when dropped: on an error here, on a failed
         // commit and when the family is dropped uncommitted.
+        // A new file gets the usual mode (0666 less the umask: the kernel applies it to
+        // the mode asked for here); a replaced one keeps the mode it had.
+        let kept = fs::metadata(path).ok().map(|m| m.permissions());
         let staged = (|| {
-            let mut f = tempfile::Builder::new()
-                .prefix(&format!(".{name}."))
-                .suffix(".graft-tmp")
-                .tempfile_in(&dir)?;
+            let prefix = format!(".{name}.");
+            let mut builder = tempfile::Builder::new();
+            builder.prefix(&prefix).suffix(".graft-tmp");
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                builder.permissions(fs::Permissions::from_mode(0o666));
+            }
+            let mut f = builder.tempfile_in(&dir)?;
+            if let Some(mode) = kept {
+                f.as_file().set_permissions(mode)?;
+            }
             f.write_all(bytes)?;
             f.as_file().sync_all()?;
             Ok(f)

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::error::ExportError;
-use super::output::{FileFamily, ensure_absent};
+use super::output::{FileFamily, OutputError, ensure_absent};
 use crate::core::drawing::Drawing;
 use crate::core::export::to_png;
 use crate::core::export::{GcodeFile, GcodeProfile, layer_suffix, to_gcode, to_gcode_per_layer};
@@ -119,6 +119,39 @@ pub fn encode(
     })
 }
 
+impl Format {
+    /// The format's name and the extensions its files may have (lowercase).
+    pub fn extensions(&self) -> (&'static str, &'static [&'static str]) {
+        match self {
+            Format::Svg(_) => ("SVG", &["svg"]),
+            Format::Gcode | Format::GcodePerLayer => ("G-code", &["gcode", "nc", "ngc", "gc", "g"]),
+            Format::Hpgl(_) => ("HPGL", &["hpgl", "plt", "hpg"]),
+            Format::Png(_) => ("PNG", &["png"]),
+        }
+    }
+
+    /// Refuses `path` unless its extension is one of the format's (any case), so PNG
+    /// bytes never land in `out.txt`.
+    pub fn check_path(&self, path: &Path) -> Result<(), ExportError> {
+        let (format, allowed) = self.extensions();
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        if ext.is_some_and(|e| allowed.contains(&e.as_str())) {
+            return Ok(());
+        }
+        Err(ExportError::WrongExtension {
+            path: path.to_path_buf(),
+            format,
+            allowed: allowed
+                .iter()
+                .map(|e| format!(".{e}"))
+                .collect::<Vec<_>>()
+                .join(" or "),
+        })
+    }
+}
+
 /// True when `a` and `b` name the same existing file.
 fn same_file(a: &Path, b: &Path) -> bool {
     match (a.canonicalize(), b.canonicalize()) {
@@ -164,20 +197,9 @@ pub fn write_outputs(
     } else {
         drawing
     };
-    let mut files: Vec<(PathBuf, Vec<u8>, String)> = Vec::new();
-    let mut add = |path: &Path, format: Format| -> Result<(), ExportError> {
-        for f in encode(drawing, profile, &format)? {
-            let path = if f.suffix.is_empty() {
-                path.to_path_buf()
-            } else {
-                with_suffix(path, &f.suffix)
-            };
-            files.push((path, f.bytes, f.note));
-        }
-        Ok(())
-    };
+    let mut requested: Vec<(&Path, Format)> = Vec::new();
     if let Some(path) = &request.svg {
-        add(path, Format::Svg(request.scene.clone()))?;
+        requested.push((path, Format::Svg(request.scene.clone())));
     }
     if let Some(path) = &request.gcode {
         let format = if request.gcode_per_layer {
@@ -185,13 +207,40 @@ pub fn write_outputs(
         } else {
             Format::Gcode
         };
-        add(path, format)?;
+        requested.push((path, format));
     }
     if let Some((path, device)) = &request.hpgl {
-        add(path, Format::Hpgl(device.clone()))?;
+        requested.push((path, Format::Hpgl(device.clone())));
     }
     if let Some(path) = &request.png {
-        add(path, Format::Png(request.dpi))?;
+        requested.push((path, Format::Png(request.dpi)));
+    }
+    // What would cost the user a file is said first; then a name of the wrong kind.
+    for (path, _) in &requested {
+        if request.inputs.iter().any(|i| same_file(path, i)) {
+            return Err(ExportError::OutputIsInput(path.to_path_buf()));
+        }
+        if path.is_dir() {
+            return Err(OutputError::IsFolder(path.to_path_buf()).into());
+        }
+    }
+    if !request.overwrite {
+        let paths: Vec<PathBuf> = requested.iter().map(|(p, _)| p.to_path_buf()).collect();
+        ensure_absent(&paths)?;
+    }
+    for (path, format) in &requested {
+        format.check_path(path)?;
+    }
+    let mut files: Vec<(PathBuf, Vec<u8>, String)> = Vec::new();
+    for (path, format) in &requested {
+        for f in encode(drawing, profile, format)? {
+            let path = if f.suffix.is_empty() {
+                path.to_path_buf()
+            } else {
+                with_suffix(path, &f.suffix)
+            };
+            files.push((path, f.bytes, f.note));
+        }
     }
     if let Some((path, _, _)) = files
         .iter()

@@ -669,3 +669,103 @@ fn a_laid_out_svg_records_its_layout_and_renders_again_byte_for_byte() {
         "--layout a4 --margin 10"
     );
 }
+
+/// Runs `graft ARGS` under `umask`.
+fn graft_with_umask(umask: &str, args: &[&str]) -> Output {
+    let mut line = format!("umask {umask}; exec \"$0\"");
+    for i in 0..args.len() {
+        line.push_str(&format!(" \"${}\"", i + 1));
+    }
+    Command::new("sh")
+        .arg("-c")
+        .arg(line)
+        .arg(env!("CARGO_BIN_EXE_graft"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn new_files_get_the_usual_mode_and_rewritten_ones_keep_theirs() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir("cli-modes");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    for (umask, expected) in [("022", 0o644), ("077", 0o600), ("002", 0o664)] {
+        let (svg, png) = (
+            dir.join(format!("u{umask}.svg")),
+            dir.join(format!("u{umask}.png")),
+        );
+        let out = graft_with_umask(
+            umask,
+            &[
+                "render",
+                DEMO,
+                "--svg",
+                svg.to_str().unwrap(),
+                "--png",
+                png.to_str().unwrap(),
+                "--dpi",
+                "20",
+            ],
+        );
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        assert_eq!(mode(&svg), expected, "umask {umask}");
+        assert_eq!(mode(&png), expected, "umask {umask}");
+    }
+    // --overwrite keeps the mode the file had, whatever the umask.
+    let svg = dir.join("u022.svg");
+    std::fs::set_permissions(&svg, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let before = std::fs::read(&svg).unwrap();
+    let out = graft_with_umask(
+        "077",
+        &[
+            "render",
+            DEMO,
+            "--t",
+            "1",
+            "--svg",
+            svg.to_str().unwrap(),
+            "--overwrite",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(mode(&svg), 0o640);
+    assert_ne!(std::fs::read(&svg).unwrap(), before);
+    // A scene saved over itself keeps its mode too (the save is the same atomic write).
+    let scene = dir.join("s.scene.ron");
+    std::fs::write(&scene, "x").unwrap();
+    std::fs::set_permissions(&scene, std::fs::Permissions::from_mode(0o664)).unwrap();
+    graft::export::write_atomic(&scene, b"saved", true).unwrap();
+    assert_eq!(mode(&scene), 0o664);
+    assert_eq!(std::fs::read_to_string(&scene).unwrap(), "saved");
+}
+
+#[test]
+fn outputs_and_screenshots_refuse_extensions_of_other_formats() {
+    let dir = tempdir("cli-ext");
+    let txt = dir.join("shot.txt");
+    let out = graft(&["open", DEMO, "--screenshot", txt.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("does not end in .png"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!txt.exists());
+    let svg_named_png = dir.join("drawing.png");
+    let out = graft(&["render", DEMO, "--svg", svg_named_png.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("does not end in .svg"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!svg_named_png.exists());
+    // Any case, and the usual G-code extensions, are fine.
+    let nc = dir.join("plot.NC");
+    let out = graft(&["render", DEMO, "--gcode", nc.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(nc.exists());
+}
