@@ -283,6 +283,9 @@ fn print_stats(name: &str, t: f64, drawing: &Drawing) {
     for line in graft::export::describe_stats(name, t, drawing) {
         say!("{line}");
     }
+    if drawing.layers.iter().all(|l| l.geometry.is_empty()) {
+        say!("{name}: nothing to draw (no visible layer has lines); the files are written empty");
+    }
 }
 
 /// The scene in a headless graft app: `render` and `frames` evaluate through the same

@@ -200,8 +200,9 @@ fn screenshot_when_ready(
         return;
     }
     // Animated layers are always a frame behind their newest request: "drawn" means
-    // every layer shows a result.
-    let drawn = status.loads > 0 && !layers.is_empty() && layers.iter().all(|(_, z)| z.is_some());
+    // every layer shows a result. A scene with no layers is drawn once loaded (a layer
+    // that appears meanwhile resets the count below).
+    let drawn = status.loads > 0 && layers.iter().all(|(_, z)| z.is_some());
     plan.ready_frames = if drawn { plan.ready_frames + 1 } else { 0 };
     // A few frames after everything is realised, so the GPU has drawn it.
     if plan.ready_frames >= 10 {

@@ -14,7 +14,7 @@ use bevy::input::InputPlugin;
 use super::SketchError;
 use crate::app::AppError;
 use crate::ecs::{
-    GraftPlugins, Layer, LayerError, Realized, SceneClock, SceneStatus, SystemErrors,
+    ActiveScene, GraftPlugins, Layer, LayerError, Realized, SceneClock, SceneStatus, SystemErrors,
     current_drawing, layers_settled,
 };
 use crate::export::Drawing;
@@ -81,9 +81,26 @@ fn shown_ids(app: &mut App) -> Vec<Option<GeometryId>> {
     q.iter(world).map(|r| r.map(|r| r.id)).collect()
 }
 
+/// True when there is no layer and none is coming: the scene has loaded with none (a
+/// valid scene may have `layers: []`), or a sketch without a scene spawned none in its
+/// first frames.
+fn nothing_to_draw(app: &mut App, frames: u32) -> bool {
+    if !shown_ids(app).is_empty() {
+        return false;
+    }
+    let world = app.world();
+    match world.get_resource::<ActiveScene>() {
+        Some(_) => world
+            .get_resource::<SceneStatus>()
+            .is_some_and(|s| s.loads > 0 && s.error().is_none()),
+        None => frames >= 5,
+    }
+}
+
 /// Seeks the clock to `t`, runs frames until every layer shows the geometry it wants and
 /// stays so for a frame (sketch systems may change parameters after the pipeline ran),
-/// and returns the drawing. A layer error, a scene error or no layers at all is an error.
+/// and returns the drawing (with no layers when the scene has none). A layer error or a
+/// scene error is an error.
 pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, SketchError> {
     if !t.is_finite() {
         return Err(SketchError::Time(t));
@@ -92,6 +109,7 @@ pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, SketchError> {
     let start = Instant::now();
     let mut previous: Option<Vec<Option<GeometryId>>> = None;
     let seen = app.world().resource::<SystemErrors>().count;
+    let mut frames = 0u32;
     loop {
         app.update();
         let errors = app.world().resource::<SystemErrors>().since(seen);
@@ -105,7 +123,8 @@ pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, SketchError> {
         {
             return Err(e.clone().into());
         }
-        if layers_settled(app.world_mut()) {
+        frames += 1;
+        if layers_settled(app.world_mut()) || nothing_to_draw(app, frames) {
             let ids = shown_ids(app);
             if previous.as_ref() == Some(&ids) {
                 break;

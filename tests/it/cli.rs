@@ -769,3 +769,70 @@ fn outputs_and_screenshots_refuse_extensions_of_other_formats() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(nc.exists());
 }
+
+#[test]
+fn empty_and_all_hidden_scenes_finish_with_empty_files_and_say_so() {
+    let dir = tempdir("cli-empty");
+    let scenes = [
+        ("empty", "(canvas: (size: (100, 80)), layers: [])\n"),
+        (
+            "hidden",
+            "(canvas: (size: (100, 80)), layers: [(name: \"a\", visible: false, source: circle())])\n",
+        ),
+    ];
+    for (name, text_) in scenes {
+        let scene = dir.join(format!("{name}.scene.ron"));
+        std::fs::write(&scene, text_).unwrap();
+        let (svg, gcode, png) = (
+            dir.join(format!("{name}.svg")),
+            dir.join(format!("{name}.gcode")),
+            dir.join(format!("{name}.png")),
+        );
+        let started = std::time::Instant::now();
+        let out = graft(&[
+            "render",
+            scene.to_str().unwrap(),
+            "--svg",
+            svg.to_str().unwrap(),
+            "--gcode",
+            gcode.to_str().unwrap(),
+            "--png",
+            png.to_str().unwrap(),
+            "--dpi",
+            "20",
+        ]);
+        assert!(out.status.success(), "{name}: {}", text(&out.stderr));
+        assert!(started.elapsed() < std::time::Duration::from_secs(30), "{name}");
+        assert!(text(&out.stdout).contains("nothing to draw"), "{}", text(&out.stdout));
+        let written = std::fs::read_to_string(&svg).unwrap();
+        assert!(written.contains("<svg") && !written.contains("<path"), "{written}");
+        assert!(std::fs::read_to_string(&gcode).unwrap().contains("G21"));
+        assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
+        // An SVG with nothing in it optimises to nothing.
+        let optimised = dir.join(format!("{name}-opt.svg"));
+        let out = graft(&[
+            "optimize",
+            svg.to_str().unwrap(),
+            "--output",
+            optimised.to_str().unwrap(),
+            "--linesort",
+        ]);
+        assert!(out.status.success(), "{name}: {}", text(&out.stderr));
+        assert!(optimised.exists());
+        let frames = dir.join(format!("{name}-frames"));
+        let out = graft(&[
+            "frames",
+            scene.to_str().unwrap(),
+            "--to",
+            "0.2",
+            "--fps",
+            "10",
+            "--dpi",
+            "20",
+            "--out",
+            frames.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{name}: {}", text(&out.stderr));
+        assert!(frames.join("frame_00001.png").is_file());
+    }
+}
