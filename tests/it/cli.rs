@@ -802,10 +802,20 @@ fn empty_and_all_hidden_scenes_finish_with_empty_files_and_say_so() {
             "20",
         ]);
         assert!(out.status.success(), "{name}: {}", text(&out.stderr));
-        assert!(started.elapsed() < std::time::Duration::from_secs(30), "{name}");
-        assert!(text(&out.stdout).contains("nothing to draw"), "{}", text(&out.stdout));
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "{name}"
+        );
+        assert!(
+            text(&out.stdout).contains("nothing to draw"),
+            "{}",
+            text(&out.stdout)
+        );
         let written = std::fs::read_to_string(&svg).unwrap();
-        assert!(written.contains("<svg") && !written.contains("<path"), "{written}");
+        assert!(
+            written.contains("<svg") && !written.contains("<path"),
+            "{written}"
+        );
         assert!(std::fs::read_to_string(&gcode).unwrap().contains("G21"));
         assert!(std::fs::read(&png).unwrap().starts_with(b"\x89PNG"));
         // An SVG with nothing in it optimises to nothing.

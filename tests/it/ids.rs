@@ -83,12 +83,14 @@ fn ids_follow_quantisation() {
             .final_id(),
         zero
     );
-    assert_eq!(
-        chain(35.0, -0.0004)
-            .resolve(0.0, &graft::ops::EvalContext::default())
-            .unwrap()
-            .final_id(),
-        zero
+    // A non-zero constant below the quantum would silently act as 0: refused instead.
+    let err = crate::util::registry()
+        .call("rotate", &[("rotation", [0.0, 0.0, -0.0004].into())])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("below 0.001") && err.contains("rotation"),
+        "{err}"
     );
 }
 

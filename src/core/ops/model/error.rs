@@ -33,6 +33,14 @@ pub enum ValueError {
         /// What is allowed.
         allowed: String,
     },
+    /// A number so small that ids (and so the op) would see 0 instead.
+    #[error(
+        "value {value} is not allowed: it is below 0.001, the finest step graft tells apart, and would act as 0; use 0 or at least 0.001"
+    )]
+    BelowQuantum {
+        /// The value as written.
+        value: String,
+    },
     /// A value of another kind.
     #[error("expected {allowed}, found {found}")]
     WrongKind {

@@ -126,6 +126,25 @@ pub enum Value {
 
 impl Value {
     /// Folds floats onto the id quantum so that evaluation and ids see the same number.
+    /// Refuses a non-zero number that [`Value::quantised`] would turn into 0 (`step:
+    /// 1e-12` would silently mean "off"): a constant the op cannot honour is an error.
+    pub fn check_quantum(&self) -> Result<(), super::error::ValueError> {
+        let lost = |v: f64| v != 0.0 && v.is_finite() && quantise(v) == 0.0;
+        let bad = match self {
+            Value::Float(v) => lost(*v),
+            Value::Vec3(v) => v.iter().any(|c| lost(*c)),
+            Value::Points(ps) => ps.iter().flatten().any(|c| lost(*c)),
+            _ => false,
+        };
+        if bad {
+            return Err(super::error::ValueError::BelowQuantum {
+                value: super::message::shorten(&self.to_ron()),
+            });
+        }
+        Ok(())
+    }
+
+    /// The value as ids see it: floats at the id quantum.
     pub fn quantised(self) -> Value {
         match self {
             Value::Float(v) => Value::Float(quantise(v)),

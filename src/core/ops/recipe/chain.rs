@@ -247,6 +247,19 @@ impl ParamInput {
         };
         // Constants are checked now, expressions when they are evaluated.
         if !input.is_animated() {
+            if let ParamInput::Const(v) = &input {
+                v.check_quantum()?;
+            }
+            if let ParamInput::Number(Scalar::Const(v)) = &input {
+                Value::Float(*v).check_quantum()?;
+            }
+            if let ParamInput::Vec3(c) = &input {
+                for s in c {
+                    if let Scalar::Const(v) = s {
+                        Value::Float(*v).check_quantum()?;
+                    }
+                }
+            }
             input.resolve(spec, 0.0)?;
         }
         Ok(input)
@@ -386,6 +399,9 @@ impl OpCall {
         let schema = Arc::clone(self.op.schema());
         let i = self.param_index(name)?;
         let spec = &schema.params[i];
+        value
+            .check_quantum()
+            .map_err(|e| ParamError::invalid(&schema.name, &spec.name, e))?;
         let value = value.quantised();
         spec.check(&value)
             .map_err(|e| ParamError::invalid(&schema.name, &spec.name, e))?;
