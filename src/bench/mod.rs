@@ -195,6 +195,8 @@ fn wanted(only: &[String], number: &str) -> bool {
 /// Runs a suite with at most `threads` worker threads for op work (0 = all cores);
 /// `only` names the core benchmarks to run by number prefix (empty: all).
 pub fn run(suite: Suite, threads: usize, runs: usize, only: &[String]) {
+    // The pools the app and `graft render` run with, so the figures are what users get.
+    crate::ecs::task_pool_options().create_default_pools();
     let executor = ComputePoolExecutor {
         max_threads: if threads == 0 { usize::MAX } else { threads },
     };

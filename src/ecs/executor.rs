@@ -31,7 +31,9 @@ impl Executor for ComputePoolExecutor {
         if self.max_threads <= 1 {
             return 1;
         }
-        pool().thread_num().max(1).min(self.max_threads)
+        // The calling thread works through the pool's queue too while it waits for the
+        // scope (Bevy's scope ticks the pool's executor), so one more part keeps it busy.
+        (pool().thread_num() + 1).min(self.max_threads)
     }
 
     fn run<'a>(&self, jobs: Vec<Job<'a>>) {
@@ -46,10 +48,13 @@ impl Executor for ComputePoolExecutor {
     }
 }
 
-/// graft's sizes for Bevy's three task pools (given to `TaskPoolPlugin` by the app and
-/// the headless apps): layer evaluations on the async compute pool with half the cores,
-/// op chunks on the compute pool with the rest, and file output on its own small I/O
-/// pool so that an export never holds up live evaluation.
+/// graft's sizes for Bevy's three task pools (given to `TaskPoolPlugin` by the app, the
+/// headless apps and `graft bench`): layer evaluations on the async compute pool (half
+/// the cores), op chunks on the compute pool with one thread less than there are cores
+/// (the evaluating thread works through the chunks too, so one heavy layer uses every
+/// core, and on two cores one evaluation and one chunk thread add up to the core
+/// count), and file output on its own small I/O pool so that an export never holds up
+/// live evaluation.
 pub fn task_pool_options() -> bevy::app::TaskPoolOptions {
     use bevy::app::{TaskPoolOptions, TaskPoolThreadAssignmentPolicy};
     let policy = |min_threads, max_threads, percent| TaskPoolThreadAssignmentPolicy {
@@ -62,7 +67,14 @@ pub fn task_pool_options() -> bevy::app::TaskPoolOptions {
     TaskPoolOptions {
         io: policy(1, 2, 0.25),
         async_compute: policy(1, 8, 0.5),
-        compute: policy(1, usize::MAX, 1.0),
+        compute: policy(chunk_threads(), usize::MAX, 1.0),
         ..Default::default()
     }
+}
+
+/// Threads of the compute pool: every core but the one the evaluating thread keeps.
+fn chunk_threads() -> usize {
+    bevy::tasks::available_parallelism()
+        .saturating_sub(1)
+        .max(1)
 }

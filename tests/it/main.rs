@@ -16,6 +16,7 @@ mod pacing;
 mod pipeline;
 mod pipeline_cache;
 mod plotter_safety;
+mod pools;
 mod properties;
 mod purity;
 mod regions;
