@@ -846,3 +846,36 @@ fn empty_and_all_hidden_scenes_finish_with_empty_files_and_say_so() {
         assert!(frames.join("frame_00001.png").is_file());
     }
 }
+
+#[test]
+fn an_imported_svg_never_reads_the_files_or_data_its_images_name() {
+    let dir = tempdir("cli-svg-images");
+    let secret = dir.join("secret.png");
+    std::fs::write(&secret, b"\x89PNG not for graft").unwrap();
+    let svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="100mm" height="100mm" viewBox="0 0 100 100">
+<image href="/dev/zero" width="10" height="10"/>
+<image xlink:href="file://{}" width="10" height="10"/>
+<image href="secret.png" width="10" height="10"/>
+<image href="data:image/png;base64,iVBORw0KGgo=" width="10" height="10"/>
+<path d="M 10 10 L 90 90"/>
+</svg>"#,
+        secret.display()
+    );
+    std::fs::write(dir.join("images.svg"), svg).unwrap();
+    let scene = dir.join("s.scene.ron");
+    std::fs::write(
+        &scene,
+        "(canvas: (size: (100, 100)), layers: [(name: \"a\", source: svg(path: \"images.svg\"))])\n",
+    )
+    .unwrap();
+    let out_svg = dir.join("out.svg");
+    let started = std::time::Instant::now();
+    let out = graft(&["render", scene.to_str().unwrap(), "--svg", out_svg.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Reading /dev/zero would take many seconds and gigabytes before failing.
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    let written = std::fs::read_to_string(&out_svg).unwrap();
+    assert_eq!(written.matches("<path").count(), 1, "{written}");
+    assert!(text(&out.stdout).contains("1 polylines"), "{}", text(&out.stdout));
+}

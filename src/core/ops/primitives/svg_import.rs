@@ -95,9 +95,22 @@ fn parse(
     let text = std::str::from_utf8(bytes).map_err(|_| {
         OpFailure::bad_input(format!("'{path}' is not an SVG file (not UTF-8 text)"))
     })?;
-    let tree = resvg::usvg::Tree::from_str(text, &resvg::usvg::Options::default())
+    let tree = resvg::usvg::Tree::from_str(text, &lines_only())
         .map_err(|e| OpFailure::bad_input(format!("'{path}' is not a readable SVG file: {e}")))?;
     Ok((tree, layer_labels(text)))
+}
+
+/// usvg's options for drawings read as lines: no image is resolved, neither a path, a
+/// `file:` URL nor a data URL (graft draws no raster, and a reference such as
+/// `/dev/zero` or another user's file must never be read).
+fn lines_only() -> resvg::usvg::Options<'static> {
+    resvg::usvg::Options {
+        image_href_resolver: resvg::usvg::ImageHrefResolver {
+            resolve_data: Box::new(|_, _, _| None),
+            resolve_string: Box::new(|_, _| None),
+        },
+        ..Default::default()
+    }
 }
 
 fn import(
