@@ -373,6 +373,19 @@ fn scene_file(
     Ok((file, Some(source)))
 }
 
+/// `FILE:LINE:COL` of the G-code field an error names, when the scene file writes it
+/// (else the file alone).
+fn field_in(scene: &Path, shown: &Path, error: &GcodeError) -> String {
+    let shown = shown.display().to_string();
+    let GcodeError::Profile { field, .. } = error else {
+        return shown;
+    };
+    match std::fs::read_to_string(scene).map(|text| graft::scene::field_position(&text, field)) {
+        Ok((line, column)) if line > 0 => format!("{shown}:{line}:{column}"),
+        _ => shown,
+    }
+}
+
 fn render(cmd: RenderCmd) -> Result<(), CliError> {
     let (scene, from_svg) = scene_file(&cmd.scene, SceneCopy::Temp)?;
     let t = cmd.t.or(from_svg.as_ref().map(|s| s.t)).unwrap_or(0.0);
@@ -405,7 +418,7 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
             .gcode
             .validate(&canvas)
             .map_err(|error| CliError::Gcode {
-                file: cmd.scene.display().to_string(),
+                file: field_in(&scene, &cmd.scene, &error),
                 error,
             })?;
     }

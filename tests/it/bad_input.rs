@@ -173,6 +173,7 @@ fn cases() -> Vec<Case> {
         bad("expression with a string", scene("polygon(scale: \"'a'\")", "", ""), &["polygon.scale"]),
         // G-code profiles.
         bad("decimals too many", with_gcode("decimals: 9"), &["gcode.decimals = 9", "0..=6"]),
+        bad("paper margin past half the paper", with_gcode("paper_margin: 60"), &["s.scene.ron:6:", "gcode.paper_margin = 60", "less than half"]),
         bad("travel feed zero", with_gcode("travel_feed: 0"), &["gcode.travel_feed"]),
         bad("draw feed negative", with_gcode("draw_feed: -5"), &["gcode.draw_feed"]),
         bad("draw feed NaN", with_gcode("draw_feed: NaN"), &["gcode.draw_feed"]),

@@ -871,11 +871,20 @@ fn an_imported_svg_never_reads_the_files_or_data_its_images_name() {
     .unwrap();
     let out_svg = dir.join("out.svg");
     let started = std::time::Instant::now();
-    let out = graft(&["render", scene.to_str().unwrap(), "--svg", out_svg.to_str().unwrap()]);
+    let out = graft(&[
+        "render",
+        scene.to_str().unwrap(),
+        "--svg",
+        out_svg.to_str().unwrap(),
+    ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     // Reading /dev/zero would take many seconds and gigabytes before failing.
     assert!(started.elapsed() < std::time::Duration::from_secs(20));
     let written = std::fs::read_to_string(&out_svg).unwrap();
     assert_eq!(written.matches("<path").count(), 1, "{written}");
-    assert!(text(&out.stdout).contains("1 polylines"), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("1 polylines"),
+        "{}",
+        text(&out.stdout)
+    );
 }

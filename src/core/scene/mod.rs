@@ -41,7 +41,7 @@ use crate::ops::{
 pub use graph::{GraphError, Node, bind_by_name, evaluation_order, order_around_errors};
 
 pub use overrides::{OverrideError, SceneOverrides};
-pub use parse::{SceneError, parse_param_text};
+pub use parse::{SceneError, field_position, parse_param_text};
 pub use write::leading_comments;
 
 /// One layer: a pen, and the recipe of what it draws.

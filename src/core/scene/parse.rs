@@ -214,8 +214,8 @@ pub(super) fn parse_scene(
 const MAX_NESTING: usize = 64;
 
 /// Line and column (1-based) of the field `name:` written in code (not in a comment),
-/// or (0, 0).
-fn field_position(text: &str, name: &str) -> (usize, usize) {
+/// or (0, 0): where a message about a scene's field points.
+pub fn field_position(text: &str, name: &str) -> (usize, usize) {
     for (n, line) in text.lines().enumerate() {
         let code = line.split("//").next().unwrap_or("");
         let mut from = 0;
