@@ -888,3 +888,33 @@ fn an_imported_svg_never_reads_the_files_or_data_its_images_name() {
         text(&out.stdout)
     );
 }
+
+#[test]
+fn a_rejected_huge_value_is_not_echoed_whole() {
+    let dir = tempdir("cli-long-message");
+    let points: Vec<String> = (0..200_000).map(|i| format!("({i}, 1)")).collect();
+    let scene = dir.join("big.scene.ron");
+    std::fs::write(
+        &scene,
+        format!(
+            "(canvas: (size: (100, 100)), layers: [(name: \"a\", source: polyline(points: [{}]))])\n",
+            points.join(", ")
+        ),
+    )
+    .unwrap();
+    let out = graft(&[
+        "render",
+        scene.to_str().unwrap(),
+        "--svg",
+        dir.join("o.svg").to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.len() < 1000, "{} bytes", err.len());
+    assert!(
+        err.contains("polyline.points")
+            && err.contains("characters)")
+            && err.contains("at most 100000 points"),
+        "{err}"
+    );
+}

@@ -277,7 +277,8 @@ impl ParamSpec {
             Ok(())
         } else {
             Err(ValueError::OutOfDomain {
-                value: v.to_ron(),
+                // A million points are not echoed: the start, the length, what is allowed.
+                value: super::message::shorten(&v.to_ron()),
                 allowed: self.allowed(),
             })
         }

@@ -309,7 +309,7 @@ fn raw_word(r: &RawParam) -> String {
     match r {
         RawParam::Num(v, _) => format!("the number {v}"),
         RawParam::Bool(b) => format!("{b}"),
-        RawParam::Str(s) => format!("the text {s:?}"),
+        RawParam::Str(s) => format!("the text {:?}", crate::ops::model::message::shorten(s)),
         RawParam::Seq(s) => format!("a tuple of {} items", s.len()),
     }
 }
