@@ -745,24 +745,26 @@ fn new_files_get_the_usual_mode_and_rewritten_ones_keep_theirs() {
 #[test]
 fn outputs_and_screenshots_refuse_extensions_of_other_formats() {
     let dir = tempdir("cli-ext");
+    // Refused before anything is written, naming the extension to use.
+    let refused = |args: &[&str], path: &Path, wanted: &str| {
+        let out = graft(args);
+        assert!(!out.status.success());
+        let err = text(&out.stderr);
+        assert!(err.contains(&format!("does not end in {wanted}")), "{err}");
+        assert!(!path.exists());
+    };
     let txt = dir.join("shot.txt");
-    let out = graft(&["open", DEMO, "--screenshot", txt.to_str().unwrap()]);
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("does not end in .png"),
-        "{}",
-        text(&out.stderr)
+    refused(
+        &["open", DEMO, "--screenshot", txt.to_str().unwrap()],
+        &txt,
+        ".png",
     );
-    assert!(!txt.exists());
     let svg_named_png = dir.join("drawing.png");
-    let out = graft(&["render", DEMO, "--svg", svg_named_png.to_str().unwrap()]);
-    assert!(!out.status.success());
-    assert!(
-        text(&out.stderr).contains("does not end in .svg"),
-        "{}",
-        text(&out.stderr)
+    refused(
+        &["render", DEMO, "--svg", svg_named_png.to_str().unwrap()],
+        &svg_named_png,
+        ".svg",
     );
-    assert!(!svg_named_png.exists());
     // Any case, and the usual G-code extensions, are fine.
     let nc = dir.join("plot.NC");
     let out = graft(&["render", DEMO, "--gcode", nc.to_str().unwrap()]);

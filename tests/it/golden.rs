@@ -15,6 +15,17 @@ fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
 }
 
+/// The golden scenes, in name order.
+fn golden_scenes() -> Vec<PathBuf> {
+    let mut scenes: Vec<PathBuf> = std::fs::read_dir(golden_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".scene.ron"))
+        .collect();
+    scenes.sort();
+    scenes
+}
+
 /// Compares `actual` with the checked-in file (or writes it when blessing).
 fn check(path: &Path, actual: &str, bless: bool) -> Result<(), String> {
     if bless {
@@ -47,12 +58,7 @@ fn check(path: &Path, actual: &str, bless: bool) -> Result<(), String> {
 #[test]
 fn golden_scenes_write_the_checked_in_svg_and_gcode() {
     let bless = std::env::var_os("GRAFT_BLESS").is_some();
-    let mut scenes: Vec<PathBuf> = std::fs::read_dir(golden_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with(".scene.ron"))
-        .collect();
-    scenes.sort();
+    let scenes = golden_scenes();
     assert!(scenes.len() >= 3, "{scenes:?}");
     let registry = registry();
     let mut failures = Vec::new();
@@ -100,12 +106,7 @@ fn graft_render_writes_the_golden_bytes_through_the_app_pipeline() {
     // The command runs the ECS pipeline, the goldens above the core's evaluator: the
     // same graph order, binding and stage evaluation, so the same bytes.
     let dir = crate::util::tempdir("golden-cli");
-    let mut scenes: Vec<PathBuf> = std::fs::read_dir(golden_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.to_string_lossy().ends_with(".scene.ron"))
-        .collect();
-    scenes.sort();
+    let scenes = golden_scenes();
     for path in &scenes {
         let name = path
             .file_name()
