@@ -96,6 +96,13 @@ impl Evaluate for OffsetCurve {
                 OffsetSide::Left => &[-1.0],
                 OffsetSide::Right => &[1.0],
             };
+            // Each contour costs about a pass over its line, used up or not: refuse before
+            // the work what would pass the budget if every contour were made.
+            let passes = self.count as u64 * signs.len() as u64;
+            ctx.check_budget(
+                (input.point_count() as u64).saturating_mul(passes),
+                (input.line_count() as u64).saturating_mul(passes),
+            )?;
             for line in input.lines() {
                 let Some(pl) = pline_of(line) else { continue };
                 for &sign in signs {
@@ -113,9 +120,10 @@ impl Evaluate for OffsetCurve {
                                 out.push_line(pts);
                             }
                         }
+                        // Round corners add points: held to the budget as it grows.
+                        ctx.check_budget(out.point_count() as u64, out.line_count() as u64)?;
                     }
                 }
-                ctx.check_budget(out.point_count() as u64, out.line_count() as u64)?;
             }
         }
         if self.keep_original {
