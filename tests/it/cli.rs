@@ -920,3 +920,30 @@ fn a_rejected_huge_value_is_not_echoed_whole() {
         "{err}"
     );
 }
+
+#[test]
+fn a_png_too_large_for_memory_is_refused_naming_the_dpi_that_fits() {
+    let dir = tempdir("cli-png-cap");
+    let scene = dir.join("wall.scene.ron");
+    std::fs::write(
+        &scene,
+        "(canvas: (size: (10000, 10000)), layers: [(name: \"a\", source: circle())])\n",
+    )
+    .unwrap();
+    let png = dir.join("wall.png");
+    let out = graft(&[
+        "render",
+        scene.to_str().unwrap(),
+        "--png",
+        png.to_str().unwrap(),
+        "--dpi",
+        "41",
+    ]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("16142 × 16142 pixels") && err.contains("at most 20 dpi fits"),
+        "{err}"
+    );
+    assert!(!png.exists());
+}

@@ -36,6 +36,18 @@ pub enum PngError {
         /// Height in pixels.
         height: f64,
     },
+    /// The image would hold more pixels than a render may (memory is bounded).
+    #[error(
+        "PNG of {width} × {height} pixels is not allowed: at most {MAX_PIXELS} pixels; at most {max_dpi} dpi fits this paper"
+    )]
+    TooManyPixels {
+        /// Width in pixels.
+        width: u32,
+        /// Height in pixels.
+        height: u32,
+        /// The largest whole dpi that fits.
+        max_dpi: u32,
+    },
     /// The renderer or encoder failed (a bug, reported in plain words).
     #[error("the PNG could not be rendered: {0}")]
     Render(String),
@@ -43,6 +55,9 @@ pub enum PngError {
 
 /// Largest image side accepted, in pixels.
 pub const MAX_SIDE: u32 = 16_384;
+
+/// Most pixels a PNG may have: 64 megapixels, 256 MiB while it is drawn.
+pub const MAX_PIXELS: u64 = 64 << 20;
 
 /// Pixel size of the paper at `dpi`.
 pub fn pixel_size(canvas: &Canvas, dpi: f64) -> Result<(u32, u32), PngError> {
@@ -55,6 +70,24 @@ pub fn pixel_size(canvas: &Canvas, dpi: f64) -> Result<(u32, u32), PngError> {
         return Err(PngError::Size {
             width: w,
             height: h,
+        });
+    }
+    let pixels = w as u64 * h as u64;
+    if pixels > MAX_PIXELS {
+        // Pixels grow with the square of the dpi.
+        let mut max_dpi = (dpi * (MAX_PIXELS as f64 / pixels as f64).sqrt())
+            .floor()
+            .max(1.0);
+        while max_dpi > 1.0
+            && (canvas.width / 25.4 * max_dpi).round() * (canvas.height / 25.4 * max_dpi).round()
+                > MAX_PIXELS as f64
+        {
+            max_dpi -= 1.0;
+        }
+        return Err(PngError::TooManyPixels {
+            width: w as u32,
+            height: h as u32,
+            max_dpi: max_dpi as u32,
         });
     }
     Ok((w as u32, h as u32))
