@@ -14,8 +14,8 @@ use bevy::winit::{EventLoopProxyWrapper, UpdateMode, WinitSettings, WinitUserEve
 
 use crate::capture::CaptureLog;
 use crate::ecs::{
-    ActiveScene, FILE_POLL, InFlight, PipelineSettings, Realized, Resolved, SceneClock, SceneState,
-    SceneStatus,
+    ActiveScene, FILE_POLL, InFlight, Layer, PipelineSettings, Realized, Resolved, SceneClock,
+    SceneState, SceneStatus,
 };
 
 /// How long the app stays awake after the scene file changed on disk: the asset
@@ -170,6 +170,7 @@ fn screenshot_when_ready(
     mut plan: ResMut<ScreenshotPlan>,
     status: Res<SceneStatus>,
     layers: Query<(&Resolved, Option<&Realized>)>,
+    all_layers: Query<(), With<Layer>>,
     pending: Query<(), With<Screenshot>>,
     mut redraw: MessageWriter<RequestRedraw>,
     mut exit: MessageWriter<AppExit>,
@@ -202,7 +203,8 @@ fn screenshot_when_ready(
     // Animated layers are always a frame behind their newest request: "drawn" means
     // every layer shows a result. A scene with no layers is drawn once loaded (a layer
     // that appears meanwhile resets the count below).
-    let drawn = status.loads > 0 && layers.iter().all(|(_, z)| z.is_some());
+    let drawn = status.loads > 0
+        && (all_layers.is_empty() || !layers.is_empty() && layers.iter().all(|(_, z)| z.is_some()));
     plan.ready_frames = if drawn { plan.ready_frames + 1 } else { 0 };
     // A few frames after everything is realised, so the GPU has drawn it.
     if plan.ready_frames >= 10 {

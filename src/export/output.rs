@@ -111,7 +111,7 @@ impl FileFamily {
         // commit and when the family is dropped uncommitted.
         // A new file gets the usual mode (0666 less the umask: the kernel applies it to
         // the mode asked for here); a replaced one keeps the mode it had.
-        let kept = fs::metadata(path).ok().map(|m| m.permissions());
+        let kept = fs::metadata(path).ok().map(|m| plain_mode(m.permissions()));
         let staged = (|| {
             let prefix = format!(".{name}.");
             let mut builder = tempfile::Builder::new();
@@ -170,6 +170,20 @@ impl FileFamily {
             published.push(path);
         }
         Ok(published)
+    }
+}
+
+/// The read/write/execute bits of a mode, without setuid, setgid or sticky: a file graft
+/// rewrites keeps who may read it, never a special bit.
+fn plain_mode(mode: fs::Permissions) -> fs::Permissions {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::Permissions::from_mode(mode.mode() & 0o777)
+    }
+    #[cfg(not(unix))]
+    {
+        mode
     }
 }
 

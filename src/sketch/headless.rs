@@ -82,19 +82,17 @@ fn shown_ids(app: &mut App) -> Vec<Option<GeometryId>> {
 }
 
 /// True when there is no layer and none is coming: the scene has loaded with none (a
-/// valid scene may have `layers: []`), or a sketch without a scene spawned none in its
-/// first frames.
-fn nothing_to_draw(app: &mut App, frames: u32) -> bool {
+/// valid scene may have `layers: []`). A sketch without a scene may spawn its layers
+/// late (after an asset loads), so for it no layer is never taken as final.
+fn nothing_to_draw(app: &mut App) -> bool {
     if !shown_ids(app).is_empty() {
         return false;
     }
     let world = app.world();
-    match world.get_resource::<ActiveScene>() {
-        Some(_) => world
+    world.get_resource::<ActiveScene>().is_some()
+        && world
             .get_resource::<SceneStatus>()
-            .is_some_and(|s| s.loads > 0 && s.error().is_none()),
-        None => frames >= 5,
-    }
+            .is_some_and(|s| s.loads > 0 && s.error().is_none())
 }
 
 /// Seeks the clock to `t`, runs frames until every layer shows the geometry it wants and
@@ -109,7 +107,6 @@ pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, SketchError> {
     let start = Instant::now();
     let mut previous: Option<Vec<Option<GeometryId>>> = None;
     let seen = app.world().resource::<SystemErrors>().count;
-    let mut frames = 0u32;
     loop {
         app.update();
         let errors = app.world().resource::<SystemErrors>().since(seen);
@@ -123,8 +120,7 @@ pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, SketchError> {
         {
             return Err(e.clone().into());
         }
-        frames += 1;
-        if layers_settled(app.world_mut()) || nothing_to_draw(app, frames) {
+        if layers_settled(app.world_mut()) || nothing_to_draw(app) {
             let ids = shown_ids(app);
             if previous.as_ref() == Some(&ids) {
                 break;

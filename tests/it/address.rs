@@ -436,3 +436,75 @@ fn a_sketch_reaches_the_second_stage_of_an_op_by_its_address() {
     );
     assert_eq!(effects[0], scene.layers[0].recipe.effects[0]);
 }
+
+#[test]
+fn a_seed_set_in_the_inspector_or_written_in_the_file_wins_and_ids_never_hide_ops() {
+    use graft::edit::{Edit, ParamPath};
+    use graft::ops::{ParamInput, Value};
+    let scene = parse(&scene_text(Some(7), ""));
+    let mut layer = scene.layers[0].clone();
+    let displace_seed = |layer: &graft::scene::LayerDef| {
+        let ctx = ctx().with_seed(Some(7));
+        let r = layer
+            .recipe
+            .resolve_as(&layer.name, 0.0, &ctx, &|_| unreachable!())
+            .unwrap();
+        let stage = r.stages.iter().find(|s| s.op.name() == "displace").unwrap();
+        let i = stage.op.schema().index_of("seed").unwrap();
+        stage.params.values()[i].clone()
+    };
+    assert_ne!(
+        displace_seed(&layer),
+        Value::Int(0),
+        "drawn from the scene seed"
+    );
+    // Set to 0 in the inspector: 0 it is, not the scene's draw.
+    Edit::SetParam(
+        ParamPath::parse("displace/seed").unwrap(),
+        ParamInput::Const(Value::Int(0)),
+    )
+    .apply(&mut layer)
+    .unwrap();
+    assert_eq!(displace_seed(&layer), Value::Int(0));
+    assert_ne!(layer, scene.layers[0], "a written seed is a change");
+    // The same in the file: `seed: 0` written differs from no seed at all (a hot
+    // reload that adds or removes it is a change).
+    let written = parse(&scene_text(Some(7), "").replace(
+        "displace(amplitude: (3, 3, 0))",
+        "displace(amplitude: (3, 3, 0), seed: 0)",
+    ));
+    assert_ne!(written, scene);
+    assert_eq!(displace_seed(&written.layers[0]), Value::Int(0));
+    // A stage id may not be an op's name: `rotate` in an address means the first rotate.
+    let text = scene_text(None, "").replace("id: \"tilt\"", "id: \"rotate\"");
+    let e = Scene::parse(&text, "x.scene.ron", &registry()).unwrap_err();
+    assert!(e.message.contains("it is the name of an op"), "{e}");
+}
+
+#[test]
+fn a_renamed_layer_draws_from_its_new_address() {
+    use graft::ecs::{EditCommand, EditQueue};
+    use graft::edit::Edit;
+    let dir = tempdir("rename-seed");
+    let path = dir.join("r.scene.ron");
+    std::fs::write(&path, scene_text(Some(7), "")).unwrap();
+    let mut app = graft::sketch::headless_sketch_app(Some(&path), |_| {}).unwrap();
+    let before = graft::sketch::render_at(&mut app, 0.0).unwrap();
+    app.world_mut()
+        .resource_mut::<EditQueue>()
+        .push(EditCommand::Edit {
+            layer: "ridges".into(),
+            edit: Edit::Rename("hills".into()),
+            merge: None,
+        });
+    let after = graft::sketch::render_at(&mut app, 0.0).unwrap();
+    let id = |d: &graft::export::Drawing, name: &str| {
+        d.layers.iter().find(|l| l.name == name).unwrap().id
+    };
+    assert_ne!(id(&before, "ridges"), id(&after, "hills"));
+    // What the window shows is what the renamed scene renders to.
+    let mut renamed = parse(&scene_text(Some(7), ""));
+    renamed.layers[0].name = "hills".into();
+    let core = renamed.realize(0.0, &ctx()).unwrap();
+    assert_eq!(id(&core, "hills"), id(&after, "hills"));
+}

@@ -157,6 +157,7 @@ impl Edit {
                         .map_err(|e| ParamError::invalid(&schema.name, &spec.name, e))?;
                 }
                 call.params[i] = input.clone();
+                call.mark_written(i);
             }
             Edit::SetRaw(path, raw) => {
                 let (call, _) = param_at(layer, path)?;

@@ -420,6 +420,13 @@ impl<'de> Visitor<'de> for ParamsVisitor {
                         crate::ops::model::message::shorten(&id)
                     )));
                 }
+                // `rotate` in an address means the first rotate: an id may not hide that.
+                if with_registry(|r| r.get(&id).is_some()) {
+                    return Err(de::Error::custom(format!(
+                        "{}.id \"{id}\" is not allowed: it is the name of an op, which addresses use for that op's stages; pick another word",
+                        self.0.op.name()
+                    )));
+                }
                 self.0.id = Some(id);
             } else {
                 let value: ron::Value = map.next_value()?;

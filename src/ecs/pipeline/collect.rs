@@ -54,6 +54,7 @@ pub(super) fn collect_layers(
     }
     // Readers waiting for this geometry, and layers deferred for a free slot, go again.
     work.dispatch_due = true;
+    work.release_due = true;
     for (entity, mut in_flight, resolved, mut error) in &mut layers {
         let wanted = resolved.map(Resolved::wanted);
         let mut i = 0;

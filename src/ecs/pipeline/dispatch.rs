@@ -162,26 +162,7 @@ pub(super) fn dispatch_layers(
         in_flight.waiting_since = None;
     }
     stats.in_flight = evaluations.len();
-    // Only what dispatch or collect changed can free anything.
-    release_scene_budget(&settings, &evaluations, &layers);
-}
-
-/// Frees the scene budget of geometry no layer shows, wants or computes any more.
-fn release_scene_budget(
-    settings: &PipelineSettings,
-    evaluations: &Evaluations,
-    layers: &DispatchQuery,
-) {
-    let Some(scene) = &settings.eval.scene else {
-        return;
-    };
-    let mut live: std::collections::HashSet<GeometryId> =
-        evaluations.running.keys().copied().collect();
-    for (_, resolved, realized, ..) in layers {
-        live.extend(realized.map(|r| r.id));
-        live.insert(resolved.wanted());
-    }
-    scene.retain(|id| live.contains(&id));
+    work.release_due = true;
 }
 
 /// Evaluates stages `start..` of `recipe` on the async compute pool, caching each result.

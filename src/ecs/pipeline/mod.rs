@@ -13,10 +13,11 @@ mod resolve;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use bevy::app::{App, Plugin, Update};
+use bevy::app::{App, Plugin, PostUpdate, Update};
 use bevy::ecs::query::With;
 use bevy::ecs::resource::Resource;
 use bevy::ecs::schedule::IntoScheduleConfigs;
+use bevy::ecs::system::{Query, Res, ResMut};
 use bevy::ecs::world::World;
 use bevy::tasks::Task;
 
@@ -108,6 +109,33 @@ impl Evaluations {
 pub(super) struct PipelineWork {
     /// Dispatch must look at every layer again.
     pub(super) dispatch_due: bool,
+    /// Dispatch or collect changed what is shown or wanted: the scene budget is released
+    /// once their results are applied.
+    pub(super) release_due: bool,
+}
+
+/// Frees the scene budget of geometry no layer shows, wants or computes any more. It
+/// runs in `PostUpdate`, after the results collect and dispatch inserted are applied,
+/// and only when they changed something.
+fn release_scene_budget(
+    settings: Res<PipelineSettings>,
+    evaluations: Res<Evaluations>,
+    mut work: ResMut<PipelineWork>,
+    layers: Query<(Option<&Realized>, Option<&Resolved>)>,
+) {
+    if !std::mem::take(&mut work.release_due) {
+        return;
+    }
+    let Some(scene) = &settings.eval.scene else {
+        return;
+    };
+    let mut live: std::collections::HashSet<GeometryId> =
+        evaluations.running.keys().copied().collect();
+    for (realized, resolved) in &layers {
+        live.extend(realized.map(|r| r.id));
+        live.extend(resolved.map(Resolved::wanted));
+    }
+    scene.retain(|id| live.contains(&id));
 }
 
 /// The pipeline's frame counter (for fair scheduling and for telling churning stages).
@@ -149,7 +177,8 @@ impl Plugin for PipelinePlugin {
                     dispatch::dispatch_layers.in_set(GraftSystems::Dispatch),
                     collect::collect_layers.in_set(GraftSystems::Collect),
                 ),
-            );
+            )
+            .add_systems(PostUpdate, (release_scene_budget,));
     }
 }
 

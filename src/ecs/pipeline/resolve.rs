@@ -35,7 +35,7 @@ type ResolveQuery<'w, 's> = Query<
     's,
     (
         Entity,
-        &'static Layer,
+        Ref<'static, Layer>,
         Ref<'static, LayerRecipe>,
         Option<&'static mut Resolved>,
         &'static InFlight,
@@ -110,10 +110,11 @@ pub(super) fn resolve_layers(
     let valid: Vec<&str> = graph.iter().map(|(_, n, _)| n.as_str()).collect();
     for i in order {
         let (entity, name, reads) = &graph[i];
-        let Ok((_, _, recipe, resolved, in_flight, mut error)) = layers.get_mut(*entity) else {
+        let Ok((_, layer, recipe, resolved, in_flight, mut error)) = layers.get_mut(*entity) else {
             continue;
         };
-        let edited = recipe.is_changed();
+        // A renamed layer is resolved again too: its random stages draw by its name.
+        let edited = recipe.is_changed() || layer.is_changed();
         let due = match &resolved {
             None => true,
             Some(r) => r.animated && r.t != clock.t && in_flight.is_empty(),

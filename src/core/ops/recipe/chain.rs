@@ -339,6 +339,8 @@ impl PartialEq for OpCall {
             && self.enabled == other.enabled
             && self.id == other.id
             && self.params == other.params
+            // A written seed pins the stage; an unwritten one draws from the scene's.
+            && self.seed_written() == other.seed_written()
     }
 }
 
@@ -435,8 +437,17 @@ impl OpCall {
         })
     }
 
-    /// Records that parameter `i` was set explicitly (saved scenes write it).
-    fn mark_written(&mut self, i: usize) {
+    /// True when the call writes its `seed` (which then wins over the scene's seed).
+    pub fn seed_written(&self) -> bool {
+        self.op
+            .schema()
+            .index_of(SEED_PARAM)
+            .is_some_and(|i| self.written.contains(&i))
+    }
+
+    /// Records that parameter `i` was set explicitly (saved scenes write it, and a
+    /// written `seed` wins over the scene's).
+    pub fn mark_written(&mut self, i: usize) {
         if !self.written.contains(&i) {
             self.written.push(i);
         }
