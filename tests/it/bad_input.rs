@@ -105,6 +105,7 @@ fn cases() -> Vec<Case> {
         // RON syntax.
         bad("empty file", String::new(), &["s.scene.ron:1:1", "the scene file is empty"]),
         bad("offset contours of a long line past the budget", scene("spiral()", "subdivide(subdivisions: 6), offset_curve(distance: 1000, count: 1000)", ""), &["op 'offset_curve'", "over the budget"]),
+        bad("more layers than a scene holds", format!("(canvas: (size: (100, 100)), layers: [{}])", (0..10_001).map(|i| format!("(name: \"l{i}\", source: line()),\n")).collect::<String>()), &["s.scene.ron:10001:", "more than 10000 layers"]),
         bad("a step graft cannot tell from 0", scene("line()", "resample(step: 1e-12)", ""), &["s.scene.ron:", "resample.step", "below 0.001", "use 0 or at least 0.001"]),
         bad("only a comment", "// nothing\n".into(), &["the scene file is empty"]),
         bad("missing closing paren", "(canvas: (size: (100, 100)), layers: [\n".into(), &["s.scene.ron:"]),

@@ -210,6 +210,35 @@ pub(super) fn parse_scene(
     Ok(scene)
 }
 
+/// Most layers (and, apart, most shapes) a scene may have: a layer is a pen, and every
+/// layer costs a few kilobytes in the app whatever it draws, so memory stays bounded.
+pub const MAX_LAYERS: usize = 10_000;
+
+/// A list of at most [`MAX_LAYERS`] items, refused as soon as one more is read (so a
+/// file of a million tiny layers never builds them all).
+fn capped<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Vec<T>, D::Error> {
+    struct Capped<T>(PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Capped<T> {
+        type Value = Vec<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(f, "a list of at most {MAX_LAYERS} items")
+        }
+        fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+            let mut out = Vec::new();
+            while let Some(item) = seq.next_element()? {
+                if out.len() == MAX_LAYERS {
+                    return Err(de::Error::custom(format!(
+                        "more than {MAX_LAYERS} layers or shapes: a scene holds at most {MAX_LAYERS} of each (a layer is a pen; draw many lines in one layer instead)"
+                    )));
+                }
+                out.push(item);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_seq(Capped(PhantomData))
+}
+
 /// Deepest nesting of brackets a scene file may have.
 const MAX_NESTING: usize = 64;
 
@@ -249,8 +278,9 @@ fn nth_position(text: &str, needle: &str, n: usize) -> (usize, usize) {
 #[serde(deny_unknown_fields)]
 struct SceneFile {
     canvas: CanvasFile,
+    #[serde(deserialize_with = "capped")]
     layers: Vec<LayerFile>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "capped")]
     shapes: Vec<ShapeFile>,
     #[serde(default)]
     export: ExportFile,
