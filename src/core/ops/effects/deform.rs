@@ -30,6 +30,10 @@ crate::op! {
 }
 
 impl Evaluate for Twist {
+    fn passes_through(&self, _input: &Polylines, _ctx: &EvalContext) -> bool {
+        self.angle == 0.0
+    }
+
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
         let axis = self.axis_dir.as_dvec3();
         if axis.length() < 1e-9 {

@@ -59,7 +59,7 @@ crate::op! {
 
 impl Evaluate for Repeat {
     fn passes_through(&self, input: &Polylines, _ctx: &EvalContext) -> bool {
-        input.point_count() == 0
+        input.point_count() == 0 || (self.layout == RepeatLayout::Grid && self.count == 0)
     }
 
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
@@ -82,9 +82,6 @@ impl Evaluate for Repeat {
         let mut copies: Vec<CopyTransform> = Vec::new();
         if p.layout == RepeatLayout::Grid {
             let count = p.count as usize;
-            if count == 0 {
-                return Ok(input.clone());
-            }
             ctx.check_budget(
                 (count as u64 + 1) * input.point_count() as u64,
                 (count as u64 + 1) * input.line_count() as u64,
