@@ -8,7 +8,7 @@ use glam::DVec3;
 
 use crate::geometry::{Polylines, Vec3};
 
-use super::transform::pivot;
+use crate::ops::kit::affine::{map_points, pivot};
 use crate::ops::kit::random::SeededRng;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
@@ -57,7 +57,7 @@ impl Evaluate for Twist {
             return Ok(input.clone());
         }
         let angle = self.angle.to_radians();
-        Ok(super::transform::map_points(&*ctx.executor, input, |p| {
+        Ok(map_points(&*ctx.executor, input, |p| {
             let v = p.as_dvec3() - c;
             let t = (v.dot(k) - lo) / (hi - lo);
             // Rodrigues with -θ: grafix's positive angle turns clockwise about the axis.

@@ -5,7 +5,7 @@ use std::f64::consts::TAU;
 
 use crate::geometry::{Polylines, Vec3};
 
-use super::transform::map_points;
+use crate::ops::kit::affine::map_points;
 use crate::ops::kit::random::SeededRng;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;

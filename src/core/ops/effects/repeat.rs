@@ -4,7 +4,7 @@ use std::f32::consts::TAU;
 
 use crate::geometry::{Mat3, Polylines, Vec3, rotation_xyz_degrees};
 
-use super::transform::pivot;
+use crate::ops::kit::affine::pivot;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
 use crate::ops::model::typed::Evaluate;

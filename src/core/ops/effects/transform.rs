@@ -2,34 +2,10 @@
 
 use crate::geometry::{Mat3, Polylines, Vec3, is_closed, rotation_xyz_degrees};
 
-use crate::ops::kit::parallel;
-use crate::ops::model::context::Executor;
+use crate::ops::kit::affine::{map_points, pivot};
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
 use crate::ops::model::typed::Evaluate;
-
-/// Points per parallel chunk for per-point maps.
-const MAP_CHUNK: usize = 65_536;
-
-/// A copy of `input` with `f` applied to every point (topology shared).
-pub(crate) fn map_points(
-    ex: &dyn Executor,
-    input: &Polylines,
-    f: impl Fn(Vec3) -> Vec3 + Sync,
-) -> Polylines {
-    let mut points = input.points().to_vec();
-    parallel::for_each_chunk_mut(ex, &mut points, MAP_CHUNK, |_, chunk| {
-        for p in chunk {
-            *p = f(*p);
-        }
-    });
-    input.with_points(points)
-}
-
-/// The pivot of an op with `auto_center` / `pivot` parameters.
-pub(crate) fn pivot(input: &Polylines, auto_center: bool, pivot: Vec3) -> Vec3 {
-    if auto_center { input.centroid() } else { pivot }
-}
 
 crate::op! {
     /// moves every point by delta

@@ -1,3 +1,4 @@
+pub(crate) mod affine;
 pub(crate) mod arclength;
 pub(crate) mod defaults;
 pub(crate) mod fill_rule;
