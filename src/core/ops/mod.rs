@@ -4,9 +4,10 @@
 //! Every built-in op is a typed struct declared with [`op!`](crate::op); sketches
 //! build layers from the same structs (`Grid { nx: 40, ..default() }`).
 
-// Floors, bottom up: the op model (how an op is declared and what it may consult),
-// recipes (calls, chains, the registry), a kit of shared algorithms with no op types,
-// then the catalogue by kind. `tests/it/layering.rs` holds them to that order.
+// Floors, bottom up: `model` (how an op is declared and what it may consult), then
+// `recipe` (calls, chains, addresses, the registry) and `kit` (shared algorithms with no
+// op types), then the catalogue by kind: `primitives`, `effects`, `regions`, `plot`.
+// `tests/it/layering.rs` holds them to that order.
 pub(crate) mod effects;
 pub(crate) mod kit;
 pub(crate) mod model;
