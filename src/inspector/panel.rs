@@ -371,6 +371,15 @@ fn stats_section(ui: &mut egui::Ui, s: &LiveStats) {
                     );
                     row("tasks in flight", s.tasks_in_flight.to_string());
                     row(
+                        "process CPU",
+                        s.cpu_percent
+                            .map_or("–".into(), |p| format!("{p:.0} % of a core")),
+                    );
+                    row(
+                        "resident memory",
+                        s.resident_bytes.map_or("–".into(), bytes),
+                    );
+                    row(
                         "GPU uploads",
                         format!(
                             "{} /s · {}/s",

@@ -52,6 +52,10 @@ pub struct LiveStats {
     pub pen_up_mm: f64,
     /// Plot time from the G-code profile's feeds (seconds).
     pub plot_seconds: f64,
+    /// CPU the process used over the last sample, in % of one core (200 % = two cores busy).
+    pub cpu_percent: Option<f64>,
+    /// Memory the process holds in RAM (bytes).
+    pub resident_bytes: Option<u64>,
 }
 
 #[derive(Default)]
@@ -67,6 +71,8 @@ struct Sampler {
     by_layer: HashMap<Entity, GeometryStats>,
     /// Figures being computed off the main thread.
     figures_task: Option<Task<Vec<(Entity, GeometryId, GeometryStats)>>>,
+    /// CPU seconds used by the process at the last sample.
+    cpu_at_last: Option<f64>,
 }
 
 /// Samples [`LiveStats`].
@@ -103,6 +109,12 @@ fn sample_stats(world: &mut World, mut sampler: Local<Sampler>) {
         stats.fps = sampler.frames_since as f64 / since.as_secs_f64();
     }
     sampler.frames_since = 0;
+    let cpu = crate::host::process::cpu_seconds();
+    if let (Some(since), Some(now_cpu), Some(before)) = (since, cpu, sampler.cpu_at_last) {
+        stats.cpu_percent = Some((now_cpu - before) / since.as_secs_f64().max(1e-6) * 100.0);
+    }
+    sampler.cpu_at_last = cpu;
+    stats.resident_bytes = crate::host::process::resident_bytes();
     let mut sorted: Vec<f64> = sampler.frames.iter().copied().collect();
     sorted.sort_by(f64::total_cmp);
     stats.frame_p50_ms = quantile(&sorted, 0.5);
