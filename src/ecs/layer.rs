@@ -140,7 +140,14 @@ pub(crate) struct TaskOutput {
     pub(crate) result: Result<(Arc<Polylines>, Arc<LineVertices>), OpError>,
     pub(crate) stages_evaluated: usize,
     pub(crate) millis: f64,
+    /// Milliseconds of each stage this task evaluated, by the stage's call index.
+    pub(crate) stage_millis: Vec<(usize, f64)>,
 }
+
+/// Recent evaluation times of a layer's stages, by stage address (`displace`,
+/// `rotate#2`, an `id`), for the inspector: last and p95 of each.
+#[derive(Component, Clone, Debug, Default)]
+pub struct StageTimes(pub std::collections::HashMap<String, crate::ecs::TaskTimes>);
 
 /// A layer's request for an evaluation that runs in [`Evaluations`](crate::ecs::Evaluations)
 /// (shared with every other layer that wants the same id).

@@ -25,7 +25,8 @@ pub use document::{
 pub use drawing::{current_drawing, scene_defs};
 pub use executor::{ComputePoolExecutor, task_pool_options};
 pub use layer::{
-    FromScene, InFlight, Layer, LayerError, LayerRecipe, Realized, Resolved, Shape, Stroke,
+    FromScene, InFlight, Layer, LayerError, LayerRecipe, Realized, Resolved, Shape, StageTimes,
+    Stroke,
 };
 pub use pipeline::{
     Evaluations, FILE_POLL, PipelinePlugin, PipelineSettings, SharedCache, layers_settled,

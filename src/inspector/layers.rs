@@ -8,7 +8,7 @@ use bevy_egui::egui;
 
 use super::InspectorState;
 use super::params::{OpTarget, op_params};
-use crate::ecs::{EditCommand, Layer, LayerError, LayerRecipe, Stroke};
+use crate::ecs::{EditCommand, Layer, LayerError, LayerRecipe, StageTimes, Stroke};
 use crate::edit::Edit;
 use crate::ops::{OpKind, OpRegistry, Rgba};
 
@@ -21,6 +21,27 @@ pub(super) struct LayerRow<'a> {
     pub busy: bool,
     /// A shape of the scene (never drawn; other layers' stages read it).
     pub shape: bool,
+    /// Recent evaluation times of its stages.
+    pub times: Option<&'a StageTimes>,
+}
+
+/// The last evaluation time of the stage named `stage`, with its p95 on hover.
+fn stage_time(ui: &mut egui::Ui, times: Option<&StageTimes>, stage: &str) {
+    let Some(t) = times.and_then(|t| t.0.get(stage)) else {
+        return;
+    };
+    let (Some(last), Some(p95)) = (t.last(), t.quantile(0.95)) else {
+        return;
+    };
+    let shown = if last < 10.0 {
+        format!("{last:.2} ms")
+    } else {
+        format!("{last:.0} ms")
+    };
+    ui.label(egui::RichText::new(shown).weak().small())
+        .on_hover_text(format!(
+            "time of this stage when it last ran: {last:.2} ms; p95 of recent runs {p95:.2} ms"
+        ));
 }
 
 fn edit(out: &mut Vec<EditCommand>, layer: &str, edit: Edit, merge: Option<u64>) {
@@ -75,7 +96,7 @@ fn layer_group(
                 ui.colored_label(egui::Color32::from_rgb(235, 90, 80), message);
             }
             let recipe = &row.recipe.0;
-            source_group(ui, name, names, recipe, registry, state, out);
+            source_group(ui, row, names, recipe, registry, state, out);
             let n = recipe.effects.len();
             let stages = recipe.stage_names();
             for (i, call) in recipe.effects.iter().enumerate() {
@@ -118,6 +139,7 @@ fn layer_group(
                     if ui.small_button("✖").on_hover_text("remove").clicked() {
                         edit(out, name, Edit::RemoveEffect(i), None);
                     }
+                    stage_time(ui, row.times, &stage);
                 })
                 .body(|ui| {
                     let stage = stages[i + 1].clone();
@@ -188,13 +210,14 @@ fn pen_row(ui: &mut egui::Ui, row: &LayerRow, out: &mut Vec<EditCommand>) {
 
 fn source_group(
     ui: &mut egui::Ui,
-    name: &str,
+    row: &LayerRow,
     names: &[String],
     recipe: &crate::ops::Recipe,
     registry: &Arc<OpRegistry>,
     state: &mut InspectorState,
     out: &mut Vec<EditCommand>,
 ) {
+    let name = row.layer.name.as_str();
     let source = &recipe.source;
     let header_id = ui.make_persistent_id(("source", name));
     egui::collapsing_header::CollapsingState::load_with_default_open(ui.ctx(), header_id, false)
@@ -215,6 +238,7 @@ fn source_group(
             {
                 edit(out, name, Edit::SetSource(Arc::clone(op)), None);
             }
+            stage_time(ui, row.times, &recipe.stage_names()[0].to_string());
         })
         .body(|ui| {
             let stage = recipe.stage_names().swap_remove(0);

@@ -10,7 +10,7 @@ use super::{InspectorState, LiveStats};
 use crate::capture::{AnimationExport, CaptureKind, CaptureLog, CaptureQueue, CaptureSettings};
 use crate::ecs::{
     ActiveScene, EditCommand, EditQueue, InFlight, Layer, LayerError, LayerRecipe, OpsRegistry,
-    SceneClock, SceneDocument, SceneState, SceneStatus, Shape, Stroke,
+    SceneClock, SceneDocument, SceneState, SceneStatus, Shape, StageTimes, Stroke,
 };
 use crate::ecs::{FRAME_STEP, OpRegistrationErrors};
 
@@ -39,6 +39,7 @@ pub(super) struct PanelData<'w, 's> {
             &'static LayerError,
             &'static InFlight,
             Has<Shape>,
+            Option<&'static StageTimes>,
         ),
     >,
 }
@@ -82,13 +83,14 @@ pub(super) fn inspector_ui(
                 let mut rows: Vec<LayerRow> = data
                     .layers
                     .iter()
-                    .map(|(l, s, r, e, f, shape)| LayerRow {
+                    .map(|(l, s, r, e, f, shape, times)| LayerRow {
                         layer: l,
                         stroke: s,
                         recipe: r,
                         error: e,
                         busy: !f.is_empty(),
                         shape,
+                        times,
                     })
                     .collect();
                 rows.sort_by_key(|r| r.layer.order);

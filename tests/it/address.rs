@@ -508,3 +508,30 @@ fn a_renamed_layer_draws_from_its_new_address() {
     let core = renamed.realize(0.0, &ctx()).unwrap();
     assert_eq!(id(&core, "hills"), id(&after, "hills"));
 }
+
+#[test]
+fn each_stage_s_time_is_kept_under_its_address() {
+    use graft::ecs::{Layer, StageTimes};
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/seeds.scene.ron");
+    let mut app = graft::sketch::headless_sketch_app(Some(&path), |_| {}).unwrap();
+    graft::sketch::render_at(&mut app, 0.0).unwrap();
+    let world = app.world_mut();
+    let mut q = world.query::<(&Layer, &StageTimes)>();
+    let (_, times) = q
+        .iter(world)
+        .find(|(l, _)| l.name == "field")
+        .expect("the field layer has stage times");
+    let mut names: Vec<&str> = times.0.keys().map(String::as_str).collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["drop", "grid", "scale", "subdivide", "terrain", "tilt"]
+    );
+    assert!(
+        times
+            .0
+            .values()
+            .all(|t| t.last().is_some_and(|ms| ms >= 0.0))
+    );
+}

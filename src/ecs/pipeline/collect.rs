@@ -10,7 +10,9 @@ use bevy::log::warn;
 use bevy::tasks::futures::check_ready;
 
 use super::{Evaluations, PipelineWork};
-use crate::ecs::layer::{InFlight, LayerError, Realized, Resolved, TaskOutput};
+use crate::ecs::layer::{
+    InFlight, LayerError, LayerRecipe, Realized, Resolved, StageTimes, TaskOutput,
+};
 use crate::ecs::stats::PipelineStats;
 use crate::geometry::GeometryId;
 
@@ -22,6 +24,8 @@ type CollectQuery<'w, 's> = Query<
         &'static mut InFlight,
         Option<&'static Resolved>,
         &'static mut LayerError,
+        Option<&'static LayerRecipe>,
+        Option<&'static mut StageTimes>,
     ),
 >;
 
@@ -55,8 +59,10 @@ pub(super) fn collect_layers(
     // Readers waiting for this geometry, and layers deferred for a free slot, go again.
     work.dispatch_due = true;
     work.release_due = true;
-    for (entity, mut in_flight, resolved, mut error) in &mut layers {
+    for (entity, mut in_flight, resolved, mut error, recipe, mut times) in &mut layers {
         let wanted = resolved.map(Resolved::wanted);
+        let names = recipe.map(|r| r.0.stage_names());
+        let mut new_times: Option<StageTimes> = None;
         let mut i = 0;
         while i < in_flight.tasks.len() {
             let Some(output) = finished.get(&in_flight.tasks[i].id) else {
@@ -64,6 +70,18 @@ pub(super) fn collect_layers(
                 continue;
             };
             let seq = in_flight.tasks.swap_remove(i).seq;
+            // Each stage's time, by its address, for the inspector.
+            if let Some(names) = &names {
+                let times = match times.as_deref_mut() {
+                    Some(t) => t,
+                    None => new_times.get_or_insert_with(StageTimes::default),
+                };
+                for (call, millis) in &output.stage_millis {
+                    if let Some(name) = names.get(*call) {
+                        times.0.entry(name.to_string()).or_default().push(*millis);
+                    }
+                }
+            }
             if Some(output.id) == wanted {
                 // What the layer wants now, whatever was shown in between.
                 in_flight.shown_seq = in_flight.shown_seq.max(seq);
@@ -109,6 +127,9 @@ pub(super) fn collect_layers(
                 }
                 Err(_) => stats.stale_dropped += 1,
             }
+        }
+        if let Some(times) = new_times {
+            commands.entity(entity).insert(times);
         }
     }
 }

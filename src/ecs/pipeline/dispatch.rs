@@ -179,15 +179,19 @@ fn spawn_evaluation(
         let began = Instant::now();
         let id = recipe.final_id();
         let mut evaluated = 0;
+        let mut stage_millis = Vec::new();
         // Op panics are already errors; this also covers the code around them.
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let mut index = start;
+            let mut stage_began = Instant::now();
             let geometry = recipe.evaluate_from(start, input, &ctx, |stage, geometry| {
                 evaluated += 1;
+                stage_millis.push((stage.call, stage_began.elapsed().as_secs_f64() * 1e3));
                 // Results of churning stages are rarely asked for again: the time pool.
                 let churns = churning.get(index).copied().unwrap_or(stage.animated);
                 index += 1;
                 cache.lock().insert(stage.id, Arc::clone(geometry), churns);
+                stage_began = Instant::now();
             })?;
             let vertices = Arc::new(LineVertices::build(&geometry));
             cache.lock().insert_vertices(id, Arc::clone(&vertices));
@@ -205,6 +209,7 @@ fn spawn_evaluation(
             result,
             stages_evaluated: evaluated,
             millis: began.elapsed().as_secs_f64() * 1e3,
+            stage_millis,
         }
     })
 }

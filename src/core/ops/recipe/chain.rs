@@ -496,6 +496,9 @@ pub struct Stage {
     /// True when the output depends on `t` (through this stage or an earlier one):
     /// such results are rarely asked for twice, so caches keep them apart.
     pub animated: bool,
+    /// Index of the call it comes from among the recipe's calls (0 is the source;
+    /// switched-off effects count), which names it in addresses.
+    pub call: usize,
 }
 
 /// A recipe at a time `t`: the enabled stages with their ids.
@@ -663,6 +666,7 @@ impl Recipe {
                 params,
                 id,
                 animated,
+                call: k,
             });
         }
         Ok(ResolvedRecipe { stages })
