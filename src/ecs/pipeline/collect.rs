@@ -15,6 +15,7 @@ use crate::ecs::layer::{
 };
 use crate::ecs::stats::PipelineStats;
 use crate::geometry::GeometryId;
+use crate::ops::StageName;
 
 type CollectQuery<'w, 's> = Query<
     'w,
@@ -61,7 +62,8 @@ pub(super) fn collect_layers(
     work.release_due = true;
     for (entity, mut in_flight, resolved, mut error, recipe, mut times) in &mut layers {
         let wanted = resolved.map(Resolved::wanted);
-        let names = recipe.map(|r| r.0.stage_names());
+        // The stages' names, made only for a layer that has a finished task.
+        let mut names: Option<Vec<StageName>> = None;
         let mut new_times: Option<StageTimes> = None;
         let mut i = 0;
         while i < in_flight.tasks.len() {
@@ -71,7 +73,8 @@ pub(super) fn collect_layers(
             };
             let seq = in_flight.tasks.swap_remove(i).seq;
             // Each stage's time, by its address, for the inspector.
-            if let Some(names) = &names {
+            if let Some(recipe) = recipe {
+                let names = names.get_or_insert_with(|| recipe.0.stage_names());
                 let times = match times.as_deref_mut() {
                     Some(t) => t,
                     None => new_times.get_or_insert_with(StageTimes::default),
