@@ -291,12 +291,7 @@ fn render_and_frames_take_seed_and_set_and_record_them_in_the_svg() {
     let scene = dir.join("ridges.scene.ron");
     std::fs::write(&scene, scene_text(None, "")).unwrap();
     let svg = dir.join("out.svg");
-    let run = |args: &[&str]| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
-            .args(args)
-            .output()
-            .unwrap()
-    };
+    let run = crate::cli::graft;
     let out = run(&[
         "render",
         scene.to_str().unwrap(),
@@ -333,10 +328,7 @@ fn render_and_frames_take_seed_and_set_and_record_them_in_the_svg() {
     o.apply(&mut expected).unwrap();
     let core = to_svg(&expected.realize(0.0, &ctx()).unwrap());
     // Everything but the embedded scene (the core's SVG carries none).
-    let strip = |s: &str| match (s.find("<metadata"), s.find("</metadata>")) {
-        (Some(a), Some(b)) => format!("{}{}", &s[..a], s[b + "</metadata>".len()..].trim_start()),
-        _ => s.to_string(),
-    };
+    let strip = crate::util::without_metadata;
     assert_eq!(strip(&written), strip(&core));
     // The scene file on disk is unchanged.
     assert_eq!(

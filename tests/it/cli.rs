@@ -5,12 +5,16 @@ use std::process::{Command, Output};
 
 use crate::util::tempdir;
 
-fn graft(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_graft"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("the graft binary runs")
+/// The `graft` binary with `args`, run from the project folder.
+fn graft_command(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_graft"));
+    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+/// Runs `graft ARGS` from the project folder.
+pub(crate) fn graft(args: &[&str]) -> Output {
+    graft_command(args).output().expect("the graft binary runs")
 }
 
 fn text(b: &[u8]) -> String {
@@ -265,8 +269,7 @@ fn the_cli_render_and_the_apps_capture_write_byte_identical_files() {
 }
 
 fn graft_env(args: &[&str], env: &[(&str, Option<&str>)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_graft"));
-    cmd.args(args).current_dir(env!("CARGO_MANIFEST_DIR"));
+    let mut cmd = graft_command(args);
     for (k, v) in env {
         match v {
             Some(v) => cmd.env(k, v),
@@ -670,20 +673,19 @@ fn a_laid_out_svg_records_its_layout_and_renders_again_byte_for_byte() {
     );
 }
 
-/// Runs `graft ARGS` under `umask`.
-fn graft_with_umask(umask: &str, args: &[&str]) -> Output {
-    let mut line = format!("umask {umask}; exec \"$0\"");
-    for i in 0..args.len() {
-        line.push_str(&format!(" \"${}\"", i + 1));
+/// Runs `graft ARGS` under `umask` (set in the child before it starts).
+#[cfg(unix)]
+fn graft_with_umask(umask: libc::mode_t, args: &[&str]) -> Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = graft_command(args);
+    // SAFETY: umask is async-signal-safe and touches only the child's own state.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::umask(umask);
+            Ok(())
+        });
     }
-    Command::new("sh")
-        .arg("-c")
-        .arg(line)
-        .arg(env!("CARGO_BIN_EXE_graft"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap()
+    cmd.output().expect("the graft binary runs")
 }
 
 #[cfg(unix)]
@@ -692,10 +694,10 @@ fn new_files_get_the_usual_mode_and_rewritten_ones_keep_theirs() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempdir("cli-modes");
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
-    for (umask, expected) in [("022", 0o644), ("077", 0o600), ("002", 0o664)] {
+    for (umask, expected) in [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)] {
         let (svg, png) = (
-            dir.join(format!("u{umask}.svg")),
-            dir.join(format!("u{umask}.png")),
+            dir.join(format!("u{umask:03o}.svg")),
+            dir.join(format!("u{umask:03o}.png")),
         );
         let out = graft_with_umask(
             umask,
@@ -711,15 +713,15 @@ fn new_files_get_the_usual_mode_and_rewritten_ones_keep_theirs() {
             ],
         );
         assert!(out.status.success(), "{}", text(&out.stderr));
-        assert_eq!(mode(&svg), expected, "umask {umask}");
-        assert_eq!(mode(&png), expected, "umask {umask}");
+        assert_eq!(mode(&svg), expected, "umask {umask:03o}");
+        assert_eq!(mode(&png), expected, "umask {umask:03o}");
     }
     // --overwrite keeps the mode the file had, whatever the umask.
     let svg = dir.join("u022.svg");
     std::fs::set_permissions(&svg, std::fs::Permissions::from_mode(0o640)).unwrap();
     let before = std::fs::read(&svg).unwrap();
     let out = graft_with_umask(
-        "077",
+        0o077,
         &[
             "render",
             DEMO,

@@ -15,8 +15,8 @@ fn golden_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
 }
 
-/// The golden scenes, in name order.
-fn golden_scenes() -> Vec<PathBuf> {
+/// The golden scenes with their names (the file name less `.scene.ron`), in name order.
+fn golden_scenes() -> Vec<(String, PathBuf)> {
     let mut scenes: Vec<PathBuf> = std::fs::read_dir(golden_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -24,6 +24,16 @@ fn golden_scenes() -> Vec<PathBuf> {
         .collect();
     scenes.sort();
     scenes
+        .into_iter()
+        .map(|p| {
+            let name = p
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace(".scene.ron", "");
+            (name, p)
+        })
+        .collect()
 }
 
 /// Compares `actual` with the checked-in file (or writes it when blessing).
@@ -62,12 +72,7 @@ fn golden_scenes_write_the_checked_in_svg_and_gcode() {
     assert!(scenes.len() >= 3, "{scenes:?}");
     let registry = registry();
     let mut failures = Vec::new();
-    for path in &scenes {
-        let name = path
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .replace(".scene.ron", "");
+    for (name, path) in &scenes {
         let text = std::fs::read_to_string(path).unwrap();
         let scene = Scene::parse(&text, &name, &registry).unwrap();
         let drawing = scene.realize(0.0, &ctx()).unwrap();
@@ -87,32 +92,13 @@ fn golden_scenes_write_the_checked_in_svg_and_gcode() {
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
-/// Everything but the embedded scene (`graft render` records it; the goldens have none).
-fn without_metadata(svg: &str) -> String {
-    match (svg.find("<metadata"), svg.find("</metadata>")) {
-        (Some(a), Some(b)) => {
-            format!(
-                "{}{}",
-                &svg[..a],
-                svg[b + "</metadata>".len()..].trim_start()
-            )
-        }
-        _ => svg.to_string(),
-    }
-}
-
 #[test]
 fn graft_render_writes_the_golden_bytes_through_the_app_pipeline() {
     // The command runs the ECS pipeline, the goldens above the core's evaluator: the
     // same graph order, binding and stage evaluation, so the same bytes.
     let dir = crate::util::tempdir("golden-cli");
     let scenes = golden_scenes();
-    for path in &scenes {
-        let name = path
-            .file_name()
-            .unwrap()
-            .to_string_lossy()
-            .replace(".scene.ron", "");
+    for (name, path) in &scenes {
         let (svg, gcode) = (
             dir.join(format!("{name}.svg")),
             dir.join(format!("{name}.gcode")),
@@ -133,7 +119,7 @@ fn graft_render_writes_the_golden_bytes_through_the_app_pipeline() {
             std::fs::read_to_string(golden_dir().join(format!("{name}.{ext}"))).unwrap()
         };
         assert_eq!(
-            without_metadata(&std::fs::read_to_string(&svg).unwrap()),
+            crate::util::without_metadata(&std::fs::read_to_string(&svg).unwrap()),
             expected("svg"),
             "{name}.svg"
         );

@@ -116,3 +116,17 @@ pub fn spawn_layer(
         ))
         .id()
 }
+
+/// Everything but the embedded scene (`graft render` records it; the goldens have none).
+pub fn without_metadata(svg: &str) -> String {
+    match (svg.find("<metadata"), svg.find("</metadata>")) {
+        (Some(a), Some(b)) => {
+            format!(
+                "{}{}",
+                &svg[..a],
+                svg[b + "</metadata>".len()..].trim_start()
+            )
+        }
+        _ => svg.to_string(),
+    }
+}
