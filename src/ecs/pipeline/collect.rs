@@ -14,7 +14,7 @@ use crate::ecs::layer::{
     InFlight, LayerError, LayerRecipe, Realized, Resolved, StageTimes, TaskOutput,
 };
 use crate::ecs::stats::PipelineStats;
-use crate::geometry::GeometryId;
+use crate::geometry::{GeometryId, LineVertices, Polylines};
 use crate::ops::StageName;
 
 type CollectQuery<'w, 's> = Query<
@@ -90,12 +90,9 @@ pub(super) fn collect_layers(
                 in_flight.shown_seq = in_flight.shown_seq.max(seq);
                 match &output.result {
                     Ok((geometry, vertices)) => {
-                        commands.entity(entity).insert(Realized {
-                            id: output.id,
-                            geometry: Arc::clone(geometry),
-                            vertices: Arc::clone(vertices),
-                            t: output.t,
-                        });
+                        commands
+                            .entity(entity)
+                            .insert(realized(output, geometry, vertices));
                         in_flight.delivered = Some(output.id);
                         if error.is_set() {
                             error.clear();
@@ -120,12 +117,9 @@ pub(super) fn collect_layers(
                 Ok((geometry, vertices)) => {
                     stats.interim_shown += 1;
                     in_flight.shown_seq = seq;
-                    commands.entity(entity).insert(Realized {
-                        id: output.id,
-                        geometry: Arc::clone(geometry),
-                        vertices: Arc::clone(vertices),
-                        t: output.t,
-                    });
+                    commands
+                        .entity(entity)
+                        .insert(realized(output, geometry, vertices));
                     in_flight.delivered = Some(output.id);
                 }
                 Err(_) => stats.stale_dropped += 1,
@@ -134,5 +128,19 @@ pub(super) fn collect_layers(
         if let Some(times) = new_times {
             commands.entity(entity).insert(times);
         }
+    }
+}
+
+/// What a layer shows of a finished evaluation.
+fn realized(
+    output: &TaskOutput,
+    geometry: &Arc<Polylines>,
+    vertices: &Arc<LineVertices>,
+) -> Realized {
+    Realized {
+        id: output.id,
+        geometry: Arc::clone(geometry),
+        vertices: Arc::clone(vertices),
+        t: output.t,
     }
 }
