@@ -7,6 +7,7 @@ mod catalogue;
 mod cli;
 mod edit;
 mod export;
+mod extremes;
 mod gcode_sim;
 mod golden;
 mod ids;

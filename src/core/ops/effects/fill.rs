@@ -103,9 +103,7 @@ fn fill_faces(input: &Polylines, p: &Fill, ctx: &EvalContext) -> Result<Polyline
             let segments = hatch(
                 &*ctx.executor,
                 std::slice::from_ref(&ring),
-                &face,
-                angle,
-                p.scanlines(),
+                &Lattice::new(&face, angle, p.scanlines())?,
                 false,
                 |crossings| {
                     ctx.check_budget((points + crossings) as u64, (lines + crossings / 2) as u64)
@@ -139,12 +137,14 @@ fn fill(input: &Polylines, p: &Fill, ctx: &EvalContext) -> Result<Polylines, OpF
     } else {
         Polylines::new()
     };
+    let groups = match p.rule {
+        FillRule::PerShape => shapes(&rings),
+        _ => vec![rings],
+    };
     for k in 0..sets {
         let angle = (p.angle + k as f64 * 180.0 / sets as f64).to_radians();
-        let groups = match p.rule {
-            FillRule::PerShape => shapes(&rings),
-            _ => vec![rings.clone()],
-        };
+        // One lattice of scanlines over the whole input: every shape is hatched on it.
+        let lattice = Lattice::new(input, angle, p.scanlines())?;
         let mut segments = Vec::new();
         for group in &groups {
             let (points, lines) = (
@@ -154,9 +154,7 @@ fn fill(input: &Polylines, p: &Fill, ctx: &EvalContext) -> Result<Polylines, OpF
             segments.extend(hatch(
                 &*ctx.executor,
                 group,
-                input,
-                angle,
-                p.scanlines(),
+                &lattice,
                 p.rule == FillRule::Nonzero,
                 |crossings| {
                     ctx.check_budget((points + crossings) as u64, (lines + crossings / 2) as u64)
@@ -197,69 +195,105 @@ impl Fill {
     }
 }
 
-/// Hatch segments of all rings for one direction.
+/// The scanlines of one hatch direction over the whole input, in a frame turned so that
+/// they run along x.
+struct Lattice {
+    /// Sine and cosine of the hatch angle.
+    sin: f32,
+    cos: f32,
+    /// Each scanline's y in the turned frame, ascending.
+    ys: Vec<f32>,
+}
+
+impl Lattice {
+    fn new(input: &Polylines, angle: f64, lines: Scanlines) -> Result<Lattice, OpFailure> {
+        let (sin, cos) = (angle.sin() as f32, angle.cos() as f32);
+        let frame = Lattice {
+            sin,
+            cos,
+            ys: Vec::new(),
+        };
+        let (ymin, ymax) = input
+            .points()
+            .iter()
+            .map(|q| frame.to_frame(q.truncate()).y)
+            .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), y| {
+                (lo.min(y), hi.max(y))
+            });
+        let height = (ymax - ymin) as f64;
+        let ys: Vec<f32> = match lines {
+            Scanlines::Spacing(step) => {
+                let centre = input
+                    .bounds()
+                    .map_or(Vec3::ZERO, |(lo, hi)| (lo + hi) / 2.0);
+                let anchor = frame.to_frame(centre.truncate()).y as f64;
+                let (first, last) = (
+                    ((ymin as f64 - anchor) / step - 0.5).ceil(),
+                    ((ymax as f64 - anchor) / step - 0.5).floor(),
+                );
+                if last - first > MAX_SCANLINES {
+                    return Err(OpFailure::bad_input(format!(
+                        "spacing {step} mm gives {:.0} lines across {height:.1} mm; the most is {MAX_SCANLINES:.0}, raise spacing",
+                        last - first
+                    )));
+                }
+                let (first, last) = (first as i64, last as i64);
+                (first..=last)
+                    .map(|k| (anchor + (k as f64 + 0.5) * step) as f32)
+                    .collect()
+            }
+            Scanlines::Count(count, gradient) => (0..count)
+                .map(|i| {
+                    let u = (i as f64 + 0.5) / count as f64;
+                    // Positive gradients pack the lines at the low side of the frame (the
+                    // top of the paper at angle 0), as grafix does.
+                    let g = -gradient;
+                    let v = if g.abs() < 1e-9 {
+                        u
+                    } else {
+                        (1.0 + u * g.exp_m1()).ln() / g
+                    };
+                    (ymin as f64 + height * v) as f32
+                })
+                .collect(),
+        };
+        Ok(Lattice { ys, ..frame })
+    }
+
+    fn to_frame(&self, q: Vec2) -> Vec2 {
+        let (s, c) = (self.sin, self.cos);
+        Vec2::new(q.x * c + q.y * s, -q.x * s + q.y * c)
+    }
+
+    fn from_frame(&self, q: Vec2) -> Vec3 {
+        let (s, c) = (self.sin, self.cos);
+        Vec3::new(q.x * c - q.y * s, q.x * s + q.y * c, 0.0)
+    }
+}
+
+/// Hatch segments of `rings` on `lattice` (only its scanlines across the rings are
+/// visited, so thousands of small shapes cost what their own lines cost).
 /// `admit` sees the number of crossings (two per segment) before anything is allocated.
 fn hatch(
     ex: &dyn Executor,
     rings: &[Ring],
-    input: &Polylines,
-    angle: f64,
-    lines: Scanlines,
+    lattice: &Lattice,
     nonzero: bool,
     admit: impl FnOnce(usize) -> Result<(), OpFailure>,
 ) -> Result<Vec<[Vec3; 2]>, OpFailure> {
-    let (s, c) = (angle.sin() as f32, angle.cos() as f32);
-    // Rotated frame: x runs along the hatch lines, y across them.
-    let to_frame = |q: Vec2| Vec2::new(q.x * c + q.y * s, -q.x * s + q.y * c);
-    let from_frame = |q: Vec2| Vec3::new(q.x * c - q.y * s, q.x * s + q.y * c, 0.0);
-    let (ymin, ymax) = input
-        .points()
-        .iter()
-        .map(|q| to_frame(q.truncate()).y)
-        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), y| {
-            (lo.min(y), hi.max(y))
-        });
-    let height = (ymax - ymin) as f64;
-    let scan_y: Vec<f32> = match lines {
-        Scanlines::Spacing(step) => {
-            let centre = input
-                .bounds()
-                .map_or(Vec3::ZERO, |(lo, hi)| (lo + hi) / 2.0);
-            let anchor = to_frame(centre.truncate()).y as f64;
-            let (first, last) = (
-                ((ymin as f64 - anchor) / step - 0.5).ceil(),
-                ((ymax as f64 - anchor) / step - 0.5).floor(),
-            );
-            if last - first > MAX_SCANLINES {
-                return Err(OpFailure::bad_input(format!(
-                    "spacing {step} mm gives {:.0} lines across {height:.1} mm; the most is {MAX_SCANLINES:.0}, raise spacing",
-                    last - first
-                )));
-            }
-            let (first, last) = (first as i64, last as i64);
-            (first..=last)
-                .map(|k| (anchor + (k as f64 + 0.5) * step) as f32)
-                .collect()
-        }
-        Scanlines::Count(count, gradient) => (0..count)
-            .map(|i| {
-                let u = (i as f64 + 0.5) / count as f64;
-                // Positive gradients pack the lines at the low side of the frame (the top
-                // of the paper at angle 0), as grafix does.
-                let g = -gradient;
-                let v = if g.abs() < 1e-9 {
-                    u
-                } else {
-                    (1.0 + u * g.exp_m1()).ln() / g
-                };
-                (ymin as f64 + height * v) as f32
-            })
-            .collect(),
-    };
     let framed: Vec<Ring> = rings
         .iter()
-        .map(|r| r.iter().map(|&q| to_frame(q)).collect())
+        .map(|r| r.iter().map(|&q| lattice.to_frame(q)).collect())
         .collect();
+    let (lo, hi) = framed
+        .iter()
+        .flatten()
+        .fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), q| {
+            (lo.min(q.y), hi.max(q.y))
+        });
+    let all = &lattice.ys;
+    let scan_y = &all[all.partition_point(|&y| y < lo)..all.partition_point(|&y| y <= hi)];
+    let from_frame = |q: Vec2| lattice.from_frame(q);
     // Half-open [lo.y, hi.y) so that a vertex shared by two edges counts once.
     let crossed = |ys: &[f32], a: Vec2, b: Vec2| {
         let (lo, hi) = if a.y < b.y { (a, b) } else { (b, a) };
@@ -272,7 +306,7 @@ fn hatch(
     let total: usize = framed
         .iter()
         .flat_map(|r| r.windows(2))
-        .map(|w| crossed(&scan_y, w[0], w[1]).2.len())
+        .map(|w| crossed(scan_y, w[0], w[1]).2.len())
         .sum();
     admit(total)?;
 

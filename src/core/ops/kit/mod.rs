@@ -1,5 +1,6 @@
 pub(crate) mod affine;
 pub(crate) mod arclength;
+pub(crate) mod crossings;
 pub(crate) mod defaults;
 pub(crate) mod fill_rule;
 pub mod noise;

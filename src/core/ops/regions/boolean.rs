@@ -10,6 +10,7 @@ use i_overlay::float::single::SingleFloatOverlay;
 
 use crate::geometry::Polylines;
 
+use crate::ops::kit::crossings;
 use crate::ops::kit::fill_rule::FillRule;
 use crate::ops::kit::parallel;
 use crate::ops::kit::planar::{P, Shapes, push_contours, regions, rings_and_paths, rings_of};
@@ -80,12 +81,19 @@ impl Evaluate for Boolean {
                 self.op.name()
             )));
         }
-        let subject = merged(
-            regions(&rings_and_paths(input).0, self.rule),
-            ctx.executor.as_ref(),
-        );
-        let others = rings_of(&self.with);
-        let clip = merged(regions(&others, self.rule), ctx.executor.as_ref());
+        // Even-odd and non-zero regions come out of one overlay already disjoint; only
+        // per-shape regions may overlap and need merging.
+        let disjoint = |rings: &[Vec<P>]| {
+            let shapes = regions(rings, self.rule);
+            match self.rule {
+                FillRule::PerShape => merged(shapes, ctx.executor.as_ref()),
+                FillRule::EvenOdd | FillRule::Nonzero => shapes,
+            }
+        };
+        let (own, others) = (rings_and_paths(input).0, rings_of(&self.with));
+        crossings::check_rings(own.iter().chain(&others), ctx)?;
+        let subject = disjoint(&own);
+        let clip = disjoint(&others);
         let rule = match self.op {
             BooleanOp::Union => OverlayRule::Union,
             BooleanOp::Intersection => OverlayRule::Intersect,

@@ -13,6 +13,7 @@ use i_overlay::mesh::float::style::{LineCap, LineJoin, OutlineStyle, StrokeStyle
 
 use crate::geometry::Polylines;
 
+use crate::ops::kit::crossings;
 use crate::ops::kit::fill_rule::FillRule;
 use crate::ops::kit::planar::{Shapes, push_contours, regions, rings_and_paths};
 use crate::ops::model::failure::OpFailure;
@@ -77,6 +78,7 @@ impl Evaluate for Buffer {
             return Ok(input.clone());
         }
         let (rings, paths) = rings_and_paths(input);
+        crossings::check_rings(&rings, ctx)?;
         let mut out = if self.keep_original {
             input.clone()
         } else {

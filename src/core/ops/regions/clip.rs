@@ -8,6 +8,7 @@ use i_overlay::string::clip::ClipRule;
 
 use crate::geometry::{Polylines, Vec3};
 
+use crate::ops::kit::crossings;
 use crate::ops::kit::fill_rule::FillRule;
 use crate::ops::kit::parallel;
 use crate::ops::kit::planar::{P, planar, push_contours, regions, rings_of};
@@ -62,6 +63,7 @@ impl Evaluate for Clip {
             ));
         }
         let rings = rings_of(&self.mask);
+        crossings::check_rings(&rings, ctx)?;
         let mask = regions(&rings, self.rule);
         // Every line is clipped as an open path; a ring keeps its closing point.
         let paths: Vec<Vec<P>> = input
