@@ -1,5 +1,6 @@
 //! The `graft` command line: render scenes to plotter files, list ops, run benchmarks.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -279,10 +280,23 @@ fn ops(name: Option<&str>) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Prints what each layer's stages left out (images an SVG import ignored, …), each note
+/// once however often `seen` is passed back.
+fn print_notes(drawing: &Drawing, seen: &mut HashSet<(String, String)>) {
+    for layer in &drawing.layers {
+        for note in layer.geometry.notes() {
+            if seen.insert((layer.name.clone(), note.clone())) {
+                say!("note: layer '{}': {note}", layer.name);
+            }
+        }
+    }
+}
+
 fn print_stats(name: &str, t: f64, drawing: &Drawing) {
     for line in graft::export::describe_stats(name, t, drawing) {
         say!("{line}");
     }
+    print_notes(drawing, &mut HashSet::new());
     if drawing.layers.iter().all(|l| l.geometry.is_empty()) {
         say!("{name}: nothing to draw (no visible layer has lines); the files are written empty");
     }
@@ -506,6 +520,9 @@ fn optimize(cmd: OptimizeCmd) -> Result<(), CliError> {
         .map_err(|e| fail(format!("cannot read {name}: {e}")))?;
     let doc = graft::ops::read_svg_document(&bytes, &name, cmd.tolerance)
         .map_err(|e| fail(e.to_string()))?;
+    for note in &doc.notes {
+        say!("note: {name}: {note}");
+    }
     let drawing = Drawing {
         canvas: graft::scene::Canvas {
             width: doc.width_mm,
@@ -572,5 +589,11 @@ fn optimize(cmd: OptimizeCmd) -> Result<(), CliError> {
 fn frames(cmd: FramesCmd) -> Result<(), CliError> {
     let (mut app, _) = scene_app(&cmd.scene, &cmd.overrides.parse()?)?;
     let dpi = app.world().resource::<SceneExport>().0.png.dpi;
-    Ok(write_frames(&cmd.frames, dpi, |t| render_at(&mut app, t))?)
+    // Each note once, not once per frame.
+    let mut noted = HashSet::new();
+    Ok(write_frames(&cmd.frames, dpi, |t| {
+        let drawing = render_at(&mut app, t)?;
+        print_notes(&drawing, &mut noted);
+        Ok::<_, CliError>(drawing)
+    })?)
 }

@@ -52,8 +52,7 @@ pub struct Drawing {
     pub layers: Vec<DrawnLayer>,
 }
 
-/// Largest coordinate any output accepts (mm): a kilometre, far beyond any paper.
-pub const MAX_COORDINATE_MM: f32 = 1.0e6;
+pub use crate::geometry::MAX_COORDINATE_MM;
 
 /// A point no file can hold: not finite, or absurdly far away.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]

@@ -23,6 +23,8 @@ pub(super) struct LayerRow<'a> {
     pub shape: bool,
     /// Recent evaluation times of its stages.
     pub times: Option<&'a StageTimes>,
+    /// What its stages left out or changed (images ignored by an SVG import, …).
+    pub notes: &'a [String],
 }
 
 /// The last evaluation time of the stage named `stage`, with its p95 on hover.
@@ -94,6 +96,9 @@ fn layer_group(
         .body(|ui| {
             if let Some(message) = &row.error.message {
                 ui.colored_label(egui::Color32::from_rgb(235, 90, 80), message);
+            }
+            for note in row.notes {
+                ui.colored_label(egui::Color32::from_rgb(240, 190, 80), format!("note: {note}"));
             }
             let recipe = &row.recipe.0;
             source_group(ui, row, names, recipe, registry, state, out);

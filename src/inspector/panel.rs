@@ -10,6 +10,7 @@ use super::{InspectorState, LiveStats};
 use crate::capture::{AnimationExport, CaptureKind, CaptureLog, CaptureQueue, CaptureSettings};
 use crate::ecs::{
     ActiveScene, EditCommand, EditQueue, InFlight, Layer, LayerError, LayerRecipe, OpsRegistry,
+    Realized,
     SceneClock, SceneDocument, SceneState, SceneStatus, Shape, StageTimes, Stroke,
 };
 use crate::ecs::{FRAME_STEP, OpRegistrationErrors};
@@ -40,6 +41,7 @@ pub(super) struct PanelData<'w, 's> {
             &'static InFlight,
             Has<Shape>,
             Option<&'static StageTimes>,
+            Option<&'static Realized>,
         ),
     >,
 }
@@ -83,7 +85,7 @@ pub(super) fn inspector_ui(
                 let mut rows: Vec<LayerRow> = data
                     .layers
                     .iter()
-                    .map(|(l, s, r, e, f, shape, times)| LayerRow {
+                    .map(|(l, s, r, e, f, shape, times, realized)| LayerRow {
                         layer: l,
                         stroke: s,
                         recipe: r,
@@ -91,6 +93,7 @@ pub(super) fn inspector_ui(
                         busy: !f.is_empty(),
                         shape,
                         times,
+                        notes: realized.map_or(&[], |r| r.geometry.notes()),
                     })
                     .collect();
                 rows.sort_by_key(|r| r.layer.order);

@@ -27,6 +27,10 @@ struct Case {
     ok: bool,
     /// Words the output (stderr, or stdout on success) must contain.
     words: Vec<&'static str>,
+    /// Other files the case's folder holds: (name, text).
+    files: Vec<(&'static str, String)>,
+    /// Longest the case may take.
+    within: Duration,
 }
 
 /// A scene with one layer made of `source` and `effects`, and `extra` top-level fields.
@@ -59,6 +63,8 @@ fn bad(name: &'static str, scene_text: String, words: &[&'static str]) -> Case {
         args: render(&[]),
         ok: false,
         words: words.to_vec(),
+        files: Vec::new(),
+        within: HANG,
     }
 }
 
@@ -69,6 +75,8 @@ fn good(name: &'static str, scene_text: String, words: &[&'static str]) -> Case 
         args: render(&[]),
         ok: true,
         words: words.to_vec(),
+        files: Vec::new(),
+        within: HANG,
     }
 }
 
@@ -85,7 +93,64 @@ fn cli(
         args: args.iter().map(|s| s.to_string()).collect(),
         ok,
         words: words.to_vec(),
+        files: Vec::new(),
+        within: HANG,
     }
+}
+
+/// Longest an SVG import may take, whatever the file holds.
+const SVG_WITHIN: Duration = Duration::from_secs(20);
+
+/// A scene importing `in.svg`, a file whose body (inside `<svg>`) is `body`.
+fn svg(name: &'static str, body: &str, ok: bool, words: &[&'static str]) -> Case {
+    let text = format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" width=\"100mm\" height=\"100mm\" viewBox=\"0 0 100 100\">\n{body}\n</svg>\n"
+    );
+    svg_file(name, text, ok, words)
+}
+
+/// A scene importing `in.svg`, whose whole text is `text`.
+fn svg_file(name: &'static str, text: String, ok: bool, words: &[&'static str]) -> Case {
+    Case {
+        within: SVG_WITHIN,
+        files: vec![("in.svg", text)],
+        ..cli(
+            name,
+            Some(scene("svg(path: \"in.svg\")", "", "")),
+            &render(&[]).iter().map(String::as_str).collect::<Vec<_>>(),
+            ok,
+            words,
+        )
+    }
+}
+
+/// SVG files that must never make graft read other files, grow without bound, recurse
+/// or drop geometry without a word.
+fn svg_hazards() -> Vec<Case> {
+    let line = "<path id=\"near\" d=\"M 10 10 L 90 90\"/>";
+    let laughs = {
+        let mut t = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE svg [\n<!ENTITY a0 \"hahahahahahahahahaha\">\n");
+        for i in 1..12 {
+            let p = i - 1;
+            t += &format!("<!ENTITY a{i} \"&a{p};&a{p};&a{p};&a{p};&a{p};&a{p};&a{p};&a{p};&a{p};&a{p};\">\n");
+        }
+        t + "]>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 100\"><text>&a11;</text></svg>\n"
+    };
+    vec![
+        svg("an image of /dev/zero", &format!("<image href=\"/dev/zero\" width=\"10\" height=\"10\"/>{line}"), true, &["note: layer 'a': svg: 1 image ignored", "nothing they name is read", "1 polylines"]),
+        svg("an image of the user's file", &format!("<image xlink:href=\"keep.txt\" width=\"10\" height=\"10\"/><image href=\"file://{{dir}}/keep.txt\"/>{line}"), true, &["2 images ignored"]),
+        svg("text that is not paths", &format!("<text x=\"10\" y=\"10\">hello</text>{line}"), true, &["1 text element ignored", "convert text to paths"]),
+        svg("coordinates past single precision", &format!("<path id=\"far\" d=\"M 0 0 L 1e300 1e300\"/>\n{line}"), true, &["1 element dropped", "not finite or beyond", "first: <path id=\"far\"> at line 2", "1 polylines"]),
+        svg("coordinates past a kilometre", &format!("<g transform=\"scale(1e30)\"><path d=\"M 0 0 L 1 1\"/><path d=\"M 0 0 L 2 1\"/></g>{line}"), true, &["2 elements dropped", "first: a path without an id", "1 polylines"]),
+        svg_file("billion laughs", laughs, false, &["in.svg", "not a readable SVG file"]),
+        svg_file("external entity", format!("<?xml version=\"1.0\"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 100\"><text>&x;</text>{line}</svg>"), false, &["in.svg", "not a readable SVG file"]),
+        svg("100 000 nested groups", &format!("{}{line}{}", "<g>".repeat(100_000), "</g>".repeat(100_000)), false, &["in.svg", "not a readable SVG file"]),
+        svg("a use that refers to itself", &format!("<g id=\"loop\"><use href=\"#loop\"/>{line}</g><use href=\"#b\" id=\"a\"/><use href=\"#a\" id=\"b\"/>"), true, &["wrote"]),
+        svg_file("a zero viewBox", format!("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 0 0\">{line}</svg>"), true, &["viewBox \"0 0 0 0\" has no area and is ignored", "1 polylines"]),
+        svg_file("a negative viewBox", format!("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 -100 100\">{line}</svg>"), true, &["viewBox \"0 0 -100 100\" has no area"]),
+        svg_file("an empty file", String::new(), false, &["in.svg", "not a readable SVG file"]),
+        svg_file("not UTF-8", "\u{0}\u{ff}".into(), false, &["in.svg"]),
+    ]
 }
 
 fn plain() -> String {
@@ -207,6 +272,7 @@ fn cases() -> Vec<Case> {
         good("layer name with XML specials", "(canvas: (size: (100, 100)), layers: [(name: \"<&\\\">\", source: line(center: (50, 50, 0)))])".into(), &["wrote"]),
         bad("empty text font name", scene("text(font: \"\")", "", ""), &["font"]),
     ];
+    c.extend(svg_hazards());
     // CLI paths.
     c.extend([
         cli(
@@ -462,6 +528,9 @@ fn run(case: &Case, root: &Path, index: usize) -> Result<(), String> {
     if let Some(text) = &case.scene {
         std::fs::write(dir.join("s.scene.ron"), subst(text)).unwrap();
     }
+    for (name, text) in &case.files {
+        std::fs::write(dir.join(name), subst(text)).unwrap();
+    }
     let before = snapshot(&dir);
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_graft"));
     cmd.args(case.args.iter().map(|a| subst(a)))
@@ -486,9 +555,9 @@ fn run(case: &Case, root: &Path, index: usize) -> Result<(), String> {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        if start.elapsed() > HANG {
+        if start.elapsed() > case.within {
             let _ = child.kill();
-            return Err(format!("{}: still running after {HANG:?}", case.name));
+            return Err(format!("{}: still running after {:?}", case.name, case.within));
         }
         std::thread::sleep(Duration::from_millis(5));
     };

@@ -2185,3 +2185,36 @@ fn offset_curve_draws_concentric_contours_and_one_sided_parallels() {
     )
     .unwrap();
 }
+
+#[test]
+fn what_an_svg_import_leaves_out_is_noted_and_the_notes_survive_later_stages_and_the_cache() {
+    use graft::cache::{CacheBudget, GeometryCache, evaluate_cached};
+    let path = svg_file(
+        "notes.svg",
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="100mm" height="100mm" viewBox="0 0 100 100">
+<image href="/dev/zero" width="10" height="10"/>
+<path id="far" d="M 0 0 L 1e300 0"/>
+<path d="M 10 10 L 90 90"/>
+</svg>"#,
+    );
+    let recipe = graft::ops::Recipe {
+        source: call("svg", &[("path", path.as_str().into())]),
+        effects: vec![call("translate", &[("delta", [1.0, 0.0, 0.0].into())])],
+    };
+    let resolved = recipe.resolve(0.0, &ctx()).unwrap();
+    let cache = std::sync::Mutex::new(GeometryCache::new(CacheBudget::default()));
+    let expected = [
+        "svg: 1 image ignored (graft draws lines only; nothing they name is read)".to_string(),
+        "svg: 1 element dropped: coordinates not finite or beyond ±1000000 mm (first: <path id=\"far\"> at line 3)".to_string(),
+    ];
+    for pass in ["computed", "from the cache"] {
+        let out = evaluate_cached(&resolved, &ctx(), &cache).unwrap();
+        assert_eq!(out.line_count(), 1, "{pass}");
+        assert_eq!(out.notes(), expected, "{pass}");
+    }
+    // Geometry equality ignores notes.
+    let plain = Polylines::from_lines([vec![v(1.0, 2.0)]]);
+    let mut noted = plain.clone();
+    noted.add_note("x");
+    assert_eq!(plain, noted);
+}

@@ -30,10 +30,25 @@ pub enum OffsetsError {
 /// last offset equals `points.len()`. Units are millimetres, origin top-left, +y down.
 /// The offsets sit behind an `Arc` so that effects which only move points (displace,
 /// translate, …) share the topology of their input instead of copying it.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// A result may carry notes: what the op that made it (or an earlier stage) left out or
+/// changed without failing, e.g. "3 images ignored". They travel with the geometry
+/// (cached with it, so a cache hit still shows them) and play no part in equality.
+#[derive(Clone, Debug)]
 pub struct Polylines {
     points: Vec<Vec3>,
     offsets: Arc<Vec<u32>>,
+    notes: Option<Arc<Vec<String>>>,
+}
+
+/// Most notes one geometry carries (later ones are dropped).
+pub const MAX_NOTES: usize = 16;
+
+impl PartialEq for Polylines {
+    /// Same points in the same polylines (notes are not compared).
+    fn eq(&self, other: &Self) -> bool {
+        self.points == other.points && self.offsets == other.offsets
+    }
 }
 
 impl Default for Polylines {
@@ -48,6 +63,7 @@ impl Polylines {
         Self {
             points: Vec::new(),
             offsets: Arc::new(vec![0]),
+            notes: None,
         }
     }
 
@@ -58,6 +74,7 @@ impl Polylines {
         Self {
             points: Vec::with_capacity(points),
             offsets: Arc::new(offsets),
+            notes: None,
         }
     }
 
@@ -83,7 +100,11 @@ impl Polylines {
                 points: points.len(),
             });
         }
-        Ok(Self { points, offsets })
+        Ok(Self {
+            points,
+            offsets,
+            notes: None,
+        })
     }
 
     /// Builds from a list of point lists (handy in tests and small primitives).
@@ -213,6 +234,25 @@ impl Polylines {
             .map(|w| &self.points[w[0] as usize..w[1] as usize])
     }
 
+    /// What was left out or changed on the way here (see the type's notes).
+    pub fn notes(&self) -> &[String] {
+        self.notes.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// Adds a note (once; at most [`MAX_NOTES`] are kept).
+    pub fn add_note(&mut self, note: impl Into<String>) {
+        let note = note.into();
+        let notes = Arc::make_mut(self.notes.get_or_insert_with(Default::default));
+        if notes.len() < MAX_NOTES && !notes.contains(&note) {
+            notes.push(note);
+        }
+    }
+
+    /// Replaces the notes.
+    pub fn set_notes(&mut self, notes: Vec<String>) {
+        self.notes = (!notes.is_empty()).then(|| Arc::new(notes));
+    }
+
     /// Approximate heap size in bytes (points + offsets), used by cache budgets.
     pub fn byte_size(&self) -> usize {
         self.points.len() * std::mem::size_of::<Vec3>() + self.offsets.len() * 4
@@ -224,6 +264,7 @@ impl Polylines {
         Self {
             points,
             offsets: Arc::clone(&self.offsets),
+            notes: None,
         }
     }
 

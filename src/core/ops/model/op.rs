@@ -287,7 +287,9 @@ impl Op {
         ctx.op = Some(Arc::clone(&self.schema));
         let run = std::panic::AssertUnwindSafe(|| (self.eval)(input, params, &ctx));
         match std::panic::catch_unwind(run) {
-            Ok(result) => result.map_err(|failure| OpError::new(self.name(), failure)),
+            Ok(result) => result
+                .map(|out| self.with_notes_of(input, out))
+                .map_err(|failure| OpError::new(self.name(), failure)),
             Err(panic) => {
                 let msg = panic
                     .downcast_ref::<&str>()
@@ -297,6 +299,21 @@ impl Op {
                 Err(OpError::new(self.name(), OpFailure::Panicked(msg)))
             }
         }
+    }
+
+    /// `out` carrying the notes of its input, then its own, each prefixed with the op's
+    /// name (notes it kept from the input are not repeated).
+    fn with_notes_of(&self, input: &Polylines, mut out: Polylines) -> Polylines {
+        if input.notes().is_empty() && out.notes().is_empty() {
+            return out;
+        }
+        let mut notes = input.notes().to_vec();
+        for own in out.notes().iter().filter(|n| !input.notes().contains(n)) {
+            notes.push(format!("{}: {own}", self.name()));
+        }
+        notes.truncate(crate::geometry::MAX_NOTES);
+        out.set_notes(notes);
+        out
     }
 
     /// Adds the op's external dependencies (if any) to an id.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use kurbo::{BezPath, PathEl, Point};
 
-use crate::geometry::{IdHasher, Polylines, Vec3};
+use crate::geometry::{IdHasher, MAX_COORDINATE_MM, Polylines, Vec3};
 
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
@@ -72,10 +72,7 @@ fn without_number(label: &str) -> &str {
 
 /// Layer groups of the file: id → label (`inkscape:label` without a leading layer
 /// number, else the id).
-fn layer_labels(text: &str) -> HashMap<String, String> {
-    let Ok(doc) = roxmltree::Document::parse(text) else {
-        return HashMap::new();
-    };
+fn layer_labels(doc: &roxmltree::Document) -> HashMap<String, String> {
     const INKSCAPE: &str = "http://www.inkscape.org/namespaces/inkscape";
     doc.descendants()
         .filter(|n| n.has_tag_name("g") && n.attribute((INKSCAPE, "groupmode")) == Some("layer"))
@@ -87,17 +84,160 @@ fn layer_labels(text: &str) -> HashMap<String, String> {
         .collect()
 }
 
-/// The file parsed by usvg, with its layer labels; errors name the file.
+/// What a file holds that the import does not draw, said in the layer's notes.
+#[derive(Debug, Default)]
+struct Skipped {
+    /// `<image>` elements (never read).
+    images: usize,
+    /// `<text>` elements (drawn only once converted to paths).
+    texts: usize,
+    /// Elements with a coordinate out of range or not finite.
+    out_of_range: usize,
+    /// Where the first of those is.
+    first_out_of_range: Option<String>,
+    /// The root's `viewBox` when it has no area (usvg then ignores it).
+    empty_view_box: Option<String>,
+}
+
+/// Shapes and the attributes that hold their coordinates.
+const SHAPE_ATTRIBUTES: [(&str, &[&str]); 7] = [
+    ("path", &["d"]),
+    ("polyline", &["points"]),
+    ("polygon", &["points"]),
+    ("line", &["x1", "y1", "x2", "y2"]),
+    ("rect", &["x", "y", "width", "height", "rx", "ry"]),
+    ("circle", &["cx", "cy", "r"]),
+    ("ellipse", &["cx", "cy", "rx", "ry"]),
+];
+
+/// Whether `text` holds a number that single precision cannot hold (usvg drops such an
+/// element whole).
+fn overflows(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_digit() || b"+-.eE".contains(&bytes[i])) {
+            // A sign starts a new number unless it follows an exponent.
+            if i > start && b"+-".contains(&bytes[i]) && !b"eE".contains(&bytes[i - 1]) {
+                break;
+            }
+            i += 1;
+        }
+        if i == start {
+            i += 1;
+            continue;
+        }
+        if text[start..i]
+            .parse::<f64>()
+            .is_ok_and(|v| !v.is_finite() || v.abs() > f32::MAX as f64)
+        {
+            return true;
+        }
+    }
+    false
+}
+
+impl Skipped {
+    /// The elements of `doc` that will not be drawn.
+    fn survey(doc: &roxmltree::Document) -> Skipped {
+        let mut skipped = Skipped::default();
+        let root = doc.root_element();
+        if let Some(view_box) = root.attribute("viewBox") {
+            let numbers: Vec<f64> = view_box
+                .split(|c: char| c.is_whitespace() || c == ',')
+                .filter_map(|n| n.parse().ok())
+                .collect();
+            if numbers.len() == 4 && !(numbers[2] > 0.0 && numbers[3] > 0.0) {
+                skipped.empty_view_box = Some(view_box.to_string());
+            }
+        }
+        for node in doc.descendants().filter(roxmltree::Node::is_element) {
+            let name = node.tag_name().name();
+            match name {
+                "image" => skipped.images += 1,
+                "text" => skipped.texts += 1,
+                _ => {}
+            }
+            let Some((_, attributes)) = SHAPE_ATTRIBUTES.iter().find(|(n, _)| *n == name) else {
+                continue;
+            };
+            if attributes
+                .iter()
+                .filter_map(|a| node.attribute(*a))
+                .any(overflows)
+            {
+                let line = doc.text_pos_at(node.range().start).row;
+                skipped.note_out_of_range(|| match node.attribute("id") {
+                    Some(id) => format!("<{name} id=\"{id}\"> at line {line}"),
+                    None => format!("<{name}> at line {line}"),
+                });
+            }
+        }
+        skipped
+    }
+
+    fn note_out_of_range(&mut self, place: impl FnOnce() -> String) {
+        self.out_of_range += 1;
+        if self.first_out_of_range.is_none() {
+            self.first_out_of_range = Some(place());
+        }
+    }
+
+    /// The notes a layer shows.
+    fn notes(&self) -> Vec<String> {
+        let plural = |n: usize, one: &str, many: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        let mut notes = Vec::new();
+        if let Some(view_box) = &self.empty_view_box {
+            notes.push(format!(
+                "viewBox \"{view_box}\" has no area and is ignored: the drawing keeps its own units"
+            ));
+        }
+        if self.images > 0 {
+            notes.push(format!(
+                "{} (graft draws lines only; nothing they name is read)",
+                plural(self.images, "image ignored", "images ignored")
+            ));
+        }
+        if self.texts > 0 {
+            notes.push(format!(
+                "{} (convert text to paths to draw it)",
+                plural(self.texts, "text element ignored", "text elements ignored")
+            ));
+        }
+        if let Some(first) = &self.first_out_of_range {
+            notes.push(format!(
+                "{} dropped: coordinates not finite or beyond ±{MAX_COORDINATE_MM} mm (first: {first})",
+                plural(self.out_of_range, "element", "elements")
+            ));
+        }
+        notes
+    }
+}
+
+/// The file parsed by usvg, with its layer labels and what it will not draw; errors name
+/// the file.
 fn parse(
     bytes: &[u8],
     path: &str,
-) -> Result<(resvg::usvg::Tree, HashMap<String, String>), OpFailure> {
+) -> Result<(resvg::usvg::Tree, HashMap<String, String>, Skipped), OpFailure> {
     let text = std::str::from_utf8(bytes).map_err(|_| {
         OpFailure::bad_input(format!("'{path}' is not an SVG file (not UTF-8 text)"))
     })?;
     let tree = resvg::usvg::Tree::from_str(text, &lines_only())
         .map_err(|e| OpFailure::bad_input(format!("'{path}' is not a readable SVG file: {e}")))?;
-    Ok((tree, layer_labels(text)))
+    // usvg has read the file, so roxmltree (its own parser) reads it too.
+    let (labels, skipped) = match roxmltree::Document::parse(text) {
+        Ok(doc) => (layer_labels(&doc), Skipped::survey(&doc)),
+        Err(_) => Default::default(),
+    };
+    Ok((tree, labels, skipped))
 }
 
 /// usvg's options for drawings read as lines: no image is resolved, neither a path, a
@@ -120,7 +260,7 @@ fn import(
     tolerance: f64,
     ctx: &EvalContext,
 ) -> Result<Polylines, OpFailure> {
-    let (tree, labels) = parse(bytes, path)?;
+    let (tree, labels, mut skipped) = parse(bytes, path)?;
     let wanted: Vec<&str> = layers
         .split(',')
         .map(str::trim)
@@ -142,8 +282,9 @@ fn import(
         )));
     }
     let mut out = Polylines::new();
-    walk(tree.root(), None, &labels, &wanted, tolerance, &mut out);
+    walk(tree.root(), None, &labels, &wanted, tolerance, &mut out, &mut skipped);
     ctx.check_budget(out.point_count() as u64, out.line_count() as u64)?;
+    out.set_notes(skipped.notes());
     Ok(out)
 }
 
@@ -155,6 +296,7 @@ fn walk(
     wanted: &[&str],
     tolerance: f64,
     out: &mut Polylines,
+    skipped: &mut Skipped,
 ) {
     for node in group.children() {
         match node {
@@ -165,12 +307,12 @@ fn walk(
                     Some((_, label)) => Some(label),
                     None => layer,
                 };
-                walk(g, here, labels, wanted, tolerance, out);
+                walk(g, here, labels, wanted, tolerance, out, skipped);
             }
             resvg::usvg::Node::Path(p) => {
                 let selected = wanted.is_empty() || layer.is_some_and(|l| wanted.contains(&l));
-                if selected {
-                    flatten(p.data(), p.abs_transform(), tolerance, out);
+                if selected && !flatten(p.data(), p.abs_transform(), tolerance, out) {
+                    skipped.note_out_of_range(|| describe(p));
                 }
             }
             // Text is converted to paths by usvg only with fonts loaded; images have no
@@ -180,13 +322,23 @@ fn walk(
     }
 }
 
-/// The path, transformed to millimetres, as polylines.
+/// A path as the notes name it.
+fn describe(p: &resvg::usvg::Path) -> String {
+    if p.id().is_empty() {
+        "a path without an id".into()
+    } else {
+        format!("<path id=\"{}\">", p.id())
+    }
+}
+
+/// Appends the path, transformed to millimetres, as polylines; false (nothing appended)
+/// when a point of it is not finite or beyond [`MAX_COORDINATE_MM`].
 fn flatten(
     data: &resvg::tiny_skia::Path,
     t: resvg::tiny_skia::Transform,
     tolerance: f64,
     out: &mut Polylines,
-) {
+) -> bool {
     use resvg::tiny_skia::PathSegment;
     let map = |p: resvg::tiny_skia::Point| {
         let (x, y) = (
@@ -204,6 +356,16 @@ fn flatten(
             PathSegment::CubicTo(a, b, p) => path.curve_to(map(a), map(b), map(p)),
             PathSegment::Close => path.close_path(),
         }
+    }
+    let limit = MAX_COORDINATE_MM as f64;
+    let within = |p: &Point| p.x.abs() <= limit && p.y.abs() <= limit;
+    if !path.elements().iter().all(|el| match *el {
+        PathEl::MoveTo(p) | PathEl::LineTo(p) => within(&p),
+        PathEl::QuadTo(a, p) => within(&a) && within(&p),
+        PathEl::CurveTo(a, b, p) => within(&a) && within(&b) && within(&p),
+        PathEl::ClosePath => true,
+    }) {
+        return false;
     }
     let mut run: Vec<Vec3> = Vec::new();
     let mut start = Point::ZERO;
@@ -224,6 +386,7 @@ fn flatten(
         _ => {}
     });
     out.push_run(&mut run);
+    true
 }
 
 /// One layer of an SVG file, with the pen of its first stroked path.
@@ -248,6 +411,8 @@ pub struct SvgDocument {
     pub height_mm: f64,
     /// Layers in file order; paths outside every layer form a first layer `svg`.
     pub layers: Vec<SvgLayer>,
+    /// What was not read: images, text, elements with coordinates out of range.
+    pub notes: Vec<String>,
 }
 
 /// Reads every layer of an SVG file (see [`SvgFile`]).
@@ -256,15 +421,16 @@ pub fn read_svg_document(
     path: &str,
     tolerance: f64,
 ) -> Result<SvgDocument, OpFailure> {
-    let (tree, labels) = parse(bytes, path)?;
+    let (tree, labels, mut skipped) = parse(bytes, path)?;
     let mut layers: Vec<SvgLayer> = Vec::new();
-    collect(tree.root(), "svg", &labels, tolerance, &mut layers);
+    collect(tree.root(), "svg", &labels, tolerance, &mut layers, &mut skipped);
     layers.retain(|l| !l.geometry.is_empty());
     let size = tree.size();
     Ok(SvgDocument {
         width_mm: size.width() as f64 * MM_PER_PX,
         height_mm: size.height() as f64 * MM_PER_PX,
         layers,
+        notes: skipped.notes(),
     })
 }
 
@@ -274,12 +440,13 @@ fn collect(
     labels: &HashMap<String, String>,
     tolerance: f64,
     out: &mut Vec<SvgLayer>,
+    skipped: &mut Skipped,
 ) {
     for node in group.children() {
         match node {
             resvg::usvg::Node::Group(g) => {
                 let here = labels.get(g.id()).map_or(layer, String::as_str);
-                collect(g, here, labels, tolerance, out);
+                collect(g, here, labels, tolerance, out, skipped);
             }
             resvg::usvg::Node::Path(p) => {
                 let index = match out.iter().position(|l| l.name == layer) {
@@ -310,7 +477,9 @@ fn collect(
                     let scale = ((t.sx * t.sy - t.kx * t.ky).abs() as f64).sqrt();
                     l.width_mm = stroke.width().get() as f64 * scale * MM_PER_PX;
                 }
-                flatten(p.data(), p.abs_transform(), tolerance, &mut l.geometry);
+                if !flatten(p.data(), p.abs_transform(), tolerance, &mut l.geometry) {
+                    skipped.note_out_of_range(|| describe(p));
+                }
             }
             _ => {}
         }
