@@ -183,7 +183,7 @@ fn start_captures(world: &mut World) {
             .get_resource::<crate::ecs::SceneDocument>()
             .and_then(|d| {
                 let scene = d.scene.as_ref()?;
-                (d.saved.as_ref() != Some(scene)).then(|| scene.to_ron(&d.header))
+                (d.saved.as_deref() != Some(scene)).then(|| scene.to_ron(&d.header))
             });
         let task = IoTaskPool::get().spawn(async move {
             let result = (|| -> Result<Vec<PathBuf>, CaptureError> {

@@ -4,6 +4,7 @@
 //! A queued save (Ctrl+S) writes on the I/O pool: the frame never waits for the disk.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::SystemTime;
 
 use bevy::app::{App, Plugin, Update};
@@ -29,7 +30,7 @@ pub struct SceneDocument {
     /// The scene with every edit applied (none before the first load).
     pub scene: Option<Scene>,
     /// The scene as last loaded from or saved to the file.
-    pub saved: Option<Scene>,
+    pub saved: Option<Arc<Scene>>,
     /// Comment lines that open the file; kept when saving.
     pub header: String,
     /// Undo and redo.
@@ -72,23 +73,23 @@ pub enum DocumentError {
 impl SceneDocument {
     /// True when the edited scene differs from the file.
     pub fn is_dirty(&self) -> bool {
-        self.scene != self.saved
+        self.scene.as_ref() != self.saved.as_deref()
     }
 
     /// Takes a freshly loaded file. The loaded scene becomes the saved state; when it is
     /// what the document already holds (the reload a save triggers) nothing else changes.
     /// When the file changed under unsaved edits, returns the edited scene it displaced
     /// (and drops the undo history, which describes a scene that is gone).
-    fn loaded(&mut self, scene: Scene, header: String) -> Option<(Scene, String)> {
+    fn loaded(&mut self, scene: Arc<Scene>, header: String) -> Option<(Scene, String)> {
         let mut displaced = None;
-        if self.scene.as_ref() != Some(&scene) {
+        if self.scene.as_ref() != Some(&*scene) {
             if self.is_dirty()
                 && let Some(edited) = self.scene.take()
             {
                 displaced = Some((edited, std::mem::take(&mut self.header)));
                 self.history = EditHistory::default();
             }
-            self.scene = Some(scene.clone());
+            self.scene = Some((*scene).clone());
         }
         self.header = header;
         self.saved = Some(scene);
@@ -459,8 +460,8 @@ fn record_save(world: &mut World, written: Option<Scene>, result: &Result<String
     let mut doc = world.resource_mut::<SceneDocument>();
     match result {
         Ok(shown) => {
-            if written.is_some() {
-                doc.saved = written;
+            if let Some(written) = written {
+                doc.saved = Some(Arc::new(written));
             }
             doc.last_save = Some(Ok((shown.clone(), SystemTime::now())));
             bevy::log::info!("saved {shown}");

@@ -45,7 +45,12 @@ pub struct Shape;
 pub struct FromScene;
 
 /// The recipe resolved at the clock's time: the stages and their ids.
+///
+/// Stored as a sparse set, as are [`Realized`] and [`StageTimes`]: they arrive after the
+/// layer is spawned, and in a table each arrival would move the layer to a new table
+/// (every table keeps its capacity: three copies of every layer's columns).
 #[derive(Component, Clone, Debug)]
+#[component(storage = "SparseSet")]
 pub struct Resolved {
     /// Stages with parameters and ids.
     pub recipe: Arc<ResolvedRecipe>,
@@ -95,6 +100,7 @@ impl Resolved {
 
 /// The last good result of a layer.
 #[derive(Component, Clone, Debug)]
+#[component(storage = "SparseSet")]
 pub struct Realized {
     /// Id of the final stage.
     pub id: GeometryId,
@@ -147,6 +153,7 @@ pub(crate) struct TaskOutput {
 /// Recent evaluation times of a layer's stages, by stage address (`displace`,
 /// `rotate#2`, an `id`), for the inspector: last and p95 of each.
 #[derive(Component, Clone, Debug, Default)]
+#[component(storage = "SparseSet")]
 pub struct StageTimes(pub std::collections::HashMap<String, crate::ecs::TaskTimes>);
 
 /// A layer's request for an evaluation that runs in [`Evaluations`](crate::ecs::Evaluations)

@@ -34,8 +34,8 @@ use crate::scene::{Canvas, ExportSettings, Scene, SceneError, SceneOverrides, le
 /// A parsed scene file.
 #[derive(Asset, TypePath, Clone, Debug)]
 pub struct SceneAsset {
-    /// The scene.
-    pub scene: Scene,
+    /// The scene (shared with the document's saved state: one copy, however many hold it).
+    pub scene: Arc<Scene>,
     /// The comment lines that open the file (kept when the scene is saved).
     pub header: String,
 }
@@ -105,7 +105,7 @@ impl AssetLoader for SceneLoader {
             message: e.to_string(),
         })?;
         Ok(SceneAsset {
-            scene,
+            scene: Arc::new(scene),
             header: leading_comments(&text),
         })
     }
@@ -119,7 +119,7 @@ impl AssetLoader for SceneLoader {
 #[derive(Message, Clone, Debug)]
 pub struct SceneLoaded {
     /// The scene as in the file.
-    pub scene: Scene,
+    pub scene: Arc<Scene>,
     /// The comment lines that open the file.
     pub header: String,
 }
@@ -324,7 +324,7 @@ pub(super) fn sync_scene(
         return;
     };
     loads.write(SceneLoaded {
-        scene: scene.clone(),
+        scene: Arc::clone(scene),
         header: header.clone(),
     });
     canvas.set_if_neq(SceneCanvas(scene.canvas.clone()));

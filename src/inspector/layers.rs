@@ -98,7 +98,10 @@ fn layer_group(
                 ui.colored_label(egui::Color32::from_rgb(235, 90, 80), message);
             }
             for note in row.notes {
-                ui.colored_label(egui::Color32::from_rgb(240, 190, 80), format!("note: {note}"));
+                ui.colored_label(
+                    egui::Color32::from_rgb(240, 190, 80),
+                    format!("note: {note}"),
+                );
             }
             let recipe = &row.recipe.0;
             source_group(ui, row, names, recipe, registry, state, out);

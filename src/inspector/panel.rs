@@ -10,8 +10,7 @@ use super::{InspectorState, LiveStats};
 use crate::capture::{AnimationExport, CaptureKind, CaptureLog, CaptureQueue, CaptureSettings};
 use crate::ecs::{
     ActiveScene, EditCommand, EditQueue, InFlight, Layer, LayerError, LayerRecipe, OpsRegistry,
-    Realized,
-    SceneClock, SceneDocument, SceneState, SceneStatus, Shape, StageTimes, Stroke,
+    Realized, SceneClock, SceneDocument, SceneState, SceneStatus, Shape, StageTimes, Stroke,
 };
 use crate::ecs::{FRAME_STEP, OpRegistrationErrors};
 

@@ -129,26 +129,116 @@ fn svg_file(name: &'static str, text: String, ok: bool, words: &[&'static str]) 
 fn svg_hazards() -> Vec<Case> {
     let line = "<path id=\"near\" d=\"M 10 10 L 90 90\"/>";
     let laughs = {
-        let mut t = String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE svg [\n<!ENTITY a0 \"hahahahahahahahahaha\">\n");
+        let mut t = String::from(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE svg [\n<!ENTITY a0 \"hahahahahahahahahaha\">\n",
+        );
         for i in 1..12 {
             let p = i - 1;
-            t += &format!("<!ENTITY a{i} \"&a{p};&a{p};&a{p};&a{p};&a{p};&a{p};&a{p};&a{p};&a{p};&a{p};\">\n");
+            t += &format!(
+                "<!ENTITY a{i} \"&a{p};&a{p};&a{p};&a{p};&a{p};&a{p};&a{p};&a{p};&a{p};&a{p};\">\n"
+            );
         }
         t + "]>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 100\"><text>&a11;</text></svg>\n"
     };
     vec![
-        svg("an image of /dev/zero", &format!("<image href=\"/dev/zero\" width=\"10\" height=\"10\"/>{line}"), true, &["note: layer 'a': svg: 1 image ignored", "nothing they name is read", "1 polylines"]),
-        svg("an image of the user's file", &format!("<image xlink:href=\"keep.txt\" width=\"10\" height=\"10\"/><image href=\"file://{{dir}}/keep.txt\"/>{line}"), true, &["2 images ignored"]),
-        svg("text that is not paths", &format!("<text x=\"10\" y=\"10\">hello</text>{line}"), true, &["1 text element ignored", "convert text to paths"]),
-        svg("coordinates past single precision", &format!("<path id=\"far\" d=\"M 0 0 L 1e300 1e300\"/>\n{line}"), true, &["1 element dropped", "not finite or beyond", "first: <path id=\"far\"> at line 2", "1 polylines"]),
-        svg("coordinates past a kilometre", &format!("<g transform=\"scale(1e30)\"><path d=\"M 0 0 L 1 1\"/><path d=\"M 0 0 L 2 1\"/></g>{line}"), true, &["2 elements dropped", "first: a path without an id", "1 polylines"]),
-        svg_file("billion laughs", laughs, false, &["in.svg", "not a readable SVG file"]),
-        svg_file("external entity", format!("<?xml version=\"1.0\"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 100\"><text>&x;</text>{line}</svg>"), false, &["in.svg", "not a readable SVG file"]),
-        svg("100 000 nested groups", &format!("{}{line}{}", "<g>".repeat(100_000), "</g>".repeat(100_000)), false, &["in.svg", "not a readable SVG file"]),
-        svg("a use that refers to itself", &format!("<g id=\"loop\"><use href=\"#loop\"/>{line}</g><use href=\"#b\" id=\"a\"/><use href=\"#a\" id=\"b\"/>"), true, &["wrote"]),
-        svg_file("a zero viewBox", format!("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 0 0\">{line}</svg>"), true, &["viewBox \"0 0 0 0\" has no area and is ignored", "1 polylines"]),
-        svg_file("a negative viewBox", format!("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 -100 100\">{line}</svg>"), true, &["viewBox \"0 0 -100 100\" has no area"]),
-        svg_file("an empty file", String::new(), false, &["in.svg", "not a readable SVG file"]),
+        svg(
+            "an image of /dev/zero",
+            &format!("<image href=\"/dev/zero\" width=\"10\" height=\"10\"/>{line}"),
+            true,
+            &[
+                "note: layer 'a': svg: 1 image ignored",
+                "nothing they name is read",
+                "1 polylines",
+            ],
+        ),
+        svg(
+            "an image of the user's file",
+            &format!(
+                "<image xlink:href=\"keep.txt\" width=\"10\" height=\"10\"/><image href=\"file://{{dir}}/keep.txt\"/>{line}"
+            ),
+            true,
+            &["2 images ignored"],
+        ),
+        svg(
+            "text that is not paths",
+            &format!("<text x=\"10\" y=\"10\">hello</text>{line}"),
+            true,
+            &["1 text element ignored", "convert text to paths"],
+        ),
+        svg(
+            "coordinates past single precision",
+            &format!("<path id=\"far\" d=\"M 0 0 L 1e300 1e300\"/>\n{line}"),
+            true,
+            &[
+                "1 element dropped",
+                "not finite or beyond",
+                "first: <path id=\"far\"> at line 2",
+                "1 polylines",
+            ],
+        ),
+        svg(
+            "coordinates past a kilometre",
+            &format!(
+                "<g transform=\"scale(1e30)\"><path d=\"M 0 0 L 1 1\"/><path d=\"M 0 0 L 2 1\"/></g>{line}"
+            ),
+            true,
+            &[
+                "2 elements dropped",
+                "first: a path without an id",
+                "1 polylines",
+            ],
+        ),
+        svg_file(
+            "billion laughs",
+            laughs,
+            false,
+            &["in.svg", "not a readable SVG file"],
+        ),
+        svg_file(
+            "external entity",
+            format!(
+                "<?xml version=\"1.0\"?>\n<!DOCTYPE svg [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 100\"><text>&x;</text>{line}</svg>"
+            ),
+            false,
+            &["in.svg", "not a readable SVG file"],
+        ),
+        svg(
+            "100 000 nested groups",
+            &format!("{}{line}{}", "<g>".repeat(100_000), "</g>".repeat(100_000)),
+            false,
+            &["in.svg", "not a readable SVG file"],
+        ),
+        svg(
+            "a use that refers to itself",
+            &format!(
+                "<g id=\"loop\"><use href=\"#loop\"/>{line}</g><use href=\"#b\" id=\"a\"/><use href=\"#a\" id=\"b\"/>"
+            ),
+            true,
+            &["wrote"],
+        ),
+        svg_file(
+            "a zero viewBox",
+            format!("<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 0 0\">{line}</svg>"),
+            true,
+            &[
+                "viewBox \"0 0 0 0\" has no area and is ignored",
+                "1 polylines",
+            ],
+        ),
+        svg_file(
+            "a negative viewBox",
+            format!(
+                "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 -100 100\">{line}</svg>"
+            ),
+            true,
+            &["viewBox \"0 0 -100 100\" has no area"],
+        ),
+        svg_file(
+            "an empty file",
+            String::new(),
+            false,
+            &["in.svg", "not a readable SVG file"],
+        ),
         svg_file("not UTF-8", "\u{0}\u{ff}".into(), false, &["in.svg"]),
     ]
 }
@@ -557,7 +647,10 @@ fn run(case: &Case, root: &Path, index: usize) -> Result<(), String> {
         }
         if start.elapsed() > case.within {
             let _ = child.kill();
-            return Err(format!("{}: still running after {:?}", case.name, case.within));
+            return Err(format!(
+                "{}: still running after {:?}",
+                case.name, case.within
+            ));
         }
         std::thread::sleep(Duration::from_millis(5));
     };

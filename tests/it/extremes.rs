@@ -58,7 +58,9 @@ fn params(specs: &[ParamSpec], top: Top, choice: Option<&str>) -> String {
             ParamKind::Float => number(spec, top).map(|v| format!("{v:?}")),
             ParamKind::Int => number(spec, top).map(|v| format!("{}", v as i64)),
             ParamKind::Bool => Some("true".into()),
-            ParamKind::Vec3 => spec.ui_range.map(|(_, hi)| format!("({hi:?}, {hi:?}, {hi:?})")),
+            ParamKind::Vec3 => spec
+                .ui_range
+                .map(|(_, hi)| format!("({hi:?}, {hi:?}, {hi:?})")),
             ParamKind::Choice(options) => choice
                 .filter(|c| options.iter().any(|o| o == c))
                 .map(|c| format!("{c:?}")),
@@ -98,7 +100,11 @@ fn cases(registry: &OpRegistry) -> Vec<(String, String)> {
                     params(&schema.params, top, choice.as_deref())
                 );
                 let label = |input: &str| {
-                    format!("{} {top:?} {} on {input}", schema.name, choice.as_deref().unwrap_or(""))
+                    format!(
+                        "{} {top:?} {} on {input}",
+                        schema.name,
+                        choice.as_deref().unwrap_or("")
+                    )
                 };
                 let scene = |layer: String| {
                     format!(

@@ -11,7 +11,9 @@ mod travel;
 pub use clip::{clip_to_half_space, segment_in_rect};
 pub use id::{FLOAT_QUANTUM, GeometryId, IdHasher, quantise};
 pub use line_vertices::{GeometryStats, LineVertices};
-pub use polylines::{MAX_NOTES, OffsetsError, Polylines, is_closed, line_length, without_closing_point};
+pub use polylines::{
+    MAX_NOTES, OffsetsError, Polylines, is_closed, line_length, without_closing_point,
+};
 pub use travel::{Placed, input_order, reorder, sort_for_travel, travel_of};
 
 /// Largest coordinate any output accepts (mm): a kilometre, far beyond any paper.

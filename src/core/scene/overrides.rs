@@ -68,6 +68,10 @@ impl SceneOverrides {
 
     /// The scene with the overrides laid over it; on error the scene is unchanged.
     pub fn apply(&self, scene: &mut Scene) -> Result<(), OverrideError> {
+        if self.is_empty() {
+            return Ok(());
+        }
+        // Applied to a copy: a failing override leaves the scene as it was.
         let mut next = scene.clone();
         if let Some(seed) = self.seed {
             next.seed = Some(seed);

@@ -70,8 +70,7 @@ pub(crate) fn estimate(lines: &[&[P]], closed: bool, stop_at: u64, ex: &dyn Exec
             for other in tree.locate_in_envelope_intersecting(AABB::from_corners(a, b)) {
                 let (m, j) = other.data;
                 // Each pair once, and not the edges that share a vertex along one line.
-                if (m, j) <= (l, k)
-                    || (m == l && (j == k + 1 || (closed && k == 0 && j + 1 == n)))
+                if (m, j) <= (l, k) || (m == l && (j == k + 1 || (closed && k == 0 && j + 1 == n)))
                 {
                     continue;
                 }
@@ -135,7 +134,10 @@ mod tests {
         let serial = &crate::ops::model::context::Serial;
         assert_eq!(estimate(&refs, false, u64::MAX, serial), 100);
         let early = estimate(&refs, false, 10, serial);
-        assert!(early > 10 && early < 100, "stops soon past the limit: {early}");
+        assert!(
+            early > 10 && early < 100,
+            "stops soon past the limit: {early}"
+        );
         // Two squares overlapping at a corner cross twice; a ring does not cross itself.
         let square = |x: f64, y: f64| vec![[x, y], [x + 2.0, y], [x + 2.0, y + 2.0], [x, y + 2.0]];
         let (a, b) = (square(0.0, 0.0), square(1.0, 1.0));

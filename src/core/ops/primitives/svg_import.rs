@@ -282,7 +282,15 @@ fn import(
         )));
     }
     let mut out = Polylines::new();
-    walk(tree.root(), None, &labels, &wanted, tolerance, &mut out, &mut skipped);
+    walk(
+        tree.root(),
+        None,
+        &labels,
+        &wanted,
+        tolerance,
+        &mut out,
+        &mut skipped,
+    );
     ctx.check_budget(out.point_count() as u64, out.line_count() as u64)?;
     out.set_notes(skipped.notes());
     Ok(out)
@@ -423,7 +431,14 @@ pub fn read_svg_document(
 ) -> Result<SvgDocument, OpFailure> {
     let (tree, labels, mut skipped) = parse(bytes, path)?;
     let mut layers: Vec<SvgLayer> = Vec::new();
-    collect(tree.root(), "svg", &labels, tolerance, &mut layers, &mut skipped);
+    collect(
+        tree.root(),
+        "svg",
+        &labels,
+        tolerance,
+        &mut layers,
+        &mut skipped,
+    );
     layers.retain(|l| !l.geometry.is_empty());
     let size = tree.size();
     Ok(SvgDocument {
