@@ -949,3 +949,87 @@ fn a_png_too_large_for_memory_is_refused_naming_the_dpi_that_fits() {
     );
     assert!(!png.exists());
 }
+
+/// An X server of its own for window tests (Xvfb picks a free display), stopped when
+/// dropped. There is no skip: without Xvfb the window tests fail and say how to get it.
+struct VirtualDisplay {
+    server: std::process::Child,
+    display: String,
+}
+
+impl VirtualDisplay {
+    fn start() -> VirtualDisplay {
+        use std::io::BufRead;
+        let mut server = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("Xvfb runs the window tests: `sh .ci/setup` installs it (package xvfb)");
+        let mut line = String::new();
+        std::io::BufReader::new(server.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let number = line.trim();
+        assert!(!number.is_empty(), "Xvfb named no display");
+        VirtualDisplay {
+            server,
+            display: format!(":{number}"),
+        }
+    }
+}
+
+impl Drop for VirtualDisplay {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+#[test]
+fn the_window_opens_empty_and_all_hidden_scenes_and_its_screenshot_finishes() {
+    let display = VirtualDisplay::start();
+    let dir = tempdir("cli-open-empty");
+    let scenes = [
+        ("empty", "(canvas: (size: (100, 80)), layers: [])\n"),
+        (
+            "hidden",
+            "(canvas: (size: (100, 80)), layers: [(name: \"a\", visible: false, source: circle())])\n",
+        ),
+    ];
+    for (name, scene_text) in scenes {
+        let scene = dir.join(format!("{name}.scene.ron"));
+        std::fs::write(&scene, scene_text).unwrap();
+        let shot = dir.join(format!("{name}.png"));
+        let mut child = graft_command(&[
+            "open",
+            scene.to_str().unwrap(),
+            "--screenshot",
+            shot.to_str().unwrap(),
+        ])
+        .env("DISPLAY", &display.display)
+        .env("XDG_RUNTIME_DIR", std::env::temp_dir())
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+        let started = std::time::Instant::now();
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if started.elapsed() > std::time::Duration::from_secs(120) {
+                let _ = child.kill();
+                panic!("{name}: the window did not finish its screenshot in 120 s");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        let out = child.wait_with_output().unwrap();
+        assert!(status.success(), "{name}: {}", text(&out.stderr));
+        let png = std::fs::read(&shot).unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "{name}: not a PNG");
+        // The scene file is left as it was.
+        assert_eq!(std::fs::read_to_string(&scene).unwrap(), scene_text);
+    }
+}
