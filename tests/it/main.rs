@@ -9,6 +9,7 @@ mod edit;
 mod export;
 mod extremes;
 mod gcode_sim;
+mod generative;
 mod golden;
 mod ids;
 mod layering;

@@ -6,9 +6,11 @@
 
 // Floors, bottom up: `model` (how an op is declared and what it may consult), then
 // `recipe` (calls, chains, addresses, the registry) and `kit` (shared algorithms with no
-// op types), then the catalogue by kind: `primitives`, `effects`, `regions`, `plot`.
+// op types), then the catalogue by kind: `primitives`, `effects`, `regions`, `plot`,
+// `generative`.
 // `tests/it/layering.rs` holds them to that order.
 pub(crate) mod effects;
+pub(crate) mod generative;
 pub(crate) mod kit;
 pub(crate) mod model;
 pub(crate) mod plot;
@@ -32,6 +34,10 @@ pub use effects::select::{DropBy, DropLines, KeepMode};
 pub use effects::smooth::{Highpass, Lowpass};
 pub use effects::subdivide::Subdivide;
 pub use effects::transform::{Affine, Rotate, Scale, ScaleMode, Translate};
+pub use generative::isocontour::{ContourSide, Isocontour};
+pub use generative::metaball::{Metaball, MetaballOutput};
+pub use generative::partition::{Partition, PartitionMode};
+pub use generative::reaction_diffusion::{RdBoundary, ReactionDiffusion};
 pub use kit::defaults::A4_CENTER;
 pub use kit::fill_rule::FillRule;
 pub use kit::symmetry::SymmetryGroup;
@@ -151,5 +157,9 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Clip>(),
         Op::of::<Boolean>(),
         Op::of::<Warp>(),
+        Op::of::<Isocontour>(),
+        Op::of::<Metaball>(),
+        Op::of::<Partition>(),
+        Op::of::<ReactionDiffusion>(),
     ]
 }

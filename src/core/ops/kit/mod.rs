@@ -2,6 +2,8 @@ pub(crate) mod affine;
 pub(crate) mod arclength;
 pub(crate) mod crossings;
 pub(crate) mod defaults;
+pub(crate) mod distance;
+pub(crate) mod field;
 pub(crate) mod fill_rule;
 pub mod noise;
 pub mod parallel;

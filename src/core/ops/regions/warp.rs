@@ -3,11 +3,9 @@
 //! swirled copy, weighted by how deep inside (or how near the edge of) the mask it lies;
 //! `attract` pulls points onto the mask's outline (or pushes them away).
 
-use rstar::RTree;
-use rstar::primitives::{GeomWithData, Line};
-
 use crate::geometry::{Polylines, Vec3};
 
+use crate::ops::kit::distance::RingDistance;
 use crate::ops::kit::parallel;
 use crate::ops::kit::planar::{P, rings_of};
 use crate::ops::model::failure::OpFailure;
@@ -79,82 +77,6 @@ crate::op! {
         /// also draw the lines before the warp
         pub keep_original: bool = false,
     }
-}
-
-type Edge = GeomWithData<Line<P>, ()>;
-
-/// The signed distance field of closed rings: negative inside (even-odd over all
-/// rings), with the direction in which the distance grows.
-struct Field {
-    edges: RTree<Edge>,
-    right: f64,
-}
-
-impl Field {
-    fn new(rings: &[Vec<P>]) -> Self {
-        let mut edges = Vec::new();
-        let mut right = f64::NEG_INFINITY;
-        for ring in rings {
-            for (i, &a) in ring.iter().enumerate() {
-                let b = ring[(i + 1) % ring.len()];
-                right = right.max(a[0]);
-                edges.push(Edge::new(Line::new(a, b), ()));
-            }
-        }
-        Self {
-            edges: RTree::bulk_load(edges),
-            right,
-        }
-    }
-
-    /// Signed distance at `p` and the unit gradient (zero on the edge itself).
-    fn at(&self, p: P) -> Option<(f64, P)> {
-        let edge = self.edges.nearest_neighbor(p)?.geom();
-        let q = closest_on(edge.from, edge.to, p);
-        let (dx, dy) = (p[0] - q[0], p[1] - q[1]);
-        let dist = dx.hypot(dy);
-        let grad = if dist > 1e-12 {
-            [dx / dist, dy / dist]
-        } else {
-            [0.0, 0.0]
-        };
-        Some(if self.inside(p) {
-            (-dist, [-grad[0], -grad[1]])
-        } else {
-            (dist, grad)
-        })
-    }
-
-    /// Even-odd parity of the crossings of a ray from `p` toward +x (half-open in y, so a
-    /// vertex on the ray counts once).
-    fn inside(&self, p: P) -> bool {
-        if p[0] > self.right {
-            return false;
-        }
-        let ray = rstar::AABB::from_corners(p, [self.right + 1.0, p[1]]);
-        let mut inside = false;
-        for e in self.edges.locate_in_envelope_intersecting(ray) {
-            let (a, b) = (e.geom().from, e.geom().to);
-            if (a[1] > p[1]) != (b[1] > p[1]) {
-                let x = a[0] + (p[1] - a[1]) * (b[0] - a[0]) / (b[1] - a[1]);
-                if p[0] < x {
-                    inside = !inside;
-                }
-            }
-        }
-        inside
-    }
-}
-
-/// The point of segment `ab` nearest to `p`.
-fn closest_on(a: P, b: P, p: P) -> P {
-    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
-    let len2 = dx * dx + dy * dy;
-    if len2 <= 0.0 {
-        return a;
-    }
-    let t = (((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / len2).clamp(0.0, 1.0);
-    [a[0] + t * dx, a[1] + t * dy]
 }
 
 fn smoothstep(t: f64) -> f64 {
@@ -239,7 +161,7 @@ impl Warp {
         if self.kind == LensKind::Swirl && self.mode == WarpMode::Lens && r_ref <= 1e-12 {
             return input.clone();
         }
-        let field = Field::new(rings);
+        let field = RingDistance::new(rings);
         let mut points = input.points().to_vec();
         parallel::for_each_chunk_mut(ctx.executor.as_ref(), &mut points, CHUNK, |_, chunk| {
             for q in chunk {
