@@ -343,6 +343,71 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize, only: &
         report("9f. clip of a 400 x 400 hatch by a star", t, "<= 100 ms");
         println!("    {} lines in, {pieces} pieces out", hatch.line_count());
     }
+    // 10. the generative ops on the inputs benches/grafix_generative.py gives grafix.
+    if super::wanted(only, "10") {
+        let a5 = crate::geometry::Polylines::from_lines([[
+            (0.0, 0.0),
+            (148.0, 0.0),
+            (148.0, 210.0),
+            (0.0, 210.0),
+            (0.0, 0.0),
+        ]
+        .map(|(x, y)| crate::geometry::Vec3::new(x, y, 0.0))]);
+        let circle = crate::geometry::Polylines::from_lines([(0..=256).map(|k| {
+            let a = std::f32::consts::TAU * (k % 256) as f32 / 256.0;
+            crate::geometry::Vec3::new(100.0 + 50.0 * a.cos(), 100.0 + 50.0 * a.sin(), 0.0)
+        })]);
+        let cases: [(
+            &str,
+            &str,
+            Vec<(&str, crate::ops::RawParam)>,
+            &crate::geometry::Polylines,
+            &str,
+        ); 3] = [
+            (
+                "10a. reaction_diffusion, defaults, A5 mask",
+                "reaction_diffusion",
+                vec![],
+                &a5,
+                "<= 500 ms (grafix 4343 ms)",
+            ),
+            (
+                "10b. partition, 500 sites, A5 mask",
+                "partition",
+                vec![("site_count", 500.into())],
+                &a5,
+                "<= 100 ms (grafix 16.8 ms)",
+            ),
+            (
+                "10c. isocontour both, 401 x 401 grid (radius 50 circle)",
+                "isocontour",
+                vec![
+                    ("mode", "both".into()),
+                    ("max_dist", 49.0.into()),
+                    ("grid_pitch", 0.5.into()),
+                ],
+                &circle,
+                "<= 100 ms (grafix 7.5 ms)",
+            ),
+        ];
+        for (name, op, params, input, target) in cases {
+            let c = call(registry, op, &params);
+            let p = c.resolve(0.0).expect("valid parameters");
+            let mut lines = 0;
+            let t = time(
+                if op == "reaction_diffusion" {
+                    runs.min(5)
+                } else {
+                    runs.min(20)
+                },
+                |_| {
+                    lines = c.op.eval(input, &p, ctx).expect("evaluates").line_count();
+                },
+            );
+            report(name, t, target);
+            println!("    {lines} polylines out");
+        }
+    }
     // 8. linesort on 100 000 random segments: travel and time, greedy and with 2-opt.
     if super::wanted(only, "8") {
         let segments = super::random_segments(100_000);

@@ -41,6 +41,10 @@ pub struct PipelineStats {
     pub tasks_spawned: u64,
     /// Tasks whose result was collected (published, stale or failed).
     pub tasks_finished: u64,
+    /// Evaluations asked to stop because a newer request replaced them.
+    pub tasks_cancelled: u64,
+    /// Evaluations that stopped early when asked (the rest had finished already).
+    pub tasks_stopped: u64,
     /// Stage results taken from the CPU cache instead of being computed.
     pub stage_hits: u64,
     /// Stages computed (cache misses).

@@ -25,6 +25,8 @@ pub(super) struct LayerRow<'a> {
     pub times: Option<&'a StageTimes>,
     /// What its stages left out or changed (images ignored by an SVG import, …).
     pub notes: &'a [String],
+    /// How far its newest running evaluation has got, when a long op reports it.
+    pub progress: Option<f32>,
 }
 
 /// The last evaluation time of the stage named `stage`, with its p95 on hover.
@@ -96,6 +98,14 @@ fn layer_group(
         .body(|ui| {
             if let Some(message) = &row.error.message {
                 ui.colored_label(egui::Color32::from_rgb(235, 90, 80), message);
+            }
+            if let Some(done) = row.progress {
+                ui.add(
+                    egui::ProgressBar::new(done)
+                        .show_percentage()
+                        .desired_width(220.0),
+                )
+                .on_hover_text("computing; a newer change cancels it");
             }
             for note in row.notes {
                 ui.colored_label(

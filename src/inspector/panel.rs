@@ -29,6 +29,7 @@ pub(super) struct PanelData<'w, 's> {
     registry: Res<'w, OpsRegistry>,
     op_errors: Option<Res<'w, OpRegistrationErrors>>,
     system_errors: Res<'w, crate::ecs::SystemErrors>,
+    evaluations: Res<'w, crate::ecs::Evaluations>,
     layers: Query<
         'w,
         's,
@@ -93,6 +94,13 @@ pub(super) fn inspector_ui(
                         shape,
                         times,
                         notes: realized.map_or(&[], |r| r.geometry.notes()),
+                        // The newest running evaluation's progress (long ops report it).
+                        progress: f
+                            .tasks
+                            .iter()
+                            .max_by_key(|t| t.seq)
+                            .and_then(|t| data.evaluations.progress(t.id))
+                            .filter(|&p| p > 0.0),
                     })
                     .collect();
                 rows.sort_by_key(|r| r.layer.order);

@@ -1,6 +1,7 @@
 //! Sketches without a window: the same plugins in a headless app, pumped until every
 //! layer shows its geometry at a time `t`.
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -107,8 +108,20 @@ pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, SketchError> {
     let start = Instant::now();
     let mut previous: Option<Vec<Option<GeometryId>>> = None;
     let seen = app.world().resource::<SystemErrors>().count;
+    let mut shown_progress = false;
     loop {
         app.update();
+        // On a terminal, long ops' progress (reaction–diffusion, …) after a second.
+        if start.elapsed() > Duration::from_secs(1) && std::io::stderr().is_terminal() {
+            let done = app
+                .world()
+                .resource::<crate::ecs::Evaluations>()
+                .running_progress();
+            if let Some(done) = done {
+                eprint!("\rcomputing: {:3.0} %", done * 100.0);
+                shown_progress = true;
+            }
+        }
         let errors = app.world().resource::<SystemErrors>().since(seen);
         if !errors.is_empty() {
             return Err(SketchError::Systems(errors.to_vec()));
@@ -138,6 +151,9 @@ pub fn render_at(app: &mut App, t: f64) -> Result<Drawing, SketchError> {
             });
         }
         std::thread::sleep(Duration::from_micros(200));
+    }
+    if shown_progress {
+        eprint!("\r{:16}\r", "");
     }
     let world = app.world_mut();
     let mut q = world.query::<(&Layer, &LayerError)>();

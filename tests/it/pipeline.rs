@@ -626,3 +626,55 @@ fn editing_a_referenced_svg_on_disk_recomputes_only_the_layer_that_reads_it() {
     std::fs::write(&svg, drawing(30)).unwrap();
     run_until(&mut app, "the restored SVG", |app| end_x(app) == 30.0);
 }
+
+#[test]
+fn a_drag_over_a_slow_simulation_starts_at_most_two_full_runs_and_ends_on_the_last() {
+    let mut app = rust_app();
+    let registry = app.world().resource::<OpsRegistry>().snapshot();
+    // About half a second of reaction–diffusion per run here.
+    let recipe = graft::ops::Recipe {
+        source: registry
+            .call(
+                "rect",
+                &[
+                    ("width", 60.0.into()),
+                    ("height", 60.0.into()),
+                    ("center", [50.0, 50.0, 0.0].into()),
+                ],
+            )
+            .unwrap(),
+        effects: vec![
+            registry
+                .call(
+                    "reaction_diffusion",
+                    &[("grid_pitch", 0.3.into()), ("steps", 3000.into())],
+                )
+                .unwrap(),
+        ],
+    };
+    let e = spawn_layer(app.world_mut(), "coral", "black", 0.3, recipe);
+    let before = stats(&app);
+    // 20 changes, one per frame, as a slider drag makes them.
+    let mut last = None;
+    for k in 0..20 {
+        let mut r = app.world_mut().get_mut::<LayerRecipe>(e).unwrap();
+        r.0.effects[0]
+            .set("feed", &RawParam::from(0.030 + 0.0005 * k as f64))
+            .unwrap();
+        app.update();
+        last = Some(app.world().get::<Resolved>(e).unwrap().wanted());
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    settle(&mut app);
+    let after = stats(&app);
+    assert_eq!(app.world().get::<Realized>(e).unwrap().id, last.unwrap());
+    let finished = after.tasks_finished - before.tasks_finished;
+    let stopped = after.tasks_stopped - before.tasks_stopped;
+    // Every run but the last two stopped at its next check.
+    assert!(
+        finished - stopped <= 2,
+        "{finished} runs ended, {stopped} of them stopped early"
+    );
+    assert!(stopped >= 1, "the drag cancelled runs ({finished} ended)");
+    assert!(app.world().get::<LayerError>(e).unwrap().message.is_none());
+}

@@ -50,6 +50,7 @@ pub use model::memo::Memo;
 pub use model::op::{
     EvalContext, EvalFn, FingerprintFn, Op, Page, Params, PassthroughFn, ResourceBudget,
 };
+pub use model::progress::Progress;
 pub use model::reference::{Binder, GeometryRef, Inputs, RefError};
 pub use model::scene_budget::{DEFAULT_SCENE_VERTICES, OverSceneBudget, SceneBudget};
 pub use model::schema::{OpKind, OpSchema, ParamKind, ParamSpec};

@@ -44,9 +44,13 @@ pub(super) fn collect_layers(
     let mut finished: HashMap<GeometryId, TaskOutput> = HashMap::new();
     evaluations
         .running
-        .retain(|id, task| match check_ready(task) {
+        .retain(|id, running| match check_ready(&mut running.task) {
             Some(output) => {
                 stats.tasks_finished += 1;
+                if matches!(&output.result, Err(e) if e.failure == crate::ops::OpFailure::Cancelled)
+                {
+                    stats.tasks_stopped += 1;
+                }
                 stats.stage_misses += output.stages_evaluated as u64;
                 stats.task_times.push(output.millis);
                 finished.insert(*id, output);
@@ -84,6 +88,15 @@ pub(super) fn collect_layers(
                         times.0.entry(name.to_string()).or_default().push(*millis);
                     }
                 }
+            }
+            let cancelled = matches!(
+                &output.result,
+                Err(e) if e.failure == crate::ops::OpFailure::Cancelled
+            );
+            if cancelled && Some(output.id) == wanted {
+                // Cancelled, then wanted again before it noticed: asked for anew.
+                work.dispatch_due = true;
+                continue;
             }
             if Some(output.id) == wanted {
                 // What the layer wants now, whatever was shown in between.

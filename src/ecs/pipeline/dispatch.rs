@@ -11,12 +11,13 @@ use bevy::ecs::system::{Commands, Query, Res, ResMut};
 use bevy::tasks::AsyncComputeTaskPool;
 
 use super::{
-    Evaluations, MAX_TASKS_PER_LAYER, PipelineFrame, PipelineSettings, PipelineWork, SharedCache,
+    Evaluations, MAX_TASKS_PER_LAYER, PipelineFrame, PipelineSettings, PipelineWork, Running,
+    SharedCache,
 };
 use crate::ecs::layer::{InFlight, Layer, LayerError, PendingTask, Realized, Resolved, TaskOutput};
 use crate::ecs::stats::PipelineStats;
 use crate::geometry::{GeometryId, LineVertices, Polylines};
-use crate::ops::{EvalContext, OpError, OpFailure, ResolvedRecipe};
+use crate::ops::{EvalContext, OpError, OpFailure, Progress, ResolvedRecipe};
 
 type DispatchQuery<'w, 's> = Query<
     'w,
@@ -56,6 +57,11 @@ pub(super) fn dispatch_layers(
         .filter_map(|(_, _, realized, ..)| realized.map(|r| (r.id, Arc::clone(&r.geometry))))
         .collect();
     let failed: Vec<GeometryId> = layers.iter().filter_map(|(.., e)| e.failed).collect();
+    // What some layer wants now: a running evaluation of anything else may be cancelled.
+    let wanted_now: std::collections::HashSet<GeometryId> = layers
+        .iter()
+        .map(|(_, resolved, ..)| resolved.wanted())
+        .collect();
     let mut order: Vec<(u64, Entity)> = layers
         .iter()
         .map(|(entity, .., in_flight, _)| (in_flight.waiting_since.unwrap_or(frame.0), entity))
@@ -78,8 +84,10 @@ pub(super) fn dispatch_layers(
         if in_flight.has(wanted) {
             continue;
         }
-        if evaluations.running.contains_key(&wanted) {
-            // Another layer (or an earlier request of this one) is computing it already.
+        if let Some(running) = evaluations.running.get(&wanted) {
+            // Another layer (or an earlier request of this one) is computing it already;
+            // wanted again, it is not cancelled after all.
+            running.progress.resume();
             stats.shared += 1;
             in_flight.next_seq += 1;
             let seq = in_flight.next_seq;
@@ -138,6 +146,19 @@ pub(super) fn dispatch_layers(
                 }
             }
         };
+        if in_flight.len() >= MAX_TASKS_PER_LAYER {
+            // Latest wins: what this layer asked for before and nobody wants now stops
+            // at its next check, so a drag over a slow simulation does not queue them.
+            for task in &in_flight.tasks {
+                if !wanted_now.contains(&task.id)
+                    && let Some(running) = evaluations.running.get(&task.id)
+                    && !running.progress.is_cancelled()
+                {
+                    running.progress.cancel();
+                    stats.tasks_cancelled += 1;
+                }
+            }
+        }
         if in_flight.len() >= MAX_TASKS_PER_LAYER || evaluations.len() >= settings.max_in_flight {
             stats.deferred += 1;
             in_flight.waiting_since.get_or_insert(frame.0);
@@ -146,16 +167,19 @@ pub(super) fn dispatch_layers(
         }
         stats.stage_hits += start as u64;
         stats.tasks_spawned += 1;
+        let progress = Arc::new(Progress::default());
         let task = spawn_evaluation(
             recipe,
             resolved.churning(),
             start,
             input,
             resolved.t,
-            settings.eval.clone(),
+            settings.eval.clone().with_progress(Arc::clone(&progress)),
             cache.clone(),
         );
-        evaluations.running.insert(wanted, task);
+        evaluations
+            .running
+            .insert(wanted, Running { task, progress });
         in_flight.next_seq += 1;
         let seq = in_flight.next_seq;
         in_flight.tasks.push(PendingTask { id: wanted, seq });

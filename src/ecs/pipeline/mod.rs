@@ -28,7 +28,7 @@ use super::stats::PipelineStats;
 use crate::cache::{CacheBudget, GeometryCache};
 use crate::geometry::GeometryId;
 use crate::host::DiskFiles;
-use crate::ops::{EvalContext, ResourceBudget, SceneBudget};
+use crate::ops::{EvalContext, Progress, ResourceBudget, SceneBudget};
 
 pub use inputs::FILE_POLL;
 
@@ -87,10 +87,33 @@ impl SharedCache {
 /// queued, running, ready in the cache, or failed in the layer's error).
 #[derive(Resource, Default)]
 pub struct Evaluations {
-    pub(super) running: HashMap<GeometryId, Task<TaskOutput>>,
+    pub(super) running: HashMap<GeometryId, Running>,
+}
+
+/// One running evaluation: its task, and the progress and cancel switch it shares with
+/// the ops it runs.
+pub(super) struct Running {
+    pub(super) task: Task<TaskOutput>,
+    pub(super) progress: Arc<Progress>,
 }
 
 impl Evaluations {
+    /// How far the evaluation of `id` has got in its long op now running (0..=1), if it
+    /// runs.
+    pub fn progress(&self, id: GeometryId) -> Option<f32> {
+        self.running.get(&id).map(|r| r.progress.fraction())
+    }
+
+    /// The least progress among running evaluations that report any (what a terminal
+    /// shows while `render` waits).
+    pub fn running_progress(&self) -> Option<f32> {
+        self.running
+            .values()
+            .map(|r| r.progress.fraction())
+            .filter(|&p| p > 0.0)
+            .min_by(f32::total_cmp)
+    }
+
     /// Number of evaluations running.
     pub fn len(&self) -> usize {
         self.running.len()

@@ -4,7 +4,7 @@
 use crate::geometry::Polylines;
 
 use crate::ops::kit::distance::RingDistance;
-use crate::ops::kit::field::{Grid, bounds_of, push_rings};
+use crate::ops::kit::field::{Grid, bounds_of, is_flat, passed_through, push_rings};
 use crate::ops::kit::planar::rings_and_paths;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
@@ -66,6 +66,9 @@ impl Isocontour {
 
 impl Evaluate for Isocontour {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+        if !is_flat(input) {
+            return Ok(passed_through(input));
+        }
         let mut out = if self.keep_original {
             input.clone()
         } else {
@@ -103,7 +106,7 @@ impl Evaluate for Isocontour {
         grid.fill(ctx.executor.as_ref(), |p| {
             field.at(p).map_or(0.0, |(d, _)| d)
         });
-        let contours = grid.isolines(&levels)?;
+        let contours = grid.isolines(&levels, ctx.executor.as_ref())?;
         let points: usize = contours.iter().map(Vec::len).sum();
         ctx.check_budget((out.point_count() + points) as u64, contours.len() as u64)?;
         push_rings(&mut out, &contours);

@@ -5,7 +5,7 @@
 use crate::geometry::Polylines;
 
 use crate::ops::kit::distance::RingDistance;
-use crate::ops::kit::field::{Grid, bounds_of, push_rings};
+use crate::ops::kit::field::{Grid, bounds_of, is_flat, passed_through, push_rings};
 use crate::ops::kit::planar::{P, rings_and_paths};
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
@@ -53,6 +53,9 @@ impl Metaball {
 
 impl Evaluate for Metaball {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+        if !is_flat(input) {
+            return Ok(passed_through(input));
+        }
         let mut out = if self.keep_original {
             input.clone()
         } else {
@@ -87,7 +90,7 @@ impl Evaluate for Metaball {
                     * ((s.hi[1] - s.lo[1]) / self.grid_pitch + 1.0)
             })
             .sum();
-        let max = 20 * crate::ops::kit::field::MAX_GRID_POINTS;
+        let max = 4 * crate::ops::kit::field::MAX_GRID_POINTS;
         if !(cells <= max as f64) {
             return Err(OpFailure::OverBudget {
                 what: "distance samples (fewer or smaller shapes, or raise grid_pitch)",

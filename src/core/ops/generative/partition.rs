@@ -8,7 +8,11 @@ use i_overlay::float::single::SingleFloatOverlay;
 use crate::geometry::{Polylines, Vec3};
 
 use crate::ops::kit::distance::RingDistance;
-use crate::ops::kit::field::{bounds_of, push_rings};
+use rstar::primitives::{GeomWithData, Rectangle};
+use rstar::{AABB, RTree};
+
+use crate::ops::kit::crossings;
+use crate::ops::kit::field::{bounds_of, is_flat, passed_through, push_rings};
 use crate::ops::kit::fill_rule::FillRule;
 use crate::ops::kit::parallel;
 use crate::ops::kit::planar::{P, regions, rings_and_paths};
@@ -29,7 +33,7 @@ crate::op! {
         /// which regions are split
         pub mode: PartitionMode = PartitionMode::Merge,
         /// sites (cells) per region
-        pub site_count: u32 = 12 => ui(1.0, 500.0).domain(1.0, 100000.0),
+        pub site_count: u32 = 12 => ui(1.0, 500.0).domain(1.0, 5000.0),
         /// random seed of the sites
         pub seed: u32 = 0 => ui(0.0, 9999.0),
         /// thinning of the sites per axis: 0 keeps every site, 1 keeps none but where the slope adds back
@@ -128,8 +132,7 @@ impl Partition {
     }
 
     /// The sites of one region and whether all `site_count` were found.
-    fn sites(&self, region: &[Vec<P>], lo: P, hi: P, stream: u64) -> (Vec<P>, bool) {
-        let field = RingDistance::new(region);
+    fn sites(&self, field: &RingDistance, lo: P, hi: P, stream: u64) -> (Vec<P>, bool) {
         let mut rng = SeededRng::new(self.seed as u64, stream);
         let want = self.site_count as usize;
         let mut sites = Vec::with_capacity(want);
@@ -152,6 +155,9 @@ impl Partition {
 
 impl Evaluate for Partition {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+        if !is_flat(input) {
+            return Ok(passed_through(input));
+        }
         let rings = rings_and_paths(input).0;
         let groups: Vec<Vec<Vec<P>>> = match self.mode {
             PartitionMode::Merge if rings.is_empty() => Vec::new(),
@@ -168,7 +174,10 @@ impl Evaluate for Partition {
             let Some((lo, hi)) = bounds_of(region) else {
                 continue;
             };
-            let (sites, all) = self.sites(region, lo, hi, g as u64);
+            // Counted before anything else: the overlay below costs what they cost.
+            crossings::check_rings(region, ctx)?;
+            let field = RingDistance::new(region);
+            let (sites, all) = self.sites(&field, lo, hi, g as u64);
             short += usize::from(!all);
             // The box holds the region with room to spare, so no cell is cut by it there.
             let pad = ((hi[0] - lo[0]) + (hi[1] - lo[1])).max(1.0);
@@ -177,13 +186,46 @@ impl Evaluate for Partition {
                 [lo[0] - pad, lo[1] - pad],
                 [hi[0] + pad, hi[1] + pad],
             );
+            // The region as disjoint shapes (one overlay); each cell is cut by the shapes
+            // its box meets only.
+            let shapes = regions(region, FillRule::EvenOdd);
+            let boxes = RTree::bulk_load(
+                shapes
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(k, s)| {
+                        let (lo, hi) = bounds_of(s)?;
+                        Some(GeomWithData::new(Rectangle::from_corners(lo, hi), k))
+                    })
+                    .collect(),
+            );
             let cut = parallel::map_ranges(ctx.executor.as_ref(), cells.len(), 16, |range| {
                 let mut part = Vec::new();
                 for cell in &cells[range] {
-                    if cell.len() >= 3 {
-                        let shapes = cell.overlay(region, OverlayRule::Intersect, Winding::EvenOdd);
-                        part.extend(shapes.into_iter().flatten());
+                    let Some((lo, hi)) = bounds_of([cell]).filter(|_| cell.len() >= 3) else {
+                        continue;
+                    };
+                    // A cell whose circle about its middle holds no edge of the region
+                    // and lies inside it is kept whole, without an overlay.
+                    let mid = [(lo[0] + hi[0]) / 2.0, (lo[1] + hi[1]) / 2.0];
+                    let reach = cell
+                        .iter()
+                        .map(|p| (p[0] - mid[0]).hypot(p[1] - mid[1]))
+                        .fold(0.0, f64::max);
+                    if field.at(mid).is_some_and(|(d, _)| -d > reach) {
+                        part.push(cell.clone());
+                        continue;
                     }
+                    let near: Vec<&Vec<P>> = boxes
+                        .locate_in_envelope_intersecting(AABB::from_corners(lo, hi))
+                        .flat_map(|b| &shapes[b.data])
+                        .collect();
+                    if near.is_empty() {
+                        continue;
+                    }
+                    let near: Vec<Vec<P>> = near.into_iter().cloned().collect();
+                    let pieces = cell.overlay(&near, OverlayRule::Intersect, Winding::EvenOdd);
+                    part.extend(pieces.into_iter().flatten());
                 }
                 part
             });

@@ -5,7 +5,7 @@
 use crate::geometry::Polylines;
 
 use crate::ops::kit::distance::RingDistance;
-use crate::ops::kit::field::{Grid, bounds_of, push_rings};
+use crate::ops::kit::field::{Grid, bounds_of, is_flat, passed_through, push_rings};
 use crate::ops::kit::parallel;
 use crate::ops::kit::planar::{P, rings_and_paths};
 use crate::ops::kit::random::SeededRng;
@@ -54,85 +54,184 @@ crate::op! {
 /// Most grid points × steps one simulation may run (a few seconds on two cores).
 const MAX_CELL_STEPS: u64 = 1_500_000_000;
 
+/// Steps between two progress reports (and cancel checks).
+const PROGRESS_EVERY: u32 = 50;
+
 /// Rows updated on one thread at least per step.
 const ROWS_PER_CHUNK: usize = 16;
 
-/// The simulation's state: U and V per grid point, and which points lie in the mask.
+/// The simulation's state: U and V per grid point (plus one last point that holds the
+/// fixed outside state U = 1, V = 0), and the layout of the mask.
 struct State {
     nx: usize,
     u: Vec<f32>,
     v: Vec<f32>,
-    inside: Vec<bool>,
+    /// Per row: runs `[from, to)` of points whose four neighbours all lie in the mask
+    /// (updated straight from the row above, the row below and the neighbours beside).
+    runs: Vec<Vec<(usize, usize)>>,
+    /// Per row: the other points of the mask, each with its four neighbours' indices (a
+    /// neighbour beyond the edge is the point itself with no flux, or the outside point).
+    edges: Vec<Vec<(usize, [usize; 4])>>,
+}
+
+impl State {
+    fn new(
+        nx: usize,
+        ny: usize,
+        inside: &[bool],
+        u: Vec<f32>,
+        v: Vec<f32>,
+        dirichlet: bool,
+    ) -> State {
+        let outside = inside.len();
+        let (mut runs, mut edges) = (vec![Vec::new(); ny], vec![Vec::new(); ny]);
+        for j in 0..ny {
+            let mut run: Option<usize> = None;
+            for i in 0..nx {
+                let k = j * nx + i;
+                let near = [
+                    (i > 0).then(|| k - 1),
+                    (i + 1 < nx).then(|| k + 1),
+                    (j > 0).then(|| k - nx),
+                    (j + 1 < ny).then(|| k + nx),
+                ];
+                let interior = inside[k] && near.iter().all(|n| n.is_some_and(|n| inside[n]));
+                match (interior, run) {
+                    (true, None) => run = Some(i),
+                    (false, Some(from)) => {
+                        runs[j].push((j * nx + from, k));
+                        run = None;
+                    }
+                    _ => {}
+                }
+                if inside[k] && !interior {
+                    let beyond = if dirichlet { outside } else { k };
+                    edges[j].push((k, near.map(|n| n.filter(|&n| inside[n]).unwrap_or(beyond))));
+                }
+            }
+            if let Some(from) = run {
+                runs[j].push((j * nx + from, j * nx + nx));
+            }
+        }
+        let (mut u, mut v) = (u, v);
+        u.push(1.0);
+        v.push(0.0);
+        State {
+            nx,
+            u,
+            v,
+            runs,
+            edges,
+        }
+    }
+}
+
+/// The Gray–Scott rates of one step.
+#[derive(Clone, Copy)]
+struct Rates {
+    du: f32,
+    dv: f32,
+    feed: f32,
+    kill: f32,
+    dt: f32,
+}
+
+impl Rates {
+    /// The next (U, V) of a point from its values and the sums of its neighbours'.
+    #[inline(always)]
+    fn step(&self, u: f32, v: f32, su: f32, sv: f32) -> (f32, f32) {
+        let uvv = u * v * v;
+        (
+            u + self.dt * (self.du * (su - 4.0 * u) - uvv + self.feed * (1.0 - u)),
+            v + self.dt * (self.dv * (sv - 4.0 * v) + uvv - (self.feed + self.kill) * v),
+        )
+    }
 }
 
 impl ReactionDiffusion {
     /// Runs `steps` steps from `state`, on `ex` in row chunks (every point's update reads
     /// the previous step only: the result does not depend on the chunking).
-    fn run(&self, state: &mut State, ex: &dyn crate::ops::model::context::Executor) {
+    fn run(&self, state: &mut State, ctx: &EvalContext) -> Result<(), OpFailure> {
+        let ex = ctx.executor.as_ref();
         let nx = state.nx;
-        let (du, dv, f, k, dt) = (
-            self.du as f32,
-            self.dv as f32,
-            self.feed as f32,
-            self.kill as f32,
-            self.dt as f32,
-        );
-        let dirichlet = self.boundary == RdBoundary::Dirichlet;
+        let rates = Rates {
+            du: self.du as f32,
+            dv: self.dv as f32,
+            feed: self.feed as f32,
+            kill: self.kill as f32,
+            dt: self.dt as f32,
+        };
         let mut next_u = state.u.clone();
         let mut next_v = state.v.clone();
-        let inside = &state.inside;
-        let len = inside.len();
-        for _ in 0..self.steps {
-            let (u, v) = (&state.u, &state.v);
-            // A neighbour outside the grid or the mask: the point itself (no flux) or the
-            // fixed outside state.
-            let at = |i: usize, n: Option<usize>| -> (f32, f32) {
-                match n {
-                    Some(n) if inside[n] => (u[n], v[n]),
-                    _ if dirichlet => (1.0, 0.0),
-                    _ => (u[i], v[i]),
-                }
-            };
-            let mut pairs: Vec<(&mut [f32], &mut [f32])> = Vec::new();
-            let chunk = nx * ROWS_PER_CHUNK;
-            for (a, b) in next_u.chunks_mut(chunk).zip(next_v.chunks_mut(chunk)) {
-                pairs.push((a, b));
+        let rows = state.runs.len();
+        let chunk_rows = ROWS_PER_CHUNK.max(rows.div_ceil(ex.threads().max(1) * 4));
+        let (runs, edges) = (&state.runs, &state.edges);
+        for step in 0..self.steps {
+            // Now and then: how far it has got, and whether it is still wanted.
+            if step % PROGRESS_EVERY == 0 {
+                ctx.report_progress(step as f32 / self.steps as f32);
+                ctx.check_cancelled()?;
             }
-            parallel::for_each_chunk_mut(ex, &mut pairs, 1, |first, slots| {
-                for (c, (nu, nv)) in slots.iter_mut().enumerate() {
-                    let start = (first + c) * chunk;
-                    for (o, (su, sv)) in nu.iter_mut().zip(nv.iter_mut()).enumerate() {
-                        let i = start + o;
-                        if !inside[i] {
-                            continue;
+            let (u, v) = (&state.u, &state.v);
+            // Rows of the output by chunk (the outside point at the end is never written).
+            let mut pairs: Vec<(usize, &mut [f32], &mut [f32])> = next_u[..rows * nx]
+                .chunks_mut(nx * chunk_rows)
+                .zip(next_v[..rows * nx].chunks_mut(nx * chunk_rows))
+                .enumerate()
+                .map(|(c, (a, b))| (c * chunk_rows, a, b))
+                .collect();
+            parallel::for_each_chunk_mut(ex, &mut pairs, 1, |_, slots| {
+                for (first_row, nu, nv) in slots.iter_mut() {
+                    let base = *first_row * nx;
+                    let count = nu.len() / nx;
+                    for j in *first_row..*first_row + count {
+                        for &(from, to) in &runs[j] {
+                            // Straight slices: the compiler vectorises this loop.
+                            let (o, n) = (from - base, to - from);
+                            let (uc, vc) = (&u[from..to], &v[from..to]);
+                            let (ul, ur) = (&u[from - 1..to - 1], &u[from + 1..to + 1]);
+                            let (vl, vr) = (&v[from - 1..to - 1], &v[from + 1..to + 1]);
+                            let (uu, ud) = (&u[from - nx..to - nx], &u[from + nx..to + nx]);
+                            let (vu, vd) = (&v[from - nx..to - nx], &v[from + nx..to + nx]);
+                            let (ou, ov) = (&mut nu[o..o + n], &mut nv[o..o + n]);
+                            // Equal lengths, said once, so the loop runs without checks.
+                            let (ul, ur, uu, ud) = (&ul[..n], &ur[..n], &uu[..n], &ud[..n]);
+                            let (vl, vr, vu, vd) = (&vl[..n], &vr[..n], &vu[..n], &vd[..n]);
+                            let (uc, vc, ov) = (&uc[..n], &vc[..n], &mut ov[..n]);
+                            for x in 0..n {
+                                let (a, b) = rates.step(
+                                    uc[x],
+                                    vc[x],
+                                    ul[x] + ur[x] + uu[x] + ud[x],
+                                    vl[x] + vr[x] + vu[x] + vd[x],
+                                );
+                                ou[x] = a;
+                                ov[x] = b;
+                            }
                         }
-                        let x = i % nx;
-                        let neighbours = [
-                            (x > 0).then(|| i - 1),
-                            (x + 1 < nx).then(|| i + 1),
-                            i.checked_sub(nx),
-                            (i + nx < len).then(|| i + nx),
-                        ];
-                        let (mut lu, mut lv) = (-4.0 * u[i], -4.0 * v[i]);
-                        for n in neighbours {
-                            let (a, b) = at(i, n);
-                            lu += a;
-                            lv += b;
+                        for &(k, near) in &edges[j] {
+                            let su = near.iter().map(|&n| u[n]).sum();
+                            let sv = near.iter().map(|&n| v[n]).sum();
+                            let (a, b) = rates.step(u[k], v[k], su, sv);
+                            nu[k - base] = a;
+                            nv[k - base] = b;
                         }
-                        let uvv = u[i] * v[i] * v[i];
-                        *su = u[i] + dt * (du * lu - uvv + f * (1.0 - u[i]));
-                        *sv = v[i] + dt * (dv * lv + uvv - (f + k) * v[i]);
                     }
                 }
             });
             std::mem::swap(&mut state.u, &mut next_u);
             std::mem::swap(&mut state.v, &mut next_v);
         }
+        ctx.report_progress(1.0);
+        Ok(())
     }
 }
 
 impl Evaluate for ReactionDiffusion {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+        if !is_flat(input) {
+            return Ok(passed_through(input));
+        }
         let rings = rings_and_paths(input).0;
         let Some((lo, hi)) = bounds_of(&rings) else {
             return Ok(Polylines::new());
@@ -191,18 +290,16 @@ impl Evaluate for ReactionDiffusion {
                 v[k] = (v[k] + (self.noise * nv) as f32).clamp(0.0, 1.0);
             }
         }
-        let mut state = State {
-            nx: grid.nx,
+        let mut state = State::new(
+            grid.nx,
+            grid.ny,
+            &mask,
             u,
             v,
-            inside: mask,
-        };
-        self.run(&mut state, ctx.executor.as_ref());
-        for (value, (&v, &inside)) in grid
-            .values
-            .iter_mut()
-            .zip(state.v.iter().zip(&state.inside))
-        {
+            self.boundary == RdBoundary::Dirichlet,
+        );
+        self.run(&mut state, ctx)?;
+        for (value, (&v, &inside)) in grid.values.iter_mut().zip(state.v.iter().zip(&mask)) {
             *value = if inside && v.is_finite() {
                 v as f64
             } else {
@@ -210,7 +307,7 @@ impl Evaluate for ReactionDiffusion {
             };
         }
         let contours: Vec<Vec<P>> = grid
-            .isolines(&[self.level])?
+            .isolines(&[self.level], ctx.executor.as_ref())?
             .into_iter()
             .filter(|c| c.len() >= self.min_points as usize)
             .collect();

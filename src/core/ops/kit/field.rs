@@ -119,19 +119,31 @@ impl Grid {
     }
 
     /// The closed rings where the field crosses each of `levels` (what would close only
-    /// at the grid's edge is left out).
-    pub(crate) fn isolines(&self, levels: &[f64]) -> Result<Vec<Vec<P>>, OpFailure> {
+    /// at the grid's edge is left out); levels are traced in parallel on `ex`.
+    pub(crate) fn isolines(
+        &self,
+        levels: &[f64],
+        ex: &dyn Executor,
+    ) -> Result<Vec<Vec<P>>, OpFailure> {
         self.check_levels(levels.len())?;
-        let lines = self
-            .builder()
-            .lines(&self.values, levels)
-            .map_err(|e| OpFailure::bad_input(format!("cannot contour the field: {e:?}")))?;
-        Ok(lines
-            .iter()
-            .flat_map(|l| l.geometry().0.iter())
-            .map(|ring| ring.0.iter().map(|c| [c.x, c.y]).collect::<Vec<P>>())
-            .filter(|ring| !self.touches_frame(ring))
-            .collect())
+        let traced = parallel::map_ranges(ex, levels.len(), 1, |range| {
+            self.builder()
+                .lines(&self.values, &levels[range])
+                .map_err(|e| OpFailure::bad_input(format!("cannot contour the field: {e:?}")))
+                .map(|lines| {
+                    lines
+                        .iter()
+                        .flat_map(|l| l.geometry().0.iter())
+                        .map(|ring| ring.0.iter().map(|c| [c.x, c.y]).collect::<Vec<P>>())
+                        .filter(|ring| !self.touches_frame(ring))
+                        .collect::<Vec<_>>()
+                })
+        });
+        let mut rings = Vec::new();
+        for part in traced {
+            rings.extend(part?);
+        }
+        Ok(rings)
     }
 
     /// The regions where the field is at least `level`: each outer ring with its holes.
@@ -170,6 +182,20 @@ pub(crate) fn push_rings<'a>(out: &mut Polylines, rings: impl IntoIterator<Item 
     }
 }
 
+/// Whether every point of `input` lies at one height (the regions of the generative ops
+/// are flat; a solid's faces are not).
+pub(crate) fn is_flat(input: &Polylines) -> bool {
+    let z0 = input.points().first().map_or(0.0, |p| p.z);
+    input.points().iter().all(|p| (p.z - z0).abs() <= 1e-4)
+}
+
+/// `input` unchanged, with a note that `op` draws flat regions only.
+pub(crate) fn passed_through(input: &Polylines) -> Polylines {
+    let mut out = input.clone();
+    out.add_note("the input is not flat (3D): it draws flat regions only, so the input is passed through; project it first (perspective)");
+    out
+}
+
 /// The bounds of `rings`, or `None` when they hold no point.
 pub(crate) fn bounds_of<'a>(rings: impl IntoIterator<Item = &'a Vec<P>>) -> Option<(P, P)> {
     let mut b: Option<(P, P)> = None;
@@ -189,7 +215,9 @@ mod tests {
     fn a_cone_contours_to_a_circle() {
         let mut g = Grid::cover([-10.0, -10.0], [10.0, 10.0], 0.25).unwrap();
         g.fill(&crate::ops::model::context::Serial, |p| p[0].hypot(p[1]));
-        let rings = g.isolines(&[5.0]).unwrap();
+        let rings = g
+            .isolines(&[5.0], &crate::ops::model::context::Serial)
+            .unwrap();
         assert_eq!(rings.len(), 1);
         for p in &rings[0] {
             assert!((p[0].hypot(p[1]) - 5.0).abs() < 0.05, "{p:?}");

@@ -50,6 +50,9 @@ pub enum OpFailure {
     /// The geometry another layer or shape provides is not there.
     #[error("'{0}' has no geometry")]
     MissingInput(String),
+    /// A newer request replaced this evaluation before it finished.
+    #[error("cancelled: a newer request replaced it")]
+    Cancelled,
 }
 
 impl OpFailure {

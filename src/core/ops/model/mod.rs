@@ -5,6 +5,7 @@ pub(crate) mod failure;
 pub(crate) mod memo;
 pub(crate) mod message;
 pub(crate) mod op;
+pub(crate) mod progress;
 pub(crate) mod reference;
 pub(crate) mod scene_budget;
 pub(crate) mod schema;

@@ -9,6 +9,7 @@ use crate::geometry::{IdHasher, Polylines};
 use super::context::{Executor, FileSource, NoFiles, Serial};
 use super::failure::{OpError, OpFailure};
 use super::memo::Memo;
+use super::progress::Progress;
 use super::scene_budget::SceneBudget;
 use super::schema::OpSchema;
 use super::value::Value;
@@ -75,6 +76,9 @@ pub struct EvalContext {
     /// The scene's seed: every random stage whose own `seed` is not written draws from
     /// it, mixed with the stage's address (none: each op's own `seed` applies).
     pub seed: Option<u64>,
+    /// Where long ops report how far they have got and learn that they are no longer
+    /// wanted (none: nobody watches, nothing cancels).
+    pub progress: Option<Arc<Progress>>,
     /// The op being evaluated (set by [`Op::eval`]).
     op: Option<Arc<OpSchema>>,
 }
@@ -123,6 +127,7 @@ impl EvalContext {
             scene: None,
             page: None,
             seed: None,
+            progress: None,
             op: None,
         }
     }
@@ -160,6 +165,26 @@ impl EvalContext {
     /// (call it before allocating the output).
     pub fn check_budget(&self, points: u64, lines: u64) -> Result<(), OpFailure> {
         self.budget.check(points, lines)
+    }
+
+    /// The same context reporting to (and cancelled through) `progress`.
+    pub fn with_progress(mut self, progress: Arc<Progress>) -> Self {
+        self.progress = Some(progress);
+        self
+    }
+
+    /// Records that `fraction` of the running op's work is done (long ops call it now and
+    /// then; nothing happens when nobody watches).
+    pub fn report_progress(&self, fraction: f32) {
+        if let Some(p) = &self.progress {
+            p.report(fraction);
+        }
+    }
+
+    /// `Err(Cancelled)` when a newer request replaced this evaluation: long ops call it
+    /// between steps and stop.
+    pub fn check_cancelled(&self) -> Result<(), OpFailure> {
+        self.progress.as_ref().map_or(Ok(()), |p| p.check())
     }
 
     /// The same context with another executor.

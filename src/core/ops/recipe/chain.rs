@@ -743,6 +743,8 @@ impl ResolvedRecipe {
         let key = self.final_id();
         let mut produced = 0u64;
         for stage in &self.stages[first..] {
+            ctx.check_cancelled()
+                .map_err(|f| OpError::new(stage.op.name(), f))?;
             if stage.op.passes_through(&current, &stage.params, ctx) {
                 // The same geometry under the stage's id: shared, not copied.
                 sink(stage, &current);
