@@ -47,6 +47,19 @@ crate::op! {
     }
 }
 
+/// Most sites of one evaluation, over all regions (a couple of seconds of cutting).
+const MAX_SITES: u64 = 200_000;
+
+/// Twice the signed area of a ring (positive: counter-clockwise with y up).
+fn signed_area(ring: &[P]) -> f64 {
+    (0..ring.len())
+        .map(|i| {
+            let (a, b) = (ring[i], ring[(i + 1) % ring.len()]);
+            a[0] * b[1] - b[0] * a[1]
+        })
+        .sum()
+}
+
 /// Draws per kept site at most (then the region gets fewer sites, and a note says so).
 const TRIES_PER_SITE: u64 = 1000;
 
@@ -166,6 +179,13 @@ impl Evaluate for Partition {
             PartitionMode::Ring => rings.into_iter().map(|r| vec![r]).collect(),
         };
         let total = groups.len() as u64 * self.site_count as u64;
+        if total > MAX_SITES {
+            return Err(OpFailure::OverBudget {
+                what: "sites (site_count × regions: each is a cell to cut)",
+                count: total,
+                max: MAX_SITES,
+            });
+        }
         // A cell has about 6 corners, more where it meets the region's outline.
         ctx.check_budget(total.saturating_mul(8), total)?;
         let mut out = Polylines::new();
@@ -213,7 +233,12 @@ impl Evaluate for Partition {
                         .map(|p| (p[0] - mid[0]).hypot(p[1] - mid[1]))
                         .fold(0.0, f64::max);
                     if field.at(mid).is_some_and(|(d, _)| -d > reach) {
-                        part.push(cell.clone());
+                        // Wound as the overlay winds outer contours (positive area).
+                        let mut whole = cell.clone();
+                        if signed_area(&whole) < 0.0 {
+                            whole.reverse();
+                        }
+                        part.push(whole);
                         continue;
                     }
                     let near: Vec<&Vec<P>> = boxes
