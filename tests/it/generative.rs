@@ -209,11 +209,11 @@ fn the_generative_gallery_scene_loads_renders_and_keeps_every_layer_on_the_paper
     let scene = graft::host::load_scene(&path, &registry()).unwrap();
     let drawing = scene.realize(0.0, &ctx()).unwrap();
     let names: Vec<&str> = drawing.layers.iter().map(|l| l.name.as_str()).collect();
-    assert_eq!(names, ["coral", "cells", "blobs", "rings"]);
+    assert_eq!(names, ["coral", "cells", "web", "blobs", "rings"]);
     for layer in &drawing.layers {
         assert!(layer.geometry.line_count() > 0, "{} is empty", layer.name);
-        // Every generative op draws closed rings.
-        for line in layer.geometry.lines() {
+        // The field ops draw closed rings (the web's chords are open).
+        for line in layer.geometry.lines().filter(|_| layer.name != "web") {
             assert_eq!(line.first(), line.last(), "{}: an open line", layer.name);
         }
         for p in layer.geometry.points() {
@@ -225,8 +225,74 @@ fn the_generative_gallery_scene_loads_renders_and_keeps_every_layer_on_the_paper
         }
     }
     // The metaballs of the row of dots merge into one loop (and its holes).
-    let blobs = &drawing.layers[2].geometry;
+    let blobs = &drawing.layers[3].geometry;
     let outer = blobs.lines().filter(|l| area(l).abs() > 200.0).count();
     assert_eq!(blobs.line_count(), 1, "no dot stays apart");
     assert_eq!(outer, 1, "one merged outline");
+}
+
+#[test]
+fn relax_smooths_a_network_but_keeps_ends_branches_and_shared_points() {
+    // A zigzag from (0, 0) to (40, 0), and a spur from its middle point up to (20, 30).
+    let zigzag: Vec<(f32, f32)> = (0..=8)
+        .map(|i| (i as f32 * 5.0, if i % 2 == 1 { 4.0 } else { 0.0 }))
+        .collect();
+    let spur = [(20.0, 0.0), (20.0, 10.0), (25.0, 20.0), (20.0, 30.0)];
+    let input = Polylines::from_lines(
+        [zigzag.as_slice(), spur.as_slice()]
+            .map(|l| l.iter().map(|&(x, y)| v(x, y)).collect::<Vec<_>>()),
+    );
+    let out = effect(
+        "relax",
+        &[("relaxation_iterations", 30.into()), ("step", 0.5.into())],
+        &input,
+    )
+    .unwrap();
+    let (z, spur) = (out.line(0), out.line(1));
+    // Ends and the branch point stay put, and the spur still starts on the zigzag.
+    assert_eq!((z[0], z[8]), (v(0.0, 0.0), v(40.0, 0.0)));
+    assert_eq!(z[4], v(20.0, 0.0));
+    assert_eq!(spur[0], z[4]);
+    assert_eq!(spur[3], v(20.0, 30.0));
+    // The zigzag flattens.
+    let height = |l: &[graft::geometry::Vec3]| l.iter().map(|p| p.y.abs()).fold(0.0, f32::max);
+    assert!(height(z) < 1.0, "still {} high", height(z));
+}
+
+#[test]
+fn weave_spans_a_closed_curve_with_chords_that_stay_inside_and_end_on_it() {
+    let sq = Polylines::from_lines([square(0.0, 0.0, 50.0)]);
+    let params = [
+        ("num_candidate_lines", RawParam::from(40)),
+        ("seed", 5.into()),
+    ];
+    let web = effect("weave", &params, &sq).unwrap();
+    assert_eq!(web.line(0), sq.line(0), "the outline is kept");
+    assert!(web.line_count() > 10, "{} chords", web.line_count() - 1);
+    let on_edge = |p: &graft::geometry::Vec3| {
+        p.x.abs() < 1e-3
+            || (p.x - 50.0).abs() < 1e-3
+            || p.y.abs() < 1e-3
+            || (p.y - 50.0).abs() < 1e-3
+    };
+    let mut crossings = 0;
+    for chord in web.lines().skip(1) {
+        assert!(
+            on_edge(&chord[0]) && on_edge(&chord[chord.len() - 1]),
+            "{chord:?}"
+        );
+        crossings += chord.len() - 2;
+        for p in chord {
+            assert!(
+                (-1e-3..=50.001).contains(&p.x) && (-1e-3..=50.001).contains(&p.y),
+                "{p}"
+            );
+        }
+    }
+    assert!(crossings > 0, "chords cross");
+    assert_eq!(
+        effect("weave", &params, &sq).unwrap(),
+        web,
+        "the same seed, the same web"
+    );
 }

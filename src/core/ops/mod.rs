@@ -38,6 +38,8 @@ pub use generative::isocontour::{ContourSide, Isocontour};
 pub use generative::metaball::{Metaball, MetaballOutput};
 pub use generative::partition::{Partition, PartitionMode};
 pub use generative::reaction_diffusion::{RdBoundary, ReactionDiffusion};
+pub use generative::relax::Relax;
+pub use generative::weave::Weave;
 pub use kit::defaults::A4_CENTER;
 pub use kit::fill_rule::FillRule;
 pub use kit::symmetry::SymmetryGroup;
@@ -162,5 +164,7 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Metaball>(),
         Op::of::<Partition>(),
         Op::of::<ReactionDiffusion>(),
+        Op::of::<Relax>(),
+        Op::of::<Weave>(),
     ]
 }

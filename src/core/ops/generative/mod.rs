@@ -1,7 +1,10 @@
 //! Generative ops: drawings grown from fields and simulations (contours of a distance
-//! field, metaballs, Voronoi partitions, reaction–diffusion), over the kit's grid fields.
+//! field, metaballs, Voronoi partitions, reaction–diffusion, woven webs and relaxed
+//! networks), over the kit's grid fields and graphs.
 
 pub(crate) mod isocontour;
 pub(crate) mod metaball;
 pub(crate) mod partition;
 pub(crate) mod reaction_diffusion;
+pub(crate) mod relax;
+pub(crate) mod weave;

@@ -5,6 +5,7 @@ pub(crate) mod defaults;
 pub(crate) mod distance;
 pub(crate) mod field;
 pub(crate) mod fill_rule;
+pub(crate) mod graph;
 pub mod noise;
 pub mod parallel;
 pub(crate) mod planar;
