@@ -296,3 +296,36 @@ fn weave_spans_a_closed_curve_with_chords_that_stay_inside_and_end_on_it() {
         "the same seed, the same web"
     );
 }
+
+#[test]
+fn growth_keeps_every_loop_inside_the_mask_and_its_spacing_within_bounds() {
+    let mask = Polylines::from_lines([circle_at(50.0, 50.0, 30.0, 256)]);
+    let params = [
+        ("seed_count", RawParam::from(4)),
+        ("iters", 120.into()),
+        ("target_spacing", 1.5.into()),
+        ("seed", 2.into()),
+    ];
+    let loops = effect("growth", &params, &mask).unwrap();
+    assert_eq!(loops.line_count(), 4);
+    let mut points = 0;
+    for l in loops.lines() {
+        assert_eq!(l.first(), l.last(), "a closed loop");
+        for w in l.windows(2) {
+            let d = w[0].distance(w[1]);
+            assert!(d <= 1.5 * 1.5 + 1e-3, "an edge of {d} mm");
+        }
+        for p in l {
+            let r = ((p.x - 50.0) as f64).hypot((p.y - 50.0) as f64);
+            assert!(r < 30.0, "a point at radius {r}, outside the mask");
+        }
+        points += l.len();
+    }
+    // The loops grew from 8 points each.
+    assert!(points > 4 * 60, "{points} points");
+    assert_eq!(
+        effect("growth", &params, &mask).unwrap(),
+        loops,
+        "the same seed, the same growth"
+    );
+}

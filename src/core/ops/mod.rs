@@ -34,6 +34,7 @@ pub use effects::select::{DropBy, DropLines, KeepMode};
 pub use effects::smooth::{Highpass, Lowpass};
 pub use effects::subdivide::Subdivide;
 pub use effects::transform::{Affine, Rotate, Scale, ScaleMode, Translate};
+pub use generative::growth::{Growth, GrowthEdge};
 pub use generative::isocontour::{ContourSide, Isocontour};
 pub use generative::metaball::{Metaball, MetaballOutput};
 pub use generative::partition::{Partition, PartitionMode};
@@ -165,6 +166,7 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Partition>(),
         Op::of::<ReactionDiffusion>(),
         Op::of::<Relax>(),
+        Op::of::<Growth>(),
         Op::of::<Weave>(),
     ]
 }

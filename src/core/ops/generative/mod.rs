@@ -2,6 +2,7 @@
 //! field, metaballs, Voronoi partitions, reaction–diffusion, woven webs and relaxed
 //! networks), over the kit's grid fields and graphs.
 
+pub(crate) mod growth;
 pub(crate) mod isocontour;
 pub(crate) mod metaball;
 pub(crate) mod partition;
