@@ -333,17 +333,11 @@ impl Evaluate for Growth {
         let fit = ((hi[0] - lo[0]) * (hi[1] - lo[1]) / (self.target_spacing * self.target_spacing))
             .min(MAX_POINTS as f64);
         let work = fit * self.iters as f64;
-        if !(work <= MAX_WORK as f64) {
-            return Err(OpFailure::OverBudget {
-                what: "point moves (raise target_spacing or lower iters)",
-                count: if work.is_finite() {
-                    work as u64
-                } else {
-                    u64::MAX
-                },
-                max: MAX_WORK,
-            });
-        }
+        OpFailure::check_estimate(
+            "point moves (raise target_spacing or lower iters)",
+            work,
+            MAX_WORK,
+        )?;
         let exact = RingDistance::new(&rings);
         let mut loops = self.seeds(&exact, lo, hi);
         let field = Sampled::new(&exact, lo, hi, self.target_spacing, ctx.executor.as_ref())?;

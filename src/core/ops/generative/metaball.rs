@@ -91,17 +91,11 @@ impl Evaluate for Metaball {
             })
             .sum();
         let max = 4 * crate::ops::kit::field::MAX_GRID_POINTS;
-        if !(cells <= max as f64) {
-            return Err(OpFailure::OverBudget {
-                what: "distance samples (fewer or smaller shapes, or raise grid_pitch)",
-                count: if cells.is_finite() {
-                    cells as u64
-                } else {
-                    u64::MAX
-                },
-                max,
-            });
-        }
+        OpFailure::check_estimate(
+            "distance samples (fewer or smaller shapes, or raise grid_pitch)",
+            cells,
+            max,
+        )?;
         let boxes = rstar::RTree::bulk_load(
             sources
                 .iter()

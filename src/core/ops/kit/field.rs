@@ -42,17 +42,7 @@ impl Grid {
         let count = |span: f64| (span.max(0.0) / pitch).ceil() + 1.0;
         let (nx, ny) = (count(hi[0] - lo[0]), count(hi[1] - lo[1]));
         let points = nx * ny;
-        if !(points <= MAX_GRID_POINTS as f64) {
-            return Err(OpFailure::OverBudget {
-                what: "grid points (raise grid_pitch)",
-                count: if points.is_finite() {
-                    points as u64
-                } else {
-                    u64::MAX
-                },
-                max: MAX_GRID_POINTS,
-            });
-        }
+        OpFailure::check_estimate("grid points (raise grid_pitch)", points, MAX_GRID_POINTS)?;
         let (nx, ny) = (nx as usize, ny as usize);
         Ok(Grid {
             origin: lo,

@@ -61,6 +61,23 @@ impl OpFailure {
         OpFailure::BadInput(message.into())
     }
 
+    /// Refuses an estimate `count` (in floating point: it may be huge or not finite) of
+    /// `what` when it is over `max`.
+    pub fn check_estimate(what: &'static str, count: f64, max: u64) -> Result<(), OpFailure> {
+        if count <= max as f64 {
+            return Ok(());
+        }
+        Err(OpFailure::OverBudget {
+            what,
+            count: if count.is_finite() {
+                count as u64
+            } else {
+                u64::MAX
+            },
+            max,
+        })
+    }
+
     /// True for both budgets (the op's and the scene's): the parameters ask for too much.
     pub fn is_over_budget(&self) -> bool {
         matches!(
