@@ -774,16 +774,19 @@ fn outputs_and_screenshots_refuse_extensions_of_other_formats() {
     assert!(nc.exists());
 }
 
+/// A scene with no layers and one whose only layer is hidden: (name, text).
+const EMPTY_SCENES: [(&str, &str); 2] = [
+    ("empty", "(canvas: (size: (100, 80)), layers: [])\n"),
+    (
+        "hidden",
+        "(canvas: (size: (100, 80)), layers: [(name: \"a\", visible: false, source: circle())])\n",
+    ),
+];
+
 #[test]
 fn empty_and_all_hidden_scenes_finish_with_empty_files_and_say_so() {
     let dir = tempdir("cli-empty");
-    let scenes = [
-        ("empty", "(canvas: (size: (100, 80)), layers: [])\n"),
-        (
-            "hidden",
-            "(canvas: (size: (100, 80)), layers: [(name: \"a\", visible: false, source: circle())])\n",
-        ),
-    ];
+    let scenes = EMPTY_SCENES;
     for (name, text_) in scenes {
         let scene = dir.join(format!("{name}.scene.ron"));
         std::fs::write(&scene, text_).unwrap();
@@ -998,13 +1001,7 @@ impl Drop for VirtualDisplay {
 fn the_window_opens_empty_and_all_hidden_scenes_and_its_screenshot_finishes() {
     let display = VirtualDisplay::start();
     let dir = tempdir("cli-open-empty");
-    let scenes = [
-        ("empty", "(canvas: (size: (100, 80)), layers: [])\n"),
-        (
-            "hidden",
-            "(canvas: (size: (100, 80)), layers: [(name: \"a\", visible: false, source: circle())])\n",
-        ),
-    ];
+    let scenes = EMPTY_SCENES;
     for (name, scene_text) in scenes {
         let scene = dir.join(format!("{name}.scene.ron"));
         std::fs::write(&scene, scene_text).unwrap();

@@ -3,6 +3,7 @@
 
 use crate::geometry::{Polylines, Vec2, Vec3, is_closed};
 
+use crate::ops::kit::field::is_flat;
 use crate::ops::kit::fill_rule::{FillRule, Ring, shapes};
 use crate::ops::kit::parallel;
 use crate::ops::model::context::Executor;
@@ -40,12 +41,6 @@ impl Evaluate for Fill {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
         fill(input, self, ctx)
     }
-}
-
-/// Whether every point lies at one height (the paper plane or parallel to it).
-fn is_flat(input: &Polylines) -> bool {
-    let z0 = input.points().first().map_or(0.0, |p| p.z);
-    input.points().iter().all(|p| (p.z - z0).abs() <= 1e-4)
 }
 
 /// A plane of a closed ring: origin, two in-plane axes and the normal; `u` follows the

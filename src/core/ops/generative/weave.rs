@@ -2,8 +2,10 @@
 //! outline, joined where they cross, then relaxed so the crossings settle like threads
 //! pulled taut.
 
-use crate::geometry::{Polylines, Vec3, is_closed};
+use crate::geometry::{Polylines, Vec2, Vec3, is_closed};
 
+use crate::ops::kit::arclength::{cumulative, point_at};
+use crate::ops::kit::fill_rule::contains;
 use crate::ops::kit::graph::Graph;
 use crate::ops::kit::random::SeededRng;
 use crate::ops::model::failure::OpFailure;
@@ -28,27 +30,6 @@ crate::op! {
 /// Closed within this distance (mm).
 const CLOSE: f32 = 1e-3;
 
-/// The point at arc length `s` along the closed `ring` (first point repeated at the end).
-fn at_length(ring: &[Vec3], lengths: &[f32], s: f32) -> Vec3 {
-    let k = lengths
-        .partition_point(|&l| l <= s)
-        .clamp(1, ring.len() - 1);
-    let (l0, l1) = (lengths[k - 1], lengths[k]);
-    let t = if l1 > l0 { (s - l0) / (l1 - l0) } else { 0.0 };
-    ring[k - 1].lerp(ring[k], t)
-}
-
-fn inside(ring: &[Vec3], p: Vec3) -> bool {
-    let mut inside = false;
-    for w in ring.windows(2) {
-        let (a, b) = (w[0], w[1]);
-        if (a.y > p.y) != (b.y > p.y) && p.x < a.x + (p.y - a.y) * (b.x - a.x) / (b.y - a.y) {
-            inside = !inside;
-        }
-    }
-    inside
-}
-
 /// Where segments `ab` and `cd` cross strictly inside both: the parameters along each.
 fn crossing(a: Vec3, b: Vec3, c: Vec3, d: Vec3) -> Option<(f32, f32)> {
     let (r, s) = (b - a, d - c);
@@ -65,20 +46,19 @@ fn crossing(a: Vec3, b: Vec3, c: Vec3, d: Vec3) -> Option<(f32, f32)> {
 impl Weave {
     /// The web of one closed `ring`: its chords as polylines through their crossings.
     fn web(&self, ring: &[Vec3], stream: u64) -> Vec<Vec<Vec3>> {
-        let mut lengths = vec![0.0f32];
-        for w in ring.windows(2) {
-            lengths.push(lengths.last().unwrap() + w[0].distance(w[1]));
-        }
+        let lengths = cumulative(ring);
         let total = *lengths.last().unwrap();
         if total <= 0.0 {
             return Vec::new();
         }
+        let flat: Vec<Vec2> = ring.iter().map(|p| p.truncate()).collect();
         let mut rng = SeededRng::new(self.seed as u64, stream);
         let chords: Vec<(Vec3, Vec3)> = (0..self.num_candidate_lines.min(500))
             .filter_map(|_| {
-                let a = at_length(ring, &lengths, rng.unit() as f32 * total);
-                let b = at_length(ring, &lengths, rng.unit() as f32 * total);
-                (a.distance(b) > 1e-4 && inside(ring, (a + b) / 2.0)).then_some((a, b))
+                let a = point_at(ring, &lengths, rng.unit() * total);
+                let b = point_at(ring, &lengths, rng.unit() * total);
+                let middle = ((a + b) / 2.0).truncate();
+                (a.distance(b) > 1e-4 && contains(&flat, middle)).then_some((a, b))
             })
             .collect();
         let mut graph = Graph::default();

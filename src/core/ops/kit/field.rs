@@ -172,8 +172,8 @@ pub(crate) fn push_rings<'a>(out: &mut Polylines, rings: impl IntoIterator<Item 
     }
 }
 
-/// Whether every point of `input` lies at one height (the regions of the generative ops
-/// are flat; a solid's faces are not).
+/// Whether every point of `input` lies at one height (the paper plane or parallel to it):
+/// `fill` hatches such input as one region, the generative ops draw only in it.
 pub(crate) fn is_flat(input: &Polylines) -> bool {
     let z0 = input.points().first().map_or(0.0, |p| p.z);
     input.points().iter().all(|p| (p.z - z0).abs() <= 1e-4)

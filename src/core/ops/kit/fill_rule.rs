@@ -12,7 +12,7 @@ crate::choice! {
 pub(crate) type Ring = Vec<Vec2>;
 
 /// Whether `p` lies inside `ring` (even-odd ray test).
-fn contains(ring: &[Vec2], p: Vec2) -> bool {
+pub(crate) fn contains(ring: &[Vec2], p: Vec2) -> bool {
     let mut inside = false;
     for w in ring.windows(2) {
         let (a, b) = (w[0], w[1]);
