@@ -329,3 +329,21 @@ fn growth_keeps_every_loop_inside_the_mask_and_its_spacing_within_bounds() {
         "the same seed, the same growth"
     );
 }
+
+#[test]
+fn growth_crowded_against_its_edge_stops_with_a_note_instead_of_running_on() {
+    // Pushing hard from the edge crowds every point into the middle, where each one has
+    // thousands of neighbours: the rounds are counted by the neighbours they test.
+    let mask = Polylines::from_lines([circle_at(50.0, 50.0, 40.0, 256)]);
+    let params = [
+        ("seed_count", RawParam::from(10)),
+        ("target_spacing", 0.05.into()),
+        ("boundary_avoid", 30.0.into()),
+        ("iters", 200.into()),
+    ];
+    let loops = effect("growth", &params, &mask).unwrap();
+    assert!(loops.line_count() > 1, "{} loops", loops.line_count());
+    let notes = loops.notes().join("\n");
+    assert!(notes.contains("too crowded to go on past round"), "{notes}");
+    assert!(notes.contains("of 200"), "{notes}");
+}

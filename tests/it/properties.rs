@@ -22,13 +22,20 @@ fn budget() -> ResourceBudget {
     }
 }
 
+/// 256 cases, or `GRAFT_PROPTEST_CASES` of them (to probe further by hand).
 fn config() -> ProptestConfig {
+    let cases = std::env::var("GRAFT_PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok());
     ProptestConfig {
-        cases: 256,
+        cases: cases.unwrap_or(256),
         failure_persistence: None,
         ..ProptestConfig::default()
     }
 }
+
+/// Far beyond any op's time at the budget: only a runaway reaches it (not a timing test).
+const HANG_GUARD: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Pieces scene files are made of, so random text often gets deep into the reader.
 const RON_PIECES: &[&str] = &[
@@ -155,6 +162,7 @@ proptest! {
             // Values outside the domain are refused here (that is the schema's job).
             let _ = call.set_value(&spec.name, value);
         }
+        let described = format!("{}: {:?}", op.name(), call.params);
         let input = Polylines::from_lines([
             vec![Vec3::new(10.0, 10.0, 0.0), Vec3::new(90.0, 20.0, 0.0), Vec3::new(50.0, 80.0, 0.0)],
             vec![Vec3::new(20.0, 20.0, 0.0), Vec3::new(80.0, 20.0, 0.0), Vec3::new(80.0, 80.0, 0.0), Vec3::new(20.0, 80.0, 0.0), Vec3::new(20.0, 20.0, 0.0)],
@@ -169,11 +177,23 @@ proptest! {
             },
         };
         let Ok(resolved) = recipe.resolve(0.5, &ctx) else { return Ok(()) };
-        let result = match op.schema().kind {
-            OpKind::Primitive => resolved.evaluate(&ctx).map(|mut s| s.pop().unwrap()),
-            OpKind::Effect => resolved.evaluate_from(1, Some(Arc::new(input)), &ctx, |_, _| {}),
-        };
-        match result {
+        let kind = op.schema().kind;
+        let started = std::time::Instant::now();
+        // A runaway case fails naming itself instead of stalling the whole run.
+        let (sender, receiver) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let result = match kind {
+                OpKind::Primitive => resolved.evaluate(&ctx).map(|mut s| s.pop().unwrap()),
+                OpKind::Effect => resolved.evaluate_from(1, Some(Arc::new(input)), &ctx, |_, _| {}),
+            };
+            let _ = sender.send(result);
+        });
+        let result = receiver.recv_timeout(HANG_GUARD);
+        prop_assert!(result.is_ok(), "{described} ran past {HANG_GUARD:?}");
+        if std::env::var_os("GRAFT_PROPTEST_CASES").is_some() && started.elapsed().as_secs_f64() > 1.0 {
+            eprintln!("slow {:.1} s: {described}", started.elapsed().as_secs_f64());
+        }
+        match result.unwrap() {
             Ok(g) => {
                 prop_assert!(g.first_non_finite().is_none(), "{}: non-finite output", op.name());
                 prop_assert!(g.point_count() as u64 <= 200_000, "{}: {} points", op.name(), g.point_count());

@@ -46,6 +46,15 @@ const MAX_POINTS: usize = 200_000;
 /// Most points × rounds one evaluation may move (a few seconds on two cores).
 const MAX_WORK: u64 = 50_000_000;
 
+/// Most neighbour tests one evaluation may make (a few seconds on two cores): crowded
+/// points (a mask's edge pushing hard, say) test many more neighbours each than spaced
+/// ones, so growth stops there with a note.
+const MAX_PAIR_CHECKS: u64 = 300_000_000;
+
+/// What a round costs beyond its points (the neighbour grid, the parallel dispatch), in
+/// point moves.
+const ROUND_COST: f64 = 2000.0;
+
 /// Points per parallel chunk of the force step.
 const CHUNK: usize = 1024;
 
@@ -147,6 +156,100 @@ impl Loops {
     }
 }
 
+/// The points by cell of a grid at least `reach` wide over the mask's box (a counting
+/// sort): the neighbours within reach of a point are in the 3 x 3 cells around its own.
+struct Cells {
+    cols: usize,
+    rows: usize,
+    /// Each cell's first entry in `by_cell`, plus the end.
+    starts: Vec<u32>,
+    /// Point indices, cell after cell.
+    by_cell: Vec<u32>,
+    /// Each point's cell.
+    cell: Vec<usize>,
+}
+
+impl Cells {
+    fn new(points: &[P], (lo, hi): (P, P), reach: f64) -> Cells {
+        // A few cells per point at most, however small the spacing in a large mask (the
+        // grid is rebuilt every round): wider cells only mean more candidates, each still
+        // tested against `reach`.
+        let most = 4.0 * points.len() as f64 + 1024.0;
+        let size = reach.max(((hi[0] - lo[0]) * (hi[1] - lo[1]) / most).sqrt());
+        let (cols, rows) = (
+            ((hi[0] - lo[0]) / size).floor() as usize + 1,
+            ((hi[1] - lo[1]) / size).floor() as usize + 1,
+        );
+        let cell: Vec<usize> = points
+            .iter()
+            .map(|p| {
+                let x = (((p[0] - lo[0]) / size).floor().max(0.0) as usize).min(cols - 1);
+                let y = (((p[1] - lo[1]) / size).floor().max(0.0) as usize).min(rows - 1);
+                y * cols + x
+            })
+            .collect();
+        let mut starts = vec![0u32; cols * rows + 1];
+        for &c in &cell {
+            starts[c + 1] += 1;
+        }
+        for k in 0..cols * rows {
+            starts[k + 1] += starts[k];
+        }
+        let mut filled = starts.clone();
+        let mut by_cell = vec![0u32; cell.len()];
+        for (i, &c) in cell.iter().enumerate() {
+            by_cell[filled[c] as usize] = i as u32;
+            filled[c] += 1;
+        }
+        Cells {
+            cols,
+            rows,
+            starts,
+            by_cell,
+            cell,
+        }
+    }
+
+    /// The points in the 3 x 3 cells around cell `c`.
+    fn around(&self, c: usize) -> impl Iterator<Item = u32> + '_ {
+        let (cx, cy) = (c % self.cols, c / self.cols);
+        (cy.saturating_sub(1)..=(cy + 1).min(self.rows - 1)).flat_map(move |y| {
+            (cx.saturating_sub(1)..=(cx + 1).min(self.cols - 1)).flat_map(move |x| {
+                let c = y * self.cols + x;
+                self.by_cell[self.starts[c] as usize..self.starts[c + 1] as usize]
+                    .iter()
+                    .copied()
+            })
+        })
+    }
+
+    /// How many candidate pairs a round of forces tests: the work that grows with how
+    /// crowded the points are, which the point count alone does not bound.
+    fn pair_checks(&self) -> u64 {
+        let count = |x: usize, y: usize| {
+            let c = y * self.cols + x;
+            (self.starts[c + 1] - self.starts[c]) as u64
+        };
+        let mut total = 0;
+        for y in 0..self.rows {
+            for x in 0..self.cols {
+                let here = count(x, y);
+                if here == 0 {
+                    continue;
+                }
+                let mut near = 0;
+                for ny in y.saturating_sub(1)..=(y + 1).min(self.rows - 1) {
+                    for nx in x.saturating_sub(1)..=(x + 1).min(self.cols - 1) {
+                        near += count(nx, ny);
+                    }
+                }
+                total += here * near;
+            }
+        }
+        total
+    }
+}
+
 impl Growth {
     /// The starting loops: small circles at seeded places deep enough inside the mask.
     fn seeds(&self, field: &RingDistance, lo: P, hi: P) -> Loops {
@@ -186,46 +289,12 @@ impl Growth {
     fn moved(
         &self,
         loops: &Loops,
+        cells: &Cells,
         field: &Sampled,
-        self_box: (P, P),
         ex: &dyn crate::ops::model::context::Executor,
     ) -> Vec<P> {
         let s = self.target_spacing;
         let reach = 3.0 * s;
-        // Points by cell of a grid of `reach` over the mask's box (counting sort): the
-        // neighbours within reach of a point are in the 3 x 3 cells around its own.
-        let (lo, hi) = (self_box.0, self_box.1);
-        let (cols, rows) = (
-            ((hi[0] - lo[0]) / reach).floor() as usize + 1,
-            ((hi[1] - lo[1]) / reach).floor() as usize + 1,
-        );
-        let cell_of = |p: P| -> (usize, usize) {
-            (
-                (((p[0] - lo[0]) / reach).floor().max(0.0) as usize).min(cols - 1),
-                (((p[1] - lo[1]) / reach).floor().max(0.0) as usize).min(rows - 1),
-            )
-        };
-        let mut starts = vec![0u32; cols * rows + 1];
-        let cells: Vec<usize> = loops
-            .points
-            .iter()
-            .map(|&p| {
-                let (x, y) = cell_of(p);
-                y * cols + x
-            })
-            .collect();
-        for &c in &cells {
-            starts[c + 1] += 1;
-        }
-        for k in 0..cols * rows {
-            starts[k + 1] += starts[k];
-        }
-        let mut filled = starts.clone();
-        let mut by_cell = vec![0u32; cells.len()];
-        for (i, &c) in cells.iter().enumerate() {
-            by_cell[filled[c] as usize] = i as u32;
-            filled[c] += 1;
-        }
         // Each point's previous and next along its loop.
         let mut around = vec![(0usize, 0usize); loops.points.len()];
         for range in loops.ranges() {
@@ -258,24 +327,18 @@ impl Growth {
                         }
                     }
                     // Repulsion from every other point within reach.
-                    let (cx, cy) = cell_of(p);
-                    for y in cy.saturating_sub(1)..=(cy + 1).min(rows - 1) {
-                        for x in cx.saturating_sub(1)..=(cx + 1).min(cols - 1) {
-                            let c = y * cols + x;
-                            for &j in &by_cell[starts[c] as usize..starts[c + 1] as usize] {
-                                let j = j as usize;
-                                if j == i || j == prev || j == next {
-                                    continue;
-                                }
-                                let q = loops.points[j];
-                                let (ex, ey) = (p[0] - q[0], p[1] - q[1]);
-                                let d = ex.hypot(ey);
-                                if d < reach && d > 1e-9 {
-                                    let push = (reach - d) / reach * 0.3 * s;
-                                    f[0] += ex / d * push;
-                                    f[1] += ey / d * push;
-                                }
-                            }
+                    for j in cells.around(cells.cell[i]) {
+                        let j = j as usize;
+                        if j == i || j == prev || j == next {
+                            continue;
+                        }
+                        let q = loops.points[j];
+                        let (ex, ey) = (p[0] - q[0], p[1] - q[1]);
+                        let d = ex.hypot(ey);
+                        if d < reach && d > 1e-9 {
+                            let push = (reach - d) / reach * 0.3 * s;
+                            f[0] += ex / d * push;
+                            f[1] += ey / d * push;
                         }
                     }
                     // The edge: pushed back inside within `avoid` of it.
@@ -329,10 +392,10 @@ impl Evaluate for Growth {
             return Ok(out);
         };
         // Work: points (at most as many as fit the mask's box at the spacing, and the
-        // cap) times rounds.
+        // cap) and each round's fixed cost, times rounds.
         let fit = ((hi[0] - lo[0]) * (hi[1] - lo[1]) / (self.target_spacing * self.target_spacing))
             .min(MAX_POINTS as f64);
-        let work = fit * self.iters as f64;
+        let work = (fit + ROUND_COST) * self.iters as f64;
         OpFailure::check_estimate(
             "point moves (raise target_spacing or lower iters)",
             work,
@@ -342,6 +405,7 @@ impl Evaluate for Growth {
         let mut loops = self.seeds(&exact, lo, hi);
         let field = Sampled::new(&exact, lo, hi, self.target_spacing, ctx.executor.as_ref())?;
         let mut capped = false;
+        let (mut checks, mut crowded) = (0u64, None);
         for round in 0..self.iters {
             if loops.points.is_empty() {
                 break;
@@ -351,7 +415,13 @@ impl Evaluate for Growth {
                 ctx.check_cancelled()?;
             }
             capped |= loops.split(self.target_spacing);
-            loops.points = self.moved(&loops, &field, (lo, hi), ctx.executor.as_ref());
+            let cells = Cells::new(&loops.points, (lo, hi), 3.0 * self.target_spacing);
+            checks += cells.pair_checks();
+            if checks > MAX_PAIR_CHECKS {
+                crowded = Some(round);
+                break;
+            }
+            loops.points = self.moved(&loops, &cells, &field, ctx.executor.as_ref());
         }
         ctx.report_progress(1.0);
         ctx.check_budget(
@@ -365,6 +435,12 @@ impl Evaluate for Growth {
                     .chain(ring.first())
                     .map(|p| Vec3::new(p[0] as f32, p[1] as f32, 0.0)),
             );
+        }
+        if let Some(round) = crowded {
+            out.add_note(format!(
+                "the points grew too crowded to go on past round {round} of {} (raise target_spacing or lower boundary_avoid)",
+                self.iters
+            ));
         }
         if capped {
             out.add_note(format!(
