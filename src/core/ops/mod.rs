@@ -34,6 +34,8 @@ pub use effects::select::{DropBy, DropLines, KeepMode};
 pub use effects::smooth::{Highpass, Lowpass};
 pub use effects::subdivide::Subdivide;
 pub use effects::transform::{Affine, Rotate, Scale, ScaleMode, Translate};
+pub use generative::asemic::{Asemic, StrokeStyle};
+pub use generative::conformal_grid::{ConformalMap, LaplaceFieldGrid};
 pub use generative::growth::{Growth, GrowthEdge};
 pub use generative::isocontour::{ContourSide, Isocontour};
 pub use generative::metaball::{Metaball, MetaballOutput};
@@ -168,5 +170,7 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Relax>(),
         Op::of::<Growth>(),
         Op::of::<Weave>(),
+        Op::of::<Asemic>(),
+        Op::of::<LaplaceFieldGrid>(),
     ]
 }

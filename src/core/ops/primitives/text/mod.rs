@@ -289,7 +289,7 @@ fn shape(font: &Font, index: u32, c: char, tolerance: f64) -> Shaped {
 }
 
 /// Breaks a paragraph into lines no wider than `max_width` em (greedy, at spaces).
-fn wrap(paragraph: &str, max_width: f64, width_of: &impl Fn(&str) -> f64) -> Vec<String> {
+pub(crate) fn wrap(paragraph: &str, max_width: f64, width_of: &impl Fn(&str) -> f64) -> Vec<String> {
     if max_width <= 0.0 {
         return vec![paragraph.to_string()];
     }
@@ -363,20 +363,24 @@ impl Evaluate for Text {
     }
 }
 
-fn text_eval(p: &Text, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
-    // Control characters no font draws: CR/CRLF end a line like LF, a tab is four
-    // spaces (Hershey fonts would draw them as '?').
-    let text = p
-        .text
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .replace('\t', "    ");
-    let text = text.as_str();
+/// The text with the control characters no font draws made plain: CR/CRLF end a line
+/// like LF, a tab is four spaces (Hershey fonts would draw them as '?'); refused when
+/// over [`MAX_CHARS`].
+pub(crate) fn normalise_text(text: &str) -> Result<String, OpFailure> {
     if text.chars().count() > MAX_CHARS {
         return Err(OpFailure::bad_input(format!(
             "text is longer than {MAX_CHARS} characters"
         )));
     }
+    Ok(text
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .replace('\t', "    "))
+}
+
+fn text_eval(p: &Text, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+    let text = normalise_text(&p.text)?;
+    let text = text.as_str();
     let index = p.font_index;
     let font = load_font(&p.font, ctx).map_err(|e| OpFailure::File(e.to_string()))?;
     let faces = match &*font {
