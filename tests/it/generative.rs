@@ -347,3 +347,169 @@ fn growth_crowded_against_its_edge_stops_with_a_note_instead_of_running_on() {
     assert!(notes.contains("too crowded to go on past round"), "{notes}");
     assert!(notes.contains("of 200"), "{notes}");
 }
+
+/// The strokes of `line`, moved so that the first point of the first stroke is at 0.
+fn strokes_from_origin(lines: &[Vec<Vec3>]) -> Vec<Vec<Vec3>> {
+    let o = lines[0][0];
+    lines
+        .iter()
+        .map(|l| l.iter().map(|p| *p - o).collect())
+        .collect()
+}
+
+#[test]
+fn asemic_draws_the_same_glyph_for_the_same_character_and_seed() {
+    let params = |text: &str, seed: i32| {
+        vec![
+            ("text", RawParam::from(text)),
+            ("seed", seed.into()),
+            ("stroke_style", "line".into()),
+            ("center", (0.0, 0.0, 0.0).into()),
+            ("scale", 10.0.into()),
+        ]
+    };
+    let one = primitive("asemic", &params("q", 7)).unwrap();
+    assert!(one.line_count() >= 2, "{} strokes", one.line_count());
+    let glyph: Vec<Vec<Vec3>> = one.lines().map(<[Vec3]>::to_vec).collect();
+    // Inside its em square.
+    for p in glyph.iter().flatten() {
+        assert!(
+            (0.0..=10.0).contains(&p.x) && (0.0..=10.0).contains(&p.y),
+            "{p}"
+        );
+    }
+    // "q q": the same strokes again, one glyph advance and one space (1.35 em) along.
+    let two = primitive("asemic", &params("q q", 7)).unwrap();
+    let lines: Vec<Vec<Vec3>> = two.lines().map(<[Vec3]>::to_vec).collect();
+    let (first, second) = lines.split_at(glyph.len());
+    assert_eq!(first, &glyph[..]);
+    for (a, b) in glyph.iter().zip(second) {
+        for (p, q) in a.iter().zip(b) {
+            assert!(
+                (*q - *p - Vec3::new(13.5, 0.0, 0.0)).length() < 1e-4,
+                "{p} {q}"
+            );
+        }
+    }
+    // Another character or another seed: another glyph.
+    let other = primitive("asemic", &params("r", 7)).unwrap();
+    let reseeded = primitive("asemic", &params("q", 8)).unwrap();
+    assert_ne!(
+        strokes_from_origin(&glyph),
+        strokes_from_origin(&other.lines().map(<[Vec3]>::to_vec).collect::<Vec<_>>())
+    );
+    assert_ne!(one, reseeded);
+    // A period is a small closed dot; a space draws nothing.
+    let dot = primitive("asemic", &params(". ", 7)).unwrap();
+    assert_eq!(dot.line_count(), 1);
+    let ring = dot.lines().next().unwrap();
+    assert_eq!(ring.first(), ring.last());
+    // Wrapped at a box 25 mm wide: "qq qq" breaks at its space into two rows 1.2 em apart.
+    let mut wrapped = params("qq qq", 7);
+    wrapped.push(("box_width", 25.0.into()));
+    let rows = primitive("asemic", &wrapped).unwrap();
+    let ys: Vec<f32> = rows.lines().map(|l| l[0].y).collect();
+    let (low, high) = ys.split_at(ys.len() / 2);
+    for (a, b) in low.iter().zip(high) {
+        assert!((b - a - 12.0).abs() < 1e-4, "{a} {b}");
+    }
+}
+
+#[test]
+fn laplace_field_grid_follows_its_conformal_map() {
+    let base = |preset: &str| {
+        vec![
+            ("preset", RawParam::from(preset)),
+            ("center", (0.0, 0.0, 0.0).into()),
+            ("scale", 1.0.into()),
+            ("n_u", 7.into()),
+            ("n_v", 7.into()),
+            ("samples", 200.into()),
+        ]
+    };
+    // The identity Möbius map draws the plain grid: 14 straight lines at -6, -4, …, 6.
+    let grid = primitive("laplace_field_grid", &base("mobius")).unwrap();
+    assert_eq!(grid.line_count(), 14);
+    for (k, line) in grid.lines().enumerate() {
+        let level = -6.0 + 2.0 * (k % 7) as f32;
+        for p in line {
+            let fixed = if k < 7 { p.x } else { p.y };
+            assert!((fixed - level).abs() < 1e-5, "line {k}: {p}");
+        }
+    }
+    // exp: lines of constant u are circles of radius e^u about the origin.
+    let mut exp = base("exp");
+    exp.extend([
+        ("u_min", RawParam::from(-1.0)),
+        ("u_max", 1.0.into()),
+        ("n_v", 0.into()),
+    ]);
+    let circles = primitive("laplace_field_grid", &exp).unwrap();
+    for (k, line) in circles.lines().enumerate() {
+        let r = (-1.0 + k as f64 / 3.0).exp();
+        for p in line {
+            assert!(
+                ((p.x as f64).hypot(p.y as f64) - r).abs() < 1e-5 * r.max(1.0),
+                "{p}"
+            );
+        }
+    }
+    // The cylinder flow: every point outside the cylinder, and each streamline keeps its
+    // stream function, Im(speed·(z + a²/z)) = v.
+    let mut cylinder = base("cylinder_uniform");
+    cylinder.extend([
+        ("a", RawParam::from(2.0)),
+        ("n_u", 0.into()),
+        ("n_v", 6.into()),
+        ("draw_boundary", false.into()),
+    ]);
+    let flow = primitive("laplace_field_grid", &cylinder).unwrap();
+    assert_eq!(flow.line_count(), 6);
+    for (k, line) in flow.lines().enumerate() {
+        let v = -6.0 + 12.0 * k as f64 / 5.0;
+        for p in line {
+            let (x, y) = (p.x as f64, p.y as f64);
+            let r2 = x * x + y * y;
+            assert!(r2 >= 4.0 - 1e-3, "inside the cylinder: {p}");
+            let psi = y - 4.0 * y / r2;
+            assert!((psi - v).abs() < 1e-4, "line {k}: psi {psi} at {p}");
+        }
+    }
+    // The boundary: a closed circle of radius a; clip cuts what leaves the box.
+    cylinder.extend([("draw_boundary", RawParam::from(true)), ("n_v", 0.into())]);
+    let circle = primitive("laplace_field_grid", &cylinder).unwrap();
+    assert_eq!(circle.line_count(), 1);
+    cylinder.extend([("clip", RawParam::from(true)), ("clip_ymin", 0.0.into())]);
+    let half = primitive("laplace_field_grid", &cylinder).unwrap();
+    assert!(half.lines().flatten().all(|p| p.y >= 0.0));
+    assert!(half.point_count() < circle.point_count() / 2 + 2);
+}
+
+#[test]
+fn a_named_mask_gives_the_region_and_the_input_stays_beneath() {
+    use graft::ops::EvalContext;
+    use graft::scene::Scene;
+    for effect in [
+        "partition(mask: \"disc\", site_count: 8)",
+        "growth(mask: \"disc\", seed_count: 3, iters: 60)",
+        "isocontour(mask: \"disc\", spacing: 5, mode: \"inside\")",
+        "reaction_diffusion(mask: \"disc\", steps: 200, grid_pitch: 1, seed_radius: 12, level: 0.05)",
+    ] {
+        let text = format!(
+            "(\n canvas: (size: (200, 200)),\n layers: [(name: \"frame\", source: rect(width: 180, height: 180, center: (100, 100, 0)), effects: [{effect}])],\n shapes: [(name: \"disc\", source: circle(radius: 30, center: (100, 100, 0)))],\n)"
+        );
+        let scene = Scene::parse(&text, "mask.scene.ron", &registry()).unwrap();
+        let drawing = scene.realize(0.0, &EvalContext::default()).unwrap();
+        let g = &drawing.layers[0].geometry;
+        let lines: Vec<&[Vec3]> = g.lines().collect();
+        // The frame first, as it was.
+        assert_eq!(lines[0].len(), 5, "{effect}");
+        assert!(lines[0].iter().all(|p| (p.x - 100.0).abs() == 90.0 && (p.y - 100.0).abs() == 90.0));
+        // Then what the op drew, inside the disc only.
+        assert!(lines.len() > 1, "{effect}: nothing drawn");
+        for p in lines[1..].iter().copied().flatten() {
+            let r = (p.x - 100.0).hypot(p.y - 100.0);
+            assert!(r <= 30.01, "{effect}: a point at radius {r}");
+        }
+    }
+}

@@ -261,8 +261,11 @@ impl Evaluate for Asemic {
         let built = parallel::map_ranges(ctx.executor.as_ref(), distinct.len(), 4, |range| {
             range.map(|k| self.glyph(distinct[k])).collect::<Vec<_>>()
         });
-        let glyphs: HashMap<char, Glyph> =
-            distinct.iter().copied().zip(built.into_iter().flatten()).collect();
+        let glyphs: HashMap<char, Glyph> = distinct
+            .iter()
+            .copied()
+            .zip(built.into_iter().flatten())
+            .collect();
         let spacing = self.letter_spacing_em;
         let width_of = |s: &str| {
             s.chars().map(|c| self.advance(c) + spacing).sum::<f64>()
@@ -278,9 +281,8 @@ impl Evaluate for Asemic {
             .split('\n')
             .flat_map(|paragraph| wrap(paragraph, wrap_at, &width_of))
             .collect();
-        let at = |x: f64, y: f64| {
-            Vec3::new((x * scale) as f32, (y * scale) as f32, 0.0) + self.center
-        };
+        let at =
+            |x: f64, y: f64| Vec3::new((x * scale) as f32, (y * scale) as f32, 0.0) + self.center;
         let left_of = |width: f64| match self.text_align {
             TextAlign::Left => 0.0,
             TextAlign::Center => -width / 2.0,

@@ -94,8 +94,15 @@ impl LaplaceFieldGrid {
                 // speed·z² − w·z + speed·a² = 0: the two roots multiply to a², so one lies
                 // outside the cylinder and one inside; the flow is the outside one.
                 let root = (w * w - 4.0 * self.speed * self.speed * self.a * self.a).sqrt();
-                let (z1, z2) = ((w + root) / (2.0 * self.speed), (w - root) / (2.0 * self.speed));
-                if z1.norm_sqr() >= z2.norm_sqr() { z1 } else { z2 }
+                let (z1, z2) = (
+                    (w + root) / (2.0 * self.speed),
+                    (w - root) / (2.0 * self.speed),
+                );
+                if z1.norm_sqr() >= z2.norm_sqr() {
+                    z1
+                } else {
+                    z2
+                }
             }
             ConformalMap::Mobius => {
                 let alpha = C::new(self.alpha_re, self.alpha_im);
@@ -158,7 +165,12 @@ impl Evaluate for LaplaceFieldGrid {
         let boundary = cylinder && self.draw_boundary && self.a > 0.0;
         let samples = self.samples.max(2) as u64;
         ctx.check_budget(
-            lines.len() as u64 * samples + if boundary { self.boundary_samples as u64 + 1 } else { 0 },
+            lines.len() as u64 * samples
+                + if boundary {
+                    self.boundary_samples as u64 + 1
+                } else {
+                    0
+                },
             lines.len() as u64 + 1,
         )?;
         let (sin, cos) = self.rotate.to_radians().sin_cos();
@@ -185,8 +197,7 @@ impl Evaluate for LaplaceFieldGrid {
             };
             // An equipotential that meets the cylinder (|u| < 2·speed·a) ends on its
             // surface, above and below: the two halves are separate lines.
-            let meets_cylinder =
-                cylinder && !along_u && fixed.abs() < 2.0 * self.speed * self.a;
+            let meets_cylinder = cylinder && !along_u && fixed.abs() < 2.0 * self.speed * self.a;
             let mut last_s = f64::NAN;
             for k in 0..samples {
                 let s = lo + (hi - lo) * k as f64 / (samples - 1) as f64;
@@ -194,7 +205,11 @@ impl Evaluate for LaplaceFieldGrid {
                     end_run(&mut out, &mut run);
                 }
                 last_s = s;
-                let w = if along_u { C::new(s, fixed) } else { C::new(fixed, s) };
+                let w = if along_u {
+                    C::new(s, fixed)
+                } else {
+                    C::new(fixed, s)
+                };
                 match self.map(w) {
                     Some(z) if z.norm() < far => {
                         if self.inside_clip(z) {

@@ -6,12 +6,13 @@
 use crate::geometry::{Polylines, Vec3};
 
 use crate::ops::kit::distance::RingDistance;
-use crate::ops::kit::field::{Grid, bounds_of, is_flat, passed_through};
+use crate::ops::kit::field::{Grid, bounds_of, in_mask, is_flat, passed_through};
 use crate::ops::kit::parallel;
 use crate::ops::kit::planar::{P, rings_and_paths};
 use crate::ops::kit::random::SeededRng;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
+use crate::ops::model::reference::Inputs;
 use crate::ops::model::typed::Evaluate;
 
 crate::choice! {
@@ -23,6 +24,8 @@ crate::op! {
     /// differential growth inside the closed regions of the input (ends within 0.001 mm closed; even-odd): seed_count small loops at seeded places grow for iters rounds, splitting edges longer than target_spacing, smoothing toward their neighbours and pushing apart where they come near, held in by the mask's edge; closed loops on the XY plane
     #[op(effect, name = "growth", version = 1)]
     pub struct Growth {
+        /// draw in the closed regions of these layers or shapes instead of the input's (the input is then kept, beneath)
+        pub mask: Inputs = Inputs::none(),
         /// loops that start growing
         pub seed_count: u32 = 12 => ui(0.0, 64.0).domain(0.0, 1000.0),
         /// the distance kept between neighbouring points (and about half the distance between loops)
@@ -165,6 +168,8 @@ struct Cells {
     starts: Vec<u32>,
     /// Point indices, cell after cell.
     by_cell: Vec<u32>,
+    /// The points in the same order (scanned contiguously).
+    sorted: Vec<P>,
     /// Each point's cell.
     cell: Vec<usize>,
 }
@@ -201,52 +206,43 @@ impl Cells {
             by_cell[filled[c] as usize] = i as u32;
             filled[c] += 1;
         }
+        let sorted = by_cell.iter().map(|&i| points[i as usize]).collect();
         Cells {
             cols,
             rows,
             starts,
             by_cell,
+            sorted,
             cell,
         }
     }
 
-    /// The points in the 3 x 3 cells around cell `c`.
-    fn around(&self, c: usize) -> impl Iterator<Item = u32> + '_ {
+    /// The entries of `by_cell` (and `sorted`) in the 3 x 3 cells around cell `c`: one
+    /// run of consecutive cells per row.
+    fn around(&self, c: usize) -> [std::ops::Range<usize>; 3] {
         let (cx, cy) = (c % self.cols, c / self.cols);
-        (cy.saturating_sub(1)..=(cy + 1).min(self.rows - 1)).flat_map(move |y| {
-            (cx.saturating_sub(1)..=(cx + 1).min(self.cols - 1)).flat_map(move |x| {
-                let c = y * self.cols + x;
-                self.by_cell[self.starts[c] as usize..self.starts[c + 1] as usize]
-                    .iter()
-                    .copied()
-            })
-        })
+        let (x0, x1) = (cx.saturating_sub(1), (cx + 1).min(self.cols - 1));
+        let row = |y: usize| {
+            if y >= self.rows {
+                return 0..0;
+            }
+            self.starts[y * self.cols + x0] as usize..self.starts[y * self.cols + x1 + 1] as usize
+        };
+        [row(cy.wrapping_sub(1)), row(cy), row(cy + 1)]
     }
 
     /// How many candidate pairs a round of forces tests: the work that grows with how
     /// crowded the points are, which the point count alone does not bound.
     fn pair_checks(&self) -> u64 {
-        let count = |x: usize, y: usize| {
-            let c = y * self.cols + x;
-            (self.starts[c + 1] - self.starts[c]) as u64
-        };
-        let mut total = 0;
-        for y in 0..self.rows {
-            for x in 0..self.cols {
-                let here = count(x, y);
+        (0..self.cols * self.rows)
+            .map(|c| {
+                let here = (self.starts[c + 1] - self.starts[c]) as u64;
                 if here == 0 {
-                    continue;
+                    return 0;
                 }
-                let mut near = 0;
-                for ny in y.saturating_sub(1)..=(y + 1).min(self.rows - 1) {
-                    for nx in x.saturating_sub(1)..=(x + 1).min(self.cols - 1) {
-                        near += count(nx, ny);
-                    }
-                }
-                total += here * near;
-            }
-        }
-        total
+                here * self.around(c).iter().map(|r| r.len() as u64).sum::<u64>()
+            })
+            .sum()
     }
 }
 
@@ -295,6 +291,7 @@ impl Growth {
     ) -> Vec<P> {
         let s = self.target_spacing;
         let reach = 3.0 * s;
+        let reach2 = reach * reach;
         // Each point's previous and next along its loop.
         let mut around = vec![(0usize, 0usize); loops.points.len()];
         for range in loops.ranges() {
@@ -326,20 +323,23 @@ impl Growth {
                             f[1] += ey * pull;
                         }
                     }
-                    // Repulsion from every other point within reach.
-                    for j in cells.around(cells.cell[i]) {
-                        let j = j as usize;
-                        if j == i || j == prev || j == next {
+                    // Repulsion from every other point within reach (squared distances
+                    // first: most candidates are out of reach).
+                    for k in cells.around(cells.cell[i]).into_iter().flatten() {
+                        let q = cells.sorted[k];
+                        let (ex, ey) = (p[0] - q[0], p[1] - q[1]);
+                        let d2 = ex * ex + ey * ey;
+                        if d2 >= reach2 || d2 <= 1e-18 {
                             continue;
                         }
-                        let q = loops.points[j];
-                        let (ex, ey) = (p[0] - q[0], p[1] - q[1]);
-                        let d = ex.hypot(ey);
-                        if d < reach && d > 1e-9 {
-                            let push = (reach - d) / reach * 0.3 * s;
-                            f[0] += ex / d * push;
-                            f[1] += ey / d * push;
+                        let j = cells.by_cell[k] as usize;
+                        if j == prev || j == next {
+                            continue;
                         }
+                        let d = d2.sqrt();
+                        let push = (reach - d) / reach * 0.3 * s;
+                        f[0] += ex / d * push;
+                        f[1] += ey / d * push;
                     }
                     // The edge: pushed back inside within `avoid` of it.
                     if let Some((d, g)) = field.at(p)
@@ -377,8 +377,9 @@ impl Growth {
     }
 }
 
-impl Evaluate for Growth {
-    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+impl Growth {
+    /// Draws in the closed regions of `input`.
+    fn draw(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
         if !is_flat(input) {
             return Ok(passed_through(input));
         }
@@ -448,5 +449,11 @@ impl Evaluate for Growth {
             ));
         }
         Ok(out)
+    }
+}
+
+impl Evaluate for Growth {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+        in_mask(input, &self.mask, |region| self.draw(region, ctx))
     }
 }

@@ -4,10 +4,11 @@
 use crate::geometry::Polylines;
 
 use crate::ops::kit::distance::RingDistance;
-use crate::ops::kit::field::{Grid, bounds_of, is_flat, passed_through, push_rings};
+use crate::ops::kit::field::{Grid, bounds_of, in_mask, is_flat, passed_through, push_rings};
 use crate::ops::kit::planar::rings_and_paths;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
+use crate::ops::model::reference::Inputs;
 use crate::ops::model::typed::Evaluate;
 
 crate::choice! {
@@ -19,6 +20,8 @@ crate::op! {
     /// contours of the signed distance to the closed regions of the input (ends within 0.001 mm closed; even-odd; open lines are ignored) at phase + k × spacing, out to max_dist: concentric offset rings, traced on a grid of grid_pitch; the result lies on the XY plane
     #[op(effect, name = "isocontour", version = 1)]
     pub struct Isocontour {
+        /// draw in the closed regions of these layers or shapes instead of the input's (the input is then kept, beneath)
+        pub mask: Inputs = Inputs::none(),
         /// distance between neighbouring contours
         pub spacing: f64 = 2.0 => ui(0.2, 10.0).min(0.01).max(1000.0).unit("mm"),
         /// shifts every contour by this distance
@@ -64,8 +67,9 @@ impl Isocontour {
     }
 }
 
-impl Evaluate for Isocontour {
-    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+impl Isocontour {
+    /// Draws in the closed regions of `input`.
+    fn draw(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
         if !is_flat(input) {
             return Ok(passed_through(input));
         }
@@ -111,5 +115,11 @@ impl Evaluate for Isocontour {
         ctx.check_budget((out.point_count() + points) as u64, contours.len() as u64)?;
         push_rings(&mut out, &contours);
         Ok(out)
+    }
+}
+
+impl Evaluate for Isocontour {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+        in_mask(input, &self.mask, |region| self.draw(region, ctx))
     }
 }

@@ -12,13 +12,14 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{AABB, RTree};
 
 use crate::ops::kit::crossings;
-use crate::ops::kit::field::{bounds_of, is_flat, passed_through, push_rings};
+use crate::ops::kit::field::{bounds_of, in_mask, is_flat, passed_through, push_rings};
 use crate::ops::kit::fill_rule::FillRule;
 use crate::ops::kit::parallel;
 use crate::ops::kit::planar::{P, regions, rings_and_paths};
 use crate::ops::kit::random::SeededRng;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
+use crate::ops::model::reference::Inputs;
 use crate::ops::model::typed::Evaluate;
 
 crate::choice! {
@@ -30,6 +31,8 @@ crate::op! {
     /// splits the closed regions of the input (ends within 0.001 mm closed; open lines are ignored) into the Voronoi cells of site_count random sites, each cell cut to its region; merge: all rings one even-odd region, group: each outer ring with its holes, ring: every ring on its own; the result is closed cells on the XY plane
     #[op(effect, name = "partition", version = 1)]
     pub struct Partition {
+        /// draw in the closed regions of these layers or shapes instead of the input's (the input is then kept, beneath)
+        pub mask: Inputs = Inputs::none(),
         /// which regions are split
         pub mode: PartitionMode = PartitionMode::Merge,
         /// sites (cells) per region
@@ -166,8 +169,9 @@ impl Partition {
     }
 }
 
-impl Evaluate for Partition {
-    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+impl Partition {
+    /// Draws in the closed regions of `input`.
+    fn draw(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
         if !is_flat(input) {
             return Ok(passed_through(input));
         }
@@ -263,5 +267,11 @@ impl Evaluate for Partition {
             ));
         }
         Ok(out)
+    }
+}
+
+impl Evaluate for Partition {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+        in_mask(input, &self.mask, |region| self.draw(region, ctx))
     }
 }

@@ -5,12 +5,13 @@
 use crate::geometry::Polylines;
 
 use crate::ops::kit::distance::RingDistance;
-use crate::ops::kit::field::{Grid, bounds_of, is_flat, passed_through, push_rings};
+use crate::ops::kit::field::{Grid, bounds_of, in_mask, is_flat, passed_through, push_rings};
 use crate::ops::kit::parallel;
 use crate::ops::kit::planar::{P, rings_and_paths};
 use crate::ops::kit::random::SeededRng;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
+use crate::ops::model::reference::Inputs;
 use crate::ops::model::typed::Evaluate;
 
 crate::choice! {
@@ -22,6 +23,8 @@ crate::op! {
     /// grows a Gray–Scott reaction–diffusion pattern inside the closed regions of the input (ends within 0.001 mm closed; even-odd) from a central blob and seeded noise, then draws the contours of V at level; on the XY plane
     #[op(effect, name = "reaction_diffusion", version = 1)]
     pub struct ReactionDiffusion {
+        /// draw in the closed regions of these layers or shapes instead of the input's (the input is then kept, beneath)
+        pub mask: Inputs = Inputs::none(),
         /// spacing of the simulation grid
         pub grid_pitch: f64 = 0.6 => ui(0.2, 2.0).min(0.05).max(100.0).unit("mm"),
         /// simulation steps
@@ -227,8 +230,9 @@ impl ReactionDiffusion {
     }
 }
 
-impl Evaluate for ReactionDiffusion {
-    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+impl ReactionDiffusion {
+    /// Draws in the closed regions of `input`.
+    fn draw(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
         if !is_flat(input) {
             return Ok(passed_through(input));
         }
@@ -316,5 +320,11 @@ impl Evaluate for ReactionDiffusion {
         let mut out = Polylines::new();
         push_rings(&mut out, &contours);
         Ok(out)
+    }
+}
+
+impl Evaluate for ReactionDiffusion {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+        in_mask(input, &self.mask, |region| self.draw(region, ctx))
     }
 }

@@ -9,6 +9,7 @@ use super::planar::P;
 use crate::geometry::{Polylines, Vec3};
 use crate::ops::model::context::Executor;
 use crate::ops::model::failure::OpFailure;
+use crate::ops::model::reference::Inputs;
 
 /// Most grid points one field holds (4 million: 32 MB of values).
 pub(crate) const MAX_GRID_POINTS: u64 = 4_000_000;
@@ -184,6 +185,29 @@ pub(crate) fn passed_through(input: &Polylines) -> Polylines {
     let mut out = input.clone();
     out.add_note("the input is not flat (3D): it draws flat regions only, so the input is passed through; project it first (perspective)");
     out
+}
+
+/// Runs `draw` on the region a generative op works in: its input, or, when `mask` names
+/// layers or shapes, their geometry together, with the input kept beneath the result.
+pub(crate) fn in_mask(
+    input: &Polylines,
+    mask: &Inputs,
+    draw: impl FnOnce(&Polylines) -> Result<Polylines, OpFailure>,
+) -> Result<Polylines, OpFailure> {
+    if mask.is_empty() {
+        return draw(input);
+    }
+    let mut region = Polylines::new();
+    for g in mask.geometries() {
+        region.extend_from(g);
+    }
+    let drawn = draw(&region)?;
+    let mut out = input.clone();
+    out.extend_from(&drawn);
+    for note in drawn.notes() {
+        out.add_note(note.clone());
+    }
+    Ok(out)
 }
 
 /// The bounds of `rings`, or `None` when they hold no point.

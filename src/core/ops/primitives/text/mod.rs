@@ -289,7 +289,11 @@ fn shape(font: &Font, index: u32, c: char, tolerance: f64) -> Shaped {
 }
 
 /// Breaks a paragraph into lines no wider than `max_width` em (greedy, at spaces).
-pub(crate) fn wrap(paragraph: &str, max_width: f64, width_of: &impl Fn(&str) -> f64) -> Vec<String> {
+pub(crate) fn wrap(
+    paragraph: &str,
+    max_width: f64,
+    width_of: &impl Fn(&str) -> f64,
+) -> Vec<String> {
     if max_width <= 0.0 {
         return vec![paragraph.to_string()];
     }
