@@ -513,3 +513,32 @@ fn a_named_mask_gives_the_region_and_the_input_stays_beneath() {
         }
     }
 }
+
+#[test]
+fn the_flow_gallery_scene_loads_renders_and_hides_the_coral_under_the_tiles() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/flow.scene.ron");
+    let scene = graft::host::load_scene(&path, &registry()).unwrap();
+    let drawing = scene.realize(0.0, &ctx()).unwrap();
+    let names: Vec<&str> = drawing.layers.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["flow", "coral", "tiles", "caption"]);
+    for layer in &drawing.layers {
+        assert!(layer.geometry.line_count() > 0, "{} is empty", layer.name);
+        for p in layer.geometry.points() {
+            assert!(
+                (0.0..=210.0).contains(&p.x) && (0.0..=148.0).contains(&p.y),
+                "{}: {p}",
+                layer.name
+            );
+        }
+    }
+    // The flow keeps to its clip box, 7 units of 6.5 mm about (58, 62).
+    for p in drawing.layers[0].geometry.points() {
+        assert!((p.x - 58.0).abs() <= 45.5 + 1e-3 && (p.y - 62.0).abs() <= 45.5 + 1e-3, "{p}");
+    }
+    // Nothing of the coral lies inside the tiles' disc (radius 17 about (186, 88)).
+    for p in drawing.layers[1].geometry.points() {
+        assert!((p.x - 186.0).hypot(p.y - 88.0) >= 17.0 - 0.05, "{p}");
+    }
+    // The caption: 42 characters, the period a dot, the spaces blank.
+    assert!(drawing.layers[3].geometry.line_count() > 60);
+}
