@@ -8,7 +8,7 @@ use graft::ecs::{
     GraftSystems, LayerRecipe, PipelineSettings, PipelineStats, Realized, Resolved, SceneClock,
     SharedCache,
 };
-use graft::ops::{Recipe, Subdivide, Translate};
+use graft::ops::{ReactionDiffusion, Recipe, Subdivide, Translate};
 use graft::prelude::{SetParam, field};
 
 use crate::pipeline::{run_until, settle};
@@ -181,4 +181,39 @@ fn a_fast_animated_layer_gets_a_new_result_on_every_frame() {
     run_until(&mut app, "the last result", |app| {
         app.world().get::<Realized>(e).unwrap().t == 1.0
     });
+}
+
+#[test]
+fn twenty_rapid_changes_of_a_simulation_run_at_most_two_of_them_to_the_end() {
+    let mut app = rust_app();
+    let recipe = Recipe {
+        source: call("circle", &[("radius", 40.into())]),
+        effects: vec![call(
+            "reaction_diffusion",
+            &[("steps", 4000.into()), ("grid_pitch", 0.5.into())],
+        )],
+    };
+    let e = spawn_layer(app.world_mut(), "coral", "black", 0.3, recipe);
+    // A slider dragged across 20 values, one per frame.
+    for k in 0..20 {
+        app.world_mut()
+            .get_mut::<LayerRecipe>(e)
+            .unwrap()
+            .set(field!(ReactionDiffusion::feed), 0.030 + k as f64 * 0.001)
+            .unwrap();
+        app.update();
+    }
+    settle(&mut app);
+    let s = stats(&app);
+    let full = s.tasks_spawned - s.tasks_stopped;
+    assert!(
+        full <= 2,
+        "{full} full simulations ({} started, {} stopped early)",
+        s.tasks_spawned,
+        s.tasks_stopped
+    );
+    assert!(s.tasks_stopped >= 1, "superseded runs were asked to stop");
+    // The layer shows the last value's result.
+    let wanted = *app.world().get::<Resolved>(e).unwrap().ids.last().unwrap();
+    assert_eq!(app.world().get::<Realized>(e).unwrap().id, wanted);
 }
