@@ -168,6 +168,19 @@ fn start_captures(world: &mut World) {
             continue;
         }
         let drawing = current_drawing(world);
+        // A draft (shown while a parameter is dragged) is never written to a file.
+        if let Some(layer) = drawing
+            .layers
+            .iter()
+            .find(|l| crate::ops::is_draft(&l.geometry))
+        {
+            let message = format!(
+                "layer '{}' shows a draft while its full result computes; capture again in a moment",
+                layer.name
+            );
+            fail_capture(world, kind, message);
+            continue;
+        }
         let export = world.resource::<SceneExport>().0.clone();
         let profile = export.gcode;
         let dpi = export.png.dpi;

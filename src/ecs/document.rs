@@ -112,6 +112,14 @@ pub enum EditCommand {
     },
     /// Ends the current gesture.
     Seal,
+    /// A parameter of layer `layer` is being dragged (`on`) or was let go: the layer
+    /// shows drafts meanwhile.
+    Drafting {
+        /// Layer name.
+        layer: String,
+        /// True while dragging.
+        on: bool,
+    },
     /// Undoes the last step.
     Undo,
     /// Redoes the last undone step.
@@ -224,6 +232,18 @@ fn apply_queued_edits(world: &mut World) {
             EditCommand::Edit { layer, edit, merge } => apply_edit(world, &layer, &edit, merge),
             EditCommand::Seal => {
                 world.resource_mut::<SceneDocument>().history.seal();
+                Ok(())
+            }
+            EditCommand::Drafting { layer, on } => {
+                // Changed only when the set changes, so a held drag resolves nothing.
+                let mut drafts = world.resource_mut::<crate::ecs::DraftLayers>();
+                if drafts.0.contains(&layer) != on {
+                    if on {
+                        drafts.0.insert(layer);
+                    } else {
+                        drafts.0.remove(&layer);
+                    }
+                }
                 Ok(())
             }
             EditCommand::Undo => {

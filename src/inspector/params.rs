@@ -71,6 +71,18 @@ impl<'a> OpTarget<'a> {
         });
     }
 
+    /// While `response` is dragged the layer shows drafts of its slow ops; when it is
+    /// let go, the full result.
+    fn drafting(&mut self, response: &egui::Response) {
+        let on = response.dragged();
+        if on || response.drag_stopped() {
+            self.out.push(EditCommand::Drafting {
+                layer: self.layer.to_string(),
+                on: on && !response.drag_stopped(),
+            });
+        }
+    }
+
     /// Merge key of a continuous gesture on one widget.
     fn merge_key(&self, param: usize, part: &str) -> u64 {
         let mut h = DefaultHasher::new();
@@ -355,6 +367,7 @@ fn number_slider(
             merge,
         );
     }
+    target.drafting(&response);
     if response.drag_stopped() {
         target.out.push(EditCommand::Seal);
     }
@@ -429,6 +442,7 @@ fn vec3_fields(
                     let merge = response.dragged().then(|| target.merge_key(i, name));
                     target.push(i, |p| Edit::SetParam(p, ParamInput::Vec3(next)), merge);
                 }
+                target.drafting(&response);
                 if response.drag_stopped() {
                     target.out.push(EditCommand::Seal);
                 }

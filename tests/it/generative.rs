@@ -504,7 +504,11 @@ fn a_named_mask_gives_the_region_and_the_input_stays_beneath() {
         let lines: Vec<&[Vec3]> = g.lines().collect();
         // The frame first, as it was.
         assert_eq!(lines[0].len(), 5, "{effect}");
-        assert!(lines[0].iter().all(|p| (p.x - 100.0).abs() == 90.0 && (p.y - 100.0).abs() == 90.0));
+        assert!(
+            lines[0]
+                .iter()
+                .all(|p| (p.x - 100.0).abs() == 90.0 && (p.y - 100.0).abs() == 90.0)
+        );
         // Then what the op drew, inside the disc only.
         assert!(lines.len() > 1, "{effect}: nothing drawn");
         for p in lines[1..].iter().copied().flatten() {
@@ -516,7 +520,8 @@ fn a_named_mask_gives_the_region_and_the_input_stays_beneath() {
 
 #[test]
 fn the_flow_gallery_scene_loads_renders_and_hides_the_coral_under_the_tiles() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/flow.scene.ron");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/flow.scene.ron");
     let scene = graft::host::load_scene(&path, &registry()).unwrap();
     let drawing = scene.realize(0.0, &ctx()).unwrap();
     let names: Vec<&str> = drawing.layers.iter().map(|l| l.name.as_str()).collect();
@@ -533,7 +538,10 @@ fn the_flow_gallery_scene_loads_renders_and_hides_the_coral_under_the_tiles() {
     }
     // The flow keeps to its clip box, 7 units of 6.5 mm about (58, 62).
     for p in drawing.layers[0].geometry.points() {
-        assert!((p.x - 58.0).abs() <= 45.5 + 1e-3 && (p.y - 62.0).abs() <= 45.5 + 1e-3, "{p}");
+        assert!(
+            (p.x - 58.0).abs() <= 45.5 + 1e-3 && (p.y - 62.0).abs() <= 45.5 + 1e-3,
+            "{p}"
+        );
     }
     // Nothing of the coral lies inside the tiles' disc (radius 17 about (186, 88)).
     for p in drawing.layers[1].geometry.points() {

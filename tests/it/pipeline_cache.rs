@@ -217,3 +217,57 @@ fn twenty_rapid_changes_of_a_simulation_run_at_most_two_of_them_to_the_end() {
     let wanted = *app.world().get::<Resolved>(e).unwrap().ids.last().unwrap();
     assert_eq!(app.world().get::<Realized>(e).unwrap().id, wanted);
 }
+
+#[test]
+fn a_dragged_simulation_shows_drafts_then_the_full_result_and_keeps_both_cached() {
+    use graft::ecs::{DraftLayers, EditCommand, EditQueue, SharedCache};
+    let mut app = rust_app();
+    let recipe = Recipe {
+        source: call("circle", &[("radius", 30.into())]),
+        effects: vec![call(
+            "reaction_diffusion",
+            &[("steps", 1200.into()), ("grid_pitch", 0.5.into())],
+        )],
+    };
+    let e = spawn_layer(app.world_mut(), "coral", "black", 0.3, recipe);
+    settle(&mut app);
+    let full_before = app.world().get::<Realized>(e).unwrap().id;
+    assert!(!graft::ops::is_draft(&app.world().get::<Realized>(e).unwrap().geometry));
+    let drafting = |app: &mut App, on: bool| {
+        app.world_mut()
+            .resource_mut::<EditQueue>()
+            .commands
+            .push(EditCommand::Drafting {
+                layer: "coral".into(),
+                on,
+            });
+    };
+    // Dragging: the layer resolves and shows a draft of the new value.
+    drafting(&mut app, true);
+    app.world_mut()
+        .get_mut::<LayerRecipe>(e)
+        .unwrap()
+        .set(field!(ReactionDiffusion::feed), 0.04)
+        .unwrap();
+    settle(&mut app);
+    assert!(app.world().resource::<DraftLayers>().0.contains("coral"));
+    let draft = app.world().get::<Realized>(e).unwrap().clone();
+    assert!(graft::ops::is_draft(&draft.geometry), "{:?}", draft.geometry.notes());
+    assert!(app.world().get::<Resolved>(e).unwrap().recipe.draft);
+    // Let go: the full result of the same value replaces it.
+    drafting(&mut app, false);
+    settle(&mut app);
+    let full = app.world().get::<Realized>(e).unwrap().clone();
+    assert!(!graft::ops::is_draft(&full.geometry));
+    assert_ne!(full.id, draft.id);
+    assert_ne!(full.id, full_before);
+    // Both stay cached: dragging again to the same value is served at once.
+    let cache = app.world().resource::<SharedCache>().clone();
+    assert!(cache.lock().get(draft.id).is_some(), "the draft is cached");
+    assert!(cache.lock().get(full.id).is_some(), "the full result is cached");
+    let hits = stats(&app).full_hits;
+    drafting(&mut app, true);
+    app.update();
+    assert_eq!(stats(&app).full_hits, hits + 1);
+    assert_eq!(app.world().get::<Realized>(e).unwrap().id, draft.id);
+}

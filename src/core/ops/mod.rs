@@ -53,7 +53,8 @@ pub use model::expr::{EXPR_FUNCTIONS, ExprError};
 pub use model::failure::{OpError, OpFailure};
 pub use model::memo::Memo;
 pub use model::op::{
-    EvalContext, EvalFn, FingerprintFn, Op, Page, Params, PassthroughFn, ResourceBudget,
+    DRAFT_NOTE, EvalContext, EvalFn, FingerprintFn, Op, Page, Params, PassthroughFn,
+    ResourceBudget, is_draft,
 };
 pub use model::progress::Progress;
 pub use model::reference::{Binder, GeometryRef, Inputs, RefError};

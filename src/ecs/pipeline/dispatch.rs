@@ -174,7 +174,11 @@ pub(super) fn dispatch_layers(
             start,
             input,
             resolved.t,
-            settings.eval.clone().with_progress(Arc::clone(&progress)),
+            settings
+                .eval
+                .clone()
+                .with_progress(Arc::clone(&progress))
+                .with_draft(resolved.recipe.draft),
             cache.clone(),
         );
         evaluations

@@ -166,6 +166,12 @@ fn release_scene_budget(
 #[derive(Resource, Default)]
 pub(super) struct PipelineFrame(pub(super) u64);
 
+/// The layers (by name) a parameter of which is being dragged: they are resolved and
+/// evaluated as drafts ([`crate::ops::EvalContext::draft`]) until it is let go, then in
+/// full. Set by the inspector through [`crate::ecs::EditCommand::Drafting`].
+#[derive(Resource, Default, Debug)]
+pub struct DraftLayers(pub std::collections::HashSet<String>);
+
 /// Most tasks one layer may have in flight: the newest request, plus one it superseded
 /// (which still fills the cache but is dropped when it finishes).
 pub(super) const MAX_TASKS_PER_LAYER: usize = 2;
@@ -181,6 +187,7 @@ impl Plugin for PipelinePlugin {
             .init_resource::<PipelineFrame>()
             .init_resource::<PipelineWork>()
             .init_resource::<PipelineStats>()
+            .init_resource::<DraftLayers>()
             .configure_sets(
                 Update,
                 (

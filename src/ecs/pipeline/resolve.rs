@@ -54,6 +54,7 @@ pub(super) fn resolve_layers(
     mut commands: Commands,
     clock: Res<SceneClock>,
     settings: Res<PipelineSettings>,
+    drafts: Res<super::DraftLayers>,
     mut frame: ResMut<PipelineFrame>,
     mut rest: Local<ResolveRest>,
     mut work: ResMut<PipelineWork>,
@@ -69,6 +70,7 @@ pub(super) fn resolve_layers(
     let time_moved = rest.t != Some(clock.t);
     if changed.is_empty()
         && !layers_gone
+        && !drafts.is_changed()
         && !rest.retrying
         && !(rest.animated_waiting || time_moved && rest.has_animated)
         && rest.t.is_some()
@@ -125,6 +127,9 @@ pub(super) fn resolve_layers(
                 .iter()
                 .any(|(read, id)| final_ids.get(read.as_str()) != Some(id))
         });
+        // Dragging a parameter of it starts or ends: drafts, or the full result.
+        let drafting = drafts.0.contains(name.as_str());
+        let draft_moved = resolved.as_ref().is_some_and(|r| r.recipe.draft != drafting);
         // A reader that could not bind waits for what it reads to come right.
         let retry = !reads.is_empty() && error.is_set() && error.failed.is_none();
         rest.retrying |= retry;
@@ -135,7 +140,7 @@ pub(super) fn resolve_layers(
         {
             rest.animated_waiting = true;
         }
-        if !(edited || due || reads_moved || retry) {
+        if !(edited || due || reads_moved || retry || draft_moved) {
             if let Some(r) = &resolved
                 && !error.is_set()
             {
@@ -144,7 +149,14 @@ pub(super) fn resolve_layers(
             continue;
         }
         let bind = |read: &str| bind_by_name(read, &final_ids, &valid);
-        match recipe.0.resolve_as(name, clock.t, &settings.eval, &bind) {
+        let draft_ctx;
+        let ctx = if drafting {
+            draft_ctx = settings.eval.clone().with_draft(true);
+            &draft_ctx
+        } else {
+            &settings.eval
+        };
+        match recipe.0.resolve_as(name, clock.t, ctx, &bind) {
             Ok(stages) => {
                 let ids = stages.ids();
                 if error.is_set() && error.failed != ids.last().copied() {
@@ -176,7 +188,7 @@ pub(super) fn resolve_layers(
                 match resolved {
                     // Written in place so that dispatch sees it this frame.
                     Some(mut current) => {
-                        if edited || current.ids != next.ids {
+                        if edited || current.ids != next.ids || draft_moved {
                             *current = next;
                         } else {
                             // A tick that changes no id (below the quantum) is no new request.

@@ -79,6 +79,10 @@ pub struct EvalContext {
     /// Where long ops report how far they have got and learn that they are no longer
     /// wanted (none: nobody watches, nothing cancels).
     pub progress: Option<Arc<Progress>>,
+    /// A quick draft is wanted (a parameter is being dragged): slow ops do less (a coarser
+    /// grid, fewer rounds), mark their result with [`DRAFT_NOTE`] and give it an id of
+    /// its own. Never set for anything written to a file.
+    pub draft: bool,
     /// The op being evaluated (set by [`Op::eval`]).
     op: Option<Arc<OpSchema>>,
 }
@@ -128,6 +132,7 @@ impl EvalContext {
             page: None,
             seed: None,
             progress: None,
+            draft: false,
             op: None,
         }
     }
@@ -187,11 +192,34 @@ impl EvalContext {
         self.progress.as_ref().map_or(Ok(()), |p| p.check())
     }
 
+    /// The same context asking for drafts (or not).
+    pub fn with_draft(mut self, draft: bool) -> Self {
+        self.draft = draft;
+        self
+    }
+
+    /// Adds to an op's id that a draft is asked for (ops that draft call it from their
+    /// fingerprint, so drafts and full results are cached apart).
+    pub fn fingerprint_draft(&self, h: &mut IdHasher) {
+        if self.draft {
+            h.bytes(b"draft");
+        }
+    }
+
     /// The same context with another executor.
     pub fn with_executor(mut self, executor: Arc<dyn Executor>) -> Self {
         self.executor = executor;
         self
     }
+}
+
+/// The note a draft carries, so that nothing treats it as the finished drawing.
+pub const DRAFT_NOTE: &str =
+    "a draft while a parameter is dragged; the full result follows when it is let go";
+
+/// True when `geometry` is (or is made from) a draft.
+pub fn is_draft(geometry: &Polylines) -> bool {
+    geometry.notes().iter().any(|n| n.contains(DRAFT_NOTE))
 }
 
 /// Parameter values of one op invocation, in schema order, already validated.

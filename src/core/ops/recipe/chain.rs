@@ -506,6 +506,8 @@ pub struct Stage {
 pub struct ResolvedRecipe {
     /// Source first, then each enabled effect.
     pub stages: Vec<Stage>,
+    /// Resolved for a draft ([`EvalContext::draft`]): evaluate it with one.
+    pub draft: bool,
 }
 
 /// Name of the parameter a random op draws its stream from.
@@ -669,7 +671,10 @@ impl Recipe {
                 call: k,
             });
         }
-        Ok(ResolvedRecipe { stages })
+        Ok(ResolvedRecipe {
+            stages,
+            draft: ctx.draft,
+        })
     }
 }
 
