@@ -29,7 +29,8 @@ pub use layer::{
     Stroke,
 };
 pub use pipeline::{
-    DraftLayers, Evaluations, FILE_POLL, PipelinePlugin, PipelineSettings, SharedCache, layers_settled,
+    DraftLayers, Evaluations, FILE_POLL, PipelinePlugin, PipelineSettings, SharedCache,
+    layers_settled,
 };
 pub use registry::{OpRegistrationErrors, OpsRegistry, SystemErrors};
 pub use scene::{

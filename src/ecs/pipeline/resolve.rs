@@ -129,7 +129,9 @@ pub(super) fn resolve_layers(
         });
         // Dragging a parameter of it starts or ends: drafts, or the full result.
         let drafting = drafts.0.contains(name.as_str());
-        let draft_moved = resolved.as_ref().is_some_and(|r| r.recipe.draft != drafting);
+        let draft_moved = resolved
+            .as_ref()
+            .is_some_and(|r| r.recipe.draft != drafting);
         // A reader that could not bind waits for what it reads to come right.
         let retry = !reads.is_empty() && error.is_set() && error.failed.is_none();
         rest.retrying |= retry;
