@@ -8,12 +8,12 @@ use std::collections::HashMap;
 use crate::geometry::{Polylines, Vec3};
 
 use crate::ops::kit::defaults::A4_CENTER;
+use crate::ops::kit::layout::{TextAlign, normalise_text, wrap};
 use crate::ops::kit::parallel;
 use crate::ops::kit::random::SeededRng;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
 use crate::ops::model::typed::Evaluate;
-use crate::ops::primitives::text::{TextAlign, normalise_text, wrap};
 
 crate::choice! {
     /// How an asemic stroke joins its nodes.

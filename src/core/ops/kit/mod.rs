@@ -6,6 +6,7 @@ pub(crate) mod distance;
 pub(crate) mod field;
 pub(crate) mod fill_rule;
 pub(crate) mod graph;
+pub(crate) mod layout;
 pub mod noise;
 pub mod parallel;
 pub(crate) mod planar;
