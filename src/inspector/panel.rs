@@ -30,6 +30,7 @@ pub(super) struct PanelData<'w, 's> {
     op_errors: Option<Res<'w, OpRegistrationErrors>>,
     system_errors: Res<'w, crate::ecs::SystemErrors>,
     evaluations: Res<'w, crate::ecs::Evaluations>,
+    drafts: Res<'w, crate::ecs::DraftLayers>,
     layers: Query<
         'w,
         's,
@@ -63,6 +64,13 @@ pub(super) fn inspector_ui(
     }
     if !state.open {
         state.width = 0.0;
+        // Nothing can be dragged in a closed panel.
+        for layer in &data.drafts.0 {
+            edits.commands.push(EditCommand::Drafting {
+                layer: layer.clone(),
+                on: false,
+            });
+        }
         return Ok(());
     }
     let mut out: Vec<EditCommand> = Vec::new();
@@ -114,6 +122,19 @@ pub(super) fn inspector_ui(
             });
         });
     state.width = panel.response.rect.width();
+    // A layer drafts only while one of its widgets is dragged: whatever ended the drag
+    // (a release, a lost widget), the next frame brings back the full result.
+    for layer in &data.drafts.0 {
+        let dragged = out
+            .iter()
+            .any(|c| matches!(c, EditCommand::Drafting { layer: l, on: true } if l == layer));
+        if !dragged {
+            out.push(EditCommand::Drafting {
+                layer: layer.clone(),
+                on: false,
+            });
+        }
+    }
     edits.commands.extend(out);
     Ok(())
 }

@@ -71,14 +71,13 @@ impl<'a> OpTarget<'a> {
         });
     }
 
-    /// While `response` is dragged the layer shows drafts of its slow ops; when it is
-    /// let go, the full result.
+    /// While `response` is dragged the layer shows drafts of its slow ops (the panel ends
+    /// drafting for every layer nothing was dragged in this frame).
     fn drafting(&mut self, response: &egui::Response) {
-        let on = response.dragged();
-        if on || response.drag_stopped() {
+        if response.dragged() && !response.drag_stopped() {
             self.out.push(EditCommand::Drafting {
                 layer: self.layer.to_string(),
-                on: on && !response.drag_stopped(),
+                on: true,
             });
         }
     }
@@ -126,6 +125,21 @@ pub(super) fn op_params(
 ) {
     let schema = std::sync::Arc::clone(call.op.schema());
     target.params = schema.params.iter().map(|p| p.name.clone()).collect();
+    // Widget ids from the stage's address alone: a note or a progress bar appearing above
+    // (a slow op starting to compute) must not change them, or a drag in progress breaks.
+    let id = egui::Id::new(("graft params", target.layer, target.stage.to_string()));
+    ui.scope_builder(egui::UiBuilder::new().id(id), |ui| {
+        params_grid(ui, &schema, call, widgets, target)
+    });
+}
+
+fn params_grid(
+    ui: &mut egui::Ui,
+    schema: &crate::ops::OpSchema,
+    call: &OpCall,
+    widgets: &mut ParamWidgets,
+    target: &mut OpTarget,
+) {
     egui::Grid::new(format!("{}/{}/grid", target.layer, target.stage))
         .num_columns(2)
         .striped(false)
