@@ -2,6 +2,10 @@
 //! regions (even-odd), started from a blob in the middle plus seeded noise, then the
 //! concentration of V contoured at `level`: coral, spots and labyrinths.
 
+use std::collections::VecDeque;
+use std::hash::Hasher;
+use std::sync::{Arc, Mutex};
+
 use crate::geometry::{IdHasher, Polylines};
 
 use crate::ops::kit::distance::RingDistance;
@@ -64,6 +68,65 @@ const PROGRESS_EVERY: u32 = 50;
 
 /// Rows updated on one thread at least per step.
 const ROWS_PER_CHUNK: usize = 16;
+
+/// Most bytes of simulation states kept for resuming (a few A4 sheets at a fine pitch).
+const MAX_SAVED_BYTES: usize = 64 << 20;
+
+/// The states of recent runs, by simulation and steps done, in the evaluation context's
+/// memo: a later run of the same simulation with more steps starts from the latest one.
+#[derive(Default)]
+pub(crate) struct SavedStates {
+    states: Mutex<VecDeque<SavedState>>,
+}
+
+struct SavedState {
+    key: u64,
+    steps: u32,
+    u: Arc<[f32]>,
+    v: Arc<[f32]>,
+}
+
+impl SavedStates {
+    /// The furthest saved state of simulation `key` at most `steps` steps in.
+    fn latest(&self, key: u64, steps: u32) -> Option<(u32, Arc<[f32]>, Arc<[f32]>)> {
+        let states = self.states.lock().unwrap_or_else(|e| e.into_inner());
+        states
+            .iter()
+            .filter(|s| s.key == key && s.steps <= steps)
+            .max_by_key(|s| s.steps)
+            .map(|s| (s.steps, Arc::clone(&s.u), Arc::clone(&s.v)))
+    }
+
+    /// Keeps the state of `key` after `steps` steps, dropping the oldest past the byte cap.
+    fn keep(&self, key: u64, steps: u32, u: &[f32], v: &[f32]) {
+        let bytes = |s: &SavedState| (s.u.len() + s.v.len()) * 4;
+        if (u.len() + v.len()) * 4 > MAX_SAVED_BYTES / 4 {
+            return;
+        }
+        let mut states = self.states.lock().unwrap_or_else(|e| e.into_inner());
+        states.retain(|s| !(s.key == key && s.steps == steps));
+        states.push_back(SavedState {
+            key,
+            steps,
+            u: u.into(),
+            v: v.into(),
+        });
+        while states.iter().map(bytes).sum::<usize>() > MAX_SAVED_BYTES {
+            states.pop_front();
+        }
+    }
+
+    /// Steps counts saved for `key` (for tests).
+    #[cfg(test)]
+    fn saved_steps(&self, key: u64) -> Vec<u32> {
+        let states = self.states.lock().unwrap_or_else(|e| e.into_inner());
+        states
+            .iter()
+            .filter(|s| s.key == key)
+            .map(|s| s.steps)
+            .collect()
+    }
+}
 
 /// The simulation's state: U and V per grid point (plus one last point that holds the
 /// fixed outside state U = 1, V = 0), and the layout of the mask.
@@ -154,9 +217,10 @@ impl Rates {
 }
 
 impl ReactionDiffusion {
-    /// Runs `steps` steps from `state`, on `ex` in row chunks (every point's update reads
-    /// the previous step only: the result does not depend on the chunking).
-    fn run(&self, state: &mut State, ctx: &EvalContext) -> Result<(), OpFailure> {
+    /// Runs steps `from..self.steps` on `state`, on the executor in row chunks (every
+    /// point's update reads the previous step only: the result depends neither on the
+    /// chunking nor on where a run was resumed).
+    fn run(&self, state: &mut State, from: u32, ctx: &EvalContext) -> Result<(), OpFailure> {
         let ex = ctx.executor.as_ref();
         let nx = state.nx;
         let rates = Rates {
@@ -171,7 +235,7 @@ impl ReactionDiffusion {
         let rows = state.runs.len();
         let chunk_rows = ROWS_PER_CHUNK.max(rows.div_ceil(ex.threads().max(1) * 4));
         let (runs, edges) = (&state.runs, &state.edges);
-        for step in 0..self.steps {
+        for step in from..self.steps {
             // Now and then: how far it has got, and whether it is still wanted.
             if step % PROGRESS_EVERY == 0 {
                 ctx.report_progress(step as f32 / self.steps as f32);
@@ -240,6 +304,34 @@ impl ReactionDiffusion {
             steps: self.steps / 2,
             ..self.clone()
         }
+    }
+
+    /// What the simulation's state depends on besides the number of steps: the mask and
+    /// every parameter but `steps`, `level` and `min_points` (which only contour it).
+    fn state_key(&self, rings: &[Vec<P>]) -> u64 {
+        let mut h = std::hash::DefaultHasher::new();
+        for x in [
+            self.grid_pitch,
+            self.du,
+            self.dv,
+            self.feed,
+            self.kill,
+            self.dt,
+            self.seed_radius,
+            self.noise,
+        ] {
+            h.write_u64(x.to_bits());
+        }
+        h.write_u32(self.seed);
+        h.write_u8(u8::from(self.boundary == RdBoundary::Dirichlet));
+        for ring in rings {
+            h.write_usize(ring.len());
+            for p in ring {
+                h.write_u64(p[0].to_bits());
+                h.write_u64(p[1].to_bits());
+            }
+        }
+        h.finish()
     }
 
     /// Draws in the closed regions of `input`.
@@ -313,7 +405,20 @@ impl ReactionDiffusion {
             v,
             self.boundary == RdBoundary::Dirichlet,
         );
-        self.run(&mut state, ctx)?;
+        // An earlier run of the same simulation (an animated `steps`, a slider moved
+        // up) is taken up where it stopped instead of starting over.
+        let key = self.state_key(&rings);
+        let saved = ctx.memo.get::<SavedStates>();
+        let from = match saved.latest(key, self.steps) {
+            Some((done, u, v)) if u.len() == state.u.len() => {
+                state.u.copy_from_slice(&u);
+                state.v.copy_from_slice(&v);
+                done
+            }
+            _ => 0,
+        };
+        self.run(&mut state, from, ctx)?;
+        saved.keep(key, self.steps, &state.u, &state.v);
         for (value, (&v, &inside)) in grid.values.iter_mut().zip(state.v.iter().zip(&mask)) {
             *value = if inside && v.is_finite() {
                 v as f64
@@ -349,5 +454,52 @@ impl Evaluate for ReactionDiffusion {
 
     fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {
         ctx.fingerprint_draft(h);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geometry::Vec3;
+    use crate::ops::kit::planar::rings_and_paths;
+
+    fn disc() -> Polylines {
+        Polylines::from_lines([(0..=64)
+            .map(|k| {
+                let a = std::f32::consts::TAU * (k % 64) as f32 / 64.0;
+                Vec3::new(20.0 + 15.0 * a.cos(), 20.0 + 15.0 * a.sin(), 0.0)
+            })
+            .collect::<Vec<_>>()])
+    }
+
+    #[test]
+    fn a_run_with_more_steps_resumes_the_saved_state_and_draws_what_a_fresh_run_draws() {
+        let op = |steps| ReactionDiffusion {
+            steps,
+            grid_pitch: 0.5,
+            level: 0.1,
+            ..ReactionDiffusion::default()
+        };
+        let input = disc();
+        let shared = EvalContext::default();
+        let first = op(300).eval(&input, &shared).unwrap();
+        let key = op(600).state_key(&rings_and_paths(&input).0);
+        let saved = shared.memo.get::<SavedStates>();
+        assert_eq!(saved.saved_steps(key), [300]);
+        // 600 steps after 300 in the same context: resumed at 300, saved at 600.
+        let resumed = op(600).eval(&input, &shared).unwrap();
+        assert_eq!(saved.saved_steps(key), [300, 600]);
+        let fresh = op(600).eval(&input, &EvalContext::default()).unwrap();
+        assert_eq!(resumed, fresh, "resuming changes nothing");
+        assert_ne!(first, fresh);
+        // Fewer steps than any saved state starts over.
+        let few = op(100).eval(&input, &shared).unwrap();
+        assert_eq!(few, op(100).eval(&input, &EvalContext::default()).unwrap());
+        // Another simulation (another feed) does not pick them up.
+        let other = ReactionDiffusion {
+            feed: 0.05,
+            ..op(600)
+        };
+        assert_ne!(other.state_key(&rings_and_paths(&input).0), key);
     }
 }
