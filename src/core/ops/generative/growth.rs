@@ -10,6 +10,7 @@ use crate::ops::kit::field::{Grid, bounds_of, drafted, in_mask, is_flat, passed_
 use crate::ops::kit::parallel;
 use crate::ops::kit::planar::{P, rings_and_paths};
 use crate::ops::kit::random::SeededRng;
+use crate::ops::kit::resume::SavedRuns;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
 use crate::ops::model::reference::Inputs;
@@ -121,6 +122,7 @@ impl Sampled {
 }
 
 /// The loops: points in order, each loop a range of `points`.
+#[derive(Clone)]
 struct Loops {
     points: Vec<P>,
     /// Start of each loop in `points`, plus the end.
@@ -246,7 +248,35 @@ impl Cells {
     }
 }
 
+/// A growth after some rounds, saved for resuming.
+struct Grown {
+    loops: Loops,
+    capped: bool,
+    /// Neighbour tests made so far (they count toward [`MAX_PAIR_CHECKS`]).
+    checks: u64,
+}
+
 impl Growth {
+    /// What the growth depends on besides the number of rounds: the mask and every
+    /// parameter but `iters` and `show_mask`.
+    fn state_key(&self, rings: &[Vec<P>]) -> u64 {
+        use std::hash::Hasher;
+        let mut h = std::hash::DefaultHasher::new();
+        h.write_u32(self.seed_count);
+        h.write_u64(self.target_spacing.to_bits());
+        h.write_u64(self.boundary_avoid.to_bits());
+        h.write_u8(u8::from(self.boundary_mode == GrowthEdge::Slide));
+        h.write_u32(self.seed);
+        for ring in rings {
+            h.write_usize(ring.len());
+            for p in ring {
+                h.write_u64(p[0].to_bits());
+                h.write_u64(p[1].to_bits());
+            }
+        }
+        h.finish()
+    }
+
     /// The starting loops: small circles at seeded places deep enough inside the mask.
     fn seeds(&self, field: &RingDistance, lo: P, hi: P) -> Loops {
         let r = 2.0 * self.target_spacing;
@@ -411,11 +441,17 @@ impl Growth {
             MAX_WORK,
         )?;
         let exact = RingDistance::new(&rings);
-        let mut loops = self.seeds(&exact, lo, hi);
         let field = Sampled::new(&exact, lo, hi, self.target_spacing, ctx.executor.as_ref())?;
-        let mut capped = false;
-        let (mut checks, mut crowded) = (0u64, None);
-        for round in 0..self.iters {
+        // An earlier run of the same growth with fewer rounds (an animated `iters`, a
+        // slider moved up) is taken up where it stopped.
+        let key = self.state_key(&rings);
+        let saved = ctx.memo.get::<SavedRuns<Grown>>();
+        let (from, mut loops, mut capped, mut checks) = match saved.latest(key, self.iters) {
+            Some((done, grown)) => (done, grown.loops.clone(), grown.capped, grown.checks),
+            None => (0, self.seeds(&exact, lo, hi), false, 0),
+        };
+        let mut crowded = None;
+        for round in from..self.iters {
             if loops.points.is_empty() {
                 break;
             }
@@ -433,6 +469,15 @@ impl Growth {
             loops.points = self.moved(&loops, &cells, &field, ctx.executor.as_ref());
         }
         ctx.report_progress(1.0);
+        if crowded.is_none() {
+            let bytes = loops.points.len() * 16 + loops.starts.len() * 8;
+            let grown = Grown {
+                loops: loops.clone(),
+                capped,
+                checks,
+            };
+            saved.keep(key, self.iters, grown, bytes);
+        }
         ctx.check_budget(
             (out.point_count() + loops.points.len() + loops.starts.len()) as u64,
             loops.starts.len() as u64,
@@ -475,5 +520,37 @@ impl Evaluate for Growth {
 
     fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {
         ctx.fingerprint_draft(h);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ops::kit::planar::rings_and_paths;
+
+    #[test]
+    fn more_rounds_resume_the_saved_growth_and_draw_what_a_fresh_run_draws() {
+        let mask = Polylines::from_lines([(0..=64)
+            .map(|k| {
+                let a = std::f32::consts::TAU * (k % 64) as f32 / 64.0;
+                Vec3::new(30.0 + 25.0 * a.cos(), 30.0 + 25.0 * a.sin(), 0.0)
+            })
+            .collect::<Vec<_>>()]);
+        let op = |iters| Growth {
+            iters,
+            seed_count: 3,
+            ..Growth::default()
+        };
+        let shared = EvalContext::default();
+        op(40).eval(&mask, &shared).unwrap();
+        let key = op(90).state_key(&rings_and_paths(&mask).0);
+        let saved = shared.memo.get::<SavedRuns<Grown>>();
+        assert_eq!(saved.saved_steps(key), [40]);
+        let resumed = op(90).eval(&mask, &shared).unwrap();
+        assert_eq!(saved.saved_steps(key), [40, 90]);
+        assert_eq!(
+            resumed,
+            op(90).eval(&mask, &EvalContext::default()).unwrap()
+        );
     }
 }

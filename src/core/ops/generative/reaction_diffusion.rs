@@ -2,9 +2,7 @@
 //! regions (even-odd), started from a blob in the middle plus seeded noise, then the
 //! concentration of V contoured at `level`: coral, spots and labyrinths.
 
-use std::collections::VecDeque;
 use std::hash::Hasher;
-use std::sync::{Arc, Mutex};
 
 use crate::geometry::{IdHasher, Polylines};
 
@@ -15,6 +13,7 @@ use crate::ops::kit::field::{
 use crate::ops::kit::parallel;
 use crate::ops::kit::planar::{P, rings_and_paths};
 use crate::ops::kit::random::SeededRng;
+use crate::ops::kit::resume::SavedRuns;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
 use crate::ops::model::reference::Inputs;
@@ -69,64 +68,8 @@ const PROGRESS_EVERY: u32 = 50;
 /// Rows updated on one thread at least per step.
 const ROWS_PER_CHUNK: usize = 16;
 
-/// Most bytes of simulation states kept for resuming (a few A4 sheets at a fine pitch).
-const MAX_SAVED_BYTES: usize = 64 << 20;
-
-/// The states of recent runs, by simulation and steps done, in the evaluation context's
-/// memo: a later run of the same simulation with more steps starts from the latest one.
-#[derive(Default)]
-pub(crate) struct SavedStates {
-    states: Mutex<VecDeque<SavedState>>,
-}
-
-struct SavedState {
-    key: u64,
-    steps: u32,
-    u: Arc<[f32]>,
-    v: Arc<[f32]>,
-}
-
-impl SavedStates {
-    /// The furthest saved state of simulation `key` at most `steps` steps in.
-    fn latest(&self, key: u64, steps: u32) -> Option<(u32, Arc<[f32]>, Arc<[f32]>)> {
-        let states = self.states.lock().unwrap_or_else(|e| e.into_inner());
-        states
-            .iter()
-            .filter(|s| s.key == key && s.steps <= steps)
-            .max_by_key(|s| s.steps)
-            .map(|s| (s.steps, Arc::clone(&s.u), Arc::clone(&s.v)))
-    }
-
-    /// Keeps the state of `key` after `steps` steps, dropping the oldest past the byte cap.
-    fn keep(&self, key: u64, steps: u32, u: &[f32], v: &[f32]) {
-        let bytes = |s: &SavedState| (s.u.len() + s.v.len()) * 4;
-        if (u.len() + v.len()) * 4 > MAX_SAVED_BYTES / 4 {
-            return;
-        }
-        let mut states = self.states.lock().unwrap_or_else(|e| e.into_inner());
-        states.retain(|s| !(s.key == key && s.steps == steps));
-        states.push_back(SavedState {
-            key,
-            steps,
-            u: u.into(),
-            v: v.into(),
-        });
-        while states.iter().map(bytes).sum::<usize>() > MAX_SAVED_BYTES {
-            states.pop_front();
-        }
-    }
-
-    /// Steps counts saved for `key` (for tests).
-    #[cfg(test)]
-    fn saved_steps(&self, key: u64) -> Vec<u32> {
-        let states = self.states.lock().unwrap_or_else(|e| e.into_inner());
-        states
-            .iter()
-            .filter(|s| s.key == key)
-            .map(|s| s.steps)
-            .collect()
-    }
-}
+/// U and V of a run, saved for resuming.
+type SavedState = (Vec<f32>, Vec<f32>);
 
 /// The simulation's state: U and V per grid point (plus one last point that holds the
 /// fixed outside state U = 1, V = 0), and the layout of the mask.
@@ -408,17 +351,18 @@ impl ReactionDiffusion {
         // An earlier run of the same simulation (an animated `steps`, a slider moved
         // up) is taken up where it stopped instead of starting over.
         let key = self.state_key(&rings);
-        let saved = ctx.memo.get::<SavedStates>();
+        let saved = ctx.memo.get::<SavedRuns<SavedState>>();
         let from = match saved.latest(key, self.steps) {
-            Some((done, u, v)) if u.len() == state.u.len() => {
-                state.u.copy_from_slice(&u);
-                state.v.copy_from_slice(&v);
+            Some((done, resumed)) if resumed.0.len() == state.u.len() => {
+                state.u.copy_from_slice(&resumed.0);
+                state.v.copy_from_slice(&resumed.1);
                 done
             }
             _ => 0,
         };
         self.run(&mut state, from, ctx)?;
-        saved.keep(key, self.steps, &state.u, &state.v);
+        let bytes = (state.u.len() + state.v.len()) * 4;
+        saved.keep(key, self.steps, (state.u.clone(), state.v.clone()), bytes);
         for (value, (&v, &inside)) in grid.values.iter_mut().zip(state.v.iter().zip(&mask)) {
             *value = if inside && v.is_finite() {
                 v as f64
@@ -484,7 +428,7 @@ mod tests {
         let shared = EvalContext::default();
         let first = op(300).eval(&input, &shared).unwrap();
         let key = op(600).state_key(&rings_and_paths(&input).0);
-        let saved = shared.memo.get::<SavedStates>();
+        let saved = shared.memo.get::<SavedRuns<SavedState>>();
         assert_eq!(saved.saved_steps(key), [300]);
         // 600 steps after 300 in the same context: resumed at 300, saved at 600.
         let resumed = op(600).eval(&input, &shared).unwrap();

@@ -11,4 +11,5 @@ pub mod noise;
 pub mod parallel;
 pub(crate) mod planar;
 pub(crate) mod random;
+pub(crate) mod resume;
 pub(crate) mod symmetry;
