@@ -408,7 +408,10 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize, only: &
                     runs.min(20)
                 },
                 |_| {
-                    lines = c.op.eval(input, &p, ctx).expect("evaluates").line_count();
+                    // A fresh memo each run: simulations would resume from the last
+                    // run's saved state (and take no time at all).
+                    let cold = ctx.clone().with_fresh_memo();
+                    lines = c.op.eval(input, &p, &cold).expect("evaluates").line_count();
                 },
             );
             report(name, t, target);

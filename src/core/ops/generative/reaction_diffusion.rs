@@ -159,6 +159,82 @@ impl Rates {
     }
 }
 
+/// The next U and V of the interior points `from..to` of one row (all four neighbours in
+/// the mask) into `ou` and `ov`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn update_run_generic(
+    rates: &Rates,
+    u: &[f32],
+    v: &[f32],
+    nx: usize,
+    from: usize,
+    to: usize,
+    ou: &mut [f32],
+    ov: &mut [f32],
+) {
+    // Straight slices of equal length, said once, so the loop runs without checks and
+    // the compiler vectorises it.
+    let n = to - from;
+    let (uc, vc) = (&u[from..to], &v[from..to]);
+    let (ul, ur) = (&u[from - 1..to - 1], &u[from + 1..to + 1]);
+    let (vl, vr) = (&v[from - 1..to - 1], &v[from + 1..to + 1]);
+    let (uu, ud) = (&u[from - nx..to - nx], &u[from + nx..to + nx]);
+    let (vu, vd) = (&v[from - nx..to - nx], &v[from + nx..to + nx]);
+    let (ul, ur, uu, ud) = (&ul[..n], &ur[..n], &uu[..n], &ud[..n]);
+    let (vl, vr, vu, vd) = (&vl[..n], &vr[..n], &vu[..n], &vd[..n]);
+    let (uc, vc, ou, ov) = (&uc[..n], &vc[..n], &mut ou[..n], &mut ov[..n]);
+    for x in 0..n {
+        let (a, b) = rates.step(
+            uc[x],
+            vc[x],
+            ul[x] + ur[x] + uu[x] + ud[x],
+            vl[x] + vr[x] + vu[x] + vd[x],
+        );
+        ou[x] = a;
+        ov[x] = b;
+    }
+}
+
+/// The same loop compiled for AVX2 (eight lanes instead of four). No FMA: the same
+/// operations in the same order, so every machine gets the same bits.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[allow(clippy::too_many_arguments)]
+fn update_run_avx2(
+    rates: &Rates,
+    u: &[f32],
+    v: &[f32],
+    nx: usize,
+    from: usize,
+    to: usize,
+    ou: &mut [f32],
+    ov: &mut [f32],
+) {
+    update_run_generic(rates, u, v, nx, from, to, ou, ov)
+}
+
+/// [`update_run_generic`], on AVX2 where the processor has it.
+#[allow(clippy::too_many_arguments)]
+fn update_run(
+    rates: &Rates,
+    u: &[f32],
+    v: &[f32],
+    nx: usize,
+    from: usize,
+    to: usize,
+    ou: &mut [f32],
+    ov: &mut [f32],
+) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx2") {
+        // SAFETY: the processor has AVX2 (checked just above).
+        unsafe { update_run_avx2(rates, u, v, nx, from, to, ou, ov) };
+        return;
+    }
+    update_run_generic(rates, u, v, nx, from, to, ou, ov)
+}
+
 impl ReactionDiffusion {
     /// Runs steps `from..self.steps` on `state`, on the executor in row chunks (every
     /// point's update reads the previous step only: the result depends neither on the
@@ -198,28 +274,9 @@ impl ReactionDiffusion {
                     let count = nu.len() / nx;
                     for j in *first_row..*first_row + count {
                         for &(from, to) in &runs[j] {
-                            // Straight slices: the compiler vectorises this loop.
-                            let (o, n) = (from - base, to - from);
-                            let (uc, vc) = (&u[from..to], &v[from..to]);
-                            let (ul, ur) = (&u[from - 1..to - 1], &u[from + 1..to + 1]);
-                            let (vl, vr) = (&v[from - 1..to - 1], &v[from + 1..to + 1]);
-                            let (uu, ud) = (&u[from - nx..to - nx], &u[from + nx..to + nx]);
-                            let (vu, vd) = (&v[from - nx..to - nx], &v[from + nx..to + nx]);
-                            let (ou, ov) = (&mut nu[o..o + n], &mut nv[o..o + n]);
-                            // Equal lengths, said once, so the loop runs without checks.
-                            let (ul, ur, uu, ud) = (&ul[..n], &ur[..n], &uu[..n], &ud[..n]);
-                            let (vl, vr, vu, vd) = (&vl[..n], &vr[..n], &vu[..n], &vd[..n]);
-                            let (uc, vc, ov) = (&uc[..n], &vc[..n], &mut ov[..n]);
-                            for x in 0..n {
-                                let (a, b) = rates.step(
-                                    uc[x],
-                                    vc[x],
-                                    ul[x] + ur[x] + uu[x] + ud[x],
-                                    vl[x] + vr[x] + vu[x] + vd[x],
-                                );
-                                ou[x] = a;
-                                ov[x] = b;
-                            }
+                            let o = from - base;
+                            let (ou, ov) = (&mut nu[o..o + to - from], &mut nv[o..o + to - from]);
+                            update_run(&rates, u, v, nx, from, to, ou, ov);
                         }
                         for &(k, near) in &edges[j] {
                             let su = near.iter().map(|&n| u[n]).sum();

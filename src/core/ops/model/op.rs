@@ -192,6 +192,13 @@ impl EvalContext {
         self.progress.as_ref().map_or(Ok(()), |p| p.check())
     }
 
+    /// The same context with an empty memo: nothing kept from earlier evaluations (no
+    /// parsed font, no saved simulation state), what a cold run sees.
+    pub fn with_fresh_memo(mut self) -> Self {
+        self.memo = Arc::default();
+        self
+    }
+
     /// The same context asking for drafts (or not).
     pub fn with_draft(mut self, draft: bool) -> Self {
         self.draft = draft;
