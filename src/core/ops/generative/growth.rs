@@ -59,6 +59,10 @@ const MAX_PAIR_CHECKS: u64 = 300_000_000;
 /// point moves.
 const ROUND_COST: f64 = 2000.0;
 
+/// Neighbours within reach past which a point counts as crowded (loops packed side by
+/// side at their spacing have about 15).
+const CROWDED: u32 = 24;
+
 /// Points per parallel chunk of the force step.
 const CHUNK: usize = 1024;
 
@@ -125,6 +129,9 @@ impl Sampled {
 #[derive(Clone)]
 struct Loops {
     points: Vec<P>,
+    /// Per point (when known): too many neighbours within reach last round. Edges there
+    /// are not split, so a full region stops growing instead of crumpling.
+    crowded: Vec<bool>,
     /// Start of each loop in `points`, plus the end.
     starts: Vec<usize>,
 }
@@ -140,11 +147,15 @@ impl Loops {
         let mut starts = vec![0];
         let (mut capped, mut inserted) = (false, 0);
         for range in self.ranges() {
+            let range_start = range.start;
             let ring = &self.points[range];
             for (i, &a) in ring.iter().enumerate() {
                 points.push(a);
-                let b = ring[(i + 1) % ring.len()];
-                if (b[0] - a[0]).hypot(b[1] - a[1]) > max {
+                let next = (i + 1) % ring.len();
+                let b = ring[next];
+                let crowded =
+                    |k: usize| self.crowded.get(range_start + k).copied().unwrap_or(false);
+                if (b[0] - a[0]).hypot(b[1] - a[1]) > max && !crowded(i) && !crowded(next) {
                     if self.points.len() + inserted < MAX_POINTS {
                         points.push([(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0]);
                         inserted += 1;
@@ -157,6 +168,7 @@ impl Loops {
         }
         self.points = points;
         self.starts = starts;
+        self.crowded.clear();
         capped
     }
 }
@@ -308,7 +320,11 @@ impl Growth {
                 starts.push(points.len());
             }
         }
-        Loops { points, starts }
+        Loops {
+            points,
+            crowded: Vec::new(),
+            starts,
+        }
     }
 
     /// One round of forces: each point's new place, from the previous round only.
@@ -318,7 +334,7 @@ impl Growth {
         cells: &Cells,
         field: &Sampled,
         ex: &dyn crate::ops::model::context::Executor,
-    ) -> Vec<P> {
+    ) -> (Vec<P>, Vec<bool>) {
         let s = self.target_spacing;
         let reach = 3.0 * s;
         let reach2 = reach * reach;
@@ -355,6 +371,7 @@ impl Growth {
                     }
                     // Repulsion from every other point within reach (squared distances
                     // first: most candidates are out of reach).
+                    let mut near = 0u32;
                     for k in cells.around(cells.cell[i]).into_iter().flatten() {
                         let q = cells.sorted[k];
                         let (ex, ey) = (p[0] - q[0], p[1] - q[1]);
@@ -366,6 +383,7 @@ impl Growth {
                         if j == prev || j == next {
                             continue;
                         }
+                        near += 1;
                         let d = d2.sqrt();
                         let push = (reach - d) / reach * 0.3 * s;
                         f[0] += ex / d * push;
@@ -385,7 +403,8 @@ impl Growth {
                         f = [f[0] / len * 0.5 * s, f[1] / len * 0.5 * s];
                     }
                     let q = [p[0] + f[0], p[1] + f[1]];
-                    match field.at(q) {
+                    let crowded = near > CROWDED;
+                    let moved = match field.at(q) {
                         Some((d, _)) if d < 0.0 => q,
                         // Outside: slide along the edge (keep the move's part along it),
                         // or bounce (stay).
@@ -399,11 +418,12 @@ impl Growth {
                             }
                         }
                         _ => p,
-                    }
+                    };
+                    (moved, crowded)
                 })
-                .collect::<Vec<P>>()
+                .collect::<Vec<(P, bool)>>()
         });
-        parts.concat()
+        parts.concat().into_iter().unzip()
     }
 }
 
@@ -466,7 +486,8 @@ impl Growth {
                 crowded = Some(round);
                 break;
             }
-            loops.points = self.moved(&loops, &cells, &field, ctx.executor.as_ref());
+            (loops.points, loops.crowded) =
+                self.moved(&loops, &cells, &field, ctx.executor.as_ref());
         }
         ctx.report_progress(1.0);
         if crowded.is_none() {

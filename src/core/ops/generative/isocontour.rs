@@ -120,6 +120,9 @@ impl Isocontour {
         grid.fill(ctx.executor.as_ref(), |p| {
             field.at(p).map_or(0.0, |(d, _)| d)
         });
+        // The field is most of the work: say so, and stop here if no longer wanted.
+        ctx.report_progress(0.7);
+        ctx.check_cancelled()?;
         let contours = grid.isolines(&levels, ctx.executor.as_ref())?;
         let points: usize = contours.iter().map(Vec::len).sum();
         ctx.check_budget((out.point_count() + points) as u64, contours.len() as u64)?;

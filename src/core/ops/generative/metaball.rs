@@ -139,6 +139,9 @@ impl Metaball {
                 })
                 .sum()
         });
+        // The field is most of the work: say so, and stop here if no longer wanted.
+        ctx.report_progress(0.7);
+        ctx.check_cancelled()?;
         let regions = grid.regions(self.threshold)?;
         let contours: Vec<&Vec<P>> = match self.output {
             MetaballOutput::Both => regions.iter().flatten().collect(),
