@@ -260,3 +260,65 @@ fn a_heavy_gcode_capture_in_flight_does_not_hold_back_another_layers_live_result
         "G-code capture in flight for {frames_in_flight} frames; live layer lag at most {worst_lag} frames"
     );
 }
+
+#[test]
+fn a_draft_on_screen_is_never_captured_and_the_full_result_is() {
+    use graft::ecs::{EditCommand, EditQueue};
+    let dir = tempdir("capture-draft");
+    let mut app = rust_app();
+    app.add_plugins(CapturePlugin)
+        .insert_resource(CaptureSettings { dir: dir.clone() });
+    let recipe = Recipe {
+        source: call(
+            "circle",
+            &[("radius", 20.into()), ("center", (50.0, 50.0, 0.0).into())],
+        ),
+        effects: vec![call(
+            "reaction_diffusion",
+            &[
+                ("steps", 400.into()),
+                ("grid_pitch", 0.5.into()),
+                ("level", 0.1.into()),
+            ],
+        )],
+    };
+    spawn_layer(app.world_mut(), "coral", "black", 0.3, recipe);
+    let drafting = |app: &mut App, on: bool| {
+        app.world_mut()
+            .resource_mut::<EditQueue>()
+            .commands
+            .push(EditCommand::Drafting {
+                layer: "coral".into(),
+                on,
+            });
+        let start = Instant::now();
+        loop {
+            app.update();
+            if layers_settled(app.world_mut()) {
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(30), "no result");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    };
+    // A parameter is being dragged: the layer shows a draft, and a capture says so.
+    drafting(&mut app, true);
+    let refused = capture_all(&mut app, &[CaptureKind::Svg]);
+    let message = refused[0].as_ref().unwrap_err();
+    assert!(message.contains("layer 'coral' shows a draft"), "{message}");
+    assert_eq!(
+        std::fs::read_dir(&dir).map_or(0, |d| d.count()),
+        0,
+        "nothing written"
+    );
+    // Let go: the full result, captured.
+    drafting(&mut app, false);
+    let written = capture_all(&mut app, &[CaptureKind::Svg]);
+    let files = written[0].as_ref().unwrap();
+    assert_eq!(files.len(), 1);
+    assert!(
+        std::fs::read_to_string(&files[0])
+            .unwrap()
+            .contains("<path")
+    );
+}
