@@ -10,7 +10,7 @@ use crate::ops::kit::field::{Grid, bounds_of, drafted, in_mask, is_flat, passed_
 use crate::ops::kit::parallel;
 use crate::ops::kit::planar::{P, rings_and_paths};
 use crate::ops::kit::random::SeededRng;
-use crate::ops::kit::resume::SavedRuns;
+use crate::ops::kit::resume::{SavedRuns, hash_rings};
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
 use crate::ops::model::reference::Inputs;
@@ -279,13 +279,7 @@ impl Growth {
         h.write_u64(self.boundary_avoid.to_bits());
         h.write_u8(u8::from(self.boundary_mode == GrowthEdge::Slide));
         h.write_u32(self.seed);
-        for ring in rings {
-            h.write_usize(ring.len());
-            for p in ring {
-                h.write_u64(p[0].to_bits());
-                h.write_u64(p[1].to_bits());
-            }
-        }
+        hash_rings(&mut h, rings);
         h.finish()
     }
 

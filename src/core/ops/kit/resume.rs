@@ -4,7 +4,21 @@
 //! bytes.
 
 use std::collections::VecDeque;
+use std::hash::Hasher;
 use std::sync::{Arc, Mutex};
+
+use super::planar::P;
+
+/// Adds `rings` (every coordinate's bits) to a simulation key: the mask a state grew in.
+pub(crate) fn hash_rings(h: &mut impl Hasher, rings: &[Vec<P>]) {
+    for ring in rings {
+        h.write_usize(ring.len());
+        for p in ring {
+            h.write_u64(p[0].to_bits());
+            h.write_u64(p[1].to_bits());
+        }
+    }
+}
 
 /// Most bytes of states one store keeps.
 const MAX_SAVED_BYTES: usize = 64 << 20;
