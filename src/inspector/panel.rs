@@ -65,12 +65,7 @@ pub(super) fn inspector_ui(
     if !state.open {
         state.width = 0.0;
         // Nothing can be dragged in a closed panel.
-        for layer in &data.drafts.0 {
-            edits.commands.push(EditCommand::Drafting {
-                layer: layer.clone(),
-                on: false,
-            });
-        }
+        end_drafts(&data.drafts, &mut edits.commands);
         return Ok(());
     }
     let mut out: Vec<EditCommand> = Vec::new();
@@ -122,9 +117,16 @@ pub(super) fn inspector_ui(
             });
         });
     state.width = panel.response.rect.width();
-    // A layer drafts only while one of its widgets is dragged: whatever ended the drag
-    // (a release, a lost widget), the next frame brings back the full result.
-    for layer in &data.drafts.0 {
+    end_drafts(&data.drafts, &mut out);
+    edits.commands.extend(out);
+    Ok(())
+}
+
+/// Ends drafting for every layer none of whose widgets `out` says is dragged this frame:
+/// a layer drafts only while dragged, whatever ended the drag (a release, a lost widget,
+/// a closed panel).
+fn end_drafts(drafts: &crate::ecs::DraftLayers, out: &mut Vec<EditCommand>) {
+    for layer in &drafts.0 {
         let dragged = out
             .iter()
             .any(|c| matches!(c, EditCommand::Drafting { layer: l, on: true } if l == layer));
@@ -135,8 +137,6 @@ pub(super) fn inspector_ui(
             });
         }
     }
-    edits.commands.extend(out);
-    Ok(())
 }
 
 fn scene_section(ui: &mut egui::Ui, data: &PanelData, edits: &EditQueue) {

@@ -3,10 +3,10 @@
 //! points push each other apart, and the mask's edge holds them in, until the loops fold
 //! like coral or brain tissue.
 
-use crate::geometry::{IdHasher, Polylines, Vec3};
+use crate::geometry::{Polylines, Vec3};
 
 use crate::ops::kit::distance::RingDistance;
-use crate::ops::kit::field::{Grid, bounds_of, drafted, in_mask, is_flat, passed_through};
+use crate::ops::kit::field::{Grid, bounds_of, in_mask, is_flat, passed_through};
 use crate::ops::kit::parallel;
 use crate::ops::kit::planar::{P, rings_and_paths};
 use crate::ops::kit::random::SeededRng;
@@ -419,16 +419,6 @@ impl Growth {
         });
         parts.concat().into_iter().unzip()
     }
-}
-
-impl Growth {
-    /// The draft: a quarter of the rounds.
-    fn as_draft(&self) -> Self {
-        Self {
-            iters: self.iters / 4,
-            ..self.clone()
-        }
-    }
 
     /// Draws in the closed regions of `input`.
     fn draw(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
@@ -522,19 +512,15 @@ impl Growth {
 
 impl Evaluate for Growth {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
-        let op = if ctx.draft {
-            self.as_draft()
-        } else {
-            self.clone()
-        };
-        drafted(
-            ctx,
-            in_mask(input, &self.mask, |region| op.draw(region, ctx)),
-        )
+        in_mask(input, &self.mask, |region| self.draw(region, ctx))
     }
 
-    fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {
-        ctx.fingerprint_draft(h);
+    /// The draft: a quarter of the rounds.
+    fn draft(&self) -> Option<Self> {
+        Some(Self {
+            iters: self.iters / 4,
+            ..self.clone()
+        })
     }
 }
 

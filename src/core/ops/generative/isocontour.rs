@@ -1,12 +1,10 @@
 //! `isocontour`: concentric contours of the signed distance to the input's closed
 //! regions (even-odd), inside, outside or both: offset rings traced on a grid.
 
-use crate::geometry::{IdHasher, Polylines};
+use crate::geometry::Polylines;
 
 use crate::ops::kit::distance::RingDistance;
-use crate::ops::kit::field::{
-    Grid, bounds_of, drafted, in_mask, is_flat, passed_through, push_rings,
-};
+use crate::ops::kit::field::{Grid, bounds_of, in_mask, is_flat, passed_through, push_rings};
 use crate::ops::kit::planar::rings_and_paths;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
@@ -67,16 +65,6 @@ impl Isocontour {
         }
         out
     }
-}
-
-impl Isocontour {
-    /// The draft: a grid twice as coarse (a quarter of the work).
-    fn as_draft(&self) -> Self {
-        Self {
-            grid_pitch: self.grid_pitch * 2.0,
-            ..self.clone()
-        }
-    }
 
     /// Draws in the closed regions of `input`.
     fn draw(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
@@ -133,18 +121,14 @@ impl Isocontour {
 
 impl Evaluate for Isocontour {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
-        let op = if ctx.draft {
-            self.as_draft()
-        } else {
-            self.clone()
-        };
-        drafted(
-            ctx,
-            in_mask(input, &self.mask, |region| op.draw(region, ctx)),
-        )
+        in_mask(input, &self.mask, |region| self.draw(region, ctx))
     }
 
-    fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {
-        ctx.fingerprint_draft(h);
+    /// The draft: a grid twice as coarse (a quarter of the work).
+    fn draft(&self) -> Option<Self> {
+        Some(Self {
+            grid_pitch: self.grid_pitch * 2.0,
+            ..self.clone()
+        })
     }
 }

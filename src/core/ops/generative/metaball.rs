@@ -2,10 +2,10 @@
 //! that is 1 on its outline, grows inside it and falls to 0 at `radius` outside; the
 //! contour of the sum at `threshold` joins shapes nearer than about 0.6 × radius.
 
-use crate::geometry::{IdHasher, Polylines};
+use crate::geometry::Polylines;
 
 use crate::ops::kit::distance::RingDistance;
-use crate::ops::kit::field::{Grid, bounds_of, drafted, is_flat, passed_through, push_rings};
+use crate::ops::kit::field::{Grid, bounds_of, is_flat, passed_through, push_rings};
 use crate::ops::kit::planar::{P, rings_and_paths};
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
@@ -53,19 +53,15 @@ impl Metaball {
 
 impl Evaluate for Metaball {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
-        if ctx.draft {
-            // The draft: a grid twice as coarse (a quarter of the work).
-            let coarse = Self {
-                grid_pitch: self.grid_pitch * 2.0,
-                ..self.clone()
-            };
-            return drafted(ctx, coarse.draw(input, ctx));
-        }
         self.draw(input, ctx)
     }
 
-    fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {
-        ctx.fingerprint_draft(h);
+    /// The draft: a grid twice as coarse (a quarter of the work).
+    fn draft(&self) -> Option<Self> {
+        Some(Self {
+            grid_pitch: self.grid_pitch * 2.0,
+            ..self.clone()
+        })
     }
 }
 

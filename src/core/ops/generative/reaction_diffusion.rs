@@ -4,12 +4,10 @@
 
 use std::hash::Hasher;
 
-use crate::geometry::{IdHasher, Polylines};
+use crate::geometry::Polylines;
 
 use crate::ops::kit::distance::RingDistance;
-use crate::ops::kit::field::{
-    Grid, bounds_of, drafted, in_mask, is_flat, passed_through, push_rings,
-};
+use crate::ops::kit::field::{Grid, bounds_of, in_mask, is_flat, passed_through, push_rings};
 use crate::ops::kit::parallel;
 use crate::ops::kit::planar::{P, rings_and_paths};
 use crate::ops::kit::random::SeededRng;
@@ -159,80 +157,59 @@ impl Rates {
     }
 }
 
-/// The next U and V of the interior points `from..to` of one row (all four neighbours in
-/// the mask) into `ou` and `ov`.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn update_run_generic(
-    rates: &Rates,
-    u: &[f32],
-    v: &[f32],
-    nx: usize,
-    from: usize,
-    to: usize,
-    ou: &mut [f32],
-    ov: &mut [f32],
-) {
-    // Straight slices of equal length, said once, so the loop runs without checks and
-    // the compiler vectorises it.
-    let n = to - from;
-    let (uc, vc) = (&u[from..to], &v[from..to]);
-    let (ul, ur) = (&u[from - 1..to - 1], &u[from + 1..to + 1]);
-    let (vl, vr) = (&v[from - 1..to - 1], &v[from + 1..to + 1]);
-    let (uu, ud) = (&u[from - nx..to - nx], &u[from + nx..to + nx]);
-    let (vu, vd) = (&v[from - nx..to - nx], &v[from + nx..to + nx]);
-    let (ul, ur, uu, ud) = (&ul[..n], &ur[..n], &uu[..n], &ud[..n]);
-    let (vl, vr, vu, vd) = (&vl[..n], &vr[..n], &vu[..n], &vd[..n]);
-    let (uc, vc, ou, ov) = (&uc[..n], &vc[..n], &mut ou[..n], &mut ov[..n]);
-    for x in 0..n {
-        let (a, b) = rates.step(
-            uc[x],
-            vc[x],
-            ul[x] + ur[x] + uu[x] + ud[x],
-            vl[x] + vr[x] + vu[x] + vd[x],
-        );
-        ou[x] = a;
-        ov[x] = b;
+impl Rates {
+    /// The next U and V of the interior points `from..to` of one row of `state` (all four
+    /// neighbours in the mask) into the start of `ou` and `ov`.
+    #[inline(always)]
+    fn update_run_generic(
+        &self,
+        state: &State,
+        (from, to): (usize, usize),
+        ou: &mut [f32],
+        ov: &mut [f32],
+    ) {
+        let (u, v, nx) = (&state.u, &state.v, state.nx);
+        // Straight slices of equal length, said once, so the loop runs without checks and
+        // the compiler vectorises it.
+        let n = to - from;
+        let (uc, vc) = (&u[from..to], &v[from..to]);
+        let (ul, ur) = (&u[from - 1..to - 1], &u[from + 1..to + 1]);
+        let (vl, vr) = (&v[from - 1..to - 1], &v[from + 1..to + 1]);
+        let (uu, ud) = (&u[from - nx..to - nx], &u[from + nx..to + nx]);
+        let (vu, vd) = (&v[from - nx..to - nx], &v[from + nx..to + nx]);
+        let (ul, ur, uu, ud) = (&ul[..n], &ur[..n], &uu[..n], &ud[..n]);
+        let (vl, vr, vu, vd) = (&vl[..n], &vr[..n], &vu[..n], &vd[..n]);
+        let (uc, vc, ou, ov) = (&uc[..n], &vc[..n], &mut ou[..n], &mut ov[..n]);
+        for x in 0..n {
+            let (a, b) = self.step(
+                uc[x],
+                vc[x],
+                ul[x] + ur[x] + uu[x] + ud[x],
+                vl[x] + vr[x] + vu[x] + vd[x],
+            );
+            ou[x] = a;
+            ov[x] = b;
+        }
     }
-}
 
-/// The same loop compiled for AVX2 (eight lanes instead of four). No FMA: the same
-/// operations in the same order, so every machine gets the same bits.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[allow(clippy::too_many_arguments)]
-fn update_run_avx2(
-    rates: &Rates,
-    u: &[f32],
-    v: &[f32],
-    nx: usize,
-    from: usize,
-    to: usize,
-    ou: &mut [f32],
-    ov: &mut [f32],
-) {
-    update_run_generic(rates, u, v, nx, from, to, ou, ov)
-}
-
-/// [`update_run_generic`], on AVX2 where the processor has it.
-#[allow(clippy::too_many_arguments)]
-fn update_run(
-    rates: &Rates,
-    u: &[f32],
-    v: &[f32],
-    nx: usize,
-    from: usize,
-    to: usize,
-    ou: &mut [f32],
-    ov: &mut [f32],
-) {
+    /// The same loop compiled for AVX2 (eight lanes instead of four). No FMA: the same
+    /// operations in the same order, so every machine gets the same bits.
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2") {
-        // SAFETY: the processor has AVX2 (checked just above).
-        unsafe { update_run_avx2(rates, u, v, nx, from, to, ou, ov) };
-        return;
+    #[target_feature(enable = "avx2")]
+    fn update_run_avx2(&self, state: &State, run: (usize, usize), ou: &mut [f32], ov: &mut [f32]) {
+        self.update_run_generic(state, run, ou, ov)
     }
-    update_run_generic(rates, u, v, nx, from, to, ou, ov)
+
+    /// [`Self::update_run_generic`], on AVX2 where the processor has it.
+    fn update_run(&self, state: &State, run: (usize, usize), ou: &mut [f32], ov: &mut [f32]) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the processor has AVX2 (checked just above).
+            unsafe { self.update_run_avx2(state, run, ou, ov) };
+            return;
+        }
+        self.update_run_generic(state, run, ou, ov)
+    }
 }
 
 impl ReactionDiffusion {
@@ -273,10 +250,9 @@ impl ReactionDiffusion {
                     let base = *first_row * nx;
                     let count = nu.len() / nx;
                     for j in *first_row..*first_row + count {
-                        for &(from, to) in &runs[j] {
-                            let o = from - base;
-                            let (ou, ov) = (&mut nu[o..o + to - from], &mut nv[o..o + to - from]);
-                            update_run(&rates, u, v, nx, from, to, ou, ov);
+                        for &run in &runs[j] {
+                            let o = run.0 - base;
+                            rates.update_run(state, run, &mut nu[o..], &mut nv[o..]);
                         }
                         for &(k, near) in &edges[j] {
                             let su = near.iter().map(|&n| u[n]).sum();
@@ -293,17 +269,6 @@ impl ReactionDiffusion {
         }
         ctx.report_progress(1.0);
         Ok(())
-    }
-}
-
-impl ReactionDiffusion {
-    /// The draft: a grid twice as coarse and half the steps (an eighth of the work).
-    fn as_draft(&self) -> Self {
-        Self {
-            grid_pitch: self.grid_pitch * 2.0,
-            steps: self.steps / 2,
-            ..self.clone()
-        }
     }
 
     /// What the simulation's state depends on besides the number of steps: the mask and
@@ -436,19 +401,16 @@ impl ReactionDiffusion {
 
 impl Evaluate for ReactionDiffusion {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
-        let op = if ctx.draft {
-            self.as_draft()
-        } else {
-            self.clone()
-        };
-        drafted(
-            ctx,
-            in_mask(input, &self.mask, |region| op.draw(region, ctx)),
-        )
+        in_mask(input, &self.mask, |region| self.draw(region, ctx))
     }
 
-    fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {
-        ctx.fingerprint_draft(h);
+    /// The draft: a grid twice as coarse and half the steps (an eighth of the work).
+    fn draft(&self) -> Option<Self> {
+        Some(Self {
+            grid_pitch: self.grid_pitch * 2.0,
+            steps: self.steps / 2,
+            ..self.clone()
+        })
     }
 }
 

@@ -9,7 +9,6 @@ use super::planar::P;
 use crate::geometry::{Polylines, Vec3};
 use crate::ops::model::context::Executor;
 use crate::ops::model::failure::OpFailure;
-use crate::ops::model::op::{DRAFT_NOTE, EvalContext};
 use crate::ops::model::reference::Inputs;
 
 /// Most grid points one field holds (4 million: 32 MB of values).
@@ -207,18 +206,6 @@ pub(crate) fn in_mask(
     out.extend_from(&drawn);
     for note in drawn.notes() {
         out.add_note(note.clone());
-    }
-    Ok(out)
-}
-
-/// `result` marked as a draft when the context asks for one.
-pub(crate) fn drafted(
-    ctx: &EvalContext,
-    result: Result<Polylines, OpFailure>,
-) -> Result<Polylines, OpFailure> {
-    let mut out = result?;
-    if ctx.draft {
-        out.add_note(DRAFT_NOTE);
     }
     Ok(out)
 }

@@ -79,9 +79,9 @@ pub struct EvalContext {
     /// Where long ops report how far they have got and learn that they are no longer
     /// wanted (none: nobody watches, nothing cancels).
     pub progress: Option<Arc<Progress>>,
-    /// A quick draft is wanted (a parameter is being dragged): slow ops do less (a coarser
-    /// grid, fewer rounds), mark their result with [`DRAFT_NOTE`] and give it an id of
-    /// its own. Never set for anything written to a file.
+    /// A quick draft is wanted (a parameter is being dragged): ops with a lighter
+    /// variant ([`Evaluate::draft`](super::typed::Evaluate::draft)) draw that, marked
+    /// with [`DRAFT_NOTE`]. Never set for anything written to a file.
     pub draft: bool,
     /// The op being evaluated (set by [`Op::eval`]).
     op: Option<Arc<OpSchema>>,
@@ -203,14 +203,6 @@ impl EvalContext {
     pub fn with_draft(mut self, draft: bool) -> Self {
         self.draft = draft;
         self
-    }
-
-    /// Adds to an op's id that a draft is asked for (ops that draft call it from their
-    /// fingerprint, so drafts and full results are cached apart).
-    pub fn fingerprint_draft(&self, h: &mut IdHasher) {
-        if self.draft {
-            h.bytes(b"draft");
-        }
     }
 
     /// The same context with another executor.

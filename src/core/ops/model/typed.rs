@@ -233,6 +233,14 @@ pub trait Evaluate: OpParams {
     /// stamp, say) to the stage id. Most ops depend on nothing else.
     fn fingerprint(&self, _ctx: &EvalContext, _h: &mut IdHasher) {}
 
+    /// The lighter parameters drawn instead while one of them is being dragged
+    /// ([`EvalContext::draft`]): a coarser grid, fewer steps. `None` (most ops) when the
+    /// op is quick enough as it is. [`Op::of`] marks the result with
+    /// [`DRAFT_NOTE`](super::op::DRAFT_NOTE) and gives it an id of its own.
+    fn draft(&self) -> Option<Self> {
+        None
+    }
+
     /// True when the output would be the input unchanged (a zero distance, no
     /// subdivisions): the evaluator then shares the input instead of evaluating, so a
     /// pass-through stage costs neither time nor memory.
@@ -260,15 +268,29 @@ impl Op {
                 OpFailure::bad_input("parameter values do not match the op's declaration")
             })
         };
-        Op::new(T::schema(), move |input, p, ctx| typed(p)?.eval(input, ctx))
-            .with_fingerprint(move |p, ctx, h| {
-                if let Ok(params) = typed(p) {
-                    params.fingerprint(ctx, h);
+        Op::new(T::schema(), move |input, p, ctx| {
+            let params = typed(p)?;
+            match ctx.draft.then(|| params.draft()).flatten() {
+                Some(draft) => {
+                    let mut out = draft.eval(input, ctx)?;
+                    out.add_note(super::op::DRAFT_NOTE);
+                    Ok(out)
                 }
-            })
-            .with_passthrough(move |input, p, ctx| {
-                typed(p).is_ok_and(|params| params.passes_through(input, ctx))
-            })
+                None => params.eval(input, ctx),
+            }
+        })
+        .with_fingerprint(move |p, ctx, h| {
+            if let Ok(params) = typed(p) {
+                params.fingerprint(ctx, h);
+                // Drafts and full results are cached apart.
+                if ctx.draft && params.draft().is_some() {
+                    h.bytes(b"draft");
+                }
+            }
+        })
+        .with_passthrough(move |input, p, ctx| {
+            typed(p).is_ok_and(|params| params.passes_through(input, ctx))
+        })
     }
 }
 
