@@ -11,7 +11,7 @@ use graft::ecs::{SceneCanvas, SceneExport, layers_settled};
 use graft::ops::{Recipe, Rgba};
 use graft::scene::{Canvas, ExportSettings};
 
-use crate::util::{call, rust_app, spawn_layer, tempdir};
+use crate::util::{call, rust_app, set_drafting, spawn_layer, tempdir};
 
 fn capture_all(
     app: &mut App,
@@ -263,7 +263,6 @@ fn a_heavy_gcode_capture_in_flight_does_not_hold_back_another_layers_live_result
 
 #[test]
 fn a_draft_on_screen_is_never_captured_and_the_full_result_is() {
-    use graft::ecs::{EditCommand, EditQueue};
     let dir = tempdir("capture-draft");
     let mut app = rust_app();
     app.add_plugins(CapturePlugin)
@@ -284,22 +283,8 @@ fn a_draft_on_screen_is_never_captured_and_the_full_result_is() {
     };
     spawn_layer(app.world_mut(), "coral", "black", 0.3, recipe);
     let drafting = |app: &mut App, on: bool| {
-        app.world_mut()
-            .resource_mut::<EditQueue>()
-            .commands
-            .push(EditCommand::Drafting {
-                layer: "coral".into(),
-                on,
-            });
-        let start = Instant::now();
-        loop {
-            app.update();
-            if layers_settled(app.world_mut()) {
-                break;
-            }
-            assert!(start.elapsed() < Duration::from_secs(30), "no result");
-            std::thread::sleep(Duration::from_millis(1));
-        }
+        set_drafting(app, "coral", on);
+        crate::pipeline::settle(app);
     };
     // A parameter is being dragged: the layer shows a draft, and a capture says so.
     drafting(&mut app, true);

@@ -12,7 +12,7 @@ use graft::ops::{ReactionDiffusion, Recipe, Subdivide, Translate};
 use graft::prelude::{SetParam, field};
 
 use crate::pipeline::{run_until, settle};
-use crate::util::{call, rust_app, spawn_layer};
+use crate::util::{call, rust_app, set_drafting, spawn_layer};
 
 fn grid_recipe() -> Recipe {
     Recipe {
@@ -240,7 +240,7 @@ fn twenty_rapid_changes_of_a_simulation_run_at_most_two_of_them_to_the_end() {
 #[test]
 fn a_dragged_simulation_shows_drafts_then_the_full_result_and_keeps_both_cached() {
     let _pool = hold_pool();
-    use graft::ecs::{DraftLayers, EditCommand, EditQueue, SharedCache};
+    use graft::ecs::{DraftLayers, SharedCache};
     let mut app = rust_app();
     let recipe = Recipe {
         source: call("circle", &[("radius", 30.into())]),
@@ -255,17 +255,8 @@ fn a_dragged_simulation_shows_drafts_then_the_full_result_and_keeps_both_cached(
     assert!(!graft::ops::is_draft(
         &app.world().get::<Realized>(e).unwrap().geometry
     ));
-    let drafting = |app: &mut App, on: bool| {
-        app.world_mut()
-            .resource_mut::<EditQueue>()
-            .commands
-            .push(EditCommand::Drafting {
-                layer: "coral".into(),
-                on,
-            });
-    };
     // Dragging: the layer resolves and shows a draft of the new value.
-    drafting(&mut app, true);
+    set_drafting(&mut app, "coral", true);
     app.world_mut()
         .get_mut::<LayerRecipe>(e)
         .unwrap()
@@ -281,7 +272,7 @@ fn a_dragged_simulation_shows_drafts_then_the_full_result_and_keeps_both_cached(
     );
     assert!(app.world().get::<Resolved>(e).unwrap().recipe.draft);
     // Let go: the full result of the same value replaces it.
-    drafting(&mut app, false);
+    set_drafting(&mut app, "coral", false);
     settle(&mut app);
     let full = app.world().get::<Realized>(e).unwrap().clone();
     assert!(!graft::ops::is_draft(&full.geometry));
@@ -295,7 +286,7 @@ fn a_dragged_simulation_shows_drafts_then_the_full_result_and_keeps_both_cached(
         "the full result is cached"
     );
     let hits = stats(&app).full_hits;
-    drafting(&mut app, true);
+    set_drafting(&mut app, "coral", true);
     app.update();
     assert_eq!(stats(&app).full_hits, hits + 1);
     assert_eq!(app.world().get::<Realized>(e).unwrap().id, draft.id);

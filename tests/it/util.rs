@@ -130,3 +130,15 @@ pub fn without_metadata(svg: &str) -> String {
         _ => svg.to_string(),
     }
 }
+
+/// Queues what the inspector says while a parameter of `layer` is dragged (`on`) and
+/// once it is let go.
+pub fn set_drafting(app: &mut bevy::app::App, layer: &str, on: bool) {
+    app.world_mut()
+        .resource_mut::<graft::ecs::EditQueue>()
+        .commands
+        .push(graft::ecs::EditCommand::Drafting {
+            layer: layer.into(),
+            on,
+        });
+}
