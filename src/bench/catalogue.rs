@@ -398,6 +398,9 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize, only: &
             ),
         ];
         for (name, op, params, input, target) in cases {
+            if !super::wanted(only, name.split('.').next().unwrap_or(name)) {
+                continue;
+            }
             let c = call(registry, op, &params);
             let p = c.resolve(0.0).expect("valid parameters");
             let mut lines = 0;

@@ -90,7 +90,7 @@ impl Sampled {
             [hi[0] + pitch, hi[1] + pitch],
             pitch,
         )?;
-        grid.fill(ex, |p| field.at(p).map_or(f64::INFINITY, |(d, _)| d));
+        field.fill_grid(&mut grid, ex)?;
         Ok(Sampled { grid })
     }
 

@@ -3,7 +3,6 @@
 
 use crate::geometry::Polylines;
 
-use crate::ops::kit::distance::RingDistance;
 use crate::ops::kit::field::{Grid, bounds_of, in_mask, is_flat, passed_through, push_rings};
 use crate::ops::kit::planar::rings_and_paths;
 use crate::ops::model::failure::OpFailure;
@@ -104,10 +103,7 @@ impl Isocontour {
             self.grid_pitch,
         )?;
         grid.check_levels(levels.len())?;
-        let field = RingDistance::new(&rings);
-        grid.fill(ctx.executor.as_ref(), |p| {
-            field.at(p).map_or(0.0, |(d, _)| d)
-        });
+        grid.fill_signed_distance(&rings, ctx.executor.as_ref())?;
         // The field is most of the work: say so, and stop here if no longer wanted.
         ctx.report_progress(0.7);
         ctx.check_cancelled()?;

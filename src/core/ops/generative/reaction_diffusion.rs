@@ -60,10 +60,11 @@ crate::op! {
 /// Most grid points × steps one simulation may run (a few seconds on two cores).
 const MAX_CELL_STEPS: u64 = 1_500_000_000;
 
-/// Steps between two progress reports (and cancel checks).
-const PROGRESS_EVERY: u32 = 50;
+/// Steps each band runs between two dispatches (and between two progress reports and
+/// cancel checks). Each band recomputes about as many of its neighbours' rows per step.
+const STEPS_PER_BLOCK: u32 = 16;
 
-/// Rows updated on one thread at least per step.
+/// Rows a band holds at least.
 const ROWS_PER_CHUNK: usize = 16;
 
 /// U and V of a run, saved for resuming.
@@ -135,6 +136,104 @@ impl State {
     }
 }
 
+/// One thread's rows `[rows.0, rows.1)` of the grid, with its working copies, kept
+/// from block to block: between blocks only the rows it shares with its neighbours move.
+struct Band {
+    rows: (usize, usize),
+    /// U and V of the band's rows and of [`STEPS_PER_BLOCK`] rows beyond each side, plus
+    /// the outside point.
+    now: (Vec<f32>, Vec<f32>),
+    /// The same after the next step (its points outside the mask, constant, are set once).
+    next: (Vec<f32>, Vec<f32>),
+}
+
+impl Band {
+    fn new(first: usize, end: usize) -> Band {
+        Band {
+            rows: (first, end),
+            now: (Vec::new(), Vec::new()),
+            next: (Vec::new(), Vec::new()),
+        }
+    }
+
+    /// Runs `steps` (at most [`STEPS_PER_BLOCK`]) steps of the band's rows from `state`,
+    /// writing the rows its neighbours read (all of them when `last`) to `out_u` and
+    /// `out_v`, the band's rows of the next state.
+    fn advance(
+        &mut self,
+        state: &State,
+        rates: &Rates,
+        (steps, last): (usize, bool),
+        out_u: &mut [f32],
+        out_v: &mut [f32],
+    ) {
+        let (nx, rows, outside) = (state.nx, state.runs.len(), state.u.len() - 1);
+        let reach = STEPS_PER_BLOCK as usize;
+        let (b0, b1) = self.rows;
+        let (lo, hi) = (b0.saturating_sub(reach), (b1 + reach).min(rows));
+        let base = lo * nx;
+        if self.now.0.is_empty() {
+            for (buffer, source) in [
+                (&mut self.now.0, &state.u),
+                (&mut self.now.1, &state.v),
+                (&mut self.next.0, &state.u),
+                (&mut self.next.1, &state.v),
+            ] {
+                buffer.extend_from_slice(&source[base..hi * nx]);
+                buffer.push(source[outside]);
+            }
+        } else {
+            // The band's own rows are already current: take the neighbours' new rows.
+            for range in [lo * nx..b0 * nx, b1 * nx..hi * nx] {
+                let local = range.start - base..range.end - base;
+                self.now.0[local.clone()].copy_from_slice(&state.u[range.clone()]);
+                self.now.1[local].copy_from_slice(&state.v[range]);
+            }
+        }
+        let local_outside = (hi - lo) * nx;
+        let local = |k: usize| if k == outside { local_outside } else { k - base };
+        for s in 0..steps {
+            // Beyond a cut the rows lose their neighbours' values: one row fewer each step,
+            // down to the band's own rows after the last.
+            let beyond = steps - 1 - s;
+            let first = if lo == 0 { 0 } else { b0 - beyond };
+            let end = if hi == rows { rows } else { b1 + beyond };
+            let (u, v) = (&self.now.0[..], &self.now.1[..]);
+            let (nu, nv) = (&mut self.next.0, &mut self.next.1);
+            for j in first..end {
+                for &(from, to) in &state.runs[j] {
+                    let run = (from - base, to - base);
+                    rates.update_run((u, v, nx), run, &mut nu[run.0..], &mut nv[run.0..]);
+                }
+                for &(k, near) in &state.edges[j] {
+                    let su = near.iter().map(|&n| u[local(n)]).sum();
+                    let sv = near.iter().map(|&n| v[local(n)]).sum();
+                    let (a, b) = rates.step(u[k - base], v[k - base], su, sv);
+                    nu[k - base] = a;
+                    nv[k - base] = b;
+                }
+            }
+            std::mem::swap(&mut self.now, &mut self.next);
+        }
+        let shared = if last {
+            vec![b0..b1]
+        } else {
+            vec![b0..(b0 + reach).min(b1), b1.saturating_sub(reach).max(b0)..b1]
+        };
+        for rows in shared {
+            let (out, local) = (
+                (rows.start - b0) * nx..(rows.end - b0) * nx,
+                (rows.start - lo) * nx..(rows.end - lo) * nx,
+            );
+            out_u[out.clone()].copy_from_slice(&self.now.0[local.clone()]);
+            out_v[out].copy_from_slice(&self.now.1[local]);
+        }
+    }
+}
+
+/// U and V of a grid (or of a band of its rows) and its width.
+type Values<'a> = (&'a [f32], &'a [f32], usize);
+
 /// The Gray–Scott rates of one step.
 #[derive(Clone, Copy)]
 struct Rates {
@@ -158,17 +257,16 @@ impl Rates {
 }
 
 impl Rates {
-    /// The next U and V of the interior points `from..to` of one row of `state` (all four
-    /// neighbours in the mask) into the start of `ou` and `ov`.
+    /// The next U and V of the interior points `from..to` of one row (all four neighbours
+    /// in the mask) of a grid `nx` wide holding `u` and `v`, into the start of `ou` and `ov`.
     #[inline(always)]
     fn update_run_generic(
         &self,
-        state: &State,
+        (u, v, nx): (&[f32], &[f32], usize),
         (from, to): (usize, usize),
         ou: &mut [f32],
         ov: &mut [f32],
     ) {
-        let (u, v, nx) = (&state.u, &state.v, state.nx);
         // Straight slices of equal length, said once, so the loop runs without checks and
         // the compiler vectorises it.
         let n = to - from;
@@ -196,29 +294,32 @@ impl Rates {
     /// operations in the same order, so every machine gets the same bits.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn update_run_avx2(&self, state: &State, run: (usize, usize), ou: &mut [f32], ov: &mut [f32]) {
-        self.update_run_generic(state, run, ou, ov)
+    fn update_run_avx2(&self, grid: Values, run: (usize, usize), ou: &mut [f32], ov: &mut [f32]) {
+        self.update_run_generic(grid, run, ou, ov)
     }
 
     /// [`Self::update_run_generic`], on AVX2 where the processor has it.
-    fn update_run(&self, state: &State, run: (usize, usize), ou: &mut [f32], ov: &mut [f32]) {
+    fn update_run(&self, grid: Values, run: (usize, usize), ou: &mut [f32], ov: &mut [f32]) {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor has AVX2 (checked just above).
-            unsafe { self.update_run_avx2(state, run, ou, ov) };
+            unsafe { self.update_run_avx2(grid, run, ou, ov) };
             return;
         }
-        self.update_run_generic(state, run, ou, ov)
+        self.update_run_generic(grid, run, ou, ov)
     }
 }
 
 impl ReactionDiffusion {
-    /// Runs steps `from..self.steps` on `state`, on the executor in row chunks (every
-    /// point's update reads the previous step only: the result depends neither on the
-    /// chunking nor on where a run was resumed).
+    /// Runs steps `from..self.steps` on `state`. Each thread owns a band of rows and
+    /// runs [`STEPS_PER_BLOCK`] steps on it between two dispatches, on a copy that
+    /// reaches as many rows into its neighbours' bands (recomputed there, one row fewer
+    /// each step), so the bands never wait on each other within a block. Every point's
+    /// update reads the previous step only: the result depends neither on the bands nor
+    /// on where a run was resumed.
     fn run(&self, state: &mut State, from: u32, ctx: &EvalContext) -> Result<(), OpFailure> {
         let ex = ctx.executor.as_ref();
-        let nx = state.nx;
+        let (nx, rows) = (state.nx, state.runs.len());
         let rates = Rates {
             du: self.du as f32,
             dv: self.dv as f32,
@@ -226,46 +327,40 @@ impl ReactionDiffusion {
             kill: self.kill as f32,
             dt: self.dt as f32,
         };
+        // Bands of rows with about equal numbers of points to update.
+        let mut prefix = vec![0];
+        for j in 0..rows {
+            let points: usize = state.runs[j].iter().map(|r| r.1 - r.0).sum();
+            prefix.push(prefix[j] + points + state.edges[j].len());
+        }
+        let bounds = parallel::balanced_bounds(ex, &prefix, ROWS_PER_CHUNK * nx);
+        let mut scratch: Vec<Band> = bounds.windows(2).map(|w| Band::new(w[0], w[1])).collect();
         let mut next_u = state.u.clone();
         let mut next_v = state.v.clone();
-        let rows = state.runs.len();
-        let chunk_rows = ROWS_PER_CHUNK.max(rows.div_ceil(ex.threads().max(1) * 4));
-        let (runs, edges) = (&state.runs, &state.edges);
-        for step in from..self.steps {
-            // Now and then: how far it has got, and whether it is still wanted.
-            if step % PROGRESS_EVERY == 0 {
-                ctx.report_progress(step as f32 / self.steps as f32);
-                ctx.check_cancelled()?;
+        let mut step = from;
+        while step < self.steps {
+            ctx.report_progress(step as f32 / self.steps as f32);
+            ctx.check_cancelled()?;
+            let block = STEPS_PER_BLOCK.min(self.steps - step) as usize;
+            let last = step + block as u32 >= self.steps;
+            let mut jobs: Vec<(&mut Band, &mut [f32], &mut [f32])> = Vec::new();
+            let (mut rest_u, mut rest_v) = (&mut next_u[..rows * nx], &mut next_v[..rows * nx]);
+            for band in scratch.iter_mut() {
+                let len = (band.rows.1 - band.rows.0) * nx;
+                let (bu, tail_u) = std::mem::take(&mut rest_u).split_at_mut(len);
+                let (bv, tail_v) = std::mem::take(&mut rest_v).split_at_mut(len);
+                (rest_u, rest_v) = (tail_u, tail_v);
+                jobs.push((band, bu, bv));
             }
-            let (u, v) = (&state.u, &state.v);
-            // Rows of the output by chunk (the outside point at the end is never written).
-            let mut pairs: Vec<(usize, &mut [f32], &mut [f32])> = next_u[..rows * nx]
-                .chunks_mut(nx * chunk_rows)
-                .zip(next_v[..rows * nx].chunks_mut(nx * chunk_rows))
-                .enumerate()
-                .map(|(c, (a, b))| (c * chunk_rows, a, b))
-                .collect();
-            parallel::for_each_chunk_mut(ex, &mut pairs, 1, |_, slots| {
-                for (first_row, nu, nv) in slots.iter_mut() {
-                    let base = *first_row * nx;
-                    let count = nu.len() / nx;
-                    for j in *first_row..*first_row + count {
-                        for &run in &runs[j] {
-                            let o = run.0 - base;
-                            rates.update_run(state, run, &mut nu[o..], &mut nv[o..]);
-                        }
-                        for &(k, near) in &edges[j] {
-                            let su = near.iter().map(|&n| u[n]).sum();
-                            let sv = near.iter().map(|&n| v[n]).sum();
-                            let (a, b) = rates.step(u[k], v[k], su, sv);
-                            nu[k - base] = a;
-                            nv[k - base] = b;
-                        }
-                    }
+            let current = &*state;
+            parallel::for_each_chunk_mut(ex, &mut jobs, 1, |_, part| {
+                for (band, out_u, out_v) in part.iter_mut() {
+                    band.advance(current, &rates, (block, last), out_u, out_v);
                 }
             });
             std::mem::swap(&mut state.u, &mut next_u);
             std::mem::swap(&mut state.v, &mut next_v);
+            step += block as u32;
         }
         ctx.report_progress(1.0);
         Ok(())
@@ -458,5 +553,28 @@ mod tests {
             ..op(600)
         };
         assert_ne!(other.state_key(&rings_and_paths(&input).0), key);
+    }
+
+    #[test]
+    fn bands_on_several_threads_give_the_bits_of_one_thread() {
+        // 300 steps: blocks of 16 and a shorter last one; three bands cut by halos.
+        let op = ReactionDiffusion {
+            steps: 300,
+            grid_pitch: 0.25,
+            ..ReactionDiffusion::default()
+        };
+        let input = disc();
+        let key = op.state_key(&rings_and_paths(&input).0);
+        let state = |ctx: EvalContext| {
+            op.eval(&input, &ctx).unwrap();
+            let saved = ctx.memo.get::<SavedRuns<SavedState>>();
+            saved.latest(key, 300).expect("saved").1
+        };
+        let one = state(EvalContext::default());
+        let three = state(EvalContext::default().with_executor(std::sync::Arc::new(
+            crate::ops::model::context::ScopedThreads { threads: 3 },
+        )));
+        assert!(one.1.iter().any(|&v| v > 0.1), "the pattern has grown");
+        assert!(one == three, "the same bits");
     }
 }

@@ -1,9 +1,11 @@
 //! Scalar fields sampled on a regular grid over the paper, and their contours (marching
-//! squares, by the `contour` crate): what `isocontour`, `metaball` and
+//! squares: isolines by `kit::marching`, regions with holes by the `contour` crate): what `isocontour`, `metaball` and
 //! `reaction_diffusion` draw.
 
 use contour::ContourBuilder;
 
+use super::distance::RingDistance;
+use super::marching::Field;
 use super::parallel;
 use super::planar::P;
 use crate::geometry::{Polylines, Vec3};
@@ -110,31 +112,33 @@ impl Grid {
     }
 
     /// The closed rings where the field crosses each of `levels` (what would close only
-    /// at the grid's edge is left out); levels are traced in parallel on `ex`.
+    /// at the grid's edge is left out), in the order of `levels`; groups of levels are
+    /// traced in parallel on `ex`.
     pub(crate) fn isolines(
         &self,
         levels: &[f64],
         ex: &dyn Executor,
     ) -> Result<Vec<Vec<P>>, OpFailure> {
         self.check_levels(levels.len())?;
-        let traced = parallel::map_ranges(ex, levels.len(), 1, |range| {
-            self.builder()
-                .lines(&self.values, &levels[range])
-                .map_err(|e| OpFailure::bad_input(format!("cannot contour the field: {e:?}")))
-                .map(|lines| {
-                    lines
-                        .iter()
-                        .flat_map(|l| l.geometry().0.iter())
-                        .map(|ring| ring.0.iter().map(|c| [c.x, c.y]).collect::<Vec<P>>())
-                        .filter(|ring| !self.touches_frame(ring))
-                        .collect::<Vec<_>>()
-                })
-        });
-        let mut rings = Vec::new();
-        for part in traced {
-            rings.extend(part?);
-        }
-        Ok(rings)
+        let field = Field {
+            values: &self.values,
+            nx: self.nx,
+            ny: self.ny,
+            origin: self.origin,
+            pitch: self.pitch,
+        };
+        let traced = parallel::map_ranges(ex, levels.len(), 1, |range| field.rings(&levels[range]));
+        Ok(traced.into_iter().flatten().flatten().collect())
+    }
+
+    /// Sets every value to the signed distance to `rings` (negative inside, even-odd;
+    /// `+∞` when there are none), in parallel on `ex`.
+    pub(crate) fn fill_signed_distance(
+        &mut self,
+        rings: &[Vec<P>],
+        ex: &dyn Executor,
+    ) -> Result<(), OpFailure> {
+        RingDistance::new(rings).fill_grid(self, ex)
     }
 
     /// The regions where the field is at least `level`: each outer ring with its holes.

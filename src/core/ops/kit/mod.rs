@@ -7,6 +7,7 @@ pub(crate) mod field;
 pub(crate) mod fill_rule;
 pub(crate) mod graph;
 pub(crate) mod layout;
+pub(crate) mod marching;
 pub mod noise;
 pub mod parallel;
 pub(crate) mod planar;
