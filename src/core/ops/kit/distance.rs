@@ -144,12 +144,15 @@ impl RingDistance {
                             .fold(0.0, f64::max)
                     });
                     let radius = (reach + half_diagonal) * (1.0 + 1e-9) + 1e-9;
-                    candidates.gather(self.edges.locate_within_distance(centre, radius * radius));
+                    candidates.gather(
+                        centre,
+                        self.edges.locate_within_distance(centre, radius * radius),
+                    );
                     for j in tile_j..tile_j + tile_rows {
                         let y = origin[1] + (j0 + j) as f64 * pitch;
                         for i in i0..i0 + cols {
                             let x = origin[0] + i as f64 * pitch;
-                            band[j * nx + i] = candidates.nearest_squared([x, y]).sqrt();
+                            band[j * nx + i] = f64::from(candidates.nearest_squared(x, y)).sqrt();
                         }
                     }
                 }
@@ -206,19 +209,23 @@ impl RingDistance {
     }
 }
 
-/// The edges that may be nearest to the points of one tile, laid out for a tight loop.
+/// The edges that may be nearest to the points of one tile, laid out for a tight loop:
+/// single precision about the tile's centre (distances within about 1e-5 mm of exact at
+/// 100 mm), so eight candidates fit one AVX2 register.
 #[derive(Default)]
 struct Candidates {
-    ax: Vec<f64>,
-    ay: Vec<f64>,
-    dx: Vec<f64>,
-    dy: Vec<f64>,
+    centre: P,
+    ax: Vec<f32>,
+    ay: Vec<f32>,
+    dx: Vec<f32>,
+    dy: Vec<f32>,
     /// 1 / squared length, 0 for an edge of no length (its nearest point is `a`).
-    inv: Vec<f64>,
+    inv: Vec<f32>,
 }
 
 impl Candidates {
-    fn gather<'a>(&mut self, edges: impl Iterator<Item = &'a Edge>) {
+    fn gather<'a>(&mut self, centre: P, edges: impl Iterator<Item = &'a Edge>) {
+        self.centre = centre;
         for v in [&mut self.ax, &mut self.ay, &mut self.dx, &mut self.dy, &mut self.inv] {
             v.clear();
         }
@@ -226,16 +233,25 @@ impl Candidates {
             let (a, b) = (e.geom().from, e.geom().to);
             let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
             let len2 = dx * dx + dy * dy;
-            self.ax.push(a[0]);
-            self.ay.push(a[1]);
-            self.dx.push(dx);
-            self.dy.push(dy);
-            self.inv.push(if len2 > 0.0 { 1.0 / len2 } else { 0.0 });
+            self.ax.push((a[0] - centre[0]) as f32);
+            self.ay.push((a[1] - centre[1]) as f32);
+            self.dx.push(dx as f32);
+            self.dy.push(dy as f32);
+            self.inv.push(if len2 > 0.0 { (1.0 / len2) as f32 } else { 0.0 });
+        }
+        // Whole lanes: repeat the first candidate (it changes no minimum).
+        while self.ax.len() % LANES != 0 {
+            self.ax.push(self.ax[0]);
+            self.ay.push(self.ay[0]);
+            self.dx.push(self.dx[0]);
+            self.dy.push(self.dy[0]);
+            self.inv.push(self.inv[0]);
         }
     }
 
-    /// Squared distance from `p` to the nearest candidate.
-    fn nearest_squared(&self, p: P) -> f64 {
+    /// Squared distance from `(x, y)` to the nearest candidate (infinite when none).
+    fn nearest_squared(&self, x: f64, y: f64) -> f32 {
+        let p = [(x - self.centre[0]) as f32, (y - self.centre[1]) as f32];
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the processor has AVX2 (checked just above).
@@ -244,48 +260,51 @@ impl Candidates {
         self.nearest_squared_generic(p)
     }
 
-    /// [`Self::nearest_squared_generic`] compiled for AVX2 (four lanes instead of two).
+    /// [`Self::nearest_squared_generic`] in AVX2 instructions (the same operations, no
+    /// FMA: the same bits).
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
-    fn nearest_squared_avx2(&self, p: P) -> f64 {
-        self.nearest_squared_generic(p)
+    fn nearest_squared_avx2(&self, p: [f32; 2]) -> f32 {
+        use std::arch::x86_64::*;
+        let (px, py) = (_mm256_set1_ps(p[0]), _mm256_set1_ps(p[1]));
+        let (zero, one) = (_mm256_setzero_ps(), _mm256_set1_ps(1.0));
+        let mut best = _mm256_set1_ps(f32::INFINITY);
+        let n = self.ax.len();
+        assert!([&self.ay, &self.dx, &self.dy, &self.inv].iter().all(|v| v.len() == n));
+        for k in (0..n / LANES * LANES).step_by(LANES) {
+            // SAFETY: `k + 7 < n`, the length of all five arrays (asserted above).
+            let [ax, ay, dx, dy, inv] = [&self.ax, &self.ay, &self.dx, &self.dy, &self.inv]
+                .map(|v| unsafe { _mm256_loadu_ps(v.as_ptr().add(k)) });
+            let (rx, ry) = (_mm256_sub_ps(px, ax), _mm256_sub_ps(py, ay));
+            let along = _mm256_add_ps(_mm256_mul_ps(rx, dx), _mm256_mul_ps(ry, dy));
+            let t = _mm256_min_ps(_mm256_max_ps(_mm256_mul_ps(along, inv), zero), one);
+            let ex = _mm256_sub_ps(rx, _mm256_mul_ps(t, dx));
+            let ey = _mm256_sub_ps(ry, _mm256_mul_ps(t, dy));
+            let d = _mm256_add_ps(_mm256_mul_ps(ex, ex), _mm256_mul_ps(ey, ey));
+            best = _mm256_min_ps(best, d);
+        }
+        let mut lanes = [0.0f32; LANES];
+        // SAFETY: `lanes` holds eight f32.
+        unsafe { _mm256_storeu_ps(lanes.as_mut_ptr(), best) };
+        lanes.into_iter().fold(f32::INFINITY, f32::min)
     }
 
-    /// Four candidates at a time in four lanes, written so the compiler vectorises it.
+    /// [`LANES`] candidates at a time (the lists are whole lanes long).
     #[inline(always)]
-    fn nearest_squared_generic(&self, p: P) -> f64 {
-        let n = self.ax.len();
-        let mut best = [f64::INFINITY; LANES];
-        let lanes = n / LANES * LANES;
-        let (ax, ay) = (&self.ax[..lanes], &self.ay[..lanes]);
-        let (dx, dy, inv) = (&self.dx[..lanes], &self.dy[..lanes], &self.inv[..lanes]);
-        for k in (0..lanes).step_by(LANES) {
-            for l in 0..LANES {
-                let d = squared_to(p, ax[k + l], ay[k + l], dx[k + l], dy[k + l], inv[k + l]);
-                best[l] = if d < best[l] { d } else { best[l] };
-            }
+    fn nearest_squared_generic(&self, p: [f32; 2]) -> f32 {
+        let mut best = f32::INFINITY;
+        for k in 0..self.ax.len() {
+            let (rx, ry) = (p[0] - self.ax[k], p[1] - self.ay[k]);
+            let t = ((rx * self.dx[k] + ry * self.dy[k]) * self.inv[k]).max(0.0).min(1.0);
+            let (ex, ey) = (rx - t * self.dx[k], ry - t * self.dy[k]);
+            best = best.min(ex * ex + ey * ey);
         }
-        for k in lanes..n {
-            let d = squared_to(p, self.ax[k], self.ay[k], self.dx[k], self.dy[k], self.inv[k]);
-            best[0] = if d < best[0] { d } else { best[0] };
-        }
-        best.into_iter().fold(f64::INFINITY, f64::min)
+        best
     }
 }
 
 /// Candidates measured at once by [`Candidates::nearest_squared`].
-const LANES: usize = 4;
-
-/// Squared distance from `p` to the segment from `(ax, ay)` along `(dx, dy)`, `inv` being
-/// one over its squared length.
-#[inline(always)]
-fn squared_to(p: P, ax: f64, ay: f64, dx: f64, dy: f64, inv: f64) -> f64 {
-    let (rx, ry) = (p[0] - ax, p[1] - ay);
-    let t = (rx * dx + ry * dy) * inv;
-    let t = if t < 0.0 { 0.0 } else if t > 1.0 { 1.0 } else { t };
-    let (ex, ey) = (rx - t * dx, ry - t * dy);
-    ex * ex + ey * ey
-}
+const LANES: usize = 8;
 
 #[cfg(test)]
 mod tests {
@@ -312,7 +331,10 @@ mod tests {
             for i in 0..grid.nx {
                 let exact = field.at(grid.position(i, j)).unwrap().0;
                 let filled = grid.values[j * grid.nx + i];
-                assert!((exact - filled).abs() < 1e-9, "({i}, {j}): {exact} vs {filled}");
+                assert!((exact - filled).abs() < 1e-5, "({i}, {j}): {exact} vs {filled}");
+                if exact.abs() > 1e-5 {
+                    assert_eq!(exact < 0.0, filled < 0.0, "({i}, {j}) inside");
+                }
             }
         }
     }
