@@ -369,21 +369,21 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize, only: &
                 "reaction_diffusion",
                 vec![],
                 &a5,
-                "<= 500 ms (grafix 4343 ms)",
+                "<= 500 ms (grafix 3.2-4.6 s)",
             ),
             (
                 "10d. growth, 250 iterations, A5 mask",
                 "growth",
                 vec![("iters", 250.into())],
                 &a5,
-                "<= 100 ms (grafix 380 ms, 1 746 points)",
+                "<= 100 ms (grafix 356 ms, 1 746 points)",
             ),
             (
                 "10b. partition, 500 sites, A5 mask",
                 "partition",
                 vec![("site_count", 500.into())],
                 &a5,
-                "<= 100 ms (grafix 16.8 ms)",
+                "<= 100 ms (grafix 17 ms)",
             ),
             (
                 "10c. isocontour both, 401 x 401 grid (radius 50 circle)",
@@ -394,7 +394,7 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize, only: &
                     ("grid_pitch", 0.5.into()),
                 ],
                 &circle,
-                "<= 100 ms (grafix 7.5 ms)",
+                "<= 100 ms (grafix 7.6 ms)",
             ),
         ];
         for (name, op, params, input, target) in cases {
