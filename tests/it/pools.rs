@@ -1,7 +1,7 @@
 //! Every core for the work in front of the user: the pools graft configures give op
 //! chunks every core, and one layer's chunks run on several threads at once.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
@@ -78,4 +78,54 @@ fn the_process_figures_the_inspector_shows_are_read_from_the_system() {
     // A test binary that links Bevy holds more than a few megabytes.
     let resident = resident_bytes().expect("resident memory is readable on Linux");
     assert!(resident > 4 << 20, "{resident}");
+}
+
+/// Runs jobs on scoped threads and remembers the most one call handed it.
+struct CountingParts {
+    most: AtomicUsize,
+}
+
+impl graft::ops::Executor for CountingParts {
+    fn threads(&self) -> usize {
+        2
+    }
+
+    fn run<'a>(&self, jobs: Vec<Job<'a>>) {
+        self.most.fetch_max(jobs.len(), Ordering::SeqCst);
+        graft::ops::ScopedThreads { threads: 2 }.run(jobs);
+    }
+}
+
+#[test]
+fn ops_that_ran_on_one_thread_split_their_polylines_and_draw_the_same() {
+    use crate::util::{call, ctx};
+    use graft::geometry::{Polylines, Vec3};
+    use graft::ops::RawParam;
+    // 3 000 wavy polylines, some with a repeated point (collapse keeps those as they are).
+    let input = Polylines::from_lines((0..3000).map(|i| {
+        let y = i as f32 * 0.1;
+        (0..6)
+            .map(move |k| Vec3::new(k as f32 * 10.0, y + (k % 2) as f32, 0.0))
+            .chain((i % 7 == 0).then(|| Vec3::new(50.0, y + 1.0, 0.0)))
+            .collect::<Vec<_>>()
+    }));
+    let cases: [(&str, Vec<(&str, RawParam)>); 4] = [
+        ("drop", vec![("probability_base", [0.4, 0.0, 0.0].into()), ("interval", 5.into())]),
+        ("drop", vec![("by", "face".into()), ("interval", 3.into()), ("keep_mode", "keep".into())]),
+        ("collapse", vec![("subdivisions", 3.into())]),
+        ("extrude", vec![("subdivisions", 1.into())]),
+    ];
+    for (name, params) in cases {
+        let c = call(name, &params);
+        let p = c.resolve(0.0).unwrap();
+        let serial = c.op.eval(&input, &p, &ctx()).unwrap();
+        let counting = Arc::new(CountingParts {
+            most: AtomicUsize::new(0),
+        });
+        let split = ctx().with_executor(counting.clone());
+        let parallel = c.op.eval(&input, &p, &split).unwrap();
+        assert!(counting.most.load(Ordering::SeqCst) >= 2, "{name} ran in one part");
+        assert_eq!(serial, parallel, "{name}: the parts draw what one pass draws");
+        assert!(serial.line_count() > 0);
+    }
 }

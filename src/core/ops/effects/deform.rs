@@ -9,6 +9,7 @@ use glam::DVec3;
 use crate::geometry::{Polylines, Vec3};
 
 use crate::ops::kit::affine::{map_points, pivot};
+use crate::ops::kit::parallel;
 use crate::ops::kit::random::SeededRng;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
@@ -99,38 +100,54 @@ impl Evaluate for Extrude {
             .sum();
         ctx.check_budget(points * 4, input.line_count() as u64 + points * 2)?;
         let delta = self.delta.as_dvec3();
-        let mut originals = Polylines::with_capacity(points as usize, input.line_count());
-        let mut copies = Polylines::with_capacity(points as usize * 3, points as usize);
-        for line in input.lines().filter(|l| l.len() >= 2) {
-            let mut fine: Vec<DVec3> =
-                Vec::with_capacity(((line.len() - 1) as u64 * pieces + 1) as usize);
-            for w in line.windows(2) {
-                let (a, b) = (w[0].as_dvec3(), w[1].as_dvec3());
-                for k in 0..pieces {
-                    fine.push(a.lerp(b, k as f64 / pieces as f64));
+        // Chunks of polylines, each giving its originals and its copies with side edges;
+        // all originals come first, then all copies, in the input's order.
+        let parts = parallel::map_ranges(ctx.executor.as_ref(), input.line_count(), 64, |range| {
+            let mut originals = Polylines::new();
+            let mut copies = Polylines::new();
+            for line in range.map(|i| input.line(i)).filter(|l| l.len() >= 2) {
+                let mut fine: Vec<DVec3> =
+                    Vec::with_capacity(((line.len() - 1) as u64 * pieces + 1) as usize);
+                for w in line.windows(2) {
+                    let (a, b) = (w[0].as_dvec3(), w[1].as_dvec3());
+                    for k in 0..pieces {
+                        fine.push(a.lerp(b, k as f64 / pieces as f64));
+                    }
+                }
+                fine.push(line[line.len() - 1].as_dvec3());
+                originals.push_line(fine.iter().map(|p| p.as_vec3()));
+                let distinct = crate::geometry::without_closing_point(&fine);
+                let mean = distinct.iter().sum::<DVec3>() / distinct.len() as f64;
+                let moved: Vec<DVec3> = fine
+                    .iter()
+                    .map(|&p| match self.center_mode {
+                        ExtrudeCenter::Auto => (p - mean) * self.scale + mean + delta,
+                        ExtrudeCenter::Origin => (p + delta) * self.scale,
+                    })
+                    .collect();
+                copies.push_line(moved.iter().map(|p| p.as_vec3()));
+                for (a, b) in fine.iter().zip(&moved) {
+                    if a.distance(*b) > 1e-9 {
+                        copies.push_line([a.as_vec3(), b.as_vec3()]);
+                    }
                 }
             }
-            fine.push(line[line.len() - 1].as_dvec3());
-            originals.push_line(fine.iter().map(|p| p.as_vec3()));
-            let distinct = crate::geometry::without_closing_point(&fine);
-            let mean = distinct.iter().sum::<DVec3>() / distinct.len() as f64;
-            let moved: Vec<DVec3> = fine
-                .iter()
-                .map(|&p| match self.center_mode {
-                    ExtrudeCenter::Auto => (p - mean) * self.scale + mean + delta,
-                    ExtrudeCenter::Origin => (p + delta) * self.scale,
-                })
-                .collect();
-            copies.push_line(moved.iter().map(|p| p.as_vec3()));
-            for (a, b) in fine.iter().zip(&moved) {
-                if a.distance(*b) > 1e-9 {
-                    copies.push_line([a.as_vec3(), b.as_vec3()]);
-                }
-            }
+            (originals, copies)
+        });
+        let mut out = Polylines::with_capacity(points as usize * 4, points as usize * 2);
+        for (originals, _) in &parts {
+            out.extend_from(originals);
         }
-        originals.extend_from(&copies);
-        Ok(originals)
+        for (_, copies) in &parts {
+            out.extend_from(copies);
+        }
+        Ok(out)
     }
+}
+
+/// Whether a segment is too short for `collapse` to move (it is kept as it is).
+fn degenerate(a: Vec3, b: Vec3) -> bool {
+    (b.as_dvec3() - a.as_dvec3()).length() < 1e-12
 }
 
 crate::op! {
@@ -192,14 +209,25 @@ impl Evaluate for Collapse {
             }
             1.0 - keep
         };
-        let mut rng = SeededRng::new(self.seed as u64, 0);
-        let mut out =
-            Polylines::with_capacity((segments * n * 2) as usize, (segments * n) as usize);
-        for line in input.lines() {
+        // One random stream over all pieces, in order: each polyline's first draw is
+        // counted up front, so chunks of polylines draw the same numbers as one pass.
+        let mut draws = 0u64;
+        let first_draw: Vec<u64> = input
+            .lines()
+            .map(|line| {
+                let first = draws;
+                let moving = line.windows(2).filter(|w| !degenerate(w[0], w[1])).count();
+                draws += moving as u64 * n;
+                first
+            })
+            .collect();
+        Ok(parallel::map_lines(ctx.executor.as_ref(), input, |i, line, out| {
+            let mut rng = SeededRng::new(self.seed as u64, 0);
+            rng.skip(first_draw[i]);
             for w in line.windows(2) {
                 let (a, b) = (w[0].as_dvec3(), w[1].as_dvec3());
                 let d = b - a;
-                if d.length() < 1e-12 {
+                if degenerate(w[0], w[1]) {
                     out.push_line([w[0], w[1]]);
                     continue;
                 }
@@ -221,7 +249,6 @@ impl Evaluate for Collapse {
                     out.push_line([(p + shift).as_vec3(), (q + shift).as_vec3()]);
                 }
             }
-        }
-        Ok(out)
+        }))
     }
 }

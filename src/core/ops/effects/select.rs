@@ -1,8 +1,9 @@
 //! Selection: `drop` removes (or keeps only) polylines picked by index, length or a seeded
-//! random draw whose probability can vary across the drawing.
+//! random draw whose probability can vary across the drawing, in chunks of polylines.
 
 use crate::geometry::{Polylines, Vec3, line_length};
 
+use crate::ops::kit::parallel;
 use crate::ops::kit::random::SeededRng;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
@@ -69,18 +70,26 @@ impl DropLines {
 }
 
 impl Evaluate for DropLines {
-    fn eval(&self, input: &Polylines, _: &EvalContext) -> Result<Polylines, OpFailure> {
+    fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
         let (lo, hi) = input.bounds().unwrap_or((Vec3::ZERO, Vec3::ZERO));
         let random = self.random_enabled();
-        let mut out = Polylines::with_capacity(input.point_count(), input.line_count());
-        let mut candidate = 0u64;
-        for (i, line) in input.lines().enumerate() {
+        // Each polyline's index among the candidates (a quick pass, so the chunks below
+        // can start anywhere).
+        let mut candidates = 0u64;
+        let index: Vec<u64> = input
+            .lines()
+            .map(|line| {
+                let i = candidates;
+                candidates += u64::from(!(self.by == DropBy::Face && line.len() < 3));
+                i
+            })
+            .collect();
+        Ok(parallel::map_lines(ctx.executor.as_ref(), input, |i, line, out| {
             if self.by == DropBy::Face && line.len() < 3 {
                 out.push_line(line.iter().copied());
-                continue;
+                return;
             }
-            let index = candidate;
-            candidate += 1;
+            let index = index[i];
             // Every interval-th index, counted from the offset (taken modulo the interval).
             let by_index = self.interval > 0 && {
                 let n = self.interval as u64;
@@ -103,7 +112,6 @@ impl Evaluate for DropLines {
             if picked == (self.keep_mode == KeepMode::Keep) {
                 out.push_line(line.iter().copied());
             }
-        }
-        Ok(out)
+        }))
     }
 }

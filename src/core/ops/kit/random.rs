@@ -23,6 +23,13 @@ impl SeededRng {
         z ^ (z >> 31)
     }
 
+    /// Moves on `draws` draws at once: the generator then gives what it would have given
+    /// after that many calls of [`next_u64`](Self::next_u64) (a chunk of work can start
+    /// mid-stream without drawing the numbers before it).
+    pub(crate) fn skip(&mut self, draws: u64) {
+        self.0 = self.0.wrapping_add(draws.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    }
+
     /// Uniform in [0, 1).
     pub(crate) fn unit(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
@@ -39,6 +46,17 @@ impl SeededRng {
 #[cfg(test)]
 mod tests {
     use super::SeededRng;
+
+    #[test]
+    fn skipping_draws_lands_where_drawing_them_would() {
+        let mut drawn = SeededRng::new(3, 1);
+        for _ in 0..1000 {
+            drawn.next_u64();
+        }
+        let mut skipped = SeededRng::new(3, 1);
+        skipped.skip(1000);
+        assert_eq!(drawn.next_u64(), skipped.next_u64());
+    }
 
     #[test]
     fn a_seed_gives_the_same_numbers_and_streams_differ() {
