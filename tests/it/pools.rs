@@ -109,11 +109,14 @@ fn ops_that_ran_on_one_thread_split_their_polylines_and_draw_the_same() {
             .chain((i % 7 == 0).then(|| Vec3::new(50.0, y + 1.0, 0.0)))
             .collect::<Vec<_>>()
     }));
-    let cases: [(&str, Vec<(&str, RawParam)>); 4] = [
+    let cases: [(&str, Vec<(&str, RawParam)>); 7] = [
         ("drop", vec![("probability_base", [0.4, 0.0, 0.0].into()), ("interval", 5.into())]),
         ("drop", vec![("by", "face".into()), ("interval", 3.into()), ("keep_mode", "keep".into())]),
         ("collapse", vec![("subdivisions", 3.into())]),
         ("extrude", vec![("subdivisions", 1.into())]),
+        ("mirror", vec![("cx", 25.0.into()), ("cy", 150.0.into()), ("n_mirror", 3.into())]),
+        ("mirror3d", vec![("center", [25.0, 150.0, 0.0].into())]),
+        ("mirror3d", vec![("center", [25.0, 150.0, 0.0].into()), ("mode", "azimuth".into())]),
     ];
     for (name, params) in cases {
         let c = call(name, &params);

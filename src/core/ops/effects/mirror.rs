@@ -1,6 +1,8 @@
-//! `mirror`: planar symmetry about a centre, by halves, quadrants or wedges.
+//! `mirror`: planar symmetry about a centre, by halves, quadrants or wedges; the cutting,
+//! copying and keying of strokes in parallel chunks.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::f64::consts::PI;
 
 use glam::DVec2;
@@ -8,6 +10,8 @@ use glam::DVec2;
 use crate::geometry::{Polylines, Vec3, clip_to_half_space};
 
 use crate::ops::kit::defaults::A4_CENTER;
+use crate::ops::kit::parallel;
+use crate::ops::model::context::Executor;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
 use crate::ops::model::typed::Evaluate;
@@ -152,36 +156,72 @@ pub(crate) fn stroke_key(line: &[Vec3]) -> Vec<[i64; 3]> {
     forward.min(backward)
 }
 
+/// The moved copies of strokes (`copies × pieces` of them, copy by copy, each piece in
+/// order), leaving out every stroke drawn before it (a reversed one too). The moving and
+/// the keys are worked out in parallel chunks; one pass in order then drops the repeats.
+pub(crate) fn distinct_copies(
+    ex: &dyn Executor,
+    copies: usize,
+    pieces: usize,
+    moved: impl Fn(usize, usize) -> Vec<Vec3> + Sync,
+) -> Polylines {
+    let strokes: Vec<(Vec<Vec3>, Vec<[i64; 3]>, u64)> =
+        parallel::map_ranges(ex, copies * pieces, 256, |range| {
+            range
+                .map(|k| {
+                    let line = moved(k / pieces, k % pieces);
+                    let key = stroke_key(&line);
+                    let mut h = std::hash::DefaultHasher::new();
+                    key.hash(&mut h);
+                    (line, key, h.finish())
+                })
+                .collect::<Vec<_>>()
+        })
+        .concat();
+    let points = strokes.iter().map(|s| s.0.len()).sum();
+    let mut out = Polylines::with_capacity(points, strokes.len());
+    // Kept strokes by the hash of their key.
+    let mut seen: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (i, (line, key, hash)) in strokes.iter().enumerate() {
+        let same = seen.entry(*hash).or_default();
+        if same.iter().all(|&j| strokes[j].1 != *key) {
+            same.push(i);
+            out.push_line(line.iter().copied());
+        }
+    }
+    out
+}
+
 impl Evaluate for Mirror {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+        let ex = ctx.executor.as_ref();
         let (source, copies) = self.symmetry();
-        let mut pieces: Vec<Vec<Vec3>> = input.lines().map(<[Vec3]>::to_vec).collect();
-        for plane in &source {
-            pieces = pieces.iter().flat_map(|l| plane.clip(l)).collect();
-        }
+        // Each polyline cut to the source region, in chunks of polylines.
+        let pieces: Vec<Vec<Vec3>> = parallel::map_ranges(ex, input.line_count(), 256, |range| {
+            let mut pieces: Vec<Vec<Vec3>> = range.map(|i| input.line(i).to_vec()).collect();
+            for plane in &source {
+                pieces = pieces.iter().flat_map(|l| plane.clip(l)).collect();
+            }
+            pieces
+        })
+        .concat();
         let points: usize = pieces.iter().map(Vec::len).sum();
         ctx.check_budget(
             (points * copies.len()) as u64,
             (pieces.len() * copies.len()) as u64,
         )?;
         let c = self.centre();
-        let mut out = Polylines::with_capacity(points * copies.len(), pieces.len() * copies.len());
-        let mut seen: HashSet<Vec<[i64; 3]>> = HashSet::new();
-        for m in &copies {
-            for piece in &pieces {
-                let moved: Vec<Vec3> = piece
-                    .iter()
-                    .map(|p| {
-                        let d = DVec2::new(p.x as f64, p.y as f64) - c;
-                        let q = c + DVec2::new(m[0] * d.x + m[1] * d.y, m[2] * d.x + m[3] * d.y);
-                        Vec3::new(q.x as f32, q.y as f32, p.z)
-                    })
-                    .collect();
-                if seen.insert(stroke_key(&moved)) {
-                    out.push_line(moved);
-                }
-            }
-        }
+        let mut out = distinct_copies(ex, copies.len(), pieces.len(), |k, i| {
+            let m = copies[k];
+            pieces[i]
+                .iter()
+                .map(|p| {
+                    let d = DVec2::new(p.x as f64, p.y as f64) - c;
+                    let q = c + DVec2::new(m[0] * d.x + m[1] * d.y, m[2] * d.x + m[3] * d.y);
+                    Vec3::new(q.x as f32, q.y as f32, p.z)
+                })
+                .collect()
+        });
         if self.show_planes {
             let reach = input
                 .points()

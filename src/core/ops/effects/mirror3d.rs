@@ -1,15 +1,15 @@
 //! `mirror3d`: radial symmetry about an axis, or the rotation groups of the regular
 //! solids, in 3D.
 
-use std::collections::HashSet;
 use std::f64::consts::PI;
 
 use glam::{DMat3, DVec3};
 
 use crate::geometry::{Polylines, Vec3, clip_to_half_space};
 
-use super::mirror::stroke_key;
+use super::mirror::distinct_copies;
 use crate::ops::kit::defaults::A4_CENTER;
+use crate::ops::kit::parallel;
 use crate::ops::kit::symmetry::{SymmetryGroup, rotations};
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
@@ -113,33 +113,30 @@ impl Mirror3d {
 
 impl Evaluate for Mirror3d {
     fn eval(&self, input: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+        let ex = ctx.executor.as_ref();
         let (source, copies) = self.symmetry()?;
         let c = self.center.as_dvec3();
-        let mut pieces: Vec<Vec<DVec3>> = input
-            .lines()
-            .map(|l| l.iter().map(|p| p.as_dvec3()).collect())
-            .collect();
-        for normal in &source {
-            pieces = pieces.iter().flat_map(|l| clip(l, *normal, c)).collect();
-        }
+        // Each polyline cut to the source region, in chunks of polylines.
+        let pieces: Vec<Vec<DVec3>> = parallel::map_ranges(ex, input.line_count(), 256, |range| {
+            let mut pieces: Vec<Vec<DVec3>> = range
+                .map(|i| input.line(i).iter().map(|p| p.as_dvec3()).collect())
+                .collect();
+            for normal in &source {
+                pieces = pieces.iter().flat_map(|l| clip(l, *normal, c)).collect();
+            }
+            pieces
+        })
+        .concat();
         let points: usize = pieces.iter().map(Vec::len).sum();
         ctx.check_budget(
             (points * copies.len()) as u64,
             (pieces.len() * copies.len()) as u64,
         )?;
-        let mut out = Polylines::with_capacity(points * copies.len(), pieces.len() * copies.len());
-        let mut seen = HashSet::new();
-        for m in &copies {
-            for piece in &pieces {
-                let moved: Vec<Vec3> = piece
-                    .iter()
-                    .map(|&p| (c + *m * (p - c)).as_vec3())
-                    .collect();
-                if seen.insert(stroke_key(&moved)) {
-                    out.push_line(moved);
-                }
-            }
-        }
-        Ok(out)
+        Ok(distinct_copies(ex, copies.len(), pieces.len(), |k, i| {
+            pieces[i]
+                .iter()
+                .map(|&p| (c + copies[k] * (p - c)).as_vec3())
+                .collect()
+        }))
     }
 }
