@@ -112,8 +112,8 @@ impl Grid {
     }
 
     /// The closed rings where the field crosses each of `levels` (what would close only
-    /// at the grid's edge is left out), in the order of `levels`; groups of levels are
-    /// traced in parallel on `ex`.
+    /// at the grid's edge is left out), in the order of `levels`; interleaved groups of
+    /// levels are traced in parallel on `ex`.
     pub(crate) fn isolines(
         &self,
         levels: &[f64],
@@ -127,8 +127,24 @@ impl Grid {
             origin: self.origin,
             pitch: self.pitch,
         };
-        let traced = parallel::map_ranges(ex, levels.len(), 1, |range| field.rings(&levels[range]));
-        Ok(traced.into_iter().flatten().flatten().collect())
+        // Every part takes every n-th level (neighbouring levels trace rings of about the
+        // same length, so the parts get about the same work), then the order is restored.
+        let parts = ex.threads().clamp(1, levels.len().max(1));
+        let traced = parallel::map_ranges(ex, parts, 1, |range| {
+            range
+                .map(|part| {
+                    let mine: Vec<f64> = levels.iter().copied().skip(part).step_by(parts).collect();
+                    field.rings(&mine)
+                })
+                .collect::<Vec<_>>()
+        });
+        let mut by_level: Vec<Vec<Vec<P>>> = vec![Vec::new(); levels.len()];
+        for (part, rings) in traced.into_iter().flatten().enumerate() {
+            for (k, level_rings) in rings.into_iter().enumerate() {
+                by_level[part + k * parts] = level_rings;
+            }
+        }
+        Ok(by_level.into_iter().flatten().collect())
     }
 
     /// Sets every value to the signed distance to `rings` (negative inside, even-odd;
