@@ -120,9 +120,32 @@ impl CaptureLog {
     }
 }
 
-/// Background work of captures.
+/// Background work of captures, with what each one captures.
 #[derive(Resource, Default)]
-struct CaptureTasks(Vec<Task<CaptureOutcome>>);
+struct CaptureTasks(Vec<(CaptureKind, Task<CaptureOutcome>)>);
+
+/// Quitting while captures are in flight: the app exits once they are written (saying
+/// "finishing N files…"), or at once when asked again, saying what was not written.
+/// Whatever closes the app asks through [`QuitAfterCaptures::ask`].
+#[derive(Resource, Default, Debug)]
+pub struct QuitAfterCaptures {
+    /// Exit once no capture is queued or in flight.
+    pub wanted: bool,
+    /// Exit now, whatever is still in flight.
+    pub now: bool,
+    /// "finishing N files…" has been said.
+    announced: bool,
+}
+
+impl QuitAfterCaptures {
+    /// Asks to quit once the captures in flight are written; asked again, at once.
+    pub fn ask(&mut self) {
+        if self.wanted {
+            self.now = true;
+        }
+        self.wanted = true;
+    }
+}
 
 /// Capture queue and tasks.
 pub struct CapturePlugin;
@@ -133,6 +156,7 @@ impl Plugin for CapturePlugin {
             .init_resource::<CaptureQueue>()
             .init_resource::<CaptureLog>()
             .init_resource::<CaptureTasks>()
+            .init_resource::<QuitAfterCaptures>()
             .init_resource::<AnimationExport>()
             .add_systems(
                 Update,
@@ -140,7 +164,9 @@ impl Plugin for CapturePlugin {
                 (
                     start_captures.run_if(|q: Res<CaptureQueue>| !q.0.is_empty()),
                     collect_captures.run_if(|t: Res<CaptureTasks>| !t.0.is_empty()),
-                ),
+                    quit_when_written.run_if(|q: Res<QuitAfterCaptures>| q.wanted),
+                )
+                    .chain(),
             );
     }
 }
@@ -236,7 +262,7 @@ fn start_captures(world: &mut World) {
                 at: SystemTime::now(),
             }
         });
-        world.resource_mut::<CaptureTasks>().0.push(task);
+        world.resource_mut::<CaptureTasks>().0.push((kind, task));
     }
 }
 
@@ -245,7 +271,7 @@ fn collect_captures(world: &mut World) {
     world
         .resource_mut::<CaptureTasks>()
         .0
-        .retain_mut(|task| match check_ready(task) {
+        .retain_mut(|(_, task)| match check_ready(task) {
             Some(outcome) => {
                 finished.push(outcome);
                 false
@@ -272,7 +298,57 @@ fn collect_captures(world: &mut World) {
 
 /// Spawns the background work of a capture that ends in `outcome` (animation export).
 fn spawn_capture(world: &mut World, task: Task<CaptureOutcome>) {
-    world.resource_mut::<CaptureTasks>().0.push(task);
+    world
+        .resource_mut::<CaptureTasks>()
+        .0
+        .push((CaptureKind::Frames, task));
+}
+
+/// Exits once quitting was asked and every capture is written; asked to quit now, exits
+/// at once and records (and prints) each capture that was not written.
+fn quit_when_written(world: &mut World) {
+    let queued: Vec<CaptureKind> = world.resource::<CaptureQueue>().0.clone();
+    let left = world.resource::<CaptureLog>().pending + queued.len();
+    let quit = world.resource::<QuitAfterCaptures>();
+    if left == 0 {
+        world.write_message(bevy::app::AppExit::Success);
+        return;
+    }
+    if !quit.now {
+        if !quit.announced {
+            let message = format!("finishing {left} file{}…", if left == 1 { "" } else { "s" });
+            bevy::log::info!("{message}");
+            eprintln!("graft: {message} (close again to quit now)");
+            world.resource_mut::<QuitAfterCaptures>().announced = true;
+        }
+        return;
+    }
+    // Quit now: what is in flight or queued is not written (the writer's staging leaves
+    // no partial file under a final name).
+    let in_flight: Vec<CaptureKind> = std::mem::take(&mut world.resource_mut::<CaptureTasks>().0)
+        .into_iter()
+        .map(|(kind, _task)| kind)
+        .collect();
+    world.resource_mut::<CaptureQueue>().0.clear();
+    let lost: Vec<CaptureKind> = in_flight.into_iter().chain(queued).collect();
+    let names: Vec<&str> = lost.iter().map(|k| k.label()).collect();
+    eprintln!(
+        "graft: closed with {} capture{} not written: {}",
+        lost.len(),
+        if lost.len() == 1 { "" } else { "s" },
+        names.join(", ")
+    );
+    let mut log = world.resource_mut::<CaptureLog>();
+    log.pending = 0;
+    for kind in lost {
+        log.done.push(CaptureOutcome {
+            kind,
+            result: Err("not written: the app was closed before it finished".into()),
+            note: None,
+            at: SystemTime::now(),
+        });
+    }
+    world.write_message(bevy::app::AppExit::Success);
 }
 
 /// Records a capture that failed before any background work started.

@@ -183,16 +183,25 @@ fn fit_camera_viewport(
     }
 }
 
-/// Closing the window with unsaved changes asks first (the panel shows the question).
+/// Closing the window with unsaved changes asks first (the panel shows the question);
+/// captures still being written are finished first (closing again quits at once).
 fn ask_before_closing(
     mut requests: MessageReader<WindowCloseRequested>,
     document: Res<SceneDocument>,
     mut state: ResMut<InspectorState>,
+    mut quit: Option<ResMut<crate::capture::QuitAfterCaptures>>,
     mut exit: MessageWriter<AppExit>,
 ) {
+    let mut leave = |quit: &mut Option<ResMut<crate::capture::QuitAfterCaptures>>| match quit {
+        Some(quit) => quit.ask(),
+        None => {
+            exit.write(AppExit::Success);
+        }
+    };
     if state.quit_after_save && !document.saving {
         if !document.is_dirty() {
-            exit.write(AppExit::Success);
+            state.quit_after_save = false;
+            leave(&mut quit);
         } else if matches!(document.last_save, Some(Err(_))) {
             // The save failed (its message is in the panel): ask again.
             state.quit_after_save = false;
@@ -200,11 +209,11 @@ fn ask_before_closing(
         }
     }
     for _ in requests.read() {
-        if document.is_dirty() {
+        if document.is_dirty() && !quit.as_ref().is_some_and(|q| q.wanted) {
             state.confirm_quit = true;
             state.open = true;
         } else {
-            exit.write(AppExit::Success);
+            leave(&mut quit);
         }
     }
 }

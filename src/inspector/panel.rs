@@ -7,7 +7,9 @@ use bevy_egui::{EguiContexts, egui};
 use super::format::{bytes, clock_time, count, duration};
 use super::layers::{LayerRow, layers_section};
 use super::{InspectorState, LiveStats};
-use crate::capture::{AnimationExport, CaptureKind, CaptureLog, CaptureQueue, CaptureSettings};
+use crate::capture::{
+    AnimationExport, CaptureKind, CaptureLog, CaptureQueue, CaptureSettings, QuitAfterCaptures,
+};
 use crate::ecs::{
     ActiveScene, EditCommand, EditQueue, InFlight, Layer, LayerError, LayerRecipe, OpsRegistry,
     Realized, SceneClock, SceneDocument, SceneState, SceneStatus, Shape, StageTimes, Stroke,
@@ -55,12 +57,15 @@ pub(super) fn inspector_ui(
     mut edits: ResMut<EditQueue>,
     mut captures: ResMut<CaptureQueue>,
     mut animation: ResMut<AnimationExport>,
-    mut exit: MessageWriter<AppExit>,
+    mut quit: ResMut<QuitAfterCaptures>,
     data: PanelData,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
     if state.confirm_quit {
-        quit_dialog(&ctx, &mut state, &mut edits, &mut exit);
+        quit_dialog(&ctx, &mut state, &mut edits, &mut quit);
+    }
+    if quit.wanted && !quit.now {
+        finishing_dialog(&ctx, &data, &mut quit);
     }
     if !state.open {
         state.width = 0.0;
@@ -428,11 +433,29 @@ fn stats_section(ui: &mut egui::Ui, s: &LiveStats) {
         });
 }
 
+/// Quitting waits for captures being written: how many, and a way out now.
+fn finishing_dialog(ctx: &egui::Context, data: &PanelData, quit: &mut QuitAfterCaptures) {
+    let left = data.capture_log.pending;
+    egui::Window::new("Quitting")
+        .collapsible(false)
+        .resizable(false)
+        .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+        .show(ctx, |ui| {
+            ui.label(format!(
+                "Finishing {left} file{}…",
+                if left == 1 { "" } else { "s" }
+            ));
+            if ui.button("Quit now (they are not written)").clicked() {
+                quit.ask();
+            }
+        });
+}
+
 fn quit_dialog(
     ctx: &egui::Context,
     state: &mut InspectorState,
     edits: &mut EditQueue,
-    exit: &mut MessageWriter<AppExit>,
+    quit: &mut QuitAfterCaptures,
 ) {
     egui::Window::new("Unsaved changes")
         .collapsible(false)
@@ -447,7 +470,8 @@ fn quit_dialog(
                     state.quit_after_save = true;
                 }
                 if ui.button("Quit without saving").clicked() {
-                    exit.write(AppExit::Success);
+                    state.confirm_quit = false;
+                    quit.ask();
                 }
                 if ui.button("Cancel").clicked() {
                     state.confirm_quit = false;

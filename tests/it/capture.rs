@@ -6,6 +6,7 @@ use std::time::{Duration, Instant};
 use bevy::prelude::*;
 use graft::capture::{
     AnimationExport, CaptureKind, CaptureLog, CapturePlugin, CaptureQueue, CaptureSettings,
+    QuitAfterCaptures,
 };
 use graft::ecs::{SceneCanvas, SceneExport, layers_settled};
 use graft::ops::{Recipe, Rgba};
@@ -174,16 +175,9 @@ fn captures_write_readable_files_under_new_numbered_names() {
     assert!(err.contains("cannot create the output folder"), "{err}");
 }
 
-#[test]
-fn a_heavy_gcode_capture_in_flight_does_not_hold_back_another_layers_live_results() {
-    let dir = tempdir("capture-live");
-    let mut app = rust_app();
-    app.add_plugins(CapturePlugin)
-        .insert_resource(CaptureSettings { dir: dir.clone() });
-    let mut export = ExportSettings::default();
-    // Sorting tens of thousands of dashes keeps the export busy for a while.
-    export.gcode.sort_polylines = true;
-    app.insert_resource(SceneExport(export));
+/// A layer whose G-code export (tens of thousands of sorted dashes) keeps a capture busy
+/// for a while.
+fn spawn_heavy_layer(app: &mut App) {
     let heavy = Recipe {
         source: call(
             "grid",
@@ -202,6 +196,95 @@ fn a_heavy_gcode_capture_in_flight_does_not_hold_back_another_layers_live_result
         ],
     };
     spawn_layer(app.world_mut(), "heavy", "#000000", 0.3, heavy);
+}
+
+/// Runs frames until the layers have their results.
+fn settle(app: &mut App) {
+    let start = Instant::now();
+    while !layers_settled(app.world_mut()) {
+        app.update();
+        assert!(start.elapsed() < Duration::from_secs(60));
+    }
+}
+
+fn heavy_capture_app(name: &str) -> (App, std::path::PathBuf) {
+    let dir = tempdir(name);
+    let mut app = rust_app();
+    app.add_plugins(CapturePlugin)
+        .insert_resource(CaptureSettings { dir: dir.clone() });
+    let mut export = ExportSettings::default();
+    export.gcode.sort_polylines = true;
+    app.insert_resource(SceneExport(export));
+    spawn_heavy_layer(&mut app);
+    settle(&mut app);
+    (app, dir)
+}
+
+#[test]
+fn quitting_with_captures_in_flight_finishes_them_first() {
+    let (mut app, dir) = heavy_capture_app("capture-quit");
+    app.world_mut()
+        .resource_mut::<CaptureQueue>()
+        .0
+        .extend([CaptureKind::Gcode, CaptureKind::Svg]);
+    app.update();
+    assert!(app.world().resource::<CaptureLog>().pending > 0);
+    app.world_mut().resource_mut::<QuitAfterCaptures>().ask();
+    let start = Instant::now();
+    let mut frames_waited = 0;
+    loop {
+        app.update();
+        if app.should_exit().is_some() {
+            break;
+        }
+        frames_waited += 1;
+        assert!(start.elapsed() < Duration::from_secs(60), "never quit");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let log = app.world().resource::<CaptureLog>();
+    assert_eq!(log.pending, 0, "quit only once nothing was in flight");
+    assert_eq!(log.done.len(), 2);
+    assert!(log.done.iter().all(|o| o.result.is_ok()), "{:?}", log.done);
+    let written = std::fs::read_dir(&dir).unwrap().count();
+    assert_eq!(written, 2, "both files are there");
+    assert!(frames_waited > 0, "the G-code was still being written when quitting was asked");
+}
+
+#[test]
+fn quitting_twice_quits_at_once_and_says_what_was_not_written() {
+    let (mut app, _dir) = heavy_capture_app("capture-quit-now");
+    app.world_mut()
+        .resource_mut::<CaptureQueue>()
+        .0
+        .push(CaptureKind::Gcode);
+    app.update();
+    app.world_mut().resource_mut::<QuitAfterCaptures>().ask();
+    app.update();
+    assert!(app.should_exit().is_none(), "the first ask waits");
+    app.world_mut().resource_mut::<QuitAfterCaptures>().ask();
+    app.update();
+    assert!(app.should_exit().is_some(), "the second ask quits");
+    let log = app.world().resource::<CaptureLog>();
+    assert_eq!(log.pending, 0);
+    let last = log.last().unwrap();
+    assert_eq!(last.kind, CaptureKind::Gcode);
+    assert!(
+        last.result.as_ref().is_err_and(|e| e.contains("not written")),
+        "{last:?}"
+    );
+}
+
+#[test]
+fn a_heavy_gcode_capture_in_flight_does_not_hold_back_another_layers_live_results() {
+    let dir = tempdir("capture-live");
+    let mut app = rust_app();
+    app.add_plugins(CapturePlugin)
+        .insert_resource(CaptureSettings { dir: dir.clone() });
+    let mut export = ExportSettings::default();
+    // Sorting tens of thousands of dashes keeps the export busy for a while.
+    export.gcode.sort_polylines = true;
+    app.insert_resource(SceneExport(export));
+    spawn_heavy_layer(&mut app);
     let live = Recipe {
         source: call("circle", &[("radius", 20.0.into())]),
         effects: vec![call(
