@@ -186,7 +186,10 @@ pub enum Suite {
 /// Whether benchmark `number` (e.g. "9d") is among `only` (`--only`; empty: all):
 /// `--only 9` selects 9a..9f, `--only 8b` the section numbered 8 (but not 1 or 10).
 fn wanted(only: &[String], number: &str) -> bool {
-    let section = |s: &str| s.trim_end_matches(|c: char| c.is_ascii_alphabetic()).to_owned();
+    let section = |s: &str| {
+        s.trim_end_matches(|c: char| c.is_ascii_alphabetic())
+            .to_owned()
+    };
     only.is_empty()
         || only
             .iter()

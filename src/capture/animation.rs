@@ -1,5 +1,5 @@
 //! Animation export from the app: the visible layers' recipes evaluated at every frame
-//! time on a background task, written as a numbered PNG (and SVG) sequence, then an MP4
+//! time on the I/O pool, one task per frame, written as a numbered PNG (and SVG) sequence, then an MP4
 //! when ffmpeg is installed. Progress is shared with the inspector.
 //!
 //! Parameters set by Rust systems are taken as they are when the export starts; what
@@ -14,11 +14,12 @@ use std::time::SystemTime;
 
 use bevy::ecs::resource::Resource;
 use bevy::ecs::world::World;
-use bevy::tasks::IoTaskPool;
+use bevy::tasks::futures::check_ready;
+use bevy::tasks::{IoTaskPool, Task};
 
-use super::{CaptureKind, CaptureLog, CaptureOutcome, CaptureSettings, spawn_capture, stem};
+use super::{CaptureKind, CaptureLog, CaptureOutcome, CaptureSettings, stem};
 use crate::ecs::{PipelineSettings, SceneCanvas, SceneExport, SharedCache, scene_defs};
-use crate::export::{FrameFormats, FrameRange, assemble_mp4, create_numbered_dir, export_frames};
+use crate::export::{FrameFormats, FrameRange, FrameSequence, assemble_mp4, create_numbered_dir};
 
 /// The animation export's settings (edited in the inspector) and progress.
 #[derive(Resource, Clone, Debug)]
@@ -87,32 +88,129 @@ pub(super) fn start_animation_export(world: &mut World) {
         Ok(dir) => dir,
         Err(e) => return super::fail_capture(world, CaptureKind::Frames, e.to_string()),
     };
+    let frames = match FrameSequence::start(&dir, range, formats, false) {
+        Ok(frames) => frames,
+        Err(e) => return super::fail_capture(world, CaptureKind::Frames, e.to_string()),
+    };
     let progress = Arc::clone(&export.progress);
     progress.0.store(0, Ordering::Relaxed);
     progress.1.store(total, Ordering::Relaxed);
-    let task = IoTaskPool::get().spawn(async move {
-        // Through the pipeline's cache: what the window already computed is reused, and
-        // stages that do not change with t are computed once for the whole sequence.
-        let drawing_at = |t: f64| {
-            crate::scene::realize_layers_cached(&canvas, &layers, &shapes, t, &ctx, &cache.0)
-        };
-        let result = export_frames(&dir, range, formats, false, drawing_at, |done, _| {
-            progress.0.store(done, Ordering::Relaxed)
-        });
-        progress.1.store(0, Ordering::Relaxed);
-        let (result, note) = match result {
-            Ok(_) => match assemble_mp4(&dir, range.fps) {
-                Ok(mp4) => (Ok(vec![dir, mp4]), None),
-                Err(message) => (Ok(vec![dir]), Some(message.to_string())),
-            },
-            Err(e) => (Err(e.to_string()), None),
-        };
-        CaptureOutcome {
-            kind: CaptureKind::Frames,
-            result,
-            note,
-            at: SystemTime::now(),
+    let running = Running {
+        frames,
+        dir,
+        fps: range.fps,
+        progress,
+        canvas,
+        layers,
+        shapes,
+        ctx,
+        cache,
+    };
+    world.resource_mut::<FrameTask>().0 = Some(running.spawn_step());
+}
+
+/// The running animation export's current piece of work on the I/O pool: one frame, or
+/// the publishing at the end. Each frame is a task of its own, so a save, a reload or a
+/// capture asked for meanwhile waits at most for one frame.
+#[derive(Resource, Default)]
+pub(super) struct FrameTask(pub(super) Option<Task<Step>>);
+
+/// What one piece of the export hands back.
+pub(super) enum Step {
+    /// A frame was written; the export goes on.
+    Frame(Box<Running>),
+    /// The export ended.
+    Done(CaptureOutcome),
+}
+
+/// What the export carries from one frame to the next.
+pub(super) struct Running {
+    frames: FrameSequence,
+    dir: std::path::PathBuf,
+    fps: f64,
+    progress: Arc<(AtomicUsize, AtomicUsize)>,
+    canvas: crate::scene::Canvas,
+    layers: Vec<crate::scene::LayerDef>,
+    shapes: Vec<crate::scene::ShapeDef>,
+    ctx: crate::ops::EvalContext,
+    cache: SharedCache,
+}
+
+impl Running {
+    /// Spawns the next piece: the next frame, or the publishing once all are written.
+    fn spawn_step(mut self) -> Task<Step> {
+        IoTaskPool::get().spawn(async move {
+            let ended = |result, note| {
+                Step::Done(CaptureOutcome {
+                    kind: CaptureKind::Frames,
+                    result,
+                    note,
+                    at: SystemTime::now(),
+                })
+            };
+            if self.frames.is_done() {
+                self.progress.1.store(0, Ordering::Relaxed);
+                return match self.frames.commit() {
+                    Ok(_) => match assemble_mp4(&self.dir, self.fps) {
+                        Ok(mp4) => ended(Ok(vec![self.dir, mp4]), None),
+                        Err(message) => ended(Ok(vec![self.dir]), Some(message.to_string())),
+                    },
+                    Err(e) => ended(Err(e.to_string()), None),
+                };
+            }
+            // Through the pipeline's cache: what the window already computed is reused,
+            // and stages that do not change with t are computed once for the sequence.
+            let written = {
+                let Running {
+                    frames,
+                    canvas,
+                    layers,
+                    shapes,
+                    ctx,
+                    cache,
+                    ..
+                } = &mut self;
+                frames.write_next(|t| {
+                    crate::scene::realize_layers_cached(canvas, layers, shapes, t, ctx, &cache.0)
+                })
+            };
+            match written {
+                Ok(()) => {
+                    self.progress.0.store(self.frames.done(), Ordering::Relaxed);
+                    Step::Frame(Box::new(self))
+                }
+                Err(e) => {
+                    self.progress.1.store(0, Ordering::Relaxed);
+                    ended(Err(e.to_string()), None)
+                }
+            }
+        })
+    }
+}
+
+/// Moves the running export on: when a frame is written, the next one is spawned; when
+/// it ended, its outcome is logged.
+pub(super) fn advance_frames(world: &mut World) {
+    let Some(step) = world
+        .resource_mut::<FrameTask>()
+        .0
+        .as_mut()
+        .and_then(check_ready)
+    else {
+        return;
+    };
+    match step {
+        Step::Frame(running) => world.resource_mut::<FrameTask>().0 = Some(running.spawn_step()),
+        Step::Done(outcome) => {
+            world.resource_mut::<FrameTask>().0 = None;
+            super::log_outcome(world, outcome);
         }
-    });
-    spawn_capture(world, task);
+    }
+}
+
+/// Drops a running export (the app is quitting now); true if one ran.
+pub(super) fn abandon(world: &mut World) -> bool {
+    let export = world.resource::<AnimationExport>().progress.clone();
+    export.1.store(0, Ordering::Relaxed);
+    world.resource_mut::<FrameTask>().0.take().is_some()
 }

@@ -22,6 +22,7 @@ use bevy::tasks::futures::check_ready;
 use bevy::tasks::{IoTaskPool, Task};
 
 pub use animation::AnimationExport;
+use animation::{FrameTask, abandon, advance_frames};
 
 use crate::ecs::{ActiveScene, SceneExport, current_drawing};
 use crate::export::{ExportError, Format, OutputError, encode, write_numbered};
@@ -158,12 +159,14 @@ impl Plugin for CapturePlugin {
             .init_resource::<CaptureTasks>()
             .init_resource::<QuitAfterCaptures>()
             .init_resource::<AnimationExport>()
+            .init_resource::<FrameTask>()
             .add_systems(
                 Update,
                 // Exclusive systems: run only when they have something to do.
                 (
                     start_captures.run_if(|q: Res<CaptureQueue>| !q.0.is_empty()),
                     collect_captures.run_if(|t: Res<CaptureTasks>| !t.0.is_empty()),
+                    advance_frames.run_if(|t: Res<FrameTask>| t.0.is_some()),
                     quit_when_written.run_if(|q: Res<QuitAfterCaptures>| q.wanted),
                 )
                     .chain(),
@@ -278,30 +281,27 @@ fn collect_captures(world: &mut World) {
             }
             None => true,
         });
-    let mut log = world.resource_mut::<CaptureLog>();
     for outcome in finished {
-        match &outcome.result {
-            Ok(paths) => {
-                let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
-                bevy::log::info!(
-                    "{} capture written: {}",
-                    outcome.kind.label(),
-                    names.join(", ")
-                );
-            }
-            Err(e) => bevy::log::warn!("{} capture failed: {e}", outcome.kind.label()),
-        }
-        log.pending = log.pending.saturating_sub(1);
-        log.done.push(outcome);
+        log_outcome(world, outcome);
     }
 }
 
-/// Spawns the background work of a capture that ends in `outcome` (animation export).
-fn spawn_capture(world: &mut World, task: Task<CaptureOutcome>) {
-    world
-        .resource_mut::<CaptureTasks>()
-        .0
-        .push((CaptureKind::Frames, task));
+/// Logs a finished capture: its files (or what went wrong) and one fewer pending.
+fn log_outcome(world: &mut World, outcome: CaptureOutcome) {
+    match &outcome.result {
+        Ok(paths) => {
+            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            bevy::log::info!(
+                "{} capture written: {}",
+                outcome.kind.label(),
+                names.join(", ")
+            );
+        }
+        Err(e) => bevy::log::warn!("{} capture failed: {e}", outcome.kind.label()),
+    }
+    let mut log = world.resource_mut::<CaptureLog>();
+    log.pending = log.pending.saturating_sub(1);
+    log.done.push(outcome);
 }
 
 /// Exits once quitting was asked and every capture is written; asked to quit now, exits
@@ -325,10 +325,14 @@ fn quit_when_written(world: &mut World) {
     }
     // Quit now: what is in flight or queued is not written (the writer's staging leaves
     // no partial file under a final name).
-    let in_flight: Vec<CaptureKind> = std::mem::take(&mut world.resource_mut::<CaptureTasks>().0)
-        .into_iter()
-        .map(|(kind, _task)| kind)
-        .collect();
+    let mut in_flight: Vec<CaptureKind> =
+        std::mem::take(&mut world.resource_mut::<CaptureTasks>().0)
+            .into_iter()
+            .map(|(kind, _task)| kind)
+            .collect();
+    if abandon(world) {
+        in_flight.push(CaptureKind::Frames);
+    }
     world.resource_mut::<CaptureQueue>().0.clear();
     let lost: Vec<CaptureKind> = in_flight.into_iter().chain(queued).collect();
     let names: Vec<&str> = lost.iter().map(|k| k.label()).collect();

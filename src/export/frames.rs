@@ -61,6 +61,105 @@ pub fn frame_path(dir: &Path, i: usize, ext: &str) -> PathBuf {
     dir.join(format!("frame_{i:05}.{ext}"))
 }
 
+/// A frame sequence written one frame at a time, so that a caller can let other file
+/// work run between two frames (the app writes each frame as a task of its own, and a
+/// save or reload waits at most for one frame). Frames are staged as they are written
+/// and appear together at [`FrameSequence::commit`]; dropped before, it leaves nothing.
+#[derive(Debug)]
+pub struct FrameSequence {
+    dir: PathBuf,
+    times: Vec<f64>,
+    exts: Vec<&'static str>,
+    dpi: f64,
+    family: FileFamily,
+    next: usize,
+}
+
+impl FrameSequence {
+    /// Checks the range and formats and, without `overwrite`, that no frame file exists
+    /// yet; creates `dir`. Nothing is written.
+    pub fn start(
+        dir: &Path,
+        range: FrameRange,
+        formats: FrameFormats,
+        overwrite: bool,
+    ) -> Result<FrameSequence, ExportError> {
+        let times = range.times()?;
+        if !formats.png && !formats.svg {
+            return Err(ExportError::NoFrameFormat);
+        }
+        let exts: Vec<&'static str> = [(formats.png, "png"), (formats.svg, "svg")]
+            .into_iter()
+            .filter_map(|(on, e)| on.then_some(e))
+            .collect();
+        let all: Vec<PathBuf> = (0..times.len())
+            .flat_map(|i| exts.iter().map(move |e| frame_path(dir, i, e)))
+            .collect();
+        if !overwrite {
+            ensure_absent(&all).map_err(ExportError::FramesExist)?;
+        }
+        std::fs::create_dir_all(dir).map_err(|source| ExportError::FrameFolder {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        Ok(FrameSequence {
+            dir: dir.to_path_buf(),
+            times,
+            exts,
+            dpi: formats.dpi,
+            family: FileFamily::new(overwrite),
+            next: 0,
+        })
+    }
+
+    /// Frames in the sequence.
+    pub fn total(&self) -> usize {
+        self.times.len()
+    }
+
+    /// Frames written so far.
+    pub fn done(&self) -> usize {
+        self.next
+    }
+
+    /// Whether every frame is written (staged).
+    pub fn is_done(&self) -> bool {
+        self.next >= self.times.len()
+    }
+
+    /// Writes the next frame: `drawing_at(t)` gives its drawing.
+    pub fn write_next<E: std::fmt::Display>(
+        &mut self,
+        drawing_at: impl FnOnce(f64) -> Result<Drawing, E>,
+    ) -> Result<(), ExportError> {
+        let Some(&t) = self.times.get(self.next) else {
+            return Ok(());
+        };
+        let i = self.next;
+        let drawing = drawing_at(t).map_err(|e| ExportError::Frame {
+            index: i,
+            t,
+            message: e.to_string(),
+        })?;
+        drawing.check_coordinates()?;
+        for ext in &self.exts {
+            let bytes = match *ext {
+                "png" => to_png(&drawing, self.dpi)?,
+                _ => to_svg(&drawing).into_bytes(),
+            };
+            self.family.add(&frame_path(&self.dir, i, ext), &bytes)?;
+        }
+        self.next += 1;
+        Ok(())
+    }
+
+    /// Publishes every frame written (the sequence is one family: a failure leaves no
+    /// frame behind). Returns the files.
+    pub fn commit(self) -> Result<Vec<PathBuf>, ExportError> {
+        Ok(self.family.commit()?)
+    }
+}
+
 /// Writes every frame of `range` into `dir`: `drawing_at(t)` gives each frame's drawing,
 /// `progress(done, total)` is told after each one. Without `overwrite`, existing frame
 /// files are an error before anything is written; the frames appear together once all
@@ -73,43 +172,12 @@ pub fn export_frames<E: std::fmt::Display>(
     mut drawing_at: impl FnMut(f64) -> Result<Drawing, E>,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Vec<PathBuf>, ExportError> {
-    let times = range.times()?;
-    if !formats.png && !formats.svg {
-        return Err(ExportError::NoFrameFormat);
+    let mut frames = FrameSequence::start(dir, range, formats, overwrite)?;
+    while !frames.is_done() {
+        frames.write_next(&mut drawing_at)?;
+        progress(frames.done(), frames.total());
     }
-    let exts: Vec<&str> = [(formats.png, "png"), (formats.svg, "svg")]
-        .into_iter()
-        .filter_map(|(on, e)| on.then_some(e))
-        .collect();
-    let all: Vec<PathBuf> = (0..times.len())
-        .flat_map(|i| exts.iter().map(move |e| frame_path(dir, i, e)))
-        .collect();
-    if !overwrite {
-        ensure_absent(&all).map_err(ExportError::FramesExist)?;
-    }
-    std::fs::create_dir_all(dir).map_err(|source| ExportError::FrameFolder {
-        path: dir.to_path_buf(),
-        source,
-    })?;
-    // The sequence is one family: a failure at any frame leaves no frame behind.
-    let mut family = FileFamily::new(overwrite);
-    for (i, &t) in times.iter().enumerate() {
-        let drawing = drawing_at(t).map_err(|e| ExportError::Frame {
-            index: i,
-            t,
-            message: e.to_string(),
-        })?;
-        drawing.check_coordinates()?;
-        for ext in &exts {
-            let bytes = match *ext {
-                "png" => to_png(&drawing, formats.dpi)?,
-                _ => to_svg(&drawing).into_bytes(),
-            };
-            family.add(&frame_path(dir, i, ext), &bytes)?;
-        }
-        progress(i + 1, times.len());
-    }
-    Ok(family.commit()?)
+    frames.commit()
 }
 
 /// The ffmpeg command that turns the PNG frames in `dir` into `out`.

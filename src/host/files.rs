@@ -284,7 +284,11 @@ mod tests {
         while files.generation() == generation && std::time::Instant::now() < deadline {
             std::thread::sleep(std::time::Duration::from_millis(5));
         }
-        assert_eq!(files.generation(), generation + 1, "the hash was counted as a change");
+        assert_eq!(
+            files.generation(),
+            generation + 1,
+            "the hash was counted as a change"
+        );
         assert!(files.poll(), "the watch sees it (and wakes the window)");
         assert!(!files.poll());
         assert_eq!(files.stamp(&path), Some(xxhash_rust::xxh3::xxh3_64(&bytes)));

@@ -247,7 +247,10 @@ fn quitting_with_captures_in_flight_finishes_them_first() {
     assert!(log.done.iter().all(|o| o.result.is_ok()), "{:?}", log.done);
     let written = std::fs::read_dir(&dir).unwrap().count();
     assert_eq!(written, 2, "both files are there");
-    assert!(frames_waited > 0, "the G-code was still being written when quitting was asked");
+    assert!(
+        frames_waited > 0,
+        "the G-code was still being written when quitting was asked"
+    );
 }
 
 #[test]
@@ -269,7 +272,9 @@ fn quitting_twice_quits_at_once_and_says_what_was_not_written() {
     let last = log.last().unwrap();
     assert_eq!(last.kind, CaptureKind::Gcode);
     assert!(
-        last.result.as_ref().is_err_and(|e| e.contains("not written")),
+        last.result
+            .as_ref()
+            .is_err_and(|e| e.contains("not written")),
         "{last:?}"
     );
 }
@@ -389,4 +394,96 @@ fn a_draft_on_screen_is_never_captured_and_the_full_result_is() {
             .unwrap()
             .contains("<path")
     );
+}
+
+#[test]
+fn a_long_frame_export_lets_other_file_work_through_after_at_most_one_frame() {
+    let dir = tempdir("capture-frames-io");
+    let mut app = rust_app();
+    app.add_plugins(CapturePlugin)
+        .insert_resource(CaptureSettings { dir: dir.clone() })
+        .insert_resource(SceneCanvas(Canvas {
+            width: 200.0,
+            height: 200.0,
+            background: Rgba::WHITE,
+        }));
+    let mut export = ExportSettings::default();
+    export.png.dpi = 300.0; // 2362 px square: each frame takes a while to render
+    app.insert_resource(SceneExport(export));
+    let recipe = Recipe {
+        source: call(
+            "grid",
+            &[
+                ("nx", 60.into()),
+                ("ny", 60.into()),
+                ("scale", 180.0.into()),
+            ],
+        ),
+        effects: vec![call(
+            "rotate",
+            &[(
+                "rotation",
+                graft::ops::RawParam::expression("(0, 0, t * 90)"),
+            )],
+        )],
+    };
+    spawn_layer(app.world_mut(), "grid", "#000000", 0.3, recipe);
+    settle(&mut app);
+    {
+        let mut anim = app.world_mut().resource_mut::<AnimationExport>();
+        anim.from = 0.0;
+        anim.to = 1.0;
+        anim.fps = 12.0;
+    }
+    app.world_mut()
+        .resource_mut::<CaptureQueue>()
+        .0
+        .push(CaptureKind::Frames);
+    let start = Instant::now();
+    let done = |app: &App| app.world().resource::<AnimationExport>().running();
+    // Once the export has written a frame, other file work (a save, a scene reload) is
+    // queued on the same I/O pool.
+    while done(&app).is_none_or(|(d, _)| d == 0) {
+        app.update();
+        assert!(start.elapsed() < Duration::from_secs(60));
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let (at_ask, total) = done(&app).unwrap();
+    let progress = app.world().resource::<AnimationExport>().progress.clone();
+    let other = bevy::tasks::IoTaskPool::get()
+        .spawn(async move { progress.0.load(std::sync::atomic::Ordering::SeqCst) });
+    let mut other = Some(other);
+    let mut at_run = None;
+    while app.world().resource::<CaptureLog>().pending > 0 {
+        app.update();
+        if let Some(task) = other.as_mut()
+            && let Some(frames) = bevy::tasks::futures::check_ready(task)
+        {
+            at_run = Some(frames);
+            other = None;
+        }
+        assert!(start.elapsed() < Duration::from_secs(120));
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let at_run = at_run.expect("the other work ran before the export ended");
+    assert!(
+        at_run <= at_ask + 1,
+        "the other work waited for {} frames (asked after frame {at_ask} of {total})",
+        at_run - at_ask
+    );
+    assert!(at_run < total, "it ran while the export was still going");
+    let log = app.world().resource::<CaptureLog>();
+    let folder = &log.last().unwrap().result.as_ref().unwrap()[0];
+    let pngs = std::fs::read_dir(folder)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "png")
+        })
+        .count();
+    assert_eq!(pngs, 12, "every frame is there");
+    println!("other I/O work ran after frame {at_run} (asked after {at_ask} of {total})");
 }

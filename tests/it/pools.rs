@@ -1,8 +1,8 @@
 //! Every core for the work in front of the user: the pools graft configures give op
 //! chunks every core, and one layer's chunks run on several threads at once.
 
-use std::sync::{Arc, Mutex};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use graft::ecs::PipelineSettings;
@@ -110,13 +110,39 @@ fn ops_that_ran_on_one_thread_split_their_polylines_and_draw_the_same() {
             .collect::<Vec<_>>()
     }));
     let cases: [(&str, Vec<(&str, RawParam)>); 7] = [
-        ("drop", vec![("probability_base", [0.4, 0.0, 0.0].into()), ("interval", 5.into())]),
-        ("drop", vec![("by", "face".into()), ("interval", 3.into()), ("keep_mode", "keep".into())]),
+        (
+            "drop",
+            vec![
+                ("probability_base", [0.4, 0.0, 0.0].into()),
+                ("interval", 5.into()),
+            ],
+        ),
+        (
+            "drop",
+            vec![
+                ("by", "face".into()),
+                ("interval", 3.into()),
+                ("keep_mode", "keep".into()),
+            ],
+        ),
         ("collapse", vec![("subdivisions", 3.into())]),
         ("extrude", vec![("subdivisions", 1.into())]),
-        ("mirror", vec![("cx", 25.0.into()), ("cy", 150.0.into()), ("n_mirror", 3.into())]),
+        (
+            "mirror",
+            vec![
+                ("cx", 25.0.into()),
+                ("cy", 150.0.into()),
+                ("n_mirror", 3.into()),
+            ],
+        ),
         ("mirror3d", vec![("center", [25.0, 150.0, 0.0].into())]),
-        ("mirror3d", vec![("center", [25.0, 150.0, 0.0].into()), ("mode", "azimuth".into())]),
+        (
+            "mirror3d",
+            vec![
+                ("center", [25.0, 150.0, 0.0].into()),
+                ("mode", "azimuth".into()),
+            ],
+        ),
     ];
     for (name, params) in cases {
         let c = call(name, &params);
@@ -127,8 +153,14 @@ fn ops_that_ran_on_one_thread_split_their_polylines_and_draw_the_same() {
         });
         let split = ctx().with_executor(counting.clone());
         let parallel = c.op.eval(&input, &p, &split).unwrap();
-        assert!(counting.most.load(Ordering::SeqCst) >= 2, "{name} ran in one part");
-        assert_eq!(serial, parallel, "{name}: the parts draw what one pass draws");
+        assert!(
+            counting.most.load(Ordering::SeqCst) >= 2,
+            "{name} ran in one part"
+        );
+        assert_eq!(
+            serial, parallel,
+            "{name}: the parts draw what one pass draws"
+        );
         assert!(serial.line_count() > 0);
     }
 }

@@ -221,34 +221,38 @@ impl Evaluate for Collapse {
                 first
             })
             .collect();
-        Ok(parallel::map_lines(ctx.executor.as_ref(), input, |i, line, out| {
-            let mut rng = SeededRng::new(self.seed as u64, 0);
-            rng.skip(first_draw[i]);
-            for w in line.windows(2) {
-                let (a, b) = (w[0].as_dvec3(), w[1].as_dvec3());
-                let d = b - a;
-                if degenerate(w[0], w[1]) {
-                    out.push_line([w[0], w[1]]);
-                    continue;
+        Ok(parallel::map_lines(
+            ctx.executor.as_ref(),
+            input,
+            |i, line, out| {
+                let mut rng = SeededRng::new(self.seed as u64, 0);
+                rng.skip(first_draw[i]);
+                for w in line.windows(2) {
+                    let (a, b) = (w[0].as_dvec3(), w[1].as_dvec3());
+                    let d = b - a;
+                    if degenerate(w[0], w[1]) {
+                        out.push_line([w[0], w[1]]);
+                        continue;
+                    }
+                    // u: perpendicular in the drawing's plane; v: out of it.
+                    let helper = if (d.z / d.length()).abs() >= 0.9 {
+                        DVec3::X
+                    } else {
+                        DVec3::Z
+                    };
+                    let u = d.cross(helper).normalize();
+                    let v = d.cross(u).normalize();
+                    for k in 0..n {
+                        let p = a + d * (k as f64 / n as f64);
+                        let q = a + d * ((k + 1) as f64 / n as f64);
+                        let theta = TAU * rng.unit();
+                        let shift = (u * theta.cos() + v * theta.sin())
+                            * self.intensity
+                            * strength((p + q) / 2.0);
+                        out.push_line([(p + shift).as_vec3(), (q + shift).as_vec3()]);
+                    }
                 }
-                // u: perpendicular in the drawing's plane; v: out of it.
-                let helper = if (d.z / d.length()).abs() >= 0.9 {
-                    DVec3::X
-                } else {
-                    DVec3::Z
-                };
-                let u = d.cross(helper).normalize();
-                let v = d.cross(u).normalize();
-                for k in 0..n {
-                    let p = a + d * (k as f64 / n as f64);
-                    let q = a + d * ((k + 1) as f64 / n as f64);
-                    let theta = TAU * rng.unit();
-                    let shift = (u * theta.cos() + v * theta.sin())
-                        * self.intensity
-                        * strength((p + q) / 2.0);
-                    out.push_line([(p + shift).as_vec3(), (q + shift).as_vec3()]);
-                }
-            }
-        }))
+            },
+        ))
     }
 }

@@ -2,8 +2,8 @@
 //! copying and keying of strokes in parallel chunks.
 
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::f64::consts::PI;
+use std::hash::{Hash, Hasher};
 
 use glam::DVec2;
 

@@ -84,34 +84,38 @@ impl Evaluate for DropLines {
                 i
             })
             .collect();
-        Ok(parallel::map_lines(ctx.executor.as_ref(), input, |i, line, out| {
-            if self.by == DropBy::Face && line.len() < 3 {
-                out.push_line(line.iter().copied());
-                return;
-            }
-            let index = index[i];
-            // Every interval-th index, counted from the offset (taken modulo the interval).
-            let by_index = self.interval > 0 && {
-                let n = self.interval as u64;
-                (index + n - self.index_offset as u64 % n).is_multiple_of(n)
-            };
-            let by_length = (self.min_length >= 0.0 || self.max_length >= 0.0) && {
-                let mut len = line_length(line);
-                if self.by == DropBy::Face && line.first() != line.last() {
-                    len += line[0].as_dvec3().distance(line[line.len() - 1].as_dvec3());
+        Ok(parallel::map_lines(
+            ctx.executor.as_ref(),
+            input,
+            |i, line, out| {
+                if self.by == DropBy::Face && line.len() < 3 {
+                    out.push_line(line.iter().copied());
+                    return;
                 }
-                (self.min_length >= 0.0 && len <= self.min_length)
-                    || (self.max_length >= 0.0 && len >= self.max_length)
-            };
-            let by_chance = random && {
-                let pts = crate::geometry::without_closing_point(line);
-                let c = pts.iter().copied().sum::<Vec3>() / pts.len().max(1) as f32;
-                SeededRng::new(self.seed as u64, i as u64).unit() < self.probability(c, lo, hi)
-            };
-            let picked = by_index || by_length || by_chance;
-            if picked == (self.keep_mode == KeepMode::Keep) {
-                out.push_line(line.iter().copied());
-            }
-        }))
+                let index = index[i];
+                // Every interval-th index, counted from the offset (taken modulo the interval).
+                let by_index = self.interval > 0 && {
+                    let n = self.interval as u64;
+                    (index + n - self.index_offset as u64 % n).is_multiple_of(n)
+                };
+                let by_length = (self.min_length >= 0.0 || self.max_length >= 0.0) && {
+                    let mut len = line_length(line);
+                    if self.by == DropBy::Face && line.first() != line.last() {
+                        len += line[0].as_dvec3().distance(line[line.len() - 1].as_dvec3());
+                    }
+                    (self.min_length >= 0.0 && len <= self.min_length)
+                        || (self.max_length >= 0.0 && len >= self.max_length)
+                };
+                let by_chance = random && {
+                    let pts = crate::geometry::without_closing_point(line);
+                    let c = pts.iter().copied().sum::<Vec3>() / pts.len().max(1) as f32;
+                    SeededRng::new(self.seed as u64, i as u64).unit() < self.probability(c, lo, hi)
+                };
+                let picked = by_index || by_length || by_chance;
+                if picked == (self.keep_mode == KeepMode::Keep) {
+                    out.push_line(line.iter().copied());
+                }
+            },
+        ))
     }
 }

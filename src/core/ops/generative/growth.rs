@@ -107,7 +107,11 @@ impl Sampled {
         let pitch = (spacing / 2.0).max(((hi[0] - lo[0]) * (hi[1] - lo[1]) / 2.5e5).sqrt());
         // A little beyond the mask, so a point pushed just outside still finds its way in.
         let pad = pitch.max(2.0 * spacing);
-        let mut grid = Grid::cover([lo[0] - pad, lo[1] - pad], [hi[0] + pad, hi[1] + pad], pitch)?;
+        let mut grid = Grid::cover(
+            [lo[0] - pad, lo[1] - pad],
+            [hi[0] + pad, hi[1] + pad],
+            pitch,
+        )?;
         field.fill_grid(&mut grid, ex)?;
         Ok(Sampled { grid })
     }
@@ -340,7 +344,10 @@ fn repulsion_avx2(p: P, sorted: &[P], runs: &Runs, reach: f64) -> (P, u32) {
     );
     let flat = sorted.as_flattened();
     for run in runs {
-        assert!(run.end + PAD <= sorted.len(), "the cells' points are padded");
+        assert!(
+            run.end + PAD <= sorted.len(),
+            "the cells' points are padded"
+        );
         let end = _mm256_set1_pd(run.end as f64);
         for k in run.clone().step_by(LANES) {
             // SAFETY: `k + 3 < run.end + PAD <= sorted.len()` (asserted above): the eight
@@ -547,7 +554,11 @@ impl Growth {
                     }
                     let f2 = f[0] * f[0] + f[1] * f[1];
                     let most = MAX_FORCE * s;
-                    let scale = if f2 > most * most { most / f2.sqrt() } else { 1.0 };
+                    let scale = if f2 > most * most {
+                        most / f2.sqrt()
+                    } else {
+                        1.0
+                    };
                     let step = [f[0] * scale * STEP, f[1] * scale * STEP];
                     let moved = match field.distance(p) {
                         // Deep inside, no step reaches the edge.
@@ -740,15 +751,24 @@ mod tests {
         let mut rng = SeededRng::new(7, 0);
         for n in [0, 1, 3, 4, 5, 17, 64] {
             let p = [rng.unit() * 4.0, rng.unit() * 4.0];
-            let mut sorted: Vec<P> = (0..n + PAD).map(|_| [rng.unit() * 4.0, rng.unit() * 4.0]).collect();
+            let mut sorted: Vec<P> = (0..n + PAD)
+                .map(|_| [rng.unit() * 4.0, rng.unit() * 4.0])
+                .collect();
             if n > 2 {
                 sorted[2] = p; // the point itself: not counted
             }
             let runs = [0..n / 3, n / 3..n / 3, n / 3..n];
             let portable = repulsion_generic(p, &sorted, &runs, 2.0);
-            assert_eq!(portable, repulsion(p, &sorted, &runs, 2.0), "{n} candidates");
+            assert_eq!(
+                portable,
+                repulsion(p, &sorted, &runs, 2.0),
+                "{n} candidates"
+            );
             // The padding counts for nothing: the same as one point at a time.
-            let one_by_one = sorted[..n].iter().map(|&q| push_from(p, q, 2.0).1).sum::<u32>();
+            let one_by_one = sorted[..n]
+                .iter()
+                .map(|&q| push_from(p, q, 2.0).1)
+                .sum::<u32>();
             assert_eq!(portable.1, one_by_one);
             if n > 3 {
                 assert!(portable.1 > 0);

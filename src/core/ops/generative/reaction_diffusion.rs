@@ -191,7 +191,13 @@ impl Band {
             }
         }
         let local_outside = (hi - lo) * nx;
-        let local = |k: usize| if k == outside { local_outside } else { k - base };
+        let local = |k: usize| {
+            if k == outside {
+                local_outside
+            } else {
+                k - base
+            }
+        };
         for s in 0..steps {
             // Beyond a cut the rows lose their neighbours' values: one row fewer each step,
             // down to the band's own rows after the last.
@@ -218,7 +224,10 @@ impl Band {
         let shared = if last {
             vec![b0..b1]
         } else {
-            vec![b0..(b0 + reach).min(b1), b1.saturating_sub(reach).max(b0)..b1]
+            vec![
+                b0..(b0 + reach).min(b1),
+                b1.saturating_sub(reach).max(b0)..b1,
+            ]
         };
         for rows in shared {
             let (out, local) = (

@@ -133,16 +133,19 @@ impl RingDistance {
                     // the tile (the distance to a segment is convex: its most is at a
                     // corner), so each point's nearest edge lies within reach +
                     // half_diagonal of the centre.
-                    let reach = self.edges.nearest_neighbor(centre).map_or(f64::INFINITY, |e| {
-                        let (a, b) = (e.geom().from, e.geom().to);
-                        [lo, hi, [lo[0], hi[1]], [hi[0], lo[1]]]
-                            .iter()
-                            .map(|&p| {
-                                let q = closest_on(a, b, p);
-                                (p[0] - q[0]).hypot(p[1] - q[1])
-                            })
-                            .fold(0.0, f64::max)
-                    });
+                    let reach = self
+                        .edges
+                        .nearest_neighbor(centre)
+                        .map_or(f64::INFINITY, |e| {
+                            let (a, b) = (e.geom().from, e.geom().to);
+                            [lo, hi, [lo[0], hi[1]], [hi[0], lo[1]]]
+                                .iter()
+                                .map(|&p| {
+                                    let q = closest_on(a, b, p);
+                                    (p[0] - q[0]).hypot(p[1] - q[1])
+                                })
+                                .fold(0.0, f64::max)
+                        });
                     let radius = (reach + half_diagonal) * (1.0 + 1e-9) + 1e-9;
                     candidates.gather(
                         centre,
@@ -226,7 +229,13 @@ struct Candidates {
 impl Candidates {
     fn gather<'a>(&mut self, centre: P, edges: impl Iterator<Item = &'a Edge>) {
         self.centre = centre;
-        for v in [&mut self.ax, &mut self.ay, &mut self.dx, &mut self.dy, &mut self.inv] {
+        for v in [
+            &mut self.ax,
+            &mut self.ay,
+            &mut self.dx,
+            &mut self.dy,
+            &mut self.inv,
+        ] {
             v.clear();
         }
         for e in edges {
@@ -237,7 +246,8 @@ impl Candidates {
             self.ay.push((a[1] - centre[1]) as f32);
             self.dx.push(dx as f32);
             self.dy.push(dy as f32);
-            self.inv.push(if len2 > 0.0 { (1.0 / len2) as f32 } else { 0.0 });
+            self.inv
+                .push(if len2 > 0.0 { (1.0 / len2) as f32 } else { 0.0 });
         }
         // Whole lanes: repeat the first candidate (it changes no minimum).
         while self.ax.len() % LANES != 0 {
@@ -270,7 +280,11 @@ impl Candidates {
         let (zero, one) = (_mm256_setzero_ps(), _mm256_set1_ps(1.0));
         let mut best = _mm256_set1_ps(f32::INFINITY);
         let n = self.ax.len();
-        assert!([&self.ay, &self.dx, &self.dy, &self.inv].iter().all(|v| v.len() == n));
+        assert!(
+            [&self.ay, &self.dx, &self.dy, &self.inv]
+                .iter()
+                .all(|v| v.len() == n)
+        );
         for k in (0..n / LANES * LANES).step_by(LANES) {
             // SAFETY: `k + 7 < n`, the length of all five arrays (asserted above).
             let [ax, ay, dx, dy, inv] = [&self.ax, &self.ay, &self.dx, &self.dy, &self.inv]
@@ -295,7 +309,9 @@ impl Candidates {
         let mut best = f32::INFINITY;
         for k in 0..self.ax.len() {
             let (rx, ry) = (p[0] - self.ax[k], p[1] - self.ay[k]);
-            let t = ((rx * self.dx[k] + ry * self.dy[k]) * self.inv[k]).max(0.0).min(1.0);
+            let t = ((rx * self.dx[k] + ry * self.dy[k]) * self.inv[k])
+                .max(0.0)
+                .min(1.0);
             let (ex, ey) = (rx - t * self.dx[k], ry - t * self.dy[k]);
             best = best.min(ex * ex + ey * ey);
         }
@@ -326,12 +342,17 @@ mod tests {
         let field = RingDistance::new(&rings);
         let mut grid = Grid::cover([-30.0, -30.0], [30.0, 30.0], 0.5).unwrap();
         // Three threads: bands that do not split the grid evenly.
-        field.fill_grid(&mut grid, &ScopedThreads { threads: 3 }).unwrap();
+        field
+            .fill_grid(&mut grid, &ScopedThreads { threads: 3 })
+            .unwrap();
         for j in 0..grid.ny {
             for i in 0..grid.nx {
                 let exact = field.at(grid.position(i, j)).unwrap().0;
                 let filled = grid.values[j * grid.nx + i];
-                assert!((exact - filled).abs() < 1e-5, "({i}, {j}): {exact} vs {filled}");
+                assert!(
+                    (exact - filled).abs() < 1e-5,
+                    "({i}, {j}): {exact} vs {filled}"
+                );
                 if exact.abs() > 1e-5 {
                     assert_eq!(exact < 0.0, filled < 0.0, "({i}, {j}) inside");
                 }

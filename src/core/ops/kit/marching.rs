@@ -36,7 +36,9 @@ impl Field<'_> {
     /// The segments of every level, scanning the cells once.
     fn segments(&self, levels: &[f64]) -> Vec<Segments> {
         let mut out: Vec<Segments> = vec![Vec::new(); levels.len()];
-        let mut order: Vec<usize> = (0..levels.len()).filter(|&k| levels[k].is_finite()).collect();
+        let mut order: Vec<usize> = (0..levels.len())
+            .filter(|&k| levels[k].is_finite())
+            .collect();
         order.sort_by(|&a, &b| levels[a].total_cmp(&levels[b]));
         let sorted: Vec<f64> = order.iter().map(|&k| levels[k]).collect();
         if sorted.is_empty() || self.nx < 2 || self.ny < 2 {
@@ -88,11 +90,7 @@ impl Field<'_> {
     /// Joins one level's segments into closed rings (without the repeated point).
     fn join(&self, mut segments: Segments, level: f64) -> Vec<Vec<P>> {
         segments.sort_unstable();
-        let next = |edge: u32| {
-            segments
-                .binary_search_by_key(&edge, |s| s.0)
-                .ok()
-        };
+        let next = |edge: u32| segments.binary_search_by_key(&edge, |s| s.0).ok();
         let mut used = vec![false; segments.len()];
         let mut rings = Vec::new();
         let mut chain = Vec::new();
@@ -160,7 +158,12 @@ mod tests {
     fn field_of(f: impl Fn(P) -> f64, n: usize, pitch: f64) -> Vec<f64> {
         let origin = -(n as f64 - 1.0) * pitch / 2.0;
         (0..n * n)
-            .map(|k| f([origin + (k % n) as f64 * pitch, origin + (k / n) as f64 * pitch]))
+            .map(|k| {
+                f([
+                    origin + (k % n) as f64 * pitch,
+                    origin + (k / n) as f64 * pitch,
+                ])
+            })
             .collect()
     }
 
@@ -177,7 +180,13 @@ mod tests {
             pitch,
         );
         let origin = -(n as f64 - 1.0) * pitch / 2.0;
-        let field = Field { values: &values, nx: n, ny: n, origin: [origin, origin], pitch };
+        let field = Field {
+            values: &values,
+            nx: n,
+            ny: n,
+            origin: [origin, origin],
+            pitch,
+        };
         let rings = field.rings(&[0.5, 2.0, 0.25]);
         assert_eq!(rings[0].len(), 2, "one ring around each bump");
         assert!(rings[1].is_empty(), "no value reaches 2");
@@ -202,7 +211,13 @@ mod tests {
     #[test]
     fn a_contour_running_off_the_grid_is_dropped() {
         let values = field_of(|p| p[0], 11, 1.0);
-        let field = Field { values: &values, nx: 11, ny: 11, origin: [-5.0, -5.0], pitch: 1.0 };
+        let field = Field {
+            values: &values,
+            nx: 11,
+            ny: 11,
+            origin: [-5.0, -5.0],
+            pitch: 1.0,
+        };
         assert!(field.rings(&[0.5])[0].is_empty());
     }
 }

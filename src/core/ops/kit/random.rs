@@ -27,7 +27,9 @@ impl SeededRng {
     /// after that many calls of [`next_u64`](Self::next_u64) (a chunk of work can start
     /// mid-stream without drawing the numbers before it).
     pub(crate) fn skip(&mut self, draws: u64) {
-        self.0 = self.0.wrapping_add(draws.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        self.0 = self
+            .0
+            .wrapping_add(draws.wrapping_mul(0x9E37_79B9_7F4A_7C15));
     }
 
     /// Uniform in [0, 1).
