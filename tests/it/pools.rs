@@ -144,7 +144,23 @@ fn ops_that_ran_on_one_thread_split_their_polylines_and_draw_the_same() {
             ],
         ),
     ];
-    for (name, params) in cases {
+    // 40 icosahedra side by side: 800 faces for hidden-line removal.
+    let solid = crate::util::primitive("polyhedron", &[("kind", "icosahedron".into())]).unwrap();
+    let mut solids = Polylines::new();
+    for k in 0..40 {
+        for line in solid.lines() {
+            solids.push_line(
+                line.iter()
+                    .map(|p| *p + Vec3::new(k as f32 * 7.0, 0.0, 0.0)),
+            );
+        }
+    }
+    let cases = cases
+        .into_iter()
+        .map(|(name, params)| (name, params, &input))
+        .chain([("perspective", vec![("hidden", "faces".into())], &solids)]);
+    for (name, params, input) in cases {
+        let input = input.clone();
         let c = call(name, &params);
         let p = c.resolve(0.0).unwrap();
         let serial = c.op.eval(&input, &p, &ctx()).unwrap();

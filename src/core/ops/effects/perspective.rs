@@ -9,6 +9,7 @@ use crate::geometry::{Polylines, Vec3};
 
 use crate::ops::kit::defaults::A4_CENTER;
 use crate::ops::kit::parallel;
+use crate::ops::model::context::Executor;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
 use crate::ops::model::typed::Evaluate;
@@ -154,13 +155,23 @@ fn as_face(line: &[DVec3]) -> Option<(Vec<DVec3>, DVec3)> {
     planar.then(|| (ring.to_vec(), n))
 }
 
+/// What hidden-line removal by faces makes of one polyline.
+enum Seen {
+    /// Not a closed planar face: drawn whole.
+    Line,
+    /// A face turned away from the camera.
+    Hidden,
+    /// A face turned toward it: its corners and the keys of its edges.
+    Face(Vec<DVec3>, Vec<([i64; 3], [i64; 3])>),
+}
+
 fn key(p: DVec3) -> [i64; 3] {
     [p.x, p.y, p.z].map(|c| (c / SAME_POINT).round() as i64)
 }
 
 impl Perspective {
     /// The 3D runs left visible by `hidden`, before near clipping and projection.
-    fn visible(&self, input: &Polylines, cam: &Camera) -> Vec<Vec<DVec3>> {
+    fn visible(&self, input: &Polylines, cam: &Camera, ex: &dyn Executor) -> Vec<Vec<DVec3>> {
         let lines: Vec<Vec<DVec3>> = input
             .lines()
             .map(|l| l.iter().map(|p| p.as_dvec3()).collect())
@@ -172,26 +183,49 @@ impl Perspective {
         match self.hidden {
             HiddenLines::None => lines,
             HiddenLines::Faces => {
+                // Which faces turn toward the camera and their edge keys, in parallel;
+                // then one pass in order draws each shared edge once.
+                let sorted: Vec<Seen> = parallel::map_ranges(ex, lines.len(), 256, |range| {
+                    range
+                        .map(|i| {
+                            let Some((ring, mut n)) = as_face(&lines[i]) else {
+                                return Seen::Line;
+                            };
+                            let mid = ring.iter().sum::<DVec3>() / ring.len() as f64;
+                            if n.dot(mid - centre) < 0.0 {
+                                n = -n;
+                            }
+                            if n.dot(cam.eye - mid) <= 0.0 {
+                                return Seen::Hidden;
+                            }
+                            let edges = (0..ring.len())
+                                .map(|k| {
+                                    let (ka, kb) = (key(ring[k]), key(ring[(k + 1) % ring.len()]));
+                                    if ka <= kb { (ka, kb) } else { (kb, ka) }
+                                })
+                                .collect();
+                            Seen::Face(ring, edges)
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .into_iter()
+                .flatten()
+                .collect();
                 let mut seen: HashSet<([i64; 3], [i64; 3])> = HashSet::new();
                 let mut out = Vec::new();
-                for line in lines {
-                    let Some((ring, mut n)) = as_face(&line) else {
-                        out.push(line);
-                        continue;
+                for (line, sorted) in lines.into_iter().zip(sorted) {
+                    let (ring, edges) = match sorted {
+                        Seen::Line => {
+                            out.push(line);
+                            continue;
+                        }
+                        Seen::Hidden => continue,
+                        Seen::Face(ring, edges) => (ring, edges),
                     };
-                    let mid = ring.iter().sum::<DVec3>() / ring.len() as f64;
-                    if n.dot(mid - centre) < 0.0 {
-                        n = -n;
-                    }
-                    if n.dot(cam.eye - mid) <= 0.0 {
-                        continue;
-                    }
                     // The edges no earlier visible face drew, chained where consecutive.
                     let mut run: Vec<DVec3> = Vec::new();
-                    for k in 0..ring.len() {
+                    for (k, edge) in edges.into_iter().enumerate() {
                         let (a, b) = (ring[k], ring[(k + 1) % ring.len()]);
-                        let (ka, kb) = (key(a), key(b));
-                        let edge = if ka <= kb { (ka, kb) } else { (kb, ka) };
                         if seen.insert(edge) {
                             if run.last() != Some(&a) {
                                 if run.len() > 1 {
@@ -275,9 +309,17 @@ impl Evaluate for Perspective {
             }
         };
         if self.hidden == HiddenLines::Faces {
-            // Faces share edges: one pass over the whole solid.
+            // Faces share edges: the whole solid at once, then the runs in chunks.
+            let runs = self.visible(input, &cam, &*ctx.executor);
+            let parts = parallel::map_ranges(&*ctx.executor, runs.len(), 256, |range| {
+                let mut out = Polylines::new();
+                finish(&runs[range], &mut out);
+                out
+            });
             let mut out = Polylines::new();
-            finish(&self.visible(input, &cam), &mut out);
+            for part in &parts {
+                out.extend_from(part);
+            }
             return Ok(out);
         }
         // Line by line, in chunks on the executor.
