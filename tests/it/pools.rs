@@ -144,6 +144,7 @@ fn ops_that_ran_on_one_thread_split_their_polylines_and_draw_the_same() {
             ],
         ),
     ];
+    let nothing = Polylines::new();
     // 40 icosahedra side by side: 800 faces for hidden-line removal.
     let solid = crate::util::primitive("polyhedron", &[("kind", "icosahedron".into())]).unwrap();
     let mut solids = Polylines::new();
@@ -159,6 +160,30 @@ fn ops_that_ran_on_one_thread_split_their_polylines_and_draw_the_same() {
         .into_iter()
         .map(|(name, params)| (name, params, &input))
         .chain([("perspective", vec![("hidden", "faces".into())], &solids)]);
+    // An SVG file of 600 curved paths, flattened in chunks.
+    let svg_dir = crate::util::tempdir("pools-svg");
+    let svg_path = svg_dir.join("many.svg");
+    let paths: String = (0..600)
+        .map(|i| {
+            format!(
+                "<path d=\"M 10 {y} C 40 {a} 70 {b} 100 {y}\" stroke=\"black\" fill=\"none\"/>",
+                y = i,
+                a = i + 20,
+                b = i - 20
+            )
+        })
+        .collect();
+    std::fs::write(
+        &svg_path,
+        format!("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"200mm\" height=\"700mm\" viewBox=\"0 0 200 700\">{paths}</svg>"),
+    )
+    .unwrap();
+    let svg_case = (
+        "svg",
+        vec![("path", svg_path.to_string_lossy().into_owned().into())],
+        &nothing,
+    );
+    let cases = cases.chain([svg_case]);
     for (name, params, input) in cases {
         let input = input.clone();
         let c = call(name, &params);

@@ -12,6 +12,7 @@ use kurbo::{BezPath, PathEl, Point};
 
 use crate::geometry::{IdHasher, MAX_COORDINATE_MM, Polylines, Vec3};
 
+use crate::ops::kit::parallel;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
 use crate::ops::model::typed::Evaluate;
@@ -281,30 +282,39 @@ fn import(
             }
         )));
     }
+    let mut paths = Vec::new();
+    walk(tree.root(), None, &labels, &wanted, &mut paths);
+    // Paths flattened in parallel chunks, put together in document order.
+    let parts = parallel::map_ranges(ctx.executor.as_ref(), paths.len(), 64, |range| {
+        let mut out = Polylines::new();
+        let mut far = Vec::new();
+        for p in &paths[range] {
+            if !flatten(p.data(), p.abs_transform(), tolerance, &mut out) {
+                far.push(describe(p));
+            }
+        }
+        (out, far)
+    });
     let mut out = Polylines::new();
-    walk(
-        tree.root(),
-        None,
-        &labels,
-        &wanted,
-        tolerance,
-        &mut out,
-        &mut skipped,
-    );
+    for (part, far) in parts {
+        out.extend_from(&part);
+        for place in far {
+            skipped.note_out_of_range(|| place);
+        }
+    }
     ctx.check_budget(out.point_count() as u64, out.line_count() as u64)?;
     out.set_notes(skipped.notes());
     Ok(out)
 }
 
-/// Appends the paths under `group`; `layer` is the label of the layer it is in.
-fn walk(
-    group: &resvg::usvg::Group,
+/// Collects the selected paths under `group`, in document order; `layer` is the label of
+/// the layer it is in.
+fn walk<'a>(
+    group: &'a resvg::usvg::Group,
     layer: Option<&str>,
     labels: &HashMap<String, String>,
     wanted: &[&str],
-    tolerance: f64,
-    out: &mut Polylines,
-    skipped: &mut Skipped,
+    paths: &mut Vec<&'a resvg::usvg::Path>,
 ) {
     for node in group.children() {
         match node {
@@ -315,12 +325,11 @@ fn walk(
                     Some((_, label)) => Some(label),
                     None => layer,
                 };
-                walk(g, here, labels, wanted, tolerance, out, skipped);
+                walk(g, here, labels, wanted, paths);
             }
             resvg::usvg::Node::Path(p) => {
-                let selected = wanted.is_empty() || layer.is_some_and(|l| wanted.contains(&l));
-                if selected && !flatten(p.data(), p.abs_transform(), tolerance, out) {
-                    skipped.note_out_of_range(|| describe(p));
+                if wanted.is_empty() || layer.is_some_and(|l| wanted.contains(&l)) {
+                    paths.push(p);
                 }
             }
             // Text is converted to paths by usvg only with fonts loaded; images have no
