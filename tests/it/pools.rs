@@ -145,6 +145,7 @@ fn ops_that_ran_on_one_thread_split_their_polylines_and_draw_the_same() {
         ),
     ];
     let nothing = Polylines::new();
+    let mut twice = Polylines::new();
     // 40 icosahedra side by side: 800 faces for hidden-line removal.
     let solid = crate::util::primitive("polyhedron", &[("kind", "icosahedron".into())]).unwrap();
     let mut solids = Polylines::new();
@@ -183,7 +184,10 @@ fn ops_that_ran_on_one_thread_split_their_polylines_and_draw_the_same() {
         vec![("path", svg_path.to_string_lossy().into_owned().into())],
         &nothing,
     );
-    let cases = cases.chain([svg_case]);
+    // The lines drawn twice: thousands of overlapping straight runs to merge.
+    twice.extend_from(&input);
+    twice.extend_from(&input);
+    let cases = cases.chain([svg_case, ("deduplicate", vec![], &twice)]);
     for (name, params, input) in cases {
         let input = input.clone();
         let c = call(name, &params);

@@ -12,6 +12,7 @@ use glam::DVec3;
 
 use crate::geometry::Polylines;
 
+use crate::ops::kit::parallel;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
 use crate::ops::model::typed::Evaluate;
@@ -166,14 +167,14 @@ impl Evaluate for Deduplicate {
         }
         // Within a line: cut at every endpoint of its segments and keep each piece
         // covered at least once, so overlaps are drawn once and every vertex stays.
-        let mut merged: Vec<(DVec3, DVec3)> = Vec::with_capacity(segments.len());
-        for group in members {
+        // Lines are independent: in parallel chunks of lines, put together in order.
+        let merge = |group: &[(f64, f64, DVec3, DVec3)], merged: &mut Vec<(DVec3, DVec3)>| {
             if group.len() == 1 {
                 merged.push((group[0].2, group[0].3));
-                continue;
+                return;
             }
             let mut events: Vec<(f64, i32, DVec3)> = Vec::with_capacity(group.len() * 2);
-            for &(s0, s1, p0, p1) in &group {
+            for &(s0, s1, p0, p1) in group {
                 events.push((s0, 1, p0));
                 events.push((s1, -1, p1));
             }
@@ -192,6 +193,16 @@ impl Evaluate for Deduplicate {
                 }
                 cover += delta;
             }
+        };
+        let mut merged: Vec<(DVec3, DVec3)> = Vec::with_capacity(segments.len());
+        for part in parallel::map_ranges(ctx.executor.as_ref(), members.len(), 256, |range| {
+            let mut merged = Vec::new();
+            for group in &members[range] {
+                merge(group, &mut merged);
+            }
+            merged
+        }) {
+            merged.extend(part);
         }
         merged.extend(lone);
         ctx.check_budget(merged.len() as u64 * 2, merged.len() as u64)?;
