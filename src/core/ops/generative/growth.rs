@@ -116,29 +116,9 @@ impl Sampled {
         Ok(Sampled { grid })
     }
 
-    /// Signed distance at `p` (negative inside); `None` off the grid.
-    fn distance(&self, p: P) -> Option<f64> {
-        let g = &self.grid;
-        let (fx, fy) = (
-            (p[0] - g.origin[0]) / g.pitch,
-            (p[1] - g.origin[1]) / g.pitch,
-        );
-        if !(fx >= 0.0 && fy >= 0.0) {
-            return None;
-        }
-        let (i, j) = (fx as usize, fy as usize);
-        if i + 1 >= g.nx || j + 1 >= g.ny {
-            return None;
-        }
-        let (tx, ty) = (fx - i as f64, fy - j as f64);
-        let k = j * g.nx + i;
-        let v = &g.values;
-        let (a, b, c, d) = (v[k], v[k + 1], v[k + g.nx], v[k + g.nx + 1]);
-        Some(a * (1.0 - tx) * (1.0 - ty) + b * tx * (1.0 - ty) + c * (1.0 - tx) * ty + d * tx * ty)
-    }
-
-    /// Signed distance at `p` (negative inside) and its unit gradient; `None` off the grid.
-    fn at(&self, p: P) -> Option<(f64, P)> {
+    /// The grid cell around `p`: its corner values (lower left, lower right, upper left,
+    /// upper right) and where `p` lies in it (0..1 each way); `None` off the grid.
+    fn cell(&self, p: P) -> Option<([f64; 4], (f64, f64))> {
         let g = &self.grid;
         let (fx, fy) = (
             (p[0] - g.origin[0]) / g.pitch,
@@ -152,13 +132,26 @@ impl Sampled {
         if i + 1 >= g.nx || j + 1 >= g.ny {
             return None;
         }
-        let (tx, ty) = (fx - i as f64, fy - j as f64);
-        let v = |i: usize, j: usize| g.values[j * g.nx + i];
-        let (a, b, c, d) = (v(i, j), v(i + 1, j), v(i, j + 1), v(i + 1, j + 1));
+        let k = j * g.nx + i;
+        let v = &g.values;
+        let corners = [v[k], v[k + 1], v[k + g.nx], v[k + g.nx + 1]];
+        Some((corners, (fx - i as f64, fy - j as f64)))
+    }
+
+    /// Signed distance at `p` (negative inside); `None` off the grid.
+    fn distance(&self, p: P) -> Option<f64> {
+        let ([a, b, c, d], (tx, ty)) = self.cell(p)?;
+        Some(a * (1.0 - tx) * (1.0 - ty) + b * tx * (1.0 - ty) + c * (1.0 - tx) * ty + d * tx * ty)
+    }
+
+    /// Signed distance at `p` (negative inside) and its unit gradient; `None` off the grid.
+    fn at(&self, p: P) -> Option<(f64, P)> {
+        let ([a, b, c, d], (tx, ty)) = self.cell(p)?;
         let value =
             a * (1.0 - tx) * (1.0 - ty) + b * tx * (1.0 - ty) + c * (1.0 - tx) * ty + d * tx * ty;
-        let gx = ((b - a) * (1.0 - ty) + (d - c) * ty) / g.pitch;
-        let gy = ((c - a) * (1.0 - tx) + (d - b) * tx) / g.pitch;
+        let pitch = self.grid.pitch;
+        let gx = ((b - a) * (1.0 - ty) + (d - c) * ty) / pitch;
+        let gy = ((c - a) * (1.0 - tx) + (d - b) * tx) / pitch;
         let len = (gx * gx + gy * gy).sqrt();
         let grad = if len > 1e-12 {
             [gx / len, gy / len]
