@@ -14,6 +14,24 @@ use graft::scene::{Canvas, ExportSettings};
 
 use crate::util::{call, rust_app, set_drafting, spawn_layer, tempdir};
 
+/// A headless app that captures into a new folder, on white paper of `size` (mm),
+/// with PNG captures at `dpi`.
+fn paper_app(name: &str, size: (f64, f64), dpi: f64) -> (App, std::path::PathBuf) {
+    let dir = tempdir(name);
+    let mut app = rust_app();
+    app.add_plugins(CapturePlugin)
+        .insert_resource(CaptureSettings { dir: dir.clone() })
+        .insert_resource(SceneCanvas(Canvas {
+            width: size.0,
+            height: size.1,
+            background: Rgba::WHITE,
+        }));
+    let mut export = ExportSettings::default();
+    export.png.dpi = dpi;
+    app.insert_resource(SceneExport(export));
+    (app, dir)
+}
+
 fn capture_all(
     app: &mut App,
     kinds: &[CaptureKind],
@@ -43,19 +61,9 @@ fn capture_all(
 
 #[test]
 fn captures_write_readable_files_under_new_numbered_names() {
-    let dir = tempdir("capture");
     // Captures need no GPU: every file, PNG included, is written by the export module.
-    let mut app = rust_app();
-    app.add_plugins(CapturePlugin)
-        .insert_resource(CaptureSettings { dir: dir.clone() })
-        .insert_resource(SceneCanvas(Canvas {
-            width: 100.0,
-            height: 50.0,
-            background: Rgba::WHITE,
-        }));
-    let mut export = ExportSettings::default();
-    export.png.dpi = 127.0; // 5 px per mm: a 500 × 250 image
-    app.insert_resource(SceneExport(export));
+    // 127 dpi is 5 px per mm: a 500 × 250 image.
+    let (mut app, dir) = paper_app("capture", (100.0, 50.0), 127.0);
     // A 3 mm red horizontal line through the middle of the paper, from x = 20 to 80 mm.
     let recipe = Recipe {
         source: call(
@@ -398,18 +406,8 @@ fn a_draft_on_screen_is_never_captured_and_the_full_result_is() {
 
 #[test]
 fn a_long_frame_export_lets_other_file_work_through_after_at_most_one_frame() {
-    let dir = tempdir("capture-frames-io");
-    let mut app = rust_app();
-    app.add_plugins(CapturePlugin)
-        .insert_resource(CaptureSettings { dir: dir.clone() })
-        .insert_resource(SceneCanvas(Canvas {
-            width: 200.0,
-            height: 200.0,
-            background: Rgba::WHITE,
-        }));
-    let mut export = ExportSettings::default();
-    export.png.dpi = 300.0; // 2362 px square: each frame takes a while to render
-    app.insert_resource(SceneExport(export));
+    // 300 dpi is 2362 px square: each frame takes a while to render.
+    let (mut app, _dir) = paper_app("capture-frames-io", (200.0, 200.0), 300.0);
     let recipe = Recipe {
         source: call(
             "grid",
