@@ -69,9 +69,9 @@ fn content_hash(path: &str) -> Option<u64> {
 /// limit the op asks for (so `/dev/zero` or a huge file is an error, not a hang).
 /// Stamps are content hashes (so saving a file unchanged recomputes nothing; a file over
 /// 1 MiB is stamped by size and time until a background thread has hashed it, which
-/// counts as a change), and every file asked about is remembered for [`DiskFiles::poll`]. Relative paths are read from
-/// the base folder (the open scene's), else from the working directory. Clones share
-/// all of this.
+/// counts as a change), and every file asked about is remembered for
+/// [`DiskFiles::poll`]. Relative paths are read from the base folder (the open scene's),
+/// else from the working directory. Clones share all of this.
 #[derive(Clone, Debug, Default)]
 pub struct DiskFiles {
     seen: Arc<Mutex<HashMap<String, Seen>>>,

@@ -504,8 +504,7 @@ fn a_renamed_layer_draws_from_its_new_address() {
 #[test]
 fn each_stage_s_time_is_kept_under_its_address() {
     use graft::ecs::{Layer, StageTimes};
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/seeds.scene.ron");
+    let path = crate::util::bundled_path("seeds.scene.ron");
     let mut app = graft::sketch::headless_sketch_app(Some(&path), |_| {}).unwrap();
     graft::sketch::render_at(&mut app, 0.0).unwrap();
     let world = app.world_mut();

@@ -14,18 +14,24 @@ use graft::scene::{Canvas, ExportSettings};
 
 use crate::util::{call, rust_app, set_drafting, spawn_layer, tempdir};
 
-/// A headless app that captures into a new folder, on white paper of `size` (mm),
-/// with PNG captures at `dpi`.
-fn paper_app(name: &str, size: (f64, f64), dpi: f64) -> (App, std::path::PathBuf) {
+/// A headless app that captures into a new folder `name`.
+fn capture_app(name: &str) -> (App, std::path::PathBuf) {
     let dir = tempdir(name);
     let mut app = rust_app();
     app.add_plugins(CapturePlugin)
-        .insert_resource(CaptureSettings { dir: dir.clone() })
-        .insert_resource(SceneCanvas(Canvas {
-            width: size.0,
-            height: size.1,
-            background: Rgba::WHITE,
-        }));
+        .insert_resource(CaptureSettings { dir: dir.clone() });
+    (app, dir)
+}
+
+/// A headless app that captures into a new folder, on white paper of `size` (mm),
+/// with PNG captures at `dpi`.
+fn paper_app(name: &str, size: (f64, f64), dpi: f64) -> (App, std::path::PathBuf) {
+    let (mut app, dir) = capture_app(name);
+    app.insert_resource(SceneCanvas(Canvas {
+        width: size.0,
+        height: size.1,
+        background: Rgba::WHITE,
+    }));
     let mut export = ExportSettings::default();
     export.png.dpi = dpi;
     app.insert_resource(SceneExport(export));
@@ -206,8 +212,9 @@ fn spawn_heavy_layer(app: &mut App) {
     spawn_layer(app.world_mut(), "heavy", "#000000", 0.3, heavy);
 }
 
-/// Runs frames until the layers have their results.
-fn settle(app: &mut App) {
+/// Runs frames until the layers have their results: `pipeline::settle` with a longer
+/// guard, for the heavy layer (which takes a while on a loaded CI machine).
+fn settle_heavy(app: &mut App) {
     let start = Instant::now();
     while !layers_settled(app.world_mut()) {
         app.update();
@@ -215,16 +222,15 @@ fn settle(app: &mut App) {
     }
 }
 
+/// A capturing app with [`spawn_heavy_layer`]'s layer computed, its G-code sorted.
 fn heavy_capture_app(name: &str) -> (App, std::path::PathBuf) {
-    let dir = tempdir(name);
-    let mut app = rust_app();
-    app.add_plugins(CapturePlugin)
-        .insert_resource(CaptureSettings { dir: dir.clone() });
+    let (mut app, dir) = capture_app(name);
     let mut export = ExportSettings::default();
+    // Sorting tens of thousands of dashes keeps the export busy for a while.
     export.gcode.sort_polylines = true;
     app.insert_resource(SceneExport(export));
     spawn_heavy_layer(&mut app);
-    settle(&mut app);
+    settle_heavy(&mut app);
     (app, dir)
 }
 
@@ -289,15 +295,7 @@ fn quitting_twice_quits_at_once_and_says_what_was_not_written() {
 
 #[test]
 fn a_heavy_gcode_capture_in_flight_does_not_hold_back_another_layers_live_results() {
-    let dir = tempdir("capture-live");
-    let mut app = rust_app();
-    app.add_plugins(CapturePlugin)
-        .insert_resource(CaptureSettings { dir: dir.clone() });
-    let mut export = ExportSettings::default();
-    // Sorting tens of thousands of dashes keeps the export busy for a while.
-    export.gcode.sort_polylines = true;
-    app.insert_resource(SceneExport(export));
-    spawn_heavy_layer(&mut app);
+    let (mut app, _dir) = heavy_capture_app("capture-live");
     let live = Recipe {
         source: call("circle", &[("radius", 20.0.into())]),
         effects: vec![call(
@@ -309,11 +307,7 @@ fn a_heavy_gcode_capture_in_flight_does_not_hold_back_another_layers_live_result
         )],
     };
     let live = spawn_layer(app.world_mut(), "live", "#ff0000", 0.3, live);
-    let start = Instant::now();
-    while !layers_settled(app.world_mut()) {
-        app.update();
-        assert!(start.elapsed() < Duration::from_secs(60));
-    }
+    settle_heavy(&mut app);
     app.world_mut()
         .resource_mut::<CaptureQueue>()
         .0
@@ -359,10 +353,7 @@ fn a_heavy_gcode_capture_in_flight_does_not_hold_back_another_layers_live_result
 
 #[test]
 fn a_draft_on_screen_is_never_captured_and_the_full_result_is() {
-    let dir = tempdir("capture-draft");
-    let mut app = rust_app();
-    app.add_plugins(CapturePlugin)
-        .insert_resource(CaptureSettings { dir: dir.clone() });
+    let (mut app, dir) = capture_app("capture-draft");
     let recipe = Recipe {
         source: call(
             "circle",
@@ -426,7 +417,7 @@ fn a_long_frame_export_lets_other_file_work_through_after_at_most_one_frame() {
         )],
     };
     spawn_layer(app.world_mut(), "grid", "#000000", 0.3, recipe);
-    settle(&mut app);
+    settle_heavy(&mut app);
     {
         let mut anim = app.world_mut().resource_mut::<AnimationExport>();
         anim.from = 0.0;

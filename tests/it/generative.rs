@@ -204,9 +204,7 @@ fn reaction_diffusion_with_a_fixed_seed_draws_the_same_pattern_on_every_run() {
 
 #[test]
 fn the_generative_gallery_scene_loads_renders_and_keeps_every_layer_on_the_paper() {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/generative.scene.ron");
-    let scene = graft::host::load_scene(&path, &registry()).unwrap();
+    let scene = bundled_scene("generative.scene.ron");
     let drawing = scene.realize(0.0, &ctx()).unwrap();
     let names: Vec<&str> = drawing.layers.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["coral", "cells", "web", "blobs", "rings"]);
@@ -520,9 +518,7 @@ fn a_named_mask_gives_the_region_and_the_input_stays_beneath() {
 
 #[test]
 fn the_flow_gallery_scene_loads_renders_and_hides_the_coral_under_the_tiles() {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/flow.scene.ron");
-    let scene = graft::host::load_scene(&path, &registry()).unwrap();
+    let scene = bundled_scene("flow.scene.ron");
     let drawing = scene.realize(0.0, &ctx()).unwrap();
     let names: Vec<&str> = drawing.layers.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["flow", "coral", "tiles", "caption"]);

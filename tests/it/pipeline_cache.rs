@@ -201,18 +201,23 @@ fn a_fast_animated_layer_gets_a_new_result_on_every_frame() {
     });
 }
 
+/// A layer "coral": reaction–diffusion of `steps` steps in a circle of `radius` mm.
+fn spawn_coral(app: &mut App, radius: i32, steps: i32) -> Entity {
+    let recipe = Recipe {
+        source: call("circle", &[("radius", radius.into())]),
+        effects: vec![call(
+            "reaction_diffusion",
+            &[("steps", steps.into()), ("grid_pitch", 0.5.into())],
+        )],
+    };
+    spawn_layer(app.world_mut(), "coral", "black", 0.3, recipe)
+}
+
 #[test]
 fn twenty_rapid_changes_of_a_simulation_run_at_most_two_of_them_to_the_end() {
     let _pool = hold_pool();
     let mut app = rust_app();
-    let recipe = Recipe {
-        source: call("circle", &[("radius", 40.into())]),
-        effects: vec![call(
-            "reaction_diffusion",
-            &[("steps", 4000.into()), ("grid_pitch", 0.5.into())],
-        )],
-    };
-    let e = spawn_layer(app.world_mut(), "coral", "black", 0.3, recipe);
+    let e = spawn_coral(&mut app, 40, 4000);
     // A slider dragged across 20 values, one per frame.
     for k in 0..20 {
         app.world_mut()
@@ -242,14 +247,7 @@ fn a_dragged_simulation_shows_drafts_then_the_full_result_and_keeps_both_cached(
     let _pool = hold_pool();
     use graft::ecs::{DraftLayers, SharedCache};
     let mut app = rust_app();
-    let recipe = Recipe {
-        source: call("circle", &[("radius", 30.into())]),
-        effects: vec![call(
-            "reaction_diffusion",
-            &[("steps", 1200.into()), ("grid_pitch", 0.5.into())],
-        )],
-    };
-    let e = spawn_layer(app.world_mut(), "coral", "black", 0.3, recipe);
+    let e = spawn_coral(&mut app, 30, 1200);
     settle(&mut app);
     let full_before = app.world().get::<Realized>(e).unwrap().id;
     assert!(!graft::ops::is_draft(

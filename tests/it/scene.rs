@@ -33,8 +33,7 @@ const ONE_LAYER: &str = r##"(
 
 #[test]
 fn demo_scene_loads_and_realises() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/demo.scene.ron");
-    let scene = graft::host::load_scene(&path, &registry()).unwrap();
+    let scene = bundled_scene("demo.scene.ron");
     let names: Vec<&str> = scene.layers.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["sun", "ridges", "spiral", "title"]);
     assert!(scene.layers.iter().any(|l| l.recipe.is_animated()));
@@ -50,8 +49,7 @@ fn demo_scene_loads_and_realises() {
 
 #[test]
 fn solids_scene_loads_realises_and_round_trips() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/solids.scene.ron");
-    let scene = graft::host::load_scene(&path, &registry()).unwrap();
+    let scene = bundled_scene("solids.scene.ron");
     let names: Vec<&str> = scene.layers.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(names, ["globe", "crystal", "plant", "wave"]);
     let drawing = scene.realize(1.0, &EvalContext::default()).unwrap();
@@ -85,8 +83,7 @@ fn solids_scene_loads_realises_and_round_trips() {
 
 #[test]
 fn regions_scene_of_the_readme_clips_warps_and_hides_within_the_paper() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/regions.scene.ron");
-    let scene = graft::host::load_scene(&path, &registry()).unwrap();
+    let scene = bundled_scene("regions.scene.ron");
     let drawing = scene.realize(0.0, &EvalContext::default()).unwrap();
     let names: Vec<&str> = drawing.layers.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(
@@ -268,8 +265,7 @@ fn a_missing_file_names_the_file() {
 
 #[test]
 fn seeds_scene_of_the_readme_draws_anew_for_each_seed_and_its_addresses_resolve() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/scenes/seeds.scene.ron");
-    let scene = graft::host::load_scene(&path, &registry()).unwrap();
+    let scene = bundled_scene("seeds.scene.ron");
     assert_eq!(scene.seed, Some(7));
     let with_seed = |seed: u64| {
         let mut s = scene.clone();

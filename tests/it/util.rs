@@ -35,6 +35,18 @@ pub fn ctx() -> EvalContext {
     )
 }
 
+/// The path of bundled scene `name` (`demo.scene.ron`, …) under `assets/scenes`.
+pub fn bundled_path(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/scenes")
+        .join(name)
+}
+
+/// Bundled scene `name`, loaded.
+pub fn bundled_scene(name: &str) -> graft::scene::Scene {
+    graft::host::load_scene(&bundled_path(name), &registry()).unwrap()
+}
+
 /// Evaluates primitive `name`.
 pub fn primitive(name: &str, params: &[(&str, RawParam)]) -> Result<Polylines, String> {
     let recipe = Recipe {

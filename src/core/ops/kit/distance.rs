@@ -188,16 +188,16 @@ impl RingDistance {
             let hi = (row_of(a[1].max(b[1])).ceil() + 1.0).min(grid.ny as f64);
             (lo, hi.max(lo))
         };
-        let estimate: f64 = self.edges.iter().map(|e| span(e).1 - span(e).0).sum();
+        let spans: Vec<(f64, f64)> = self.edges.iter().map(span).collect();
+        let estimate: f64 = spans.iter().map(|(lo, hi)| hi - lo).sum();
         OpFailure::check_estimate(
             "edge crossings of the grid's rows (simplify the outline or raise grid_pitch)",
             estimate,
             MAX_ROW_CROSSINGS,
         )?;
         let mut rows = vec![Vec::new(); grid.ny];
-        for e in self.edges.iter() {
+        for (e, &(lo, hi)) in self.edges.iter().zip(&spans) {
             let (a, b) = (e.geom().from, e.geom().to);
-            let (lo, hi) = span(e);
             for j in lo as usize..hi as usize {
                 let y = grid.origin[1] + j as f64 * grid.pitch;
                 if (a[1] > y) != (b[1] > y) {
