@@ -70,10 +70,10 @@ pub(super) fn start_animation_export(world: &mut World) {
         to: export.to,
         fps: export.fps,
     };
-    let total = match range.times() {
-        Ok(times) => times.len(),
-        Err(e) => return super::fail_capture(world, CaptureKind::Frames, e.to_string()),
-    };
+    // A range that is not allowed creates no folder.
+    if let Err(e) = range.times() {
+        return super::fail_capture(world, CaptureKind::Frames, e.to_string());
+    }
     let canvas = world.resource::<SceneCanvas>().0.clone();
     let formats = FrameFormats {
         png: true,
@@ -94,7 +94,7 @@ pub(super) fn start_animation_export(world: &mut World) {
     };
     let progress = Arc::clone(&export.progress);
     progress.0.store(0, Ordering::Relaxed);
-    progress.1.store(total, Ordering::Relaxed);
+    progress.1.store(frames.total(), Ordering::Relaxed);
     let running = Running {
         frames,
         dir,
