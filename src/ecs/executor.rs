@@ -49,12 +49,16 @@ impl Executor for ComputePoolExecutor {
 }
 
 /// graft's sizes for Bevy's three task pools (given to `TaskPoolPlugin` by the app, the
-/// headless apps and `graft bench`): layer evaluations on the async compute pool (half
-/// the cores), op chunks on the compute pool with one thread less than there are cores
-/// (the evaluating thread works through the chunks too, so one heavy layer uses every
-/// core, and on two cores one evaluation and one chunk thread add up to the core
-/// count), and file output on its own small I/O pool so that an export never holds up
-/// live evaluation.
+/// headless apps and `graft bench`):
+/// - op chunks on the compute pool, one thread less than there are cores: the thread
+///   that evaluates a layer works through its chunks too, so one heavy layer uses every
+///   core;
+/// - layer evaluations on the async compute pool, one thread per core (at most 8), so
+///   that layers (and an animated layer's two overlapping evaluations) run side by side
+///   on idle cores. Those threads run at a lower priority (nice 5 on Linux): when
+///   evaluations and their chunks ask for more threads than there are cores, the
+///   window's own threads still get theirs;
+/// - file output on its own small I/O pool, so an export never holds up live work.
 pub fn task_pool_options() -> bevy::app::TaskPoolOptions {
     use bevy::app::{TaskPoolOptions, TaskPoolThreadAssignmentPolicy};
     let policy = |min_threads, max_threads, percent| TaskPoolThreadAssignmentPolicy {
@@ -64,11 +68,18 @@ pub fn task_pool_options() -> bevy::app::TaskPoolOptions {
         on_thread_spawn: None,
         on_thread_destroy: None,
     };
+    let cores = bevy::tasks::available_parallelism();
     TaskPoolOptions {
         io: policy(1, 2, 0.25),
-        async_compute: policy(1, 8, 0.5),
+        async_compute: TaskPoolThreadAssignmentPolicy {
+            on_thread_spawn: Some(std::sync::Arc::new(lower_this_threads_priority)),
+            ..policy(cores.min(8), 8, 1.0)
+        },
         compute: policy(chunk_threads(), usize::MAX, 1.0),
-        ..Default::default()
+        // Bevy hands out the pools' threads in turn from the core count: these
+        // percentages ask for more than it has, and the minimums above decide.
+        min_total_threads: 1,
+        max_total_threads: usize::MAX,
     }
 }
 
@@ -77,4 +88,16 @@ fn chunk_threads() -> usize {
     bevy::tasks::available_parallelism()
         .saturating_sub(1)
         .max(1)
+}
+
+/// Gives the calling thread a lower scheduling priority (nice 5), so that the frame's
+/// threads win a core over background evaluation.
+fn lower_this_threads_priority() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: plain system calls on the calling thread's own id; a failure (not allowed,
+    // say) only leaves the priority as it was.
+    unsafe {
+        let tid = libc::gettid();
+        let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 5);
+    }
 }

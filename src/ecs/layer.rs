@@ -162,6 +162,8 @@ pub(crate) struct PendingTask {
     pub(crate) id: GeometryId,
     /// Order of the request among this layer's requests.
     pub(crate) seq: u64,
+    /// When it was asked for.
+    pub(crate) asked: std::time::Instant,
 }
 
 /// Requests in flight for a layer (at most two: the newest and one it superseded).
@@ -178,6 +180,8 @@ pub struct InFlight {
     /// The id `Collect` handed over this frame through commands (not applied until the
     /// frame ends): dispatch must not ask for it again.
     pub(crate) delivered: Option<GeometryId>,
+    /// How long this layer's last finished evaluation took (ms).
+    pub(crate) last_millis: Option<f64>,
 }
 
 impl InFlight {
@@ -194,6 +198,23 @@ impl InFlight {
     /// True when a task for `id` is running.
     pub fn has(&self, id: GeometryId) -> bool {
         self.tasks.iter().any(|t| t.id == id)
+    }
+
+    /// Whether an animated layer may sample a newer time now: when nothing of it runs,
+    /// or, with `spare_thread` (an evaluation thread is idle), when its one running
+    /// evaluation is half way through by the last one's time. Two evaluations then
+    /// overlap by half, so a chain slower than a frame updates twice as often, evenly.
+    pub fn may_sample_again(&self, spare_thread: bool) -> bool {
+        match self.tasks.as_slice() {
+            [] => true,
+            [running] => {
+                spare_thread
+                    && self
+                        .last_millis
+                        .is_some_and(|ms| running.asked.elapsed().as_secs_f64() * 1e3 >= ms / 2.0)
+            }
+            _ => false,
+        }
     }
 }
 

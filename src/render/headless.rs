@@ -42,6 +42,9 @@ pub fn headless_render_app() -> Result<App, HeadlessError> {
     let mut app = App::new();
     app.add_plugins(
         DefaultPlugins
+            .set(bevy::app::TaskPoolPlugin {
+                task_pool_options: crate::ecs::task_pool_options(),
+            })
             .set(WindowPlugin {
                 primary_window: None,
                 exit_condition: ExitCondition::DontExit,

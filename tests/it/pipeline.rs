@@ -21,7 +21,7 @@ pub(crate) const SCENE: &str = "test.scene.ron";
 pub(crate) fn app(dir: &Path, watch: bool) -> App {
     let mut app = App::new();
     app.add_plugins((
-        MinimalPlugins,
+        crate::util::minimal_plugins(),
         AssetPlugin {
             file_path: dir.to_string_lossy().into_owned(),
             watch_for_changes_override: Some(watch),
@@ -468,6 +468,66 @@ fn superseded_results_show_on_the_way_but_never_replace_newer_ones() {
     assert!(stats(&app).interim_shown >= 1);
     settle(&mut app);
     assert_eq!(shown(&app), last);
+}
+
+#[test]
+fn an_animated_layer_slower_than_a_frame_overlaps_two_evaluations_and_shows_them_in_time_order() {
+    let mut app = rust_app();
+    app.world()
+        .resource::<OpsRegistry>()
+        .register(slow_op())
+        .unwrap();
+    let registry = app.world().resource::<OpsRegistry>().snapshot();
+    let recipe = graft::ops::Recipe {
+        source: registry.call("line", &[("length", 10.0.into())]).unwrap(),
+        effects: vec![
+            registry
+                .call(
+                    "slow",
+                    &[("ms", 120.0.into()), ("dx", RawParam::Str("t * 10".into()))],
+                )
+                .unwrap(),
+        ],
+    };
+    let e = spawn_layer(app.world_mut(), "moving", "black", 0.3, recipe);
+    // The first evaluation tells the layer how long one takes.
+    settle(&mut app);
+    let threads = bevy::tasks::AsyncComputeTaskPool::get().thread_num();
+    let before = stats(&app);
+    let began = Instant::now();
+    let (mut most_in_flight, mut shown_t) = (0, vec![]);
+    // The clock plays for about ten evaluations, a frame every 5 ms.
+    while began.elapsed() < Duration::from_millis(1300) {
+        let t = began.elapsed().as_secs_f64();
+        app.world_mut().resource_mut::<SceneClock>().seek(t);
+        app.update();
+        most_in_flight = most_in_flight.max(app.world().get::<InFlight>(e).unwrap().len());
+        let now = realized(&app, e).t;
+        if shown_t.last() != Some(&now) {
+            shown_t.push(now);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let after = stats(&app);
+    // With an idle evaluation thread the next time is sampled half way through the
+    // running evaluation; with one thread, one at a time.
+    assert_eq!(
+        most_in_flight,
+        threads.min(2),
+        "{threads} evaluation threads"
+    );
+    assert!(
+        shown_t.windows(2).all(|w| w[0] < w[1]),
+        "results arrive in time order: {shown_t:?}"
+    );
+    assert_eq!(
+        after.tasks_stopped, before.tasks_stopped,
+        "nothing is cancelled"
+    );
+    if threads >= 2 {
+        // The older of two overlapping evaluations is shown on the way to the newer.
+        assert!(after.interim_shown > before.interim_shown);
+    }
 }
 
 #[test]

@@ -94,12 +94,21 @@ pub fn tempdir(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// Bevy's minimal plugins with the task pools the app makes (the pools are global: the
+/// first app of the test binary sizes them, so every test app asks for the same).
+pub fn minimal_plugins() -> impl bevy::app::PluginGroup {
+    use bevy::app::PluginGroup;
+    bevy::MinimalPlugins.set(bevy::app::TaskPoolPlugin {
+        task_pool_options: graft::ecs::task_pool_options(),
+    })
+}
+
 /// A headless app with graft's plugins and no scene (layers come from the test), clock
 /// paused at 0.
 pub fn rust_app() -> bevy::app::App {
     use bevy::prelude::*;
     let mut app = App::new();
-    app.add_plugins((MinimalPlugins, AssetPlugin::default()))
+    app.add_plugins((minimal_plugins(), AssetPlugin::default()))
         .add_plugins(graft::ecs::GraftPlugins::default())
         .insert_resource(graft::ecs::SceneClock::paused_at(0.0));
     app

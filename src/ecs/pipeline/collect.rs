@@ -93,6 +93,9 @@ pub(super) fn collect_layers(
                 &output.result,
                 Err(e) if e.failure == crate::ops::OpFailure::Cancelled
             );
+            if !cancelled {
+                in_flight.last_millis = Some(output.millis);
+            }
             if cancelled && Some(output.id) == wanted {
                 // Cancelled, then wanted again before it noticed: asked for anew.
                 work.dispatch_due = true;

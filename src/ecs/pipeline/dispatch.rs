@@ -91,7 +91,11 @@ pub(super) fn dispatch_layers(
             stats.shared += 1;
             in_flight.next_seq += 1;
             let seq = in_flight.next_seq;
-            in_flight.tasks.push(PendingTask { id: wanted, seq });
+            in_flight.tasks.push(PendingTask {
+                id: wanted,
+                seq,
+                asked: Instant::now(),
+            });
             in_flight.waiting_since = None;
             continue;
         }
@@ -186,7 +190,11 @@ pub(super) fn dispatch_layers(
             .insert(wanted, Running { task, progress });
         in_flight.next_seq += 1;
         let seq = in_flight.next_seq;
-        in_flight.tasks.push(PendingTask { id: wanted, seq });
+        in_flight.tasks.push(PendingTask {
+            id: wanted,
+            seq,
+            asked: Instant::now(),
+        });
         in_flight.waiting_since = None;
     }
     stats.in_flight = evaluations.len();

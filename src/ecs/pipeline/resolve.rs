@@ -11,7 +11,7 @@ use bevy::ecs::query::{Changed, Or};
 use bevy::ecs::system::{Commands, Local, Query, Res, ResMut};
 use bevy::log::warn;
 
-use super::{PipelineFrame, PipelineSettings, PipelineWork};
+use super::{Evaluations, PipelineFrame, PipelineSettings, PipelineWork};
 use crate::ecs::clock::SceneClock;
 use crate::ecs::layer::{InFlight, Layer, LayerError, LayerRecipe, Resolved};
 use crate::geometry::GeometryId;
@@ -46,8 +46,9 @@ type ResolveQuery<'w, 's> = Query<
 /// Resolves layers whose recipe changed, animated layers when the clock moved, and
 /// layers whose stages read a layer or shape whose id moved; readers are resolved after
 /// what they read, so their ids cover its new id in the same frame. An animated layer
-/// that is still computing keeps its request: when it is free it samples the newest
-/// time, so slow layers skip frames instead of queueing them.
+/// that is still computing keeps its request: when it is free (or half way through and
+/// an evaluation thread is idle) it samples the newest time, so slow layers skip frames
+/// instead of queueing them.
 /// Used in [`GraftSystems::Resolve`].
 #[allow(clippy::too_many_arguments)]
 pub(super) fn resolve_layers(
@@ -55,6 +56,7 @@ pub(super) fn resolve_layers(
     clock: Res<SceneClock>,
     settings: Res<PipelineSettings>,
     drafts: Res<super::DraftLayers>,
+    evaluations: Res<Evaluations>,
     mut frame: ResMut<PipelineFrame>,
     mut rest: Local<ResolveRest>,
     mut work: ResMut<PipelineWork>,
@@ -99,6 +101,9 @@ pub(super) fn resolve_layers(
         })
         .collect();
     let (order, broken) = order_around_errors(&nodes);
+    // An evaluation thread is idle: an animated layer may overlap two evaluations.
+    let spare_thread = evaluations.len()
+        < bevy::tasks::AsyncComputeTaskPool::try_get().map_or(1, |p| p.thread_num());
     for (i, message) in broken {
         if let Ok((.., mut error)) = layers.get_mut(graph[i].0)
             && error.message.as_deref() != Some(message.as_str())
@@ -119,7 +124,7 @@ pub(super) fn resolve_layers(
         let edited = recipe.is_changed() || layer.is_changed();
         let due = match &resolved {
             None => true,
-            Some(r) => r.animated && r.t != clock.t && in_flight.is_empty(),
+            Some(r) => r.animated && r.t != clock.t && in_flight.may_sample_again(spare_thread),
         };
         let reads_moved = resolved.as_ref().is_some_and(|r| {
             r.recipe
@@ -138,7 +143,7 @@ pub(super) fn resolve_layers(
         if let Some(r) = &resolved
             && r.animated
             && r.t != clock.t
-            && !in_flight.is_empty()
+            && !due
         {
             rest.animated_waiting = true;
         }
