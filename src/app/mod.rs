@@ -166,6 +166,8 @@ impl PluginGroup for GraftAppPlugins {
             .add_group(defaults)
             .add_group(graft)
             .add(GraftRenderPlugin)
+            // GPU time per pass, for the inspector's statistics (timestamp queries).
+            .add(bevy::render::diagnostic::RenderDiagnosticsPlugin)
             .add(ViewPlugin)
             .add(PacingPlugin)
             .add(title::TitlePlugin)

@@ -172,6 +172,7 @@ fn screenshot_when_ready(
     layers: Query<(&Resolved, Option<&Realized>)>,
     all_layers: Query<(), With<Layer>>,
     pending: Query<(), With<Screenshot>>,
+    gpu: Option<Res<crate::render::GpuLineStats>>,
     mut redraw: MessageWriter<RequestRedraw>,
     mut exit: MessageWriter<AppExit>,
 ) {
@@ -203,8 +204,10 @@ fn screenshot_when_ready(
     // Animated layers are always a frame behind their newest request: "drawn" means
     // every layer shows a result. A scene with no layers is drawn once loaded (a layer
     // that appears meanwhile resets the count below).
+    // Geometry still uploading (spread over frames) is not drawn yet either.
     let drawn = status.loads > 0
-        && (all_layers.is_empty() || !layers.is_empty() && layers.iter().all(|(_, z)| z.is_some()));
+        && (all_layers.is_empty() || !layers.is_empty() && layers.iter().all(|(_, z)| z.is_some()))
+        && gpu.is_none_or(|g| g.uploads_done());
     plan.ready_frames = if drawn { plan.ready_frames + 1 } else { 0 };
     // A few frames after everything is realised, so the GPU has drawn it.
     if plan.ready_frames >= 10 {

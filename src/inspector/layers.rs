@@ -27,6 +27,8 @@ pub(super) struct LayerRow<'a> {
     pub notes: &'a [String],
     /// How far its newest running evaluation has got, when a long op reports it.
     pub progress: Option<f32>,
+    /// Its geometry waits for the GPU (uploading over frames, or over the budget).
+    pub gpu: Option<String>,
 }
 
 /// The last evaluation time of the stage named `stage`, with its p95 on hover.
@@ -106,6 +108,9 @@ fn layer_group(
                         .desired_width(220.0),
                 )
                 .on_hover_text("computing; a newer change cancels it");
+            }
+            if let Some(gpu) = &row.gpu {
+                ui.colored_label(egui::Color32::from_rgb(240, 190, 80), gpu);
             }
             for note in row.notes {
                 ui.colored_label(

@@ -37,6 +37,7 @@ pub(super) struct PanelData<'w, 's> {
         'w,
         's,
         (
+            Entity,
             &'static Layer,
             &'static Stroke,
             &'static LayerRecipe,
@@ -93,7 +94,8 @@ pub(super) fn inspector_ui(
                 let mut rows: Vec<LayerRow> = data
                     .layers
                     .iter()
-                    .map(|(l, s, r, e, f, shape, times, realized)| LayerRow {
+                    .map(|(entity, l, s, r, e, f, shape, times, realized)| LayerRow {
+                        gpu: gpu_note(&data.stats, entity),
                         layer: l,
                         stroke: s,
                         recipe: r,
@@ -378,6 +380,19 @@ fn animation_section(
         });
 }
 
+/// What the GPU line cache says of a layer: its new geometry still uploading, or
+/// larger than the whole budget.
+fn gpu_note(s: &LiveStats, layer: Entity) -> Option<String> {
+    if s.gpu_too_large.contains(&layer) {
+        return Some("larger than the GPU budget: not drawn".into());
+    }
+    let (_, left) = s.gpu_waiting.iter().find(|(l, _)| *l == layer)?;
+    Some(format!(
+        "uploading to the GPU ({} left): the previous drawing shows meanwhile",
+        bytes(*left)
+    ))
+}
+
 fn stats_section(ui: &mut egui::Ui, s: &LiveStats) {
     egui::CollapsingHeader::new("Statistics")
         .default_open(true)
@@ -426,6 +441,26 @@ fn stats_section(ui: &mut egui::Ui, s: &LiveStats) {
                         ),
                     );
                     row("GPU resident", bytes(s.gpu_resident_bytes));
+                    row(
+                        "GPU uploads waiting",
+                        if s.gpu_waiting.is_empty() {
+                            "none".into()
+                        } else {
+                            format!(
+                                "{} layer{} · {} left",
+                                s.gpu_waiting.len(),
+                                if s.gpu_waiting.len() == 1 { "" } else { "s" },
+                                bytes(s.gpu_waiting.iter().map(|(_, b)| b).sum())
+                            )
+                        },
+                    );
+                    row(
+                        "GPU time",
+                        s.gpu_frame_ms
+                            .map_or("– (the adapter has no timestamp queries)".into(), |ms| {
+                                format!("{ms:.2} ms a frame")
+                            }),
+                    );
                     row("pen down", format!("{:.2} m", s.pen_down_mm / 1000.0));
                     row("pen-up travel", format!("{:.2} m", s.pen_up_mm / 1000.0));
                     row("plot time", duration(s.plot_seconds));

@@ -46,6 +46,14 @@ pub struct LiveStats {
     pub gpu_bytes_per_s: u64,
     /// Geometry bytes resident on the GPU.
     pub gpu_resident_bytes: u64,
+    /// Layers whose new geometry is still uploading (spread over frames), with the bytes
+    /// left; each draws its previous geometry meanwhile.
+    pub gpu_waiting: Vec<(Entity, u64)>,
+    /// Layers whose geometry is larger than the whole GPU budget (not drawn).
+    pub gpu_too_large: Vec<Entity>,
+    /// GPU time of the last measured frame (ms): the passes that record timestamps,
+    /// summed. `None` where the adapter has no timestamp queries.
+    pub gpu_frame_ms: Option<f64>,
     /// Pen-down length of the current frame (mm).
     pub pen_down_mm: f64,
     /// Pen-up travel of the current frame, in file order (mm).
@@ -87,6 +95,44 @@ impl Plugin for StatsPlugin {
 
 fn quantile(sorted: &[f64], q: f64) -> f64 {
     crate::core::stats::quantile(sorted, q).unwrap_or(0.0)
+}
+
+/// The GPU time of the newest frame Bevy's render diagnostics measured: every pass's
+/// `elapsed_gpu` of that frame, summed (ms). `None` without timestamp queries.
+fn gpu_frame_ms(world: &World) -> Option<f64> {
+    use bevy::diagnostic::DiagnosticsStore;
+    use bevy::render::renderer::RenderDevice;
+    use bevy::render::settings::WgpuFeatures;
+    let needed = WgpuFeatures::TIMESTAMP_QUERY | WgpuFeatures::TIMESTAMP_QUERY_INSIDE_ENCODERS;
+    if !world
+        .get_resource::<RenderDevice>()?
+        .features()
+        .contains(needed)
+    {
+        return None;
+    }
+    let store = world.get_resource::<DiagnosticsStore>()?;
+    let passes: Vec<_> = store
+        .iter()
+        .filter(|d| {
+            let path = d.path().as_str();
+            path.starts_with("render/") && path.ends_with("/elapsed_gpu")
+        })
+        .collect();
+    // One read-back writes every pass of a frame with the same time.
+    let newest = passes
+        .iter()
+        .filter_map(|d| d.measurement())
+        .map(|m| m.time)
+        .max()?;
+    Some(
+        passes
+            .iter()
+            .flat_map(|d| d.measurements())
+            .filter(|m| m.time == newest)
+            .map(|m| m.value)
+            .sum(),
+    )
 }
 
 fn sample_stats(world: &mut World, mut sampler: Local<Sampler>) {
@@ -138,7 +184,10 @@ fn sample_stats(world: &mut World, mut sampler: Local<Sampler>) {
         let (_, u0, b0) = history[0];
         stats.gpu_uploads_per_s = gpu.total.uploads - u0;
         stats.gpu_bytes_per_s = gpu.total.uploaded_bytes - b0;
+        stats.gpu_waiting = gpu.waiting_layers;
+        stats.gpu_too_large = gpu.too_large_layers;
     }
+    stats.gpu_frame_ms = gpu_frame_ms(world);
 
     // Plot figures walk every point: a background task computes them for geometry not
     // seen before; meanwhile a layer shows the newest figures known for it.

@@ -6,9 +6,11 @@
 //! superseded and its buffer goes back to the pool at once, so an animation keeps one
 //! buffer in use and one spare instead of piling up buffers until the budget.
 //!
-//! A geometry larger than the device's `max_buffer_size` is held in several buffers
-//! (chunks that share their boundary point), each drawn on its own: a huge layer is
-//! drawn, never refused by wgpu's validation.
+//! A geometry larger than the device's `max_buffer_size`, or than one frame's upload
+//! allowance, is held in several buffers (chunks that share their boundary point), each
+//! drawn on its own: a huge layer is drawn, never refused by wgpu's validation, and its
+//! upload is spread over frames while the layer's previous geometry is drawn. The byte
+//! budget is a hard limit: room is made before a buffer is made.
 
 use std::collections::HashMap;
 
@@ -46,9 +48,12 @@ pub(super) struct GpuChunk {
     class: u64,
 }
 
-/// One resident geometry: one chunk, or several when it exceeds the buffer size limit.
+/// One resident geometry: one chunk, or several when it exceeds the buffer size limit or
+/// the per-frame upload allowance.
 pub(super) struct GpuGeometry {
     pub(super) chunks: Vec<GpuChunk>,
+    /// Depth steps its draw takes (its polylines, capped).
+    pub(super) depth_steps: u32,
     last_used: u64,
 }
 
@@ -77,57 +82,179 @@ pub(super) fn chunk_ranges(points: usize, max_points: usize) -> Vec<std::ops::Ra
     ranges
 }
 
-/// Resident geometry by id, spare buffers by size class, and what each layer showed
-/// last. A layer whose id is resident uploads nothing.
+/// The limits one frame's uploads keep to.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct UploadLimits {
+    /// Largest buffer to make (the device's limit, or smaller).
+    pub(super) max_buffer_bytes: u64,
+    /// Bytes of geometry written per frame; more waits for the next frames. A chunk is
+    /// never larger, so every frame makes progress.
+    pub(super) bytes_per_frame: u64,
+    /// Most bytes of buffers held at once.
+    pub(super) budget: u64,
+}
+
+/// How a geometry is cut into buffers under `limits`, and their bytes together.
+struct UploadPlan {
+    stride: usize,
+    ranges: Vec<std::ops::Range<usize>>,
+    class_of: fn(u64, u64) -> u64,
+    total_bytes: u64,
+}
+
+impl UploadPlan {
+    fn new(vertices: &LineVertices, limits: UploadLimits) -> Self {
+        let stride = std::mem::size_of::<crate::geometry::Vec4>();
+        let chunk_bytes = limits
+            .max_buffer_bytes
+            .min(limits.bytes_per_frame)
+            .max(2 * stride as u64);
+        let max_points = (chunk_bytes as usize / stride).max(2);
+        let ranges = chunk_ranges(vertices.points().len(), max_points);
+        // At the limit the size class may not fit: such a chunk gets an exact buffer.
+        let class_of = |bytes: u64, max: u64| {
+            Some(class_bytes(bytes))
+                .filter(|&c| c <= max)
+                .unwrap_or(bytes)
+        };
+        let total_bytes = ranges
+            .iter()
+            .map(|r| class_of((r.len() * stride) as u64, limits.max_buffer_bytes))
+            .sum();
+        Self {
+            stride,
+            ranges,
+            class_of,
+            total_bytes,
+        }
+    }
+}
+
+/// True when `vertices` would need more than the whole budget.
+pub(super) fn too_large(vertices: &LineVertices, limits: UploadLimits) -> bool {
+    UploadPlan::new(vertices, limits).total_bytes > limits.budget
+}
+
+/// Where a geometry stands after this frame's uploads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Residency {
+    /// Wholly on the GPU: drawn.
+    Ready,
+    /// Partly written: the rest follows in the next frames (or when the budget has room).
+    Waiting {
+        /// Bytes still to write.
+        bytes_left: u64,
+    },
+    /// Larger than the whole budget: never drawn.
+    TooLarge,
+    /// No segment to draw.
+    Empty,
+}
+
+/// Resident geometry by id, geometry being uploaded over several frames, spare buffers by
+/// size class, and what each layer showed last. A layer whose id is resident uploads
+/// nothing. What is held never exceeds the budget: room is made (spares, then geometry
+/// no view drew this frame) before a buffer is made, and a buffer that does not fit waits.
 #[derive(Default)]
 pub(super) struct GpuLineCache {
     entries: HashMap<GeometryId, GpuGeometry>,
+    /// Geometry partly written: its first chunks.
+    uploading: HashMap<GeometryId, GpuGeometry>,
     spare: HashMap<u64, Vec<Buffer>>,
     /// Per drawn layer: the id it showed in the last frame it was drawn.
     shown: HashMap<Entity, GeometryId>,
-    /// Bytes of the buffers of `entries`.
+    /// Bytes of the buffers of `entries` and `uploading`.
     in_use_bytes: u64,
     /// Bytes of the spare buffers.
     spare_bytes: u64,
+    /// Bytes still to write this frame.
+    allowance: u64,
     frame: u64,
 }
 
 impl GpuLineCache {
-    /// Starts a frame.
-    pub(super) fn begin_frame(&mut self) {
+    /// Starts a frame that may write `bytes_per_frame` bytes.
+    pub(super) fn begin_frame(&mut self, bytes_per_frame: u64) {
         self.frame += 1;
+        self.allowance = bytes_per_frame;
     }
 
-    /// Makes `id` resident (writing `vertices` into pooled or new buffers of at most
-    /// `max_buffer_bytes` each, if it is not) and marks it used this frame.
+    /// Marks `id` used this frame if it is resident (it cannot be evicted to make room
+    /// for this frame's uploads). True when it is.
+    pub(super) fn touch(&mut self, id: GeometryId) -> bool {
+        match self.entries.get_mut(&id) {
+            Some(entry) => {
+                entry.last_used = self.frame;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The resident id `layer` showed last, drawn while its new geometry uploads.
+    pub(super) fn previous_of(&self, layer: Entity) -> Option<GeometryId> {
+        self.shown
+            .get(&layer)
+            .copied()
+            .filter(|id| self.entries.contains_key(id))
+    }
+
+    /// Makes `id` resident as far as this frame's allowance and the budget allow
+    /// (writing `vertices` into pooled or new buffers), and marks it used this frame.
+    /// `previous`, what the layer drew before, is given up when the budget has no room
+    /// for both: a layer always gets to its new geometry.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn use_geometry(
         &mut self,
         device: &RenderDevice,
         queue: &RenderQueue,
         id: GeometryId,
         vertices: &LineVertices,
-        max_buffer_bytes: u64,
+        previous: Option<GeometryId>,
+        limits: UploadLimits,
         stats: &mut FrameGpuStats,
-    ) {
-        if let Some(entry) = self.entries.get_mut(&id) {
-            entry.last_used = self.frame;
+    ) -> Residency {
+        if self.touch(id) {
             stats.hits += 1;
-            return;
+            return Residency::Ready;
         }
         if vertices.points().len() < 2 {
-            return;
+            return Residency::Empty;
         }
-        let stride = std::mem::size_of::<crate::geometry::Vec4>();
-        let max_points = (max_buffer_bytes as usize / stride).max(2);
-        let ranges = chunk_ranges(vertices.points().len(), max_points);
-        let mut chunks = Vec::with_capacity(ranges.len());
-        for range in ranges {
+        let plan = UploadPlan::new(vertices, limits);
+        if plan.total_bytes > limits.budget {
+            if let Some(partial) = self.uploading.remove(&id) {
+                self.free(partial);
+            }
+            stats.too_large += 1;
+            return Residency::TooLarge;
+        }
+        let (stride, ranges, class_of) = (plan.stride, plan.ranges, plan.class_of);
+        let mut partial = self.uploading.remove(&id).unwrap_or(GpuGeometry {
+            chunks: Vec::with_capacity(ranges.len()),
+            depth_steps: vertices.depth_steps(),
+            last_used: self.frame,
+        });
+        partial.last_used = self.frame;
+        while let Some(range) = ranges.get(partial.chunks.len()) {
             let bytes = &vertices.as_bytes()[range.start * stride..range.end * stride];
             let exact = bytes.len() as u64;
-            // At the limit the size class may not fit: such a chunk gets an exact buffer.
-            let class = Some(class_bytes(exact))
-                .filter(|&c| c <= max_buffer_bytes)
-                .unwrap_or(exact);
+            let class = class_of(exact, limits.max_buffer_bytes);
+            if exact > self.allowance {
+                break;
+            }
+            if !self.make_room(class, limits.budget, stats) {
+                match previous.and_then(|p| self.entries.remove(&p)) {
+                    Some(entry) => {
+                        stats.evictions += 1;
+                        self.free(entry);
+                        if !self.make_room(class, limits.budget, stats) {
+                            break;
+                        }
+                    }
+                    None => break,
+                }
+            }
             let buffer = match self.spare.get_mut(&class).and_then(Vec::pop) {
                 Some(buffer) => {
                     self.spare_bytes -= class;
@@ -142,48 +269,111 @@ impl GpuLineCache {
                 }),
             };
             queue.write_buffer(&buffer, 0, bytes);
-            stats.uploaded_bytes += bytes.len() as u64;
+            self.allowance -= exact;
+            stats.uploaded_bytes += exact;
+            stats.chunks += 1;
             self.in_use_bytes += class;
-            chunks.push(GpuChunk {
+            partial.chunks.push(GpuChunk {
                 buffer,
                 points: range.len() as u32,
                 class,
             });
         }
+        if partial.chunks.len() < ranges.len() {
+            let bytes_left = ranges[partial.chunks.len()..]
+                .iter()
+                .map(|r| (r.len() * stride) as u64)
+                .sum();
+            self.uploading.insert(id, partial);
+            stats.waiting += 1;
+            return Residency::Waiting { bytes_left };
+        }
         stats.uploads += 1;
-        stats.chunks += chunks.len() as u64;
-        self.entries.insert(
-            id,
-            GpuGeometry {
-                chunks,
-                last_used: self.frame,
-            },
-        );
+        self.entries.insert(id, partial);
+        Residency::Ready
+    }
+
+    /// Makes room for a buffer of `class` bytes within `budget`: a spare of that class
+    /// needs none; else spares of other classes go, then geometry no view drew this
+    /// frame (least recently used first), then uploads nobody continued. False when
+    /// what this frame draws leaves no room.
+    fn make_room(&mut self, class: u64, budget: u64, stats: &mut FrameGpuStats) -> bool {
+        if self.spare.get(&class).is_some_and(|s| !s.is_empty()) {
+            return true;
+        }
+        if self.in_use_bytes + class > budget {
+            // Spares alone cannot help: the geometry held must shrink.
+            let mut idle: Vec<(u64, GeometryId)> = self
+                .entries
+                .iter()
+                .filter(|(_, e)| e.last_used < self.frame)
+                .map(|(id, e)| (e.last_used, *id))
+                .collect();
+            idle.sort_unstable();
+            for (_, id) in idle {
+                if self.in_use_bytes + class <= budget {
+                    break;
+                }
+                if let Some(entry) = self.entries.remove(&id) {
+                    stats.evictions += 1;
+                    self.free(entry);
+                }
+            }
+            let stale: Vec<GeometryId> = self
+                .uploading
+                .iter()
+                .filter(|(_, e)| e.last_used < self.frame)
+                .map(|(id, _)| *id)
+                .collect();
+            for id in stale {
+                if self.in_use_bytes + class <= budget {
+                    break;
+                }
+                if let Some(partial) = self.uploading.remove(&id) {
+                    self.free(partial);
+                }
+            }
+            if self.in_use_bytes + class > budget {
+                return false;
+            }
+        }
+        // The pool goes, largest classes first, until the new buffer fits beside it.
+        let mut classes: Vec<u64> = self.spare.keys().copied().collect();
+        classes.sort_unstable_by(|a, b| b.cmp(a));
+        for c in classes {
+            if self.resident_bytes() + class <= budget {
+                break;
+            }
+            if let Some(buffers) = self.spare.remove(&c) {
+                self.spare_bytes -= c * buffers.len() as u64;
+            }
+        }
+        true
+    }
+
+    /// Drops the buffers of a geometry no longer held.
+    fn free(&mut self, geometry: GpuGeometry) {
+        self.in_use_bytes -= geometry.bytes();
     }
 
     /// Records that `layer` shows `id` this frame. When an animated layer moved on from
-    /// another id that nothing drew this frame, that id is superseded: its buffer goes
-    /// back to the pool now (an animation rarely comes back to an old id).
+    /// another id that no draw of this frame shows (`drawn`), that id is superseded: its
+    /// buffer goes back to the pool now (an animation rarely comes back to an old id).
     pub(super) fn shown_by(
         &mut self,
         layer: Entity,
         id: GeometryId,
         animated: bool,
+        drawn: &[GeometryId],
         stats: &mut FrameGpuStats,
     ) {
         let Some(previous) = self.shown.insert(layer, id) else {
             return;
         };
-        if previous == id || !animated {
+        if previous == id || !animated || drawn.contains(&previous) {
             return;
         }
-        if self
-            .entries
-            .get(&previous)
-            .is_some_and(|e| e.last_used < self.frame)
-        {
-            self.release(previous, stats);
-        }
+        self.release(previous, stats);
     }
 
     /// Forgets layers that were not drawn this frame (despawned or hidden).
@@ -201,9 +391,14 @@ impl GpuLineCache {
         let Some(entry) = self.entries.remove(&id) else {
             return;
         };
-        self.in_use_bytes -= entry.bytes();
         stats.evictions += 1;
-        for chunk in entry.chunks {
+        self.pool(entry);
+    }
+
+    /// Moves the buffers of a geometry no longer held to the pool, as far as it takes them.
+    fn pool(&mut self, geometry: GpuGeometry) {
+        self.in_use_bytes -= geometry.bytes();
+        for chunk in geometry.chunks {
             let spares = self.spare.entry(chunk.class).or_default();
             if spares.len() < SPARES_PER_CLASS {
                 spares.push(chunk.buffer);
@@ -212,9 +407,21 @@ impl GpuLineCache {
         }
     }
 
-    /// Evicts least recently used ids not drawn this frame until within `budget` bytes,
-    /// then drops spare buffers if the pool alone is still over it.
+    /// Ends a frame: uploads nobody continued this frame go to the pool, then least
+    /// recently used ids not drawn this frame are evicted until within `budget` bytes,
+    /// then spare buffers are dropped if the pool alone is still over it.
     pub(super) fn evict(&mut self, budget: u64, stats: &mut FrameGpuStats) {
+        let stale: Vec<GeometryId> = self
+            .uploading
+            .iter()
+            .filter(|(_, e)| e.last_used < self.frame)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in stale {
+            if let Some(partial) = self.uploading.remove(&id) {
+                self.pool(partial);
+            }
+        }
         if self.resident_bytes() > budget {
             let mut idle: Vec<(u64, GeometryId)> = self
                 .entries
@@ -236,7 +443,7 @@ impl GpuLineCache {
         }
     }
 
-    /// Bytes of every buffer held: geometry in use and spares.
+    /// Bytes of every buffer held: geometry in use (whole or uploading) and spares.
     pub(super) fn resident_bytes(&self) -> u64 {
         self.in_use_bytes + self.spare_bytes
     }

@@ -125,6 +125,16 @@ pub fn spawn_image_camera(
 
 /// Renders frames until a screenshot of `target` is read back, and returns it.
 pub fn capture_image(app: &mut App, target: &Handle<Image>) -> Result<Image, HeadlessError> {
+    const FRAMES: u32 = 200;
+    // Geometry uploads spread over frames: the shot waits until every layer is on the GPU.
+    let gpu = app.world().get_resource::<super::GpuLineStats>().cloned();
+    app.update();
+    for _ in 0..FRAMES {
+        if gpu.as_ref().is_none_or(|g| g.uploads_done()) {
+            break;
+        }
+        app.update();
+    }
     let slot = Arc::new(Mutex::new(None::<Image>));
     let s = Arc::clone(&slot);
     app.world_mut()
@@ -132,7 +142,6 @@ pub fn capture_image(app: &mut App, target: &Handle<Image>) -> Result<Image, Hea
         .observe(move |ev: On<ScreenshotCaptured>| {
             *s.lock().unwrap_or_else(|e| e.into_inner()) = Some(ev.image.clone())
         });
-    const FRAMES: u32 = 200;
     for _ in 0..FRAMES {
         app.update();
         if let Some(image) = slot.lock().unwrap_or_else(|e| e.into_inner()).take() {

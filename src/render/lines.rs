@@ -19,6 +19,7 @@ use bevy::ecs::prelude::*;
 use bevy::math::Vec4;
 use bevy::mesh::VertexBufferLayout;
 use bevy::render::camera::ExtractedCamera;
+use bevy::render::diagnostic::RecordDiagnostics;
 use bevy::render::render_resource::{binding_types::uniform_buffer, *};
 use bevy::render::renderer::{RenderContext, RenderDevice, RenderQueue, ViewQuery};
 use bevy::render::sync_world::MainEntity;
@@ -30,7 +31,7 @@ use bevy::render::{
 };
 use bevy::shader::{Shader, ShaderDefVal};
 
-use super::gpu_cache::GpuLineCache;
+use super::gpu_cache::{GpuLineCache, Residency, UploadLimits, too_large};
 use super::{FrameGpuStats, GpuLineStats};
 use crate::ecs::{Layer, Realized, Resolved, SceneCanvas, Stroke};
 use crate::geometry::{GeometryId, IdHasher, LineVertices, Polylines, Vec3};
@@ -369,7 +370,9 @@ struct LineGpu {
     line_bind_group: Option<BindGroup>,
 }
 
-/// Uploads geometry the GPU does not hold, writes the uniforms, evicts over budget.
+/// Uploads geometry the GPU does not hold (within the frame's allowance and the budget),
+/// writes the uniforms, evicts over budget. A layer whose new geometry is still
+/// uploading draws its previous one.
 fn prepare_line_buffers(
     device: Res<RenderDevice>,
     queue: Res<RenderQueue>,
@@ -379,50 +382,94 @@ fn prepare_line_buffers(
 ) {
     let gpu = &mut *gpu;
     let mut frame = FrameGpuStats::default();
-    gpu.cache.begin_frame();
+    let limits = {
+        let s = shared.0.lock().unwrap_or_else(|e| e.into_inner());
+        UploadLimits {
+            max_buffer_bytes: s
+                .max_chunk_bytes
+                .unwrap_or(u64::MAX)
+                .min(device.limits().max_buffer_size),
+            bytes_per_frame: s.upload_bytes_per_frame.max(1),
+            budget: s.budget_bytes,
+        }
+    };
+    gpu.cache.begin_frame(limits.bytes_per_frame);
     gpu.draws.clear();
     gpu.uniforms.clear();
-    let max_chunk = {
-        let s = shared.0.lock().unwrap_or_else(|e| e.into_inner());
-        s.max_chunk_bytes
-            .unwrap_or(u64::MAX)
-            .min(device.limits().max_buffer_size)
-    };
+    // What this frame draws from resident buffers is marked first: making room for the
+    // uploads below never evicts it. (A layer whose new geometry can never fit draws
+    // nothing: its previous geometry is not kept for it.)
+    for draw in &extracted.0 {
+        if !gpu.cache.touch(draw.id)
+            && !too_large(&draw.vertices, limits)
+            && let Some(previous) = draw.layer.and_then(|l| gpu.cache.previous_of(l))
+        {
+            gpu.cache.touch(previous);
+        }
+    }
+    let mut waiting = Vec::new();
+    let mut too_large = Vec::new();
     let mut depth_base = 0u32;
     for draw in &extracted.0 {
-        gpu.cache.use_geometry(
+        // What the layer drew before may make room, unless an earlier draw shows it too.
+        let previous = draw
+            .layer
+            .and_then(|l| gpu.cache.previous_of(l))
+            .filter(|p| !gpu.draws.iter().any(|d| d.id == *p));
+        let residency = gpu.cache.use_geometry(
             &device,
             &queue,
             draw.id,
             &draw.vertices,
-            max_chunk,
+            previous,
+            limits,
             &mut frame,
         );
-        if gpu.cache.get(draw.id).is_some() {
-            let steps = draw.vertices.depth_steps();
-            let clear_depth = depth_base.saturating_add(steps) > DEPTH_STEPS;
-            if clear_depth {
-                depth_base = 0;
+        let id = match residency {
+            Residency::Ready => Some(draw.id),
+            Residency::Waiting { bytes_left } => {
+                if let Some(layer) = draw.layer {
+                    waiting.push((layer, bytes_left));
+                }
+                draw.layer.and_then(|l| gpu.cache.previous_of(l))
             }
-            let uniform_offset = gpu.uniforms.push(&LineUniform {
-                depth_base,
-                ..draw.uniform
-            });
-            depth_base = depth_base.saturating_add(steps);
-            gpu.draws.push(Draw {
-                id: draw.id,
-                uniform_offset,
-                translucent: draw.uniform.color.w < 1.0,
-                clear_depth,
-            });
+            Residency::TooLarge => {
+                too_large.extend(draw.layer);
+                None
+            }
+            Residency::Empty => None,
+        };
+        let Some(geometry) = id.and_then(|id| gpu.cache.get(id).map(|g| (id, g))) else {
+            continue;
+        };
+        let (id, geometry) = geometry;
+        let steps = geometry.depth_steps;
+        let clear_depth = depth_base.saturating_add(steps) > DEPTH_STEPS;
+        if clear_depth {
+            depth_base = 0;
         }
+        let uniform_offset = gpu.uniforms.push(&LineUniform {
+            depth_base,
+            ..draw.uniform
+        });
+        depth_base = depth_base.saturating_add(steps);
+        gpu.draws.push(Draw {
+            id,
+            uniform_offset,
+            translucent: draw.uniform.color.w < 1.0,
+            clear_depth,
+        });
     }
     // Only once every draw of the frame is known: an id another layer still shows stays.
+    // A layer still uploading keeps its previous id as the one it shows.
     let drawn: Vec<Entity> = extracted.0.iter().filter_map(|d| d.layer).collect();
+    let drawn_ids: Vec<GeometryId> = gpu.draws.iter().map(|d| d.id).collect();
     for draw in &extracted.0 {
-        if let Some(layer) = draw.layer {
+        if let Some(layer) = draw.layer
+            && gpu.cache.get(draw.id).is_some()
+        {
             gpu.cache
-                .shown_by(layer, draw.id, draw.animated, &mut frame);
+                .shown_by(layer, draw.id, draw.animated, &drawn_ids, &mut frame);
         }
     }
     gpu.cache.forget_layers_except(&drawn);
@@ -434,12 +481,16 @@ fn prepare_line_buffers(
     s.frames += 1;
     s.last_frame = frame;
     s.drawn_views.clear();
+    s.waiting_layers = waiting;
+    s.too_large_layers = too_large;
     s.total.uploads += frame.uploads;
     s.total.reused += frame.reused;
     s.total.uploaded_bytes += frame.uploaded_bytes;
     s.total.hits += frame.hits;
     s.total.evictions += frame.evictions;
     s.total.chunks += frame.chunks;
+    s.total.waiting += frame.waiting;
+    s.total.too_large += frame.too_large;
     s.resident_bytes = gpu.cache.resident_bytes();
     s.spare_bytes = gpu.cache.spare_bytes();
     s.resident_entries = gpu.cache.len();
@@ -504,6 +555,11 @@ fn line_pass(
     let color_attachments = [Some(target.get_color_attachment())];
     let mut segments = 0u64;
     let mut draws = gpu.draws.iter().peekable();
+    // GPU time of the lines, where the adapter has timestamp queries (the inspector sums
+    // it with Bevy's own passes into the frame's GPU time).
+    let diagnostics = ctx.diagnostic_recorder();
+    let diagnostics = diagnostics.as_deref();
+    let span = diagnostics.time_span(ctx.command_encoder(), "graft_lines");
     while draws.peek().is_some() {
         // One render pass per run of draws that share the depth steps.
         let mut pass = ctx.begin_tracked_render_pass(RenderPassDescriptor {
@@ -549,6 +605,7 @@ fn line_pass(
             segments += geometry.instances();
         }
     }
+    span.end(ctx.command_encoder());
     let mut s = shared.0.lock().unwrap_or_else(|e| e.into_inner());
     s.last_frame.segments_drawn += segments;
     s.total.segments_drawn += segments;

@@ -31,6 +31,11 @@ pub struct FrameGpuStats {
     pub chunks: u64,
     /// Segments drawn this frame (all views).
     pub segments_drawn: u64,
+    /// Geometries only partly uploaded at the end of this frame (their layers draw their
+    /// previous geometry meanwhile).
+    pub waiting: u64,
+    /// Geometries larger than the whole budget (not drawn).
+    pub too_large: u64,
 }
 
 /// The GPU line cache's counters, written by the render world and read by the main world
@@ -52,6 +57,14 @@ pub struct GpuStats {
     /// Byte budget of the cache (default 512 MiB); ids not drawn in a frame are evicted,
     /// least recently used first, while the cache is over it.
     pub budget_bytes: u64,
+    /// Bytes of geometry uploaded per frame at most (default 32 MiB); a larger upload is
+    /// spread over the following frames.
+    pub upload_bytes_per_frame: u64,
+    /// Layers (main-world entities) whose new geometry is still uploading, with the bytes
+    /// left: each draws its previous geometry meanwhile.
+    pub waiting_layers: Vec<(bevy::ecs::entity::Entity, u64)>,
+    /// Layers whose geometry is larger than the whole budget: not drawn.
+    pub too_large_layers: Vec<bevy::ecs::entity::Entity>,
     /// Largest geometry buffer to make, below the device's `max_buffer_size` (which
     /// always applies); bigger geometries are split. `None`: the device limit.
     pub max_chunk_bytes: Option<u64>,
@@ -87,6 +100,10 @@ pub struct PaperCamera;
 /// Default GPU cache budget: 512 MiB.
 pub const DEFAULT_GPU_BUDGET: u64 = 512 << 20;
 
+/// Default upload allowance per frame: 32 MiB (two million points), a few milliseconds of
+/// copying even on software Vulkan.
+pub const DEFAULT_UPLOAD_PER_FRAME: u64 = 32 << 20;
+
 /// Shared handle to [`GpuStats`], present in both the main and the render world. Setting
 /// `budget_bytes` through it changes the cache budget.
 #[derive(Resource, Clone)]
@@ -96,6 +113,7 @@ impl Default for GpuLineStats {
     fn default() -> Self {
         Self(Arc::new(Mutex::new(GpuStats {
             budget_bytes: DEFAULT_GPU_BUDGET,
+            upload_bytes_per_frame: DEFAULT_UPLOAD_PER_FRAME,
             ..Default::default()
         })))
     }
@@ -121,5 +139,20 @@ impl GpuLineStats {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .budget_bytes = bytes;
+    }
+
+    /// Changes how many bytes of geometry one frame may upload.
+    pub fn set_upload_per_frame(&self, bytes: u64) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .upload_bytes_per_frame = bytes;
+    }
+
+    /// True when every drawn layer's geometry is wholly on the GPU (a capture of the
+    /// window or an image waits for it).
+    pub fn uploads_done(&self) -> bool {
+        let s = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        s.waiting_layers.is_empty()
     }
 }

@@ -506,3 +506,114 @@ fn a_layer_beyond_the_buffer_size_limit_is_split_into_chunks_and_drawn_the_same(
         "the split layer draws exactly as the whole one"
     );
 }
+
+/// Four concentric rings of 3 000 sides: 12 008 points with their gaps, 192 128 bytes.
+fn rings(scale: f64) -> Recipe {
+    Recipe {
+        source: call(
+            "polygon",
+            &[
+                ("n_sides", 3000.into()),
+                ("scale", scale.into()),
+                ("center", [50.0, 50.0, 0.0].into()),
+            ],
+        ),
+        effects: vec![call(
+            "repeat",
+            &[
+                ("count", 3.into()),
+                ("offset", [0.0, 0.0, 0.0].into()),
+                ("scale", [0.5, 0.5, 1.0].into()),
+            ],
+        )],
+    }
+}
+
+#[test]
+fn uploads_beyond_a_frames_allowance_spread_over_frames_and_the_budget_is_a_hard_limit() {
+    let (mut app, target) = headless_render_app();
+    let stats = app.world().resource::<GpuLineStats>().clone();
+    let layer = spawn_line(&mut app, "grows", 0, "black", [50.0, 50.0, 0.0], 0.0);
+    settle(&mut app);
+    capture_with_paper(&mut app, &target);
+    // Segments drawn with the paper alone, and with the line.
+    app.world_mut().get_mut::<Layer>(layer).unwrap().visible = false;
+    app.update();
+    let paper_only = stats.get().last_frame.segments_drawn;
+    app.world_mut().get_mut::<Layer>(layer).unwrap().visible = true;
+    app.update();
+    let before = stats.get().last_frame.segments_drawn;
+    assert!(before > paper_only && paper_only > 0);
+
+    // A frame may upload 64 KiB: the rings (three times that) take three frames, and
+    // the line stays drawn until they are all there.
+    let budget = 300 << 10;
+    stats.set_upload_per_frame(64 << 10);
+    stats.set_budget(budget);
+    app.world_mut().get_mut::<LayerRecipe>(layer).unwrap().0 = rings(70.0);
+    let wanted = |app: &mut App| {
+        layers_settled(app.world_mut())
+            && app
+                .world()
+                .get::<Realized>(layer)
+                .unwrap()
+                .vertices
+                .points()
+                .len()
+                == 12_008
+    };
+    let (mut waiting_frames, mut frames) = (0, 0);
+    loop {
+        app.update();
+        frames += 1;
+        assert!(frames < 500, "the rings never arrived");
+        let s = stats.get();
+        assert!(
+            s.resident_bytes <= budget,
+            "{} bytes held",
+            s.resident_bytes
+        );
+        if let Some(&(_, left)) = s.waiting_layers.iter().find(|(l, _)| *l == layer) {
+            waiting_frames += 1;
+            assert!(left > 0 && left < 192_128);
+            assert!(s.last_frame.uploaded_bytes <= 64 << 10);
+            assert_eq!(
+                s.last_frame.segments_drawn, before,
+                "the line is drawn while the rings upload"
+            );
+        } else if wanted(&mut app) && s.last_frame.segments_drawn > before {
+            break;
+        }
+    }
+    assert_eq!(waiting_frames, 2, "three chunks, one a frame");
+    let spread = capture(&mut app, &target);
+    // The same rings uploaded at once draw the same pixels.
+    app.world_mut().get_mut::<Layer>(layer).unwrap().visible = false;
+    stats.set_budget(0);
+    app.update();
+    app.update();
+    stats.set_budget(graft::render::DEFAULT_GPU_BUDGET);
+    stats.set_upload_per_frame(graft::render::DEFAULT_UPLOAD_PER_FRAME);
+    app.world_mut().get_mut::<Layer>(layer).unwrap().visible = true;
+    let at_once = capture(&mut app, &target);
+    assert_eq!(spread.data, at_once.data);
+
+    // Rings of twice the budget are never held, nor drawn; the inspector is told.
+    let total_before = stats.get().total;
+    stats.set_budget(96 << 10);
+    app.world_mut().get_mut::<LayerRecipe>(layer).unwrap().0 = rings(60.0);
+    settle(&mut app);
+    for _ in 0..5 {
+        app.update();
+        let s = stats.get();
+        assert!(
+            s.resident_bytes <= 96 << 10,
+            "{} bytes held",
+            s.resident_bytes
+        );
+    }
+    let s = stats.get();
+    assert_eq!(s.too_large_layers, [layer]);
+    assert_eq!(s.last_frame.segments_drawn, paper_only, "only the paper");
+    assert_eq!(s.total.uploads, total_before.uploads, "nothing uploaded");
+}
