@@ -209,3 +209,19 @@ fn ops_that_ran_on_one_thread_split_their_polylines_and_draw_the_same() {
         assert!(serial.line_count() > 0);
     }
 }
+
+#[test]
+fn new_point_buffers_are_written_in_parallel_chunks_and_hold_what_a_serial_copy_holds() {
+    use graft::ops::parallel::{map_to_vec, to_vec};
+    let src: Vec<u64> = (0..100_000u64).map(|i| i * 7 + 3).collect();
+    let counting = CountingParts {
+        most: AtomicUsize::new(0),
+    };
+    assert_eq!(to_vec(&counting, &src, 1024), src);
+    assert_eq!(counting.most.load(Ordering::SeqCst), 2, "two chunks");
+    let doubled: Vec<u64> = src.iter().map(|v| v * 2).collect();
+    assert_eq!(map_to_vec(&counting, &src, 1024, |v| v * 2), doubled);
+    // Short inputs stay on the calling thread; empty ones are empty.
+    assert_eq!(to_vec(&counting, &src[..10], 1024), &src[..10]);
+    assert!(to_vec(&counting, &[] as &[u64], 1024).is_empty());
+}

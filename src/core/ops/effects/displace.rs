@@ -120,7 +120,7 @@ fn displace(ex: &dyn Executor, input: &Polylines, p: &Displace) -> Polylines {
         p.gradient(p.amplitude_gradient),
         p.gradient(p.frequency_gradient),
     );
-    let mut points = input.points().to_vec();
+    let mut points = parallel::to_vec(ex, input.points(), CHUNK);
     if amp_g.is_flat() && freq_g.is_flat() {
         // Points of subdivided lines are close together, so most fall in the same noise
         // cell as their predecessor: the coherent sampler reuses that cell's gradients.

@@ -14,12 +14,7 @@ pub(crate) fn map_points(
     input: &Polylines,
     f: impl Fn(Vec3) -> Vec3 + Sync,
 ) -> Polylines {
-    let mut points = input.points().to_vec();
-    parallel::for_each_chunk_mut(ex, &mut points, MAP_CHUNK, |_, chunk| {
-        for p in chunk {
-            *p = f(*p);
-        }
-    });
+    let points = parallel::map_to_vec(ex, input.points(), MAP_CHUNK, |p| f(*p));
     input.with_points(points)
 }
 

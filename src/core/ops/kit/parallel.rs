@@ -63,6 +63,38 @@ where
     ex.run(jobs);
 }
 
+/// `src.iter().map(f).collect()`, in parallel chunks written straight into the new
+/// buffer: the kernel zeroes a large new buffer's pages when they are first written, and
+/// that cost is then shared by every thread instead of falling on the one evaluating the
+/// layer.
+pub fn map_to_vec<T, U, F>(ex: &dyn Executor, src: &[T], min_chunk: usize, f: F) -> Vec<U>
+where
+    T: Sync,
+    U: Send,
+    F: Fn(&T) -> U + Sync,
+{
+    let mut out = Vec::with_capacity(src.len());
+    for_each_chunk_mut(
+        ex,
+        &mut out.spare_capacity_mut()[..src.len()],
+        min_chunk,
+        |start, chunk| {
+            for (slot, value) in chunk.iter_mut().zip(&src[start..]) {
+                slot.write(f(value));
+            }
+        },
+    );
+    // SAFETY: the chunks above cover 0..src.len() and wrote every element (a panic in
+    // `f` unwinds before this line, leaving the length 0).
+    unsafe { out.set_len(src.len()) };
+    out
+}
+
+/// `src.to_vec()`, copied in parallel chunks (see [`map_to_vec`]).
+pub fn to_vec<T: Copy + Send + Sync>(ex: &dyn Executor, src: &[T], min_chunk: usize) -> Vec<T> {
+    map_to_vec(ex, src, min_chunk, |v| *v)
+}
+
 /// Splits `data` at `bounds` (ascending, from 0 to `data.len()`) and calls `f(part, slice)`
 /// on the parts in parallel.
 pub fn for_each_part_mut<T, F>(ex: &dyn Executor, data: &mut [T], bounds: &[usize], f: F)

@@ -162,7 +162,7 @@ impl Warp {
             return input.clone();
         }
         let field = RingDistance::new(rings);
-        let mut points = input.points().to_vec();
+        let mut points = parallel::to_vec(ctx.executor.as_ref(), input.points(), CHUNK);
         parallel::for_each_chunk_mut(ctx.executor.as_ref(), &mut points, CHUNK, |_, chunk| {
             for q in chunk {
                 let p = [q.x as f64, q.y as f64];
