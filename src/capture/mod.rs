@@ -19,7 +19,7 @@ use bevy::ecs::schedule::IntoScheduleConfigs;
 use bevy::ecs::system::Res;
 use bevy::ecs::world::World;
 use bevy::tasks::futures::check_ready;
-use bevy::tasks::{IoTaskPool, Task};
+use bevy::tasks::{AsyncComputeTaskPool, IoTaskPool, Task};
 
 pub use animation::AnimationExport;
 use animation::{FrameTask, abandon, advance_frames};
@@ -227,8 +227,10 @@ fn start_captures(world: &mut World) {
                 let scene = d.scene.as_ref()?;
                 (d.saved.as_deref() != Some(scene)).then(|| scene.to_ron(&d.header))
             });
-        let task = IoTaskPool::get().spawn(async move {
-            let result = (|| -> Result<Vec<PathBuf>, CaptureError> {
+        // Encoding is CPU work (the async compute pool); only the writing goes to the I/O
+        // pool, which asset loads (scene reloads) share.
+        let task = AsyncComputeTaskPool::get().spawn(async move {
+            let encoded = (|| -> Result<Vec<(String, &str, Vec<u8>)>, CaptureError> {
                 if drawing.layers.is_empty() {
                     return Err(CaptureError::Nothing);
                 }
@@ -251,13 +253,18 @@ fn start_captures(world: &mut World) {
                     CaptureKind::Png => Format::Png(dpi),
                     CaptureKind::Frames => unreachable!("started by its own system"),
                 };
-                let files: Vec<(String, &str, Vec<u8>)> = encode(&drawing, &profile, &format)?
+                Ok(encode(&drawing, &profile, &format)?
                     .into_iter()
                     .map(|f| (f.suffix, f.ext, f.bytes))
-                    .collect();
-                Ok(write_numbered(&dir, &stem, &files)?)
-            })()
-            .map_err(|e| e.to_string());
+                    .collect())
+            })();
+            let result = IoTaskPool::get()
+                .spawn(async move {
+                    encoded
+                        .and_then(|files| Ok(write_numbered(&dir, &stem, &files)?))
+                        .map_err(|e| e.to_string())
+                })
+                .await;
             CaptureOutcome {
                 kind,
                 result,

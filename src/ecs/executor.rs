@@ -2,6 +2,8 @@
 //! for work the frame waits on (the pipeline's tasks themselves run on the async
 //! compute pool, so chunks never queue behind whole layers).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use bevy::tasks::{ComputeTaskPool, TaskPool};
 
 use crate::ops::{Executor, Job};
@@ -22,6 +24,27 @@ impl Default for ComputePoolExecutor {
     }
 }
 
+/// Layer evaluations running now (see [`Evaluating`]).
+static EVALUATING: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one running layer evaluation while it lives: the chunks of evaluations running
+/// side by side share the compute pool's threads instead of each asking for all.
+pub(crate) struct Evaluating(());
+
+impl Evaluating {
+    /// Starts counting an evaluation.
+    pub(crate) fn start() -> Self {
+        EVALUATING.fetch_add(1, Ordering::Relaxed);
+        Self(())
+    }
+}
+
+impl Drop for Evaluating {
+    fn drop(&mut self) {
+        EVALUATING.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 fn pool() -> &'static TaskPool {
     ComputeTaskPool::get_or_init(TaskPool::default)
 }
@@ -33,7 +56,11 @@ impl Executor for ComputePoolExecutor {
         }
         // The calling thread works through the pool's queue too while it waits for the
         // scope (Bevy's scope ticks the pool's executor), so one more part keeps it busy.
-        (pool().thread_num() + 1).min(self.max_threads)
+        // Evaluations running side by side share those threads.
+        let evaluating = EVALUATING.load(Ordering::Relaxed).max(1);
+        ((pool().thread_num() + 1) / evaluating)
+            .max(1)
+            .min(self.max_threads)
     }
 
     fn run<'a>(&self, jobs: Vec<Job<'a>>) {
@@ -55,9 +82,9 @@ impl Executor for ComputePoolExecutor {
 ///   core;
 /// - layer evaluations on the async compute pool, one thread per core (at most 8), so
 ///   that layers (and an animated layer's two overlapping evaluations) run side by side
-///   on idle cores. Those threads run at a lower priority (nice 5 on Linux): when
-///   evaluations and their chunks ask for more threads than there are cores, the
-///   window's own threads still get theirs;
+///   on idle cores. While several evaluate, each splits its ops into fewer chunks,
+///   so together they ask for about as many threads as there are
+///   cores;
 /// - file output on its own small I/O pool, so an export never holds up live work.
 pub fn task_pool_options() -> bevy::app::TaskPoolOptions {
     use bevy::app::{TaskPoolOptions, TaskPoolThreadAssignmentPolicy};
@@ -71,10 +98,7 @@ pub fn task_pool_options() -> bevy::app::TaskPoolOptions {
     let cores = bevy::tasks::available_parallelism();
     TaskPoolOptions {
         io: policy(1, 2, 0.25),
-        async_compute: TaskPoolThreadAssignmentPolicy {
-            on_thread_spawn: Some(std::sync::Arc::new(lower_this_threads_priority)),
-            ..policy(cores.min(8), 8, 1.0)
-        },
+        async_compute: policy(cores.min(8), 8, 1.0),
         compute: policy(chunk_threads(), usize::MAX, 1.0),
         // Bevy hands out the pools' threads in turn from the core count: these
         // percentages ask for more than it has, and the minimums above decide.
@@ -88,16 +112,4 @@ fn chunk_threads() -> usize {
     bevy::tasks::available_parallelism()
         .saturating_sub(1)
         .max(1)
-}
-
-/// Gives the calling thread a lower scheduling priority (nice 5), so that the frame's
-/// threads win a core over background evaluation.
-fn lower_this_threads_priority() {
-    #[cfg(target_os = "linux")]
-    // SAFETY: plain system calls on the calling thread's own id; a failure (not allowed,
-    // say) only leaves the priority as it was.
-    unsafe {
-        let tid = libc::gettid();
-        let _ = libc::setpriority(libc::PRIO_PROCESS, tid as libc::id_t, 5);
-    }
 }

@@ -132,8 +132,22 @@ impl FrameSequence {
         &mut self,
         drawing_at: impl FnOnce(f64) -> Result<Drawing, E>,
     ) -> Result<(), ExportError> {
-        let Some(&t) = self.times.get(self.next) else {
+        let Some((i, drawing)) = self.draw_next(drawing_at)? else {
             return Ok(());
+        };
+        let files = self.encoder().encode(&drawing)?;
+        self.stage(i, files)
+    }
+
+    /// The next frame's index and drawing (`drawing_at(t)`, its coordinates checked), and
+    /// the sequence moves on; `None` when every frame was drawn. Encode it with
+    /// [`encoder`](Self::encoder) (on any thread), then [`stage`](Self::stage) it.
+    pub fn draw_next<E: std::fmt::Display>(
+        &mut self,
+        drawing_at: impl FnOnce(f64) -> Result<Drawing, E>,
+    ) -> Result<Option<(usize, Drawing)>, ExportError> {
+        let Some(&t) = self.times.get(self.next) else {
+            return Ok(None);
         };
         let i = self.next;
         let drawing = drawing_at(t).map_err(|e| ExportError::Frame {
@@ -142,14 +156,27 @@ impl FrameSequence {
             message: e.to_string(),
         })?;
         drawing.check_coordinates()?;
-        for ext in &self.exts {
-            let bytes = match *ext {
-                "png" => to_png(&drawing, self.dpi)?,
-                _ => to_svg(&drawing).into_bytes(),
-            };
+        self.next += 1;
+        Ok(Some((i, drawing)))
+    }
+
+    /// What turns a frame's drawing into its files' bytes.
+    pub fn encoder(&self) -> FrameEncoder {
+        FrameEncoder {
+            exts: self.exts.clone(),
+            dpi: self.dpi,
+        }
+    }
+
+    /// Stages the encoded files of frame `i` (published together by [`commit`](Self::commit)).
+    pub fn stage(
+        &mut self,
+        i: usize,
+        files: Vec<(&'static str, Vec<u8>)>,
+    ) -> Result<(), ExportError> {
+        for (ext, bytes) in files {
             self.family.add(&frame_path(&self.dir, i, ext), &bytes)?;
         }
-        self.next += 1;
         Ok(())
     }
 
@@ -160,10 +187,38 @@ impl FrameSequence {
     }
 }
 
+/// Turns a frame's drawing into the bytes of its files (PNG, SVG); cheap to clone, and
+/// sent to whichever thread encodes.
+#[derive(Clone, Debug)]
+pub struct FrameEncoder {
+    exts: Vec<&'static str>,
+    dpi: f64,
+}
+
+impl FrameEncoder {
+    /// The files of one frame: extension and bytes.
+    pub fn encode(&self, drawing: &Drawing) -> Result<Vec<(&'static str, Vec<u8>)>, ExportError> {
+        self.exts
+            .iter()
+            .map(|&ext| {
+                let bytes = match ext {
+                    "png" => to_png(drawing, self.dpi)?,
+                    _ => to_svg(drawing).into_bytes(),
+                };
+                Ok((ext, bytes))
+            })
+            .collect()
+    }
+}
+
 /// Writes every frame of `range` into `dir`: `drawing_at(t)` gives each frame's drawing,
 /// `progress(done, total)` is told after each one. Without `overwrite`, existing frame
 /// files are an error before anything is written; the frames appear together once all
 /// are rendered, or none on failure. Returns the files written.
+///
+/// Frames are drawn in turn on the calling thread (the scene's evaluation splits its own
+/// work) while one encoder thread per core rasterises and encodes the frames drawn
+/// before; at most two drawings per encoder wait, so memory stays bounded.
 pub fn export_frames<E: std::fmt::Display>(
     dir: &Path,
     range: FrameRange,
@@ -172,12 +227,69 @@ pub fn export_frames<E: std::fmt::Display>(
     mut drawing_at: impl FnMut(f64) -> Result<Drawing, E>,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Vec<PathBuf>, ExportError> {
+    use std::sync::mpsc;
+    use std::sync::{Arc, Mutex};
+    type Encoded = (usize, Result<Vec<(&'static str, Vec<u8>)>, ExportError>);
     let mut frames = FrameSequence::start(dir, range, formats, overwrite)?;
-    while !frames.is_done() {
-        frames.write_next(&mut drawing_at)?;
-        progress(frames.done(), frames.total());
-    }
-    frames.commit()
+    let total = frames.total();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(total.max(1));
+    let encoder = frames.encoder();
+    std::thread::scope(|scope| {
+        let (to_encode, jobs) = mpsc::sync_channel::<(usize, Drawing)>(workers);
+        let jobs = Arc::new(Mutex::new(jobs));
+        let (encoded, results) = mpsc::channel::<Encoded>();
+        for _ in 0..workers {
+            let (jobs, encoded, encoder) = (Arc::clone(&jobs), encoded.clone(), encoder.clone());
+            scope.spawn(move || {
+                loop {
+                    let job = jobs.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok((i, drawing)) = job else {
+                        return;
+                    };
+                    if encoded.send((i, encoder.encode(&drawing))).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(encoded);
+        let mut staged = 0;
+        let mut stage = |frames: &mut FrameSequence, (i, files): Encoded| {
+            frames.stage(i, files?)?;
+            staged += 1;
+            progress(staged, total);
+            Ok::<(), ExportError>(())
+        };
+        let mut outcome = Ok(());
+        while outcome.is_ok() {
+            match frames.draw_next(&mut drawing_at) {
+                Ok(Some(job)) => {
+                    // Blocks while every encoder is busy and their queue is full.
+                    let _ = to_encode.send(job);
+                }
+                Ok(None) => break,
+                Err(e) => outcome = Err(e),
+            }
+            while let (true, Ok(done)) = (outcome.is_ok(), results.try_recv()) {
+                outcome = stage(&mut frames, done);
+            }
+        }
+        // No more frames: the encoders finish what they have and stop.
+        drop(to_encode);
+        for done in results {
+            if outcome.is_ok() {
+                outcome = stage(&mut frames, done);
+            }
+        }
+        outcome
+    })?;
+    // Staged as they were encoded: listed in frame order.
+    let mut written = frames.commit()?;
+    written.sort();
+    Ok(written)
 }
 
 /// The ffmpeg command that turns the PNG frames in `dir` into `out`.

@@ -14,7 +14,7 @@ pub use crate::core::drawing::{
 pub use crate::core::export::*;
 pub use error::ExportError;
 pub use frames::{
-    FrameFormats, FrameRange, FrameSequence, MAX_FRAMES, assemble_mp4, export_frames,
+    FrameEncoder, FrameFormats, FrameRange, FrameSequence, MAX_FRAMES, assemble_mp4, export_frames,
     ffmpeg_command, frame_path, terminal_progress,
 };
 pub use optimize::{OptimizeOptions, OptimizeReport, optimize};

@@ -331,6 +331,19 @@ fn a_frame_sequence_of_ten_frames_writes_ten_numbered_files_of_the_right_size() 
         std::fs::read(&written[0]).unwrap(),
         std::fs::read(&written[9]).unwrap()
     );
+    // Encoded on several threads, each frame holds what encoding it in turn gives.
+    let one_by_one = dir.join("one-by-one");
+    let mut sequence =
+        graft::export::FrameSequence::start(&one_by_one, range, formats, false).unwrap();
+    while !sequence.is_done() {
+        sequence.write_next(|t| render_at(&mut app, t)).unwrap();
+    }
+    for (i, path) in sequence.commit().unwrap().iter().enumerate() {
+        assert_eq!(
+            std::fs::read(path).unwrap(),
+            std::fs::read(&written[i]).unwrap()
+        );
+    }
     let err = export_frames(
         &dir,
         range,

@@ -212,6 +212,7 @@ fn spawn_evaluation(
     cache: SharedCache,
 ) -> bevy::tasks::Task<TaskOutput> {
     AsyncComputeTaskPool::get().spawn(async move {
+        let _evaluating = crate::ecs::executor::Evaluating::start();
         let began = Instant::now();
         let id = recipe.final_id();
         let mut evaluated = 0;
