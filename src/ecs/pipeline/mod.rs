@@ -114,6 +114,12 @@ impl Evaluations {
             .min_by(f32::total_cmp)
     }
 
+    /// True when every evaluation has finished its work and only waits for the next
+    /// frame to collect it.
+    pub fn all_finished(&self) -> bool {
+        self.running.values().all(|r| r.task.is_finished())
+    }
+
     /// Number of evaluations running.
     pub fn len(&self) -> usize {
         self.running.len()
