@@ -10,6 +10,7 @@
 //! [`capture`], [`inspector`], [`app`] and [`sketch`] as plugins above it.
 
 pub mod app;
+pub mod batch;
 pub mod bench;
 pub mod capture;
 pub mod cli;

@@ -76,6 +76,10 @@ enum Command {
     /// Prepare any SVG for plotting: deduplicate, merge, simplify, sort and reloop its
     /// lines, keeping its layers, colours and widths; prints the travel saved.
     Optimize(OptimizeCmd),
+    /// Render a scene for many seeds and parameter values (their product) on every core:
+    /// resumable, optionally one shard of a cluster job, with a manifest and a contact
+    /// sheet.
+    Batch(graft::batch::BatchArgs),
     /// Run the built-in benchmarks.
     Bench {
         /// Worker threads for op work (0 = all cores).
@@ -197,6 +201,7 @@ fn main() -> ExitCode {
         }) => open(scene, screenshot, overwrite),
         Some(Command::Render(cmd)) => render(cmd),
         Some(Command::Frames(cmd)) => frames(cmd),
+        Some(Command::Batch(args)) => graft::batch::batch_command(&args).map_err(CliError::Batch),
         Some(Command::Ops { name }) => ops(name.as_deref()),
         Some(Command::Optimize(cmd)) => optimize(cmd),
         Some(Command::Bench {
@@ -245,6 +250,8 @@ enum CliError {
     Override { file: String, error: OverrideError },
     #[error(transparent)]
     OverrideForm(#[from] OverrideError),
+    #[error("{0}")]
+    Batch(String),
 }
 
 fn open(
