@@ -2,6 +2,7 @@
 
 mod address;
 mod bad_input;
+mod batch;
 mod capture;
 mod catalogue;
 mod cli;
