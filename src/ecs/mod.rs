@@ -20,7 +20,8 @@ use bevy::app::{PluginGroup, PluginGroupBuilder};
 
 pub use clock::{ClockPlugin, FRAME_STEP, SceneClock};
 pub use document::{
-    EditCommand, EditQueue, SceneDocument, apply_edit, layer_def, redo, save, undo,
+    DocumentError, EditCommand, EditQueue, SceneDocument, apply_edit, explore, layer_def, redo,
+    save, undo,
 };
 pub use drawing::{current_drawing, scene_defs};
 pub use executor::{ComputePoolExecutor, task_pool_options};

@@ -21,6 +21,7 @@
 //! Ops are written as `name(param: value, …)`; any numeric parameter may be a string
 //! holding an expression of `t` (seconds). `enabled: false` switches an effect off.
 
+mod explore;
 mod graph;
 mod overrides;
 mod parse;
@@ -40,6 +41,7 @@ use crate::ops::{
 
 pub use graph::{GraphError, Node, bind_by_name, evaluation_order, order_around_errors};
 
+pub use explore::{Preset, morph, morph_over_time, nudge, randomise, raw_to_ron};
 pub use overrides::{OverrideError, SceneOverrides};
 pub use parse::{SceneError, field_position, parse_param_text};
 pub use write::leading_comments;
@@ -92,6 +94,10 @@ pub struct Scene {
     pub shapes: Vec<ShapeDef>,
     /// Export settings.
     pub export: ExportSettings,
+    /// Named snapshots of parameter values (`presets:` in the file), by address.
+    pub presets: Vec<Preset>,
+    /// Parameters that randomise and nudge leave alone (`locks:` in the file).
+    pub locks: Vec<crate::ops::ParamAddress>,
 }
 
 impl Scene {

@@ -184,7 +184,7 @@ pub(super) fn parse_scene(
             });
         }
     }
-    let scene = Scene {
+    let mut scene = Scene {
         seed: raw.seed,
         canvas,
         layers,
@@ -193,7 +193,68 @@ pub(super) fn parse_scene(
             gcode: raw.export.gcode,
             png: raw.export.png,
         },
+        presets: Vec::new(),
+        locks: Vec::new(),
     };
+    // Presets and locks name parameters by address: each must name one the scene has,
+    // with a value it allows.
+    let at = |needle: &str| {
+        let (line, column) = nth_position(text, &format!("{needle:?}"), 1);
+        move |message: String| SceneError {
+            file: file.into(),
+            line,
+            column,
+            message,
+        }
+    };
+    let mut probe = scene.clone();
+    let mut preset_names = std::collections::HashSet::new();
+    for preset in raw.presets {
+        let err = at(&preset.name);
+        if !preset_names.insert(preset.name.clone()) {
+            return Err(err(format!(
+                "preset name \"{}\" is used twice; preset names must be unique",
+                preset.name
+            )));
+        }
+        if let Some(layer) = &preset.layer
+            && !scene.names().any(|n| n == layer)
+        {
+            return Err(err(format!(
+                "preset \"{}\" is of layer '{layer}', which the scene does not have",
+                preset.name
+            )));
+        }
+        let mut values = Vec::with_capacity(preset.values.len());
+        for (address, value) in preset.values {
+            let err = at(&address);
+            let parsed = crate::ops::ParamAddress::parse(&address)
+                .map_err(|e| err(format!("preset \"{}\": {e}", preset.name)))?;
+            let raw = to_raw(&value)
+                .map_err(|e| err(format!("preset \"{}\", {address}: {e}", preset.name)))?;
+            probe.set_param(&parsed, &raw).map_err(|e| {
+                err(format!("preset \"{}\": {e}", preset.name).replace("--set ", ""))
+            })?;
+            values.push((parsed, raw));
+        }
+        scene.presets.push(super::Preset {
+            name: preset.name,
+            layer: preset.layer,
+            values,
+        });
+    }
+    for lock in raw.locks {
+        let err = at(&lock);
+        let parsed =
+            crate::ops::ParamAddress::parse(&lock).map_err(|e| err(format!("lock: {e}")))?;
+        probe
+            .recipe_mut(&parsed.owner)
+            .and_then(|r| r.find_param(&parsed).map(|_| ()))
+            .map_err(|e| err(format!("lock: {e}")))?;
+        if !scene.locks.contains(&parsed) {
+            scene.locks.push(parsed);
+        }
+    }
     scene.check_graph().map_err(|e| {
         // Point at the reference that cannot be followed (or the first name of the cycle).
         let (line, column) = match &e {
@@ -286,6 +347,19 @@ struct SceneFile {
     export: ExportFile,
     #[serde(default)]
     seed: Option<u64>,
+    #[serde(default, deserialize_with = "capped")]
+    presets: Vec<PresetFile>,
+    #[serde(default, deserialize_with = "capped")]
+    locks: Vec<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PresetFile {
+    name: String,
+    #[serde(default)]
+    layer: Option<String>,
+    values: std::collections::BTreeMap<String, ron::Value>,
 }
 
 #[derive(serde::Deserialize)]

@@ -40,6 +40,37 @@ impl Scene {
         if !export.is_empty() {
             let _ = writeln!(s, "    export: ({export}),");
         }
+        if !self.presets.is_empty() {
+            s.push_str("    presets: [\n");
+            for preset in &self.presets {
+                let _ = write!(
+                    s,
+                    "        (\n            name: {},\n",
+                    quoted(&preset.name)
+                );
+                if let Some(layer) = &preset.layer {
+                    let _ = writeln!(s, "            layer: {},", quoted(layer));
+                }
+                s.push_str("            values: {\n");
+                // Sorted by address, as the file is read back.
+                let mut values: Vec<_> = preset.values.iter().collect();
+                values.sort_by_key(|(a, _)| a.to_string());
+                for (address, raw) in values {
+                    let _ = writeln!(
+                        s,
+                        "                {}: {},",
+                        quoted(&address.to_string()),
+                        super::raw_to_ron(raw)
+                    );
+                }
+                s.push_str("            },\n        ),\n");
+            }
+            s.push_str("    ],\n");
+        }
+        if !self.locks.is_empty() {
+            let locks: Vec<String> = self.locks.iter().map(|a| quoted(&a.to_string())).collect();
+            let _ = writeln!(s, "    locks: [{}],", locks.join(", "));
+        }
         s.push_str(")\n");
         s
     }

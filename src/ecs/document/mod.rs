@@ -17,6 +17,8 @@ use bevy::ecs::world::World;
 use bevy::tasks::futures::check_ready;
 use bevy::tasks::{IoTaskPool, Task};
 
+pub mod explore;
+
 use super::GraftSystems;
 use super::layer::{FromScene, Layer, LayerRecipe, Shape, Stroke, layer_def_of};
 use super::scene::{ActiveScene, SceneLoaded};
@@ -68,6 +70,15 @@ pub enum DocumentError {
     /// The file could not be written.
     #[error("not saved: {0}")]
     Write(OutputError),
+    /// No preset has this name.
+    #[error("there is no preset named '{0}'")]
+    NoPreset(String),
+    /// A preset name another preset has.
+    #[error("a preset named '{0}' exists already; preset names must be unique")]
+    PresetTaken(String),
+    /// An empty preset name.
+    #[error("a preset needs a name")]
+    PresetName,
 }
 
 impl SceneDocument {
@@ -126,6 +137,41 @@ pub enum EditCommand {
     Redo,
     /// Saves the scene to its file.
     Save,
+    /// Sets many parameters by address as one undo step (a preset, a randomise, a
+    /// nudge, a morph, a variation adopted).
+    SetParams {
+        /// The values.
+        sets: Vec<(crate::ops::ParamAddress, crate::ops::RawParam)>,
+        /// Merge key of a continuous gesture (a morph slider), if any.
+        merge: Option<u64>,
+    },
+    /// Applies the preset of that name (one undo step).
+    ApplyPreset(String),
+    /// Saves the current values as a preset (of one layer, or of all).
+    SavePreset {
+        /// Its name (an existing one is replaced).
+        name: String,
+        /// The layer; none: all.
+        layer: Option<String>,
+    },
+    /// Renames a preset.
+    RenamePreset {
+        /// The current name.
+        from: String,
+        /// The new name.
+        to: String,
+    },
+    /// Deletes a preset.
+    DeletePreset(String),
+    /// Sets the scene seed.
+    SetSeed(Option<u64>),
+    /// Locks or unlocks a parameter.
+    SetLock {
+        /// The parameter.
+        address: crate::ops::ParamAddress,
+        /// Locked.
+        locked: bool,
+    },
 }
 
 /// Commands waiting for the next frame, and the last problem they met.
@@ -258,6 +304,18 @@ fn apply_queued_edits(world: &mut World) {
                 start_save(world);
                 Ok(())
             }
+            EditCommand::SetParams { sets, merge } => explore::apply_sets(world, &sets, merge),
+            EditCommand::ApplyPreset(name) => explore::apply_preset(world, &name),
+            EditCommand::SavePreset { name, layer } => {
+                explore::save_preset(world, &name, layer.as_deref())
+            }
+            EditCommand::RenamePreset { from, to } => explore::rename_preset(world, &from, &to),
+            EditCommand::DeletePreset(name) => explore::delete_preset(world, &name),
+            EditCommand::SetSeed(seed) => {
+                explore::set_seed(world, seed);
+                Ok(())
+            }
+            EditCommand::SetLock { address, locked } => explore::set_lock(world, &address, locked),
         };
         if let Err(e) = result {
             bevy::log::warn!("{e}");
@@ -276,7 +334,7 @@ pub fn layer_def(world: &mut World, name: &str) -> Option<(Entity, LayerDef)> {
 
 /// Writes `def` to the layer entity (only the components that differ, so untouched
 /// parts keep their caches) and to the document when the layer comes from the file.
-fn write_layer(world: &mut World, entity: Entity, old_name: &str, def: &LayerDef) {
+pub(super) fn write_layer(world: &mut World, entity: Entity, old_name: &str, def: &LayerDef) {
     let mut e = world.entity_mut(entity);
     if let Some(mut l) = e.get_mut::<Layer>()
         && (l.name != def.name || l.visible != def.visible)
