@@ -7,6 +7,7 @@ mod capture;
 mod catalogue;
 mod cli;
 mod edit;
+mod explore;
 mod export;
 mod extremes;
 mod gcode_sim;

@@ -21,6 +21,7 @@ pub struct Preset {
 /// A value as written in a scene file (`12`, `(1, 2, 0)`, `"t * 3"`, `true`).
 pub fn raw_to_ron(raw: &RawParam) -> String {
     match raw {
+        RawParam::Num(v, true) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{}", *v as i64),
         RawParam::Num(v, _) => crate::ops::fmt_num(*v),
         RawParam::Bool(b) => b.to_string(),
         RawParam::Str(s) => ron::to_string(s).unwrap_or_else(|_| format!("{s:?}")),
@@ -39,6 +40,9 @@ pub struct Slot<'a> {
     pub spec: &'a ParamSpec,
     /// What it is.
     pub input: &'a ParamInput,
+    /// An op's `seed` the file does not write: it draws from the scene's seed, so
+    /// presets, randomise and nudge leave it alone (the scene seed is the control).
+    pub derived_seed: bool,
 }
 
 impl Scene {
@@ -54,12 +58,17 @@ impl Scene {
         for (owner, recipe) in owners {
             for (call, stage) in recipe.calls().zip(recipe.stage_names()) {
                 for (spec, input) in call.op.schema().params.iter().zip(&call.params) {
+                    let derived_seed = spec.name == "seed" && !call.seed_written();
+                    let address = ParamAddress {
+                        owner: owner.clone(),
+                        stage: stage.clone(),
+                        param: spec.name.clone(),
+                    };
+                    // As the address reads when written (`drop`, not `drop#1`).
+                    let address = ParamAddress::parse(&address.to_string()).unwrap_or(address);
                     out.push(Slot {
-                        address: ParamAddress {
-                            owner: owner.clone(),
-                            stage: stage.clone(),
-                            param: spec.name.clone(),
-                        },
+                        derived_seed,
+                        address,
                         spec,
                         input,
                     });
@@ -74,7 +83,18 @@ impl Scene {
         let values = self
             .slots(layer)
             .into_iter()
-            .filter_map(|slot| Some((slot.address, parse_param_text(&slot.input.to_ron()).ok()?)))
+            .filter(|slot| !slot.derived_seed)
+            .filter_map(|slot| {
+                let raw = parse_param_text(&slot.input.to_ron()).ok()?;
+                // Integers as integers (`4`, not `4.0`): morphs round them.
+                let raw = match raw {
+                    RawParam::Num(v, _) if slot.spec.kind == ParamKind::Int => {
+                        RawParam::Num(v, true)
+                    }
+                    other => other,
+                };
+                Some((slot.address, raw))
+            })
             .collect::<Vec<_>>();
         // By address, as a scene file lists them.
         let mut values = values;
@@ -122,6 +142,7 @@ fn movable(slot: &Slot, locks: &[ParamAddress]) -> bool {
         ParamInput::Vec3(c) => c.iter().all(|s| matches!(s, Scalar::Const(_))),
     };
     constant
+        && !slot.derived_seed
         && !locks.contains(&slot.address)
         && matches!(
             slot.spec.kind,

@@ -1,0 +1,351 @@
+//! Exploring: presets and locks through the scene file, randomise and nudge from
+//! per-address streams, morphs, and the app applying them as one undo step each.
+
+use bevy::prelude::*;
+use graft::ecs::{EditCommand, EditQueue, LayerRecipe, SceneDocument, undo};
+use graft::ops::{ParamAddress, RawParam};
+use graft::scene::{Scene, morph, morph_over_time, nudge, randomise};
+
+use crate::pipeline::{SCENE, app, entity, settle};
+use crate::util::{bundled_path, bundled_scene, ctx, registry, tempdir};
+
+fn addr(text: &str) -> ParamAddress {
+    ParamAddress::parse(text).unwrap()
+}
+
+fn parse(text: &str) -> Result<Scene, String> {
+    Scene::parse(text, "x.scene.ron", &registry()).map_err(|e| e.to_string())
+}
+
+/// The seeds scene's text with `extra` fields before its closing bracket.
+fn seeds_with(extra: &str) -> String {
+    let text = std::fs::read_to_string(bundled_path("seeds.scene.ron")).unwrap();
+    let end = text.rfind(')').unwrap();
+    format!("{}{extra}\n)\n", &text[..end])
+}
+
+#[test]
+fn presets_and_locks_round_trip_through_the_scene_file_and_bad_ones_are_named() {
+    let mut scene = bundled_scene("seeds.scene.ron");
+    let calm = scene.capture_preset("calm", None);
+    assert!(
+        calm.values
+            .iter()
+            .any(|(a, _)| a == &addr("field/terrain/amplitude"))
+    );
+    assert!(
+        calm.values
+            .iter()
+            .any(|(a, _)| a == &addr("garden/plant/iters"))
+    );
+    scene.presets.push(calm);
+    scene
+        .presets
+        .push(scene.capture_preset("plant only", Some("garden")));
+    scene.locks.push(addr("field/tilt/rotation"));
+    let text = scene.to_ron("");
+    assert!(text.contains("presets: [") && text.contains("locks: [\"field/tilt/rotation\"]"));
+    let back = parse(&text).unwrap();
+    for (x, y) in back.presets[0].values.iter().zip(&scene.presets[0].values) {
+        assert_eq!(x, y);
+    }
+    assert_eq!(back.presets, scene.presets);
+    assert_eq!(back.locks, scene.locks);
+    assert_eq!(back, scene);
+    assert!(
+        back.presets[1]
+            .values
+            .iter()
+            .all(|(a, _)| a.owner == "garden")
+    );
+
+    // A preset or a lock naming what the scene does not have, or a value not allowed.
+    for (extra, says) in [
+        (
+            r#"presets: [(name: "p", values: {"field/terrain/nope": 1})],"#,
+            "preset \"p\"",
+        ),
+        (
+            r#"presets: [(name: "p", values: {"garden/plant/iters": 99})],"#,
+            "iters",
+        ),
+        (
+            r#"presets: [(name: "p", values: {}), (name: "p", values: {})],"#,
+            "used twice",
+        ),
+        (
+            r#"presets: [(name: "p", layer: "sky", values: {})],"#,
+            "'sky'",
+        ),
+        (r#"locks: ["field/nothing/amplitude"],"#, "lock"),
+    ] {
+        let e = parse(&seeds_with(&format!("    {extra}"))).unwrap_err();
+        assert!(
+            e.starts_with("x.scene.ron:") && e.contains(says),
+            "{extra}: {e}"
+        );
+    }
+}
+
+/// The number (or numbers) a set gives.
+fn nums(raw: &RawParam) -> Vec<f64> {
+    match raw {
+        RawParam::Num(v, _) => vec![*v],
+        RawParam::Seq(items) => items.iter().flat_map(nums).collect(),
+        _ => vec![],
+    }
+}
+
+#[test]
+fn randomise_draws_each_parameter_from_its_own_stream_within_its_range() {
+    let scene = bundled_scene("seeds.scene.ron");
+    let locks = [addr("field/terrain/amplitude")];
+    let a = randomise(&scene, 1, &locks, None);
+    assert!(!a.is_empty());
+    assert!(
+        a.iter().all(|(address, _)| address != &locks[0]),
+        "locked stays"
+    );
+    assert_eq!(
+        a,
+        randomise(&scene, 1, &locks, None),
+        "same round, same values"
+    );
+    assert_ne!(a, randomise(&scene, 2, &locks, None));
+    // Every value within its slider range, and accepted by the scene.
+    let mut applied = scene.clone();
+    for (address, raw) in &a {
+        let spec = scene
+            .slots(None)
+            .into_iter()
+            .find(|s| &s.address == address)
+            .unwrap()
+            .spec
+            .clone();
+        if let Some((lo, hi)) = spec.ui_range {
+            assert!(
+                nums(raw).iter().all(|v| *v >= lo && *v <= hi),
+                "{address}: {raw:?}"
+            );
+        }
+        applied.set_param(address, raw).unwrap();
+    }
+    applied.realize(0.0, &ctx()).unwrap();
+    // A layer added in front changes nobody else's draw.
+    let mut more = scene.clone();
+    let mut extra = scene.layers[1].clone();
+    extra.name = "another".into();
+    more.layers.insert(0, extra);
+    let b = randomise(&more, 1, &locks, None);
+    for (address, raw) in &a {
+        assert_eq!(
+            b.iter().find(|(x, _)| x == address).map(|(_, r)| r),
+            Some(raw)
+        );
+    }
+    // One layer only.
+    assert!(
+        randomise(&scene, 1, &[], Some("garden"))
+            .iter()
+            .all(|(x, _)| x.owner == "garden")
+    );
+
+    // Nudge: each number within 10 % of its range of where it was; switches stay.
+    let n = nudge(&scene, 5, 0.1, &locks, None);
+    assert!(!n.is_empty());
+    let before = scene.capture_preset("now", None);
+    for (address, raw) in &n {
+        let spec = scene
+            .slots(None)
+            .into_iter()
+            .find(|s| &s.address == address)
+            .unwrap()
+            .spec
+            .clone();
+        let (lo, hi) = spec.ui_range.unwrap();
+        let (_, was) = before.values.iter().find(|(x, _)| x == address).unwrap();
+        for (now, was) in nums(raw).iter().zip(nums(was)) {
+            assert!(
+                (now - was).abs() <= 0.1 * (hi - lo) + 1e-9,
+                "{address}: {was} → {now}"
+            );
+        }
+    }
+}
+
+#[test]
+fn morphs_interpolate_numbers_and_switch_the_rest_at_the_midpoint() {
+    let scene = bundled_scene("seeds.scene.ron");
+    let a = scene.capture_preset("a", None);
+    let mut other = scene.clone();
+    for (address, value) in [
+        ("field/terrain/amplitude", "(0, 9, 0)"),
+        ("garden/plant/iters", "6"),
+        ("garden/plant/angle", "30"),
+    ] {
+        other
+            .set_param(
+                &addr(address),
+                &graft::scene::parse_param_text(value).unwrap(),
+            )
+            .unwrap();
+    }
+    let b = other.capture_preset("b", None);
+    let value = |sets: &[(ParamAddress, RawParam)], address: &str| {
+        sets.iter()
+            .find(|(x, _)| x == &addr(address))
+            .map(|(_, r)| nums(r))
+            .unwrap()
+    };
+    // Only what differs is set.
+    assert_eq!(morph(&a, &b, 0.3).len(), 3);
+    assert_eq!(
+        value(&morph(&a, &b, 0.0), "field/terrain/amplitude"),
+        [0.0, 7.0, 0.0]
+    );
+    assert_eq!(
+        value(&morph(&a, &b, 1.0), "field/terrain/amplitude"),
+        [0.0, 9.0, 0.0]
+    );
+    assert_eq!(
+        value(&morph(&a, &b, 0.5), "field/terrain/amplitude"),
+        [0.0, 8.0, 0.0]
+    );
+    // Integers are rounded along the way.
+    assert_eq!(value(&morph(&a, &b, 0.4), "garden/plant/iters"), [5.0]);
+
+    // Along time: at t = 0 the drawing is a's, at t = 1 b's (iters, an integer, stays a's).
+    let mut moving = scene.clone();
+    for (address, raw) in morph_over_time(&a, &b, "t") {
+        moving.set_param(&address, &raw).unwrap();
+    }
+    let mut b_but_iters = other.clone();
+    b_but_iters
+        .set_param(&addr("garden/plant/iters"), &RawParam::Num(4.0, true))
+        .unwrap();
+    let svg = |s: &Scene, t: f64| graft::export::to_svg(&s.realize(t, &ctx()).unwrap());
+    assert_eq!(svg(&moving, 0.0), svg(&scene, 0.0));
+    assert_eq!(svg(&moving, 1.0), svg(&b_but_iters, 0.0));
+}
+
+#[test]
+fn the_app_applies_a_preset_as_one_undo_step_and_saves_presets_seed_and_locks() {
+    let dir = tempdir("explore-app");
+    std::fs::copy(bundled_path("seeds.scene.ron"), dir.join(SCENE)).unwrap();
+    let mut app = app(&dir, false);
+    settle(&mut app);
+    let recipes = |app: &mut App| {
+        let (f, g) = (entity(app, "field"), entity(app, "garden"));
+        (
+            app.world().get::<LayerRecipe>(f).unwrap().0.clone(),
+            app.world().get::<LayerRecipe>(g).unwrap().0.clone(),
+        )
+    };
+    let queue = |app: &mut App, command: EditCommand| {
+        app.world_mut()
+            .resource_mut::<EditQueue>()
+            .commands
+            .push(command);
+        app.update();
+        assert_eq!(app.world().resource::<EditQueue>().last_error, None);
+    };
+    // What each layer's stages resolve to (the values, whichever way they are written).
+    let ids = |app: &mut App| {
+        let (f, g) = (entity(app, "field"), entity(app, "garden"));
+        (
+            app.world()
+                .get::<graft::ecs::Resolved>(f)
+                .unwrap()
+                .ids
+                .clone(),
+            app.world()
+                .get::<graft::ecs::Resolved>(g)
+                .unwrap()
+                .ids
+                .clone(),
+        )
+    };
+    let start_ids = ids(&mut app);
+    let start = recipes(&mut app);
+    queue(
+        &mut app,
+        EditCommand::SavePreset {
+            name: "start".into(),
+            layer: None,
+        },
+    );
+    // A randomise of both layers, as the inspector sends it.
+    let scene = app
+        .world()
+        .resource::<SceneDocument>()
+        .scene
+        .clone()
+        .unwrap();
+    queue(
+        &mut app,
+        EditCommand::SetParams {
+            sets: randomise(&scene, 3, &[], None),
+            merge: None,
+        },
+    );
+    let random = recipes(&mut app);
+    let random_ids = ids(&mut app);
+    assert!(random_ids.0 != start_ids.0 && random_ids.1 != start_ids.1);
+    assert!(
+        random.0 != start.0 && random.1 != start.1,
+        "both layers changed"
+    );
+    let steps = app.world().resource::<SceneDocument>().history.undo_len();
+    // Applying the preset brings both back, in one step; undo goes back to the random.
+    queue(&mut app, EditCommand::ApplyPreset("start".into()));
+    assert_eq!(
+        ids(&mut app),
+        start_ids,
+        "the same values, the same geometry ids"
+    );
+    assert_eq!(
+        app.world().resource::<SceneDocument>().history.undo_len(),
+        steps + 1
+    );
+    undo(app.world_mut());
+    app.update();
+    assert!(recipes(&mut app) == random);
+    assert_eq!(ids(&mut app), random_ids);
+
+    // Seed, lock, rename: all in the saved file.
+    queue(&mut app, EditCommand::SetSeed(Some(42)));
+    queue(
+        &mut app,
+        EditCommand::SetLock {
+            address: addr("field/tilt/rotation"),
+            locked: true,
+        },
+    );
+    queue(
+        &mut app,
+        EditCommand::RenamePreset {
+            from: "start".into(),
+            to: "first".into(),
+        },
+    );
+    assert!(app.world().resource::<SceneDocument>().is_dirty());
+    graft::ecs::save(app.world_mut()).unwrap();
+    let saved = parse(&std::fs::read_to_string(dir.join(SCENE)).unwrap()).unwrap();
+    assert_eq!(saved.seed, Some(42));
+    assert_eq!(saved.locks, [addr("field/tilt/rotation")]);
+    assert_eq!(saved.presets.len(), 1);
+    assert_eq!(saved.presets[0].name, "first");
+    // Refusals say why and change nothing.
+    app.world_mut()
+        .resource_mut::<EditQueue>()
+        .commands
+        .push(EditCommand::ApplyPreset("nope".into()));
+    app.update();
+    let e = app
+        .world()
+        .resource::<EditQueue>()
+        .last_error
+        .clone()
+        .unwrap();
+    assert!(e.contains("no preset named 'nope'"), "{e}");
+}
