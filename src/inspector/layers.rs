@@ -27,6 +27,8 @@ pub(super) struct LayerRow<'a> {
     pub notes: &'a [String],
     /// How far its newest running evaluation has got, when a long op reports it.
     pub progress: Option<f32>,
+    /// The scene's locked parameters.
+    pub locks: &'a [crate::ops::ParamAddress],
     /// Its geometry waits for the GPU (uploading over frames, or over the budget).
     pub gpu: Option<String>,
 }
@@ -166,7 +168,7 @@ fn layer_group(
                 })
                 .body(|ui| {
                     let stage = stages[i + 1].clone();
-                    let mut target = OpTarget::new(name, stage, names, out);
+                    let mut target = OpTarget::new(name, stage, names, out).with_locks(row.locks);
                     op_params(ui, call, &mut state.params, &mut target);
                 });
             }
@@ -265,7 +267,7 @@ fn source_group(
         })
         .body(|ui| {
             let stage = recipe.stage_names().swap_remove(0);
-            let mut target = OpTarget::new(name, stage, names, out);
+            let mut target = OpTarget::new(name, stage, names, out).with_locks(row.locks);
             op_params(ui, source, &mut state.params, &mut target);
         });
 }

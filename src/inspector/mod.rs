@@ -2,6 +2,7 @@
 //! the transport, every layer's pen and op parameters (widgets from the op schemas),
 //! undo/redo and save, captures and live statistics.
 
+mod explore;
 mod format;
 mod layers;
 mod panel;
@@ -47,6 +48,7 @@ pub struct InspectorState {
     pub quit_after_save: bool,
     params: params::ParamWidgets,
     effect_search: std::collections::HashMap<String, String>,
+    explore: explore::ExploreState,
 }
 
 impl Default for InspectorState {
@@ -58,6 +60,7 @@ impl Default for InspectorState {
             quit_after_save: false,
             params: Default::default(),
             effect_search: Default::default(),
+            explore: Default::default(),
         }
     }
 }

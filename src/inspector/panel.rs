@@ -91,11 +91,19 @@ pub(super) fn inspector_ui(
                 ui.separator();
                 transport_section(ui, &mut clock);
                 ui.separator();
+                super::explore::explore_section(
+                    ui,
+                    data.document.scene.as_ref(),
+                    &mut state.explore,
+                    &mut out,
+                );
+                ui.separator();
                 let mut rows: Vec<LayerRow> = data
                     .layers
                     .iter()
                     .map(|(entity, l, s, r, e, f, shape, times, realized)| LayerRow {
                         gpu: gpu_note(&data.stats, entity),
+                        locks: data.document.scene.as_ref().map_or(&[], |s| &s.locks),
                         layer: l,
                         stroke: s,
                         recipe: r,

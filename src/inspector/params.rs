@@ -30,6 +30,8 @@ pub(super) struct OpTarget<'a> {
     /// Every layer and shape name (what a reference parameter may choose).
     pub names: &'a [String],
     pub out: &'a mut Vec<EditCommand>,
+    /// The parameters randomise and nudge leave alone (each row shows its lock).
+    pub locks: &'a [crate::ops::ParamAddress],
     /// The op's parameter names in schema order (set by [`op_params`]).
     params: Vec<String>,
 }
@@ -47,8 +49,15 @@ impl<'a> OpTarget<'a> {
             stage,
             names,
             out,
+            locks: &[],
             params: Vec::new(),
         }
+    }
+
+    /// The same, showing each parameter's lock among `locks`.
+    pub fn with_locks(mut self, locks: &'a [crate::ops::ParamAddress]) -> Self {
+        self.locks = locks;
+        self
     }
 
     fn path(&self, param: usize) -> ParamPath {
@@ -152,10 +161,37 @@ fn params_grid(
                 } else {
                     format!("{} ({})\n{address}", spec.doc, spec.allowed())
                 });
-                ui.horizontal(|ui| param_row(ui, i, spec, input, widgets, target));
+                ui.horizontal(|ui| {
+                    param_row(ui, i, spec, input, widgets, target);
+                    lock_toggle(ui, &address, target);
+                });
                 ui.end_row();
             }
         });
+}
+
+/// The lock of one parameter: randomise and nudge leave a locked one alone.
+fn lock_toggle(ui: &mut egui::Ui, address: &crate::ops::ParamAddress, target: &mut OpTarget) {
+    // Compared as written (`drop` and `drop#1` are one stage).
+    let written = address.to_string();
+    let locked = target.locks.iter().any(|a| a.to_string() == written);
+    let text = egui::RichText::new(if locked { "🔒" } else { "🔓" }).small();
+    let text = if locked { text } else { text.weak() };
+    let hover = if locked {
+        "locked: randomise and nudge leave it alone (click to unlock)"
+    } else {
+        "click to lock: randomise and nudge will leave it alone"
+    };
+    if ui
+        .selectable_label(locked, text)
+        .on_hover_text(hover)
+        .clicked()
+    {
+        target.out.push(EditCommand::SetLock {
+            address: address.clone(),
+            locked: !locked,
+        });
+    }
 }
 
 fn param_row(

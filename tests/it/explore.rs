@@ -312,6 +312,53 @@ fn the_app_applies_a_preset_as_one_undo_step_and_saves_presets_seed_and_locks() 
     assert!(recipes(&mut app) == random);
     assert_eq!(ids(&mut app), random_ids);
 
+    // A preset of all layers keeps the seed too: applying it sets it back, in the step.
+    let seed = |app: &mut App| {
+        app.world()
+            .resource::<SceneDocument>()
+            .scene
+            .as_ref()
+            .unwrap()
+            .seed
+    };
+    assert_eq!(seed(&mut app), Some(7));
+    queue(&mut app, EditCommand::SetSeed(Some(99)));
+    queue(&mut app, EditCommand::ApplyPreset("start".into()));
+    assert_eq!(seed(&mut app), Some(7));
+    assert_eq!(ids(&mut app), start_ids);
+    undo(app.world_mut());
+    app.update();
+    assert_eq!(seed(&mut app), Some(99));
+    assert!(recipes(&mut app) == random);
+
+    // A morph dragged across both layers is one step.
+    let doc = |app: &mut App| {
+        app.world()
+            .resource::<SceneDocument>()
+            .scene
+            .clone()
+            .unwrap()
+    };
+    let (a, b) = (
+        doc(&mut app).presets[0].clone(),
+        doc(&mut app).capture_preset("b", None),
+    );
+    let steps = app.world().resource::<SceneDocument>().history.undo_len();
+    for u in [0.2, 0.5, 0.8] {
+        queue(
+            &mut app,
+            EditCommand::SetParams {
+                sets: morph(&a, &b, u),
+                merge: Some(77),
+            },
+        );
+    }
+    queue(&mut app, EditCommand::Seal);
+    assert_eq!(
+        app.world().resource::<SceneDocument>().history.undo_len(),
+        steps + 1
+    );
+
     // Seed, lock, rename: all in the saved file.
     queue(&mut app, EditCommand::SetSeed(Some(42)));
     queue(

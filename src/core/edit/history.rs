@@ -13,6 +13,8 @@ pub struct Step {
     /// Other layers changed with it, before and after (the readers of a renamed layer,
     /// whose references follow the new name); undone and redone together.
     pub linked: Vec<(LayerDef, LayerDef)>,
+    /// The scene seed before and after, when the step changed it (a preset applied).
+    pub seed: Option<(Option<u64>, Option<u64>)>,
     /// Edits with the same key merge into this step until it is sealed (a slider drag).
     key: Option<u64>,
     sealed: bool,
@@ -37,7 +39,8 @@ impl EditHistory {
     }
 
     /// Records a change of one layer together with changes of others (`linked`, before
-    /// and after each) as one step. Steps with linked changes never merge.
+    /// and after each) as one step. With a merge key, it joins the last step when that
+    /// changed the same layers under the same key (a morph dragged over many layers).
     pub fn record_linked(
         &mut self,
         before: LayerDef,
@@ -48,16 +51,27 @@ impl EditHistory {
         if before == after && linked.is_empty() {
             return;
         }
-        let merge_key = merge_key.filter(|_| linked.is_empty());
         self.redo.clear();
+        let same_layers = |last: &Step| {
+            last.after.name == before.name
+                && last.linked.len() == linked.len()
+                && last
+                    .linked
+                    .iter()
+                    .zip(&linked)
+                    .all(|((_, a), (b, _))| a.name == b.name)
+        };
         if let (Some(key), Some(last)) = (merge_key, self.undo.last_mut())
             && last.key == Some(key)
             && !last.sealed
-            && last.linked.is_empty()
-            && last.after.name == before.name
+            && last.seed.is_none()
+            && same_layers(last)
         {
             last.after = after;
-            if last.before == last.after {
+            for (slot, (_, now)) in last.linked.iter_mut().zip(linked) {
+                slot.1 = now;
+            }
+            if last.before == last.after && last.linked.iter().all(|(b, a)| b == a) {
                 self.undo.pop();
             }
             return;
@@ -67,11 +81,23 @@ impl EditHistory {
             before,
             after,
             linked,
+            seed: None,
             key: merge_key,
             sealed: merge_key.is_none(),
         });
         if self.undo.len() > Self::LIMIT {
             self.undo.remove(0);
+        }
+    }
+
+    /// Adds a change of the scene seed to the last step (recorded just before): undoing
+    /// it restores `before`, redoing sets `after`.
+    pub fn attach_seed(&mut self, before: Option<u64>, after: Option<u64>) {
+        if before != after
+            && let Some(last) = self.undo.last_mut()
+        {
+            last.seed = Some((before, after));
+            last.sealed = true;
         }
     }
 

@@ -14,6 +14,8 @@ pub struct Preset {
     pub name: String,
     /// The one layer (or shape) it holds; `None`: all of them.
     pub layer: Option<String>,
+    /// The scene seed it was saved with (presets of all layers, in a seeded scene).
+    pub seed: Option<u64>,
     /// Each parameter's value as written in a scene file, by address.
     pub values: Vec<(ParamAddress, RawParam)>,
 }
@@ -102,6 +104,7 @@ impl Scene {
         Preset {
             name: name.to_string(),
             layer: layer.map(str::to_string),
+            seed: self.seed.filter(|_| layer.is_none()),
             values,
         }
     }
@@ -133,8 +136,13 @@ impl Draws {
     }
 }
 
+/// Parameters that place a drawing on the page: randomising them mostly moves it off the
+/// paper, so randomise and nudge leave them alone (edit or morph them instead).
+const PLACEMENT: [&str; 2] = ["center", "pivot"];
+
 /// Whether a parameter takes part in randomise and nudge: numbers, vectors, switches and
-/// choices given as constants (an expression of `t` is left as written), not locked.
+/// choices given as constants (an expression of `t` is left as written), not locked, not
+/// a placement.
 fn movable(slot: &Slot, locks: &[ParamAddress]) -> bool {
     let constant = match slot.input {
         ParamInput::Const(_) => true,
@@ -143,6 +151,7 @@ fn movable(slot: &Slot, locks: &[ParamAddress]) -> bool {
     };
     constant
         && !slot.derived_seed
+        && !PLACEMENT.contains(&slot.spec.name.as_str())
         && !locks.contains(&slot.address)
         && matches!(
             slot.spec.kind,

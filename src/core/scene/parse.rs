@@ -240,6 +240,7 @@ pub(super) fn parse_scene(
         scene.presets.push(super::Preset {
             name: preset.name,
             layer: preset.layer,
+            seed: preset.seed,
             values,
         });
     }
@@ -359,6 +360,8 @@ struct PresetFile {
     name: String,
     #[serde(default)]
     layer: Option<String>,
+    #[serde(default)]
+    seed: Option<u64>,
     values: std::collections::BTreeMap<String, ron::Value>,
 }
 

@@ -51,6 +51,9 @@ impl Scene {
                 if let Some(layer) = &preset.layer {
                     let _ = writeln!(s, "            layer: {},", quoted(layer));
                 }
+                if let Some(seed) = preset.seed {
+                    let _ = writeln!(s, "            seed: {seed},");
+                }
                 s.push_str("            values: {\n");
                 // Sorted by address, as the file is read back.
                 let mut values: Vec<_> = preset.values.iter().collect();

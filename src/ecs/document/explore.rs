@@ -45,7 +45,6 @@ pub fn apply_sets(
     let mut steps = changes.into_iter().map(|(_, b, a)| (b, a));
     if let Some((before, after)) = steps.next() {
         let linked: Vec<_> = steps.collect();
-        let merge = if linked.is_empty() { merge } else { None };
         world
             .resource_mut::<SceneDocument>()
             .history
@@ -54,10 +53,25 @@ pub fn apply_sets(
     Ok(())
 }
 
-/// Applies the preset named `name` (one undo step).
+/// Applies the preset named `name`, its seed too when it has one (one undo step).
 pub fn apply_preset(world: &mut World, name: &str) -> Result<(), DocumentError> {
     let preset = preset(world, name)?;
-    apply_sets(world, &preset.values, None)
+    let steps = world.resource::<SceneDocument>().history.undo_len();
+    apply_sets(world, &preset.values, None)?;
+    if let Some(seed) = preset.seed {
+        let before = world
+            .resource::<SceneDocument>()
+            .scene
+            .as_ref()
+            .and_then(|s| s.seed);
+        set_seed(world, Some(seed));
+        let mut doc = world.resource_mut::<SceneDocument>();
+        // With the values' step, when they changed; else the seed alone is the change.
+        if doc.history.undo_len() > steps {
+            doc.history.attach_seed(before, Some(seed));
+        }
+    }
+    Ok(())
 }
 
 /// The preset named `name`.
@@ -140,6 +154,8 @@ pub fn set_lock(
     address: &ParamAddress,
     locked: bool,
 ) -> Result<(), DocumentError> {
+    // As the address reads when written (`drop`, not `drop#1`), as the file has it.
+    let address = &ParamAddress::parse(&address.to_string()).unwrap_or_else(|_| address.clone());
     let mut doc = world.resource_mut::<SceneDocument>();
     let scene = doc.scene.as_mut().ok_or(DocumentError::NotLoaded)?;
     let held = scene.locks.contains(address);

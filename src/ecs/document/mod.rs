@@ -444,6 +444,9 @@ pub fn undo(world: &mut World) -> Option<String> {
     let (entity, _) = layer_def(world, &step.after.name)?;
     write_layer(world, entity, &step.after.name, &step.before);
     write_linked(world, &step.linked, true);
+    if let Some((before, _)) = step.seed {
+        explore::set_seed(world, before);
+    }
     Some(step.before.name)
 }
 
@@ -453,6 +456,9 @@ pub fn redo(world: &mut World) -> Option<String> {
     let (entity, _) = layer_def(world, &step.before.name)?;
     write_layer(world, entity, &step.before.name, &step.after);
     write_linked(world, &step.linked, false);
+    if let Some((_, after)) = step.seed {
+        explore::set_seed(world, after);
+    }
     Some(step.after.name)
 }
 
