@@ -313,7 +313,7 @@ fn morph_rows(
     };
     ui.horizontal(|ui| {
         let slider = ui
-            .add(egui::Slider::new(&mut state.morph_u, 0.0..=1.0).text("a → b"))
+            .add(egui::Slider::new(&mut state.morph_u, 0.0..=1.0).text("a to b"))
             .on_hover_text("numbers blend; switches and choices change half way; one undo step per drag");
         if slider.changed() {
             out.push(EditCommand::SetParams {

@@ -175,7 +175,7 @@ fn lock_toggle(ui: &mut egui::Ui, address: &crate::ops::ParamAddress, target: &m
     // Compared as written (`drop` and `drop#1` are one stage).
     let written = address.to_string();
     let locked = target.locks.iter().any(|a| a.to_string() == written);
-    let text = egui::RichText::new(if locked { "🔒" } else { "🔓" }).small();
+    let text = egui::RichText::new(if locked { "🔒" } else { "🔓" });
     let text = if locked { text } else { text.weak() };
     let hover = if locked {
         "locked: randomise and nudge leave it alone (click to unlock)"

@@ -20,13 +20,19 @@ fn parse(text: &str) -> Result<Scene, String> {
 /// The seeds scene's text with `extra` fields before its closing bracket.
 fn seeds_with(extra: &str) -> String {
     let text = std::fs::read_to_string(bundled_path("seeds.scene.ron")).unwrap();
-    let end = text.rfind(')').unwrap();
+    // Before the bundled presets and locks.
+    let end = text
+        .find("    // Presets")
+        .unwrap_or_else(|| text.rfind(')').unwrap());
     format!("{}{extra}\n)\n", &text[..end])
 }
 
 #[test]
 fn presets_and_locks_round_trip_through_the_scene_file_and_bad_ones_are_named() {
     let mut scene = bundled_scene("seeds.scene.ron");
+    // Without the bundled presets and locks (checked below), then with new ones.
+    scene.presets.clear();
+    scene.locks.clear();
     let calm = scene.capture_preset("calm", None);
     assert!(
         calm.values
@@ -58,6 +64,30 @@ fn presets_and_locks_round_trip_through_the_scene_file_and_bad_ones_are_named() 
             .iter()
             .all(|(a, _)| a.owner == "garden")
     );
+
+    // The bundled scene's presets morph into each other and draw.
+    let bundled = bundled_scene("seeds.scene.ron");
+    assert_eq!(bundled.presets.len(), 2);
+    assert_eq!(
+        bundled.locks,
+        [addr("field/grid/ny"), addr("garden/plant/iters")]
+    );
+    let mut halfway = bundled.clone();
+    for (address, raw) in morph(&bundled.presets[0], &bundled.presets[1], 0.5) {
+        halfway.set_param(&address, &raw).unwrap();
+    }
+    let expected = graft::scene::parse_param_text("(0, 7.5, 0)").unwrap();
+    assert_eq!(nums(&expected), [0.0, 7.5, 0.0]);
+    assert!(
+        halfway.realize(0.0, &ctx()).unwrap().layers[0]
+            .geometry
+            .segment_count()
+            > 100
+    );
+    // Randomise leaves the bundled locks alone.
+    let drawn = randomise(&bundled, 9, &bundled.locks, None);
+    assert!(drawn.iter().all(|(a, _)| !bundled.locks.contains(a)));
+    assert!(drawn.iter().all(|(a, _)| a.param != "center"));
 
     // A preset or a lock naming what the scene does not have, or a value not allowed.
     for (extra, says) in [
@@ -379,9 +409,16 @@ fn the_app_applies_a_preset_as_one_undo_step_and_saves_presets_seed_and_locks() 
     graft::ecs::save(app.world_mut()).unwrap();
     let saved = parse(&std::fs::read_to_string(dir.join(SCENE)).unwrap()).unwrap();
     assert_eq!(saved.seed, Some(42));
-    assert_eq!(saved.locks, [addr("field/tilt/rotation")]);
-    assert_eq!(saved.presets.len(), 1);
-    assert_eq!(saved.presets[0].name, "first");
+    assert_eq!(
+        saved.locks,
+        [
+            addr("field/grid/ny"),
+            addr("garden/plant/iters"),
+            addr("field/tilt/rotation")
+        ]
+    );
+    let names: Vec<&str> = saved.presets.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["calm", "windswept", "first"]);
     // Refusals say why and change nothing.
     app.world_mut()
         .resource_mut::<EditQueue>()
