@@ -59,6 +59,7 @@ pub(super) fn explore_section(
     ui: &mut egui::Ui,
     scene: Option<&Scene>,
     state: &mut ExploreState,
+    grid_open: &mut bool,
     out: &mut Vec<EditCommand>,
 ) {
     let Some(scene) = scene else {
@@ -69,6 +70,8 @@ pub(super) fn explore_section(
         .show(ui, |ui| {
             seed_row(ui, scene, state, out);
             moves_row(ui, scene, state, out);
+            ui.toggle_value(grid_open, "variations grid")
+                .on_hover_text("a grid of live thumbnails: seeds, a parameter's range, or nudges; click one to adopt it");
             ui.separator();
             presets(ui, scene, state, out);
             if scene.presets.len() >= 2 {

@@ -8,6 +8,7 @@ mod layers;
 mod panel;
 mod params;
 mod stats;
+pub mod variations;
 
 use bevy::camera::visibility::RenderLayers;
 use bevy::camera::{CameraOutputMode, Viewport};
@@ -76,6 +77,7 @@ impl Plugin for InspectorPlugin {
             app.add_plugins(EguiPlugin::default());
         }
         app.init_resource::<InspectorState>()
+            .init_resource::<variations::VariationGrid>()
             .add_plugins(stats::StatsPlugin)
             .add_systems(Startup, spawn_ui_camera)
             .add_systems(
@@ -90,7 +92,12 @@ impl Plugin for InspectorPlugin {
             .add_systems(Update, ask_before_closing)
             .add_systems(
                 EguiPrimaryContextPass,
-                (panel::inspector_ui, fit_camera_viewport).chain(),
+                (
+                    variations::update_grid,
+                    panel::inspector_ui,
+                    fit_camera_viewport,
+                )
+                    .chain(),
             );
     }
 }

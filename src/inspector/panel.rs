@@ -59,6 +59,7 @@ pub(super) fn inspector_ui(
     mut captures: ResMut<CaptureQueue>,
     mut animation: ResMut<AnimationExport>,
     mut quit: ResMut<QuitAfterCaptures>,
+    mut grid: ResMut<super::variations::VariationGrid>,
     data: PanelData,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
@@ -95,6 +96,7 @@ pub(super) fn inspector_ui(
                     ui,
                     data.document.scene.as_ref(),
                     &mut state.explore,
+                    &mut grid.open,
                     &mut out,
                 );
                 ui.separator();
@@ -132,6 +134,12 @@ pub(super) fn inspector_ui(
             });
         });
     state.width = panel.response.rect.width();
+    if grid.open
+        && let Some(scene) = data.document.scene.as_ref()
+    {
+        super::variations::grid_window(&ctx, &mut grid, scene, &mut out);
+    }
+    super::variations::note_adopted(&mut grid, &out);
     end_drafts(&data.drafts, &mut out);
     edits.commands.extend(out);
     Ok(())

@@ -433,3 +433,82 @@ fn the_app_applies_a_preset_as_one_undo_step_and_saves_presets_seed_and_locks() 
         .unwrap();
     assert!(e.contains("no preset named 'nope'"), "{e}");
 }
+
+#[test]
+fn the_variation_grid_plans_seeds_across_a_range_down_and_adopting_one_is_one_step() {
+    use graft::inspector::variations::{GridMode, plan};
+    let scene = bundled_scene("seeds.scene.ron");
+    // Seeds only: the scene's seed onwards, row by row.
+    let seeds = plan(&scene, &GridMode::Seeds(None), 4, 3, 1);
+    assert_eq!(seeds.len(), 12);
+    assert_eq!(
+        seeds.iter().map(|(_, s, _)| s.unwrap()).collect::<Vec<_>>(),
+        (7..19).collect::<Vec<u64>>()
+    );
+    assert!(seeds.iter().all(|(_, _, sets)| sets.is_empty()));
+    // Seeds across, the plant's angle down its slider range.
+    let angle = addr("garden/plant/angle");
+    let grid = plan(&scene, &GridMode::Seeds(Some(angle.clone())), 3, 2, 1);
+    let (lo, hi) = scene
+        .slots(Some("garden"))
+        .into_iter()
+        .find(|s| s.address == angle)
+        .unwrap()
+        .spec
+        .ui_range
+        .unwrap();
+    assert_eq!(grid[0].1, Some(7));
+    assert_eq!(grid[2].1, Some(9));
+    assert_eq!(grid[3].1, Some(7), "the next row repeats the seeds");
+    assert_eq!(nums(&grid[0].2[0].1), [lo]);
+    assert_eq!(nums(&grid[5].2[0].1), [hi]);
+    assert!(grid[0].0.contains("seed 7") && grid[0].0.contains("angle"));
+    // Nudges leave the locks alone and differ from cell to cell.
+    let nudges = plan(&scene, &GridMode::Nudges(0.1), 2, 2, 5);
+    assert!(nudges.iter().all(
+        |(_, seed, sets)| seed.is_none() && sets.iter().all(|(a, _)| !scene.locks.contains(a))
+    ));
+    assert_ne!(nudges[0].2, nudges[1].2);
+
+    // Adopting a cell sets its seed and values in one undo step, and undo takes both back.
+    let dir = tempdir("explore-adopt");
+    std::fs::copy(bundled_path("seeds.scene.ron"), dir.join(SCENE)).unwrap();
+    let mut app = app(&dir, false);
+    settle(&mut app);
+    let (_, seed, sets) = grid[4].clone();
+    let steps = app.world().resource::<SceneDocument>().history.undo_len();
+    app.world_mut()
+        .resource_mut::<EditQueue>()
+        .commands
+        .push(EditCommand::Adopt { seed, sets });
+    app.update();
+    let doc = app.world().resource::<SceneDocument>();
+    assert_eq!(doc.history.undo_len(), steps + 1);
+    assert_eq!(doc.scene.as_ref().unwrap().seed, Some(8));
+    undo(app.world_mut());
+    assert_eq!(
+        app.world()
+            .resource::<SceneDocument>()
+            .scene
+            .as_ref()
+            .unwrap()
+            .seed,
+        Some(7)
+    );
+    // A seed alone is a step too.
+    app.world_mut()
+        .resource_mut::<EditQueue>()
+        .commands
+        .push(EditCommand::SetSeed(Some(3)));
+    app.update();
+    undo(app.world_mut());
+    assert_eq!(
+        app.world()
+            .resource::<SceneDocument>()
+            .scene
+            .as_ref()
+            .unwrap()
+            .seed,
+        Some(7)
+    );
+}

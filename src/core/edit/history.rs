@@ -90,6 +90,27 @@ impl EditHistory {
         }
     }
 
+    /// Records a change of the scene seed alone as a step (`layer` is any layer of the
+    /// scene, unchanged: steps are kept by layer).
+    pub fn record_seed(&mut self, layer: LayerDef, before: Option<u64>, after: Option<u64>) {
+        if before == after {
+            return;
+        }
+        self.redo.clear();
+        self.seal();
+        self.undo.push(Step {
+            before: layer.clone(),
+            after: layer,
+            linked: Vec::new(),
+            seed: Some((before, after)),
+            key: None,
+            sealed: true,
+        });
+        if self.undo.len() > Self::LIMIT {
+            self.undo.remove(0);
+        }
+    }
+
     /// Adds a change of the scene seed to the last step (recorded just before): undoing
     /// it restores `before`, redoing sets `after`.
     pub fn attach_seed(&mut self, before: Option<u64>, after: Option<u64>) {

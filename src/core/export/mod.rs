@@ -16,5 +16,5 @@ pub use hpgl::{HPGL_DEVICES, HpglDevice, HpglError, hpgl_device, to_hpgl};
 pub use layout::{
     Fit, Layout, LayoutError, MAX_SIZE_MM, PAGE_SIZES, lay_out, page_size, parse_size, sort_layers,
 };
-pub use png::{PngError, PngSettings, pixel_size, to_png};
+pub use png::{PngError, PngSettings, pixel_size, to_pixmap, to_png};
 pub use svg::{GRAFT_SVG_NAMESPACE, SceneSource, scene_in_svg, to_svg, to_svg_with_scene};

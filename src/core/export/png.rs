@@ -95,6 +95,13 @@ pub fn pixel_size(canvas: &Canvas, dpi: f64) -> Result<(u32, u32), PngError> {
 
 /// Renders `drawing` to PNG bytes at `dpi`.
 pub fn to_png(drawing: &Drawing, dpi: f64) -> Result<Vec<u8>, PngError> {
+    to_pixmap(drawing, dpi)?
+        .encode_png()
+        .map_err(|e| PngError::Render(format!("encoding failed: {e}")))
+}
+
+/// Renders `drawing` at `dpi` into pixels (premultiplied RGBA, on the paper colour).
+pub fn to_pixmap(drawing: &Drawing, dpi: f64) -> Result<resvg::tiny_skia::Pixmap, PngError> {
     let (w, h) = pixel_size(&drawing.canvas, dpi)?;
     let svg = to_svg(drawing);
     let tree = resvg::usvg::Tree::from_str(&svg, &resvg::usvg::Options::default())
@@ -109,7 +116,5 @@ pub fn to_png(drawing: &Drawing, dpi: f64) -> Result<Vec<u8>, PngError> {
     let transform =
         resvg::tiny_skia::Transform::from_scale(w as f32 / size.width(), h as f32 / size.height());
     resvg::render(&tree, transform, &mut pixmap.as_mut());
-    pixmap
-        .encode_png()
-        .map_err(|e| PngError::Render(format!("encoding failed: {e}")))
+    Ok(pixmap)
 }

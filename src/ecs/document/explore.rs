@@ -84,6 +84,55 @@ pub fn preset(world: &World, name: &str) -> Result<Preset, DocumentError> {
         .ok_or_else(|| DocumentError::NoPreset(name.to_string()))
 }
 
+/// Sets the scene seed as one undo step.
+pub fn set_seed_step(world: &mut World, seed: Option<u64>) {
+    let before = world
+        .resource::<SceneDocument>()
+        .scene
+        .as_ref()
+        .and_then(|s| s.seed);
+    set_seed(world, seed);
+    let any_layer = world
+        .query::<&crate::ecs::Layer>()
+        .iter(world)
+        .next()
+        .map(|l| l.name.clone());
+    if let Some((_, layer)) = any_layer.and_then(|name| layer_def(world, &name)) {
+        world
+            .resource_mut::<SceneDocument>()
+            .history
+            .record_seed(layer, before, seed);
+    }
+}
+
+/// Adopts a variation: its seed and values as one undo step.
+pub fn adopt(
+    world: &mut World,
+    seed: Option<u64>,
+    sets: &[(ParamAddress, RawParam)],
+) -> Result<(), DocumentError> {
+    let steps = world.resource::<SceneDocument>().history.undo_len();
+    let before = world
+        .resource::<SceneDocument>()
+        .scene
+        .as_ref()
+        .and_then(|s| s.seed);
+    apply_sets(world, sets, None)?;
+    let Some(seed) = seed.filter(|s| Some(*s) != before) else {
+        return Ok(());
+    };
+    if world.resource::<SceneDocument>().history.undo_len() > steps {
+        set_seed(world, Some(seed));
+        world
+            .resource_mut::<SceneDocument>()
+            .history
+            .attach_seed(before, Some(seed));
+    } else {
+        set_seed_step(world, Some(seed));
+    }
+    Ok(())
+}
+
 /// Sets the scene seed (none: each op's own); every random stage draws anew.
 pub fn set_seed(world: &mut World, seed: Option<u64>) {
     if let Some(scene) = world.resource_mut::<SceneDocument>().scene.as_mut() {

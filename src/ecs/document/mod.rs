@@ -163,8 +163,15 @@ pub enum EditCommand {
     },
     /// Deletes a preset.
     DeletePreset(String),
-    /// Sets the scene seed.
+    /// Sets the scene seed (one undo step).
     SetSeed(Option<u64>),
+    /// Adopts a variation: its seed and values, one undo step.
+    Adopt {
+        /// The seed (none: keep the scene's).
+        seed: Option<u64>,
+        /// The values.
+        sets: Vec<(crate::ops::ParamAddress, crate::ops::RawParam)>,
+    },
     /// Locks or unlocks a parameter.
     SetLock {
         /// The parameter.
@@ -312,9 +319,10 @@ fn apply_queued_edits(world: &mut World) {
             EditCommand::RenamePreset { from, to } => explore::rename_preset(world, &from, &to),
             EditCommand::DeletePreset(name) => explore::delete_preset(world, &name),
             EditCommand::SetSeed(seed) => {
-                explore::set_seed(world, seed);
+                explore::set_seed_step(world, seed);
                 Ok(())
             }
+            EditCommand::Adopt { seed, sets } => explore::adopt(world, seed, &sets),
             EditCommand::SetLock { address, locked } => explore::set_lock(world, &address, locked),
         };
         if let Err(e) = result {
