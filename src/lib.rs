@@ -24,4 +24,4 @@ pub mod render;
 pub mod sketch;
 
 // The core's modules at the top level, where users (and the rest of graft) name them.
-pub use crate::core::{cache, edit, geometry, ops, scene};
+pub use crate::core::{cache, edit, geometry, midi, ops, scene};

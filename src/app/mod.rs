@@ -168,6 +168,7 @@ impl PluginGroup for GraftAppPlugins {
             .add(GraftRenderPlugin)
             // GPU time per pass, for the inspector's statistics (timestamp queries).
             .add(bevy::render::diagnostic::RenderDiagnosticsPlugin)
+            .add(crate::ecs::midi::MidiPlugin)
             .add(ViewPlugin)
             .add(PacingPlugin)
             .add(title::TitlePlugin)

@@ -12,6 +12,7 @@ pub mod drawing;
 pub mod edit;
 pub mod export;
 pub mod geometry;
+pub mod midi;
 pub mod ops;
 pub mod scene;
 pub mod stats;

@@ -9,6 +9,7 @@ mod document;
 mod drawing;
 mod executor;
 mod layer;
+pub mod midi;
 mod pipeline;
 mod registry;
 mod scene;
@@ -20,8 +21,8 @@ use bevy::app::{PluginGroup, PluginGroupBuilder};
 
 pub use clock::{ClockPlugin, FRAME_STEP, SceneClock};
 pub use document::{
-    DocumentError, EditCommand, EditQueue, SceneDocument, apply_edit, explore, layer_def, redo,
-    save, undo,
+    DocumentError, EditCommand, EditQueue, LastTouched, SceneDocument, apply_edit, explore,
+    layer_def, redo, save, undo,
 };
 pub use drawing::{current_drawing, scene_defs};
 pub use executor::{ComputePoolExecutor, task_pool_options};

@@ -60,6 +60,7 @@ pub(super) fn explore_section(
     scene: Option<&Scene>,
     state: &mut ExploreState,
     grid_open: &mut bool,
+    midi: Option<&mut crate::ecs::midi::MidiInputs>,
     out: &mut Vec<EditCommand>,
 ) {
     let Some(scene) = scene else {
@@ -77,6 +78,10 @@ pub(super) fn explore_section(
             if scene.presets.len() >= 2 {
                 ui.separator();
                 morph_rows(ui, scene, state, out);
+            }
+            if let Some(midi) = midi {
+                ui.separator();
+                midi_rows(ui, scene, midi, out);
             }
         });
 }
@@ -338,4 +343,48 @@ fn morph_rows(
             });
         }
     });
+}
+
+/// MIDI: the inputs, learning, and the mappings of the scene.
+fn midi_rows(
+    ui: &mut egui::Ui,
+    scene: &Scene,
+    midi: &mut crate::ecs::midi::MidiInputs,
+    out: &mut Vec<EditCommand>,
+) {
+    ui.horizontal(|ui| {
+        ui.label("MIDI");
+        ui.weak(&midi.status);
+    });
+    ui.horizontal(|ui| {
+        ui.toggle_value(&mut midi.learning, "learn").on_hover_text(
+            "touch a parameter (move its slider), then move a control: it is mapped",
+        );
+        if midi.learning {
+            ui.weak("touch a parameter, then move a control");
+        } else if let Some(learned) = &midi.learned {
+            ui.weak(learned);
+        }
+    });
+    for m in &scene.midi {
+        ui.horizontal(|ui| {
+            let channel = m.channel.map_or("any".to_string(), |c| c.to_string());
+            ui.small(format!(
+                "CC {}{} · ch {channel} -> {}",
+                m.control,
+                if m.fine { " (14-bit)" } else { "" },
+                m.address
+            ));
+            if ui
+                .small_button("×")
+                .on_hover_text("remove this mapping")
+                .clicked()
+            {
+                out.push(EditCommand::RemoveMidi {
+                    control: m.control,
+                    channel: m.channel,
+                });
+            }
+        });
+    }
 }

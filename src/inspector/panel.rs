@@ -60,6 +60,7 @@ pub(super) fn inspector_ui(
     mut animation: ResMut<AnimationExport>,
     mut quit: ResMut<QuitAfterCaptures>,
     mut grid: ResMut<super::variations::VariationGrid>,
+    mut midi: Option<ResMut<crate::ecs::midi::MidiInputs>>,
     data: PanelData,
 ) -> Result {
     let ctx = contexts.ctx_mut()?.clone();
@@ -97,6 +98,7 @@ pub(super) fn inspector_ui(
                     data.document.scene.as_ref(),
                     &mut state.explore,
                     &mut grid.open,
+                    midi.as_deref_mut(),
                     &mut out,
                 );
                 ui.separator();

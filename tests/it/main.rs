@@ -15,6 +15,7 @@ mod generative;
 mod golden;
 mod ids;
 mod layering;
+mod midi;
 mod ops;
 mod pacing;
 mod pipeline;

@@ -98,6 +98,8 @@ pub struct Scene {
     pub presets: Vec<Preset>,
     /// Parameters that randomise and nudge leave alone (`locks:` in the file).
     pub locks: Vec<crate::ops::ParamAddress>,
+    /// MIDI controls mapped to parameters (`midi:` in the file).
+    pub midi: Vec<crate::core::midi::MidiMapping>,
 }
 
 impl Scene {

@@ -195,6 +195,7 @@ pub(super) fn parse_scene(
         },
         presets: Vec::new(),
         locks: Vec::new(),
+        midi: Vec::new(),
     };
     // Presets and locks name parameters by address: each must name one the scene has,
     // with a value it allows.
@@ -255,6 +256,46 @@ pub(super) fn parse_scene(
         if !scene.locks.contains(&parsed) {
             scene.locks.push(parsed);
         }
+    }
+    for m in raw.midi {
+        let err = at(&m.param);
+        let address =
+            crate::ops::ParamAddress::parse(&m.param).map_err(|e| err(format!("midi: {e}")))?;
+        let slot = probe
+            .recipe_mut(&address.owner)
+            .and_then(|r| r.find_param(&address))
+            .map_err(|e| err(format!("midi: {e}")))?;
+        let recipe = probe.recipe_mut(&address.owner).expect("found above");
+        let spec = recipe
+            .call(slot.call)
+            .expect("found above")
+            .op
+            .schema()
+            .params[slot.param]
+            .clone();
+        if !crate::core::midi::mappable(&spec) {
+            return Err(err(format!(
+                "midi: {address} ({}) cannot follow a control: map a number with a slider range, a switch or a choice",
+                spec.allowed()
+            )));
+        }
+        let too_high = if m.fine { 31 } else { 127 };
+        if m.control > too_high || m.channel.is_some_and(|c| !(1..=16).contains(&c)) {
+            return Err(err(format!(
+                "midi: {address}: control must be 0..={too_high}{} and channel 1..=16",
+                if m.fine {
+                    " for a 14-bit (fine) control"
+                } else {
+                    ""
+                }
+            )));
+        }
+        scene.midi.push(crate::core::midi::MidiMapping {
+            address,
+            control: m.control,
+            channel: m.channel,
+            fine: m.fine,
+        });
     }
     scene.check_graph().map_err(|e| {
         // Point at the reference that cannot be followed (or the first name of the cycle).
@@ -352,6 +393,19 @@ struct SceneFile {
     presets: Vec<PresetFile>,
     #[serde(default, deserialize_with = "capped")]
     locks: Vec<String>,
+    #[serde(default, deserialize_with = "capped")]
+    midi: Vec<MidiFile>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MidiFile {
+    control: u8,
+    #[serde(default)]
+    channel: Option<u8>,
+    #[serde(default)]
+    fine: bool,
+    param: String,
 }
 
 #[derive(serde::Deserialize)]

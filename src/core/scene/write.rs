@@ -70,6 +70,20 @@ impl Scene {
             }
             s.push_str("    ],\n");
         }
+        if !self.midi.is_empty() {
+            s.push_str("    midi: [\n");
+            for m in &self.midi {
+                let _ = write!(s, "        (control: {}", m.control);
+                if let Some(c) = m.channel {
+                    let _ = write!(s, ", channel: {c}");
+                }
+                if m.fine {
+                    s.push_str(", fine: true");
+                }
+                let _ = writeln!(s, ", param: {}),", quoted(&m.address.to_string()));
+            }
+            s.push_str("    ],\n");
+        }
         if !self.locks.is_empty() {
             let locks: Vec<String> = self.locks.iter().map(|a| quoted(&a.to_string())).collect();
             let _ = writeln!(s, "    locks: [{}],", locks.join(", "));

@@ -172,6 +172,13 @@ pub enum EditCommand {
         /// The values.
         sets: Vec<(crate::ops::ParamAddress, crate::ops::RawParam)>,
     },
+    /// Removes the MIDI mapping of a control (on a channel, or any).
+    RemoveMidi {
+        /// The controller number.
+        control: u8,
+        /// Its channel.
+        channel: Option<u8>,
+    },
     /// Locks or unlocks a parameter.
     SetLock {
         /// The parameter.
@@ -180,6 +187,10 @@ pub enum EditCommand {
         locked: bool,
     },
 }
+
+/// The parameter edited last (MIDI learn maps the next control moved to it).
+#[derive(Resource, Default, Debug)]
+pub struct LastTouched(pub Option<crate::ops::ParamAddress>);
 
 /// Commands waiting for the next frame, and the last problem they met.
 #[derive(Resource, Default, Debug)]
@@ -217,6 +228,7 @@ impl Plugin for DocumentPlugin {
     fn build(&self, app: &mut App) {
         app.init_resource::<SceneDocument>()
             .init_resource::<EditQueue>()
+            .init_resource::<LastTouched>()
             .init_resource::<PendingSave>()
             .add_systems(
                 Update,
@@ -282,7 +294,12 @@ fn apply_queued_edits(world: &mut World) {
     let commands = std::mem::take(&mut world.resource_mut::<EditQueue>().commands);
     for command in commands {
         let result = match command {
-            EditCommand::Edit { layer, edit, merge } => apply_edit(world, &layer, &edit, merge),
+            EditCommand::Edit { layer, edit, merge } => {
+                if let Edit::SetParam(path, _) | Edit::SetRaw(path, _) = &edit {
+                    world.resource_mut::<LastTouched>().0 = Some(path.in_layer(&layer));
+                }
+                apply_edit(world, &layer, &edit, merge)
+            }
             EditCommand::Seal => {
                 world.resource_mut::<SceneDocument>().history.seal();
                 Ok(())
@@ -323,6 +340,14 @@ fn apply_queued_edits(world: &mut World) {
                 Ok(())
             }
             EditCommand::Adopt { seed, sets } => explore::adopt(world, seed, &sets),
+            EditCommand::RemoveMidi { control, channel } => {
+                if let Some(scene) = world.resource_mut::<SceneDocument>().scene.as_mut() {
+                    scene
+                        .midi
+                        .retain(|m| !(m.control == control && m.channel == channel));
+                }
+                Ok(())
+            }
             EditCommand::SetLock { address, locked } => explore::set_lock(world, &address, locked),
         };
         if let Err(e) = result {
