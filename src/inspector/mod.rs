@@ -93,7 +93,7 @@ impl Plugin for InspectorPlugin {
             .add_systems(
                 EguiPrimaryContextPass,
                 (
-                    variations::update_grid,
+                    variations::compute_grid,
                     panel::inspector_ui,
                     fit_camera_viewport,
                 )

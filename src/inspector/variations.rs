@@ -29,6 +29,7 @@ struct Cell {
     sets: Vec<(ParamAddress, RawParam)>,
     label: String,
     task: Option<Task<Result<egui::ColorImage, String>>>,
+    image: Option<egui::ColorImage>,
     texture: Option<egui::TextureHandle>,
     failed: Option<String>,
 }
@@ -49,6 +50,8 @@ pub struct VariationGrid {
     adopted: Option<usize>,
     /// An adoption was sent: the scene change it makes keeps the cells.
     hold: bool,
+    /// Thumbnails started, finished, and dropped unfinished (the grid or scene changed).
+    pub counts: GridCounts,
     round: u64,
 }
 
@@ -62,9 +65,21 @@ impl Default for VariationGrid {
             made_for: None,
             adopted: None,
             hold: false,
+            counts: GridCounts::default(),
             round: 1,
         }
     }
+}
+
+/// What the grid has computed so far.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GridCounts {
+    /// Thumbnails started.
+    pub started: u64,
+    /// Thumbnails finished (or failed).
+    pub finished: u64,
+    /// Thumbnails dropped before they finished, because the scene or the grid changed.
+    pub cancelled: u64,
 }
 
 /// Thumbnail width in pixels.
@@ -78,7 +93,7 @@ impl VariationGrid {
         let done = self
             .cells
             .iter()
-            .filter(|c| c.texture.is_some() || c.failed.is_some())
+            .filter(|c| c.image.is_some() || c.texture.is_some() || c.failed.is_some())
             .count();
         (done, self.cells.len())
     }
@@ -170,6 +185,7 @@ fn variations(scene: &Scene, mode: &GridMode, cols: usize, rows: usize, round: u
                 sets,
                 label,
                 task: None,
+                image: None,
                 texture: None,
                 failed: None,
             });
@@ -178,18 +194,20 @@ fn variations(scene: &Scene, mode: &GridMode, cols: usize, rows: usize, round: u
     out
 }
 
-/// Starts the thumbnails of new cells, collects finished ones. Runs every frame while the
-/// grid is open; the work is on the async compute pool.
-pub(super) fn update_grid(
+/// Starts the thumbnails of new cells and collects finished ones; runs every frame while
+/// the grid is open, the work on the async compute pool. No window is needed: the images
+/// become textures when the grid is drawn.
+pub fn compute_grid(
     mut grid: ResMut<VariationGrid>,
     document: Res<SceneDocument>,
     settings: Res<PipelineSettings>,
     cache: Res<SharedCache>,
-    mut contexts: bevy_egui::EguiContexts,
 ) {
     if !grid.open {
         // Closed: nothing runs (dropping a task cancels it).
         if !grid.cells.is_empty() {
+            let unfinished = grid.cells.iter().filter(|c| c.task.is_some()).count() as u64;
+            grid.counts.cancelled += unfinished;
             grid.cells.clear();
             grid.made_for = None;
         }
@@ -214,10 +232,13 @@ pub(super) fn update_grid(
     }
     if grid.made_for != Some(key) {
         // Tasks of the old cells are dropped here, which cancels them.
+        let unfinished = grid.cells.iter().filter(|c| c.task.is_some()).count() as u64;
+        grid.counts.cancelled += unfinished;
         let made = variations(scene, &grid.mode, cols, rows, grid.round);
         grid.cells = made;
         grid.made_for = Some(key);
         grid.adopted = None;
+        let mut started = 0;
         for cell in &mut grid.cells {
             let mut variant = scene.clone();
             let overrides = SceneOverrides {
@@ -234,6 +255,7 @@ pub(super) fn update_grid(
                 .with_seed(variant.seed)
                 .with_scene_budget(std::sync::Arc::new(SceneBudget::default()));
             let cache = cache.clone();
+            started += 1;
             cell.task = Some(AsyncComputeTaskPool::get().spawn(async move {
                 let drawing = crate::scene::realize_layers_cached(
                     &variant.canvas,
@@ -252,28 +274,22 @@ pub(super) fn update_grid(
                 ))
             }));
         }
+        grid.counts.started += started;
     }
-    let Ok(ctx) = contexts.ctx_mut() else {
-        return;
-    };
-    let ctx = ctx.clone();
-    for (k, cell) in grid.cells.iter_mut().enumerate() {
+    let mut finished = 0;
+    for cell in grid.cells.iter_mut() {
         if let Some(task) = cell.task.as_mut()
             && let Some(result) = check_ready(task)
         {
             cell.task = None;
+            finished += 1;
             match result {
-                Ok(image) => {
-                    cell.texture = Some(ctx.load_texture(
-                        format!("graft variation {k}"),
-                        image,
-                        egui::TextureOptions::LINEAR,
-                    ))
-                }
+                Ok(image) => cell.image = Some(image),
                 Err(e) => cell.failed = Some(e),
             }
         }
     }
+    grid.counts.finished += finished;
 }
 
 /// The grid's window: its settings and the thumbnails.
@@ -348,7 +364,7 @@ pub(super) fn grid_window(
             egui::Grid::new("graft variations")
                 .spacing([6.0, 6.0])
                 .show(ui, |ui| {
-                    for (k, cell) in grid.cells.iter().enumerate() {
+                    for (k, cell) in grid.cells.iter_mut().enumerate() {
                         ui.vertical(|ui| {
                             let picked = grid.adopted == Some(k);
                             let response = match &cell.texture {

@@ -512,3 +512,86 @@ fn the_variation_grid_plans_seeds_across_a_range_down_and_adopting_one_is_one_st
         Some(7)
     );
 }
+
+#[test]
+fn the_variation_grid_computes_headless_cancels_stale_thumbnails_and_adopts_exactly() {
+    use graft::inspector::variations::{GridMode, VariationGrid, compute_grid};
+    let dir = tempdir("explore-grid");
+    std::fs::copy(bundled_path("seeds.scene.ron"), dir.join(SCENE)).unwrap();
+    let mut app = app(&dir, false);
+    app.init_resource::<VariationGrid>()
+        .add_systems(Update, compute_grid);
+    settle(&mut app);
+    let angle = addr("garden/plant/angle");
+    {
+        let mut grid = app.world_mut().resource_mut::<VariationGrid>();
+        grid.open = true;
+        grid.size = (3, 2);
+        grid.mode = GridMode::Seeds(Some(angle.clone()));
+    }
+    app.update();
+    assert_eq!(app.world().resource::<VariationGrid>().counts.started, 6);
+    // The scene changes at once: the thumbnails still computing are dropped.
+    app.world_mut()
+        .resource_mut::<EditQueue>()
+        .commands
+        .push(EditCommand::SetSeed(Some(50)));
+    app.update();
+    let done = |app: &mut App| {
+        let (done, all) = app.world().resource::<VariationGrid>().progress();
+        done == all && all == 6
+    };
+    let start = std::time::Instant::now();
+    while !done(&mut app) {
+        assert!(start.elapsed().as_secs() < 60, "the grid never filled");
+        app.update();
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    let counts = app.world().resource::<VariationGrid>().counts;
+    assert_eq!(counts.started, 12);
+    assert!(counts.cancelled >= 1, "{counts:?}");
+    assert_eq!(
+        counts.finished + counts.cancelled,
+        counts.started,
+        "{counts:?}"
+    );
+    // The cells now start from seed 50.
+    let cells = app.world().resource::<VariationGrid>().variations();
+    assert_eq!(cells[0].0, Some(50));
+
+    // Adopting a cell changes exactly its seed and its parameter.
+    let before = app
+        .world()
+        .resource::<SceneDocument>()
+        .scene
+        .clone()
+        .unwrap();
+    let (seed, sets) = cells[4].clone();
+    app.world_mut()
+        .resource_mut::<EditQueue>()
+        .commands
+        .push(EditCommand::Adopt {
+            seed,
+            sets: sets.clone(),
+        });
+    app.update();
+    let after = app
+        .world()
+        .resource::<SceneDocument>()
+        .scene
+        .clone()
+        .unwrap();
+    assert_eq!(after.seed, Some(51));
+    let (a, b) = (
+        before.capture_preset("a", None),
+        after.capture_preset("b", None),
+    );
+    let changed: Vec<&ParamAddress> = a
+        .values
+        .iter()
+        .zip(&b.values)
+        .filter(|(x, y)| x.1 != y.1)
+        .map(|(x, _)| &x.0)
+        .collect();
+    assert_eq!(changed, [&angle]);
+}
