@@ -292,3 +292,177 @@ fn shards_split_a_batch_without_overlap_and_bad_items_fail_alone() {
     assert!(why.contains("iters"), "{why}");
     assert!(!dir.join("iters-_5.svg").exists() && !dir.join("iters--5.svg").exists());
 }
+
+/// `graft batch` as a process, with `env` set and the shard variables of the test
+/// machine cleared.
+fn batch_process(args: &[&str], env: &[(&str, &str)]) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_graft"));
+    cmd.arg("batch").args(args);
+    for var in [
+        "JOB_COMPLETION_INDEX",
+        "SLURM_ARRAY_TASK_ID",
+        "SLURM_ARRAY_TASK_MIN",
+        "SLURM_ARRAY_TASK_STEP",
+        "SLURM_ARRAY_TASK_COUNT",
+        "AWS_BATCH_JOB_ARRAY_INDEX",
+        "BATCH_TASK_INDEX",
+        "BATCH_TASK_COUNT",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.envs(env.iter().copied());
+    cmd
+}
+
+/// The files of a folder, by name, with their bytes (manifests left out).
+fn files_of(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "svg"))
+        .map(|e| (e.file_name().to_string_lossy().into_owned(), read(e.path())))
+        .collect()
+}
+
+#[test]
+fn a_killed_batch_resumes_to_complete_files_and_shards_from_every_scheduler_match_one_run() {
+    let scene = bundled_path("seeds.scene.ron").display().to_string();
+    let run = |dir: &Path, extra: &[&str], env: &[(&str, &str)]| {
+        let template = dir.join("{seed}.svg").display().to_string();
+        let manifest = dir.join("manifest.json").display().to_string();
+        let mut args = vec![
+            scene.as_str(),
+            "--seeds",
+            "1..24",
+            "--svg",
+            &template,
+            "--manifest",
+            &manifest,
+            "--jobs",
+            "1",
+        ];
+        args.extend_from_slice(extra);
+        let out = batch_process(&args, env).output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    // One unsharded run: the reference.
+    let whole = tempdir("batch-whole");
+    run(&whole, &[], &[]);
+    let reference = files_of(&whole);
+    assert_eq!(reference.len(), 24);
+
+    // Killed once some files are written, then run again: 24 files, all complete.
+    let killed = tempdir("batch-killed");
+    let template = killed.join("{seed}.svg").display().to_string();
+    let mut child = batch_process(
+        &[
+            &scene,
+            "--seeds",
+            "1..24",
+            "--svg",
+            &template,
+            "--png",
+            &killed.join("{seed}.png").display().to_string(),
+            "--jobs",
+            "1",
+        ],
+        &[],
+    )
+    .stderr(std::process::Stdio::null())
+    .spawn()
+    .unwrap();
+    let start = std::time::Instant::now();
+    while files_of(&killed).len() < 3 && start.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let partial = files_of(&killed).len();
+    assert!(partial < 24, "the batch finished before it could be killed");
+    run(&killed, &[], &[]);
+    assert_eq!(
+        files_of(&killed),
+        reference,
+        "complete, and byte for byte the reference"
+    );
+    // No staging file is left behind by the second run.
+    assert!(
+        std::fs::read_dir(&killed).unwrap().all(|e| !e
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with(".tmp")),
+        "a temporary file remains"
+    );
+
+    // Four shards, each way of naming them: together exactly the reference.
+    let ways: [(&str, Vec<(&str, String)>); 5] = [
+        ("explicit", vec![]),
+        ("kubernetes", vec![("JOB_COMPLETION_INDEX", String::new())]),
+        (
+            "slurm",
+            vec![
+                ("SLURM_ARRAY_TASK_ID", String::new()),
+                ("SLURM_ARRAY_TASK_MIN", "1".into()),
+                ("SLURM_ARRAY_TASK_COUNT", "4".into()),
+            ],
+        ),
+        ("aws", vec![("AWS_BATCH_JOB_ARRAY_INDEX", String::new())]),
+        (
+            "gcp",
+            vec![
+                ("BATCH_TASK_INDEX", String::new()),
+                ("BATCH_TASK_COUNT", "4".into()),
+            ],
+        ),
+    ];
+    for (way, vars) in ways {
+        let dir = tempdir(&format!("batch-shards-{way}"));
+        for i in 0..4usize {
+            let shard = format!("{i}/4");
+            let index = if way == "slurm" {
+                (i + 1).to_string()
+            } else {
+                i.to_string()
+            };
+            let env: Vec<(&str, &str)> = vars
+                .iter()
+                .map(|(k, v)| {
+                    (
+                        *k,
+                        if v.is_empty() {
+                            index.as_str()
+                        } else {
+                            v.as_str()
+                        },
+                    )
+                })
+                .collect();
+            if way == "explicit" {
+                run(&dir, &["--shard", &shard], &env);
+            } else {
+                run(&dir, &["--shards", "4"], &env);
+            }
+        }
+        assert_eq!(files_of(&dir), reference, "{way}");
+        // The shards' manifests list every item once.
+        let mut indices: Vec<u64> = (0..4)
+            .flat_map(|i| {
+                let text = read(dir.join(format!("manifest-shard-{i}-of-4.json")));
+                let m: serde_json::Value = serde_json::from_slice(&text).unwrap();
+                m["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|item| item["index"].as_u64().unwrap())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        indices.sort();
+        assert_eq!(indices, (0..24).collect::<Vec<u64>>(), "{way}");
+    }
+}

@@ -195,3 +195,24 @@ fn the_app_learns_a_control_and_its_moves_are_one_undo_step() {
     app.update();
     assert_eq!(angle(&app), "20.0");
 }
+
+#[test]
+fn without_a_midi_system_or_ports_the_plugin_says_so_and_nothing_fails() {
+    let dir = tempdir("midi-none");
+    std::fs::copy(bundled_path("seeds.scene.ron"), dir.join(SCENE)).unwrap();
+    let mut app = app(&dir, false);
+    app.add_plugins(graft::ecs::midi::MidiPlugin);
+    settle(&mut app);
+    let status = app.world().resource::<MidiInputs>().status.clone();
+    // This machine has no sound devices; a machine with ports names them.
+    assert!(
+        status.starts_with("MIDI unavailable:")
+            || status == "no MIDI input ports"
+            || status.starts_with("MIDI in: "),
+        "{status}"
+    );
+    for _ in 0..3 {
+        app.update();
+    }
+    assert!(app.world().resource::<EditQueue>().last_error.is_none());
+}
