@@ -595,3 +595,57 @@ fn the_variation_grid_computes_headless_cancels_stale_thumbnails_and_adopts_exac
         .collect();
     assert_eq!(changed, [&angle]);
 }
+
+#[test]
+fn renaming_a_layer_renames_its_presets_locks_and_midi_and_undo_renames_them_back() {
+    let dir = tempdir("explore-rename");
+    std::fs::copy(bundled_path("seeds.scene.ron"), dir.join(SCENE)).unwrap();
+    let mut app = app(&dir, false);
+    settle(&mut app);
+    if let Some(scene) = app
+        .world_mut()
+        .resource_mut::<SceneDocument>()
+        .scene
+        .as_mut()
+    {
+        scene.midi.push(graft::midi::MidiMapping {
+            address: addr("garden/plant/angle"),
+            control: 21,
+            channel: None,
+            fine: false,
+        });
+    }
+    graft::ecs::apply_edit(
+        app.world_mut(),
+        "garden",
+        &graft::edit::Edit::Rename("meadow".into()),
+        None,
+    )
+    .unwrap();
+    let scene = app
+        .world()
+        .resource::<SceneDocument>()
+        .scene
+        .clone()
+        .unwrap();
+    assert!(scene.locks.contains(&addr("meadow/plant/iters")));
+    assert_eq!(scene.midi[0].address, addr("meadow/plant/angle"));
+    assert!(
+        scene.presets[0]
+            .values
+            .iter()
+            .any(|(a, _)| a == &addr("meadow/plant/angle"))
+    );
+    // What is saved loads again.
+    graft::ecs::save(app.world_mut()).unwrap();
+    parse(&std::fs::read_to_string(dir.join(SCENE)).unwrap()).unwrap();
+    undo(app.world_mut());
+    let scene = app
+        .world()
+        .resource::<SceneDocument>()
+        .scene
+        .clone()
+        .unwrap();
+    assert!(scene.locks.contains(&addr("garden/plant/iters")));
+    assert_eq!(scene.midi[0].address, addr("garden/plant/angle"));
+}

@@ -80,6 +80,25 @@ impl Scene {
         out
     }
 
+    /// Points the presets, locks and MIDI mappings that name the layer or shape `from` at
+    /// `to` (it was renamed).
+    pub fn rename_owner(&mut self, from: &str, to: &str) {
+        let rename = |a: &mut ParamAddress| {
+            if a.owner == from {
+                a.owner = to.to_string();
+            }
+        };
+        for preset in &mut self.presets {
+            if preset.layer.as_deref() == Some(from) {
+                preset.layer = Some(to.to_string());
+            }
+            preset.values.iter_mut().for_each(|(a, _)| rename(a));
+            preset.values.sort_by_key(|(a, _)| a.to_string());
+        }
+        self.locks.iter_mut().for_each(rename);
+        self.midi.iter_mut().for_each(|m| rename(&mut m.address));
+    }
+
     /// A preset of the current values (of the layer `layer`, or of all).
     pub fn capture_preset(&self, name: &str, layer: Option<&str>) -> Preset {
         let values = self

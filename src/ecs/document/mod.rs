@@ -393,6 +393,10 @@ pub(super) fn write_layer(world: &mut World, entity: Entity, old_name: &str, def
     if e.contains::<FromScene>()
         && let Some(scene) = world.resource_mut::<SceneDocument>().scene.as_mut()
     {
+        if def.name != old_name {
+            // Presets, locks and MIDI mappings follow the rename (and its undo).
+            scene.rename_owner(old_name, &def.name);
+        }
         if is_shape {
             // A shape keeps its place in `shapes:`; only its name and recipe are its own.
             if let Some(slot) = scene.shapes.iter_mut().find(|s| s.name == old_name) {
