@@ -191,6 +191,7 @@ const OPS_FLOORS: &[(&str, &[&str])] = &[
     ("regions", &["model", "kit"]),
     ("plot", &["model", "kit"]),
     ("generative", &["model", "kit"]),
+    ("pictures", &["model", "kit"]),
 ];
 
 /// Every import across floors of the ops folder `ops` that its floor may not make, as

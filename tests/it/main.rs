@@ -18,6 +18,7 @@ mod layering;
 mod midi;
 mod ops;
 mod pacing;
+mod pictures;
 mod pipeline;
 mod pipeline_cache;
 mod plotter_safety;

@@ -13,6 +13,7 @@ pub(crate) mod effects;
 pub(crate) mod generative;
 pub(crate) mod kit;
 pub(crate) mod model;
+pub(crate) mod pictures;
 pub(crate) mod plot;
 pub(crate) mod primitives;
 pub(crate) mod recipe;
@@ -65,6 +66,7 @@ pub use model::typed::{
     choice_spec, doc_text,
 };
 pub use model::value::{Rgba, Value, fmt_num};
+pub use pictures::tone_contour::ToneContour;
 pub use plot::dedupe::Deduplicate;
 pub use plot::passes::{
     ClosedFilter, FilterLines, Linemerge, Linesort, Multipass, Reloop, ReverseLines, Splitall,
@@ -124,6 +126,7 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Bezier>(),
         Op::of::<Spline>(),
         Op::of::<SvgFile>(),
+        Op::of::<ToneContour>(),
         Op::of::<Translate>(),
         Op::of::<Rotate>(),
         Op::of::<Scale>(),
