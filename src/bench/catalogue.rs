@@ -422,6 +422,50 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize, only: &
             println!("    {lines} polylines, {points} points out");
         }
     }
+    // 11. pictures: a 1-megapixel photo (the bundled portrait at 1024 x 1024).
+    if super::wanted(only, "11") {
+        let photo =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/images/astronaut.png");
+        let big =
+            std::env::temp_dir().join(format!("graft-bench-photo-{}.png", std::process::id()));
+        let made = image::open(&photo).ok().and_then(|img| {
+            img.resize_exact(1024, 1024, image::imageops::FilterType::Triangle)
+                .save(&big)
+                .ok()
+        });
+        if made.is_some() {
+            let path = big.display().to_string();
+            let c = call(
+                registry,
+                "tone_contour",
+                &[
+                    ("image", crate::ops::RawParam::Str(path)),
+                    ("width", 200.0.into()),
+                    ("pitch", 0.2.into()),
+                    ("levels", 10.into()),
+                ],
+            );
+            let p = c.resolve(0.0).expect("valid parameters");
+            let nothing = crate::geometry::Polylines::new();
+            // The first run decodes the file; the rest reuse it, as the app does.
+            let lines =
+                c.op.eval(&nothing, &p, ctx)
+                    .expect("evaluates")
+                    .line_count();
+            let t = time(runs.min(20), |_| {
+                c.op.eval(&nothing, &p, ctx).expect("evaluates");
+            });
+            report(
+                "11a. tone_contour of a 1-megapixel photo (1000 x 1000 samples)",
+                t,
+                "<= 50 ms",
+            );
+            println!("    {lines} rings");
+            let _ = std::fs::remove_file(&big);
+        } else {
+            println!("11a. skipped: the bundled photo is not beside the sources");
+        }
+    }
     // 8. linesort on 100 000 random segments: travel and time, greedy and with 2-opt.
     if super::wanted(only, "8") {
         let segments = super::random_segments(100_000);

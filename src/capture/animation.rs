@@ -15,7 +15,7 @@ use std::time::SystemTime;
 use bevy::ecs::resource::Resource;
 use bevy::ecs::world::World;
 use bevy::tasks::futures::check_ready;
-use bevy::tasks::{AsyncComputeTaskPool, IoTaskPool, Task};
+use bevy::tasks::{IoTaskPool, Task};
 
 use super::{CaptureKind, CaptureLog, CaptureOutcome, CaptureSettings, stem};
 use crate::ecs::{PipelineSettings, SceneCanvas, SceneExport, SharedCache, scene_defs};
@@ -137,12 +137,12 @@ pub(super) struct Running {
 }
 
 impl Running {
-    /// Spawns the next piece: the next frame (drawn and encoded on the async compute
-    /// pool, its files staged on the I/O pool), or the publishing once all are written.
-    /// The I/O pool only ever does file work, so a long export never holds up the
-    /// asset loads (scene reloads, shaders) that share it.
-    fn spawn_step(mut self) -> Task<Step> {
-        AsyncComputeTaskPool::get().spawn(async move {
+    /// Spawns the next piece: the next frame (drawn and encoded on a thread of its own,
+    /// its files staged on the I/O pool), or the publishing once all are written. Neither
+    /// the pool live layers evaluate on nor the one scenes and shaders load on is held
+    /// by the export's CPU work.
+    fn spawn_step(self) -> Task<Step> {
+        IoTaskPool::get().spawn(async move {
             let ended = |result, note| {
                 Step::Done(CaptureOutcome {
                     kind: CaptureKind::Frames,
@@ -153,57 +153,52 @@ impl Running {
             };
             if self.frames.is_done() {
                 self.progress.1.store(0, Ordering::Relaxed);
-                return IoTaskPool::get()
-                    .spawn(async move {
-                        match self.frames.commit() {
-                            Ok(_) => match assemble_mp4(&self.dir, self.fps) {
-                                Ok(mp4) => ended(Ok(vec![self.dir, mp4]), None),
-                                Err(message) => {
-                                    ended(Ok(vec![self.dir]), Some(message.to_string()))
-                                }
-                            },
-                            Err(e) => ended(Err(e.to_string()), None),
-                        }
-                    })
-                    .await;
+                return match self.frames.commit() {
+                    Ok(_) => match assemble_mp4(&self.dir, self.fps) {
+                        Ok(mp4) => ended(Ok(vec![self.dir, mp4]), None),
+                        Err(message) => ended(Ok(vec![self.dir]), Some(message.to_string())),
+                    },
+                    Err(e) => ended(Err(e.to_string()), None),
+                };
             }
             // Through the pipeline's cache: what the window already computed is reused,
             // and stages that do not change with t are computed once for the sequence.
-            let encoded = {
-                let Running {
-                    frames,
-                    canvas,
-                    layers,
-                    shapes,
-                    ctx,
-                    cache,
-                    ..
-                } = &mut self;
-                frames
-                    .draw_next(|t| {
-                        crate::scene::realize_layers_cached(
-                            canvas, layers, shapes, t, ctx, &cache.0,
-                        )
-                    })
-                    .and_then(|frame| {
-                        let (i, drawing) = frame.expect("a sequence not done has a next frame");
-                        Ok((i, frames.encoder().encode(&drawing)?))
-                    })
-            };
-            IoTaskPool::get()
-                .spawn(async move {
-                    match encoded.and_then(|(i, files)| self.frames.stage(i, files)) {
-                        Ok(()) => {
-                            self.progress.0.store(self.frames.done(), Ordering::Relaxed);
-                            Step::Frame(Box::new(self))
-                        }
-                        Err(e) => {
-                            self.progress.1.store(0, Ordering::Relaxed);
-                            ended(Err(e.to_string()), None)
-                        }
-                    }
-                })
-                .await
+            let (mut this, encoded) = super::offload::offload(move || {
+                let mut this = self;
+                let encoded = {
+                    let Running {
+                        frames,
+                        canvas,
+                        layers,
+                        shapes,
+                        ctx,
+                        cache,
+                        ..
+                    } = &mut this;
+                    frames
+                        .draw_next(|t| {
+                            crate::scene::realize_layers_cached(
+                                canvas, layers, shapes, t, ctx, &cache.0,
+                            )
+                        })
+                        .and_then(|frame| {
+                            let (i, drawing) = frame.expect("a sequence not done has a next frame");
+                            Ok((i, frames.encoder().encode(&drawing)?))
+                        })
+                };
+                (this, encoded)
+            })
+            .await;
+            match encoded.and_then(|(i, files)| this.frames.stage(i, files)) {
+                Ok(()) => {
+                    this.progress.0.store(this.frames.done(), Ordering::Relaxed);
+                    Step::Frame(Box::new(this))
+                }
+                Err(e) => {
+                    this.progress.1.store(0, Ordering::Relaxed);
+                    ended(Err(e.to_string()), None)
+                }
+            }
         })
     }
 }

@@ -9,6 +9,7 @@
 //! Queue a [`CaptureKind`] in [`CaptureQueue`]; outcomes appear in [`CaptureLog`].
 
 mod animation;
+mod offload;
 
 use std::path::PathBuf;
 use std::time::SystemTime;
@@ -19,7 +20,7 @@ use bevy::ecs::schedule::IntoScheduleConfigs;
 use bevy::ecs::system::Res;
 use bevy::ecs::world::World;
 use bevy::tasks::futures::check_ready;
-use bevy::tasks::{AsyncComputeTaskPool, IoTaskPool, Task};
+use bevy::tasks::{IoTaskPool, Task};
 
 pub use animation::AnimationExport;
 use animation::{FrameTask, abandon, advance_frames};
@@ -227,44 +228,43 @@ fn start_captures(world: &mut World) {
                 let scene = d.scene.as_ref()?;
                 (d.saved.as_deref() != Some(scene)).then(|| scene.to_ron(&d.header))
             });
-        // Encoding is CPU work (the async compute pool); only the writing goes to the I/O
-        // pool, which asset loads (scene reloads) share.
-        let task = AsyncComputeTaskPool::get().spawn(async move {
-            let encoded = (|| -> Result<Vec<(String, &str, Vec<u8>)>, CaptureError> {
-                if drawing.layers.is_empty() {
-                    return Err(CaptureError::Nothing);
-                }
-                drawing
-                    .check_coordinates()
-                    .map_err(|e| CaptureError::Export(e.into()))?;
-                let format = match kind {
-                    CaptureKind::Svg => {
-                        let text =
-                            edited.or_else(|| file.and_then(|f| std::fs::read_to_string(f).ok()));
-                        Format::Svg(text.map(|text| crate::export::SceneSource {
-                            text,
-                            t,
-                            version: env!("CARGO_PKG_VERSION").to_string(),
-                            export: String::new(),
-                        }))
+        // Encoding is CPU work, on a thread of its own (neither the pool live layers
+        // evaluate on nor the one scenes load on); only the writing goes to the I/O pool.
+        let task = IoTaskPool::get().spawn(async move {
+            let encoded = offload::offload(
+                move || -> Result<Vec<(String, &'static str, Vec<u8>)>, CaptureError> {
+                    if drawing.layers.is_empty() {
+                        return Err(CaptureError::Nothing);
                     }
-                    CaptureKind::Gcode => Format::Gcode,
-                    CaptureKind::GcodePerLayer => Format::GcodePerLayer,
-                    CaptureKind::Png => Format::Png(dpi),
-                    CaptureKind::Frames => unreachable!("started by its own system"),
-                };
-                Ok(encode(&drawing, &profile, &format)?
-                    .into_iter()
-                    .map(|f| (f.suffix, f.ext, f.bytes))
-                    .collect())
-            })();
-            let result = IoTaskPool::get()
-                .spawn(async move {
-                    encoded
-                        .and_then(|files| Ok(write_numbered(&dir, &stem, &files)?))
-                        .map_err(|e| e.to_string())
-                })
-                .await;
+                    drawing
+                        .check_coordinates()
+                        .map_err(|e| CaptureError::Export(e.into()))?;
+                    let format = match kind {
+                        CaptureKind::Svg => {
+                            let text = edited
+                                .or_else(|| file.and_then(|f| std::fs::read_to_string(f).ok()));
+                            Format::Svg(text.map(|text| crate::export::SceneSource {
+                                text,
+                                t,
+                                version: env!("CARGO_PKG_VERSION").to_string(),
+                                export: String::new(),
+                            }))
+                        }
+                        CaptureKind::Gcode => Format::Gcode,
+                        CaptureKind::GcodePerLayer => Format::GcodePerLayer,
+                        CaptureKind::Png => Format::Png(dpi),
+                        CaptureKind::Frames => unreachable!("started by its own system"),
+                    };
+                    Ok(encode(&drawing, &profile, &format)?
+                        .into_iter()
+                        .map(|f| (f.suffix, f.ext, f.bytes))
+                        .collect())
+                },
+            )
+            .await;
+            let result = encoded
+                .and_then(|files| Ok(write_numbered(&dir, &stem, &files)?))
+                .map_err(|e| e.to_string());
             CaptureOutcome {
                 kind,
                 result,

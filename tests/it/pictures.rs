@@ -117,3 +117,39 @@ fn crc32(bytes: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[test]
+fn the_portrait_scene_draws_the_bundled_photo_and_renders_from_the_cli() {
+    let path = crate::util::bundled_path("portrait.scene.ron");
+    let scene = crate::util::bundled_scene("portrait.scene.ron");
+    let files = graft::host::DiskFiles::default();
+    files.set_base(path.parent().map(|p| p.to_path_buf()));
+    let ctx = graft::ops::EvalContext::new(
+        graft::ops::ResourceBudget::default(),
+        std::sync::Arc::new(files),
+        std::sync::Arc::new(graft::ops::Serial),
+    );
+    let drawing = scene.realize(0.0, &ctx).unwrap();
+    let lines = &drawing.layers[0].geometry;
+    assert!(lines.line_count() > 200, "{} rings", lines.line_count());
+    // On the paper, within the 140 mm square the photo is placed in.
+    assert!(
+        lines
+            .points()
+            .iter()
+            .all(|p| (9.0..=151.0).contains(&p.x) && (9.0..=151.0).contains(&p.y))
+    );
+    // The command line reads it beside the scene from anywhere.
+    let dir = tempdir("pictures-cli");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+        .current_dir(&dir)
+        .args(["render", &path.display().to_string(), "--svg", "p.svg"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(dir.join("p.svg").is_file());
+}

@@ -164,7 +164,7 @@ fn unknown_op_lists_the_valid_names() {
     assert!(err.message.contains("unknown primitive 'hexagon'"), "{err}");
     assert!(
         err.message.contains(
-            "arc, asemic, bezier, circle, ellipse, grid, laplace_field_grid, line, lissajous, lsystem, polygon, polyhedron, polyline, rect, sphere, spiral, spline, svg, text, torus, wave"
+            "arc, asemic, bezier, circle, ellipse, grid, laplace_field_grid, line, lissajous, lsystem, polygon, polyhedron, polyline, rect, sphere, spiral, spline, svg, text, tone_contour, torus, wave"
         ),
         "{err}"
     );

@@ -84,11 +84,12 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<Gray, OpFailure> {
 
 /// The image at `path` ("sample": the built-in one), decoded once per file version.
 pub fn read(ctx: &EvalContext, path: &str) -> Result<Arc<Gray>, OpFailure> {
-    if path == "sample" {
-        static SAMPLE: std::sync::OnceLock<Arc<Gray>> = std::sync::OnceLock::new();
-        return Ok(Arc::clone(SAMPLE.get_or_init(|| Arc::new(sample()))));
-    }
-    let stamp = ctx.files.stamp(path).unwrap_or(0);
+    let sample_asked = path == "sample";
+    let stamp = if sample_asked {
+        0
+    } else {
+        ctx.files.stamp(path).unwrap_or(0)
+    };
     let memo = ctx.memo.get::<DecodedImages>();
     let key = (path.to_string(), stamp);
     if let Some(hit) = memo
@@ -99,11 +100,15 @@ pub fn read(ctx: &EvalContext, path: &str) -> Result<Arc<Gray>, OpFailure> {
     {
         return Ok(Arc::clone(hit));
     }
-    let bytes = ctx
-        .files
-        .read(path, MAX_IMAGE_BYTES)
-        .map_err(|e| OpFailure::File(format!("cannot read '{path}': {e}")))?;
-    let gray = Arc::new(decode(&bytes, path)?);
+    let gray = if sample_asked {
+        Arc::new(sample())
+    } else {
+        let bytes = ctx
+            .files
+            .read(path, MAX_IMAGE_BYTES)
+            .map_err(|e| OpFailure::File(format!("cannot read '{path}': {e}")))?;
+        Arc::new(decode(&bytes, path)?)
+    };
     let mut entries = memo.entries.lock().unwrap_or_else(|e| e.into_inner());
     // Older versions of this file go; beyond the limit, any other.
     entries.retain(|(p, _), _| p != path);
