@@ -52,9 +52,18 @@ fn capture_all(
         app.update();
         let log = app.world().resource::<CaptureLog>();
         if log.done.len() >= before + kinds.len() && log.pending == 0 {
-            return log.done[before..]
+            // Captures run side by side and finish in any order: matched by kind, in
+            // the order they were asked for.
+            let mut done: Vec<_> = log.done[before..].iter().collect();
+            return kinds
                 .iter()
-                .map(|o| o.result.clone())
+                .map(|kind| {
+                    let k = done
+                        .iter()
+                        .position(|o| o.kind == *kind)
+                        .expect("every capture asked for is logged");
+                    done.remove(k).result.clone()
+                })
                 .collect();
         }
         assert!(
