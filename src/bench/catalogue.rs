@@ -447,6 +447,10 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize, only: &
             );
             let p = c.resolve(0.0).expect("valid parameters");
             let nothing = crate::geometry::Polylines::new();
+            // The photo is a file: read from disk, as the app does.
+            let mut disk = ctx.clone();
+            disk.files = std::sync::Arc::new(crate::host::DiskFiles::default());
+            let ctx = &disk;
             // The first run decodes the file; the rest reuse it, as the app does.
             let lines =
                 c.op.eval(&nothing, &p, ctx)

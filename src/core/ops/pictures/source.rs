@@ -138,14 +138,22 @@ pub struct Tone {
 }
 
 /// Darkness (0 paper .. 1 ink) on a grid of `nx` × `ny` samples covering the image,
-/// sampled bilinearly and toned.
-pub fn darkness(gray: &Gray, nx: usize, ny: usize, tone: Tone) -> Vec<f64> {
-    let mut out = Vec::with_capacity(nx * ny);
+/// sampled bilinearly and toned, rows in parallel chunks on `ex`.
+pub fn darkness(
+    ex: &dyn crate::ops::model::context::Executor,
+    gray: &Gray,
+    nx: usize,
+    ny: usize,
+    tone: Tone,
+) -> Vec<f64> {
+    let mut out = vec![0.0; nx * ny];
     let at = |x: usize, y: usize| {
         gray.luma[y.min(gray.height - 1) * gray.width + x.min(gray.width - 1)] as f64
     };
-    for j in 0..ny {
-        for i in 0..nx {
+    let inverse_gamma = 1.0 / tone.gamma.max(1e-3);
+    crate::ops::kit::parallel::for_each_chunk_mut(ex, &mut out, nx * 16, |start, chunk| {
+        for (k, slot) in chunk.iter_mut().enumerate() {
+            let (i, j) = ((start + k) % nx, (start + k) / nx);
             let fx = (i as f64 + 0.5) / nx as f64 * gray.width as f64 - 0.5;
             let fy = (j as f64 + 0.5) / ny as f64 * gray.height as f64 - 0.5;
             let (x0, y0) = (fx.floor().max(0.0) as usize, fy.floor().max(0.0) as usize);
@@ -158,29 +166,47 @@ pub fn darkness(gray: &Gray, nx: usize, ny: usize, tone: Tone) -> Vec<f64> {
                 + at(x0, y0 + 1) * (1.0 - tx) * ty
                 + at(x0 + 1, y0 + 1) * tx * ty;
             let mut v = ((l - 0.5) * tone.contrast + 0.5 + tone.brightness).clamp(0.0, 1.0);
-            v = v.powf(1.0 / tone.gamma.max(1e-3));
-            out.push(if tone.invert { v } else { 1.0 - v });
+            if inverse_gamma != 1.0 {
+                v = v.powf(inverse_gamma);
+            }
+            *slot = if tone.invert { v } else { 1.0 - v };
         }
-    }
+    });
     if tone.blur >= 0.5 {
         box_blur(&mut out, nx, ny, tone.blur.round() as usize);
     }
     out
 }
 
-/// A separable box blur of radius `r` (edges clamped).
+/// A separable box blur of radius `r` (the window shrinks at the edges), with running
+/// sums: linear in the pixels whatever the radius.
 fn box_blur(v: &mut [f64], nx: usize, ny: usize, r: usize) {
     let mut tmp = vec![0.0; v.len()];
+    let mut line = Vec::new();
     for j in 0..ny {
-        for i in 0..nx {
-            let (a, b) = (i.saturating_sub(r), (i + r).min(nx - 1));
-            tmp[j * nx + i] = v[j * nx + a..=j * nx + b].iter().sum::<f64>() / (b - a + 1) as f64;
+        blur_line(&v[j * nx..(j + 1) * nx], &mut tmp[j * nx..(j + 1) * nx], r);
+    }
+    let mut column = vec![0.0; ny];
+    for i in 0..nx {
+        line.clear();
+        line.extend((0..ny).map(|j| tmp[j * nx + i]));
+        blur_line(&line, &mut column, r);
+        for j in 0..ny {
+            v[j * nx + i] = column[j];
         }
     }
-    for j in 0..ny {
-        for i in 0..nx {
-            let (a, b) = (j.saturating_sub(r), (j + r).min(ny - 1));
-            v[j * nx + i] = (a..=b).map(|k| tmp[k * nx + i]).sum::<f64>() / (b - a + 1) as f64;
-        }
+}
+
+/// The mean of each window `[k - r, k + r]` of `src` (cut at the ends).
+fn blur_line(src: &[f64], out: &mut [f64], r: usize) {
+    let n = src.len();
+    let mut prefix = Vec::with_capacity(n + 1);
+    prefix.push(0.0);
+    for v in src {
+        prefix.push(prefix.last().copied().unwrap_or(0.0) + v);
+    }
+    for (k, o) in out.iter_mut().enumerate() {
+        let (a, b) = (k.saturating_sub(r), (k + r).min(n - 1));
+        *o = (prefix[b + 1] - prefix[a]) / (b - a + 1) as f64;
     }
 }

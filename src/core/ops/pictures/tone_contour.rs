@@ -68,7 +68,7 @@ impl Evaluate for ToneContour {
             invert: self.invert,
             blur: self.blur,
         };
-        let dark = source::darkness(&gray, nx, ny, tone);
+        let dark = source::darkness(ctx.executor.as_ref(), &gray, nx, ny, tone);
         ctx.check_cancelled()?;
         // One sample of paper around the image closes every ring.
         let (px, py) = (nx + 2, ny + 2);
