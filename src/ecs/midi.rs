@@ -133,11 +133,7 @@ pub fn apply_midi_messages(world: &mut World, messages: &[Vec<u8>]) {
         let Some(scene) = doc.scene.as_mut() else {
             return;
         };
-        let spec = scene
-            .slots(Some(&touched.owner))
-            .into_iter()
-            .find(|s| s.address.to_string() == touched.to_string())
-            .map(|s| s.spec.clone());
+        let spec = scene.slot(&touched).map(|s| s.spec.clone());
         let message = match spec {
             Some(spec) if crate::midi::mappable(&spec) => {
                 let mapping = learn(&mut scene.midi, &touched, &last);
@@ -172,11 +168,7 @@ pub fn apply_midi_messages(world: &mut World, messages: &[Vec<u8>]) {
         } else {
             m.value
         };
-        let Some(slot) = scene
-            .slots(Some(&mapping.address.owner))
-            .into_iter()
-            .find(|s| s.address == mapping.address)
-        else {
+        let Some(slot) = scene.slot(&mapping.address) else {
             continue;
         };
         if let Some(raw) = scaled(slot.spec, position) {

@@ -140,10 +140,7 @@ fn variations(scene: &Scene, mode: &GridMode, cols: usize, rows: usize, round: u
                     let mut sets = Vec::new();
                     let mut label = format!("seed {seed}");
                     if let Some(address) = param
-                        && let Some(slot) = scene
-                            .slots(Some(&address.owner))
-                            .into_iter()
-                            .find(|s| &s.address == address)
+                        && let Some(slot) = scene.slot(address)
                         && let Some((lo, hi)) = slot.spec.ui_range
                     {
                         let u = if rows > 1 {

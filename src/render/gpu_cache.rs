@@ -303,14 +303,7 @@ impl GpuLineCache {
         }
         if self.in_use_bytes + class > budget {
             // Spares alone cannot help: the geometry held must shrink.
-            let mut idle: Vec<(u64, GeometryId)> = self
-                .entries
-                .iter()
-                .filter(|(_, e)| e.last_used < self.frame)
-                .map(|(id, e)| (e.last_used, *id))
-                .collect();
-            idle.sort_unstable();
-            for (_, id) in idle {
+            for id in self.idle_oldest_first() {
                 if self.in_use_bytes + class <= budget {
                     break;
                 }
@@ -319,13 +312,7 @@ impl GpuLineCache {
                     self.free(entry);
                 }
             }
-            let stale: Vec<GeometryId> = self
-                .uploading
-                .iter()
-                .filter(|(_, e)| e.last_used < self.frame)
-                .map(|(id, _)| *id)
-                .collect();
-            for id in stale {
+            for id in self.stale_uploads() {
                 if self.in_use_bytes + class <= budget {
                     break;
                 }
@@ -349,6 +336,27 @@ impl GpuLineCache {
             }
         }
         true
+    }
+
+    /// Resident ids no view drew this frame, least recently used first.
+    fn idle_oldest_first(&self) -> Vec<GeometryId> {
+        let mut idle: Vec<(u64, GeometryId)> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| e.last_used < self.frame)
+            .map(|(id, e)| (e.last_used, *id))
+            .collect();
+        idle.sort_unstable();
+        idle.into_iter().map(|(_, id)| id).collect()
+    }
+
+    /// Partial uploads nobody continued this frame.
+    fn stale_uploads(&self) -> Vec<GeometryId> {
+        self.uploading
+            .iter()
+            .filter(|(_, e)| e.last_used < self.frame)
+            .map(|(id, _)| *id)
+            .collect()
     }
 
     /// Drops the buffers of a geometry no longer held.
@@ -411,26 +419,13 @@ impl GpuLineCache {
     /// recently used ids not drawn this frame are evicted until within `budget` bytes,
     /// then spare buffers are dropped if the pool alone is still over it.
     pub(super) fn evict(&mut self, budget: u64, stats: &mut FrameGpuStats) {
-        let stale: Vec<GeometryId> = self
-            .uploading
-            .iter()
-            .filter(|(_, e)| e.last_used < self.frame)
-            .map(|(id, _)| *id)
-            .collect();
-        for id in stale {
+        for id in self.stale_uploads() {
             if let Some(partial) = self.uploading.remove(&id) {
                 self.pool(partial);
             }
         }
         if self.resident_bytes() > budget {
-            let mut idle: Vec<(u64, GeometryId)> = self
-                .entries
-                .iter()
-                .filter(|(_, e)| e.last_used < self.frame)
-                .map(|(id, e)| (e.last_used, *id))
-                .collect();
-            idle.sort_unstable();
-            for (_, id) in idle {
+            for id in self.idle_oldest_first() {
                 if self.resident_bytes() <= budget {
                     break;
                 }

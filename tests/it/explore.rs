@@ -145,13 +145,7 @@ fn randomise_draws_each_parameter_from_its_own_stream_within_its_range() {
     // Every value within its slider range, and accepted by the scene.
     let mut applied = scene.clone();
     for (address, raw) in &a {
-        let spec = scene
-            .slots(None)
-            .into_iter()
-            .find(|s| &s.address == address)
-            .unwrap()
-            .spec
-            .clone();
+        let spec = scene.slot(&address).unwrap().spec.clone();
         if let Some((lo, hi)) = spec.ui_range {
             assert!(
                 nums(raw).iter().all(|v| *v >= lo && *v <= hi),
@@ -185,13 +179,7 @@ fn randomise_draws_each_parameter_from_its_own_stream_within_its_range() {
     assert!(!n.is_empty());
     let before = scene.capture_preset("now", None);
     for (address, raw) in &n {
-        let spec = scene
-            .slots(None)
-            .into_iter()
-            .find(|s| &s.address == address)
-            .unwrap()
-            .spec
-            .clone();
+        let spec = scene.slot(&address).unwrap().spec.clone();
         let (lo, hi) = spec.ui_range.unwrap();
         let (_, was) = before.values.iter().find(|(x, _)| x == address).unwrap();
         for (now, was) in nums(raw).iter().zip(nums(was)) {
@@ -449,14 +437,7 @@ fn the_variation_grid_plans_seeds_across_a_range_down_and_adopting_one_is_one_st
     // Seeds across, the plant's angle down its slider range.
     let angle = addr("garden/plant/angle");
     let grid = plan(&scene, &GridMode::Seeds(Some(angle.clone())), 3, 2, 1);
-    let (lo, hi) = scene
-        .slots(Some("garden"))
-        .into_iter()
-        .find(|s| s.address == angle)
-        .unwrap()
-        .spec
-        .ui_range
-        .unwrap();
+    let (lo, hi) = scene.slot(&angle).unwrap().spec.ui_range.unwrap();
     assert_eq!(grid[0].1, Some(7));
     assert_eq!(grid[2].1, Some(9));
     assert_eq!(grid[3].1, Some(7), "the next row repeats the seeds");

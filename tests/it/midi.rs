@@ -39,15 +39,7 @@ fn control_changes_decode_in_7_and_14_bits_and_scale_to_the_range() {
     assert_eq!(d.fine_value(1, 1), fine.value);
 
     let scene = bundled_scene("seeds.scene.ron");
-    let spec = |a: &str| {
-        scene
-            .slots(None)
-            .into_iter()
-            .find(|s| s.address == addr(a))
-            .unwrap()
-            .spec
-            .clone()
-    };
+    let spec = |a: &str| scene.slot(&addr(a)).unwrap().spec.clone();
     let angle = spec("garden/plant/angle");
     let (lo, hi) = angle.ui_range.unwrap();
     assert_eq!(scaled(&angle, 0.0), Some(RawParam::Num(lo, false)));
@@ -118,11 +110,7 @@ fn the_app_learns_a_control_and_its_moves_are_one_undo_step() {
     let angle = |app: &App| {
         let doc = app.world().resource::<SceneDocument>();
         let scene = doc.scene.as_ref().unwrap();
-        let slot = scene
-            .slots(Some("garden"))
-            .into_iter()
-            .find(|s| s.address == addr("garden/plant/angle"))
-            .unwrap();
+        let slot = scene.slot(&addr("garden/plant/angle")).unwrap();
         slot.input.to_ron()
     };
     // Learning with nothing touched says what to do.
@@ -174,9 +162,7 @@ fn the_app_learns_a_control_and_its_moves_are_one_undo_step() {
         let doc = app.world().resource::<SceneDocument>();
         let scene = doc.scene.as_ref().unwrap();
         scene
-            .slots(Some("garden"))
-            .into_iter()
-            .find(|s| s.address == addr("garden/plant/angle"))
+            .slot(&addr("garden/plant/angle"))
             .unwrap()
             .spec
             .ui_range

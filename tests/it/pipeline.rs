@@ -417,9 +417,8 @@ fn slow_op() -> Op {
     Op::of::<Slow>()
 }
 
-#[test]
-fn superseded_results_show_on_the_way_but_never_replace_newer_ones() {
-    let mut app = rust_app();
+/// Registers `slow` and spawns a layer `name`: a 10 mm line through `slow(params)`.
+fn spawn_slow_line(app: &mut App, name: &str, params: &[(&str, RawParam)]) -> Entity {
     app.world()
         .resource::<OpsRegistry>()
         .register(slow_op())
@@ -427,9 +426,15 @@ fn superseded_results_show_on_the_way_but_never_replace_newer_ones() {
     let registry = app.world().resource::<OpsRegistry>().snapshot();
     let recipe = graft::ops::Recipe {
         source: registry.call("line", &[("length", 10.0.into())]).unwrap(),
-        effects: vec![registry.call("slow", &[]).unwrap()],
+        effects: vec![registry.call("slow", params).unwrap()],
     };
-    let e = spawn_layer(app.world_mut(), "drag", "black", 0.3, recipe);
+    spawn_layer(app.world_mut(), name, "black", 0.3, recipe)
+}
+
+#[test]
+fn superseded_results_show_on_the_way_but_never_replace_newer_ones() {
+    let mut app = rust_app();
+    let e = spawn_slow_line(&mut app, "drag", &[]);
     settle(&mut app);
     let set = |app: &mut App, dx: f64, ms: f64| {
         let mut r = app.world_mut().get_mut::<LayerRecipe>(e).unwrap();
@@ -473,23 +478,11 @@ fn superseded_results_show_on_the_way_but_never_replace_newer_ones() {
 #[test]
 fn an_animated_layer_slower_than_a_frame_overlaps_two_evaluations_and_shows_them_in_time_order() {
     let mut app = rust_app();
-    app.world()
-        .resource::<OpsRegistry>()
-        .register(slow_op())
-        .unwrap();
-    let registry = app.world().resource::<OpsRegistry>().snapshot();
-    let recipe = graft::ops::Recipe {
-        source: registry.call("line", &[("length", 10.0.into())]).unwrap(),
-        effects: vec![
-            registry
-                .call(
-                    "slow",
-                    &[("ms", 120.0.into()), ("dx", RawParam::Str("t * 10".into()))],
-                )
-                .unwrap(),
-        ],
-    };
-    let e = spawn_layer(app.world_mut(), "moving", "black", 0.3, recipe);
+    let e = spawn_slow_line(
+        &mut app,
+        "moving",
+        &[("ms", 120.0.into()), ("dx", RawParam::Str("t * 10".into()))],
+    );
     // The first evaluation tells the layer how long one takes.
     settle(&mut app);
     let threads = bevy::tasks::AsyncComputeTaskPool::get().thread_num();

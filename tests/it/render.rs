@@ -442,24 +442,7 @@ fn a_translucent_pen_is_uniform_at_joints_and_blends_as_the_exported_png() {
 #[test]
 fn a_layer_beyond_the_buffer_size_limit_is_split_into_chunks_and_drawn_the_same() {
     let (mut app, target) = headless_render_app();
-    let recipe = Recipe {
-        source: call(
-            "polygon",
-            &[
-                ("n_sides", 3000.into()),
-                ("scale", 70.0.into()),
-                ("center", [50.0, 50.0, 0.0].into()),
-            ],
-        ),
-        effects: vec![call(
-            "repeat",
-            &[
-                ("count", 3.into()),
-                ("offset", [0.0, 0.0, 0.0].into()),
-                ("scale", [0.5, 0.5, 1.0].into()),
-            ],
-        )],
-    };
+    let recipe = rings(70.0);
     let layer = app
         .world_mut()
         .spawn((

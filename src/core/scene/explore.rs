@@ -80,6 +80,14 @@ impl Scene {
         out
     }
 
+    /// The parameter at `address` (`drop` and `drop#1` name one stage).
+    pub fn slot(&self, address: &ParamAddress) -> Option<Slot<'_>> {
+        let written = address.to_string();
+        self.slots(Some(&address.owner))
+            .into_iter()
+            .find(|s| s.address.to_string() == written)
+    }
+
     /// Points the presets, locks and MIDI mappings that name the layer or shape `from` at
     /// `to` (it was renamed).
     pub fn rename_owner(&mut self, from: &str, to: &str) {

@@ -56,22 +56,7 @@ pub fn apply_sets(
 /// Applies the preset named `name`, its seed too when it has one (one undo step).
 pub fn apply_preset(world: &mut World, name: &str) -> Result<(), DocumentError> {
     let preset = preset(world, name)?;
-    let steps = world.resource::<SceneDocument>().history.undo_len();
-    apply_sets(world, &preset.values, None)?;
-    if let Some(seed) = preset.seed {
-        let before = world
-            .resource::<SceneDocument>()
-            .scene
-            .as_ref()
-            .and_then(|s| s.seed);
-        set_seed(world, Some(seed));
-        let mut doc = world.resource_mut::<SceneDocument>();
-        // With the values' step, when they changed; else the seed alone is the change.
-        if doc.history.undo_len() > steps {
-            doc.history.attach_seed(before, Some(seed));
-        }
-    }
-    Ok(())
+    adopt(world, preset.seed, &preset.values)
 }
 
 /// The preset named `name`.
