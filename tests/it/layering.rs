@@ -6,7 +6,16 @@ use std::path::Path;
 
 /// Names under `crate::` that are the core re-exported at the crate root.
 const CORE_ALIASES: &[&str] = &[
-    "core", "ops", "geometry", "scene", "edit", "cache", "op", "choice", "field",
+    "core",
+    "ops",
+    "geometry",
+    "scene",
+    "edit",
+    "cache",
+    "op",
+    "choice",
+    "field",
+    "picture_op",
 ];
 
 type Graph = BTreeMap<String, BTreeSet<String>>;
@@ -191,7 +200,8 @@ const OPS_FLOORS: &[(&str, &[&str])] = &[
     ("regions", &["model", "kit"]),
     ("plot", &["model", "kit"]),
     ("generative", &["model", "kit"]),
-    ("pictures", &["model", "kit"]),
+    // Picture modes finish with catalogue ops (a mask is `clip`, edges are `simplify`d).
+    ("pictures", &["model", "kit", "effects", "regions"]),
 ];
 
 /// Every import across floors of the ops folder `ops` that its floor may not make, as
@@ -253,7 +263,10 @@ fn catalogue_op_names(ops: &Path) -> Vec<String> {
             if let Some(at) = text[i..].find("pub struct ") {
                 let rest = &text[i + at + "pub struct ".len()..];
                 let end = rest.find(|c: char| !c.is_ascii_alphanumeric()).unwrap_or(0);
-                names.push(rest[..end].to_string());
+                // A macro declaring ops (`pub struct $T`) names none itself.
+                if end > 0 {
+                    names.push(rest[..end].to_string());
+                }
             }
         }
     }

@@ -1,5 +1,6 @@
-//! Pictures into lines: images read beside the scene, tone contours that put more ink
-//! where the picture is darker, and hostile files refused with clear errors.
+//! Pictures into lines: images read beside the scene, every mode putting more ink where
+//! the picture is darker, masks, colour channels, hot reload of the picture alone, and
+//! hostile files refused with clear errors.
 
 use graft::geometry::Polylines;
 use graft::ops::RawParam;
@@ -33,16 +34,48 @@ fn ink_by_band(lines: &Polylines, n: usize) -> Vec<f64> {
     bands
 }
 
-fn contour(path: &std::path::Path, extra: &[(&str, RawParam)]) -> Result<Polylines, String> {
+/// Mode `op` on the image at `path`, placed 100 mm wide about (100, 100).
+fn mode(op: &str, path: &std::path::Path, extra: &[(&str, RawParam)]) -> Result<Polylines, String> {
     let mut params = vec![
         ("image", RawParam::Str(path.display().to_string())),
         ("center", [100.0, 100.0, 0.0].into()),
         ("width", 100.0.into()),
-        ("levels", 12.into()),
-        ("blur", 0.0.into()),
     ];
     params.extend(extra.iter().cloned());
-    primitive("tone_contour", &params)
+    primitive(op, &params)
+}
+
+fn contour(path: &std::path::Path, extra: &[(&str, RawParam)]) -> Result<Polylines, String> {
+    let mut params = vec![("levels", 12.into()), ("blur", 0.0.into())];
+    params.extend(extra.iter().cloned());
+    mode("tone_contour", path, &params)
+}
+
+/// Each mode with settings light enough for a test.
+fn modes() -> Vec<(&'static str, Vec<(&'static str, RawParam)>)> {
+    vec![
+        (
+            "tone_contour",
+            vec![("levels", 12.into()), ("blur", 0.0.into())],
+        ),
+        (
+            "tone_hatch",
+            vec![("pitch", 1.0.into()), ("blur", 0.0.into())],
+        ),
+        (
+            "flow_lines",
+            vec![
+                ("separation_min", 0.5.into()),
+                ("separation_max", 3.0.into()),
+            ],
+        ),
+        ("squiggle", vec![("spacing", 1.5.into())]),
+        (
+            "stipple",
+            vec![("dots", 2000.into()), ("iterations", 10.into())],
+        ),
+        ("halftone", vec![("cell", 2.0.into())]),
+    ]
 }
 
 #[test]
@@ -65,6 +98,354 @@ fn a_ramp_from_white_to_black_gets_more_ink_toward_black_and_invert_turns_it_rou
     assert!(inverted[0] > inverted[3] * 1.5, "inverted: {inverted:?}");
     // The sample draws with the defaults.
     assert!(primitive("tone_contour", &[]).unwrap().point_count() > 100);
+}
+
+#[test]
+fn every_mode_puts_more_ink_where_a_ramp_is_darker_and_invert_turns_it_round() {
+    let dir = tempdir("pictures-ramp-modes");
+    let path = dir.join("ramp.png");
+    std::fs::write(&path, png(256, 64, |x, _| 255 - x as u8)).unwrap();
+    for (op, params) in modes() {
+        let bands = ink_by_band(&mode(op, &path, &params).unwrap(), 4);
+        assert!(
+            bands.windows(2).all(|w| w[1] >= w[0] * 0.95)
+                && bands[3] > bands[0] * 1.5
+                && bands[3] > 0.0,
+            "{op}: ink by band, white to black: {bands:?}"
+        );
+        let mut inverted = params.clone();
+        inverted.push(("invert", true.into()));
+        let bands = ink_by_band(&mode(op, &path, &inverted).unwrap(), 4);
+        assert!(bands[0] > bands[3] * 1.5, "{op} inverted: {bands:?}");
+        // Every mode draws the built-in sample with its defaults.
+        let sample = primitive(op, &[]).unwrap();
+        assert!(sample.point_count() > 50, "{op} on the sample");
+    }
+}
+
+/// A white square image with a black disc of a quarter of its width in radius.
+fn disc_png(dir: &std::path::Path) -> std::path::PathBuf {
+    let path = dir.join("disc.png");
+    std::fs::write(
+        &path,
+        png(200, 200, |x, y| {
+            let d = ((x as f64 - 99.5).powi(2) + (y as f64 - 99.5).powi(2)).sqrt();
+            if d < 50.0 { 0 } else { 255 }
+        }),
+    )
+    .unwrap();
+    path
+}
+
+#[test]
+fn a_black_disc_is_hatched_only_inside_the_disc_up_to_its_edge() {
+    let dir = tempdir("pictures-disc");
+    let path = disc_png(&dir);
+    // The disc is 25 mm in radius on the paper, about (100, 100).
+    for (extra, what) in [
+        (vec![], "lines"),
+        (vec![("circular", true.into())], "circles"),
+    ] {
+        let mut params = vec![("pitch", 1.0.into()), ("blur", 1.0.into())];
+        params.extend(extra);
+        let lines = mode("tone_hatch", &path, &params).unwrap();
+        let radii: Vec<f64> = lines
+            .points()
+            .iter()
+            .map(|p| ((p.x - 100.0) as f64).hypot((p.y - 100.0) as f64))
+            .collect();
+        let farthest = radii.iter().copied().fold(0.0, f64::max);
+        // Within the smoothing (a sample of 0.4 mm each side) of the edge, and reaching it.
+        assert!(
+            farthest <= 25.0 + 0.8,
+            "{what}: a hatch point {farthest} mm out"
+        );
+        assert!(
+            farthest >= 25.0 - 0.8,
+            "{what}: the hatching stops {farthest} mm out"
+        );
+        // Straight hatch ends lie on the disc's edge, not on a pixel staircase.
+        if what == "lines" {
+            for line in lines.lines() {
+                for end in [line[0], line[line.len() - 1]] {
+                    let r = ((end.x - 100.0) as f64).hypot((end.y - 100.0) as f64);
+                    assert!((r - 25.0).abs() < 0.5, "an end {r} mm out");
+                }
+            }
+        }
+        // Crossed levels: the disc is black, so every level hatches it.
+        assert!(
+            lines.line_count() > 100,
+            "{what}: {} lines",
+            lines.line_count()
+        );
+    }
+}
+
+#[test]
+fn edges_trace_the_outline_of_a_disc() {
+    let dir = tempdir("pictures-edges");
+    let path = disc_png(&dir);
+    let lines = mode("edges", &path, &[]).unwrap();
+    assert!(
+        lines.line_count() >= 1 && lines.line_count() <= 3,
+        "{} edges",
+        lines.line_count()
+    );
+    for p in lines.points() {
+        let r = ((p.x - 100.0) as f64).hypot((p.y - 100.0) as f64);
+        assert!(
+            (r - 25.0).abs() < 0.6,
+            "an edge point {r} mm from the centre"
+        );
+    }
+    // All the way round: about 2 pi r of outline.
+    let length: f64 = lines
+        .lines()
+        .flat_map(|l| l.windows(2).map(|w| (w[1] - w[0]).length() as f64))
+        .sum();
+    assert!(
+        (length - std::f64::consts::TAU * 25.0).abs() < 5.0,
+        "outline {length} mm"
+    );
+}
+
+#[test]
+fn stipple_dots_follow_the_darkness_and_the_route_visits_every_dot_once() {
+    let dir = tempdir("pictures-stipple");
+    let path = dir.join("shade.png");
+    // Darker to the right and to the bottom.
+    std::fs::write(
+        &path,
+        png(200, 200, |x, y| 255 - ((x + y) * 255 / 400) as u8),
+    )
+    .unwrap();
+    let common = vec![
+        ("dots", 3000.into()),
+        ("iterations", 20.into()),
+        ("blur", 0.0.into()),
+    ];
+    let mut as_points = common.clone();
+    as_points.push(("dot", RawParam::Str("point".into())));
+    let dots: Vec<(f32, f32)> = mode("stipple", &path, &as_points)
+        .unwrap()
+        .lines()
+        .map(|l| (l[0].x, l[0].y))
+        .collect();
+    assert_eq!(dots.len(), 3000);
+    // Dot counts over a 5 x 5 grid of cells against the cells' mean darkness.
+    let mut count = [0f64; 25];
+    for &(x, y) in &dots {
+        let (i, j) = (((x - 50.0) / 20.0) as usize, ((y - 50.0) / 20.0) as usize);
+        count[j.min(4) * 5 + i.min(4)] += 1.0;
+    }
+    let darkness: Vec<f64> = (0..25)
+        .map(|k| ((k % 5) + (k / 5)) as f64 / 8.0 + 0.5 / 8.0)
+        .collect();
+    let r = correlation(&count, &darkness);
+    assert!(
+        r > 0.95,
+        "dot count against darkness: r = {r}; counts {count:?}"
+    );
+    // The route: one line through the same dots, each once.
+    let mut routed = common.clone();
+    routed.push(("route", true.into()));
+    let route = mode("stipple", &path, &routed).unwrap();
+    assert_eq!(route.line_count(), 1);
+    let mut visited: Vec<(i64, i64)> = route.points().iter().map(|p| key(p.x, p.y)).collect();
+    let mut expected: Vec<(i64, i64)> = dots.iter().map(|&(x, y)| key(x, y)).collect();
+    visited.sort();
+    expected.sort();
+    assert_eq!(visited, expected);
+    // Short: about the length of a good tour through evenly spread dots, and hardly
+    // ever crossing itself.
+    let pts: Vec<[f64; 2]> = route
+        .points()
+        .iter()
+        .map(|p| [p.x as f64, p.y as f64])
+        .collect();
+    let crossings = self_crossings(&pts);
+    assert!(crossings <= 30, "{crossings} crossings in 3000 legs");
+}
+
+fn key(x: f32, y: f32) -> (i64, i64) {
+    ((x * 1000.0).round() as i64, (y * 1000.0).round() as i64)
+}
+
+fn correlation(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len() as f64;
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let cov: f64 = a.iter().zip(b).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = a.iter().map(|x| (x - ma).powi(2)).sum();
+    let vb: f64 = b.iter().map(|y| (y - mb).powi(2)).sum();
+    cov / (va * vb).sqrt()
+}
+
+/// Pairs of non-adjacent legs of the path `p` that cross.
+fn self_crossings(p: &[[f64; 2]]) -> usize {
+    let cross = |a: [f64; 2], b: [f64; 2], c: [f64; 2]| {
+        (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+    };
+    let mut n = 0;
+    for i in 0..p.len().saturating_sub(1) {
+        let (a, b) = (p[i], p[i + 1]);
+        let (lo, hi) = (a[0].min(b[0]), a[0].max(b[0]));
+        for j in i + 2..p.len() - 1 {
+            let (c, d) = (p[j], p[j + 1]);
+            if c[0].max(d[0]) < lo || c[0].min(d[0]) > hi {
+                continue;
+            }
+            if cross(a, b, c) * cross(a, b, d) < 0.0 && cross(c, d, a) * cross(c, d, b) < 0.0 {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+#[test]
+fn flow_lines_never_come_closer_than_the_least_separation() {
+    let dir = tempdir("pictures-flow");
+    let path = dir.join("ramp.png");
+    std::fs::write(&path, png(128, 128, |x, _| 255 - (x * 2) as u8)).unwrap();
+    for field in ["noise", "curl", "edges"] {
+        let lines = mode(
+            "flow_lines",
+            &path,
+            &[
+                ("field", RawParam::Str(field.into())),
+                ("separation_min", 0.8.into()),
+                ("separation_max", 3.0.into()),
+                ("noise_scale", 20.0.into()),
+            ],
+        )
+        .unwrap();
+        assert!(
+            lines.line_count() > 20,
+            "{field}: {} lines",
+            lines.line_count()
+        );
+        // A sample of points against every point of every other line.
+        let owner: Vec<(usize, [f32; 2])> = lines
+            .lines()
+            .enumerate()
+            .flat_map(|(k, l)| l.iter().map(move |p| (k, [p.x, p.y])))
+            .collect();
+        let mut closest = f32::MAX;
+        for &(k, p) in owner.iter().step_by(37) {
+            for &(m, q) in &owner {
+                if m != k {
+                    closest = closest.min((p[0] - q[0]).hypot(p[1] - q[1]));
+                }
+            }
+        }
+        assert!(
+            closest >= 0.8 * 0.99,
+            "{field}: two lines {closest} mm apart"
+        );
+        // Lines keep to the minimum and maximum lengths.
+        for line in lines.lines() {
+            let length: f32 = line.windows(2).map(|w| (w[1] - w[0]).length()).sum();
+            assert!(
+                length >= 3.0 - 1e-3 && length <= 120.0 + 0.5,
+                "{field}: a line {length} mm long"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_mask_keeps_every_mode_inside_its_region_and_colour_channels_split_the_inks() {
+    let dir = tempdir("pictures-mask");
+    let ramp = dir.join("ramp.png");
+    std::fs::write(&ramp, png(256, 256, |x, _| 255 - x as u8)).unwrap();
+    let layers: String = modes()
+        .iter()
+        .map(|(op, _)| {
+            format!(
+                "(name: \"{op}\", source: {op}(image: \"ramp.png\", center: (100, 100, 0), width: 100, mask: \"window\")),\n"
+            )
+        })
+        .collect();
+    let text = format!(
+        "(canvas: (size: (200, 200)), layers: [{layers}], shapes: [(name: \"window\", source: rect(center: (110, 100, 0), width: 40, height: 30))])"
+    );
+    let scene_path = dir.join("mask.scene.ron");
+    std::fs::write(&scene_path, text).unwrap();
+    let scene = graft::host::load_scene(&scene_path, &crate::util::registry()).unwrap();
+    let files = graft::host::DiskFiles::default();
+    files.set_base(Some(dir.clone()));
+    let ctx = graft::ops::EvalContext::new(
+        graft::ops::ResourceBudget::default(),
+        std::sync::Arc::new(files),
+        std::sync::Arc::new(graft::ops::Serial),
+    );
+    let drawing = scene.realize(0.0, &ctx).unwrap();
+    for layer in &drawing.layers {
+        let lines = &layer.geometry;
+        assert!(lines.point_count() > 10, "{}: nothing drawn", layer.name);
+        for p in lines.points() {
+            assert!(
+                (90.0 - 1e-3..=130.0 + 1e-3).contains(&p.x)
+                    && (85.0 - 1e-3..=115.0 + 1e-3).contains(&p.y),
+                "{}: a point at {p} outside the mask",
+                layer.name
+            );
+        }
+    }
+    // Colour: a pure cyan half and a pure magenta half; each process ink draws its half.
+    let colour = dir.join("cm.png");
+    let img = image::RgbImage::from_fn(200, 100, |x, _| {
+        if x < 100 {
+            image::Rgb([0, 255, 255])
+        } else {
+            image::Rgb([255, 0, 255])
+        }
+    });
+    img.save(&colour).unwrap();
+    let hatch = |channel: &str, palette: &str, pen: i64| {
+        mode(
+            "tone_hatch",
+            &colour,
+            &[
+                ("channel", RawParam::Str(channel.into())),
+                ("palette", RawParam::Str(palette.into())),
+                ("pen", pen.into()),
+                ("blur", 0.0.into()),
+            ],
+        )
+        .unwrap()
+    };
+    let halves = |lines: &Polylines| {
+        let b = ink_by_band(lines, 2);
+        (b[0], b[1])
+    };
+    let (left, right) = halves(&hatch("cyan", "", 1));
+    assert!(left > 100.0 && right == 0.0, "cyan: {left} | {right}");
+    let (left, right) = halves(&hatch("magenta", "", 1));
+    assert!(left == 0.0 && right > 100.0, "magenta: {left} | {right}");
+    assert_eq!(hatch("yellow", "", 1).point_count(), 0);
+    // A palette: each pixel to its nearest pen.
+    let (left, right) = halves(&hatch("palette", "#00ffff #ff00ff", 2));
+    assert!(
+        left == 0.0 && right > 100.0,
+        "palette pen 2: {left} | {right}"
+    );
+    let bad = mode(
+        "tone_hatch",
+        &colour,
+        &[("channel", RawParam::Str("palette".into()))],
+    );
+    assert!(bad.unwrap_err().contains("palette"));
+    let bad = mode(
+        "tone_hatch",
+        &colour,
+        &[
+            ("channel", RawParam::Str("palette".into())),
+            ("palette", RawParam::Str("#00ffff teal".into())),
+        ],
+    );
+    assert!(bad.unwrap_err().contains("'teal' is not a colour"));
 }
 
 #[test]
@@ -130,15 +511,51 @@ fn the_portrait_scene_draws_the_bundled_photo_and_renders_from_the_cli() {
         std::sync::Arc::new(graft::ops::Serial),
     );
     let drawing = scene.realize(0.0, &ctx).unwrap();
-    let lines = &drawing.layers[0].geometry;
-    assert!(lines.line_count() > 200, "{} rings", lines.line_count());
-    // On the paper, within the 140 mm square the photo is placed in.
+    let names: Vec<&str> = drawing.layers.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "hatch", "flow", "squiggle", "stipple", "halftone", "edges", "contours"
+        ]
+    );
+    // Each mode draws its 90 mm square of the 300 x 210 mm page.
+    let squares = [
+        (52.0, 55.0),
+        (150.0, 55.0),
+        (248.0, 55.0),
+        (52.0, 155.0),
+        (150.0, 155.0),
+        (248.0, 155.0),
+        (248.0, 155.0),
+    ];
+    for (layer, (cx, cy)) in drawing.layers.iter().zip(squares) {
+        let lines = &layer.geometry;
+        assert!(
+            lines.point_count() > 1000,
+            "{}: {} points",
+            layer.name,
+            lines.point_count()
+        );
+        assert!(
+            lines
+                .points()
+                .iter()
+                .all(|p| (p.x - cx).abs() <= 46.0 && (p.y - cy).abs() <= 46.0),
+            "{} outside its square",
+            layer.name
+        );
+    }
+    // The stipple is one continuous line; the halftone stays in its porthole.
+    assert_eq!(drawing.layers[3].geometry.line_count(), 1);
     assert!(
-        lines
+        drawing.layers[4]
+            .geometry
             .points()
             .iter()
-            .all(|p| (9.0..=151.0).contains(&p.x) && (9.0..=151.0).contains(&p.y))
+            .all(|p| ((p.x - 150.0).hypot(p.y - 155.0)) <= 44.01)
     );
+    // One decode of the photo, shared by the seven layers.
+    assert_eq!(ctx.memo.get::<graft::ops::DecodedImages>().decodes(), 1);
     // The command line reads it beside the scene from anywhere.
     let dir = tempdir("pictures-cli");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
@@ -152,4 +569,45 @@ fn the_portrait_scene_draws_the_bundled_photo_and_renders_from_the_cli() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(dir.join("p.svg").is_file());
+}
+
+#[test]
+fn saving_the_picture_recomputes_only_the_layers_that_read_it() {
+    use crate::pipeline::{SCENE, app, entity, run_until, settle};
+    use graft::ecs::{PipelineStats, Realized};
+    let dir = tempdir("pictures-watch");
+    let picture = dir.join("photo.png");
+    std::fs::write(&picture, png(64, 64, |x, _| if x < 32 { 0 } else { 255 })).unwrap();
+    std::fs::write(
+        dir.join(SCENE),
+        "(canvas: (size: (200, 200)), layers: [\n\
+         (name: \"hatch\", source: tone_hatch(image: \"photo.png\", center: (100, 100, 0), width: 100)),\n\
+         (name: \"grid\", source: grid(nx: 5, ny: 5)),\n])\n",
+    )
+    .unwrap();
+    let mut app = app(&dir, false);
+    settle(&mut app);
+    let (hatch, grid) = (entity(&mut app, "hatch"), entity(&mut app, "grid"));
+    let realized = |app: &bevy::app::App, e| app.world().get::<Realized>(e).unwrap().clone();
+    // Ink on the left half only.
+    let mean_x = |app: &bevy::app::App| {
+        let g = realized(app, hatch).geometry;
+        g.points().iter().map(|p| p.x as f64).sum::<f64>() / g.point_count() as f64
+    };
+    assert!(mean_x(&app) < 100.0);
+    let grid_id = realized(&app, grid).id;
+    let before = app.world().resource::<PipelineStats>().clone();
+    // The picture saved the other way round: only the hatch runs again.
+    std::fs::write(&picture, png(64, 64, |x, _| if x < 32 { 255 } else { 0 })).unwrap();
+    run_until(&mut app, "the saved picture to show", |app| {
+        mean_x(app) > 100.0
+    });
+    settle(&mut app);
+    let after = app.world().resource::<PipelineStats>().clone();
+    assert_eq!(
+        after.stage_misses - before.stage_misses,
+        1,
+        "only the picture's stage"
+    );
+    assert_eq!(realized(&app, grid).id, grid_id);
 }

@@ -164,7 +164,7 @@ fn unknown_op_lists_the_valid_names() {
     assert!(err.message.contains("unknown primitive 'hexagon'"), "{err}");
     assert!(
         err.message.contains(
-            "arc, asemic, bezier, circle, ellipse, grid, laplace_field_grid, line, lissajous, lsystem, polygon, polyhedron, polyline, rect, sphere, spiral, spline, svg, text, tone_contour, torus, wave"
+            "arc, asemic, bezier, circle, edges, ellipse, flow_lines, grid, halftone, laplace_field_grid, line, lissajous, lsystem, polygon, polyhedron, polyline, rect, sphere, spiral, spline, squiggle, stipple, svg, text, tone_contour, tone_hatch, torus, wave"
         ),
         "{err}"
     );

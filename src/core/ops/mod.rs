@@ -66,7 +66,14 @@ pub use model::typed::{
     choice_spec, doc_text,
 };
 pub use model::value::{Rgba, Value, fmt_num};
+pub use pictures::edges::Edges;
+pub use pictures::flow_lines::{FlowField, FlowLines};
+pub use pictures::halftone::{DotShape, Halftone};
+pub use pictures::source::{Channel, DecodedImages};
+pub use pictures::squiggle::{Squiggle, SquigglePath};
+pub use pictures::stipple::{Stipple, StippleDot};
 pub use pictures::tone_contour::ToneContour;
+pub use pictures::tone_hatch::ToneHatch;
 pub use plot::dedupe::Deduplicate;
 pub use plot::passes::{
     ClosedFilter, FilterLines, Linemerge, Linesort, Multipass, Reloop, ReverseLines, Splitall,
@@ -127,6 +134,12 @@ pub(crate) fn builtin_ops() -> Vec<Op> {
         Op::of::<Spline>(),
         Op::of::<SvgFile>(),
         Op::of::<ToneContour>(),
+        Op::of::<ToneHatch>(),
+        Op::of::<FlowLines>(),
+        Op::of::<Squiggle>(),
+        Op::of::<Stipple>(),
+        Op::of::<Halftone>(),
+        Op::of::<Edges>(),
         Op::of::<Translate>(),
         Op::of::<Rotate>(),
         Op::of::<Scale>(),

@@ -1,59 +1,80 @@
 //! The image a picture op reads: decoded once per file version (PNG, JPEG, WebP) and
 //! shared by every op that reads it, bounded in pixels, turned into darkness (0 paper,
-//! 1 ink) with the tone controls, and placed on the paper by centre and width.
+//! 1 ink) of one channel with the tone controls, masked, and placed on the paper by
+//! centre and width.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
+use crate::geometry::{IdHasher, Polylines, Vec3};
+use crate::ops::kit::parallel;
+use crate::ops::kit::planar::{P, rings_of};
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
+use crate::ops::model::reference::Inputs;
 
 /// Most bytes of an image file read.
 pub const MAX_IMAGE_BYTES: u64 = 256 << 20;
 /// Most pixels an image may have (a 100-megapixel photo), checked before decoding.
 pub const MAX_PIXELS: u64 = 100_000_000;
+/// Most samples across or down the image on the paper.
+pub const MAX_SAMPLES_PER_SIDE: f64 = 4000.0;
 /// Decoded images kept for reuse.
 const KEPT: usize = 8;
 
-/// An image as luminance, 0 (black) ..= 1 (white), rows from the top.
+/// A decoded image: 8-bit RGB, rows from the top.
 #[derive(Debug)]
-pub struct Gray {
+pub struct Image {
     /// Width in pixels.
     pub width: usize,
     /// Height in pixels.
     pub height: usize,
-    /// Luminance per pixel, row by row.
-    pub luma: Vec<f32>,
+    /// Red, green, blue per pixel, row by row.
+    pub rgb: Vec<[u8; 3]>,
 }
 
-/// Decoded images by path and file version, shared through the evaluation's memo.
+/// Decoded images by path and file version, shared through the evaluation's memo: the
+/// same file read by several ops or layers is decoded once.
 #[derive(Default)]
 pub struct DecodedImages {
-    entries: Mutex<HashMap<(String, u64), Arc<Gray>>>,
+    entries: Mutex<HashMap<(String, u64), Arc<Image>>>,
+    decodes: AtomicU64,
 }
 
-/// The built-in sample: a soft disc, darker to its centre, on a left-to-right ramp.
-fn sample() -> Gray {
+impl DecodedImages {
+    /// How many files have been decoded so far.
+    pub fn decodes(&self) -> u64 {
+        self.decodes.load(Ordering::Relaxed)
+    }
+}
+
+/// The built-in sample: a soft disc, darker to its centre, on a left-to-right ramp,
+/// warm at the top and cool at the bottom (so every channel has something to draw).
+fn sample() -> Image {
     let (w, h) = (160usize, 120usize);
-    let mut luma = Vec::with_capacity(w * h);
+    let mut rgb = Vec::with_capacity(w * h);
     for j in 0..h {
         for i in 0..w {
             let (x, y) = (i as f32 / w as f32, j as f32 / h as f32);
             let d = ((x - 0.5).powi(2) + (y - 0.5).powi(2) * 0.56).sqrt();
             let disc = (d / 0.35).min(1.0);
-            luma.push((0.35 + 0.65 * x) * (0.2 + 0.8 * disc));
+            let l = (0.35 + 0.65 * x) * (0.2 + 0.8 * disc);
+            let tint = 0.25 * (0.5 - y);
+            let c = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+            rgb.push([c(l + tint), c(l), c(l - tint)]);
         }
     }
-    Gray {
+    Image {
         width: w,
         height: h,
-        luma,
+        rgb,
     }
 }
 
-/// Decodes `bytes` (named `path` in messages) to luminance, refusing more than
-/// [`MAX_PIXELS`] before allocating.
-pub fn decode(bytes: &[u8], path: &str) -> Result<Gray, OpFailure> {
+/// Decodes `bytes` (named `path` in messages), refusing more than [`MAX_PIXELS`] before
+/// allocating.
+pub fn decode(bytes: &[u8], path: &str) -> Result<Image, OpFailure> {
     let bad = |why: String| OpFailure::File(format!("'{path}' is not a readable image: {why}"));
     let reader = image::ImageReader::new(std::io::Cursor::new(bytes))
         .with_guessed_format()
@@ -73,17 +94,18 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<Gray, OpFailure> {
     let mut limits = image::Limits::default();
     limits.max_alloc = Some(MAX_PIXELS * 16);
     reader.limits(limits);
-    let img = reader.decode().map_err(|e| bad(e.to_string()))?;
-    let gray = img.to_luma32f();
-    Ok(Gray {
-        width: gray.width() as usize,
-        height: gray.height() as usize,
-        luma: gray.into_raw(),
-    })
+    let img = reader.decode().map_err(|e| bad(e.to_string()))?.to_rgb8();
+    let (width, height) = (img.width() as usize, img.height() as usize);
+    let rgb = img
+        .into_raw()
+        .chunks_exact(3)
+        .map(|c| [c[0], c[1], c[2]])
+        .collect();
+    Ok(Image { width, height, rgb })
 }
 
 /// The image at `path` ("sample": the built-in one), decoded once per file version.
-pub fn read(ctx: &EvalContext, path: &str) -> Result<Arc<Gray>, OpFailure> {
+pub fn read(ctx: &EvalContext, path: &str) -> Result<Arc<Image>, OpFailure> {
     let sample_asked = path == "sample";
     let stamp = if sample_asked {
         0
@@ -100,13 +122,14 @@ pub fn read(ctx: &EvalContext, path: &str) -> Result<Arc<Gray>, OpFailure> {
     {
         return Ok(Arc::clone(hit));
     }
-    let gray = if sample_asked {
+    let image = if sample_asked {
         Arc::new(sample())
     } else {
         let bytes = ctx
             .files
             .read(path, MAX_IMAGE_BYTES)
             .map_err(|e| OpFailure::File(format!("cannot read '{path}': {e}")))?;
+        memo.decodes.fetch_add(1, Ordering::Relaxed);
         Arc::new(decode(&bytes, path)?)
     };
     let mut entries = memo.entries.lock().unwrap_or_else(|e| e.into_inner());
@@ -118,69 +141,406 @@ pub fn read(ctx: &EvalContext, path: &str) -> Result<Arc<Gray>, OpFailure> {
         };
         entries.remove(&k);
     }
-    entries.insert(key, Arc::clone(&gray));
-    Ok(gray)
+    entries.insert(key, Arc::clone(&image));
+    Ok(image)
 }
 
-/// The tone controls every picture op shares.
+crate::choice! {
+    /// Which ink of the picture an op draws: its grey, one of the four process inks
+    /// (one layer, one pen each), a primary, or one colour of `palette`.
+    pub enum Channel {
+        Luma = "luma", Cyan = "cyan", Magenta = "magenta", Yellow = "yellow", Black = "black",
+        Red = "red", Green = "green", Blue = "blue", Palette = "palette",
+    }
+}
+
+/// The controls every picture op shares (declared once, in [`picture_op!`]).
 #[derive(Clone, Copy, Debug)]
-pub struct Tone {
-    /// Added to the luminance (-1..1).
+pub struct Source<'a> {
+    /// The file, beside the scene, or `sample`.
+    pub image: &'a str,
+    /// Centre on the paper (mm).
+    pub center: Vec3,
+    /// Width on the paper (mm).
+    pub width: f64,
+    /// Height on the paper (mm); 0 keeps the image's proportions.
+    pub height: f64,
+    /// Added to the lightness (-1..1).
     pub brightness: f64,
     /// Contrast around mid-grey (1 = as is).
     pub contrast: f64,
-    /// Gamma of the luminance (1 = as is).
+    /// Gamma of the lightness (1 = as is).
     pub gamma: f64,
     /// Light becomes dark.
     pub invert: bool,
-    /// Box blur radius in pixels of the resampled grid.
+    /// Box blur radius in samples.
     pub blur: f64,
+    /// The ink drawn.
+    pub channel: Channel,
+    /// Pen colours, for `channel: palette`.
+    pub palette: &'a str,
+    /// Which colour of `palette` (from 1).
+    pub pen: i64,
+    /// Only inside these regions, when any.
+    pub mask: &'a Inputs,
 }
 
-/// Darkness (0 paper .. 1 ink) on a grid of `nx` × `ny` samples covering the image,
-/// sampled bilinearly and toned, rows in parallel chunks on `ex`.
-pub fn darkness(
+/// Darkness sampled on a grid over the image's place on the paper.
+#[derive(Debug)]
+pub struct Picture {
+    /// Darkness per sample (0 paper ..= 1 ink), rows from the top.
+    pub dark: Vec<f32>,
+    /// Samples across.
+    pub nx: usize,
+    /// Samples down.
+    pub ny: usize,
+    /// Paper x of the image's left edge (mm).
+    pub left: f64,
+    /// Paper y of the image's top edge (mm).
+    pub top: f64,
+    /// Width of a sample (mm).
+    pub sx: f64,
+    /// Height of a sample (mm).
+    pub sy: f64,
+    /// Width on the paper (mm).
+    pub width: f64,
+    /// Height on the paper (mm).
+    pub height: f64,
+    /// The plane drawn on.
+    pub z: f32,
+}
+
+impl Picture {
+    /// Darkness at paper point `(x, y)`, bilinear between samples; 0 off the image.
+    #[inline]
+    pub fn at(&self, x: f64, y: f64) -> f32 {
+        let fx = (x - self.left) / self.sx - 0.5;
+        let fy = (y - self.top) / self.sy - 0.5;
+        if !(fx >= -0.5 && fy >= -0.5 && fx <= self.nx as f64 - 0.5 && fy <= self.ny as f64 - 0.5) {
+            return 0.0;
+        }
+        let fx = fx.clamp(0.0, (self.nx - 1) as f64);
+        let fy = fy.clamp(0.0, (self.ny - 1) as f64);
+        let (i, j) = (
+            (fx as usize).min(self.nx - 2),
+            (fy as usize).min(self.ny - 2),
+        );
+        let (tx, ty) = ((fx - i as f64) as f32, (fy - j as f64) as f32);
+        let k = j * self.nx + i;
+        let d = &self.dark;
+        let top = d[k] + (d[k + 1] - d[k]) * tx;
+        let bottom = d[k + self.nx] + (d[k + self.nx + 1] - d[k + self.nx]) * tx;
+        top + (bottom - top) * ty
+    }
+
+    /// Paper position of sample `(i, j)`'s centre (fractional indices allowed).
+    #[inline]
+    pub fn paper(&self, i: f64, j: f64) -> [f64; 2] {
+        [
+            self.left + (i + 0.5) * self.sx,
+            self.top + (j + 0.5) * self.sy,
+        ]
+    }
+
+    /// Whether paper point `(x, y)` lies on the image.
+    #[inline]
+    pub fn contains(&self, x: f64, y: f64) -> bool {
+        x >= self.left
+            && y >= self.top
+            && x <= self.left + self.width
+            && y <= self.top + self.height
+    }
+
+    /// The paper point as a vertex on the picture's plane.
+    #[inline]
+    pub fn vertex(&self, p: [f64; 2]) -> Vec3 {
+        Vec3::new(p[0] as f32, p[1] as f32, self.z)
+    }
+}
+
+/// Parses `palette` ("#rrggbb …", spaces or commas between) into colours 0..=1.
+fn parse_palette(palette: &str) -> Result<Vec<[f32; 3]>, OpFailure> {
+    let mut colours = Vec::new();
+    for word in palette
+        .split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|w| !w.is_empty())
+    {
+        let hex = word.trim_start_matches('#');
+        let ok = hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit());
+        if !ok {
+            return Err(OpFailure::bad_input(format!(
+                "palette: '{word}' is not a colour; write colours as #rrggbb separated by spaces"
+            )));
+        }
+        let v = u32::from_str_radix(hex, 16).unwrap_or(0);
+        colours.push([
+            ((v >> 16) & 255) as f32 / 255.0,
+            ((v >> 8) & 255) as f32 / 255.0,
+            (v & 255) as f32 / 255.0,
+        ]);
+    }
+    Ok(colours)
+}
+
+/// Luminance of an RGB colour (Rec. 709 weights on the stored values).
+#[inline]
+fn luma(c: [f32; 3]) -> f32 {
+    0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+}
+
+/// The lightness of one channel (1 paper, 0 full ink) for every pixel.
+fn channel_plane(
     ex: &dyn crate::ops::model::context::Executor,
-    gray: &Gray,
-    nx: usize,
-    ny: usize,
-    tone: Tone,
-) -> Vec<f64> {
-    let mut out = vec![0.0; nx * ny];
-    let at = |x: usize, y: usize| {
-        gray.luma[y.min(gray.height - 1) * gray.width + x.min(gray.width - 1)] as f64
-    };
-    let inverse_gamma = 1.0 / tone.gamma.max(1e-3);
-    crate::ops::kit::parallel::for_each_chunk_mut(ex, &mut out, nx * 16, |start, chunk| {
-        for (k, slot) in chunk.iter_mut().enumerate() {
-            let (i, j) = ((start + k) % nx, (start + k) / nx);
-            let fx = (i as f64 + 0.5) / nx as f64 * gray.width as f64 - 0.5;
-            let fy = (j as f64 + 0.5) / ny as f64 * gray.height as f64 - 0.5;
-            let (x0, y0) = (fx.floor().max(0.0) as usize, fy.floor().max(0.0) as usize);
-            let (tx, ty) = (
-                (fx - x0 as f64).clamp(0.0, 1.0),
-                (fy - y0 as f64).clamp(0.0, 1.0),
-            );
-            let l = at(x0, y0) * (1.0 - tx) * (1.0 - ty)
-                + at(x0 + 1, y0) * tx * (1.0 - ty)
-                + at(x0, y0 + 1) * (1.0 - tx) * ty
-                + at(x0 + 1, y0 + 1) * tx * ty;
-            let mut v = ((l - 0.5) * tone.contrast + 0.5 + tone.brightness).clamp(0.0, 1.0);
-            if inverse_gamma != 1.0 {
-                v = v.powf(inverse_gamma);
-            }
-            *slot = if tone.invert { v } else { 1.0 - v };
+    image: &Image,
+    channel: Channel,
+    palette: &[[f32; 3]],
+    pen: usize,
+) -> Vec<f32> {
+    let mut plane = vec![0f32; image.rgb.len()];
+    parallel::for_each_chunk_mut(ex, &mut plane, 1 << 14, |start, chunk| {
+        for (k, out) in chunk.iter_mut().enumerate() {
+            let [r, g, b] = image.rgb[start + k].map(|v| v as f32 / 255.0);
+            let black = 1.0 - r.max(g).max(b);
+            let process = |v: f32| {
+                if black >= 1.0 {
+                    0.0
+                } else {
+                    (1.0 - v - black) / (1.0 - black)
+                }
+            };
+            let ink = match channel {
+                Channel::Luma => 1.0 - luma([r, g, b]),
+                Channel::Cyan => process(r),
+                Channel::Magenta => process(g),
+                Channel::Yellow => process(b),
+                Channel::Black => black,
+                Channel::Red => (r - (g + b) / 2.0).max(0.0) * (1.0 - black),
+                Channel::Green => (g - (r + b) / 2.0).max(0.0) * (1.0 - black),
+                Channel::Blue => (b - (r + g) / 2.0).max(0.0) * (1.0 - black),
+                Channel::Palette => {
+                    // The nearest of the pens and the paper (white) takes the pixel; its
+                    // ink follows the pixel's darkness relative to the pen's.
+                    let d = |c: [f32; 3]| {
+                        (c[0] - r).powi(2) * 0.3
+                            + (c[1] - g).powi(2) * 0.59
+                            + (c[2] - b).powi(2) * 0.11
+                    };
+                    let paper = d([1.0, 1.0, 1.0]);
+                    let nearest = palette
+                        .iter()
+                        .enumerate()
+                        .map(|(i, &c)| (i, d(c)))
+                        .min_by(|a, b| a.1.total_cmp(&b.1));
+                    match nearest {
+                        Some((i, dist)) if i == pen && dist < paper => {
+                            let own = 1.0 - luma(palette[i]);
+                            ((1.0 - luma([r, g, b])) / own.max(0.05)).min(1.0)
+                        }
+                        _ => 0.0,
+                    }
+                }
+            };
+            *out = 1.0 - ink.clamp(0.0, 1.0);
         }
     });
-    if tone.blur >= 0.5 {
-        box_blur(&mut out, nx, ny, tone.blur.round() as usize);
+    plane
+}
+
+impl Source<'_> {
+    /// The image's size on the paper (mm), its height from the picture's proportions
+    /// unless given.
+    pub fn size_on_paper(&self, image: &Image) -> (f64, f64) {
+        let height = if self.height > 0.0 {
+            self.height
+        } else {
+            self.width * image.height as f64 / image.width.max(1) as f64
+        };
+        (self.width, height)
+    }
+
+    /// Samples the image's darkness every `pitch` mm (toned, blurred and masked).
+    pub fn sample(&self, ctx: &EvalContext, pitch: f64) -> Result<Picture, OpFailure> {
+        let image = read(ctx, self.image)?;
+        if image.width == 0 || image.height == 0 {
+            return Err(OpFailure::File(format!("'{}' has no pixels", self.image)));
+        }
+        let (width, height) = self.size_on_paper(&image);
+        let (nx, ny) = ((width / pitch).ceil(), (height / pitch).ceil());
+        if nx > MAX_SAMPLES_PER_SIDE || ny > MAX_SAMPLES_PER_SIDE {
+            return Err(OpFailure::bad_input(format!(
+                "a {width:.0} × {height:.0} mm image sampled every {pitch} mm is {nx} × {ny} samples; at most {MAX_SAMPLES_PER_SIDE} a side (raise the pitch or lower the width)"
+            )));
+        }
+        let (nx, ny) = (nx.max(2.0) as usize, ny.max(2.0) as usize);
+        let palette = parse_palette(self.palette)?;
+        let pen = if self.channel == Channel::Palette {
+            if palette.is_empty() {
+                return Err(OpFailure::bad_input(
+                    "channel: palette needs `palette`, e.g. palette: \"#d62828 #003049\"",
+                ));
+            }
+            if !(1..=palette.len() as i64).contains(&self.pen) {
+                return Err(OpFailure::bad_input(format!(
+                    "pen: {} is not a colour of the palette; 1 ..= {}",
+                    self.pen,
+                    palette.len()
+                )));
+            }
+            self.pen as usize - 1
+        } else {
+            0
+        };
+        let ex = ctx.executor.as_ref();
+        let plane = channel_plane(ex, &image, self.channel, &palette, pen);
+        ctx.check_cancelled()?;
+        let mut dark = resample(ex, &plane, image.width, image.height, nx, ny);
+        let inverse_gamma = (1.0 / self.gamma.max(1e-3)) as f32;
+        let (contrast, brightness) = (self.contrast as f32, self.brightness as f32);
+        let invert = self.invert;
+        parallel::for_each_chunk_mut(ex, &mut dark, 1 << 14, |_, chunk| {
+            for v in chunk {
+                let mut l = ((*v - 0.5) * contrast + 0.5 + brightness).clamp(0.0, 1.0);
+                if inverse_gamma != 1.0 {
+                    l = l.powf(inverse_gamma);
+                }
+                *v = if invert { l } else { 1.0 - l };
+            }
+        });
+        if self.blur >= 0.5 {
+            box_blur(&mut dark, nx, ny, self.blur.round() as usize);
+        }
+        let picture = Picture {
+            dark,
+            nx,
+            ny,
+            left: self.center.x as f64 - width / 2.0,
+            top: self.center.y as f64 - height / 2.0,
+            sx: width / nx as f64,
+            sy: height / ny as f64,
+            width,
+            height,
+            z: self.center.z,
+        };
+        Ok(self.masked(picture))
+    }
+
+    /// `picture` with no darkness outside the mask's regions (even-odd), when there is
+    /// a mask: the modes then put nothing there, and [`Source::clip`] cuts exactly.
+    fn masked(&self, mut picture: Picture) -> Picture {
+        if self.mask.is_empty() {
+            return picture;
+        }
+        let rings = rings_of(self.mask);
+        let mut xs = Vec::new();
+        for j in 0..picture.ny {
+            let y = picture.paper(0.0, j as f64)[1];
+            xs.clear();
+            for ring in &rings {
+                for (k, a) in ring.iter().enumerate() {
+                    let b: P = ring[(k + 1) % ring.len()];
+                    if (a[1] <= y) != (b[1] <= y) {
+                        xs.push(a[0] + (y - a[1]) / (b[1] - a[1]) * (b[0] - a[0]));
+                    }
+                }
+            }
+            xs.sort_by(f64::total_cmp);
+            let row = &mut picture.dark[j * picture.nx..(j + 1) * picture.nx];
+            for (i, v) in row.iter_mut().enumerate() {
+                let x = picture.left + (i as f64 + 0.5) * picture.sx;
+                let before = xs.partition_point(|&c| c < x);
+                if before % 2 == 0 {
+                    *v = 0.0;
+                }
+            }
+        }
+        picture
+    }
+
+    /// `lines` cut exactly to the mask, when there is one.
+    pub fn clip(&self, lines: Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+        if self.mask.is_empty() {
+            return Ok(lines);
+        }
+        use crate::ops::model::typed::Evaluate;
+        crate::ops::regions::clip::Clip {
+            mask: self.mask.clone(),
+            ..Default::default()
+        }
+        .eval(&lines, ctx)
+    }
+
+    /// Adds the file's content stamp to a stage id: saving the picture recomputes the
+    /// ops that read it, and only those.
+    pub fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {
+        if self.image != "sample"
+            && let Some(stamp) = ctx.files.stamp(self.image)
+        {
+            h.bytes(&stamp.to_le_bytes());
+        }
+    }
+}
+
+/// `plane` (w × h pixels) resampled to `nx` × `ny`: the mean over each sample's
+/// footprint where a sample covers more than a pixel (summed-area table), bilinear
+/// where it covers less.
+fn resample(
+    ex: &dyn crate::ops::model::context::Executor,
+    plane: &[f32],
+    w: usize,
+    h: usize,
+    nx: usize,
+    ny: usize,
+) -> Vec<f32> {
+    let (kx, ky) = (w as f64 / nx as f64, h as f64 / ny as f64);
+    let mut out = vec![0f32; nx * ny];
+    if kx > 1.0 || ky > 1.0 {
+        // Summed-area table with a zero row and column in front.
+        let stride = w + 1;
+        let mut sat = vec![0f64; stride * (h + 1)];
+        for y in 0..h {
+            let mut run = 0.0;
+            for x in 0..w {
+                run += plane[y * w + x] as f64;
+                sat[(y + 1) * stride + x + 1] = sat[y * stride + x + 1] + run;
+            }
+        }
+        parallel::for_each_chunk_mut(ex, &mut out, nx * 8, |start, chunk| {
+            for (k, slot) in chunk.iter_mut().enumerate() {
+                let (i, j) = ((start + k) % nx, (start + k) / nx);
+                let span = |a: usize, k: f64, n: usize| {
+                    let lo = ((a as f64 * k).floor() as usize).min(n - 1);
+                    let hi = (((a + 1) as f64 * k).ceil() as usize).clamp(lo + 1, n);
+                    (lo, hi)
+                };
+                let (x0, x1) = span(i, kx, w);
+                let (y0, y1) = span(j, ky, h);
+                let sum = sat[y1 * stride + x1] - sat[y0 * stride + x1] - sat[y1 * stride + x0]
+                    + sat[y0 * stride + x0];
+                *slot = (sum / ((x1 - x0) * (y1 - y0)) as f64) as f32;
+            }
+        });
+    } else {
+        let at = |x: usize, y: usize| plane[y.min(h - 1) * w + x.min(w - 1)];
+        parallel::for_each_chunk_mut(ex, &mut out, nx * 8, |start, chunk| {
+            for (k, slot) in chunk.iter_mut().enumerate() {
+                let (i, j) = ((start + k) % nx, (start + k) / nx);
+                let fx = ((i as f64 + 0.5) * kx - 0.5).max(0.0);
+                let fy = ((j as f64 + 0.5) * ky - 0.5).max(0.0);
+                let (x0, y0) = (fx as usize, fy as usize);
+                let (tx, ty) = ((fx - x0 as f64) as f32, (fy - y0 as f64) as f32);
+                *slot = at(x0, y0) * (1.0 - tx) * (1.0 - ty)
+                    + at(x0 + 1, y0) * tx * (1.0 - ty)
+                    + at(x0, y0 + 1) * (1.0 - tx) * ty
+                    + at(x0 + 1, y0 + 1) * tx * ty;
+            }
+        });
     }
     out
 }
 
 /// A separable box blur of radius `r` (the window shrinks at the edges), with running
-/// sums: linear in the pixels whatever the radius.
-fn box_blur(v: &mut [f64], nx: usize, ny: usize, r: usize) {
+/// sums: linear in the samples whatever the radius.
+pub fn box_blur(v: &mut [f32], nx: usize, ny: usize, r: usize) {
     let mut tmp = vec![0.0; v.len()];
     let mut line = Vec::new();
     for j in 0..ny {
@@ -198,15 +558,83 @@ fn box_blur(v: &mut [f64], nx: usize, ny: usize, r: usize) {
 }
 
 /// The mean of each window `[k - r, k + r]` of `src` (cut at the ends).
-fn blur_line(src: &[f64], out: &mut [f64], r: usize) {
+fn blur_line(src: &[f32], out: &mut [f32], r: usize) {
     let n = src.len();
     let mut prefix = Vec::with_capacity(n + 1);
-    prefix.push(0.0);
-    for v in src {
-        prefix.push(prefix.last().copied().unwrap_or(0.0) + v);
+    prefix.push(0.0f64);
+    for &v in src {
+        prefix.push(prefix.last().copied().unwrap_or(0.0) + v as f64);
     }
     for (k, o) in out.iter_mut().enumerate() {
         let (a, b) = (k.saturating_sub(r), (k + r).min(n - 1));
-        *o = (prefix[b + 1] - prefix[a]) / (b - a + 1) as f64;
+        *o = ((prefix[b + 1] - prefix[a]) / (b - a + 1) as f64) as f32;
     }
+}
+
+/// Declares a picture op: [`op!`](crate::op) with the controls every picture op shares
+/// (image, placement, tone, channel, mask) around the op's own parameters, and
+/// `source()` to read them as a [`Source`].
+#[macro_export]
+#[doc(hidden)]
+macro_rules! picture_op {
+    (
+        $(#[doc = $doc:literal])*
+        #[op(primitive, name = $name:literal, version = $version:literal)]
+        pub struct $T:ident { $($own:tt)* }
+    ) => {
+        $crate::op! {
+            $(#[doc = $doc])*
+            #[op(primitive, name = $name, version = $version)]
+            pub struct $T {
+                /// the image file beside the scene (PNG, JPEG or WebP), or `sample`, a built-in one
+                pub image: String = "sample".into(),
+                /// centre of the image on the paper
+                pub center: $crate::geometry::Vec3 = $crate::ops::A4_CENTER => ui(-300.0, 600.0).unit("mm"),
+                /// width of the image on the paper
+                pub width: f64 = 150.0 => ui(10.0, 400.0).domain(0.1, 2000.0).unit("mm"),
+                /// height of the image on the paper (0: in proportion to the width)
+                pub height: f64 = 0.0 => ui(0.0, 400.0).domain(0.0, 2000.0).unit("mm"),
+                $($own)*
+                /// added to the image's lightness
+                pub brightness: f64 = 0.0 => ui(-1.0, 1.0).domain(-1.0, 1.0),
+                /// contrast around mid-grey (1: as it is)
+                pub contrast: f64 = 1.0 => ui(0.0, 3.0).domain(0.0, 10.0),
+                /// gamma of the lightness (1: as it is)
+                pub gamma: f64 = 1.0 => ui(0.2, 3.0).domain(0.05, 10.0),
+                /// draw the light parts instead of the dark ones
+                pub invert: bool = false,
+                /// smoothing radius in samples (smoother tone edges, fewer specks)
+                pub blur: f64 = 1.0 => ui(0.0, 10.0).domain(0.0, 50.0),
+                /// the ink drawn: luma (grey), cyan, magenta, yellow or black (one layer per process ink), red, green, blue, or palette (the `pen`-th colour of `palette`)
+                pub channel: $crate::ops::pictures::source::Channel = $crate::ops::pictures::source::Channel::Luma,
+                /// pen colours for channel palette, as "#rrggbb" separated by spaces; each pixel goes to the nearest pen or to the paper
+                pub palette: String = String::new(),
+                /// which colour of `palette` this layer draws (from 1)
+                pub pen: i64 = 1 => ui(1.0, 8.0).domain(1.0, 64.0),
+                /// draw only inside the closed regions of these layers or shapes
+                pub mask: $crate::ops::Inputs = $crate::ops::Inputs::none(),
+            }
+        }
+
+        impl $T {
+            /// The controls every picture op shares.
+            fn source(&self) -> $crate::ops::pictures::source::Source<'_> {
+                $crate::ops::pictures::source::Source {
+                    image: &self.image,
+                    center: self.center,
+                    width: self.width,
+                    height: self.height,
+                    brightness: self.brightness,
+                    contrast: self.contrast,
+                    gamma: self.gamma,
+                    invert: self.invert,
+                    blur: self.blur,
+                    channel: self.channel,
+                    palette: &self.palette,
+                    pen: self.pen,
+                    mask: &self.mask,
+                }
+            }
+        }
+    };
 }

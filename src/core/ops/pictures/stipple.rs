@@ -1,0 +1,261 @@
+//! `stipple`: an image as dots whose density follows its darkness: weighted Voronoi
+//! stippling (Secord's), Lloyd relaxation of the dots towards the darkness-weighted
+//! centroids of their Voronoi cells. Dots are drawn as circles sized by tone, as pen
+//! touches, or joined into one continuous line ("TSP art") by the plot passes' tour:
+//! a greedy nearest-next route improved by 2-opt and Or-opt.
+//!
+//! The Voronoi cells are found on the darkness grid by propagating the nearest dot's
+//! label in two raster passes (as a vector distance transform does): about ten distance
+//! tests per sample whatever the dots' density.
+
+use crate::geometry::{IdHasher, Polylines, Vec3, sort_for_travel};
+
+use crate::ops::kit::random::SeededRng;
+use crate::ops::model::failure::OpFailure;
+use crate::ops::model::op::EvalContext;
+use crate::ops::model::typed::Evaluate;
+
+use super::source::Picture;
+
+crate::choice! {
+    /// How a stipple dot is drawn.
+    pub enum StippleDot {
+        /// a small circle, its radius by tone from `size_min` to `size_max`
+        Circle = "circle",
+        /// a pen touch: a line of no length (plotters put the pen down and up)
+        Point = "point",
+    }
+}
+
+crate::picture_op! {
+    /// an image as `dots` dots whose density follows the darkness (weighted Voronoi stippling, `iterations` Lloyd steps), drawn as circles sized by tone or as pen touches, or joined by `route` into one continuous line that visits every dot once (TSP art)
+    #[op(primitive, name = "stipple", version = 1)]
+    pub struct Stipple {
+        /// how many dots
+        pub dots: i64 = 4000 => ui(100.0, 50000.0).domain(1.0, 1000000.0),
+        /// Lloyd relaxation steps (more: more even spacing)
+        pub iterations: i64 = 30 => ui(0.0, 100.0).domain(0.0, 1000.0),
+        /// circles sized by tone, or pen touches
+        pub dot: StippleDot = StippleDot::Circle,
+        /// radius of a dot on the lightest tone
+        pub size_min: f64 = 0.15 => ui(0.0, 2.0).domain(0.0, 50.0).unit("mm"),
+        /// radius of a dot on full ink
+        pub size_max: f64 = 0.45 => ui(0.0, 3.0).domain(0.0, 50.0).unit("mm"),
+        /// one continuous line through every dot instead of the dots (TSP art)
+        pub route: bool = false,
+        /// the dots' first places
+        pub seed: u32 = 0 => ui(0.0, 9999.0),
+        /// sampling distance of the image (0: about 16 samples a dot)
+        pub resolution: f64 = 0.0 => ui(0.0, 2.0).domain(0.0, 50.0).unit("mm"),
+    }
+}
+
+/// Samples of the darkness grid a dot gets on average (when `resolution` is 0).
+const SAMPLES_PER_DOT: f64 = 16.0;
+
+/// The dots' places after relaxation, on `picture` (paper mm).
+pub(crate) fn stipple_dots(
+    picture: &Picture,
+    count: usize,
+    iterations: usize,
+    seed: u32,
+    ctx: &EvalContext,
+) -> Result<Vec<[f64; 2]>, OpFailure> {
+    let (nx, ny) = (picture.nx, picture.ny);
+    let weight: Vec<f64> = picture.dark.iter().map(|&d| d.max(0.0) as f64).collect();
+    let total: f64 = weight.iter().sum();
+    if total <= 1e-9 || count == 0 {
+        return Ok(Vec::new());
+    }
+    // First places: stratified draws from the darkness, each jittered in its sample.
+    let mut rng = SeededRng::new(seed as u64, 0);
+    let mut dots = Vec::with_capacity(count);
+    let (mut cumulative, mut k) = (0.0, 0usize);
+    for m in 0..count {
+        let target = (m as f64 + rng.unit()) / count as f64 * total;
+        while k + 1 < weight.len() && cumulative + weight[k] < target {
+            cumulative += weight[k];
+            k += 1;
+        }
+        let (i, j) = (k % nx, k / nx);
+        dots.push(picture.paper(i as f64 + rng.unit() - 0.5, j as f64 + rng.unit() - 0.5));
+    }
+    let mut label = vec![u32::MAX; nx * ny];
+    let mut sums = vec![[0f64; 3]; count];
+    for step in 0..iterations {
+        if step % 4 == 0 {
+            ctx.check_cancelled()?;
+            ctx.report_progress(step as f32 / iterations as f32);
+        }
+        nearest_labels(picture, &dots, &mut label);
+        sums.iter_mut().for_each(|s| *s = [0.0; 3]);
+        for (k, &l) in label.iter().enumerate() {
+            let w = weight[k];
+            if l != u32::MAX && w > 0.0 {
+                let p = picture.paper((k % nx) as f64, (k / nx) as f64);
+                let s = &mut sums[l as usize];
+                s[0] += w * p[0];
+                s[1] += w * p[1];
+                s[2] += w;
+            }
+        }
+        for (dot, s) in dots.iter_mut().zip(&sums) {
+            if s[2] > 0.0 {
+                *dot = [s[0] / s[2], s[1] / s[2]];
+            }
+        }
+    }
+    Ok(dots)
+}
+
+/// Labels every sample with its nearest dot (approximately: the nearest among the labels
+/// of its neighbours, propagated forwards then backwards over the grid).
+fn nearest_labels(picture: &Picture, dots: &[[f64; 2]], label: &mut [u32]) {
+    let (nx, ny) = (picture.nx, picture.ny);
+    label.fill(u32::MAX);
+    let cell_of = |p: [f64; 2]| {
+        let i = ((p[0] - picture.left) / picture.sx).floor();
+        let j = ((p[1] - picture.top) / picture.sy).floor();
+        (i >= 0.0 && j >= 0.0 && (i as usize) < nx && (j as usize) < ny)
+            .then(|| j as usize * nx + i as usize)
+    };
+    let centre = |k: usize| picture.paper((k % nx) as f64, (k / nx) as f64);
+    let d2 = |k: usize, l: u32| {
+        let (c, p) = (centre(k), dots[l as usize]);
+        (c[0] - p[0]).powi(2) + (c[1] - p[1]).powi(2)
+    };
+    for (l, &p) in dots.iter().enumerate() {
+        if let Some(k) = cell_of(p)
+            && (label[k] == u32::MAX || d2(k, l as u32) < d2(k, label[k]))
+        {
+            label[k] = l as u32;
+        }
+    }
+    let relax = |k: usize, from: usize, label: &mut [u32]| {
+        let l = label[from];
+        if l != u32::MAX && (label[k] == u32::MAX || d2(k, l) < d2(k, label[k])) {
+            label[k] = l;
+        }
+    };
+    for j in 0..ny {
+        for i in 0..nx {
+            let k = j * nx + i;
+            if i > 0 {
+                relax(k, k - 1, label);
+            }
+            if j > 0 {
+                relax(k, k - nx, label);
+                if i > 0 {
+                    relax(k, k - nx - 1, label);
+                }
+                if i + 1 < nx {
+                    relax(k, k - nx + 1, label);
+                }
+            }
+        }
+        // Back along the row, so labels travel left as well as right.
+        for i in (0..nx.saturating_sub(1)).rev() {
+            relax(j * nx + i, j * nx + i + 1, label);
+        }
+    }
+    for j in (0..ny).rev() {
+        for i in (0..nx).rev() {
+            let k = j * nx + i;
+            if i + 1 < nx {
+                relax(k, k + 1, label);
+            }
+            if j + 1 < ny {
+                relax(k, k + nx, label);
+                if i + 1 < nx {
+                    relax(k, k + nx + 1, label);
+                }
+                if i > 0 {
+                    relax(k, k + nx - 1, label);
+                }
+            }
+        }
+        for i in 1..nx {
+            relax(j * nx + i, j * nx + i - 1, label);
+        }
+    }
+}
+
+/// `dots` in the order of one short tour through all of them.
+pub(crate) fn route(dots: &[[f64; 2]]) -> Vec<[f64; 2]> {
+    let mut as_lines = Polylines::with_capacity(dots.len() * 2, dots.len());
+    for p in dots {
+        let v = Vec3::new(p[0] as f32, p[1] as f32, 0.0);
+        as_lines.push_line([v, v]);
+    }
+    sort_for_travel(&as_lines, true, true)
+        .into_iter()
+        .map(|placed| dots[placed.index])
+        .collect()
+}
+
+impl Evaluate for Stipple {
+    fn eval(&self, _: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+        let source = self.source();
+        let count = self.dots.max(0) as usize;
+        let points_each = match (self.route, self.dot) {
+            (true, _) => 1,
+            (false, StippleDot::Point) => 2,
+            (false, StippleDot::Circle) => 17,
+        };
+        ctx.check_budget(
+            (count * points_each) as u64,
+            if self.route { 1 } else { count as u64 },
+        )?;
+        let pitch = if self.resolution > 0.0 {
+            self.resolution
+        } else {
+            let image = super::source::read(ctx, self.image.as_str())?;
+            let (w, h) = source.size_on_paper(&image);
+            let auto = (w * h / (SAMPLES_PER_DOT * count.max(1) as f64)).sqrt();
+            auto.max(w.max(h) / super::source::MAX_SAMPLES_PER_SIDE)
+        };
+        let picture = source.sample(ctx, pitch)?;
+        let dots = stipple_dots(
+            &picture,
+            count,
+            self.iterations.max(0) as usize,
+            self.seed,
+            ctx,
+        )?;
+        ctx.check_cancelled()?;
+        let mut out = Polylines::new();
+        if self.route {
+            let tour = route(&dots);
+            if tour.len() >= 2 {
+                out.push_line(tour.into_iter().map(|p| picture.vertex(p)));
+            }
+        } else {
+            for &p in &dots {
+                let d = picture.at(p[0], p[1]).clamp(0.0, 1.0) as f64;
+                match self.dot {
+                    StippleDot::Point => out.push_line([picture.vertex(p), picture.vertex(p)]),
+                    StippleDot::Circle => {
+                        let r = self.size_min + (self.size_max - self.size_min) * d;
+                        let n = ((std::f64::consts::TAU * r / 0.1).ceil() as usize).clamp(6, 16);
+                        out.push_line((0..=n).map(|k| {
+                            let a = std::f64::consts::TAU * (k % n) as f64 / n as f64;
+                            picture.vertex([p[0] + r * a.cos(), p[1] + r * a.sin()])
+                        }));
+                    }
+                }
+            }
+        }
+        source.clip(out, ctx)
+    }
+
+    fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {
+        self.source().fingerprint(ctx, h);
+    }
+
+    fn draft(&self) -> Option<Self> {
+        Some(Self {
+            iterations: self.iterations.min(4),
+            ..self.clone()
+        })
+    }
+}
