@@ -435,36 +435,98 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize, only: &
         });
         if made.is_some() {
             let path = big.display().to_string();
-            let c = call(
-                registry,
-                "tone_contour",
-                &[
-                    ("image", crate::ops::RawParam::Str(path)),
-                    ("width", 200.0.into()),
-                    ("pitch", 0.2.into()),
-                    ("levels", 10.into()),
-                ],
-            );
-            let p = c.resolve(0.0).expect("valid parameters");
+            let image = || ("image", crate::ops::RawParam::Str(path.clone()));
             let nothing = crate::geometry::Polylines::new();
             // The photo is a file: read from disk, as the app does.
             let mut disk = ctx.clone();
             disk.files = std::sync::Arc::new(crate::host::DiskFiles::default());
             let ctx = &disk;
-            // The first run decodes the file; the rest reuse it, as the app does.
-            let lines =
-                c.op.eval(&nothing, &p, ctx)
-                    .expect("evaluates")
-                    .line_count();
-            let t = time(runs.min(20), |_| {
-                c.op.eval(&nothing, &p, ctx).expect("evaluates");
-            });
-            report(
-                "11a. tone_contour of a 1-megapixel photo (1000 x 1000 samples)",
-                t,
-                "<= 50 ms",
-            );
-            println!("    {lines} rings");
+            let cases: Vec<(&str, &str, Vec<(&str, crate::ops::RawParam)>, &str)> = vec![
+                (
+                    "11a. tone_contour, 10 levels (1000 x 1000 samples)",
+                    "tone_contour",
+                    vec![
+                        ("width", 200.0.into()),
+                        ("pitch", 0.2.into()),
+                        ("levels", 10.into()),
+                    ],
+                    "<= 50 ms",
+                ),
+                (
+                    "11b. tone_hatch, 3 levels crossed, pitch 1 mm (1000 x 1000 samples)",
+                    "tone_hatch",
+                    vec![
+                        ("width", 200.0.into()),
+                        ("resolution", 0.2.into()),
+                        ("pitch", 1.0.into()),
+                    ],
+                    "<= 50 ms",
+                ),
+                (
+                    "11c. flow_lines, separation 0.5 to 4 mm (500 x 500 samples)",
+                    "flow_lines",
+                    vec![
+                        ("width", 200.0.into()),
+                        ("resolution", 0.4.into()),
+                        ("separation_min", 0.5.into()),
+                        ("separation_max", 4.0.into()),
+                        ("edge_weight", 0.3.into()),
+                    ],
+                    "<= 500 ms",
+                ),
+                (
+                    "11d. squiggle rows, spacing 1.5 mm (1000 x 1000 samples)",
+                    "squiggle",
+                    vec![("width", 200.0.into()), ("resolution", 0.2.into())],
+                    "<= 50 ms",
+                ),
+                (
+                    "11e. stipple, 20 000 dots, 30 Lloyd steps, single-line route",
+                    "stipple",
+                    vec![
+                        ("width", 200.0.into()),
+                        ("dots", 20000.into()),
+                        ("iterations", 30.into()),
+                        ("route", true.into()),
+                    ],
+                    "<= 1000 ms",
+                ),
+                (
+                    "11f. halftone, 1.5 mm cells (1000 x 1000 samples)",
+                    "halftone",
+                    vec![
+                        ("width", 200.0.into()),
+                        ("resolution", 0.2.into()),
+                        ("cell", 1.5.into()),
+                    ],
+                    "<= 50 ms",
+                ),
+                (
+                    "11g. edges (1000 x 1000 samples)",
+                    "edges",
+                    vec![("width", 200.0.into()), ("resolution", 0.2.into())],
+                    "<= 50 ms",
+                ),
+            ];
+            for (name, op, mut params, target) in cases {
+                if !super::wanted(only, name.split('.').next().unwrap_or(name)) {
+                    continue;
+                }
+                params.push(image());
+                let c = call(registry, op, &params);
+                let p = c.resolve(0.0).expect("valid parameters");
+                // The first run decodes the file; the rest reuse it, as the app does.
+                let out = c.op.eval(&nothing, &p, ctx).expect("evaluates");
+                let t = time(runs.min(20), |_| {
+                    c.op.eval(&nothing, &p, ctx).expect("evaluates");
+                });
+                report(name, t, target);
+                println!(
+                    "    {} polylines, {} points",
+                    out.line_count(),
+                    out.point_count()
+                );
+            }
             let _ = std::fs::remove_file(&big);
         } else {
             println!("11a. skipped: the bundled photo is not beside the sources");

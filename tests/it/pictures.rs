@@ -34,15 +34,23 @@ fn ink_by_band(lines: &Polylines, n: usize) -> Vec<f64> {
     bands
 }
 
-/// Mode `op` on the image at `path`, placed 100 mm wide about (100, 100).
-fn mode(op: &str, path: &std::path::Path, extra: &[(&str, RawParam)]) -> Result<Polylines, String> {
+/// The parameters placing the image at `path` 100 mm wide about (100, 100), and `extra`.
+fn params_for<'a>(
+    path: &std::path::Path,
+    extra: &[(&'a str, RawParam)],
+) -> Vec<(&'a str, RawParam)> {
     let mut params = vec![
         ("image", RawParam::Str(path.display().to_string())),
         ("center", [100.0, 100.0, 0.0].into()),
         ("width", 100.0.into()),
     ];
     params.extend(extra.iter().cloned());
-    primitive(op, &params)
+    params
+}
+
+/// Mode `op` on the image at `path`, placed 100 mm wide about (100, 100).
+fn mode(op: &str, path: &std::path::Path, extra: &[(&str, RawParam)]) -> Result<Polylines, String> {
+    primitive(op, &params_for(path, extra))
 }
 
 fn contour(path: &std::path::Path, extra: &[(&str, RawParam)]) -> Result<Polylines, String> {
@@ -120,6 +128,21 @@ fn every_mode_puts_more_ink_where_a_ramp_is_darker_and_invert_turns_it_round() {
         // Every mode draws the built-in sample with its defaults.
         let sample = primitive(op, &[]).unwrap();
         assert!(sample.point_count() > 50, "{op} on the sample");
+        // The same drawing whatever the number of threads the work is split over.
+        let c = crate::util::call(op, &params_for(&path, &params));
+        let p = c.resolve(0.0).unwrap();
+        let nothing = Polylines::new();
+        let serial = c.op.eval(&nothing, &p, &crate::util::ctx()).unwrap();
+        for threads in [2, 3] {
+            let ctx = crate::util::ctx()
+                .with_executor(std::sync::Arc::new(graft::ops::ScopedThreads { threads }));
+            let parallel = c.op.eval(&nothing, &p, &ctx).unwrap();
+            assert_eq!(
+                parallel.points(),
+                serial.points(),
+                "{op} on {threads} threads"
+            );
+        }
     }
 }
 
@@ -610,4 +633,88 @@ fn saving_the_picture_recomputes_only_the_layers_that_read_it() {
         "only the picture's stage"
     );
     assert_eq!(realized(&app, grid).id, grid_id);
+}
+
+#[test]
+fn the_four_colour_scene_draws_each_process_ink_on_its_own_pen() {
+    let path = crate::util::bundled_path("portrait_cmyk.scene.ron");
+    let scene = crate::util::bundled_scene("portrait_cmyk.scene.ron");
+    let files = graft::host::DiskFiles::default();
+    files.set_base(path.parent().map(|p| p.to_path_buf()));
+    let ctx = graft::ops::EvalContext::new(
+        graft::ops::ResourceBudget::default(),
+        std::sync::Arc::new(files),
+        std::sync::Arc::new(graft::ops::Serial),
+    );
+    let drawing = scene.realize(0.0, &ctx).unwrap();
+    let ink: Vec<(String, usize)> = drawing
+        .layers
+        .iter()
+        .map(|l| (l.name.clone(), l.geometry.line_count()))
+        .collect();
+    // The photo's orange suit and dark background give every ink dots of its own.
+    for (name, dots) in &ink {
+        assert!(*dots > 500, "{name}: {dots} dots");
+    }
+    assert_eq!(
+        ink.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+        ["cyan", "magenta", "yellow", "black"]
+    );
+    // Different inks, different dots.
+    assert_ne!(
+        drawing.layers[0].geometry.points(),
+        drawing.layers[1].geometry.points()
+    );
+}
+
+#[test]
+fn a_drag_draws_every_mode_from_a_coarser_sample_and_absurd_settings_are_refused() {
+    let draft = crate::util::ctx().with_draft(true);
+    for (op, params) in modes().into_iter().chain([
+        ("edges", vec![]),
+        ("stipple", vec![("iterations", 30.into())]),
+    ]) {
+        let c = crate::util::call(op, &params);
+        let p = c.resolve(0.0).unwrap();
+        let nothing = Polylines::new();
+        let quick = c.op.eval(&nothing, &p, &draft).unwrap();
+        let full = c.op.eval(&nothing, &p, &crate::util::ctx()).unwrap();
+        assert!(graft::ops::is_draft(&quick), "{op}: the draft is marked");
+        assert!(!graft::ops::is_draft(&full));
+        assert!(quick.point_count() > 0, "{op}: the draft draws");
+    }
+    for (op, params, says) in [
+        (
+            "tone_hatch",
+            vec![
+                ("width", 2000.0.into()),
+                ("pitch", 0.05.into()),
+                ("levels", 32.into()),
+            ],
+            "at most",
+        ),
+        (
+            "stipple",
+            vec![("dots", 1_000_000.into()), ("iterations", 1000.into())],
+            "at most",
+        ),
+        (
+            "halftone",
+            vec![("width", 2000.0.into()), ("cell", 0.05.into())],
+            "budget",
+        ),
+        (
+            "flow_lines",
+            vec![("width", 2000.0.into()), ("separation_min", 0.05.into())],
+            "budget",
+        ),
+        (
+            "tone_contour",
+            vec![("width", 2000.0.into()), ("pitch", 0.05.into())],
+            "at most 4000",
+        ),
+    ] {
+        let e = primitive(op, &params).unwrap_err();
+        assert!(e.contains(says), "{op}: {e}");
+    }
 }

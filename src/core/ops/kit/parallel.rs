@@ -95,6 +95,29 @@ pub fn to_vec<T: Copy + Send + Sync>(ex: &dyn Executor, src: &[T], min_chunk: us
     map_to_vec(ex, src, min_chunk, |v| *v)
 }
 
+/// Calls `f(first_row, rows)` on runs of whole rows of `data` (rows of `width` items) in
+/// parallel, at least `min_rows` rows a run.
+pub fn for_each_rows_mut<T, F>(
+    ex: &dyn Executor,
+    data: &mut [T],
+    width: usize,
+    min_rows: usize,
+    f: F,
+) where
+    T: Send,
+    F: Fn(usize, &mut [T]) + Sync,
+{
+    let rows = data.len() / width.max(1);
+    let ranges = chunk_ranges(ex, rows, min_rows);
+    let mut bounds: Vec<usize> = ranges.iter().map(|r| r.start * width).collect();
+    bounds.push(data.len());
+    if bounds.first() != Some(&0) {
+        bounds.insert(0, 0);
+    }
+    let starts: Vec<usize> = bounds.iter().map(|b| b / width.max(1)).collect();
+    for_each_part_mut(ex, data, &bounds, |part, slice| f(starts[part], slice));
+}
+
 /// Splits `data` at `bounds` (ascending, from 0 to `data.len()`) and calls `f(part, slice)`
 /// on the parts in parallel.
 pub fn for_each_part_mut<T, F>(ex: &dyn Executor, data: &mut [T], bounds: &[usize], f: F)

@@ -8,6 +8,8 @@ use crate::geometry::{IdHasher, Polylines};
 
 use crate::ops::effects::path_edit::{ClosedMode, Simplify};
 use crate::ops::kit::marching::Field;
+use crate::ops::kit::parallel;
+use crate::ops::model::context::Executor;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
 use crate::ops::model::typed::Evaluate;
@@ -31,19 +33,64 @@ crate::picture_op! {
     }
 }
 
-/// The gradient's length (darkness per mm) at every sample, by central differences.
-fn gradient(d: &[f32], nx: usize, ny: usize, sx: f64, sy: f64) -> Vec<f32> {
+/// The gradient's length (darkness per mm) at every sample, by central differences,
+/// rows in parallel.
+fn gradient(ex: &dyn Executor, d: &[f32], nx: usize, ny: usize, sx: f64, sy: f64) -> Vec<f32> {
     let mut g = vec![0f32; d.len()];
-    for j in 0..ny {
-        let (up, down) = (j.saturating_sub(1), (j + 1).min(ny - 1));
-        for i in 0..nx {
-            let (l, r) = (i.saturating_sub(1), (i + 1).min(nx - 1));
-            let gx = (d[j * nx + r] - d[j * nx + l]) as f64 / ((r - l).max(1) as f64 * sx);
-            let gy = (d[down * nx + i] - d[up * nx + i]) as f64 / ((down - up).max(1) as f64 * sy);
-            g[j * nx + i] = gx.hypot(gy) as f32;
+    let (fx, fy) = ((0.5 / sx) as f32, (0.5 / sy) as f32);
+    parallel::for_each_rows_mut(ex, &mut g, nx, 16, |first, chunk| {
+        for (r, row) in chunk.chunks_mut(nx).enumerate() {
+            let j = first + r;
+            let (up, down) = (j.saturating_sub(1), (j + 1).min(ny - 1));
+            let scale_y = if down - up == 2 { fy } else { 2.0 * fy };
+            for (i, slot) in row.iter_mut().enumerate() {
+                let (l, rr) = (i.saturating_sub(1), (i + 1).min(nx - 1));
+                let scale_x = if rr - l == 2 { fx } else { 2.0 * fx };
+                let gx = (d[j * nx + rr] - d[j * nx + l]) * scale_x;
+                let gy = (d[down * nx + i] - d[up * nx + i]) * scale_y;
+                *slot = (gx * gx + gy * gy).sqrt();
+            }
         }
-    }
+    });
     g
+}
+
+/// The Laplacian of `d` (per mm²) with a border of zeros all round, rows in parallel;
+/// where the gradient `g` is below `weak` no edge can be, and the value is a small
+/// positive one, so marching squares finds no zero line there.
+#[allow(clippy::too_many_arguments)]
+fn laplacian(
+    ex: &dyn Executor,
+    d: &[f32],
+    g: &[f32],
+    weak: f32,
+    nx: usize,
+    ny: usize,
+    sx: f64,
+    sy: f64,
+) -> Vec<f64> {
+    let (px, py) = (nx + 2, ny + 2);
+    let mut out = vec![0f64; px * py];
+    let (wx, wy) = (1.0 / (sx * sx), 1.0 / (sy * sy));
+    let inner = &mut out[px..px * (py - 1)];
+    parallel::for_each_rows_mut(ex, inner, px, 16, |first, chunk| {
+        for (r, row) in chunk.chunks_mut(px).enumerate() {
+            let j = first + r;
+            let (up, down) = (j.saturating_sub(1), (j + 1).min(ny - 1));
+            let at = |a: usize, b: usize| d[b * nx + a] as f64;
+            for i in 0..nx {
+                if g[j * nx + i] < weak {
+                    row[i + 1] = 1e-12;
+                    continue;
+                }
+                let c = at(i, j);
+                let lx = at(i.saturating_sub(1), j) + at((i + 1).min(nx - 1), j) - 2.0 * c;
+                let ly = at(i, up) + at(i, down) - 2.0 * c;
+                row[i + 1] = lx * wx + ly * wy;
+            }
+        }
+    });
+    out
 }
 
 impl Evaluate for Edges {
@@ -56,26 +103,27 @@ impl Evaluate for Edges {
         let r = self.smoothing.round() as usize;
         if r > 0 {
             for _ in 0..3 {
-                box_blur(&mut picture.dark, nx, ny, r);
+                box_blur(ctx.executor.as_ref(), &mut picture.dark, nx, ny, r);
             }
         }
         ctx.check_cancelled()?;
-        let d = &picture.dark;
-        let grad = gradient(d, nx, ny, picture.sx, picture.sy);
-        // The Laplacian, with a border of zeros so that every zero line closes; the
-        // border's pieces lie where there is no gradient and are cut away below.
+        let ex = ctx.executor.as_ref();
+        let grad = gradient(ex, &picture.dark, nx, ny, picture.sx, picture.sy);
+        // With a border of zeros every zero line closes; the border's pieces lie where
+        // there is no gradient and are cut away below.
+        // Lines where the gradient is under half the weak threshold are cut anyway.
+        let weak = self.threshold as f32 / 4.0;
+        let laplacian = laplacian(
+            ex,
+            &picture.dark,
+            &grad,
+            weak,
+            nx,
+            ny,
+            picture.sx,
+            picture.sy,
+        );
         let (px, py) = (nx + 2, ny + 2);
-        let mut laplacian = vec![0f64; px * py];
-        for j in 0..ny {
-            for i in 0..nx {
-                let at = |a: usize, b: usize| d[b.min(ny - 1) * nx + a.min(nx - 1)] as f64;
-                let c = at(i, j);
-                let lx = at(i.saturating_sub(1), j) + at(i + 1, j) - 2.0 * c;
-                let ly = at(i, j.saturating_sub(1)) + at(i, j + 1) - 2.0 * c;
-                laplacian[(j + 1) * px + i + 1] =
-                    lx / (picture.sx * picture.sx) + ly / (picture.sy * picture.sy);
-            }
-        }
         let field = Field {
             values: &laplacian,
             nx: px,

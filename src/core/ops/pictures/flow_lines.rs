@@ -267,6 +267,7 @@ impl FlowLines {
         dirs: &Directions,
         turn_deg: f64,
         stream: u64,
+        cancelled: &dyn Fn() -> bool,
     ) -> Polylines {
         let turn = [turn_deg.to_radians().cos(), turn_deg.to_radians().sin()];
         let min_sep = self.separation_min;
@@ -304,7 +305,12 @@ impl FlowLines {
         let mut line_id = 0u32;
         let usable = |p: [f64; 2]| picture.contains(p[0], p[1]) && picture.at(p[0], p[1]) >= cutoff;
         let mut next_grid = 0;
+        let mut tried = 0u32;
         loop {
+            tried = tried.wrapping_add(1);
+            if tried % 1024 == 0 && cancelled() {
+                break;
+            }
             let seed = match queue.pop_front() {
                 Some(s) => s,
                 None if next_grid < grid_seeds.len() => {
@@ -402,10 +408,12 @@ impl Evaluate for FlowLines {
             let mut part = Polylines::new();
             for f in range {
                 let turn = 180.0 * f as f64 / fields as f64;
-                part.extend_from(&self.trace_field(&picture, &dirs, turn, f as u64));
+                let cancelled = || ctx.check_cancelled().is_err();
+                part.extend_from(&self.trace_field(&picture, &dirs, turn, f as u64, &cancelled));
             }
             part
         });
+        ctx.check_cancelled()?;
         let mut out = Polylines::new();
         for part in &parts {
             out.extend_from(part);

@@ -49,7 +49,7 @@ impl DecodedImages {
     }
 }
 
-/// The built-in sample: a soft disc, darker to its centre, on a left-to-right ramp,
+/// The built-in sample: a disc, darker to its centre, on a left-to-right ramp,
 /// warm at the top and cool at the bottom (so every channel has something to draw).
 fn sample() -> Image {
     let (w, h) = (160usize, 120usize);
@@ -58,7 +58,8 @@ fn sample() -> Image {
         for i in 0..w {
             let (x, y) = (i as f32 / w as f32, j as f32 / h as f32);
             let d = ((x - 0.5).powi(2) + (y - 0.5).powi(2) * 0.56).sqrt();
-            let disc = (d / 0.35).min(1.0);
+            // A crisp edge (for `edges`), darker toward the centre.
+            let disc = if d < 0.35 { 0.6 * d / 0.35 } else { 1.0 };
             let l = (0.35 + 0.65 * x) * (0.2 + 0.8 * disc);
             let tint = 0.25 * (0.5 - y);
             let c = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
@@ -288,62 +289,61 @@ fn luma(c: [f32; 3]) -> f32 {
     0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
 }
 
-/// The lightness of one channel (1 paper, 0 full ink) for every pixel.
-fn channel_plane(
-    ex: &dyn crate::ops::model::context::Executor,
-    image: &Image,
+/// Reads one channel's lightness (1 paper, 0 full ink) from a pixel.
+struct ChannelReader<'a> {
     channel: Channel,
-    palette: &[[f32; 3]],
+    palette: &'a [[f32; 3]],
     pen: usize,
-) -> Vec<f32> {
-    let mut plane = vec![0f32; image.rgb.len()];
-    parallel::for_each_chunk_mut(ex, &mut plane, 1 << 14, |start, chunk| {
-        for (k, out) in chunk.iter_mut().enumerate() {
-            let [r, g, b] = image.rgb[start + k].map(|v| v as f32 / 255.0);
-            let black = 1.0 - r.max(g).max(b);
-            let process = |v: f32| {
-                if black >= 1.0 {
-                    0.0
-                } else {
-                    (1.0 - v - black) / (1.0 - black)
-                }
-            };
-            let ink = match channel {
-                Channel::Luma => 1.0 - luma([r, g, b]),
-                Channel::Cyan => process(r),
-                Channel::Magenta => process(g),
-                Channel::Yellow => process(b),
-                Channel::Black => black,
-                Channel::Red => (r - (g + b) / 2.0).max(0.0) * (1.0 - black),
-                Channel::Green => (g - (r + b) / 2.0).max(0.0) * (1.0 - black),
-                Channel::Blue => (b - (r + g) / 2.0).max(0.0) * (1.0 - black),
-                Channel::Palette => {
-                    // The nearest of the pens and the paper (white) takes the pixel; its
-                    // ink follows the pixel's darkness relative to the pen's.
-                    let d = |c: [f32; 3]| {
-                        (c[0] - r).powi(2) * 0.3
-                            + (c[1] - g).powi(2) * 0.59
-                            + (c[2] - b).powi(2) * 0.11
-                    };
-                    let paper = d([1.0, 1.0, 1.0]);
-                    let nearest = palette
-                        .iter()
-                        .enumerate()
-                        .map(|(i, &c)| (i, d(c)))
-                        .min_by(|a, b| a.1.total_cmp(&b.1));
-                    match nearest {
-                        Some((i, dist)) if i == pen && dist < paper => {
-                            let own = 1.0 - luma(palette[i]);
-                            ((1.0 - luma([r, g, b])) / own.max(0.05)).min(1.0)
-                        }
-                        _ => 0.0,
-                    }
-                }
-            };
-            *out = 1.0 - ink.clamp(0.0, 1.0);
+}
+
+impl ChannelReader<'_> {
+    #[inline]
+    fn lightness(&self, px: [u8; 3]) -> f32 {
+        let [r, g, b] = px.map(|v| v as f32 * (1.0 / 255.0));
+        if self.channel == Channel::Luma {
+            return luma([r, g, b]);
         }
-    });
-    plane
+        let black = 1.0 - r.max(g).max(b);
+        let process = |v: f32| {
+            if black >= 1.0 {
+                0.0
+            } else {
+                (1.0 - v - black) / (1.0 - black)
+            }
+        };
+        let ink = match self.channel {
+            Channel::Luma => 1.0 - luma([r, g, b]),
+            Channel::Cyan => process(r),
+            Channel::Magenta => process(g),
+            Channel::Yellow => process(b),
+            Channel::Black => black,
+            Channel::Red => (r - (g + b) / 2.0).max(0.0) * (1.0 - black),
+            Channel::Green => (g - (r + b) / 2.0).max(0.0) * (1.0 - black),
+            Channel::Blue => (b - (r + g) / 2.0).max(0.0) * (1.0 - black),
+            Channel::Palette => {
+                // The nearest of the pens and the paper (white) takes the pixel; its
+                // ink follows the pixel's darkness relative to the pen's.
+                let d = |c: [f32; 3]| {
+                    (c[0] - r).powi(2) * 0.3 + (c[1] - g).powi(2) * 0.59 + (c[2] - b).powi(2) * 0.11
+                };
+                let paper = d([1.0, 1.0, 1.0]);
+                let nearest = self
+                    .palette
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &c)| (i, d(c)))
+                    .min_by(|a, b| a.1.total_cmp(&b.1));
+                match nearest {
+                    Some((i, dist)) if i == self.pen && dist < paper => {
+                        let own = 1.0 - luma(self.palette[i]);
+                        ((1.0 - luma([r, g, b])) / own.max(0.05)).min(1.0)
+                    }
+                    _ => 0.0,
+                }
+            }
+        };
+        1.0 - ink.clamp(0.0, 1.0)
+    }
 }
 
 impl Source<'_> {
@@ -391,9 +391,13 @@ impl Source<'_> {
             0
         };
         let ex = ctx.executor.as_ref();
-        let plane = channel_plane(ex, &image, self.channel, &palette, pen);
+        let reader = ChannelReader {
+            channel: self.channel,
+            palette: &palette,
+            pen,
+        };
+        let mut dark = resample(ex, &image, &reader, nx, ny);
         ctx.check_cancelled()?;
-        let mut dark = resample(ex, &plane, image.width, image.height, nx, ny);
         let inverse_gamma = (1.0 / self.gamma.max(1e-3)) as f32;
         let (contrast, brightness) = (self.contrast as f32, self.brightness as f32);
         let invert = self.invert;
@@ -407,7 +411,7 @@ impl Source<'_> {
             }
         });
         if self.blur >= 0.5 {
-            box_blur(&mut dark, nx, ny, self.blur.round() as usize);
+            box_blur(ex, &mut dark, nx, ny, self.blur.round() as usize);
         }
         let picture = Picture {
             dark,
@@ -480,47 +484,53 @@ impl Source<'_> {
     }
 }
 
-/// `plane` (w × h pixels) resampled to `nx` × `ny`: the mean over each sample's
-/// footprint where a sample covers more than a pixel (summed-area table), bilinear
-/// where it covers less.
+/// One channel of `image` resampled to `nx` × `ny` samples: the mean over each
+/// sample's footprint where a sample covers more than a pixel (rows of pixels summed
+/// into columns of samples, then rows of samples), bilinear where it covers less.
 fn resample(
     ex: &dyn crate::ops::model::context::Executor,
-    plane: &[f32],
-    w: usize,
-    h: usize,
+    image: &Image,
+    reader: &ChannelReader,
     nx: usize,
     ny: usize,
 ) -> Vec<f32> {
+    let (w, h) = (image.width, image.height);
     let (kx, ky) = (w as f64 / nx as f64, h as f64 / ny as f64);
     let mut out = vec![0f32; nx * ny];
+    // The pixels under sample `a` of `n` along a side of `len` pixels, `k` a sample.
+    let span = |a: usize, k: f64, len: usize| {
+        let lo = ((a as f64 * k).floor() as usize).min(len - 1);
+        let hi = (((a + 1) as f64 * k).ceil() as usize).clamp(lo + 1, len);
+        (lo, hi)
+    };
     if kx > 1.0 || ky > 1.0 {
-        // Summed-area table with a zero row and column in front.
-        let stride = w + 1;
-        let mut sat = vec![0f64; stride * (h + 1)];
-        for y in 0..h {
-            let mut run = 0.0;
-            for x in 0..w {
-                run += plane[y * w + x] as f64;
-                sat[(y + 1) * stride + x + 1] = sat[y * stride + x + 1] + run;
+        let columns: Vec<(usize, usize)> = (0..nx).map(|i| span(i, kx, w)).collect();
+        // Each pixel row summed under each sample column.
+        let mut sums = vec![0f32; h * nx];
+        parallel::for_each_rows_mut(ex, &mut sums, nx, 16, |first, chunk| {
+            for (r, row) in chunk.chunks_mut(nx).enumerate() {
+                let y = first + r;
+                let pixels = &image.rgb[y * w..(y + 1) * w];
+                for (slot, &(x0, x1)) in row.iter_mut().zip(&columns) {
+                    *slot = pixels[x0..x1].iter().map(|&p| reader.lightness(p)).sum();
+                }
             }
-        }
-        parallel::for_each_chunk_mut(ex, &mut out, nx * 8, |start, chunk| {
-            for (k, slot) in chunk.iter_mut().enumerate() {
-                let (i, j) = ((start + k) % nx, (start + k) / nx);
-                let span = |a: usize, k: f64, n: usize| {
-                    let lo = ((a as f64 * k).floor() as usize).min(n - 1);
-                    let hi = (((a + 1) as f64 * k).ceil() as usize).clamp(lo + 1, n);
-                    (lo, hi)
-                };
-                let (x0, x1) = span(i, kx, w);
-                let (y0, y1) = span(j, ky, h);
-                let sum = sat[y1 * stride + x1] - sat[y0 * stride + x1] - sat[y1 * stride + x0]
-                    + sat[y0 * stride + x0];
-                *slot = (sum / ((x1 - x0) * (y1 - y0)) as f64) as f32;
+        });
+        parallel::for_each_rows_mut(ex, &mut out, nx, 8, |first, chunk| {
+            for (r, row) in chunk.chunks_mut(nx).enumerate() {
+                let (y0, y1) = span(first + r, ky, h);
+                for y in y0..y1 {
+                    for (o, s) in row.iter_mut().zip(&sums[y * nx..(y + 1) * nx]) {
+                        *o += s;
+                    }
+                }
+                for (o, &(x0, x1)) in row.iter_mut().zip(&columns) {
+                    *o /= ((x1 - x0) * (y1 - y0)) as f32;
+                }
             }
         });
     } else {
-        let at = |x: usize, y: usize| plane[y.min(h - 1) * w + x.min(w - 1)];
+        let at = |x: usize, y: usize| reader.lightness(image.rgb[y.min(h - 1) * w + x.min(w - 1)]);
         parallel::for_each_chunk_mut(ex, &mut out, nx * 8, |start, chunk| {
             for (k, slot) in chunk.iter_mut().enumerate() {
                 let (i, j) = ((start + k) % nx, (start + k) / nx);
@@ -538,36 +548,79 @@ fn resample(
     out
 }
 
-/// A separable box blur of radius `r` (the window shrinks at the edges), with running
-/// sums: linear in the samples whatever the radius.
-pub fn box_blur(v: &mut [f32], nx: usize, ny: usize, r: usize) {
-    let mut tmp = vec![0.0; v.len()];
-    let mut line = Vec::new();
-    for j in 0..ny {
-        blur_line(&v[j * nx..(j + 1) * nx], &mut tmp[j * nx..(j + 1) * nx], r);
+/// A separable box blur of radius `r` (the window shrinks at the edges) with running
+/// sums, linear in the samples whatever the radius: rows in parallel, then blocks of
+/// columns in parallel (each walking down its block's rows together).
+pub fn box_blur(
+    ex: &dyn crate::ops::model::context::Executor,
+    v: &mut [f32],
+    nx: usize,
+    ny: usize,
+    r: usize,
+) {
+    if r == 0 || nx == 0 || ny == 0 {
+        return;
     }
-    let mut column = vec![0.0; ny];
-    for i in 0..nx {
-        line.clear();
-        line.extend((0..ny).map(|j| tmp[j * nx + i]));
-        blur_line(&line, &mut column, r);
+    parallel::for_each_rows_mut(ex, v, nx, 32, |_, chunk| {
+        let mut line = vec![0f32; nx];
+        for row in chunk.chunks_mut(nx) {
+            line.copy_from_slice(row);
+            blur_line(&line, row, r);
+        }
+    });
+    let source = v.to_vec();
+    let blocks: Vec<usize> = (0..nx).step_by(64).collect();
+    let out = parallel::map_ranges(ex, blocks.len(), 1, |range| {
+        let (c0, c1) = (blocks[range.start], (blocks[range.end - 1] + 64).min(nx));
+        let width = c1 - c0;
+        let mut block = vec![0f32; width * ny];
+        let mut sum = vec![0f32; width];
+        // The window [j - r, j + r] of each column, slid down the rows.
+        for j in 0..r.min(ny) {
+            for (s, v) in sum.iter_mut().zip(&source[j * nx + c0..j * nx + c1]) {
+                *s += v;
+            }
+        }
         for j in 0..ny {
-            v[j * nx + i] = column[j];
+            let add = j + r;
+            if add < ny {
+                for (s, v) in sum.iter_mut().zip(&source[add * nx + c0..add * nx + c1]) {
+                    *s += v;
+                }
+            }
+            if j > r {
+                let drop = j - r - 1;
+                for (s, v) in sum.iter_mut().zip(&source[drop * nx + c0..drop * nx + c1]) {
+                    *s -= v;
+                }
+            }
+            let count = (add.min(ny - 1) - j.saturating_sub(r) + 1) as f32;
+            for (o, s) in block[j * width..(j + 1) * width].iter_mut().zip(&sum) {
+                *o = s / count;
+            }
+        }
+        (c0, width, block)
+    });
+    for (c0, width, block) in out {
+        for j in 0..ny {
+            v[j * nx + c0..j * nx + c0 + width].copy_from_slice(&block[j * width..(j + 1) * width]);
         }
     }
 }
 
-/// The mean of each window `[k - r, k + r]` of `src` (cut at the ends).
+/// The mean of each window `[k - r, k + r]` of `src` (cut at the ends), by a running sum.
 fn blur_line(src: &[f32], out: &mut [f32], r: usize) {
     let n = src.len();
-    let mut prefix = Vec::with_capacity(n + 1);
-    prefix.push(0.0f64);
-    for &v in src {
-        prefix.push(prefix.last().copied().unwrap_or(0.0) + v as f64);
-    }
-    for (k, o) in out.iter_mut().enumerate() {
-        let (a, b) = (k.saturating_sub(r), (k + r).min(n - 1));
-        *o = ((prefix[b + 1] - prefix[a]) / (b - a + 1) as f64) as f32;
+    let mut sum: f32 = src[..r.min(n)].iter().sum();
+    for k in 0..n {
+        if k + r < n {
+            sum += src[k + r];
+        }
+        if k > r {
+            sum -= src[k - r - 1];
+        }
+        let count = ((k + r).min(n - 1) - k.saturating_sub(r) + 1) as f32;
+        out[k] = sum / count;
     }
 }
 

@@ -50,6 +50,9 @@ crate::picture_op! {
     }
 }
 
+/// Most sample visits of the relaxation (samples × steps; a few seconds of work).
+const MAX_RELAXATION_WORK: f64 = 5e8;
+
 /// Samples of the darkness grid a dot gets on average (when `resolution` is 0).
 const SAMPLES_PER_DOT: f64 = 16.0;
 
@@ -215,6 +218,13 @@ impl Evaluate for Stipple {
             auto.max(w.max(h) / super::source::MAX_SAMPLES_PER_SIDE)
         };
         let picture = source.sample(ctx, pitch)?;
+        let work = (picture.nx * picture.ny) as f64 * self.iterations.max(1) as f64;
+        if work > MAX_RELAXATION_WORK {
+            return Err(OpFailure::bad_input(format!(
+                "{} relaxation steps over {} × {} samples are {work:.1e} sample visits; at most {MAX_RELAXATION_WORK:.0e} (fewer iterations, fewer dots or a coarser resolution)",
+                self.iterations, picture.nx, picture.ny
+            )));
+        }
         let dots = stipple_dots(
             &picture,
             count,

@@ -32,6 +32,9 @@ crate::picture_op! {
     }
 }
 
+/// Most darkness samples taken along the strokes (about a second of work).
+const MAX_SAMPLES_TRACED: f64 = 2e8;
+
 /// Turns of the cross-hatching levels after the first, in degrees.
 const CROSS_TURNS: [f64; 8] = [0.0, 90.0, 45.0, 135.0, 22.5, 112.5, 67.5, 157.5];
 
@@ -219,6 +222,20 @@ impl Evaluate for ToneHatch {
         // At least two points for every stroke; a stroke cut into pieces has more.
         ctx.check_budget(2 * strokes.len() as u64, strokes.len() as u64)?;
         let step = 0.5 * picture.sx.min(picture.sy);
+        // Every stroke is sampled along its length: bound that work before doing it.
+        let samples: f64 = strokes
+            .iter()
+            .map(|s| if s.circle { std::f64::consts::TAU * s.length } else { s.length } / step)
+            .sum();
+        if samples > MAX_SAMPLES_TRACED {
+            return Err(OpFailure::bad_input(format!(
+                "{} strokes at pitch {} mm over a {:.0} × {:.0} mm image are {samples:.1e} samples to trace; at most {MAX_SAMPLES_TRACED:.0e} (raise pitch or resolution, or lower levels)",
+                strokes.len(),
+                self.pitch,
+                picture.width,
+                picture.height
+            )));
+        }
         let parts = parallel::map_ranges(ctx.executor.as_ref(), strokes.len(), 64, |range| {
             let mut part = Polylines::new();
             for stroke in &strokes[range] {
