@@ -526,6 +526,18 @@ pub(super) fn run(registry: &OpRegistry, ctx: &EvalContext, runs: usize, only: &
                     out.line_count(),
                     out.point_count()
                 );
+                if op == "tone_hatch" {
+                    // As hatched is timed: reading and decoding the file included.
+                    let t = time(runs.min(10), |_| {
+                        let cold = ctx.clone().with_fresh_memo();
+                        c.op.eval(&nothing, &p, &cold).expect("evaluates");
+                    });
+                    report(
+                        "11b. the same, the photo read and decoded each time",
+                        t,
+                        "hatched / 20",
+                    );
+                }
             }
             let _ = std::fs::remove_file(&big);
         } else {

@@ -1393,6 +1393,14 @@ fn every_op_works_from_a_scene_file_with_its_defaults() {
                     "reaction_diffusion",
                     "partition",
                     "isocontour",
+                    // Picture modes take a mask only when one is named.
+                    "tone_hatch",
+                    "flow_lines",
+                    "squiggle",
+                    "stipple",
+                    "halftone",
+                    "tone_contour",
+                    "edges",
                 ]
                 .contains(&name)
         });

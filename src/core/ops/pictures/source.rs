@@ -4,7 +4,6 @@
 //! centre and width.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::geometry::{IdHasher, Polylines, Vec3};
@@ -38,14 +37,23 @@ pub struct Image {
 /// same file read by several ops or layers is decoded once.
 #[derive(Default)]
 pub struct DecodedImages {
-    entries: Mutex<HashMap<(String, u64), Arc<Image>>>,
-    decodes: AtomicU64,
+    entries: Mutex<Decoded>,
+}
+
+/// The images kept, and how many files have been decoded.
+#[derive(Default)]
+struct Decoded {
+    images: HashMap<(String, u64), Arc<Image>>,
+    decodes: u64,
 }
 
 impl DecodedImages {
     /// How many files have been decoded so far.
     pub fn decodes(&self) -> u64 {
-        self.decodes.load(Ordering::Relaxed)
+        self.entries
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .decodes
     }
 }
 
@@ -119,6 +127,7 @@ pub fn read(ctx: &EvalContext, path: &str) -> Result<Arc<Image>, OpFailure> {
         .entries
         .lock()
         .unwrap_or_else(|e| e.into_inner())
+        .images
         .get(&key)
     {
         return Ok(Arc::clone(hit));
@@ -130,10 +139,13 @@ pub fn read(ctx: &EvalContext, path: &str) -> Result<Arc<Image>, OpFailure> {
             .files
             .read(path, MAX_IMAGE_BYTES)
             .map_err(|e| OpFailure::File(format!("cannot read '{path}': {e}")))?;
-        memo.decodes.fetch_add(1, Ordering::Relaxed);
         Arc::new(decode(&bytes, path)?)
     };
-    let mut entries = memo.entries.lock().unwrap_or_else(|e| e.into_inner());
+    let mut decoded = memo.entries.lock().unwrap_or_else(|e| e.into_inner());
+    if !sample_asked {
+        decoded.decodes += 1;
+    }
+    let entries = &mut decoded.images;
     // Older versions of this file go; beyond the limit, any other.
     entries.retain(|(p, _), _| p != path);
     while entries.len() >= KEPT {

@@ -50,6 +50,9 @@ crate::picture_op! {
     }
 }
 
+/// Most dots joined into one line (the tour takes about a second for these).
+const MAX_ROUTE_DOTS: usize = 200_000;
+
 /// Most sample visits of the relaxation (samples × steps; a few seconds of work).
 const MAX_RELAXATION_WORK: f64 = 5e8;
 
@@ -183,23 +186,91 @@ fn nearest_labels(picture: &Picture, dots: &[[f64; 2]], label: &mut [u32]) {
     }
 }
 
-/// `dots` in the order of one short tour through all of them.
+/// `dots` in the order of one short tour through all of them, which never crosses
+/// itself (a crossing tour is never the shortest).
 pub(crate) fn route(dots: &[[f64; 2]]) -> Vec<[f64; 2]> {
     let mut as_lines = Polylines::with_capacity(dots.len() * 2, dots.len());
     for p in dots {
         let v = Vec3::new(p[0] as f32, p[1] as f32, 0.0);
         as_lines.push_line([v, v]);
     }
-    sort_for_travel(&as_lines, true, true)
+    let mut tour: Vec<[f64; 2]> = sort_for_travel(&as_lines, true, true)
         .into_iter()
         .map(|placed| dots[placed.index])
-        .collect()
+        .collect();
+    uncross(&mut tour);
+    tour
+}
+
+/// Most crossings [`uncross`] undoes (each move shortens the tour, so it ends anyway).
+const MAX_UNCROSSINGS: usize = 10_000;
+
+/// Undoes the crossings the bounded local search left: legs `i` and `j` that cross are
+/// swapped for the two that do not (the 2-opt move: the stretch between them reversed).
+fn uncross(tour: &mut [[f64; 2]]) {
+    for _ in 0..MAX_UNCROSSINGS {
+        match first_crossing(tour) {
+            Some((i, j)) => tour[i + 1..=j].reverse(),
+            None => return,
+        }
+    }
+}
+
+/// Two legs of `tour` that properly cross, `(i, j)` with `i + 1 < j` (legs `i → i + 1` and
+/// `j → j + 1`), found through a grid of the legs' bounding boxes.
+fn first_crossing(tour: &[[f64; 2]]) -> Option<(usize, usize)> {
+    let n = tour.len();
+    if n < 4 {
+        return None;
+    }
+    let (mut lo, mut hi) = ([f64::MAX; 2], [f64::MIN; 2]);
+    for p in tour {
+        for k in 0..2 {
+            lo[k] = lo[k].min(p[k]);
+            hi[k] = hi[k].max(p[k]);
+        }
+    }
+    let side = ((n as f64).sqrt().ceil() as usize).max(1);
+    let cell = ((hi[0] - lo[0]).max(hi[1] - lo[1]) / side as f64).max(1e-9);
+    let index = |v: f64, k: usize| (((v - lo[k]) / cell) as usize).min(side - 1);
+    let mut cells: Vec<Vec<u32>> = vec![Vec::new(); side * side];
+    for i in 0..n - 1 {
+        let (a, b) = (tour[i], tour[i + 1]);
+        for gy in index(a[1].min(b[1]), 1)..=index(a[1].max(b[1]), 1) {
+            for gx in index(a[0].min(b[0]), 0)..=index(a[0].max(b[0]), 0) {
+                cells[gy * side + gx].push(i as u32);
+            }
+        }
+    }
+    let turn = |a: [f64; 2], b: [f64; 2], c: [f64; 2]| {
+        (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
+    };
+    for legs in &cells {
+        for (x, &i) in legs.iter().enumerate() {
+            for &j in &legs[x + 1..] {
+                let (i, j) = (i.min(j) as usize, i.max(j) as usize);
+                if j < i + 2 {
+                    continue;
+                }
+                let (a, b, c, d) = (tour[i], tour[i + 1], tour[j], tour[j + 1]);
+                if turn(a, b, c) * turn(a, b, d) < 0.0 && turn(c, d, a) * turn(c, d, b) < 0.0 {
+                    return Some((i, j));
+                }
+            }
+        }
+    }
+    None
 }
 
 impl Evaluate for Stipple {
     fn eval(&self, _: &Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
         let source = self.source();
         let count = self.dots.max(0) as usize;
+        if self.route && count > MAX_ROUTE_DOTS {
+            return Err(OpFailure::bad_input(format!(
+                "route: a single line through {count} dots; at most {MAX_ROUTE_DOTS} (fewer dots, or route: false)"
+            )));
+        }
         let points_each = match (self.route, self.dot) {
             (true, _) => 1,
             (false, StippleDot::Point) => 2,
@@ -218,10 +289,11 @@ impl Evaluate for Stipple {
             auto.max(w.max(h) / super::source::MAX_SAMPLES_PER_SIDE)
         };
         let picture = source.sample(ctx, pitch)?;
-        let work = (picture.nx * picture.ny) as f64 * self.iterations.max(1) as f64;
+        // Each step visits every sample and every dot.
+        let work = (picture.nx * picture.ny + count) as f64 * self.iterations.max(1) as f64;
         if work > MAX_RELAXATION_WORK {
             return Err(OpFailure::bad_input(format!(
-                "{} relaxation steps over {} × {} samples are {work:.1e} sample visits; at most {MAX_RELAXATION_WORK:.0e} (fewer iterations, fewer dots or a coarser resolution)",
+                "{} relaxation steps over {} × {} samples and {count} dots are {work:.1e} visits; at most {MAX_RELAXATION_WORK:.0e} (fewer iterations, fewer dots or a coarser resolution)",
                 self.iterations, picture.nx, picture.ny
             )));
         }
