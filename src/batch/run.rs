@@ -227,6 +227,7 @@ fn render_item(
         let ctx = ctx
             .clone()
             .with_seed(scene.seed)
+            .with_named_files(&scene.images)
             .with_scene_budget(Arc::new(SceneBudget::default()));
         let drawing = crate::scene::realize_layers_cached(
             &scene.canvas,

@@ -36,8 +36,8 @@ pub use pipeline::{
 };
 pub use registry::{OpRegistrationErrors, OpsRegistry, SystemErrors};
 pub use scene::{
-    ActiveScene, SceneAsset, SceneCanvas, SceneExport, SceneLoadOverrides, SceneLoader,
-    ScenePlugin, SceneSeed, SceneState, SceneStatus,
+    ActiveScene, SceneAsset, SceneCanvas, SceneExport, SceneImages, SceneLoadOverrides,
+    SceneLoader, ScenePlugin, SceneSeed, SceneState, SceneStatus,
 };
 pub use stats::{PipelineStats, TaskTimes};
 

@@ -193,6 +193,10 @@ pub struct SceneCanvas(pub Canvas);
 #[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
 pub struct SceneSeed(pub Option<u64>);
 
+/// The open scene's named image files (`images:`), as (name, path).
+#[derive(Resource, Clone, Debug, Default, PartialEq)]
+pub struct SceneImages(pub Vec<(String, String)>);
+
 impl Default for SceneCanvas {
     fn default() -> Self {
         Self(Canvas {
@@ -240,6 +244,7 @@ impl Plugin for ScenePlugin {
             .init_resource::<SceneStatus>()
             .init_resource::<SceneCanvas>()
             .init_resource::<SceneSeed>()
+            .init_resource::<SceneImages>()
             .init_resource::<SceneExport>()
             .add_message::<SceneLoaded>()
             .add_systems(Update, sync_scene.in_set(GraftSystems::SceneSync));
@@ -296,6 +301,7 @@ pub(super) fn sync_scene(
     mut status: ResMut<SceneStatus>,
     mut canvas: ResMut<SceneCanvas>,
     mut seed: ResMut<SceneSeed>,
+    mut images: ResMut<SceneImages>,
     mut export: ResMut<SceneExport>,
     mut loads: MessageWriter<SceneLoaded>,
     mut layers: SceneLayers,
@@ -329,6 +335,7 @@ pub(super) fn sync_scene(
     });
     canvas.set_if_neq(SceneCanvas(scene.canvas.clone()));
     seed.set_if_neq(SceneSeed(scene.seed));
+    images.set_if_neq(SceneImages(scene.images.clone()));
     export.set_if_neq(SceneExport(scene.export.clone()));
     reconcile(&mut commands, scene, &mut layers);
     status.loads += 1;

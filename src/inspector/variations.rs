@@ -250,6 +250,7 @@ pub fn compute_grid(
                 .eval
                 .clone()
                 .with_seed(variant.seed)
+                .with_named_files(&variant.images)
                 .with_scene_budget(std::sync::Arc::new(SceneBudget::default()));
             let cache = cache.clone();
             started += 1;

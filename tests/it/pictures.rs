@@ -717,3 +717,55 @@ fn a_drag_draws_every_mode_from_a_coarser_sample_and_absurd_settings_are_refused
         assert!(e.contains(says), "{op}: {e}");
     }
 }
+
+#[test]
+fn an_images_section_names_a_picture_once_for_every_layer_and_survives_a_save() {
+    let dir = tempdir("pictures-images-section");
+    std::fs::write(
+        dir.join("ramp.png"),
+        png(64, 16, |x, _| 255 - (x * 4) as u8),
+    )
+    .unwrap();
+    let text = "(\n    canvas: (size: (200, 200)),\n    layers: [\n        (name: \"a\", source: tone_hatch(image: \"photo\", center: (100, 100, 0), width: 100)),\n        (name: \"b\", source: squiggle(image: \"photo\", center: (100, 100, 0), width: 100)),\n    ],\n    images: [\n        (name: \"photo\", path: \"ramp.png\"),\n    ],\n)\n";
+    let path = dir.join("named.scene.ron");
+    std::fs::write(&path, text).unwrap();
+    let registry = crate::util::registry();
+    let scene = graft::host::load_scene(&path, &registry).unwrap();
+    assert_eq!(
+        scene.images,
+        [("photo".to_string(), "ramp.png".to_string())]
+    );
+    // Written back as it was read.
+    let again = graft::scene::Scene::parse(&scene.to_ron(""), "again", &registry).unwrap();
+    assert_eq!(again.images, scene.images);
+    let files = graft::host::DiskFiles::default();
+    files.set_base(Some(dir.clone()));
+    let ctx = graft::ops::EvalContext::new(
+        graft::ops::ResourceBudget::default(),
+        std::sync::Arc::new(files),
+        std::sync::Arc::new(graft::ops::Serial),
+    );
+    let drawing = scene.realize(0.0, &ctx).unwrap();
+    assert!(drawing.layers.iter().all(|l| l.geometry.point_count() > 10));
+    assert_eq!(ctx.memo.get::<graft::ops::DecodedImages>().decodes(), 1);
+    // A name the scene does not have is an error that lists the ones it has.
+    let wrong = text.replace(
+        "image: \"photo\", center: (100, 100, 0), width: 100)),\n        (name: \"b\"",
+        "image: \"phot\", center: (100, 100, 0), width: 100)),\n        (name: \"b\"",
+    );
+    let scene = graft::scene::Scene::parse(&wrong, "wrong", &registry).unwrap();
+    let e = scene.realize(0.0, &ctx).unwrap_err().to_string();
+    assert!(
+        e.contains("'phot'") && e.contains("the scene's images: photo"),
+        "{e}"
+    );
+    // Two images of one name are refused where the second is named.
+    let twice = text.replace(
+        "(name: \"photo\", path: \"ramp.png\"),",
+        "(name: \"photo\", path: \"ramp.png\"), (name: \"photo\", path: \"x.png\"),",
+    );
+    let e = graft::scene::Scene::parse(&twice, "twice", &registry)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("image name \"photo\" is used twice"), "{e}");
+}

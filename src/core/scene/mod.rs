@@ -92,6 +92,10 @@ pub struct Scene {
     pub layers: Vec<LayerDef>,
     /// Named recipes that are never drawn; stages of layers (and other shapes) read them.
     pub shapes: Vec<ShapeDef>,
+    /// Named image files (`images:` in the file), as (name, path): picture ops may name
+    /// an image instead of writing its path, and every layer reading it shares one
+    /// decode.
+    pub images: Vec<(String, String)>,
     /// Export settings.
     pub export: ExportSettings,
     /// Named snapshots of parameter values (`presets:` in the file), by address.
@@ -117,7 +121,10 @@ impl Scene {
     /// cache: for code using the pure core alone. The app, the CLI and sketches evaluate
     /// through the cached ECS pipeline instead.
     pub fn realize(&self, t: f64, ctx: &EvalContext) -> Result<Drawing, RealizeError> {
-        let ctx = &ctx.clone().with_seed(self.seed);
+        let ctx = &ctx
+            .clone()
+            .with_seed(self.seed)
+            .with_named_files(&self.images);
         realize_layers(&self.canvas, &self.layers, &self.shapes, t, ctx)
     }
 

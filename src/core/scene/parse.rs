@@ -122,6 +122,22 @@ pub(super) fn parse_scene(
             },
         });
     }
+    let mut images: Vec<(String, String)> = Vec::with_capacity(raw.images.len());
+    for image in raw.images {
+        if images.iter().any(|(n, _)| *n == image.name) {
+            let (line, column) = nth_position(text, &format!("{:?}", image.name), 2);
+            return Err(SceneError {
+                file: file.into(),
+                line,
+                column,
+                message: format!(
+                    "image name \"{}\" is used twice; image names must be unique",
+                    image.name
+                ),
+            });
+        }
+        images.push((image.name, image.path));
+    }
     let canvas = Canvas {
         width: raw.canvas.size.0.0,
         height: raw.canvas.size.1.0,
@@ -189,6 +205,7 @@ pub(super) fn parse_scene(
         canvas,
         layers,
         shapes,
+        images,
         export: ExportSettings {
             gcode: raw.export.gcode,
             png: raw.export.png,
@@ -385,6 +402,8 @@ struct SceneFile {
     layers: Vec<LayerFile>,
     #[serde(default, deserialize_with = "capped")]
     shapes: Vec<ShapeFile>,
+    #[serde(default, deserialize_with = "capped")]
+    images: Vec<ImageFile>,
     #[serde(default)]
     export: ExportFile,
     #[serde(default)]
@@ -395,6 +414,13 @@ struct SceneFile {
     locks: Vec<String>,
     #[serde(default, deserialize_with = "capped")]
     midi: Vec<MidiFile>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ImageFile {
+    name: String,
+    path: String,
 }
 
 #[derive(serde::Deserialize)]

@@ -36,6 +36,18 @@ impl Scene {
             }
             s.push_str("    ],\n");
         }
+        if !self.images.is_empty() {
+            s.push_str("    images: [\n");
+            for (name, path) in &self.images {
+                let _ = writeln!(
+                    s,
+                    "        (name: {}, path: {}),",
+                    quoted(name),
+                    quoted(path)
+                );
+            }
+            s.push_str("    ],\n");
+        }
         let export = export_fields(&self.export.gcode, &self.export.png);
         if !export.is_empty() {
             let _ = writeln!(s, "    export: ({export}),");

@@ -9,7 +9,7 @@ use bevy::ecs::system::{Local, Query, Res, ResMut};
 
 use super::PipelineSettings;
 use crate::ecs::layer::LayerRecipe;
-use crate::ecs::scene::{ActiveScene, SceneCanvas, SceneSeed};
+use crate::ecs::scene::{ActiveScene, SceneCanvas, SceneImages, SceneSeed};
 use crate::ops::Page;
 
 /// How often the files ops read are looked at again (a `stat` each).
@@ -21,6 +21,7 @@ pub const FILE_POLL: std::time::Duration = std::time::Duration::from_millis(100)
 pub(super) fn follow_inputs(
     canvas: Option<Res<SceneCanvas>>,
     seed: Option<Res<SceneSeed>>,
+    images: Option<Res<SceneImages>>,
     scene: Option<Res<ActiveScene>>,
     mut settings: ResMut<PipelineSettings>,
     mut last_poll: Local<(u64, Option<Instant>)>,
@@ -41,6 +42,12 @@ pub(super) fn follow_inputs(
         && settings.eval.seed != seed.0
     {
         settings.eval.seed = seed.0;
+        moved = true;
+    }
+    if let Some(images) = images
+        && settings.eval.named_files.as_slice() != images.0.as_slice()
+    {
+        settings.eval = settings.eval.clone().with_named_files(&images.0);
         moved = true;
     }
     // Files a scene names by relative paths are read beside the scene.

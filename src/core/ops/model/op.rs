@@ -79,6 +79,9 @@ pub struct EvalContext {
     /// Where long ops report how far they have got and learn that they are no longer
     /// wanted (none: nobody watches, nothing cancels).
     pub progress: Option<Arc<Progress>>,
+    /// Files the scene names (`images:`), as (name, path): an op reading a file by one
+    /// of these names reads its path (empty: every name is a path).
+    pub named_files: Arc<Vec<(String, String)>>,
     /// A quick draft is wanted (a parameter is being dragged): ops with a lighter
     /// variant ([`Evaluate::draft`](super::typed::Evaluate::draft)) draw that, marked
     /// with [`DRAFT_NOTE`]. Never set for anything written to a file.
@@ -132,6 +135,7 @@ impl EvalContext {
             page: None,
             seed: None,
             progress: None,
+            named_files: Arc::default(),
             draft: false,
             op: None,
         }
@@ -159,6 +163,22 @@ impl EvalContext {
     pub fn with_seed(mut self, seed: Option<u64>) -> Self {
         self.seed = seed;
         self
+    }
+
+    /// The same context with the scene's named files (`images:`), as (name, path).
+    pub fn with_named_files(mut self, named: &[(String, String)]) -> Self {
+        if named != self.named_files.as_slice() {
+            self.named_files = Arc::new(named.to_vec());
+        }
+        self
+    }
+
+    /// The path of the file `name` names in the scene, or `name` itself.
+    pub fn file_path<'a>(&'a self, name: &'a str) -> &'a str {
+        self.named_files
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or(name, |(_, path)| path.as_str())
     }
 
     /// The name of the op being evaluated ("" outside an op).

@@ -113,8 +113,10 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<Image, OpFailure> {
     Ok(Image { width, height, rgb })
 }
 
-/// The image at `path` ("sample": the built-in one), decoded once per file version.
-pub fn read(ctx: &EvalContext, path: &str) -> Result<Arc<Image>, OpFailure> {
+/// The image at `image` (a path, a name of the scene's `images:`, or "sample": the
+/// built-in one), decoded once per file version.
+pub fn read(ctx: &EvalContext, image: &str) -> Result<Arc<Image>, OpFailure> {
+    let path = ctx.file_path(image);
     let sample_asked = path == "sample";
     let stamp = if sample_asked {
         0
@@ -135,10 +137,18 @@ pub fn read(ctx: &EvalContext, path: &str) -> Result<Arc<Image>, OpFailure> {
     let image = if sample_asked {
         Arc::new(sample())
     } else {
-        let bytes = ctx
-            .files
-            .read(path, MAX_IMAGE_BYTES)
-            .map_err(|e| OpFailure::File(format!("cannot read '{path}': {e}")))?;
+        let bytes = ctx.files.read(path, MAX_IMAGE_BYTES).map_err(|e| {
+            let names: Vec<&str> = ctx.named_files.iter().map(|(n, _)| n.as_str()).collect();
+            let hint = if names.is_empty() || path != image {
+                String::new()
+            } else {
+                format!(
+                    " (nor is it one of the scene's images: {})",
+                    names.join(", ")
+                )
+            };
+            OpFailure::File(format!("cannot read '{path}': {e}{hint}"))
+        })?;
         Arc::new(decode(&bytes, path)?)
     };
     let mut decoded = memo.entries.lock().unwrap_or_else(|e| e.into_inner());
@@ -488,8 +498,12 @@ impl Source<'_> {
     /// Adds the file's content stamp to a stage id: saving the picture recomputes the
     /// ops that read it, and only those.
     pub fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {
-        if self.image != "sample"
-            && let Some(stamp) = ctx.files.stamp(self.image)
+        // A name of the scene's `images:` reads its path: naming another file for it
+        // changes the id.
+        let path = ctx.file_path(self.image);
+        h.bytes(path.as_bytes());
+        if path != "sample"
+            && let Some(stamp) = ctx.files.stamp(path)
         {
             h.bytes(&stamp.to_le_bytes());
         }
