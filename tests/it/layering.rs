@@ -6,16 +6,7 @@ use std::path::Path;
 
 /// Names under `crate::` that are the core re-exported at the crate root.
 const CORE_ALIASES: &[&str] = &[
-    "core",
-    "ops",
-    "geometry",
-    "scene",
-    "edit",
-    "cache",
-    "op",
-    "choice",
-    "field",
-    "picture_op",
+    "core", "ops", "geometry", "scene", "edit", "cache", "op", "choice", "field",
 ];
 
 type Graph = BTreeMap<String, BTreeSet<String>>;

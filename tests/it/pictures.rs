@@ -48,6 +48,17 @@ fn params_for<'a>(
     params
 }
 
+/// The evaluation context of a scene in folder `dir`: files read beside it, serial.
+fn scene_ctx(dir: &std::path::Path) -> graft::ops::EvalContext {
+    let files = graft::host::DiskFiles::default();
+    files.set_base(Some(dir.to_path_buf()));
+    graft::ops::EvalContext::new(
+        graft::ops::ResourceBudget::default(),
+        std::sync::Arc::new(files),
+        std::sync::Arc::new(graft::ops::Serial),
+    )
+}
+
 /// Mode `op` on the image at `path`, placed 100 mm wide about (100, 100).
 fn mode(op: &str, path: &std::path::Path, extra: &[(&str, RawParam)]) -> Result<Polylines, String> {
     primitive(op, &params_for(path, extra))
@@ -395,13 +406,7 @@ fn a_mask_keeps_every_mode_inside_its_region_and_colour_channels_split_the_inks(
     let scene_path = dir.join("mask.scene.ron");
     std::fs::write(&scene_path, text).unwrap();
     let scene = graft::host::load_scene(&scene_path, &crate::util::registry()).unwrap();
-    let files = graft::host::DiskFiles::default();
-    files.set_base(Some(dir.clone()));
-    let ctx = graft::ops::EvalContext::new(
-        graft::ops::ResourceBudget::default(),
-        std::sync::Arc::new(files),
-        std::sync::Arc::new(graft::ops::Serial),
-    );
+    let ctx = scene_ctx(&dir);
     let drawing = scene.realize(0.0, &ctx).unwrap();
     for layer in &drawing.layers {
         let lines = &layer.geometry;
@@ -525,13 +530,7 @@ fn crc32(bytes: &[u8]) -> u32 {
 fn the_portrait_scene_draws_the_bundled_photo_and_renders_from_the_cli() {
     let path = crate::util::bundled_path("portrait.scene.ron");
     let scene = crate::util::bundled_scene("portrait.scene.ron");
-    let files = graft::host::DiskFiles::default();
-    files.set_base(path.parent().map(|p| p.to_path_buf()));
-    let ctx = graft::ops::EvalContext::new(
-        graft::ops::ResourceBudget::default(),
-        std::sync::Arc::new(files),
-        std::sync::Arc::new(graft::ops::Serial),
-    );
+    let ctx = scene_ctx(path.parent().unwrap());
     let drawing = scene.realize(0.0, &ctx).unwrap();
     let names: Vec<&str> = drawing.layers.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(
@@ -638,13 +637,7 @@ fn saving_the_picture_recomputes_only_the_layers_that_read_it() {
 fn the_four_colour_scene_draws_each_process_ink_on_its_own_pen() {
     let path = crate::util::bundled_path("portrait_cmyk.scene.ron");
     let scene = crate::util::bundled_scene("portrait_cmyk.scene.ron");
-    let files = graft::host::DiskFiles::default();
-    files.set_base(path.parent().map(|p| p.to_path_buf()));
-    let ctx = graft::ops::EvalContext::new(
-        graft::ops::ResourceBudget::default(),
-        std::sync::Arc::new(files),
-        std::sync::Arc::new(graft::ops::Serial),
-    );
+    let ctx = scene_ctx(path.parent().unwrap());
     let drawing = scene.realize(0.0, &ctx).unwrap();
     let ink: Vec<(String, usize)> = drawing
         .layers
@@ -738,13 +731,7 @@ fn an_images_section_names_a_picture_once_for_every_layer_and_survives_a_save() 
     // Written back as it was read.
     let again = graft::scene::Scene::parse(&scene.to_ron(""), "again", &registry).unwrap();
     assert_eq!(again.images, scene.images);
-    let files = graft::host::DiskFiles::default();
-    files.set_base(Some(dir.clone()));
-    let ctx = graft::ops::EvalContext::new(
-        graft::ops::ResourceBudget::default(),
-        std::sync::Arc::new(files),
-        std::sync::Arc::new(graft::ops::Serial),
-    );
+    let ctx = scene_ctx(&dir);
     let drawing = scene.realize(0.0, &ctx).unwrap();
     assert!(drawing.layers.iter().all(|l| l.geometry.point_count() > 10));
     assert_eq!(ctx.memo.get::<graft::ops::DecodedImages>().decodes(), 1);

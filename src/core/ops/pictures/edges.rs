@@ -16,7 +16,7 @@ use crate::ops::model::typed::Evaluate;
 
 use super::source::{Picture, box_blur};
 
-crate::picture_op! {
+super::source::picture_op! {
     /// the outlines in an image as polylines: where the darkness changes fastest (zero crossings of its Laplacian, sub-sample exact) and by at least `threshold` per mm, followed while above half of it, simplified within `tolerance`
     #[op(primitive, name = "edges", version = 1)]
     pub struct Edges {
@@ -169,7 +169,7 @@ impl Evaluate for Edges {
             closed: ClosedMode::Auto,
         }
         .eval(&out, ctx)?;
-        source.clip(simplified, ctx)
+        source.finish(vec![simplified], ctx)
     }
 
     fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {

@@ -34,7 +34,7 @@ crate::choice! {
     }
 }
 
-crate::picture_op! {
+super::source::picture_op! {
     /// an image as evenly spaced streamlines of a noise, curl-noise or edge field, from `separation_min` apart in the darkest areas to `separation_max` on light ones; several turned copies of the field overlay
     #[op(primitive, name = "flow_lines", version = 1)]
     pub struct FlowLines {
@@ -414,12 +414,7 @@ impl Evaluate for FlowLines {
             part
         });
         ctx.check_cancelled()?;
-        let mut out = Polylines::new();
-        for part in &parts {
-            out.extend_from(part);
-        }
-        ctx.check_budget(out.point_count() as u64, out.line_count() as u64)?;
-        source.clip(out, ctx)
+        source.finish(parts, ctx)
     }
 
     fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {

@@ -21,7 +21,7 @@ crate::choice! {
     }
 }
 
-crate::picture_op! {
+super::source::picture_op! {
     /// an image as halftone dots on a grid turned by `angle`: each dot's area follows the darkness about it; circles, or spirals that fill the dot
     #[op(primitive, name = "halftone", version = 1)]
     pub struct Halftone {
@@ -126,12 +126,7 @@ impl Evaluate for Halftone {
             }
             part
         });
-        let mut out = Polylines::new();
-        for part in &parts {
-            out.extend_from(part);
-        }
-        ctx.check_budget(out.point_count() as u64, out.line_count() as u64)?;
-        source.clip(out, ctx)
+        source.finish(parts, ctx)
     }
 
     fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {

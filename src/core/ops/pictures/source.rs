@@ -482,8 +482,15 @@ impl Source<'_> {
         picture
     }
 
-    /// `lines` cut exactly to the mask, when there is one.
-    pub fn clip(&self, lines: Polylines, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+    /// The drawing made of `parts` in order: checked against the budget, and cut
+    /// exactly to the mask when there is one.
+    pub fn finish(&self, parts: Vec<Polylines>, ctx: &EvalContext) -> Result<Polylines, OpFailure> {
+        let mut parts = parts.into_iter();
+        let mut lines = parts.next().unwrap_or_default();
+        for part in parts {
+            lines.extend_from(&part);
+        }
+        ctx.check_budget(lines.point_count() as u64, lines.line_count() as u64)?;
         if self.mask.is_empty() {
             return Ok(lines);
         }
@@ -653,8 +660,6 @@ fn blur_line(src: &[f32], out: &mut [f32], r: usize) {
 /// Declares a picture op: [`op!`](crate::op) with the controls every picture op shares
 /// (image, placement, tone, channel, mask) around the op's own parameters, and
 /// `source()` to read them as a [`Source`].
-#[macro_export]
-#[doc(hidden)]
 macro_rules! picture_op {
     (
         $(#[doc = $doc:literal])*
@@ -685,7 +690,7 @@ macro_rules! picture_op {
                 /// smoothing radius in samples (smoother tone edges, fewer specks)
                 pub blur: f64 = 1.0 => ui(0.0, 10.0).domain(0.0, 50.0),
                 /// the ink drawn: luma (grey), cyan, magenta, yellow or black (one layer per process ink), red, green, blue, or palette (the `pen`-th colour of `palette`)
-                pub channel: $crate::ops::pictures::source::Channel = $crate::ops::pictures::source::Channel::Luma,
+                pub channel: $crate::ops::Channel = $crate::ops::Channel::Luma,
                 /// pen colours for channel palette, as "#rrggbb" separated by spaces; each pixel goes to the nearest pen or to the paper
                 pub palette: String = String::new(),
                 /// which colour of `palette` this layer draws (from 1)
@@ -717,3 +722,4 @@ macro_rules! picture_op {
         }
     };
 }
+pub(crate) use picture_op;

@@ -21,7 +21,7 @@ crate::choice! {
     }
 }
 
-crate::picture_op! {
+super::source::picture_op! {
     /// an image as wavy lines (rows, or one spiral) whose amplitude and frequency rise with the darkness under them; one continuous line per row, or one for the spiral
     #[op(primitive, name = "squiggle", version = 1)]
     pub struct Squiggle {
@@ -113,7 +113,7 @@ impl Evaluate for Squiggle {
             }
         };
         ctx.check_budget((length / self.step()) as u64 + rows as u64, rows as u64)?;
-        let out = match self.path {
+        let parts = match self.path {
             SquigglePath::Rows => {
                 let parts = parallel::map_ranges(ctx.executor.as_ref(), rows, 4, |range| {
                     let mut part = Polylines::new();
@@ -122,19 +122,15 @@ impl Evaluate for Squiggle {
                     }
                     part
                 });
-                let mut out = Polylines::new();
-                for part in &parts {
-                    out.extend_from(part);
-                }
-                out
+                parts
             }
             SquigglePath::Spiral => {
                 let mut out = Polylines::new();
                 self.spiral(&picture, &mut out);
-                out
+                vec![out]
             }
         };
-        source.clip(out, ctx)
+        source.finish(parts, ctx)
     }
 
     fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {

@@ -27,7 +27,7 @@ crate::choice! {
     }
 }
 
-crate::picture_op! {
+super::source::picture_op! {
     /// an image as `dots` dots whose density follows the darkness (weighted Voronoi stippling, `iterations` Lloyd steps), drawn as circles sized by tone or as pen touches, or joined by `route` into one continuous line that visits every dot once (TSP art)
     #[op(primitive, name = "stipple", version = 1)]
     pub struct Stipple {
@@ -327,7 +327,7 @@ impl Evaluate for Stipple {
                 }
             }
         }
-        source.clip(out, ctx)
+        source.finish(vec![out], ctx)
     }
 
     fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {

@@ -9,7 +9,7 @@ use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
 use crate::ops::model::typed::Evaluate;
 
-crate::picture_op! {
+super::source::picture_op! {
     /// isolines of an image's darkness at `levels` tones, closer together toward ink: darker areas get more, closer rings; the image (PNG, JPEG or WebP, beside the scene, or `sample`) is placed by `center` and `width`
     #[op(primitive, name = "tone_contour", version = 1)]
     pub struct ToneContour {
@@ -65,7 +65,7 @@ impl Evaluate for ToneContour {
                 }));
             }
         }
-        self.source().clip(out, ctx)
+        self.source().finish(vec![out], ctx)
     }
 
     fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {

@@ -13,7 +13,7 @@ use crate::ops::model::typed::Evaluate;
 
 use super::source::Picture;
 
-crate::picture_op! {
+super::source::picture_op! {
     /// an image as hatching in `levels` tone levels: every darker level adds lines (crossed at a new angle, or in between the lighter level's lines, or as concentric circles), each cut exactly at its tone's edge
     #[op(primitive, name = "tone_hatch", version = 1)]
     pub struct ToneHatch {
@@ -243,12 +243,7 @@ impl Evaluate for ToneHatch {
             }
             part
         });
-        let mut out = Polylines::new();
-        for part in &parts {
-            out.extend_from(part);
-        }
-        ctx.check_budget(out.point_count() as u64, out.line_count() as u64)?;
-        source.clip(out, ctx)
+        source.finish(parts, ctx)
     }
 
     fn fingerprint(&self, ctx: &EvalContext, h: &mut IdHasher) {
