@@ -80,6 +80,9 @@ enum Command {
     /// resumable, optionally one shard of a cluster job, with a manifest and a contact
     /// sheet.
     Batch(graft::batch::BatchArgs),
+    /// Split a picture layer into one layer (one pen) per ink: the four process inks
+    /// (--cmyk) or your own pen colours (--palette). Writes a new scene beside the old.
+    Separate(SeparateCmd),
     /// Run the built-in benchmarks.
     Bench {
         /// Worker threads for op work (0 = all cores).
@@ -96,6 +99,28 @@ enum Command {
         #[arg(long, value_delimiter = ',')]
         only: Vec<String>,
     },
+}
+
+#[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("inks").required(true).args(["cmyk", "palette"])))]
+struct SeparateCmd {
+    /// The scene file.
+    scene: PathBuf,
+    /// The picture layer to split.
+    layer: String,
+    /// Into cyan, magenta, yellow and black.
+    #[arg(long)]
+    cmyk: bool,
+    /// Into these pen colours, e.g. "#d62828 #003049 #fcbf49".
+    #[arg(long, value_name = "COLOURS")]
+    palette: Option<String>,
+    /// The scene to write, in the same folder (its paths are read from there); default:
+    /// the scene's name with -cmyk or -palette.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// Replace an existing output file.
+    #[arg(long)]
+    overwrite: bool,
 }
 
 #[derive(clap::Args)]
@@ -204,6 +229,7 @@ fn main() -> ExitCode {
         Some(Command::Batch(args)) => graft::batch::batch_command(&args).map_err(CliError::Batch),
         Some(Command::Ops { name }) => ops(name.as_deref()),
         Some(Command::Optimize(cmd)) => optimize(cmd),
+        Some(Command::Separate(cmd)) => separate(cmd),
         Some(Command::Bench {
             threads,
             runs,
@@ -228,6 +254,8 @@ fn main() -> ExitCode {
 enum CliError {
     #[error(transparent)]
     App(#[from] AppError),
+    #[error("{0}")]
+    Separate(String),
     #[error("the app stopped with an error")]
     AppFailed,
     #[error(transparent)]
@@ -475,6 +503,74 @@ fn render(cmd: RenderCmd) -> Result<(), CliError> {
     for line in write_outputs(&drawing, &export.gcode, &request)? {
         say!("{line}");
     }
+    Ok(())
+}
+
+fn separate(cmd: SeparateCmd) -> Result<(), CliError> {
+    use graft::scene::Separation;
+    let fail = |e: String| CliError::Separate(e);
+    let how = match &cmd.palette {
+        Some(colours) => Separation::Palette(
+            colours
+                .split(|c: char| c.is_whitespace() || c == ',')
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect(),
+        ),
+        None => Separation::Cmyk,
+    };
+    let output = cmd.output.clone().unwrap_or_else(|| {
+        let name = cmd
+            .scene
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let stem = name
+            .strip_suffix(".scene.ron")
+            .unwrap_or(name.trim_end_matches(".ron"));
+        let kind = if cmd.palette.is_some() {
+            "palette"
+        } else {
+            "cmyk"
+        };
+        cmd.scene.with_file_name(format!("{stem}-{kind}.scene.ron"))
+    });
+    let folder = |p: &Path| {
+        let parent = p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        parent
+            .canonicalize()
+            .unwrap_or_else(|_| parent.to_path_buf())
+    };
+    if folder(&output) != folder(&cmd.scene) {
+        return Err(fail(format!(
+            "{} is not in the scene's folder; write the separated scene beside {} (its picture and file paths are read from there)",
+            output.display(),
+            cmd.scene.display()
+        )));
+    }
+    let registry = Arc::new(OpRegistry::builtin());
+    let scene = graft::host::load_scene(&cmd.scene, &registry)?;
+    let separated = scene
+        .separate(&cmd.layer, &how)
+        .map_err(|e| fail(format!("{}: {e}", cmd.scene.display())))?;
+    let text = std::fs::read_to_string(&cmd.scene).unwrap_or_default();
+    let header = graft::scene::leading_comments(&text);
+    graft::export::write_atomic(&output, separated.to_ron(&header).as_bytes(), cmd.overwrite)
+        .map_err(|e| CliError::Export(e.into()))?;
+    let names: Vec<&str> = separated
+        .layers
+        .iter()
+        .filter(|l| !scene.layers.iter().any(|old| old.name == l.name))
+        .map(|l| l.name.as_str())
+        .collect();
+    say!(
+        "wrote {}: '{}' is now {}",
+        output.display(),
+        cmd.layer,
+        names.join(", ")
+    );
     Ok(())
 }
 

@@ -756,3 +756,155 @@ fn an_images_section_names_a_picture_once_for_every_layer_and_survives_a_save() 
         .to_string();
     assert!(e.contains("image name \"photo\" is used twice"), "{e}");
 }
+
+#[test]
+fn separating_a_picture_layer_makes_one_pen_per_ink_in_its_place() {
+    use graft::scene::{SeparateError, Separation};
+    let registry = crate::util::registry();
+    let scene = crate::util::bundled_scene("portrait.scene.ron");
+    let split = scene.separate("halftone", &Separation::Cmyk).unwrap();
+    let names: Vec<&str> = split.layers.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "hatch",
+            "flow",
+            "squiggle",
+            "stipple",
+            "halftone-cyan",
+            "halftone-magenta",
+            "halftone-yellow",
+            "halftone-black",
+            "edges",
+            "contours"
+        ]
+    );
+    // Each ink its channel, its pen colour and its screen angle (15°, 75°, 0°, 45°).
+    let text = split.to_ron("");
+    for (ink, colour, angle) in [
+        ("cyan", "#0093d0", 15),
+        ("magenta", "#d6007e", 75),
+        ("yellow", "#f2c400", 0),
+        ("black", "#1b1b1b", 45),
+    ] {
+        let layer = &split.layers[names
+            .iter()
+            .position(|n| *n == format!("halftone-{ink}"))
+            .unwrap()];
+        assert_eq!(layer.color.to_hex(), colour);
+        let at = text.find(&format!("\"halftone-{ink}\"")).unwrap();
+        let block = &text[at..at + text[at..].find("\n        ),").unwrap()];
+        assert!(block.contains(&format!("channel: \"{ink}\"")), "{block}");
+        assert!(block.contains(&format!("angle: {angle},")), "{block}");
+        assert!(block.contains("mask: \"porthole\""), "{block}");
+    }
+    // The rest of the scene is untouched, and the file reads back the same.
+    assert_eq!(split.layers[0], scene.layers[0]);
+    assert_eq!(
+        graft::scene::Scene::parse(&text, "split", &registry)
+            .unwrap()
+            .layers,
+        split.layers
+    );
+    // A palette: one layer per pen colour.
+    let split = scene
+        .separate(
+            "squiggle",
+            &Separation::Palette(vec!["#d62828".into(), "#003049".into()]),
+        )
+        .unwrap();
+    assert!(split.layers.iter().any(|l| l.name == "squiggle-d62828"));
+    assert!(split.layers.iter().any(|l| l.name == "squiggle-003049"));
+    // What cannot be separated says why.
+    let grid = graft::scene::Scene::parse(
+        "(canvas: (size: (100, 100)), layers: [(name: \"g\", source: grid())])",
+        "g",
+        &registry,
+    )
+    .unwrap();
+    let e = grid.separate("g", &Separation::Cmyk).unwrap_err();
+    assert!(matches!(e, SeparateError::NotPicture { .. }), "{e}");
+    assert!(e.to_string().contains("reads no picture"));
+    let e = scene
+        .separate("nope", &Separation::Cmyk)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("no layer named 'nope'") && e.contains("hatch, flow"),
+        "{e}"
+    );
+    let e = scene
+        .separate("hatch", &Separation::Palette(vec!["#zz".into()]))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("'#zz'"), "{e}");
+    // Colour names are written as the hex the op reads.
+    let named = scene
+        .separate("hatch", &Separation::Palette(vec!["teal".into()]))
+        .unwrap();
+    assert!(named.to_ron("").contains("palette: \"#008080\""));
+    // A new layer's name that is taken is refused, the scene left as it was.
+    let mut taken = scene.clone();
+    taken.layers[0].name = "halftone-cyan".into();
+    let e = taken.separate("halftone", &Separation::Cmyk).unwrap_err();
+    assert_eq!(e, SeparateError::NameTaken("halftone-cyan".into()));
+}
+
+#[test]
+fn graft_separate_writes_the_split_scene_beside_the_old_one_and_never_over_a_file() {
+    let dir = tempdir("pictures-separate-cli");
+    let scene = dir.join("photo.scene.ron");
+    std::fs::write(
+        dir.join("ramp.png"),
+        png(64, 16, |x, _| 255 - (x * 4) as u8),
+    )
+    .unwrap();
+    std::fs::write(
+        &scene,
+        "// my photo\n(canvas: (size: (200, 200)), layers: [(name: \"dots\", source: halftone(image: \"ramp.png\", center: (100, 100, 0), width: 100))])\n",
+    )
+    .unwrap();
+    let graft = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_graft"))
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let path = scene.display().to_string();
+    let out = graft(&["separate", &path, "dots", "--cmyk"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let written = dir.join("photo-cmyk.scene.ron");
+    let text = std::fs::read_to_string(&written).unwrap();
+    assert!(text.starts_with("// my photo\n"));
+    let split = graft::host::load_scene(&written, &crate::util::registry()).unwrap();
+    assert_eq!(split.layers.len(), 4);
+    let drawing = split.realize(0.0, &scene_ctx(&dir)).unwrap();
+    // The ramp is grey: black draws, the colour inks draw nothing.
+    assert!(drawing.layers[3].geometry.line_count() > 100);
+    assert_eq!(drawing.layers[0].geometry.line_count(), 0);
+    // Again: the file exists and is kept.
+    let out = graft(&["separate", &path, "dots", "--cmyk"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+    assert_eq!(std::fs::read_to_string(&written).unwrap(), text);
+    // Elsewhere, its relative paths would break: refused.
+    let elsewhere = tempdir("pictures-separate-elsewhere").join("x.scene.ron");
+    let out = graft(&[
+        "separate",
+        &path,
+        "dots",
+        "--palette",
+        "#ff0000 #0000ff",
+        "-o",
+        &elsewhere.display().to_string(),
+    ]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not in the scene's folder"));
+    assert!(!elsewhere.exists());
+    // Neither --cmyk nor --palette: a usage error naming both.
+    let out = graft(&["separate", &path, "dots"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--cmyk|--palette"));
+}

@@ -25,6 +25,7 @@ mod explore;
 mod graph;
 mod overrides;
 mod parse;
+mod separate;
 mod write;
 
 use std::collections::HashMap;
@@ -44,6 +45,7 @@ pub use graph::{GraphError, Node, bind_by_name, evaluation_order, order_around_e
 pub use explore::{Preset, morph, morph_over_time, nudge, randomise, raw_to_ron};
 pub use overrides::{OverrideError, SceneOverrides};
 pub use parse::{SceneError, field_position, parse_param_text};
+pub use separate::{SeparateError, Separation};
 pub use write::leading_comments;
 
 /// One layer: a pen, and the recipe of what it draws.
