@@ -908,3 +908,32 @@ fn graft_separate_writes_the_split_scene_beside_the_old_one_and_never_over_a_fil
     let out = graft(&["separate", &path, "dots"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("--cmyk|--palette"));
 }
+
+#[test]
+fn a_squiggle_lifts_its_pen_on_light_areas_when_asked() {
+    let dir = tempdir("pictures-squiggle-lift");
+    let path = disc_png(&dir);
+    let radius = |lines: &Polylines| {
+        lines
+            .points()
+            .iter()
+            .map(|p| ((p.x - 100.0) as f64).hypot((p.y - 100.0) as f64))
+            .fold(0.0, f64::max)
+    };
+    // Without `lift`, every row runs across the whole image, one line each.
+    let whole = mode("squiggle", &path, &[]).unwrap();
+    assert!(radius(&whole) > 60.0);
+    assert_eq!(whole.line_count(), 66);
+    // With it, only the disc is drawn: one stretch per row that crosses it.
+    for path_kind in ["rows", "spiral"] {
+        let lifted = mode(
+            "squiggle",
+            &path,
+            &[("lift", 0.2.into()), ("path", RawParam::Str(path_kind.into()))],
+        )
+        .unwrap();
+        let r = radius(&lifted);
+        assert!(r <= 25.0 + 0.8 + 0.7, "{path_kind}: drawn {r} mm out");
+        assert!(lifted.line_count() >= 1, "{path_kind}");
+    }
+}

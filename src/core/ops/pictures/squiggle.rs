@@ -1,8 +1,9 @@
 //! `squiggle`: an image as one wavy line per row (or one spiral), the wave's amplitude
 //! and frequency rising with the darkness under it, as plotter "squiggle" and "spiral
-//! betty" drawings do. The pen never lifts within a row, nor in the whole spiral.
+//! betty" drawings do. The pen never lifts within a row, nor in the whole spiral, unless
+//! `lift` asks it to on light areas.
 
-use crate::geometry::{IdHasher, Polylines};
+use crate::geometry::{IdHasher, Polylines, Vec3};
 
 use crate::ops::kit::parallel;
 use crate::ops::model::failure::OpFailure;
@@ -35,6 +36,8 @@ super::source::picture_op! {
         pub frequency: f64 = 1.2 => ui(0.05, 4.0).domain(0.001, 20.0).unit("1/mm"),
         /// waves per mm on bare paper (where the line is straight)
         pub min_frequency: f64 = 0.1 => ui(0.0, 2.0).domain(0.0, 20.0).unit("1/mm"),
+        /// the pen lifts where the darkness is below this (0: never; one pen of a colour separation then leaves the others' areas bare)
+        pub lift: f64 = 0.0 => ui(0.0, 0.5).domain(0.0, 1.0),
         /// sampling distance of the image on the paper
         pub resolution: f64 = 0.4 => ui(0.1, 2.0).domain(0.05, 50.0).unit("mm"),
     }
@@ -63,13 +66,30 @@ impl Squiggle {
         let ds = picture.width / n as f64;
         let backwards = j % 2 == 1;
         let mut phase = 0.0;
-        out.push_line((0..=n).map(|k| {
+        let mut run = Vec::new();
+        for k in 0..=n {
             let k = if backwards { n - k } else { k };
             let x = picture.left + k as f64 * ds;
             let d = picture.at(x, y).max(0.0) as f64;
             phase += self.advance(d, ds);
-            picture.vertex([x, y + self.amplitude * d * phase.sin()])
-        }));
+            self.draw_or_lift(
+                d,
+                picture.vertex([x, y + self.amplitude * d * phase.sin()]),
+                &mut run,
+                out,
+            );
+        }
+        flush(&mut run, out);
+    }
+
+    /// Adds `point` to the pen-down `run`, or, where the pen lifts at darkness `d`, ends
+    /// the run (kept when it is a line).
+    fn draw_or_lift(&self, d: f64, point: Vec3, run: &mut Vec<Vec3>, out: &mut Polylines) {
+        if self.lift <= 0.0 || d >= self.lift {
+            run.push(point);
+        } else {
+            flush(run, out);
+        }
     }
 
     fn spiral(&self, picture: &Picture, out: &mut Polylines) {
@@ -81,7 +101,7 @@ impl Squiggle {
         let step = self.step();
         let per_turn = self.spacing / std::f64::consts::TAU;
         let (mut theta, mut phase) = (std::f64::consts::TAU, 0.0);
-        let mut points = Vec::new();
+        let mut run = Vec::new();
         loop {
             let r = per_turn * theta;
             if r > outer {
@@ -91,11 +111,20 @@ impl Squiggle {
             let d = picture.at(x, y).max(0.0) as f64;
             phase += self.advance(d, step);
             let wave = r + self.amplitude * d * phase.sin();
-            points.push(picture.vertex([cx + wave * theta.cos(), cy + wave * theta.sin()]));
+            let point = picture.vertex([cx + wave * theta.cos(), cy + wave * theta.sin()]);
+            self.draw_or_lift(d, point, &mut run, out);
             theta += step / r.max(step);
         }
-        out.push_line(points);
+        flush(&mut run, out);
     }
+}
+
+/// Ends the pen-down `run`, kept when it is a line.
+fn flush(run: &mut Vec<Vec3>, out: &mut Polylines) {
+    if run.len() >= 2 {
+        out.push_line(run.iter().copied());
+    }
+    run.clear();
 }
 
 impl Evaluate for Squiggle {
