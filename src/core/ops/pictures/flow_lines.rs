@@ -251,13 +251,15 @@ impl Placed {
 }
 
 impl FlowLines {
-    /// The separation wanted at darkness `d`.
+    /// Lines `separation_min / d` apart: ink per area in proportion to the darkness, as
+    /// a pen shades (a linear blend of the two separations would crowd mid-tones toward
+    /// the light end), within `separation_min ..= separation_max`.
     fn separation(&self, d: f32) -> f64 {
         let (lo, hi) = (
             self.separation_min,
             self.separation_max.max(self.separation_min),
         );
-        hi - (hi - lo) * d.clamp(0.0, 1.0) as f64
+        (lo / (d.max(0.0) as f64).max(1e-9)).clamp(lo, hi)
     }
 
     /// The lines of one copy of the field, turned by `turn_deg`.
