@@ -929,7 +929,10 @@ fn a_squiggle_lifts_its_pen_on_light_areas_when_asked() {
         let lifted = mode(
             "squiggle",
             &path,
-            &[("lift", 0.2.into()), ("path", RawParam::Str(path_kind.into()))],
+            &[
+                ("lift", 0.2.into()),
+                ("path", RawParam::Str(path_kind.into())),
+            ],
         )
         .unwrap();
         let r = radius(&lifted);

@@ -310,7 +310,7 @@ impl FlowLines {
         let mut tried = 0u32;
         loop {
             tried = tried.wrapping_add(1);
-            if tried % 1024 == 0 && cancelled() {
+            if tried.is_multiple_of(1024) && cancelled() {
                 break;
             }
             let seed = match queue.pop_front() {

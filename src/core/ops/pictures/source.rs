@@ -670,7 +670,7 @@ macro_rules! picture_op {
             $(#[doc = $doc])*
             #[op(primitive, name = $name, version = $version)]
             pub struct $T {
-                /// the image file beside the scene (PNG, JPEG or WebP), or `sample`, a built-in one
+                /// the image file beside the scene (PNG, JPEG or WebP), a name from the scene's `images:`, or `sample`, a built-in one
                 pub image: String = "sample".into(),
                 /// centre of the image on the paper
                 pub center: $crate::geometry::Vec3 = $crate::ops::A4_CENTER => ui(-300.0, 600.0).unit("mm"),

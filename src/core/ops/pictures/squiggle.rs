@@ -143,16 +143,13 @@ impl Evaluate for Squiggle {
         };
         ctx.check_budget((length / self.step()) as u64 + rows as u64, rows as u64)?;
         let parts = match self.path {
-            SquigglePath::Rows => {
-                let parts = parallel::map_ranges(ctx.executor.as_ref(), rows, 4, |range| {
-                    let mut part = Polylines::new();
-                    for j in range {
-                        self.row(&picture, j, &mut part);
-                    }
-                    part
-                });
-                parts
-            }
+            SquigglePath::Rows => parallel::map_ranges(ctx.executor.as_ref(), rows, 4, |range| {
+                let mut part = Polylines::new();
+                for j in range {
+                    self.row(&picture, j, &mut part);
+                }
+                part
+            }),
             SquigglePath::Spiral => {
                 let mut out = Polylines::new();
                 self.spiral(&picture, &mut out);
