@@ -10,7 +10,9 @@
 
 use crate::geometry::{IdHasher, Polylines, Vec3, sort_for_travel};
 
+use crate::ops::kit::parallel;
 use crate::ops::kit::random::SeededRng;
+use crate::ops::model::context::Executor;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
 use crate::ops::model::typed::Evaluate;
@@ -93,16 +95,18 @@ pub(crate) fn stipple_dots(
             ctx.check_cancelled()?;
             ctx.report_progress(step as f32 / iterations as f32);
         }
-        nearest_labels(picture, &dots, &mut label);
+        nearest_labels(ctx.executor.as_ref(), picture, &dots, &mut label);
         sums.iter_mut().for_each(|s| *s = [0.0; 3]);
-        for (k, &l) in label.iter().enumerate() {
-            let w = weight[k];
-            if l != u32::MAX && w > 0.0 {
-                let p = picture.paper((k % nx) as f64, (k / nx) as f64);
-                let s = &mut sums[l as usize];
-                s[0] += w * p[0];
-                s[1] += w * p[1];
-                s[2] += w;
+        for (j, (labels, weights)) in label.chunks(nx).zip(weight.chunks(nx)).enumerate() {
+            let y = picture.paper(0.0, j as f64)[1];
+            for (i, (&l, &w)) in labels.iter().zip(weights).enumerate() {
+                if l != u32::MAX && w > 0.0 {
+                    let x = picture.left + (i as f64 + 0.5) * picture.sx;
+                    let s = &mut sums[l as usize];
+                    s[0] += w * x;
+                    s[1] += w * y;
+                    s[2] += w;
+                }
             }
         }
         for (dot, s) in dots.iter_mut().zip(&sums) {
@@ -114,74 +118,127 @@ pub(crate) fn stipple_dots(
     Ok(dots)
 }
 
+/// Rows of the grid one job labels; bands of this many rows (or a sixteenth of the
+/// grid, when more) are labelled in parallel. They depend on the grid alone, so the
+/// labels are the same on any number of threads.
+const BAND_ROWS: usize = 128;
+/// Rows beyond its band a job also propagates through, so labels from dots above and
+/// below the band reach it (about eight dot spacings at 16 samples a dot).
+const HALO_ROWS: usize = 32;
+
 /// Labels every sample with its nearest dot (approximately: the nearest among the labels
-/// of its neighbours, propagated forwards then backwards over the grid).
-fn nearest_labels(picture: &Picture, dots: &[[f64; 2]], label: &mut [u32]) {
+/// of its neighbours, propagated forwards then backwards), bands of rows in parallel.
+fn nearest_labels(ex: &dyn Executor, picture: &Picture, dots: &[[f64; 2]], label: &mut [u32]) {
     let (nx, ny) = (picture.nx, picture.ny);
     label.fill(u32::MAX);
-    let cell_of = |p: [f64; 2]| {
+    let xs: Vec<f64> = (0..nx).map(|i| picture.paper(i as f64, 0.0)[0]).collect();
+    let ys: Vec<f64> = (0..ny).map(|j| picture.paper(0.0, j as f64)[1]).collect();
+    let d2 = |i: usize, j: usize, l: u32| {
+        let p = dots[l as usize];
+        (xs[i] - p[0]).powi(2) + (ys[j] - p[1]).powi(2)
+    };
+    // Each dot marks the sample it lies in (the nearer dot where two share one).
+    for (l, &p) in dots.iter().enumerate() {
         let i = ((p[0] - picture.left) / picture.sx).floor();
         let j = ((p[1] - picture.top) / picture.sy).floor();
-        (i >= 0.0 && j >= 0.0 && (i as usize) < nx && (j as usize) < ny)
-            .then(|| j as usize * nx + i as usize)
-    };
-    let centre = |k: usize| picture.paper((k % nx) as f64, (k / nx) as f64);
-    let d2 = |k: usize, l: u32| {
-        let (c, p) = (centre(k), dots[l as usize]);
-        (c[0] - p[0]).powi(2) + (c[1] - p[1]).powi(2)
-    };
-    for (l, &p) in dots.iter().enumerate() {
-        if let Some(k) = cell_of(p)
-            && (label[k] == u32::MAX || d2(k, l as u32) < d2(k, label[k]))
-        {
-            label[k] = l as u32;
+        if i >= 0.0 && j >= 0.0 && (i as usize) < nx && (j as usize) < ny {
+            let (i, j) = (i as usize, j as usize);
+            let k = j * nx + i;
+            if label[k] == u32::MAX || d2(i, j, l as u32) < d2(i, j, label[k]) {
+                label[k] = l as u32;
+            }
         }
     }
-    let relax = |k: usize, from: usize, label: &mut [u32]| {
-        let l = label[from];
-        if l != u32::MAX && (label[k] == u32::MAX || d2(k, l) < d2(k, label[k])) {
-            label[k] = l;
+    let band = BAND_ROWS.max(ny.div_ceil(16));
+    let bands = ny.div_ceil(band);
+    let seeds: &[u32] = label;
+    let labelled = parallel::map_ranges(ex, bands, 1, |range| {
+        range
+            .map(|b| {
+                let (r0, r1) = (b * band, ((b + 1) * band).min(ny));
+                let (h0, h1) = (r0.saturating_sub(HALO_ROWS), (r1 + HALO_ROWS).min(ny));
+                let mut window = seeds[h0 * nx..h1 * nx].to_vec();
+                propagate(&mut window, nx, h0, &d2);
+                window[(r0 - h0) * nx..(r1 - h0) * nx].to_vec()
+            })
+            .collect::<Vec<_>>()
+    });
+    for (rows, band_labels) in label
+        .chunks_mut(band * nx)
+        .zip(labelled.into_iter().flatten())
+    {
+        rows.copy_from_slice(&band_labels);
+    }
+}
+
+/// Propagates nearest-dot labels over `window` (whole rows of `nx`, the first being grid
+/// row `j0`): forwards from the upper left, then backwards from the lower right, each
+/// row also swept the other way. `d2(i, j, dot)` is the squared distance from sample
+/// `(i, j)` of the grid to a dot.
+fn propagate(window: &mut [u32], nx: usize, j0: usize, d2: &impl Fn(usize, usize, u32) -> f64) {
+    let rows = window.len() / nx;
+    // The distance to each sample's current dot, kept so each test computes one distance.
+    let mut best: Vec<f64> = window
+        .iter()
+        .enumerate()
+        .map(|(k, &l)| {
+            if l == u32::MAX {
+                f64::INFINITY
+            } else {
+                d2(k % nx, j0 + k / nx, l)
+            }
+        })
+        .collect();
+    let mut relax = |window: &mut [u32], i: usize, j: usize, from: usize| {
+        let l = window[from];
+        let k = j * nx + i;
+        if l != u32::MAX && l != window[k] {
+            let d = d2(i, j0 + j, l);
+            if d < best[k] {
+                window[k] = l;
+                best[k] = d;
+            }
         }
     };
-    for j in 0..ny {
+    for j in 0..rows {
         for i in 0..nx {
             let k = j * nx + i;
             if i > 0 {
-                relax(k, k - 1, label);
+                relax(window, i, j, k - 1);
             }
             if j > 0 {
-                relax(k, k - nx, label);
+                relax(window, i, j, k - nx);
                 if i > 0 {
-                    relax(k, k - nx - 1, label);
+                    relax(window, i, j, k - nx - 1);
                 }
                 if i + 1 < nx {
-                    relax(k, k - nx + 1, label);
+                    relax(window, i, j, k - nx + 1);
                 }
             }
         }
         // Back along the row, so labels travel left as well as right.
         for i in (0..nx.saturating_sub(1)).rev() {
-            relax(j * nx + i, j * nx + i + 1, label);
+            relax(window, i, j, j * nx + i + 1);
         }
     }
-    for j in (0..ny).rev() {
+    for j in (0..rows).rev() {
         for i in (0..nx).rev() {
             let k = j * nx + i;
             if i + 1 < nx {
-                relax(k, k + 1, label);
+                relax(window, i, j, k + 1);
             }
-            if j + 1 < ny {
-                relax(k, k + nx, label);
+            if j + 1 < rows {
+                relax(window, i, j, k + nx);
                 if i + 1 < nx {
-                    relax(k, k + nx + 1, label);
+                    relax(window, i, j, k + nx + 1);
                 }
                 if i > 0 {
-                    relax(k, k + nx - 1, label);
+                    relax(window, i, j, k + nx - 1);
                 }
             }
         }
         for i in 1..nx {
-            relax(j * nx + i, j * nx + i - 1, label);
+            relax(window, i, j, j * nx + i - 1);
         }
     }
 }
