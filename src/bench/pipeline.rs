@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use bevy::MinimalPlugins;
-use bevy::app::{App, Update};
+use bevy::app::{App, PostUpdate, Update};
 use bevy::asset::AssetPlugin;
 
 use super::{call, grid_displace_recipe, report, summarise};
@@ -217,8 +217,10 @@ fn variation_grid(runs: usize) {
         return;
     };
     let mut app = headless_app();
+    // After the frame's edits, as in the app (the inspector's pass follows `Update`): a
+    // scene change reaches the grid in the frame it is made.
     app.init_resource::<VariationGrid>()
-        .add_systems(Update, compute_grid);
+        .add_systems(PostUpdate, compute_grid);
     app.world_mut().resource_mut::<SceneDocument>().scene = Some(scene);
     {
         let mut grid = app.world_mut().resource_mut::<VariationGrid>();

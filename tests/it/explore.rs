@@ -500,8 +500,10 @@ fn the_variation_grid_computes_headless_cancels_stale_thumbnails_and_adopts_exac
     let dir = tempdir("explore-grid");
     std::fs::copy(bundled_path("seeds.scene.ron"), dir.join(SCENE)).unwrap();
     let mut app = app(&dir, false);
+    // After the frame's edits, as in the app (the inspector's pass follows `Update`): a
+    // scene change reaches the grid in the frame it is made.
     app.init_resource::<VariationGrid>()
-        .add_systems(Update, compute_grid);
+        .add_systems(PostUpdate, compute_grid);
     settle(&mut app);
     let angle = addr("garden/plant/angle");
     {
