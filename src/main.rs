@@ -510,13 +510,7 @@ fn separate(cmd: SeparateCmd) -> Result<(), CliError> {
     use graft::scene::Separation;
     let fail = |e: String| CliError::Separate(e);
     let how = match &cmd.palette {
-        Some(colours) => Separation::Palette(
-            colours
-                .split(|c: char| c.is_whitespace() || c == ',')
-                .filter(|w| !w.is_empty())
-                .map(str::to_string)
-                .collect(),
-        ),
+        Some(colours) => Separation::palette(colours),
         None => Separation::Cmyk,
     };
     let output = cmd.output.clone().unwrap_or_else(|| {

@@ -13,6 +13,16 @@ fn addr(text: &str) -> ParamAddress {
     ParamAddress::parse(text).unwrap()
 }
 
+/// The seed of the app's open document.
+fn document_seed(app: &App) -> Option<u64> {
+    app.world()
+        .resource::<SceneDocument>()
+        .scene
+        .as_ref()
+        .unwrap()
+        .seed
+}
+
 fn parse(text: &str) -> Result<Scene, String> {
     Scene::parse(text, "x.scene.ron", &registry()).map_err(|e| e.to_string())
 }
@@ -331,22 +341,14 @@ fn the_app_applies_a_preset_as_one_undo_step_and_saves_presets_seed_and_locks() 
     assert_eq!(ids(&mut app), random_ids);
 
     // A preset of all layers keeps the seed too: applying it sets it back, in the step.
-    let seed = |app: &mut App| {
-        app.world()
-            .resource::<SceneDocument>()
-            .scene
-            .as_ref()
-            .unwrap()
-            .seed
-    };
-    assert_eq!(seed(&mut app), Some(7));
+    assert_eq!(document_seed(&app), Some(7));
     queue(&mut app, EditCommand::SetSeed(Some(99)));
     queue(&mut app, EditCommand::ApplyPreset("start".into()));
-    assert_eq!(seed(&mut app), Some(7));
+    assert_eq!(document_seed(&app), Some(7));
     assert_eq!(ids(&mut app), start_ids);
     undo(app.world_mut());
     app.update();
-    assert_eq!(seed(&mut app), Some(99));
+    assert_eq!(document_seed(&app), Some(99));
     assert!(recipes(&mut app) == random);
 
     // A morph dragged across both layers is one step.
@@ -467,15 +469,7 @@ fn the_variation_grid_plans_seeds_across_a_range_down_and_adopting_one_is_one_st
     assert_eq!(doc.history.undo_len(), steps + 1);
     assert_eq!(doc.scene.as_ref().unwrap().seed, Some(8));
     undo(app.world_mut());
-    assert_eq!(
-        app.world()
-            .resource::<SceneDocument>()
-            .scene
-            .as_ref()
-            .unwrap()
-            .seed,
-        Some(7)
-    );
+    assert_eq!(document_seed(&app), Some(7));
     // A seed alone is a step too.
     app.world_mut()
         .resource_mut::<EditQueue>()
@@ -483,15 +477,7 @@ fn the_variation_grid_plans_seeds_across_a_range_down_and_adopting_one_is_one_st
         .push(EditCommand::SetSeed(Some(3)));
     app.update();
     undo(app.world_mut());
-    assert_eq!(
-        app.world()
-            .resource::<SceneDocument>()
-            .scene
-            .as_ref()
-            .unwrap()
-            .seed,
-        Some(7)
-    );
+    assert_eq!(document_seed(&app), Some(7));
 }
 
 #[test]

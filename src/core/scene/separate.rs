@@ -15,6 +15,17 @@ pub enum Separation {
     Palette(Vec<String>),
 }
 
+impl Separation {
+    /// Pen colours as written in a `palette` parameter: separated by spaces or commas.
+    pub fn palette(text: &str) -> Separation {
+        Separation::Palette(
+            crate::ops::pictures::source::palette_words(text)
+                .map(str::to_string)
+                .collect(),
+        )
+    }
+}
+
 /// A separation that cannot be made; the scene is left as it was.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum SeparateError {

@@ -181,35 +181,50 @@ impl RingDistance {
     /// For each grid row, the x of every edge crossing it (the half-open rule of
     /// [`inside`](Self::inside)), sorted.
     fn row_crossings(&self, grid: &Grid) -> Result<Vec<Vec<f64>>, OpFailure> {
-        let row_of = |y: f64| (y - grid.origin[1]) / grid.pitch;
-        let span = |e: &Edge| {
-            let (a, b) = (e.geom().from, e.geom().to);
-            let lo = row_of(a[1].min(b[1])).floor().max(0.0);
-            let hi = (row_of(a[1].max(b[1])).ceil() + 1.0).min(grid.ny as f64);
-            (lo, hi.max(lo))
-        };
-        let spans: Vec<(f64, f64)> = self.edges.iter().map(span).collect();
-        let estimate: f64 = spans.iter().map(|(lo, hi)| hi - lo).sum();
-        OpFailure::check_estimate(
+        row_crossings(
+            || self.edges.iter().map(|e| (e.geom().from, e.geom().to)),
+            grid.origin[1],
+            grid.pitch,
+            grid.ny,
             "edge crossings of the grid's rows (simplify the outline or raise grid_pitch)",
-            estimate,
-            MAX_ROW_CROSSINGS,
-        )?;
-        let mut rows = vec![Vec::new(); grid.ny];
-        for (e, &(lo, hi)) in self.edges.iter().zip(&spans) {
-            let (a, b) = (e.geom().from, e.geom().to);
-            for j in lo as usize..hi as usize {
-                let y = grid.origin[1] + j as f64 * grid.pitch;
-                if (a[1] > y) != (b[1] > y) {
-                    rows[j].push(a[0] + (y - a[1]) * (b[0] - a[0]) / (b[1] - a[1]));
-                }
+        )
+    }
+}
+
+/// For each of `rows` rows at y = `y0` + j · `dy`, the x of every crossing of the
+/// `edges` (a crossing counts where one end lies above the row and the other at or
+/// below it, so a vertex on a row counts once), sorted: the scanline test of even-odd
+/// inside. Each edge visits only the rows it spans. Refused beyond
+/// [`MAX_ROW_CROSSINGS`], saying `what` they are and what to lower.
+pub(crate) fn row_crossings<I: Iterator<Item = (P, P)>>(
+    edges: impl Fn() -> I,
+    y0: f64,
+    dy: f64,
+    rows: usize,
+    what: &'static str,
+) -> Result<Vec<Vec<f64>>, OpFailure> {
+    let row_of = |y: f64| (y - y0) / dy;
+    let span = |(a, b): (P, P)| {
+        let lo = row_of(a[1].min(b[1])).floor().max(0.0);
+        let hi = (row_of(a[1].max(b[1])).ceil() + 1.0).min(rows as f64);
+        (lo, hi.max(lo))
+    };
+    let estimate: f64 = edges().map(span).map(|(lo, hi)| hi - lo).sum();
+    OpFailure::check_estimate(what, estimate, MAX_ROW_CROSSINGS)?;
+    let mut out = vec![Vec::new(); rows];
+    for (a, b) in edges() {
+        let (lo, hi) = span((a, b));
+        for j in lo as usize..hi as usize {
+            let y = y0 + j as f64 * dy;
+            if (a[1] > y) != (b[1] > y) {
+                out[j].push(a[0] + (y - a[1]) * (b[0] - a[0]) / (b[1] - a[1]));
             }
         }
-        for row in &mut rows {
-            row.sort_by(f64::total_cmp);
-        }
-        Ok(rows)
     }
+    for row in &mut out {
+        row.sort_by(f64::total_cmp);
+    }
+    Ok(out)
 }
 
 /// The edges that may be nearest to the points of one tile, laid out for a tight loop:

@@ -7,7 +7,6 @@
 use crate::geometry::{IdHasher, Polylines};
 
 use crate::ops::effects::path_edit::{ClosedMode, Simplify};
-use crate::ops::kit::marching::Field;
 use crate::ops::kit::parallel;
 use crate::ops::model::context::Executor;
 use crate::ops::model::failure::OpFailure;
@@ -33,22 +32,15 @@ super::source::picture_op! {
     }
 }
 
-/// The gradient's length (darkness per mm) at every sample, by central differences,
-/// rows in parallel.
-fn gradient(ex: &dyn Executor, d: &[f32], nx: usize, ny: usize, sx: f64, sy: f64) -> Vec<f32> {
-    let mut g = vec![0f32; d.len()];
-    let (fx, fy) = ((0.5 / sx) as f32, (0.5 / sy) as f32);
+/// The gradient's length (darkness per mm) at every sample, rows in parallel.
+fn gradient(ex: &dyn Executor, picture: &Picture) -> Vec<f32> {
+    let nx = picture.nx;
+    let mut g = vec![0f32; picture.dark.len()];
     parallel::for_each_rows_mut(ex, &mut g, nx, 16, |first, chunk| {
         for (r, row) in chunk.chunks_mut(nx).enumerate() {
-            let j = first + r;
-            let (up, down) = (j.saturating_sub(1), (j + 1).min(ny - 1));
-            let scale_y = if down - up == 2 { fy } else { 2.0 * fy };
             for (i, slot) in row.iter_mut().enumerate() {
-                let (l, rr) = (i.saturating_sub(1), (i + 1).min(nx - 1));
-                let scale_x = if rr - l == 2 { fx } else { 2.0 * fx };
-                let gx = (d[j * nx + rr] - d[j * nx + l]) * scale_x;
-                let gy = (d[down * nx + i] - d[up * nx + i]) * scale_y;
-                *slot = (gx * gx + gy * gy).sqrt();
+                let [gx, gy] = picture.gradient(i, first + r);
+                *slot = (gx * gx + gy * gy).sqrt() as f32;
             }
         }
     });
@@ -108,10 +100,9 @@ impl Evaluate for Edges {
         }
         ctx.check_cancelled()?;
         let ex = ctx.executor.as_ref();
-        let grad = gradient(ex, &picture.dark, nx, ny, picture.sx, picture.sy);
-        // With a border of zeros every zero line closes; the border's pieces lie where
-        // there is no gradient and are cut away below.
-        // Lines where the gradient is under half the weak threshold are cut anyway.
+        let grad = gradient(ex, &picture);
+        // Lines where the gradient is under half the weak threshold are cut anyway: no
+        // need to march there.
         let weak = self.threshold as f32 / 4.0;
         let laplacian = laplacian(
             ex,
@@ -123,15 +114,13 @@ impl Evaluate for Edges {
             picture.sx,
             picture.sy,
         );
-        let (px, py) = (nx + 2, ny + 2);
-        let field = Field {
-            values: &laplacian,
-            nx: px,
-            ny: py,
-            origin: [0.0, 0.0],
-            pitch: 1.0,
-        };
-        let rings = field.rings(&[0.0]).into_iter().next().unwrap_or_default();
+        // With a border of zeros every zero line closes; the border's pieces lie where
+        // there is no gradient and are cut away below.
+        let rings = picture
+            .rings_on_paper(&laplacian, &[0.0])
+            .into_iter()
+            .next()
+            .unwrap_or_default();
         ctx.check_cancelled()?;
         let gate = Picture {
             dark: grad,
@@ -140,11 +129,7 @@ impl Evaluate for Edges {
         let (high, low) = (self.threshold as f32, self.threshold as f32 / 2.0);
         let mut out = Polylines::new();
         for ring in &rings {
-            let points: Vec<[f64; 2]> = ring
-                .iter()
-                .map(|p| gate.paper(p[0] - 1.0, p[1] - 1.0))
-                .collect();
-            let strength: Vec<f32> = points
+            let strength: Vec<f32> = ring
                 .iter()
                 .map(|p| {
                     if gate.contains(p[0], p[1]) {
@@ -154,15 +139,7 @@ impl Evaluate for Edges {
                     }
                 })
                 .collect();
-            push_runs(
-                &points,
-                &strength,
-                low,
-                high,
-                self.min_length,
-                &gate,
-                &mut out,
-            );
+            push_runs(ring, &strength, low, high, self.min_length, &gate, &mut out);
         }
         let simplified = Simplify {
             tolerance: self.tolerance,

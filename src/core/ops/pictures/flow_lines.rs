@@ -100,7 +100,6 @@ impl FlowLines {
     /// The field's directions at every sample of `picture`.
     fn directions<'a>(&self, picture: &'a Picture, ctx: &EvalContext) -> Directions<'a> {
         let (nx, ny) = (picture.nx, picture.ny);
-        let d = &picture.dark;
         let scale = self.noise_scale.max(1e-6);
         let z = (self.seed % 1000) as f32 * 7.31 + 0.5;
         let edge_weight = match self.field {
@@ -109,19 +108,11 @@ impl FlowLines {
         };
         let curl = self.field == FlowField::Curl;
         // The strongest gradient sets the scale of "a strong edge".
-        let gradient = |i: usize, j: usize| {
-            let (l, r) = (i.saturating_sub(1), (i + 1).min(nx - 1));
-            let (u, w) = (j.saturating_sub(1), (j + 1).min(ny - 1));
-            [
-                (d[j * nx + r] - d[j * nx + l]) as f64 / picture.sx,
-                (d[w * nx + i] - d[u * nx + i]) as f64 / picture.sy,
-            ]
-        };
         let strongest = if edge_weight > 0.0 {
             let mut m = 1e-6f64;
             for j in (0..ny).step_by(2) {
                 for i in (0..nx).step_by(2) {
-                    let g = gradient(i, j);
+                    let g = picture.gradient(i, j);
                     m = m.max(g[0].hypot(g[1]));
                 }
             }
@@ -146,11 +137,17 @@ impl FlowLines {
                     let a = noise.sample(x, y)[0] as f64 * std::f64::consts::TAU;
                     [a.cos(), a.sin()]
                 };
-                let g = gradient(i, j);
-                // Along the edge: the gradient turned a quarter, as strong as the edge.
-                let strength = (g[0].hypot(g[1]) / strongest * 4.0).min(1.0);
-                let len = g[0].hypot(g[1]).max(1e-12);
-                let tangent = [-g[1] / len * strength, g[0] / len * strength];
+                // Along the edge: the gradient turned a quarter, as strong as the edge
+                // (none asked for: no edge to look at).
+                let tangent = if edge_weight > 0.0 {
+                    let g = picture.gradient(i, j);
+                    let len = g[0].hypot(g[1]);
+                    let strength = (len / strongest * 4.0).min(1.0);
+                    let len = len.max(1e-12);
+                    [-g[1] / len * strength, g[0] / len * strength]
+                } else {
+                    [0.0, 0.0]
+                };
                 // Where there is no edge, the noise still leads (faintly under `edges`).
                 let lead = (1.0 - edge_weight).max(0.05);
                 *slot = [

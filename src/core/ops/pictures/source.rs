@@ -7,11 +7,14 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use crate::geometry::{IdHasher, Polylines, Vec3};
+use crate::ops::kit::distance::row_crossings;
+use crate::ops::kit::marching::Field;
 use crate::ops::kit::parallel;
-use crate::ops::kit::planar::{P, rings_of};
+use crate::ops::kit::planar::rings_of;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
 use crate::ops::model::reference::Inputs;
+use crate::ops::model::value::Rgba;
 
 /// Most bytes of an image file read.
 pub const MAX_IMAGE_BYTES: u64 = 256 << 20;
@@ -256,6 +259,20 @@ impl Picture {
         top + (bottom - top) * ty
     }
 
+    /// The darkness gradient at sample `(i, j)`, in darkness per mm: central
+    /// differences, one-sided on the image's border.
+    #[inline]
+    pub fn gradient(&self, i: usize, j: usize) -> [f64; 2] {
+        let nx = self.nx;
+        let (l, r) = (i.saturating_sub(1), (i + 1).min(nx - 1));
+        let (u, w) = (j.saturating_sub(1), (j + 1).min(self.ny - 1));
+        let d = &self.dark;
+        [
+            (d[j * nx + r] - d[j * nx + l]) as f64 / ((r - l) as f64 * self.sx),
+            (d[w * nx + i] - d[u * nx + i]) as f64 / ((w - u) as f64 * self.sy),
+        ]
+    }
+
     /// Paper position of sample `(i, j)`'s centre (fractional indices allowed).
     #[inline]
     pub fn paper(&self, i: f64, j: f64) -> [f64; 2] {
@@ -274,6 +291,25 @@ impl Picture {
             && y <= self.top + self.height
     }
 
+    /// The closed rings where `padded` (a value for every sample, with one more sample
+    /// all round) crosses each of `levels`, in paper mm: marching squares, shared with
+    /// the generative ops' fields. Rings are without the repeated first point.
+    pub fn rings_on_paper(&self, padded: &[f64], levels: &[f64]) -> Vec<Vec<Vec<[f64; 2]>>> {
+        // The field on a unit grid, scaled to the paper afterwards (the pitches differ).
+        let field = Field {
+            values: padded,
+            nx: self.nx + 2,
+            ny: self.ny + 2,
+            origin: [0.0, 0.0],
+            pitch: 1.0,
+        };
+        let mut rings = field.rings(levels);
+        for p in rings.iter_mut().flatten().flatten() {
+            *p = self.paper(p[0] - 1.0, p[1] - 1.0);
+        }
+        rings
+    }
+
     /// The paper point as a vertex on the picture's plane.
     #[inline]
     pub fn vertex(&self, p: [f64; 2]) -> Vec3 {
@@ -281,28 +317,29 @@ impl Picture {
     }
 }
 
-/// Parses `palette` ("#rrggbb …", spaces or commas between) into colours 0..=1.
-fn parse_palette(palette: &str) -> Result<Vec<[f32; 3]>, OpFailure> {
-    let mut colours = Vec::new();
-    for word in palette
+/// The colours of a palette as written: separated by spaces or commas.
+pub(crate) fn palette_words(palette: &str) -> impl Iterator<Item = &str> {
+    palette
         .split(|c: char| c.is_whitespace() || c == ',')
         .filter(|w| !w.is_empty())
-    {
-        let hex = word.trim_start_matches('#');
-        let ok = hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit());
-        if !ok {
-            return Err(OpFailure::bad_input(format!(
-                "palette: '{word}' is not a colour; write colours as #rrggbb separated by spaces"
-            )));
-        }
-        let v = u32::from_str_radix(hex, 16).unwrap_or(0);
-        colours.push([
-            ((v >> 16) & 255) as f32 / 255.0,
-            ((v >> 8) & 255) as f32 / 255.0,
-            (v & 255) as f32 / 255.0,
-        ]);
-    }
-    Ok(colours)
+}
+
+/// Parses `palette` ("#rrggbb …") into colours 0..=1.
+fn parse_palette(palette: &str) -> Result<Vec<[f32; 3]>, OpFailure> {
+    palette_words(palette)
+        .map(|word| {
+            let hex = word.trim_start_matches('#');
+            let rgb = (hex.len() == 6)
+                .then(|| Rgba::parse(&format!("#{hex}")).ok())
+                .flatten()
+                .ok_or_else(|| {
+                    OpFailure::bad_input(format!(
+                        "palette: '{word}' is not a colour; write colours as #rrggbb separated by spaces"
+                    ))
+                })?;
+            Ok([rgb.0[0], rgb.0[1], rgb.0[2]])
+        })
+        .collect()
 }
 
 /// Luminance of an RGB colour (Rec. 709 weights on the stored values).
@@ -322,9 +359,6 @@ impl ChannelReader<'_> {
     #[inline]
     fn lightness(&self, px: [u8; 3]) -> f32 {
         let [r, g, b] = px.map(|v| v as f32 * (1.0 / 255.0));
-        if self.channel == Channel::Luma {
-            return luma([r, g, b]);
-        }
         let black = 1.0 - r.max(g).max(b);
         let process = |v: f32| {
             if black >= 1.0 {
@@ -371,7 +405,7 @@ impl ChannelReader<'_> {
 impl Source<'_> {
     /// The image's size on the paper (mm), its height from the picture's proportions
     /// unless given.
-    pub fn size_on_paper(&self, image: &Image) -> (f64, f64) {
+    fn size_on_paper(&self, image: &Image) -> (f64, f64) {
         let height = if self.height > 0.0 {
             self.height
         } else {
@@ -382,11 +416,22 @@ impl Source<'_> {
 
     /// Samples the image's darkness every `pitch` mm (toned, blurred and masked).
     pub fn sample(&self, ctx: &EvalContext, pitch: f64) -> Result<Picture, OpFailure> {
+        self.sample_by(ctx, |_, _| pitch)
+    }
+
+    /// Like [`sample`](Self::sample), the pitch chosen from the image's width and
+    /// height on the paper (mm).
+    pub fn sample_by(
+        &self,
+        ctx: &EvalContext,
+        pitch_for: impl FnOnce(f64, f64) -> f64,
+    ) -> Result<Picture, OpFailure> {
         let image = read(ctx, self.image)?;
         if image.width == 0 || image.height == 0 {
             return Err(OpFailure::File(format!("'{}' has no pixels", self.image)));
         }
         let (width, height) = self.size_on_paper(&image);
+        let pitch = pitch_for(width, height);
         let (nx, ny) = ((width / pitch).ceil(), (height / pitch).ceil());
         if nx > MAX_SAMPLES_PER_SIDE || ny > MAX_SAMPLES_PER_SIDE {
             return Err(OpFailure::bad_input(format!(
@@ -447,39 +492,38 @@ impl Source<'_> {
             height,
             z: self.center.z,
         };
-        Ok(self.masked(picture))
+        self.masked(picture)
     }
 
     /// `picture` with no darkness outside the mask's regions (even-odd), when there is
-    /// a mask: the modes then put nothing there, and [`Source::clip`] cuts exactly.
-    fn masked(&self, mut picture: Picture) -> Picture {
+    /// a mask: the modes then put nothing there, and [`Source::finish`] cuts exactly.
+    fn masked(&self, mut picture: Picture) -> Result<Picture, OpFailure> {
         if self.mask.is_empty() {
-            return picture;
+            return Ok(picture);
         }
         let rings = rings_of(self.mask);
-        let mut xs = Vec::new();
-        for j in 0..picture.ny {
-            let y = picture.paper(0.0, j as f64)[1];
-            xs.clear();
-            for ring in &rings {
-                for (k, a) in ring.iter().enumerate() {
-                    let b: P = ring[(k + 1) % ring.len()];
-                    if (a[1] <= y) != (b[1] <= y) {
-                        xs.push(a[0] + (y - a[1]) / (b[1] - a[1]) * (b[0] - a[0]));
-                    }
-                }
-            }
-            xs.sort_by(f64::total_cmp);
-            let row = &mut picture.dark[j * picture.nx..(j + 1) * picture.nx];
+        let edges = || {
+            rings
+                .iter()
+                .flat_map(|ring| ring.iter().zip(ring.iter().cycle().skip(1)))
+                .map(|(&a, &b)| (a, b))
+        };
+        let crossings = row_crossings(
+            edges,
+            picture.paper(0.0, 0.0)[1],
+            picture.sy,
+            picture.ny,
+            "edge crossings of the image's rows by the mask (simplify the mask or raise the resolution)",
+        )?;
+        for (row, xs) in picture.dark.chunks_mut(picture.nx).zip(&crossings) {
             for (i, v) in row.iter_mut().enumerate() {
                 let x = picture.left + (i as f64 + 0.5) * picture.sx;
-                let before = xs.partition_point(|&c| c < x);
-                if before % 2 == 0 {
+                if xs.partition_point(|&c| c < x) % 2 == 0 {
                     *v = 0.0;
                 }
             }
         }
-        picture
+        Ok(picture)
     }
 
     /// The drawing made of `parts` in order: checked against the budget, and cut

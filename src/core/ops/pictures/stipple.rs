@@ -62,7 +62,7 @@ const MAX_RELAXATION_WORK: f64 = 5e8;
 const SAMPLES_PER_DOT: f64 = 16.0;
 
 /// The dots' places after relaxation, on `picture` (paper mm).
-pub(crate) fn stipple_dots(
+fn stipple_dots(
     picture: &Picture,
     count: usize,
     iterations: usize,
@@ -245,7 +245,7 @@ fn propagate(window: &mut [u32], nx: usize, j0: usize, d2: &impl Fn(usize, usize
 
 /// `dots` in the order of one short tour through all of them, which never crosses
 /// itself (a crossing tour is never the shortest).
-pub(crate) fn route(dots: &[[f64; 2]]) -> Vec<[f64; 2]> {
+fn route(dots: &[[f64; 2]]) -> Vec<[f64; 2]> {
     let mut as_lines = Polylines::with_capacity(dots.len() * 2, dots.len());
     for p in dots {
         let v = Vec3::new(p[0] as f32, p[1] as f32, 0.0);
@@ -337,15 +337,14 @@ impl Evaluate for Stipple {
             (count * points_each) as u64,
             if self.route { 1 } else { count as u64 },
         )?;
-        let pitch = if self.resolution > 0.0 {
-            self.resolution
-        } else {
-            let image = super::source::read(ctx, self.image.as_str())?;
-            let (w, h) = source.size_on_paper(&image);
-            let auto = (w * h / (SAMPLES_PER_DOT * count.max(1) as f64)).sqrt();
-            auto.max(w.max(h) / super::source::MAX_SAMPLES_PER_SIDE)
-        };
-        let picture = source.sample(ctx, pitch)?;
+        let picture = source.sample_by(ctx, |w, h| {
+            if self.resolution > 0.0 {
+                self.resolution
+            } else {
+                let auto = (w * h / (SAMPLES_PER_DOT * count.max(1) as f64)).sqrt();
+                auto.max(w.max(h) / super::source::MAX_SAMPLES_PER_SIDE)
+            }
+        })?;
         // Each step visits every sample and every dot.
         let work = (picture.nx * picture.ny + count) as f64 * self.iterations.max(1) as f64;
         if work > MAX_RELAXATION_WORK {

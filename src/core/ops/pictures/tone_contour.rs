@@ -2,9 +2,8 @@
 //! darker areas are drawn with more, closer rings (marching squares, shared with the generative
 //! ops' fields). The image is padded with paper, so every ring closes.
 
-use crate::geometry::{IdHasher, Polylines, Vec3};
+use crate::geometry::{IdHasher, Polylines};
 
-use crate::ops::kit::marching::Field;
 use crate::ops::model::failure::OpFailure;
 use crate::ops::model::op::EvalContext;
 use crate::ops::model::typed::Evaluate;
@@ -35,17 +34,6 @@ impl Evaluate for ToneContour {
                 .zip(&dark[j * nx..(j + 1) * nx])
                 .for_each(|(v, &d)| *v = d as f64);
         }
-        let (pitch_x, pitch_y) = (picture.sx, picture.sy);
-        let left = picture.left - 0.5 * pitch_x;
-        let top = picture.top - 0.5 * pitch_y;
-        // The field on a unit grid, scaled to the paper afterwards (the pitches differ).
-        let field = Field {
-            values: &values,
-            nx: px,
-            ny: py,
-            origin: [0.0, 0.0],
-            pitch: 1.0,
-        };
         let n = self.levels.max(1) as usize;
         // Levels crowd toward ink (the square root of even steps), so darker areas get
         // closer rings: more ink where the picture is darker, as a pen shades.
@@ -53,17 +41,9 @@ impl Evaluate for ToneContour {
             .map(|k| (k as f64 / (n + 1) as f64).sqrt())
             .collect();
         let mut out = Polylines::new();
-        for rings in field.rings(&levels) {
-            for ring in rings {
-                // Drawn closed: back to the first point.
-                out.push_line(ring.iter().chain(ring.first()).map(|p| {
-                    Vec3::new(
-                        (left + (p[0] - 1.0) * pitch_x + pitch_x) as f32,
-                        (top + (p[1] - 1.0) * pitch_y + pitch_y) as f32,
-                        self.center.z,
-                    )
-                }));
-            }
+        for ring in picture.rings_on_paper(&values, &levels).iter().flatten() {
+            // Drawn closed: back to the first point.
+            out.push_line(ring.iter().chain(ring.first()).map(|&p| picture.vertex(p)));
         }
         self.source().finish(vec![out], ctx)
     }
